@@ -1,0 +1,9 @@
+import type { CallName } from '../../../shared/api/contract';
+import { appRouter } from './appRouter';
+import { buildsRouter } from './buildsRouter';
+import { environmentsRouter } from './environmentsRouter';
+import { jobsRouter } from './jobsRouter';
+import type { Router } from './router';
+
+/** One router per domain; the type check fails if a call in the contract has no handler. */
+export const handlers: Router<CallName> = { ...appRouter, ...environmentsRouter, ...buildsRouter, ...jobsRouter };

@@ -1,0 +1,27 @@
+import type { LockedPackage } from '../../../shared/api/types';
+import type { Backend, EnvironmentDefinition } from '../../../shared/environments/definition';
+import type { JobContext } from '../jobs/jobManager';
+
+export interface BuildRequest {
+  definition: EnvironmentDefinition;
+  /** Where the environment must end up (a prefix that does not exist yet). */
+  prefix: string;
+  offline: boolean;
+  wheelsDir: string;
+  job: JobContext;
+}
+
+export interface BuildOutcome {
+  pythonVersion: string | null;
+  /** The interpreter a run uses; inside `prefix` except for user-managed environments. */
+  pythonPath: string;
+  lock: LockedPackage[];
+}
+
+/** One way to materialise an environment. Docker plugs in here in its own issue. */
+export interface BuildBackend {
+  readonly name: Backend;
+  /** Whether the result lives in the cache folder (false for user-managed: nothing is created). */
+  readonly createsPrefix: boolean;
+  build(request: BuildRequest): Promise<BuildOutcome>;
+}

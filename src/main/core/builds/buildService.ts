@@ -1,0 +1,262 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BuildInfo, BuildStart, CacheEntry, LockedPackage } from '../../../shared/api/types';
+import { BenchtopError } from '../../../shared/errors';
+import type { Backend, BackendChoice, EnvironmentDefinition } from '../../../shared/environments/definition';
+import { buildRelevantContent, stableStringify } from '../../../shared/environments/canonical';
+import type { JobManager } from '../jobs/jobManager';
+import type { Db } from '../workspace/database';
+import { folderSize, nowIso, writeFileAtomic } from '../workspace/files';
+import type { WorkspacePaths } from '../workspace/paths';
+import { readSettings } from '../workspace/settings';
+import { which } from '../python/interpreters';
+import type { BuildBackend } from './backend';
+import { acquireBuildLock } from './buildLock';
+import { CondaBackend, findCondaTool, noCondaError } from './condaBackend';
+import { DockerBackend } from './dockerBackend';
+import { UserManagedBackend } from './userManagedBackend';
+import { VenvBackend } from './venvBackend';
+
+/** Written last, inside the environment's folder: a folder without it is never used. */
+export const READY_MARKER = '.benchtop-build.json';
+const LOCK_FILE = 'benchtop-lock.json';
+
+export interface ReadyBuild {
+  buildKey: string;
+  backend: Backend;
+  prefix: string;
+  pythonPath: string;
+}
+
+interface BuildRow {
+  build_key: string;
+  backend: string;
+  state: string;
+  path: string | null;
+  python_version: string | null;
+  lock: string;
+  size_bytes: number | null;
+  started_at: string | null;
+  finished_at: string | null;
+  last_used_at: string | null;
+  error: string | null;
+}
+
+export function computeBuildKey(def: EnvironmentDefinition, backend: Backend): string {
+  return createHash('sha256').update(stableStringify(buildRelevantContent(def, backend))).digest('hex').slice(0, 32);
+}
+
+/**
+ * Turns environment versions into built environments: one build per build
+ * key, published atomically, shared by every process on the workspace.
+ */
+export class BuildService {
+  private readonly inFlight = new Map<string, BuildStart>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly paths: WorkspacePaths,
+    private readonly jobs: JobManager,
+  ) {}
+
+  /** Which backend `choice` means for this definition (auto: conda if a conda tool is found, else venv). */
+  backendFor(def: EnvironmentDefinition, choice: BackendChoice = 'auto'): Backend {
+    if (def.python.userManagedDependencies && choice !== 'docker') return 'user-managed';
+    if (choice !== 'auto') return choice;
+    return findCondaTool(readSettings(this.db).condaPath) ? 'conda' : 'venv';
+  }
+
+  keyFor(def: EnvironmentDefinition, choice: BackendChoice = 'auto'): { buildKey: string; backend: Backend } {
+    const backend = this.backendFor(def, choice);
+    return { buildKey: computeBuildKey(def, backend), backend };
+  }
+
+  /** The published build for a key, or null. Cheap: one indexed query and one stat. */
+  ready(buildKey: string): ReadyBuild | null {
+    const row = this.db.prepare("SELECT * FROM builds WHERE build_key = ? AND state = 'ready'").get(buildKey) as BuildRow | undefined;
+    if (!row) return null;
+    const marker = path.join(this.paths.envDir(buildKey), READY_MARKER);
+    let published: { pythonPath: string };
+    try {
+      published = JSON.parse(fs.readFileSync(marker, 'utf8')) as { pythonPath: string };
+    } catch {
+      return null;
+    }
+    return { buildKey, backend: row.backend as Backend, prefix: this.paths.envDir(buildKey), pythonPath: published.pythonPath };
+  }
+
+  info(buildKey: string): BuildInfo | null {
+    const row = this.db.prepare('SELECT * FROM builds WHERE build_key = ?').get(buildKey) as BuildRow | undefined;
+    return row ? rowToInfo(row, this.ready(buildKey) !== null) : null;
+  }
+
+  /** Starts (or joins, or short-circuits to the cache) the build of one environment version. */
+  start(def: EnvironmentDefinition, label: string, options: { backend?: BackendChoice; rebuild?: boolean; offline?: boolean }): BuildStart {
+    const settings = readSettings(this.db);
+    const { buildKey, backend } = this.keyFor(def, options.backend ?? 'auto');
+    const subject = { environment: label, buildKey, backend };
+    const title = `Build ${label} (${backend})`;
+    const existing = this.ready(buildKey);
+    if (existing && !options.rebuild) {
+      this.touch(buildKey);
+      const job = this.jobs.completedNow('build', title, subject, `cached: ${label} is already built (build key ${buildKey}) at ${existing.prefix}`);
+      return { job: { ...job.job }, buildKey, backend, cached: true };
+    }
+    const joined = this.inFlight.get(buildKey);
+    if (joined) return joined;
+
+    const implementation = this.backendImplementation(backend, settings.installer, settings.condaPath);
+    const offline = options.offline ?? settings.offline;
+    const rebuild = options.rebuild ?? false;
+    const live = this.jobs.start('build', title, subject, async (job) => {
+      const release = await acquireBuildLock(this.paths.buildLock(buildKey), job.signal, () =>
+        job.output.note('Another Benchtop process is building this environment; waiting to reuse its result...'),
+      );
+      try {
+        const done = this.ready(buildKey);
+        if (done && !rebuild) {
+          job.output.note(`cached: built meanwhile by another process (build key ${buildKey}) at ${done.prefix}`);
+          return;
+        }
+        await this.buildNow(def, buildKey, implementation, offline, job);
+      } finally {
+        release();
+        this.inFlight.delete(buildKey);
+      }
+    });
+    const started: BuildStart = { job: { ...live.job }, buildKey, backend, cached: false };
+    this.inFlight.set(buildKey, started);
+    return started;
+  }
+
+  private async buildNow(def: EnvironmentDefinition, buildKey: string, backend: BuildBackend, offline: boolean, job: Parameters<Parameters<JobManager['start']>[3]>[0]): Promise<void> {
+    const prefix = this.paths.envDir(buildKey);
+    const startedAt = nowIso();
+    this.db
+      .prepare(
+        `INSERT INTO builds(build_key, backend, state, path, started_at, finished_at, error) VALUES (?, ?, 'building', ?, ?, NULL, NULL)
+         ON CONFLICT(build_key) DO UPDATE SET state = 'building', backend = excluded.backend, path = excluded.path, started_at = excluded.started_at, finished_at = NULL, error = NULL`,
+      )
+      .run(buildKey, backend.name, prefix, startedAt);
+    // Whatever is there is unpublished (a crash, a cancel) or being replaced (--rebuild): start clean.
+    fs.rmSync(prefix, { recursive: true, force: true });
+    fs.mkdirSync(path.dirname(prefix), { recursive: true });
+    job.output.note(`Building ${buildKey} with ${backend.name}${offline ? ' (offline)' : ''} into ${prefix}`);
+    try {
+      const outcome = await backend.build({ definition: def, prefix, offline, wheelsDir: this.paths.wheels, job });
+      fs.mkdirSync(prefix, { recursive: true });
+      writeFileAtomic(path.join(prefix, LOCK_FILE), `${JSON.stringify({ buildKey, python: outcome.pythonVersion, packages: outcome.lock }, null, 2)}\n`);
+      const size = backend.createsPrefix ? folderSize(prefix) : 0;
+      // The publish point: the marker goes in last, atomically.
+      writeFileAtomic(path.join(prefix, READY_MARKER), JSON.stringify({ buildKey, backend: backend.name, pythonPath: outcome.pythonPath, finishedAt: nowIso() }));
+      this.db
+        .prepare("UPDATE builds SET state = 'ready', python_version = ?, lock = ?, size_bytes = ?, finished_at = ?, last_used_at = ? WHERE build_key = ?")
+        .run(outcome.pythonVersion, JSON.stringify(outcome.lock), size, nowIso(), nowIso(), buildKey);
+      job.output.note(`Built: build key ${buildKey}, ${outcome.lock.length} packages locked, ${formatBytes(size)} at ${prefix}`);
+      job.output.note(`Python: ${outcome.pythonPath}`);
+    } catch (err) {
+      const canceled = job.signal.aborted || (err instanceof BenchtopError && err.code === 'CANCELED');
+      this.db.prepare('UPDATE builds SET state = ?, finished_at = ?, error = ? WHERE build_key = ?').run(canceled ? 'canceled' : 'failed', nowIso(), (err as Error).message, buildKey);
+      fs.rmSync(prefix, { recursive: true, force: true });
+      job.output.note(canceled ? 'Build canceled; nothing was kept, the next build starts clean.' : 'Build failed; nothing was kept, the next build starts clean.');
+      throw err;
+    }
+  }
+
+  private backendImplementation(backend: Backend, installer: 'auto' | 'pip' | 'uv', condaPath: string | null): BuildBackend {
+    switch (backend) {
+      case 'venv':
+        return new VenvBackend(installer === 'uv' || (installer === 'auto' && which('uv')) ? 'uv' : 'pip');
+      case 'conda': {
+        const tool = findCondaTool(condaPath);
+        if (!tool) throw noCondaError();
+        return new CondaBackend(tool);
+      }
+      case 'user-managed':
+        return new UserManagedBackend();
+      case 'docker':
+        return new DockerBackend();
+    }
+  }
+
+  touch(buildKey: string): void {
+    this.db.prepare('UPDATE builds SET last_used_at = ? WHERE build_key = ?').run(nowIso(), buildKey);
+  }
+
+  cacheList(): CacheEntry[] {
+    const rows = this.db.prepare('SELECT * FROM builds ORDER BY COALESCE(last_used_at, finished_at, started_at) DESC').all() as BuildRow[];
+    const users = this.db.prepare('SELECT name, version, build_key FROM environments').all() as { name: string; version: number; build_key: string }[];
+    const byKey = new Map<string, string[]>();
+    for (const u of users) byKey.set(u.build_key, [...(byKey.get(u.build_key) ?? []), `${u.name}:${u.version}`]);
+    return rows.map((row) => ({
+      buildKey: row.build_key,
+      backend: row.backend,
+      state: rowToInfo(row, row.state === 'ready' && fs.existsSync(path.join(this.paths.envDir(row.build_key), READY_MARKER))).state,
+      path: row.path,
+      sizeBytes: row.size_bytes,
+      lastUsedAt: row.last_used_at,
+      finishedAt: row.finished_at,
+      environments: byKey.get(row.build_key) ?? [],
+    }));
+  }
+
+  /** Removes built environments: the given keys, or all but the `keep` most recently used; failed and orphaned folders always. */
+  prune(options: { keep?: number; buildKeys?: string[] }): { removed: string[]; freedBytes: number } {
+    const entries = this.cacheList();
+    const busy = new Set(this.inFlight.keys());
+    const ready = entries.filter((e) => e.state === 'ready');
+    const doomed = new Set<string>(entries.filter((e) => e.state !== 'ready' && e.state !== 'building').map((e) => e.buildKey));
+    if (options.buildKeys) options.buildKeys.forEach((k) => doomed.add(k));
+    if (options.keep !== undefined) ready.slice(options.keep).forEach((e) => doomed.add(e.buildKey));
+    let freed = 0;
+    const removed: string[] = [];
+    for (const key of doomed) {
+      if (busy.has(key) || fs.existsSync(this.paths.buildLock(key))) continue;
+      const dir = this.paths.envDir(key);
+      freed += fs.existsSync(dir) ? folderSize(dir) : 0;
+      fs.rmSync(dir, { recursive: true, force: true });
+      this.db.prepare('DELETE FROM builds WHERE build_key = ?').run(key);
+      removed.push(key);
+    }
+    // Folders no build row knows about (a crash before the row was written).
+    const known = new Set(this.cacheList().map((e) => e.buildKey));
+    for (const name of fs.existsSync(this.paths.envCache) ? fs.readdirSync(this.paths.envCache) : []) {
+      if (known.has(name) || busy.has(name) || fs.existsSync(this.paths.buildLock(name))) continue;
+      const dir = path.join(this.paths.envCache, name);
+      freed += folderSize(dir);
+      fs.rmSync(dir, { recursive: true, force: true });
+      removed.push(name);
+    }
+    return { removed, freedBytes: freed };
+  }
+}
+
+function rowToInfo(row: BuildRow, published: boolean): BuildInfo {
+  const state = row.state === 'ready' && !published ? 'failed' : (row.state as BuildInfo['state']);
+  return {
+    buildKey: row.build_key,
+    backend: row.backend,
+    state,
+    path: row.path,
+    pythonVersion: row.python_version,
+    lock: JSON.parse(row.lock) as LockedPackage[],
+    sizeBytes: row.size_bytes,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    lastUsedAt: row.last_used_at,
+    error: row.state === 'ready' && !published ? 'The built folder is missing or incomplete; build again.' : row.error,
+  };
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}

@@ -1,0 +1,34 @@
+import fs from 'node:fs';
+import { BuildService } from './builds/buildService';
+import { CURATED_ENVIRONMENTS } from './environments/curated';
+import { EnvironmentService } from './environments/environmentService';
+import { EventBus } from './events';
+import { JobManager } from './jobs/jobManager';
+import { WheelService } from './wheels/wheelService';
+import { type Db, openDatabase } from './workspace/database';
+import { WorkspacePaths } from './workspace/paths';
+
+/** The product, with no UI: what the desktop app, the server and the CLI all drive. */
+export interface Core {
+  paths: WorkspacePaths;
+  db: Db;
+  bus: EventBus;
+  jobs: JobManager;
+  builds: BuildService;
+  environments: EnvironmentService;
+  wheels: WheelService;
+  close(): void;
+}
+
+export function openCore(workspaceDir: string): Core {
+  const paths = new WorkspacePaths(workspaceDir);
+  fs.mkdirSync(paths.root, { recursive: true });
+  const db = openDatabase(paths.database);
+  const bus = new EventBus();
+  const jobs = new JobManager(db, paths, bus);
+  const builds = new BuildService(db, paths, jobs);
+  const environments = new EnvironmentService(db, builds, bus);
+  const wheels = new WheelService(db, paths);
+  for (const def of CURATED_ENVIRONMENTS) environments.register(def, { curated: true });
+  return { paths, db, bus, jobs, builds, environments, wheels, close: () => db.close() };
+}

@@ -1,0 +1,65 @@
+import * as pty from 'node-pty';
+import { BenchtopError } from '../../../shared/errors';
+import type { LiveOutput } from './liveOutput';
+
+export interface PtyCommand {
+  file: string;
+  args: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  cols?: number;
+  rows?: number;
+}
+
+/** Grace periods between the signals of a cancel: SIGINT, then SIGTERM, then SIGKILL. */
+const CANCEL_GRACE_MS = [2_000, 3_000];
+
+/**
+ * Runs one command in a real pseudo-terminal (so tools show colours and
+ * progress bars), streaming into `output`. Resolves with the exit code;
+ * rejects with CANCELED when `signal` aborts, after the process group is gone.
+ */
+export function spawnInPty(command: PtyCommand, output: LiveOutput, signal: AbortSignal): Promise<number> {
+  if (signal.aborted) return Promise.reject(new BenchtopError('CANCELED', 'Canceled before it started.'));
+  return new Promise((resolve, reject) => {
+    let child: pty.IPty;
+    try {
+      child = pty.spawn(command.file, command.args, {
+        name: 'xterm-256color',
+        cols: command.cols ?? 120,
+        rows: command.rows ?? 30,
+        cwd: command.cwd,
+        env: { ...command.env, TERM: 'xterm-256color', FORCE_COLOR: '1' } as Record<string, string>,
+        encoding: null,
+      });
+    } catch (err) {
+      reject(new BenchtopError('INTERNAL', `Could not start ${command.file}: ${(err as Error).message}`));
+      return;
+    }
+    output.setProducer({ pause: () => child.pause(), resume: () => child.resume() });
+    const timers: NodeJS.Timeout[] = [];
+    const onAbort = () => {
+      const group = -child.pid;
+      const send = (sig: NodeJS.Signals) => {
+        try {
+          process.kill(group, sig);
+        } catch {
+          // The group is already gone.
+        }
+      };
+      send('SIGINT');
+      timers.push(setTimeout(() => send('SIGTERM'), CANCEL_GRACE_MS[0]));
+      timers.push(setTimeout(() => send('SIGKILL'), (CANCEL_GRACE_MS[0] ?? 0) + (CANCEL_GRACE_MS[1] ?? 0)));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    child.onData((data: string | Buffer) => output.push(data));
+    child.onExit(({ exitCode }) => {
+      timers.forEach(clearTimeout);
+      signal.removeEventListener('abort', onAbort);
+      output.setProducer(null);
+      output.flush();
+      if (signal.aborted) reject(new BenchtopError('CANCELED', 'Canceled by the user.'));
+      else resolve(exitCode);
+    });
+  });
+}

@@ -1,0 +1,54 @@
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` records how many
+ * ran. Never edit a shipped entry: append a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE environments (
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    definition TEXT NOT NULL,
+    content TEXT NOT NULL,
+    build_key TEXT NOT NULL,
+    backend TEXT NOT NULL,
+    curated INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (name, version)
+  );
+  CREATE INDEX environments_build_key ON environments(build_key);
+  CREATE TABLE builds (
+    build_key TEXT PRIMARY KEY,
+    backend TEXT NOT NULL,
+    state TEXT NOT NULL,
+    path TEXT,
+    python_version TEXT,
+    lock TEXT NOT NULL DEFAULT '[]',
+    size_bytes INTEGER,
+    started_at TEXT,
+    finished_at TEXT,
+    last_used_at TEXT,
+    error TEXT
+  );
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    state TEXT NOT NULL,
+    subject TEXT NOT NULL DEFAULT '{}',
+    error TEXT,
+    created_at TEXT NOT NULL,
+    finished_at TEXT
+  );
+  CREATE TABLE wheels (
+    file TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    version TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    added_at TEXT NOT NULL
+  );
+  CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
+];

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { BackendChoice, EnvironmentDefinition } from '../environments/definition';
+import { AppInfo, BuildStart, CacheEntry, EnvironmentRecord, EnvironmentSummary, Job, RegisterResult, Settings, Wheel } from './types';
+
+/**
+ * Every call and event, declared once. The IPC handlers, the WebSocket
+ * server, the preload bridge and the renderer client are all derived from
+ * these two maps, so no channel name is ever typed twice.
+ */
+function call<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
+  return { input, output };
+}
+
+const NameVersion = z.object({ name: z.string().min(1), version: z.string().regex(/^\d+$/).optional() });
+const JobRef = z.object({ jobId: z.string().min(1) });
+
+export const calls = {
+  'app.info': call(z.object({}), AppInfo),
+  'settings.update': call(Settings.partial(), Settings),
+
+  'environments.list': call(z.object({ curated: z.boolean().optional() }), z.array(EnvironmentSummary)),
+  'environments.versions': call(z.object({ name: z.string().min(1) }), z.array(EnvironmentRecord)),
+  'environments.get': call(NameVersion, EnvironmentRecord),
+  'environments.scaffold': call(z.object({ name: z.string() }), EnvironmentDefinition),
+  'environments.register': call(z.object({ definition: z.unknown() }), RegisterResult),
+  'environments.registerText': call(z.object({ text: z.string(), format: z.enum(['json', 'yaml']) }), RegisterResult),
+  'environments.validateText': call(
+    z.object({ text: z.string(), format: z.enum(['json', 'yaml']) }),
+    z.object({ definition: EnvironmentDefinition.nullable(), buildKey: z.string().nullable() }),
+  ),
+  'environments.download': call(NameVersion.extend({ directory: z.string().min(1), overwrite: z.boolean().optional() }), z.object({ directory: z.string(), files: z.array(z.string()) })),
+
+  'builds.start': call(
+    NameVersion.extend({ backend: BackendChoice.optional(), rebuild: z.boolean().optional(), offline: z.boolean().optional() }),
+    BuildStart,
+  ),
+  'cache.list': call(z.object({}), z.array(CacheEntry)),
+  'cache.prune': call(z.object({ keep: z.number().int().min(0).optional(), buildKeys: z.array(z.string()).optional() }), z.object({ removed: z.array(z.string()), freedBytes: z.number() })),
+
+  'wheels.list': call(z.object({}), z.array(Wheel)),
+  'wheels.add': call(z.object({ path: z.string().min(1) }), Wheel),
+
+  'jobs.list': call(z.object({}), z.array(Job)),
+  'jobs.cancel': call(JobRef, Job),
+  /** Subscribes the caller to a job's live output; returns what was printed so far. */
+  'jobs.attach': call(JobRef, z.object({ job: Job, replay: z.string(), truncated: z.boolean() })),
+  'jobs.detach': call(JobRef, z.object({})),
+  /** Flow control: the viewer has drawn this many characters. */
+  'jobs.ack': call(JobRef.extend({ chars: z.number().int().min(0) }), z.object({})),
+  'jobs.log': call(JobRef, z.object({ text: z.string() })),
+} as const;
+
+export const events = {
+  'job.updated': Job,
+  'job.output': z.object({ jobId: z.string(), data: z.string() }),
+  'environments.changed': z.object({ name: z.string() }),
+} as const;
+
+export type Calls = typeof calls;
+export type CallName = keyof Calls;
+export type CallInput<N extends CallName> = z.input<Calls[N]['input']>;
+export type CallOutput<N extends CallName> = z.output<Calls[N]['output']>;
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+export const CALL_NAMES = Object.keys(calls) as CallName[];
+export const EVENT_NAMES = Object.keys(events) as EventName[];

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { EnvironmentDefinition } from '../environments/definition';
+
+export const BuildState = z.enum(['none', 'building', 'ready', 'failed', 'canceled']);
+export type BuildState = z.infer<typeof BuildState>;
+
+export const LockedPackage = z.object({ name: z.string(), version: z.string() });
+export type LockedPackage = z.infer<typeof LockedPackage>;
+
+export const BuildInfo = z.object({
+  buildKey: z.string(),
+  backend: z.string(),
+  state: BuildState,
+  path: z.string().nullable(),
+  pythonVersion: z.string().nullable(),
+  lock: z.array(LockedPackage),
+  sizeBytes: z.number().nullable(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+  error: z.string().nullable(),
+});
+export type BuildInfo = z.infer<typeof BuildInfo>;
+
+export const EnvironmentRecord = z.object({
+  name: z.string(),
+  version: z.string(),
+  buildKey: z.string(),
+  backend: z.string(),
+  curated: z.boolean(),
+  createdAt: z.string(),
+  definition: EnvironmentDefinition,
+  build: BuildInfo.nullable(),
+});
+export type EnvironmentRecord = z.infer<typeof EnvironmentRecord>;
+
+export const EnvironmentSummary = z.object({
+  name: z.string(),
+  latestVersion: z.string(),
+  versionCount: z.number(),
+  curated: z.boolean(),
+  buildKey: z.string(),
+  buildState: BuildState,
+  pythonVersion: z.string().nullable(),
+  updatedAt: z.string(),
+});
+export type EnvironmentSummary = z.infer<typeof EnvironmentSummary>;
+
+export const RegisterResult = z.object({ environment: EnvironmentRecord, created: z.boolean() });
+export type RegisterResult = z.infer<typeof RegisterResult>;
+
+export const JobState = z.enum(['queued', 'running', 'completed', 'failed', 'canceled']);
+export type JobState = z.infer<typeof JobState>;
+
+export const Job = z.object({
+  id: z.string(),
+  kind: z.enum(['build']),
+  title: z.string(),
+  state: JobState,
+  /** 0..1, or null while the amount of work is unknown. */
+  progress: z.number().nullable(),
+  step: z.string().nullable(),
+  cancellable: z.boolean(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).nullable(),
+  /** What the job is about, e.g. { environment: "name:1", buildKey }. */
+  subject: z.record(z.string(), z.string()),
+});
+export type Job = z.infer<typeof Job>;
+
+export const BuildStart = z.object({
+  job: Job,
+  buildKey: z.string(),
+  backend: z.string(),
+  cached: z.boolean(),
+});
+export type BuildStart = z.infer<typeof BuildStart>;
+
+export const CacheEntry = z.object({
+  buildKey: z.string(),
+  backend: z.string(),
+  state: BuildState,
+  path: z.string().nullable(),
+  sizeBytes: z.number().nullable(),
+  lastUsedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  environments: z.array(z.string()),
+});
+export type CacheEntry = z.infer<typeof CacheEntry>;
+
+export const Wheel = z.object({ file: z.string(), name: z.string(), version: z.string(), sha256: z.string(), reference: z.string(), addedAt: z.string() });
+export type Wheel = z.infer<typeof Wheel>;
+
+export const Interpreter = z.object({ path: z.string(), version: z.string() });
+export type Interpreter = z.infer<typeof Interpreter>;
+
+export const Settings = z.object({ offline: z.boolean(), installer: z.enum(['auto', 'pip', 'uv']), condaPath: z.string().nullable() });
+export type Settings = z.infer<typeof Settings>;
+
+export const AppInfo = z.object({
+  version: z.string(),
+  workspace: z.string(),
+  platform: z.string(),
+  interpreters: z.array(Interpreter),
+  condaTool: z.string().nullable(),
+  settings: Settings,
+});
+export type AppInfo = z.infer<typeof AppInfo>;
