@@ -7,15 +7,15 @@ export const jobsRouter: Router<'jobs.list' | 'jobs.cancel' | 'jobs.attach' | 'j
   'jobs.cancel': (input, _ctx, core) => core.jobs.cancel(input.jobId),
   'jobs.attach': (input, ctx, core) => {
     const live = core.jobs.get(input.jobId);
-    const { replay, truncated } = live.output.attach(ctx.viewer);
+    const { replay, truncated } = live.output.attach(ctx.viewerFor(input.jobId));
     return { job: { ...live.job }, replay, truncated };
   },
   'jobs.detach': (input, ctx, core) => {
-    core.jobs.get(input.jobId).output.detach(ctx.viewer.id);
+    core.jobs.get(input.jobId).output.detach(ctx.connectionId);
     return {};
   },
   'jobs.ack': (input, ctx, core) => {
-    core.jobs.get(input.jobId).output.ack(ctx.viewer.id, input.chars);
+    core.jobs.get(input.jobId).output.ack(ctx.connectionId, input.chars);
     return {};
   },
   'jobs.log': (input, _ctx, core) => {

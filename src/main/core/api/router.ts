@@ -3,9 +3,11 @@ import { BenchtopError, type Result, toApiError } from '../../../shared/errors';
 import type { Viewer } from '../pty/liveOutput';
 import type { Core } from '../core';
 
-/** Who is calling: each connection (window, socket, CLI) is one viewer of live output. */
+/** Who is calling: each connection (window, socket, CLI) views live output through its own viewers. */
 export interface CallContext {
-  viewer: Viewer;
+  connectionId: string;
+  /** The viewer that carries one job's output to this caller. */
+  viewerFor(jobId: string): Viewer;
 }
 
 export type Handler<N extends CallName> = (input: CallOutputOfInput<N>, ctx: CallContext, core: Core) => Promise<CallOutput<N>> | CallOutput<N>;

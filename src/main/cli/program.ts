@@ -1,0 +1,64 @@
+import { Command, CommanderError } from 'commander';
+import { type CliContext, type GlobalOptions, cliContext, closeCliContext } from './context';
+import { EXIT_OK, EXIT_USAGE, reportError } from './output';
+import { registerEnvCommands } from './commands/env';
+import { registerServeCommand } from './commands/serve';
+import { registerWheelCommands } from './commands/wheel';
+
+declare const BENCHTOP_VERSION: string | undefined;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Action = (fn: (ctx: CliContext, ...args: any[]) => Promise<void> | void) => (...args: unknown[]) => Promise<void>;
+
+/** Builds the `benchtop` command tree; every command gets --workspace, --json and --help. */
+export function buildProgram(): Command {
+  const program = new Command('benchtop')
+    .description('Benchtop: local machine-learning environments, runs, models and services, offline.')
+    .version(typeof BENCHTOP_VERSION === 'string' ? BENCHTOP_VERSION : '0.0.0-dev')
+    .option('--workspace <dir>', 'workspace folder (else BENCHTOP_WORKSPACE, else the OS app-data folder)')
+    .option('--json', 'print one JSON document on stdout')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+
+  const action: Action = (fn) => async (...args: unknown[]) => {
+    const command = args[args.length - 1] as Command;
+    const globals = command.optsWithGlobals<GlobalOptions>();
+    const ctx = cliContext(globals);
+    await fn(ctx, ...args.slice(0, -1));
+  };
+
+  registerEnvCommands(program, action);
+  registerWheelCommands(program, action);
+  registerServeCommand(program, action);
+  program.commands.forEach(function inherit(cmd: Command) {
+    cmd.exitOverride();
+    cmd.showHelpAfterError('(add --help for usage)');
+    cmd.commands.forEach(inherit);
+  });
+  return program;
+}
+
+/** Runs the CLI and returns the exit code: 0 ok, 1 the operation failed, 2 bad usage or input. */
+export async function runCli(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  const json = argv.includes('--json');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT_OK;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
+      if (json) process.stdout.write(`${JSON.stringify({ error: { code: 'BAD_INPUT', message: err.message.replace(/^error: /, ''), hint: 'Run with --help for usage.' } })}\n`);
+      return EXIT_USAGE;
+    }
+    return reportError(err, json);
+  } finally {
+    if (!keepAlive) closeCliContext();
+  }
+}
+
+let keepAlive = false;
+/** Long-running commands (serve) keep the workspace open after the action returns. */
+export function keepWorkspaceOpen(): void {
+  keepAlive = true;
+}
