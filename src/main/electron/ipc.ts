@@ -1,0 +1,35 @@
+import { type IpcMainInvokeEvent, BrowserWindow, ipcMain } from 'electron';
+import { EVENT_NAMES } from '../../shared/api/contract';
+import { handlers } from '../core/api/handlers';
+import { dispatch } from '../core/api/router';
+import type { Core } from '../core/core';
+
+export const CALL_CHANNEL = 'benchtop:call';
+export const EVENT_CHANNEL = 'benchtop:event';
+
+/** Binds the whole contract to one IPC channel; the sender must be one of our windows showing our UI. */
+export function bindIpc(core: Core, isAppUrl: (url: string) => boolean): void {
+  ipcMain.handle(CALL_CHANNEL, (event: IpcMainInvokeEvent, name: unknown, input: unknown) => {
+    const frameUrl = event.senderFrame?.url ?? '';
+    if (!BrowserWindow.fromWebContents(event.sender) || !isAppUrl(frameUrl)) {
+      return { ok: false, error: { code: 'UNAUTHORIZED', message: 'Call refused: not from the Benchtop window.' } };
+    }
+    const sender = event.sender;
+    const connectionId = `window-${sender.id}`;
+    return dispatch(handlers, core, String(name), input, {
+      connectionId,
+      viewerFor: (jobId) => ({
+        id: connectionId,
+        acknowledges: true,
+        write: (data) => {
+          if (!sender.isDestroyed()) sender.send(EVENT_CHANNEL, 'job.output', { jobId, data });
+        },
+      }),
+    });
+  });
+  for (const name of EVENT_NAMES.filter((e) => e !== 'job.output')) {
+    core.bus.on(name, (payload) => {
+      for (const window of BrowserWindow.getAllWindows()) window.webContents.send(EVENT_CHANNEL, name, payload);
+    });
+  }
+}

@@ -1,0 +1,60 @@
+import { useEffect } from 'react';
+import { ErrorMessage } from './components/ErrorBanner';
+import { JobsPanel } from './components/JobsPanel';
+import { wireCoreEvents } from './coreEvents';
+import { CacheScreen } from './screens/CacheScreen';
+import { EnvironmentsScreen } from './screens/environments/EnvironmentsScreen';
+import { SettingsScreen } from './screens/SettingsScreen';
+import { useEnvironments } from './stores/environments';
+import { useJobs } from './stores/jobs';
+import { type Screen, useUi } from './stores/ui';
+
+const SCREENS: [Screen, string, string][] = [
+  ['environments', 'Environments', '1'],
+  ['cache', 'Build cache', '2'],
+  ['settings', 'Settings', '3'],
+];
+
+export function App() {
+  const { screen, setScreen, error, clearError, notice, connected } = useUi();
+  useEffect(() => {
+    const off = wireCoreEvents();
+    void useEnvironments.getState().refresh().then(() => document.body.setAttribute('data-ready', 'true'));
+    void useJobs.getState().refresh().catch(() => undefined);
+    // Alt+1..3 switch screens; Alt+J toggles the jobs panel.
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey) return;
+      const target = SCREENS.find(([, , key]) => key === e.key);
+      if (target) setScreen(target[0]);
+      if (e.key === 'j') useJobs.getState().togglePanel();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => {
+      off();
+      window.removeEventListener('keydown', onKey);
+    };
+  }, [setScreen]);
+  return (
+    <div className="app">
+      <aside className="sidebar">
+        <div className="brand">Benchtop</div>
+        <nav aria-label="Main">
+          {SCREENS.map(([id, title, key]) => (
+            <button key={id} type="button" className={screen === id ? 'active' : ''} aria-current={screen === id ? 'page' : undefined} onClick={() => setScreen(id)} title={`Alt+${key}`}>
+              {title}
+            </button>
+          ))}
+        </nav>
+        {!connected ? <div className="offline-badge" role="status">Disconnected: reconnecting...</div> : null}
+      </aside>
+      <main>
+        {error ? <ErrorMessage error={error} onDismiss={clearError} /> : null}
+        {notice ? <div className="notice" role="status">{notice}</div> : null}
+        {screen === 'environments' ? <EnvironmentsScreen /> : null}
+        {screen === 'cache' ? <CacheScreen /> : null}
+        {screen === 'settings' ? <SettingsScreen /> : null}
+        <JobsPanel />
+      </main>
+    </div>
+  );
+}

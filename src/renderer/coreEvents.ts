@@ -1,0 +1,21 @@
+import { useEnvironments } from './stores/environments';
+import { useJobs } from './stores/jobs';
+import { client } from './transport/client';
+
+/** The one place where core events become store actions (terminal output goes straight to xterm, not here). */
+export function wireCoreEvents(): () => void {
+  const offs = [
+    client.on('job.updated', (job) => {
+      useJobs.getState().upsert(job);
+      if (job.state !== 'running') {
+        void useEnvironments.getState().refresh();
+        void useEnvironments.getState().reloadVersions();
+      }
+    }),
+    client.on('environments.changed', ({ name }) => {
+      void useEnvironments.getState().refresh();
+      if (useEnvironments.getState().selected === name) void useEnvironments.getState().reloadVersions();
+    }),
+  ];
+  return () => offs.forEach((off) => off());
+}

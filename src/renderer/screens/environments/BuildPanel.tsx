@@ -1,0 +1,64 @@
+import { useState } from 'react';
+import type { EnvironmentRecord } from '../../../shared/api/types';
+import { cancelJob, ProgressBar } from '../../components/JobsPanel';
+import { Terminal } from '../../components/Terminal';
+import { useJobs, sortedJobs } from '../../stores/jobs';
+import { useUi } from '../../stores/ui';
+import { client } from '../../transport/client';
+
+/** Build with a live terminal, progress and cancel; says "cached" when nothing had to be built. */
+export function BuildPanel({ record }: { record: EnvironmentRecord }) {
+  const label = `${record.name}:${record.version}`;
+  const jobs = useJobs((s) => s.jobs);
+  const upsert = useJobs((s) => s.upsert);
+  const [cached, setCached] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const latest = sortedJobs(jobs).find((j) => j.subject.environment === label);
+  const start = async (rebuild: boolean) => {
+    setBusy(true);
+    try {
+      const started = await client.builds.start({ name: record.name, version: record.version, rebuild });
+      upsert(started.job);
+      setCached(started.cached ? started.job.id : null);
+    } catch (err) {
+      useUi.getState().showError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const running = latest?.state === 'running';
+  return (
+    <div className="build-panel">
+      <div className="row">
+        <button type="button" className="primary" disabled={busy || running} onClick={() => void start(false)}>
+          Build
+        </button>
+        <button type="button" disabled={busy || running} onClick={() => void start(true)}>
+          Rebuild
+        </button>
+        {running && latest ? (
+          <button type="button" className="danger" onClick={() => cancelJob(latest.id)}>
+            Cancel build
+          </button>
+        ) : null}
+        {latest && cached === latest.id ? <span className="badge cached" data-testid="build-status">cached</span> : null}
+        {latest && cached !== latest.id ? <span className={`state ${latest.state}`} data-testid="build-status">{latest.state}</span> : null}
+        <span className="muted">build key <code>{record.buildKey}</code> ({record.backend})</span>
+      </div>
+      {latest ? (
+        <>
+          <div className="row">
+            <ProgressBar job={latest} />
+            <span className="muted step">{latest.step ?? ''}</span>
+          </div>
+          {latest.error ? <div className="error" role="alert"><strong>{latest.error.message}</strong>{latest.error.hint ? <div className="hint">{latest.error.hint}</div> : null}</div> : null}
+          <Terminal key={latest.id} jobId={latest.id} label={`Build log of ${label}`} />
+        </>
+      ) : (
+        <p className="muted">
+          {record.build?.state === 'ready' ? `Built ${record.build.finishedAt ?? ''} at ${record.build.path ?? ''}. Build again to see the log; it will be cached.` : 'Not built yet. Build it to create the environment; the log shows here live.'}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,177 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { ApiError } from '../../../shared/errors';
+import { BenchtopError } from '../../../shared/errors';
+import { type EnvironmentDefinition, condaPackagesOf, pipPackagesOf, pythonVersionOf, withPackages, withPythonVersion } from '../../../shared/environments/definition';
+import { assertNotReserved, assertValidName } from '../../../shared/environments/names';
+import { definitionYamlText, parseDefinitionText } from '../../../shared/environments/parse';
+import { ErrorMessage } from '../../components/ErrorBanner';
+import { useEnvironments } from '../../stores/environments';
+import { useUi } from '../../stores/ui';
+import { client } from '../../transport/client';
+
+const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
+
+function nameProblem(name: string): string | null {
+  try {
+    assertValidName(name);
+    assertNotReserved(name);
+    return null;
+  } catch (err) {
+    return err instanceof BenchtopError ? `${err.message} ${err.hint ?? ''}` : String(err);
+  }
+}
+
+function serialise(def: EnvironmentDefinition, format: 'yaml' | 'json'): string {
+  return format === 'json' ? JSON.stringify(def, null, 2) : definitionYamlText(def);
+}
+
+/** The raw definition with line numbers; the line with an error is marked. */
+function RawEditor({ text, error, onChange, format }: { text: string; error: ApiError | null; onChange: (t: string) => void; format: string }) {
+  const count = text.split('\n').length;
+  const bad = error?.location?.line;
+  return (
+    <div className="raw-editor">
+      <pre className="gutter" aria-hidden="true">
+        {Array.from({ length: count }, (_, i) => (
+          <div key={i} className={bad === i + 1 ? 'bad-line' : ''}>{i + 1}</div>
+        ))}
+      </pre>
+      <textarea aria-label={`Definition (${format.toUpperCase()})`} spellCheck={false} value={text} onChange={(e) => onChange(e.target.value)} rows={Math.max(18, count + 1)} />
+    </div>
+  );
+}
+
+export function EnvironmentEditor({ base, clone }: { base: { definition: EnvironmentDefinition; name: string } | null; clone: boolean }) {
+  const { setMode, select } = useEnvironments();
+  const [definition, setDefinition] = useState<EnvironmentDefinition | null>(base ? { ...base.definition, name: clone ? `my-${base.name.replace(/^(Benchtop|AzureML)-?/i, '').toLowerCase()}` : base.name } : null);
+  const [pythonChoices, setPythonChoices] = useState<string[]>([]);
+  const [view, setView] = useState<'form' | 'raw'>('form');
+  const [format, setFormat] = useState<'yaml' | 'json'>('yaml');
+  const [raw, setRaw] = useState('');
+  const [rawError, setRawError] = useState<ApiError | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    if (!definition) void client.environments.scaffold({ name: '' }).then((d) => setDefinition({ ...d, environmentVariables: {} })).catch((e: unknown) => useUi.getState().showError(e));
+    void client.app.info({}).then((info) => setPythonChoices([...new Set(info.interpreters.map((i) => i.version.split('.').slice(0, 2).join('.')))])).catch(() => undefined);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const conda = useMemo(() => (definition ? condaPackagesOf(definition).filter((p) => !/^python(\s|=|>|<|~|$)/i.test(p)) : []), [definition]);
+  if (!definition) return <div className="muted pad">Preparing a new definition...</div>;
+  const pip = pipPackagesOf(definition);
+  const python = pythonVersionOf(definition);
+  const problem = definition.name ? nameProblem(definition.name) : 'Give the environment a name.';
+
+  const switchView = (next: 'form' | 'raw', nextFormat = format) => {
+    if (next === 'raw') {
+      setRaw(serialise(definition, nextFormat));
+      setRawError(null);
+    }
+    setView(next);
+    setFormat(nextFormat);
+  };
+  const editRaw = (text: string) => {
+    setRaw(text);
+    try {
+      setDefinition(parseDefinitionText(text, format));
+      setRawError(null);
+    } catch (err) {
+      setRawError(err instanceof BenchtopError ? err.toData() : { code: 'PARSE_ERROR', message: String(err) });
+    }
+  };
+  const register = async () => {
+    setSaving(true);
+    try {
+      const result = await client.environments.register({ definition });
+      const { name, version } = result.environment;
+      useUi.getState().notify(result.created ? `Registered ${name} version ${version}.` : `Unchanged: ${name} version ${version} already has this definition.`);
+      await useEnvironments.getState().refresh();
+      await select(name);
+    } catch (err) {
+      useUi.getState().showError(err);
+    } finally {
+      setSaving(false);
+    }
+  };
+  const set = (patch: Partial<EnvironmentDefinition>) => setDefinition({ ...definition, ...patch });
+
+  return (
+    <article className="detail editor" aria-label="Environment editor">
+      <header className="detail-header">
+        <h2>{base && !clone ? `New version of ${base.name}` : clone ? `Clone of ${base?.name}` : 'New environment'}</h2>
+        <span className="spacer" />
+        <div role="tablist" className="tabs compact">
+          <button type="button" role="tab" aria-selected={view === 'form'} className={view === 'form' ? 'active' : ''} onClick={() => switchView('form')}>Form</button>
+          <button type="button" role="tab" aria-selected={view === 'raw' && format === 'yaml'} className={view === 'raw' && format === 'yaml' ? 'active' : ''} onClick={() => switchView('raw', 'yaml')} disabled={rawError !== null}>YAML</button>
+          <button type="button" role="tab" aria-selected={view === 'raw' && format === 'json'} className={view === 'raw' && format === 'json' ? 'active' : ''} onClick={() => switchView('raw', 'json')} disabled={rawError !== null}>JSON</button>
+        </div>
+      </header>
+      {view === 'form' ? (
+        <div className="form">
+          <label>
+            Name
+            <input value={definition.name} onChange={(e) => set({ name: e.target.value })} disabled={Boolean(base && !clone)} aria-invalid={problem !== null} autoFocus />
+          </label>
+          {problem && definition.name ? <div className="field-error" role="alert">{problem}</div> : null}
+          <label className="inline">
+            <input type="checkbox" checked={definition.python.userManagedDependencies} onChange={(e) => set({ python: { ...definition.python, userManagedDependencies: e.target.checked } })} />
+            User-managed (use an existing interpreter as it is; nothing is installed)
+          </label>
+          {definition.python.userManagedDependencies ? (
+            <label>
+              Interpreter path
+              <input value={definition.python.interpreterPath} onChange={(e) => set({ python: { ...definition.python, interpreterPath: e.target.value } })} placeholder="/usr/bin/python3" />
+            </label>
+          ) : (
+            <>
+              <label>
+                Python version
+                <select value={python ?? ''} onChange={(e) => setDefinition(withPythonVersion(definition, e.target.value))}>
+                  {python && !pythonChoices.includes(python) ? <option value={python}>{python} (not found on this machine)</option> : null}
+                  {python === null ? <option value="">default interpreter</option> : null}
+                  {pythonChoices.map((v) => <option key={v} value={v}>{v}</option>)}
+                </select>
+              </label>
+              <label>
+                Conda packages (one per line; the venv backend maps them to pip)
+                <textarea rows={4} value={conda.join('\n')} onChange={(e) => setDefinition(withPackages(definition, lines(e.target.value), pip))} placeholder="numpy=1.26" />
+              </label>
+              <label>
+                Pip packages (one per line)
+                <textarea aria-label="Pip packages" rows={5} value={pip.join('\n')} onChange={(e) => setDefinition(withPackages(definition, conda, lines(e.target.value)))} placeholder="scikit-learn==1.5.2" />
+              </label>
+            </>
+          )}
+          <label>
+            Environment variables (KEY=VALUE, one per line)
+            <textarea rows={3} value={Object.entries(definition.environmentVariables).map(([k, v]) => `${k}=${v}`).join('\n')} onChange={(e) => set({ environmentVariables: Object.fromEntries(lines(e.target.value).map((l) => [l.split('=')[0] ?? l, l.includes('=') ? l.slice(l.indexOf('=') + 1) : ''])) })} />
+          </label>
+          <fieldset>
+            <legend>Docker (used by the Docker backend)</legend>
+            <label>
+              Base image
+              <input value={definition.docker.baseImage ?? ''} onChange={(e) => set({ docker: { ...definition.docker, baseImage: e.target.value || null } })} />
+            </label>
+            <label>
+              Base Dockerfile (replaces the base image)
+              <textarea rows={3} value={definition.docker.baseDockerfile ?? ''} onChange={(e) => set({ docker: { ...definition.docker, baseDockerfile: e.target.value || null } })} />
+            </label>
+          </fieldset>
+        </div>
+      ) : (
+        <>
+          {rawError ? <ErrorMessage error={rawError} /> : <div className="ok-line">Valid definition.</div>}
+          <RawEditor text={raw} error={rawError} onChange={editRaw} format={format} />
+        </>
+      )}
+      <footer className="row">
+        <button type="button" className="primary" disabled={saving || problem !== null || rawError !== null} onClick={() => void register()}>
+          {saving ? 'Registering...' : 'Register'}
+        </button>
+        <button type="button" onClick={() => setMode({ kind: 'view' })}>Cancel</button>
+        <span className="muted">Registering identical content returns the existing version.</span>
+      </footer>
+    </article>
+  );
+}

@@ -1,0 +1,14 @@
+import path from 'node:path';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  root: path.join(__dirname, 'src/renderer'),
+  base: './',
+  esbuild: { jsx: 'automatic' },
+  build: {
+    outDir: path.join(__dirname, 'dist/renderer'),
+    emptyOutDir: true,
+    sourcemap: true,
+    chunkSizeWarningLimit: 2000,
+  },
+});
