@@ -22,19 +22,87 @@ export function parseJsonText(text: string, file: string): unknown {
     return JSON.parse(text);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    const pos = /position (\d+)/.exec(message);
-    const lc = /line (\d+) column (\d+)/.exec(message);
-    const where = lc
-      ? { line: Number(lc[1]), column: Number(lc[2]) }
-      : pos
-        ? lineColumnAt(text, Number(pos[1]))
-        : lineColumnAt(text, text.length);
+    // Engines differ in whether they report a position, so find it ourselves.
+    const where = lineColumnAt(text, jsonErrorOffset(text));
     throw new BenchtopError(
       'PARSE_ERROR',
-      `${file}: invalid JSON at line ${where.line}, column ${where.column}: ${message.replace(/ in JSON at position \d+.*$/, '')}`,
+      `${file}: invalid JSON at line ${where.line}, column ${where.column}: ${message.replace(/ in JSON at position \d+.*$/, '').split('\n')[0]}`,
       'Fix the JSON syntax at that place (a missing comma, quote or bracket is the usual cause).',
       { file, ...where },
     );
+  }
+}
+
+/** The offset of the first character that makes `text` invalid JSON (a small recursive-descent scan). */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const fail = (): never => {
+    throw i;
+  };
+  const ws = () => {
+    while (i < text.length && ' \t\r\n'.includes(text[i] as string)) i++;
+  };
+  const literal = (word: string) => {
+    for (const ch of word) if (text[i++] !== ch) fail();
+  };
+  const string = () => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text[i] === '\\') i++;
+      else if ((text.charCodeAt(i) ?? 0) < 0x20) fail();
+      i++;
+    }
+    if (text[i] !== '"') fail();
+    i++;
+  };
+  const value = (): void => {
+    ws();
+    const ch = text[i];
+    if (ch === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') return void i++;
+        else fail();
+      }
+    } else if (ch === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') return void i++;
+        else fail();
+      }
+    } else if (ch === '"') string();
+    else if (ch === 't') literal('true');
+    else if (ch === 'f') literal('false');
+    else if (ch === 'n') literal('null');
+    else {
+      const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+      if (!m) fail();
+      i += (m as RegExpExecArray)[0].length;
+    }
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail();
+    return text.length;
+  } catch (offset) {
+    return Math.min(typeof offset === 'number' ? offset : i, text.length);
   }
 }
 

@@ -62,6 +62,6 @@ export function condaToPip(spec: string): MappedPackage {
     constraint = constraint.includes('*') ? `==${constraint}` : `==${constraint}.*`;
   }
   const pip = `${mappedName}${constraint}`;
-  const note = pip === bare ? null : `${spec} -> ${pip}`;
+  const note = pip === spec.trim() ? null : `${spec} -> ${pip}`;
   return { conda: spec, pip, note };
 }

@@ -1,0 +1,103 @@
+import { type Page, expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { CLI, makeWheel, tempDir } from '../helpers/workspace';
+import { type ServedApp, serve } from './serveFixture';
+
+let app: ServedApp;
+
+test.beforeAll(async () => {
+  app = await serve();
+  // A private wheel so the build installs a real package without the network.
+  const wheel = makeWheel(tempDir('bt-wheel-'), 'e2e-demo', '1.0');
+  execFileSync(process.execPath, [CLI, '--workspace', app.workspace, 'wheel', 'add', wheel]);
+});
+
+test.afterAll(() => app?.stop());
+
+async function open(page: Page) {
+  await page.goto(app.url);
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+}
+
+function terminalText(page: Page) {
+  return page.getByTestId('terminal').locator('.xterm-rows');
+}
+
+test('a new user creates an environment in the form, registers, builds with a live log, and rebuilds from the cache', async ({ page }) => {
+  await open(page);
+  await expect(page.getByText('No environments of your own yet')).toBeVisible();
+
+  await page.getByRole('button', { name: 'New environment' }).click();
+  await page.getByLabel('Name').fill('Benchtop-mine');
+  await expect(page.getByText(/reserved for curated environments/)).toBeVisible();
+  await page.getByLabel('Name').fill('e2e-env');
+  await page.getByLabel('Pip packages').fill('e2e-demo==1.0');
+  await page.getByRole('button', { name: 'Register' }).click();
+  await expect(page.getByRole('status')).toContainText('Registered e2e-env version 1');
+  await expect(page.getByRole('heading', { name: 'e2e-env' })).toBeVisible();
+
+  await page.getByRole('tab', { name: 'Build' }).click();
+  await page.getByRole('button', { name: 'Build', exact: true }).click();
+  // The live terminal shows pip's own output, then Benchtop's result line.
+  await expect(terminalText(page)).toContainText('e2e-demo', { timeout: 120_000 });
+  await expect(terminalText(page)).toContainText('Built: build key', { timeout: 180_000 });
+  await expect(page.getByTestId('build-status')).toHaveText('completed');
+
+  await page.getByRole('tab', { name: 'Lock' }).click();
+  await expect(page.getByRole('table', { name: 'Installed packages' })).toContainText('e2e-demo');
+
+  await page.getByRole('tab', { name: 'Build' }).click();
+  await page.getByRole('button', { name: 'Build', exact: true }).click();
+  await expect(page.getByTestId('build-status')).toHaveText('cached');
+  await expect(terminalText(page)).toContainText('cached:');
+
+  // The jobs panel lists both builds.
+  await page.getByRole('button', { name: /^Jobs/ }).click();
+  await expect(page.getByRole('region', { name: 'Jobs' }).getByRole('listitem')).toHaveCount(2);
+});
+
+test('bad YAML in the raw editor shows the error at its line, and nothing is registered', async ({ page }) => {
+  await open(page);
+  await page.getByRole('button', { name: 'New environment' }).click();
+  await page.getByLabel('Name').fill('yaml-env');
+  await page.getByRole('tab', { name: 'YAML' }).click();
+  const editor = page.getByLabel('Definition (YAML)');
+  const text = await editor.inputValue();
+  const lines = text.split('\n');
+  const index = lines.findIndex((l) => l.startsWith('environmentVariables'));
+  lines.splice(index + 1, 0, '  BROKEN: [unclosed');
+  await editor.fill(lines.join('\n'));
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('invalid YAML at line');
+  const reported = Number(/line (\d+)/.exec((await alert.textContent()) ?? '')?.[1]);
+  expect(reported).toBeGreaterThanOrEqual(index + 2);
+  await expect(page.locator('.gutter .bad-line')).toHaveText(String(reported));
+  await expect(page.getByRole('button', { name: 'Register' })).toBeDisabled();
+
+  // Fixing it clears the error; then it registers.
+  await editor.fill(text);
+  await expect(page.getByText('Valid definition.')).toBeVisible();
+  await page.getByRole('button', { name: 'Register' }).click();
+  await expect(page.getByRole('status')).toContainText('Registered yaml-env version 1');
+});
+
+test('a curated environment is read-only and clones into an editable one; versions diff', async ({ page }) => {
+  await open(page);
+  await page.getByRole('button', { name: /Benchtop-Minimal/ }).click();
+  await expect(page.getByText('curated · read-only')).toBeVisible();
+  await page.getByRole('button', { name: 'Clone to edit' }).click();
+  await expect(page.getByLabel('Name')).toHaveValue('my-minimal');
+  await page.getByLabel('Pip packages').fill('e2e-demo==1.0');
+  await page.getByRole('button', { name: 'Register' }).click();
+  await expect(page.getByRole('status')).toContainText('Registered my-minimal version 1');
+
+  await page.getByRole('button', { name: 'Edit (new version)' }).click();
+  await page.getByLabel('Pip packages').fill('e2e-demo==1.0\nsix');
+  await page.getByRole('button', { name: 'Register' }).click();
+  await expect(page.getByRole('status')).toContainText('Registered my-minimal version 2');
+  await page.getByRole('tab', { name: 'Versions & diff' }).click();
+  await expect(page.getByLabel('Differences')).toContainText('+ ');
+  await expect(page.getByLabel('Differences').locator('.diff-added')).toContainText('six');
+  expect(path.isAbsolute(app.workspace)).toBe(true);
+});
