@@ -16,6 +16,23 @@ export interface CliContext {
   json: boolean;
   /** Where live logs go: stdout normally, stderr under --json so stdout stays one JSON document. */
   log: NodeJS.WriteStream;
+  /** Live output reaches the terminal only after the replay it follows (see followJob). */
+  output: HeldOutput;
+}
+
+/** Holds live output that arrives before the replay has been printed, so the log stays in order. */
+export class HeldOutput {
+  private held: string[] | null = [];
+  constructor(private readonly stream: NodeJS.WriteStream) {}
+  write(data: string): void {
+    if (this.held) this.held.push(data);
+    else this.stream.write(data);
+  }
+  release(replay: string): void {
+    const held = this.held ?? [];
+    this.held = null;
+    this.stream.write(replay + held.join(''));
+  }
 }
 
 let opened: CliContext | null = null;
@@ -24,12 +41,14 @@ let opened: CliContext | null = null;
 export function cliContext(options: GlobalOptions): CliContext {
   if (opened) return opened;
   const core = openCore(resolveWorkspaceDir(options.workspace));
-  const viewer = { id: 'cli', acknowledges: false, write: (data: string) => (options.json ? process.stderr : process.stdout).write(data) };
+  const log = options.json ? process.stderr : process.stdout;
+  const output = new HeldOutput(log);
+  const viewer = { id: 'cli', acknowledges: false, write: (data: string) => output.write(data) };
   const client: BenchtopClient = {
     ...createDomainClient((name, input) => dispatch(handlers, core, name, input, { connectionId: 'cli', viewerFor: () => viewer })),
     on: <E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) => core.bus.on(event, listener),
   };
-  opened = { core, client, json: Boolean(options.json), log: options.json ? process.stderr : process.stdout };
+  opened = { core, client, json: Boolean(options.json), log, output };
   return opened;
 }
 

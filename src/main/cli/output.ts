@@ -6,7 +6,11 @@ export const EXIT_USAGE = 2;
 
 /** An operation that ran and failed (a build failed): exit 1, with the error already printed or to print. */
 export class OperationFailed extends Error {
-  constructor(readonly error: ApiError | null) {
+  /** `print: false` when the error is already on screen (e.g. in a JSON result); it still sets the exit code. */
+  constructor(
+    readonly error: ApiError | null,
+    readonly print = true,
+  ) {
     super(error?.message ?? 'failed');
   }
 }
@@ -18,8 +22,8 @@ export function printJson(value: unknown): void {
 /** Prints `error:` / `hint:` (or the JSON form) and returns the exit code for it. */
 export function reportError(err: unknown, json: boolean): number {
   if (err instanceof OperationFailed) {
-    if (err.error) writeError(err.error, json);
-    return EXIT_FAILED;
+    if (err.error && err.print) writeError(err.error, json);
+    return err.error && isInputError(err.error.code) ? EXIT_USAGE : EXIT_FAILED;
   }
   const data = toApiError(err);
   writeError(data, json);

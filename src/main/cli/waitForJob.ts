@@ -6,9 +6,21 @@ import type { CliContext } from './context';
  * state. Ctrl-C cancels the job (a second Ctrl-C leaves at once).
  */
 export async function followJob(ctx: CliContext, jobId: string): Promise<Job> {
+  // Subscribe before attaching: a fast job may finish while the attach is answered.
+  let finished: Job | null = null;
+  let onFinished: ((job: Job) => void) | null = null;
+  const off = ctx.client.on('job.updated', (job) => {
+    if (job.id !== jobId || !isFinished(job)) return;
+    finished = job;
+    onFinished?.(job);
+  });
   const attached = await ctx.client.jobs.attach({ jobId });
-  if (attached.replay) ctx.log.write(attached.replay);
-  if (isFinished(attached.job)) return attached.job;
+  ctx.output.release(attached.replay);
+  const done = finished ?? (isFinished(attached.job) ? attached.job : null);
+  if (done) {
+    off();
+    return done;
+  }
   return new Promise<Job>((resolve) => {
     let interrupted = false;
     const onSigint = () => {
@@ -18,13 +30,12 @@ export async function followJob(ctx: CliContext, jobId: string): Promise<Job> {
       void ctx.client.jobs.cancel({ jobId });
     };
     process.on('SIGINT', onSigint);
-    const off = ctx.client.on('job.updated', (job) => {
-      if (job.id !== jobId || !isFinished(job)) return;
+    onFinished = (job) => {
       off();
       process.off('SIGINT', onSigint);
       // Let the last batched output reach the terminal first.
       setTimeout(() => resolve(job), 20);
-    });
+    };
   });
 }
 

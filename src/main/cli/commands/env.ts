@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { EnvironmentRecord, RegisterResult } from '../../../shared/api/types';
-import { BenchtopError } from '../../../shared/errors';
+import { type ApiError, BenchtopError } from '../../../shared/errors';
 import { condaPackagesOf, pipPackagesOf, pythonVersionOf } from '../../../shared/environments/definition';
 import { formatBytes } from '../../core/builds/buildService';
 import {
@@ -165,7 +165,10 @@ export function registerEnvCommands(program: Command, action: Action): void {
         if (ctx.json) {
           printJson({ name: opts.name, version: started.job.subject.environment?.split(':').pop(), buildKey: started.buildKey, backend: started.backend, cached: started.cached, state: job.state, path: ready?.prefix ?? null, python: ready?.pythonPath ?? null, error: job.error });
         }
-        if (job.state !== 'completed') throw new OperationFailed(ctx.json ? null : (job.error as never) ?? { code: 'CANCELED', message: 'The build was canceled.' });
+        if (job.state !== 'completed') {
+          const error = (job.error as ApiError | null) ?? { code: 'CANCELED' as const, message: 'The build was canceled.', hint: 'Build again to start clean.' };
+          throw new OperationFailed(ctx.json ? { ...error, message: '' } : error, !ctx.json);
+        }
         if (!ctx.json) console.log(`${started.cached ? 'cached' : 'built'}: build key ${started.buildKey}; environment at ${ready?.prefix ?? '?'}`);
       }),
     );
