@@ -31,20 +31,8 @@ export interface ApiError {
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
-/** Error codes that mean "the user gave us something wrong" (CLI exit code 2). */
-const INPUT_CODES: ReadonlySet<ErrorCode> = new Set([
-  'BAD_INPUT',
-  'PARSE_ERROR',
-  'INVALID_NAME',
-  'RESERVED_NAME',
-  'NOT_FOUND',
-  'ALREADY_EXISTS',
-  'READ_ONLY',
-  'NO_INTERPRETER',
-  'NO_CONDA',
-  'UNSUPPORTED',
-  'UNAUTHORIZED',
-]);
+/** Codes of operations that ran and failed (CLI exit 1); every other code is bad input (exit 2). */
+const FAILURE_CODES: ReadonlySet<ErrorCode> = new Set(['PACKAGE_UNAVAILABLE', 'BUILD_FAILED', 'CANCELED', 'INTERNAL']);
 
 export class BenchtopError extends Error {
   readonly code: ErrorCode;
@@ -72,7 +60,7 @@ export class BenchtopError extends Error {
 }
 
 export function isInputError(code: ErrorCode): boolean {
-  return INPUT_CODES.has(code);
+  return !FAILURE_CODES.has(code);
 }
 
 /** Turns anything thrown into transportable error data; unknown errors become INTERNAL. */

@@ -153,6 +153,13 @@ describe('a build is published atomically', () => {
     const key = /Building ([0-9a-f]{32})/.exec(out)?.[1] as string;
     expect(fs.existsSync(path.join(ws, 'cache', 'locks', `${key}.lock`))).toBe(true);
     expect(fs.existsSync(path.join(ws, 'cache', 'envs', key, READY_MARKER))).toBe(false);
+    // Never left "building"/"running": the dead process's build and job read as failed.
+    const cache = JSON.parse((await runCli(['--json', 'env', 'cache', 'list'], { workspace: ws })).stdout) as { buildKey: string; state: string }[];
+    expect(cache.find((e) => e.buildKey === key)?.state).toBe('failed');
+    const observer = openCore(ws);
+    const orphan = observer.jobs.list().find((j) => j.subject.buildKey === key);
+    observer.close();
+    expect(orphan).toMatchObject({ state: 'failed', error: { message: expect.stringMatching(/process running this job stopped/) } });
 
     fs.rmSync(flag);
     const again = await runCli(['env', 'build', '-n', 'killed', '--backend', 'venv'], { workspace: ws });

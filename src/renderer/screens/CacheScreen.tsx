@@ -3,19 +3,7 @@ import type { CacheEntry } from '../../shared/api/types';
 import { EmptyState } from '../components/ErrorBanner';
 import { useUi } from '../stores/ui';
 import { client } from '../transport/client';
-
-export function formatBytes(bytes: number | null): string {
-  if (bytes === null) return '-';
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}
+import { formatBytes } from '../../shared/format';
 
 /** Built environments on disk, with their sizes, and ways to reclaim the space. */
 export function CacheScreen() {

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { EnvironmentRecord, RegisterResult } from '../../../shared/api/types';
 import { type ApiError, BenchtopError } from '../../../shared/errors';
 import { condaPackagesOf, pipPackagesOf, pythonVersionOf } from '../../../shared/environments/definition';
-import { formatBytes } from '../../core/builds/buildService';
+import { formatBytes } from '../../../shared/format';
 import {
   definitionFromCondaEnv,
   definitionFromCondaFile,
@@ -182,7 +182,7 @@ export function registerEnvCommands(program: Command, action: Action): void {
         const entries = await ctx.client.cache.list({});
         if (ctx.json) return printJson(entries);
         if (entries.length === 0) return console.log('The cache is empty. Build an environment: benchtop env build -n NAME');
-        console.log(table(['BUILD KEY', 'BACKEND', 'STATE', 'SIZE', 'LAST USED', 'ENVIRONMENTS'], entries.map((e) => [e.buildKey, e.backend, e.state, e.sizeBytes === null ? '-' : formatBytes(e.sizeBytes), e.lastUsedAt ?? '-', e.environments.join(', ')])));
+        console.log(table(['BUILD KEY', 'BACKEND', 'STATE', 'SIZE', 'LAST USED', 'ENVIRONMENTS'], entries.map((e) => [e.buildKey, e.backend, e.state, formatBytes(e.sizeBytes), e.lastUsedAt ?? '-', e.environments.join(', ')])));
       }),
     );
   cache

@@ -5,6 +5,7 @@ import type { BuildInfo, BuildStart, CacheEntry, LockedPackage } from '../../../
 import { BenchtopError } from '../../../shared/errors';
 import type { Backend, BackendChoice, EnvironmentDefinition } from '../../../shared/environments/definition';
 import { buildRelevantContent, stableStringify } from '../../../shared/environments/canonical';
+import { formatBytes } from '../../../shared/format';
 import type { JobManager } from '../jobs/jobManager';
 import type { Db } from '../workspace/database';
 import { folderSize, nowIso, writeFileAtomic } from '../workspace/files';
@@ -12,7 +13,7 @@ import type { WorkspacePaths } from '../workspace/paths';
 import { readSettings } from '../workspace/settings';
 import { which } from '../python/interpreters';
 import type { BuildBackend } from './backend';
-import { acquireBuildLock } from './buildLock';
+import { acquireBuildLock, processAlive } from './buildLock';
 import { CondaBackend, findCondaTool, noCondaError } from './condaBackend';
 import { DockerBackend } from './dockerBackend';
 import { UserManagedBackend } from './userManagedBackend';
@@ -88,7 +89,20 @@ export class BuildService {
 
   info(buildKey: string): BuildInfo | null {
     const row = this.db.prepare('SELECT * FROM builds WHERE build_key = ?').get(buildKey) as BuildRow | undefined;
-    return row ? rowToInfo(row, this.ready(buildKey) !== null) : null;
+    return row ? rowToInfo(this.withLiveness(row), this.ready(buildKey) !== null) : null;
+  }
+
+  /** A row left "building" by a process that is gone reads as failed: it was interrupted. */
+  private withLiveness(row: BuildRow): BuildRow {
+    if (row.state !== 'building' || this.inFlight.has(row.build_key)) return row;
+    let holder = Number.NaN;
+    try {
+      holder = Number.parseInt(fs.readFileSync(this.paths.buildLock(row.build_key), 'utf8'), 10);
+    } catch {
+      // No lock: nobody is building it.
+    }
+    if (Number.isFinite(holder) && processAlive(holder)) return row;
+    return { ...row, state: 'failed', error: 'The build was interrupted (its process stopped); build again to start clean.' };
   }
 
   /** Starts (or joins, or short-circuits to the cache) the build of one environment version. */
@@ -189,7 +203,7 @@ export class BuildService {
     const users = this.db.prepare('SELECT name, version, build_key FROM environments').all() as { name: string; version: number; build_key: string }[];
     const byKey = new Map<string, string[]>();
     for (const u of users) byKey.set(u.build_key, [...(byKey.get(u.build_key) ?? []), `${u.name}:${u.version}`]);
-    return rows.map((row) => ({
+    return rows.map((stored) => this.withLiveness(stored)).map((row) => ({
       buildKey: row.build_key,
       backend: row.backend,
       state: rowToInfo(row, row.state === 'ready' && fs.existsSync(path.join(this.paths.envDir(row.build_key), READY_MARKER))).state,
@@ -247,16 +261,4 @@ function rowToInfo(row: BuildRow, published: boolean): BuildInfo {
     lastUsedAt: row.last_used_at,
     error: row.state === 'ready' && !published ? 'The built folder is missing or incomplete; build again.' : row.error,
   };
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
 }

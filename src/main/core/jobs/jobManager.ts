@@ -6,6 +6,7 @@ import type { Db } from '../workspace/database';
 import { nowIso } from '../workspace/files';
 import type { WorkspacePaths } from '../workspace/paths';
 import { LiveOutput } from '../pty/liveOutput';
+import { processAlive } from '../builds/buildLock';
 
 export interface JobContext {
   output: LiveOutput;
@@ -51,8 +52,8 @@ export class JobManager {
     const output = new LiveOutput(this.paths.jobLog(job.id));
     const controller = new AbortController();
     this.db
-      .prepare('INSERT INTO jobs(id, kind, title, state, subject, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(job.id, kind, title, job.state, JSON.stringify(subject), job.createdAt);
+      .prepare('INSERT INTO jobs(id, kind, title, state, subject, created_at, pid) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(job.id, kind, title, job.state, JSON.stringify(subject), job.createdAt, process.pid);
     const ctx: JobContext = {
       output,
       signal: controller.signal,
@@ -121,7 +122,8 @@ export class JobManager {
     job.cancellable = false;
     job.finishedAt = nowIso();
     if (state === 'completed') job.progress = 1;
-    this.db.prepare('UPDATE jobs SET state = ?, error = ?, finished_at = ? WHERE id = ?').run(state, error ? JSON.stringify(error) : null, job.finishedAt, job.id);
+    // The workspace may have been closed under a job that finished late (app quitting).
+    if (this.db.open) this.db.prepare('UPDATE jobs SET state = ?, error = ?, finished_at = ? WHERE id = ?').run(state, error ? JSON.stringify(error) : null, job.finishedAt, job.id);
     this.bus.emit('job.updated', { ...job });
   }
 }
@@ -135,21 +137,27 @@ interface JobRow {
   error: string | null;
   created_at: string;
   finished_at: string | null;
+  pid: number | null;
 }
 
 function rowToJob(row: JobRow): Job {
-  // A row still "running" but not live here belongs to another process (or one that died).
+  // A row still "running" but not live here belongs to another process; if that process died, so did the job.
+  const orphaned = row.state === 'running' && (row.pid === null || !processAlive(row.pid));
   return {
     id: row.id,
     kind: 'build',
     title: row.title,
-    state: row.state as JobState,
+    state: orphaned ? 'failed' : (row.state as JobState),
     progress: row.state === 'completed' ? 1 : null,
     step: null,
     cancellable: false,
     createdAt: row.created_at,
     finishedAt: row.finished_at,
-    error: row.error ? (JSON.parse(row.error) as Job['error']) : null,
+    error: orphaned
+      ? { code: 'INTERNAL', message: 'The Benchtop process running this job stopped before it finished.', hint: 'Start it again; nothing it left half-done is reused.' }
+      : row.error
+        ? (JSON.parse(row.error) as Job['error'])
+        : null,
     subject: JSON.parse(row.subject) as Record<string, string>,
   };
 }

@@ -55,6 +55,14 @@ export function spawnInPty(command: PtyCommand, output: LiveOutput, signal: Abor
     child.onData((data: string | Buffer) => output.push(data));
     child.onExit(({ exitCode }) => {
       timers.forEach(clearTimeout);
+      if (signal.aborted) {
+        // The leader is gone; make sure nothing it started outlives the cancel.
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // Already empty.
+        }
+      }
       signal.removeEventListener('abort', onAbort);
       output.setProducer(null);
       output.flush();

@@ -51,4 +51,6 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // 2: which process runs a job, so a job whose process died is never shown as running.
+  `ALTER TABLE jobs ADD COLUMN pid INTEGER;`,
 ];

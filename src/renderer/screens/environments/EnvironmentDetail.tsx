@@ -19,7 +19,7 @@ function Overview({ record }: { record: EnvironmentRecord }) {
       <dt>Python</dt>
       <dd>{def.python.userManagedDependencies ? `user-managed: ${def.python.interpreterPath}` : (pythonVersionOf(def) ?? 'default interpreter')}</dd>
       <dt>Conda packages</dt>
-      <dd>{condaPackagesOf(def).join(', ') || '-'}</dd>
+      <dd>{condaPackagesOf(def).filter((p) => !/^(python|pip)(\s|=|>|<|~|$)/i.test(p)).join(', ') || '-'}</dd>
       <dt>Pip packages</dt>
       <dd>{pipPackagesOf(def).join(', ') || '-'}</dd>
       <dt>Environment variables</dt>
