@@ -6,6 +6,7 @@ export default defineConfig({
   timeout: 240_000,
   workers: 1,
   reporter: [['list']],
+  outputDir: 'test-results/playwright',
   use: {
     trace: 'retain-on-failure',
     viewport: { width: 1280, height: 860 },

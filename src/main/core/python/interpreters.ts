@@ -61,6 +61,47 @@ function candidatePaths(): string[] {
   return [...fromPath, ...managed, ...system];
 }
 
+interface ProbeCacheEntry extends FoundInterpreter {
+  real: string;
+  mtimeMs: number;
+  size: number;
+}
+
+/** Probing every interpreter costs a process each; results are kept per user, checked by mtime and size. */
+function probeCacheFile(): string {
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'benchtop', 'interpreters.json');
+}
+
+function readProbeCache(): Map<string, ProbeCacheEntry> {
+  try {
+    const entries = JSON.parse(fs.readFileSync(probeCacheFile(), 'utf8')) as ProbeCacheEntry[];
+    return new Map(entries.map((e) => [e.real, e]));
+  } catch {
+    return new Map();
+  }
+}
+
+function writeProbeCache(entries: ProbeCacheEntry[]): void {
+  try {
+    const file = probeCacheFile();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(entries));
+    fs.renameSync(tmp, file);
+  } catch {
+    // A read-only home only costs speed.
+  }
+}
+
+async function probeCached(file: string, real: string, cache: Map<string, ProbeCacheEntry>): Promise<ProbeCacheEntry | null> {
+  const stat = fs.statSync(real);
+  const hit = cache.get(real);
+  if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size) return { ...hit, path: file };
+  const found = await probe(file);
+  return found ? { ...found, real, mtimeMs: stat.mtimeMs, size: stat.size } : null;
+}
+
 async function probe(file: string): Promise<FoundInterpreter | null> {
   try {
     const { stdout } = await run(file, ['-c', PROBE], { timeout: 10_000 });
@@ -84,7 +125,7 @@ export function findInterpreters(refresh = false): Promise<FoundInterpreter[]> {
   if (!cache || refresh) {
     cache = (async () => {
       const seen = new Set<string>();
-      const unique: string[] = [];
+      const unique: { file: string; real: string }[] = [];
       for (const candidate of candidatePaths()) {
         let real: string;
         try {
@@ -94,10 +135,12 @@ export function findInterpreters(refresh = false): Promise<FoundInterpreter[]> {
         }
         if (seen.has(real)) continue;
         seen.add(real);
-        unique.push(candidate);
+        unique.push({ file: candidate, real });
       }
-      const probed = (await Promise.all(unique.map(probe))).filter((i): i is FoundInterpreter => i !== null);
-      return probed.sort((a, b) => compareVersions(a.version, b.version));
+      const cache = readProbeCache();
+      const probed = (await Promise.all(unique.map(({ file, real }) => probeCached(file, real, cache).catch(() => null)))).filter((i): i is ProbeCacheEntry => i !== null);
+      writeProbeCache(probed);
+      return probed.map(({ path: p, version, hasEnsurepip }) => ({ path: p, version, hasEnsurepip })).sort((a, b) => compareVersions(a.version, b.version));
     })();
   }
   return cache;
@@ -108,7 +151,7 @@ export async function matchInterpreter(spec: string | null, needEnsurepip: boole
   const all = await findInterpreters();
   const usable = needEnsurepip ? all.filter((i) => i.hasEnsurepip) : all;
   if (!spec) {
-    const onPath = which('python3');
+    const onPath = defaultPythonPath();
     const preferred = onPath ? usable.find((i) => samePath(i.path, onPath)) : undefined;
     const chosen = preferred ?? usable[0];
     if (chosen) return chosen;
@@ -123,6 +166,34 @@ export async function matchInterpreter(spec: string | null, needEnsurepip: boole
     spec ? `No Python ${spec} interpreter${needEnsurepip ? ' with venv support' : ''} was found on this machine.` : 'No Python 3 interpreter was found on this machine.',
     `Found: ${listed}. Install Python ${spec ?? '3'} (e.g. with pyenv or your package manager), or change "python=${spec ?? 'X.Y'}" to one of the versions found.`,
   );
+}
+
+/**
+ * What `python3` means for the user: the PATH's python3, with a pyenv shim
+ * resolved to the version pyenv would pick (PYENV_VERSION, .python-version, global).
+ */
+export function defaultPythonPath(cwd = process.cwd()): string | null {
+  const onPath = which('python3');
+  if (!onPath || !onPath.includes(`${path.sep}shims${path.sep}`)) return onPath;
+  const root = process.env.PYENV_ROOT ?? path.dirname(path.dirname(onPath));
+  let version = process.env.PYENV_VERSION?.split(':')[0];
+  for (let dir = cwd; !version; dir = path.dirname(dir)) {
+    try {
+      version = fs.readFileSync(path.join(dir, '.python-version'), 'utf8').split(/\s+/)[0];
+    } catch {
+      // Not here; look further up.
+    }
+    if (dir === path.dirname(dir)) break;
+  }
+  if (!version) {
+    try {
+      version = fs.readFileSync(path.join(root, 'version'), 'utf8').split(/\s+/)[0];
+    } catch {
+      return null;
+    }
+  }
+  const resolved = path.join(root, 'versions', version ?? '', 'bin', 'python3');
+  return fs.existsSync(resolved) ? resolved : null;
 }
 
 function samePath(a: string, b: string): boolean {
