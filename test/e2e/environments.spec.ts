@@ -1,7 +1,8 @@
 import { type Page, expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
-import { CLI, makeWheel, tempDir } from '../helpers/workspace';
+import { CLI, makeSlowPackage, makeWheel, tempDir, writeEnvFolder } from '../helpers/workspace';
 import { type ServedApp, serve } from './serveFixture';
 
 let app: ServedApp;
@@ -10,7 +11,7 @@ test.beforeAll(async () => {
   app = await serve();
   // A private wheel so the build installs a real package without the network.
   const wheel = makeWheel(tempDir('bt-wheel-'), 'e2e-demo', '1.0');
-  execFileSync(process.execPath, [CLI, '--workspace', app.workspace, 'wheel', 'add', wheel]);
+  execFileSync(process.execPath, [CLI, '--workspace', app.workspace, 'wheel', 'add', wheel], { stdio: 'pipe' });
 });
 
 test.afterAll(() => app?.stop());
@@ -100,4 +101,32 @@ test('a curated environment is read-only and clones into an editable one; versio
   await expect(page.getByLabel('Differences')).toContainText('+ ');
   await expect(page.getByLabel('Differences').locator('.diff-added')).toContainText('six');
   expect(path.isAbsolute(app.workspace)).toBe(true);
+});
+
+test('a running build shows progress and can be canceled from the UI; the cache view lists builds with sizes and prunes', async ({ page }) => {
+  const work = tempDir('bt-e2e-slow-');
+  const flag = path.join(work, 'slow.flag');
+  fs.writeFileSync(flag, '');
+  const slow = makeSlowPackage(work, flag, 120);
+  execFileSync(process.execPath, [CLI, '--workspace', app.workspace, 'env', 'register', '-d', writeEnvFolder(tempDir('bt-e2e-src-'), 'slow-ui', [slow])]);
+  await open(page);
+  await page.getByRole('button', { name: /^slow-ui/ }).click();
+  await page.getByRole('tab', { name: 'Build' }).click();
+  await page.getByRole('button', { name: 'Build', exact: true }).click();
+  await expect(page.getByTestId('build-status')).toHaveText('running');
+  await expect(page.getByRole('progressbar', { name: /Build slow-ui:1/ })).toBeVisible();
+  await expect.poll(() => fs.existsSync(`${flag}.started`), { timeout: 120_000 }).toBe(true);
+  await page.getByRole('button', { name: 'Cancel build' }).click();
+  await expect(page.getByTestId('build-status')).toHaveText('canceled', { timeout: 30_000 });
+  await expect(terminalText(page)).toContainText('Build canceled; nothing was kept');
+
+  // The finished e2e-env build from the first test is in the cache with its size; the canceled one can be pruned.
+  await page.getByRole('button', { name: 'Build cache' }).click();
+  const table = page.getByRole('table');
+  await expect(table).toContainText('e2e-env:1');
+  await expect(table).toContainText(/\d+\.\d MB/);
+  await expect(table).toContainText('canceled');
+  await page.getByRole('button', { name: 'Remove failed' }).click();
+  await expect(page.getByRole('status')).toContainText(/Removed 1 build/);
+  await expect(table).not.toContainText('canceled');
 });

@@ -5,7 +5,6 @@ import type { BuildInfo, BuildStart, CacheEntry, LockedPackage } from '../../../
 import { BenchtopError } from '../../../shared/errors';
 import type { Backend, BackendChoice, EnvironmentDefinition } from '../../../shared/environments/definition';
 import { buildRelevantContent, stableStringify } from '../../../shared/environments/canonical';
-import { formatBytes } from '../../../shared/format';
 import type { JobManager } from '../jobs/jobManager';
 import type { Db } from '../workspace/database';
 import { folderSize, nowIso, writeFileAtomic } from '../workspace/files';
@@ -161,13 +160,14 @@ export class BuildService {
       const outcome = await backend.build({ definition: def, prefix, offline, wheelsDir: this.paths.wheels, job });
       fs.mkdirSync(prefix, { recursive: true });
       writeFileAtomic(path.join(prefix, LOCK_FILE), `${JSON.stringify({ buildKey, python: outcome.pythonVersion, packages: outcome.lock }, null, 2)}\n`);
-      const size = backend.createsPrefix ? folderSize(prefix) : 0;
+      // The size is measured when the cache is listed: walking a large environment here would slow every build.
+      const size = backend.createsPrefix ? null : 0;
       // The publish point: the marker goes in last, atomically.
       writeFileAtomic(path.join(prefix, READY_MARKER), JSON.stringify({ buildKey, backend: backend.name, pythonPath: outcome.pythonPath, finishedAt: nowIso() }));
       this.db
         .prepare("UPDATE builds SET state = 'ready', python_version = ?, lock = ?, size_bytes = ?, finished_at = ?, last_used_at = ? WHERE build_key = ?")
         .run(outcome.pythonVersion, JSON.stringify(outcome.lock), size, nowIso(), nowIso(), buildKey);
-      job.output.note(`Built: build key ${buildKey}, ${outcome.lock.length} packages locked, ${formatBytes(size)} at ${prefix}`);
+      job.output.note(`Built: build key ${buildKey}, ${outcome.lock.length} packages locked, at ${prefix}`);
       job.output.note(`Python: ${outcome.pythonPath}`);
     } catch (err) {
       const canceled = job.signal.aborted || (err instanceof BenchtopError && err.code === 'CANCELED');
@@ -203,6 +203,13 @@ export class BuildService {
     const users = this.db.prepare('SELECT name, version, build_key FROM environments').all() as { name: string; version: number; build_key: string }[];
     const byKey = new Map<string, string[]>();
     for (const u of users) byKey.set(u.build_key, [...(byKey.get(u.build_key) ?? []), `${u.name}:${u.version}`]);
+    const measure = this.db.prepare('UPDATE builds SET size_bytes = ? WHERE build_key = ?');
+    for (const row of rows) {
+      if (row.state === 'ready' && row.size_bytes === null && row.path) {
+        row.size_bytes = folderSize(row.path);
+        measure.run(row.size_bytes, row.build_key);
+      }
+    }
     return rows.map((stored) => this.withLiveness(stored)).map((row) => ({
       buildKey: row.build_key,
       backend: row.backend,

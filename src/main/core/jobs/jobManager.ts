@@ -14,6 +14,8 @@ export interface JobContext {
   setProgress(progress: number | null, step?: string): void;
 }
 
+const MAX_LIVE_JOBS = 50;
+
 interface LiveJob {
   job: Job;
   output: LiveOutput;
@@ -80,6 +82,7 @@ export class JobManager {
     })();
     const liveJob = { job, output, controller, done };
     this.live.set(job.id, liveJob);
+    this.evictFinished();
     return liveJob;
   }
 
@@ -88,6 +91,15 @@ export class JobManager {
     return this.start(kind, title, subject, async (ctx) => {
       ctx.output.note(message);
     });
+  }
+
+  /** Keeps replay buffers for the most recent jobs only; older ones are read from their log files. */
+  private evictFinished(): void {
+    if (this.live.size <= MAX_LIVE_JOBS) return;
+    for (const [id, entry] of this.live) {
+      if (this.live.size <= MAX_LIVE_JOBS) break;
+      if (entry.job.state !== 'running' && entry.job.state !== 'queued') this.live.delete(id);
+    }
   }
 
   get(jobId: string): LiveJob {
@@ -122,6 +134,7 @@ export class JobManager {
     job.cancellable = false;
     job.finishedAt = nowIso();
     if (state === 'completed') job.progress = 1;
+    job.step = state === 'completed' ? 'Done' : state === 'canceled' ? 'Canceled' : (error?.message ?? job.step);
     // The workspace may have been closed under a job that finished late (app quitting).
     if (this.db.open) this.db.prepare('UPDATE jobs SET state = ?, error = ?, finished_at = ? WHERE id = ?').run(state, error ? JSON.stringify(error) : null, job.finishedAt, job.id);
     this.bus.emit('job.updated', { ...job });

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ApiError } from '../../../shared/errors';
 import { BenchtopError } from '../../../shared/errors';
 import { type EnvironmentDefinition, condaPackagesOf, pipPackagesOf, pythonVersionOf, withPackages, withPythonVersion } from '../../../shared/environments/definition';
@@ -29,8 +29,13 @@ function serialise(def: EnvironmentDefinition, format: 'yaml' | 'json'): string 
 function RawEditor({ text, error, onChange, format }: { text: string; error: ApiError | null; onChange: (t: string) => void; format: string }) {
   const count = text.split('\n').length;
   const bad = error?.location?.line;
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // Bring the line with the error into view (18px per line, a few lines of context above).
+    if (bad && box.current) box.current.scrollTop = Math.max(0, (bad - 4) * 18);
+  }, [bad]);
   return (
-    <div className="raw-editor">
+    <div className="raw-editor" ref={box}>
       <pre className="gutter" aria-hidden="true">
         {Array.from({ length: count }, (_, i) => (
           <div key={i} className={bad === i + 1 ? 'bad-line' : ''}>{i + 1}</div>
