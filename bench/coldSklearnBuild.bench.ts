@@ -8,12 +8,18 @@ import { matchInterpreter, which } from '../src/main/core/python/interpreters';
 import { benchDir, median, report } from './harness';
 
 const PACKAGES = ['numpy', 'scipy', 'scikit-learn', 'pandas', 'joblib', 'matplotlib'];
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const CLI = path.resolve(__dirname, '..', 'bin', 'benchtop.js');
 const quiet = { stdio: 'ignore' as const, env: { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1' } };
 
+/** Flush the previous run's 300 MB of dirty pages so they don't slow the next one down. */
+function settle(): void {
+  spawnSync('sync');
+}
+
 function byHand(python: string, dir: string, uv: string | null): number {
   fs.rmSync(dir, { recursive: true, force: true });
+  settle();
   const start = Date.now();
   if (uv) {
     execFileSync(uv, ['venv', '--python', python, dir], quiet);
@@ -28,6 +34,7 @@ function byHand(python: string, dir: string, uv: string | null): number {
 function withBenchtop(workspace: string, uvDir: string | null): number {
   fs.rmSync(workspace, { recursive: true, force: true });
   // Installer "auto" picks uv exactly when uv is on PATH.
+  settle();
   const env = { ...process.env, PATH: uvDir ? `${uvDir}${path.delimiter}${process.env.PATH}` : (process.env.PATH ?? '').split(path.delimiter).filter((d) => !fs.existsSync(path.join(d, 'uv'))).join(path.delimiter) };
   const start = Date.now();
   const result = spawnSync(process.execPath, [CLI, '--workspace', workspace, 'env', 'build', '-n', 'Benchtop-SKLearn', '--backend', 'venv'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -47,9 +54,15 @@ async function main() {
   byHand(python, handDir, null);
   const hand: number[] = [];
   const bt: number[] = [];
+  // Alternate which side goes first, so neither always runs on a machine warmed (or dirtied) by the other.
   for (let i = 0; i < ROUNDS; i++) {
-    hand.push(byHand(python, handDir, null));
-    bt.push(withBenchtop(ws, null));
+    if (i % 2 === 0) {
+      hand.push(byHand(python, handDir, null));
+      bt.push(withBenchtop(ws, null));
+    } else {
+      bt.push(withBenchtop(ws, null));
+      hand.push(byHand(python, handDir, null));
+    }
   }
   report({ bench: 'cold-sklearn-venv-pip', rounds: ROUNDS, python, handMedianS: median(hand), benchtopMedianS: median(bt), ratio: median(bt) / median(hand), target: 1.1, hand, benchtop: bt });
 
@@ -66,8 +79,13 @@ async function main() {
   const handUv: number[] = [];
   const btUv: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {
-    handUv.push(byHand(python, handDir, uv));
-    btUv.push(withBenchtop(ws, uvDir));
+    if (i % 2 === 0) {
+      handUv.push(byHand(python, handDir, uv));
+      btUv.push(withBenchtop(ws, uvDir));
+    } else {
+      btUv.push(withBenchtop(ws, uvDir));
+      handUv.push(byHand(python, handDir, uv));
+    }
   }
   report({ bench: 'cold-sklearn-venv-uv', rounds: ROUNDS, handMedianS: median(handUv), benchtopMedianS: median(btUv), ratio: median(btUv) / median(handUv), uvVsPipByHand: median(handUv) / median(hand), benchtopUvVsBenchtopPip: median(btUv) / median(bt), hand: handUv, benchtop: btUv });
 }

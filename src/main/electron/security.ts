@@ -1,4 +1,4 @@
-import { type BrowserWindowConstructorOptions, type WebContents, app, shell } from 'electron';
+import { type BrowserWindowConstructorOptions, type WebContents, app, session, shell } from 'electron';
 
 /** The only window options Benchtop uses: isolated, sandboxed, no Node in the page. */
 export function secureWebPreferences(preload: string): BrowserWindowConstructorOptions['webPreferences'] {
@@ -27,6 +27,6 @@ export function restrictNavigation(isAppUrl: (url: string) => boolean): void {
   });
   app.on('ready', () => {
     // No permission (camera, notifications, ...) is ever needed.
-    import('electron').then(({ session }) => session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false)));
+    session.defaultSession.setPermissionRequestHandler((_wc, _perm, callback) => callback(false));
   });
 }
