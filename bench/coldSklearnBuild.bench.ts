@@ -45,6 +45,19 @@ function withBenchtop(workspace: string, uvDir: string | null): number {
   return seconds;
 }
 
+/** Runs both sides ROUNDS times, alternating which goes first so neither always runs on a machine warmed (or dirtied) by the other. */
+function alternate(a: () => void, b: () => void): void {
+  for (let i = 0; i < ROUNDS; i++) {
+    if (i % 2 === 0) {
+      a();
+      b();
+    } else {
+      b();
+      a();
+    }
+  }
+}
+
 async function main() {
   const python = (await matchInterpreter(null, true)).path;
   const work = benchDir('sklearn');
@@ -54,16 +67,7 @@ async function main() {
   byHand(python, handDir, null);
   const hand: number[] = [];
   const bt: number[] = [];
-  // Alternate which side goes first, so neither always runs on a machine warmed (or dirtied) by the other.
-  for (let i = 0; i < ROUNDS; i++) {
-    if (i % 2 === 0) {
-      hand.push(byHand(python, handDir, null));
-      bt.push(withBenchtop(ws, null));
-    } else {
-      bt.push(withBenchtop(ws, null));
-      hand.push(byHand(python, handDir, null));
-    }
-  }
+  alternate(() => hand.push(byHand(python, handDir, null)), () => bt.push(withBenchtop(ws, null)));
   report({ bench: 'cold-sklearn-venv-pip', rounds: ROUNDS, python, handMedianS: median(hand), benchtopMedianS: median(bt), ratio: median(bt) / median(hand), target: 1.1, hand, benchtop: bt });
 
   const uv = process.env.BENCH_UV ?? which('uv');
@@ -78,15 +82,7 @@ async function main() {
   byHand(python, handDir, uv); // warm uv's cache
   const handUv: number[] = [];
   const btUv: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    if (i % 2 === 0) {
-      handUv.push(byHand(python, handDir, uv));
-      btUv.push(withBenchtop(ws, uvDir));
-    } else {
-      btUv.push(withBenchtop(ws, uvDir));
-      handUv.push(byHand(python, handDir, uv));
-    }
-  }
+  alternate(() => handUv.push(byHand(python, handDir, uv)), () => btUv.push(withBenchtop(ws, uvDir)));
   report({ bench: 'cold-sklearn-venv-uv', rounds: ROUNDS, handMedianS: median(handUv), benchtopMedianS: median(btUv), ratio: median(btUv) / median(handUv), uvVsPipByHand: median(handUv) / median(hand), benchtopUvVsBenchtopPip: median(btUv) / median(bt), hand: handUv, benchtop: btUv });
 }
 

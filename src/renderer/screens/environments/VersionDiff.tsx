@@ -8,6 +8,17 @@ function text(record: EnvironmentRecord): string {
   return definitionYamlText(rest as EnvironmentRecord['definition']);
 }
 
+function VersionSelect({ label, value, onChange, versions }: { label: string; value: string; onChange: (v: string) => void; versions: EnvironmentRecord[] }) {
+  return (
+    <label>
+      {label}{' '}
+      <select value={value} onChange={(e) => onChange(e.target.value)} aria-label={`Compare ${label.toLowerCase()} version`}>
+        {versions.map((v) => <option key={v.version} value={v.version}>v{v.version}</option>)}
+      </select>
+    </label>
+  );
+}
+
 /** Pick two versions and see what changed between them. */
 export function VersionDiff({ versions }: { versions: EnvironmentRecord[] }) {
   const [from, setFrom] = useState(versions[1]?.version ?? versions[0]?.version ?? '1');
@@ -20,18 +31,8 @@ export function VersionDiff({ versions }: { versions: EnvironmentRecord[] }) {
   return (
     <div className="diff">
       <div className="row">
-        <label>
-          From{' '}
-          <select value={from} onChange={(e) => setFrom(e.target.value)} aria-label="Compare from version">
-            {versions.map((v) => <option key={v.version} value={v.version}>v{v.version}</option>)}
-          </select>
-        </label>
-        <label>
-          to{' '}
-          <select value={to} onChange={(e) => setTo(e.target.value)} aria-label="Compare to version">
-            {versions.map((v) => <option key={v.version} value={v.version}>v{v.version}</option>)}
-          </select>
-        </label>
+        <VersionSelect label="From" value={from} onChange={setFrom} versions={versions} />
+        <VersionSelect label="to" value={to} onChange={setTo} versions={versions} />
         <span className="muted">{changed === 0 ? 'No differences.' : `${changed} changed line${changed === 1 ? '' : 's'}`}{a && b && a.buildKey !== b.buildKey ? ' · different build keys' : ' · same build key'}</span>
       </div>
       <pre className="code" aria-label="Differences">
