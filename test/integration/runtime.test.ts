@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyRunEvents, emptyMetrics, readRunEvents } from '../../src/main/core/runs/runEvents';
+import { applyRunEvents, emptyMetrics } from '../../src/shared/api/runEvents';
+import { readRunEvents } from '../../src/main/core/runs/readRunEvents';
 import { ROOT, python, tempDir } from '../helpers/workspace';
 
 const RUNTIME = path.join(ROOT, 'src', 'runtime');

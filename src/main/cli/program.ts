@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { type CliContext, type GlobalOptions, cliContext, closeCliContext } from './context';
 import { EXIT_OK, EXIT_USAGE, reportError } from './output';
 import { registerEnvCommands } from './commands/env';
+import { registerRunCommands } from './commands/run';
 import { registerServeCommand } from './commands/serve';
 import { registerWheelCommands } from './commands/wheel';
 
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
 
   registerEnvCommands(program, action);
   registerWheelCommands(program, action);
+  registerRunCommands(program, action);
   registerServeCommand(program, action);
   program.commands.forEach(function inherit(cmd: Command) {
     cmd.exitOverride();

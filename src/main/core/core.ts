@@ -4,6 +4,7 @@ import { CURATED_ENVIRONMENTS } from './environments/curated';
 import { EnvironmentService } from './environments/environmentService';
 import { EventBus } from './events';
 import { JobManager } from './jobs/jobManager';
+import { RunService } from './runs/runService';
 import { WheelService } from './wheels/wheelService';
 import { type Db, openDatabase } from './workspace/database';
 import { WorkspacePaths } from './workspace/paths';
@@ -17,6 +18,7 @@ export interface Core {
   builds: BuildService;
   environments: EnvironmentService;
   wheels: WheelService;
+  runs: RunService;
   close(): void;
 }
 
@@ -29,6 +31,20 @@ export function openCore(workspaceDir: string): Core {
   const builds = new BuildService(db, paths, jobs);
   const environments = new EnvironmentService(db, builds, bus);
   const wheels = new WheelService(db, paths);
+  const runs = new RunService(db, paths, environments, bus);
   for (const def of CURATED_ENVIRONMENTS) environments.register(def, { curated: true });
-  return { paths, db, bus, jobs, builds, environments, wheels, close: () => db.close() };
+  return {
+    paths,
+    db,
+    bus,
+    jobs,
+    builds,
+    environments,
+    wheels,
+    runs,
+    close: () => {
+      runs.close();
+      db.close();
+    },
+  };
 }

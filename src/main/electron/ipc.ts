@@ -18,16 +18,18 @@ export function bindIpc(core: Core, isAppUrl: (url: string) => boolean): void {
     const connectionId = `window-${sender.id}`;
     return dispatch(handlers, core, String(name), input, {
       connectionId,
-      viewerFor: (jobId) => ({
+      viewerFor: (kind, id) => ({
         id: connectionId,
         acknowledges: true,
         write: (data) => {
-          if (!sender.isDestroyed()) sender.send(EVENT_CHANNEL, 'job.output', { jobId, data });
+          if (sender.isDestroyed()) return;
+          if (kind === 'job') sender.send(EVENT_CHANNEL, 'job.output', { jobId: id, data });
+          else sender.send(EVENT_CHANNEL, 'run.output', { runId: id, data });
         },
       }),
     });
   });
-  for (const name of EVENT_NAMES.filter((e) => e !== 'job.output')) {
+  for (const name of EVENT_NAMES.filter((e) => e !== 'job.output' && e !== 'run.output')) {
     core.bus.on(name, (payload) => {
       for (const window of BrowserWindow.getAllWindows()) window.webContents.send(EVENT_CHANNEL, name, payload);
     });

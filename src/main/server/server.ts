@@ -73,12 +73,17 @@ export async function startServer(options: { core: Core; host: string; port: num
     const send = (message: unknown) => {
       if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
     };
-    const unsubscribe = EVENT_NAMES.filter((e) => e !== 'job.output').map((event) => core.bus.on(event, (payload) => send({ event, payload })));
+    const unsubscribe = EVENT_NAMES.filter((e) => e !== 'job.output' && e !== 'run.output').map((event) => core.bus.on(event, (payload) => send({ event, payload })));
+    const attachedRuns = new Set<string>();
     const ctx = {
       connectionId,
-      viewerFor: (jobId: string) => {
-        attached.add(jobId);
-        return { id: connectionId, acknowledges: true, write: (data: string) => send({ event: 'job.output', payload: { jobId, data } }) };
+      viewerFor: (kind: 'job' | 'run', id: string) => {
+        (kind === 'job' ? attached : attachedRuns).add(id);
+        const write =
+          kind === 'job'
+            ? (data: string) => send({ event: 'job.output', payload: { jobId: id, data } })
+            : (data: string) => send({ event: 'run.output', payload: { runId: id, data } });
+        return { id: connectionId, acknowledges: true, write };
       },
     };
     ws.on('message', (raw) => {
@@ -99,6 +104,7 @@ export async function startServer(options: { core: Core; host: string; port: num
           // The job is gone; nothing to detach.
         }
       }
+      for (const runId of attachedRuns) core.runs.detach(runId, connectionId);
     });
   }
 

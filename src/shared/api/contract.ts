@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BackendChoice, EnvironmentDefinition } from '../environments/definition';
+import { RunFiles, RunMetrics, RunQuery, RunSummary, SubmitRun } from './runTypes';
 import { AppInfo, BuildStart, CacheEntry, EnvironmentRecord, EnvironmentSummary, Job, RegisterResult, Settings, Wheel } from './types';
 
 /**
@@ -13,6 +14,7 @@ function call<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
 
 const NameVersion = z.object({ name: z.string().min(1), version: z.string().regex(/^\d+$/).optional() });
 const JobRef = z.object({ jobId: z.string().min(1) });
+const RunRef = z.object({ runId: z.string().min(1).max(400) });
 
 export const calls = {
   'app.info': call(z.object({}), AppInfo),
@@ -48,12 +50,33 @@ export const calls = {
   /** Flow control: the viewer has drawn this many characters. */
   'jobs.ack': call(JobRef.extend({ chars: z.number().int().min(0) }), z.object({})),
   'jobs.log': call(JobRef, z.object({ text: z.string() })),
+
+  'runs.submit': call(SubmitRun, RunSummary),
+  'runs.list': call(RunQuery, z.object({ runs: z.array(RunSummary), total: z.number() })),
+  'runs.experiments': call(z.object({}), z.array(z.object({ name: z.string(), runs: z.number(), lastRunAt: z.string() }))),
+  'runs.get': call(RunRef, RunSummary),
+  'runs.metrics': call(RunRef, RunMetrics),
+  'runs.watchMetrics': call(RunRef.extend({ on: z.boolean() }), z.object({})),
+  'runs.cancel': call(RunRef, RunSummary),
+  'runs.attach': call(RunRef, z.object({ run: RunSummary, replay: z.string(), truncated: z.boolean(), live: z.boolean() })),
+  'runs.detach': call(RunRef, z.object({})),
+  'runs.ack': call(RunRef.extend({ chars: z.number().int().min(0) }), z.object({})),
+  'runs.input': call(RunRef.extend({ data: z.string().max(65_536) }), z.object({})),
+  'runs.resize': call(RunRef.extend({ cols: z.number().int().min(1).max(500), rows: z.number().int().min(1).max(200) }), z.object({})),
+  'runs.log': call(RunRef.extend({ search: z.string().optional() }), z.object({ text: z.string(), matches: z.array(z.object({ line: z.number(), text: z.string() })) })),
+  'runs.files': call(RunRef, RunFiles),
+  'runs.file': call(RunRef.extend({ path: z.string().min(1) }), z.object({ base64: z.string(), mime: z.string(), size: z.number() })),
+  'runs.download': call(RunRef.extend({ directory: z.string().min(1) }), z.object({ directory: z.string(), files: z.number() })),
 } as const;
 
 export const events = {
   'job.updated': Job,
   'job.output': z.object({ jobId: z.string(), data: z.string() }),
   'environments.changed': z.object({ name: z.string() }),
+  'run.updated': RunSummary,
+  'run.output': z.object({ runId: z.string(), data: z.string() }),
+  /** New records from a watched run's events file (fold them with applyRunEvents). */
+  'run.metrics': z.object({ runId: z.string(), events: z.array(z.record(z.string(), z.unknown())) }),
 } as const;
 
 export type Calls = typeof calls;

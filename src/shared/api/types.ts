@@ -95,7 +95,14 @@ export type Wheel = z.infer<typeof Wheel>;
 export const Interpreter = z.object({ path: z.string(), version: z.string() });
 export type Interpreter = z.infer<typeof Interpreter>;
 
-export const Settings = z.object({ offline: z.boolean(), installer: z.enum(['auto', 'pip', 'uv']), condaPath: z.string().nullable() });
+export const Settings = z.object({
+  offline: z.boolean(),
+  installer: z.enum(['auto', 'pip', 'uv']),
+  condaPath: z.string().nullable(),
+  /** Azure ML's snapshot limits by default: 300 MB / 2,000 files. */
+  snapshotMaxMb: z.number().positive(),
+  snapshotMaxFiles: z.number().int().positive(),
+});
 export type Settings = z.infer<typeof Settings>;
 
 export const AppInfo = z.object({

@@ -7,7 +7,7 @@ export const jobsRouter: Router<'jobs.list' | 'jobs.cancel' | 'jobs.attach' | 'j
   'jobs.cancel': (input, _ctx, core) => core.jobs.cancel(input.jobId),
   'jobs.attach': (input, ctx, core) => {
     const live = core.jobs.get(input.jobId);
-    const { replay, truncated } = live.output.attach(ctx.viewerFor(input.jobId));
+    const { replay, truncated } = live.output.attach(ctx.viewerFor('job', input.jobId));
     return { job: { ...live.job }, replay, truncated };
   },
   'jobs.detach': (input, ctx, core) => {

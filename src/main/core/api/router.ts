@@ -6,8 +6,8 @@ import type { Core } from '../core';
 /** Who is calling: each connection (window, socket, CLI) views live output through its own viewers. */
 export interface CallContext {
   connectionId: string;
-  /** The viewer that carries one job's output to this caller. */
-  viewerFor(jobId: string): Viewer;
+  /** The viewer that carries one job's or run's terminal output to this caller. */
+  viewerFor(kind: 'job' | 'run', id: string): Viewer;
 }
 
 export type Handler<N extends CallName> = (input: CallOutputOfInput<N>, ctx: CallContext, core: Core) => Promise<CallOutput<N>> | CallOutput<N>;

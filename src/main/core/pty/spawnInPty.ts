@@ -9,6 +9,13 @@ export interface PtyCommand {
   env: NodeJS.ProcessEnv;
   cols?: number;
   rows?: number;
+  /** Gets the live pty (for input and resize) once the process has started. */
+  onStart?: (child: pty.IPty) => void;
+}
+
+export interface PtyExit {
+  exitCode: number;
+  signal: number | undefined;
 }
 
 /** Grace periods between the signals of a cancel: SIGINT, then SIGTERM, then SIGKILL. */
@@ -20,6 +27,11 @@ const CANCEL_GRACE_MS = [2_000, 3_000];
  * rejects with CANCELED when `signal` aborts, after the process group is gone.
  */
 export function spawnInPty(command: PtyCommand, output: LiveOutput, signal: AbortSignal): Promise<number> {
+  return spawnInPtyDetailed(command, output, signal).then((exit) => exit.exitCode);
+}
+
+/** As spawnInPty, with the signal that ended the process, if any. */
+export function spawnInPtyDetailed(command: PtyCommand, output: LiveOutput, signal: AbortSignal): Promise<PtyExit> {
   if (signal.aborted) return Promise.reject(new BenchtopError('CANCELED', 'Canceled before it started.'));
   return new Promise((resolve, reject) => {
     let child: pty.IPty;
@@ -37,6 +49,7 @@ export function spawnInPty(command: PtyCommand, output: LiveOutput, signal: Abor
       return;
     }
     output.setProducer({ pause: () => child.pause(), resume: () => child.resume() });
+    command.onStart?.(child);
     const timers: NodeJS.Timeout[] = [];
     const onAbort = () => {
       const group = -child.pid;
@@ -53,7 +66,7 @@ export function spawnInPty(command: PtyCommand, output: LiveOutput, signal: Abor
     };
     signal.addEventListener('abort', onAbort, { once: true });
     child.onData((data: string | Buffer) => output.push(data));
-    child.onExit(({ exitCode }) => {
+    child.onExit(({ exitCode, signal: exitSignal }) => {
       timers.forEach(clearTimeout);
       if (signal.aborted) {
         // The leader is gone; make sure nothing it started outlives the cancel.
@@ -67,7 +80,7 @@ export function spawnInPty(command: PtyCommand, output: LiveOutput, signal: Abor
       output.setProducer(null);
       output.flush();
       if (signal.aborted) reject(new BenchtopError('CANCELED', 'Canceled by the user.'));
-      else resolve(exitCode);
+      else resolve({ exitCode, signal: exitSignal || undefined });
     });
   });
 }

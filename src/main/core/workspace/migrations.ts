@@ -53,4 +53,30 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 2: which process runs a job, so a job whose process died is never shown as running.
   `ALTER TABLE jobs ADD COLUMN pid INTEGER;`,
+  // 3: runs.
+  `
+  CREATE TABLE runs (
+    id TEXT PRIMARY KEY,
+    experiment TEXT NOT NULL,
+    status TEXT NOT NULL,
+    script TEXT NOT NULL,
+    arguments TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    build_key TEXT,
+    target TEXT NOT NULL,
+    source_dir TEXT NOT NULL,
+    max_duration_s INTEGER,
+    created_at TEXT NOT NULL,
+    started_at TEXT,
+    ended_at TEXT,
+    exit_code INTEGER,
+    reason TEXT,
+    supervisor_pid INTEGER,
+    metrics TEXT NOT NULL DEFAULT '{}',
+    tags TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX runs_experiment ON runs(experiment, created_at);
+  CREATE INDEX runs_status ON runs(status);
+  CREATE INDEX runs_created ON runs(created_at);
+  `,
 ];

@@ -24,6 +24,7 @@ export class WorkspacePaths {
   get wheels(): string { return path.join(this.root, 'wheels'); }
   get jobLogs(): string { return path.join(this.root, 'logs', 'jobs'); }
   get tmp(): string { return path.join(this.root, 'tmp'); }
+  runDir(runId: string): string { return path.join(this.root, 'runs', runId); }
   envDir(buildKey: string): string { return path.join(this.envCache, buildKey); }
   buildLock(buildKey: string): string { return path.join(this.locks, `${buildKey}.lock`); }
   jobLog(jobId: string): string { return path.join(this.jobLogs, `${jobId}.log`); }

@@ -1,0 +1,287 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { FINAL_STATUSES, type RunQuery, type RunSummary, SubmitRun } from '../../../shared/api/runTypes';
+import { applyRunEvents, emptyMetrics, type RunMetrics } from '../../../shared/api/runEvents';
+import { BenchtopError } from '../../../shared/errors';
+import { NAME_PATTERN, parseNameVersion } from '../../../shared/environments/names';
+import { processAlive } from '../builds/buildLock';
+import type { EnvironmentService } from '../environments/environmentService';
+import type { EventBus } from '../events';
+import { LiveOutput, type Viewer } from '../pty/liveOutput';
+import type { Db } from '../workspace/database';
+import { nowIso, writeFileAtomic } from '../workspace/files';
+import type { WorkspacePaths } from '../workspace/paths';
+import { readSettings } from '../workspace/settings';
+import { readRunEvents } from './readRunEvents';
+import { RunStore, rowToSummary } from './runStore';
+import { createSnapshot } from './snapshot';
+import { SupervisorConnection } from './supervisorClient';
+import type { RunSpec } from './supervisorProtocol';
+
+/** How long a new run may go without a supervisor pid before it counts as lost. */
+const SUPERVISOR_START_GRACE_MS = 30_000;
+const WATCH_INTERVAL_MS = 400;
+const REPLAY_FROM_DISK = 1_000_000;
+
+interface Stream {
+  output: LiveOutput;
+  connection: SupervisorConnection | null;
+  viewers: number;
+}
+
+/** Where the bundled supervisor is: next to the CLI in dist/main, or found from the repository root in tests. */
+function supervisorScript(): string {
+  const candidates = [process.env.BENCHTOP_SUPERVISOR, path.join(__dirname, 'supervisor.js'), path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'main', 'supervisor.js')].filter(
+    (c): c is string => Boolean(c),
+  );
+  const found = candidates.find((c) => fs.existsSync(c));
+  if (!found) throw new BenchtopError('INTERNAL', 'The run supervisor is not built.', 'Run `npm run build`.');
+  return found;
+}
+
+/**
+ * Runs from the app's side: submit (snapshot + detached supervisor), history,
+ * live output through the supervisor's socket, metrics from the events file,
+ * and reconciliation of runs whose supervisor died unseen.
+ */
+export class RunService {
+  readonly store: RunStore;
+  private readonly streams = new Map<string, Stream>();
+  private readonly known = new Map<string, string>();
+  private readonly metricWatchers = new Map<string, { offset: number; count: number }>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly paths: WorkspacePaths,
+    private readonly environments: EnvironmentService,
+    private readonly bus: EventBus,
+  ) {
+    this.store = new RunStore(db);
+  }
+
+  submit(raw: unknown): RunSummary {
+    const input = SubmitRun.parse(raw);
+    if (input.target === 'docker') throw new BenchtopError('UNSUPPORTED', 'Docker runs are not available in this version yet.', 'Use --target local.');
+    const experiment = input.experiment || 'Default';
+    if (!NAME_PATTERN.test(experiment)) throw new BenchtopError('INVALID_NAME', `"${experiment}" is not a valid experiment name.`, 'Use letters, digits, ".", "_" or "-", starting with a letter or digit.');
+    const ref = parseNameVersion(input.environment || 'Benchtop-Minimal');
+    const environment = this.environments.get(ref.name, ref.version);
+    const sourceDir = path.resolve(input.sourceDirectory);
+    const scriptPath = path.resolve(sourceDir, input.script);
+    if (!scriptPath.startsWith(sourceDir + path.sep)) throw new BenchtopError('BAD_INPUT', `The script "${input.script}" is outside the source folder.`, 'Give the script relative to the source folder (-d).');
+    if (!fs.existsSync(sourceDir)) throw new BenchtopError('NOT_FOUND', `Source folder not found: ${sourceDir}`, 'Give the folder that holds your training script with -d.');
+    if (!fs.existsSync(scriptPath)) throw new BenchtopError('NOT_FOUND', `Script not found: ${input.script} (in ${sourceDir})`, 'Give the script relative to the source folder, e.g. -s train.py.');
+
+    const id = `${experiment}_${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString('hex')}`;
+    const runDir = this.paths.runDir(id);
+    try {
+      createSnapshot(sourceDir, path.join(runDir, 'snapshot'), this.snapshotLimits({ maxMb: input.snapshotMaxMb, maxFiles: input.snapshotMaxFiles }));
+    } catch (err) {
+      fs.rmSync(runDir, { recursive: true, force: true });
+      throw err;
+    }
+    const spec: RunSpec = {
+      runId: id,
+      experiment,
+      script: path.relative(sourceDir, scriptPath).split(path.sep).join('/'),
+      arguments: input.arguments,
+      environment: { name: environment.name, version: environment.version },
+      maxDurationSeconds: input.maxDurationSeconds ?? null,
+    };
+    writeFileAtomic(path.join(runDir, 'spec.json'), JSON.stringify(spec, null, 2));
+    this.store.insert({
+      id,
+      experiment,
+      status: 'Queued',
+      script: spec.script,
+      arguments: JSON.stringify(spec.arguments),
+      environment: `${environment.name}:${environment.version}`,
+      build_key: environment.buildKey,
+      target: input.target,
+      source_dir: sourceDir,
+      max_duration_s: spec.maxDurationSeconds,
+      created_at: nowIso(),
+    });
+    // Detached: the run outlives this process (the app, `serve` or the CLI).
+    const child = spawn(process.execPath, [supervisorScript(), this.paths.root, id], {
+      detached: true,
+      stdio: 'ignore',
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    });
+    child.unref();
+    this.store.update(id, { supervisor_pid: child.pid ?? null });
+    const summary = this.get(id);
+    this.watch(summary);
+    return summary;
+  }
+
+  private snapshotLimits(overrides: { maxMb?: number; maxFiles?: number }) {
+    const settings = readSettings(this.db);
+    return {
+      maxBytes: (overrides.maxMb ?? settings.snapshotMaxMb) * 1024 * 1024,
+      maxFiles: overrides.maxFiles ?? settings.snapshotMaxFiles,
+    };
+  }
+
+  get(id: string): RunSummary {
+    this.reconcile(id);
+    const row = this.store.get(id);
+    if (!row) throw new BenchtopError('NOT_FOUND', `No run "${id}".`, 'See `benchtop run list`.');
+    return rowToSummary(row);
+  }
+
+  list(query: RunQuery): { runs: RunSummary[]; total: number } {
+    for (const row of this.store.unfinished()) this.reconcile(row.id);
+    const { rows, total } = this.store.list(query);
+    return { runs: rows.map(rowToSummary), total };
+  }
+
+  /** A run that is not finished but whose supervisor is gone is marked Failed with the reason; never left Running. */
+  reconcile(id: string): void {
+    const row = this.store.get(id);
+    if (!row || FINAL_STATUSES.has(row.status)) return;
+    const age = Date.now() - Date.parse(row.created_at);
+    const lost = row.supervisor_pid ? !processAlive(row.supervisor_pid) : age > SUPERVISOR_START_GRACE_MS;
+    if (!lost) return;
+    // Re-read: the supervisor may have finished between the two reads.
+    const again = this.store.get(id);
+    if (!again || FINAL_STATUSES.has(again.status)) return;
+    this.store.update(id, { status: 'Failed', reason: 'The run stopped unexpectedly: its Benchtop supervisor process is gone (killed, or the machine restarted).', ended_at: nowIso() });
+  }
+
+  metrics(id: string): RunMetrics {
+    this.get(id);
+    const { events } = readRunEvents(path.join(this.paths.runDir(id), 'events.jsonl'));
+    return applyRunEvents(emptyMetrics(), events);
+  }
+
+  log(id: string): string {
+    this.get(id);
+    const file = path.join(this.paths.runDir(id), 'output.log');
+    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  }
+
+  cancel(id: string): RunSummary {
+    const run = this.get(id);
+    if (FINAL_STATUSES.has(run.status)) return run;
+    const stream = this.streams.get(id);
+    if (stream?.connection) stream.connection.send({ t: 'cancel' });
+    else {
+      const pid = this.store.get(id)?.supervisor_pid;
+      if (pid && processAlive(pid)) process.kill(pid, 'SIGTERM');
+    }
+    return run;
+  }
+
+  /** Subscribes a viewer to a run's terminal; returns what it printed so far. */
+  async attach(id: string, viewer: Viewer): Promise<{ replay: string; truncated: boolean; live: boolean }> {
+    const run = this.get(id);
+    let stream = this.streams.get(id);
+    if (!stream && !FINAL_STATUSES.has(run.status)) stream = await this.connect(id);
+    if (!stream) {
+      const text = this.log(id);
+      return { replay: text.slice(-REPLAY_FROM_DISK), truncated: text.length > REPLAY_FROM_DISK, live: false };
+    }
+    stream.viewers += 1;
+    const { replay, truncated } = stream.output.attach(viewer);
+    return { replay, truncated, live: true };
+  }
+
+  detach(id: string, viewerId: string): void {
+    const stream = this.streams.get(id);
+    if (!stream) return;
+    stream.output.detach(viewerId);
+    stream.viewers = Math.max(0, stream.viewers - 1);
+  }
+
+  ack(id: string, viewerId: string, chars: number): void {
+    this.streams.get(id)?.output.ack(viewerId, chars);
+  }
+
+  input(id: string, data: string): void {
+    const stream = this.streams.get(id);
+    if (!stream?.connection) throw new BenchtopError('BAD_INPUT', 'This run is not running, so it takes no input.', 'Input goes to a run while it is Running.');
+    stream.connection.send({ t: 'input', data });
+  }
+
+  resize(id: string, cols: number, rows: number): void {
+    this.streams.get(id)?.connection?.send({ t: 'resize', cols, rows });
+  }
+
+  private async connect(id: string): Promise<Stream | undefined> {
+    const output = new LiveOutput(null);
+    const stream: Stream = { output, connection: null, viewers: 0 };
+    // The supervisor may still be starting its socket: retry briefly.
+    for (let attempt = 0; attempt < 25 && !stream.connection; attempt++) {
+      try {
+        let first = true;
+        stream.connection = await SupervisorConnection.connect(
+          this.paths.runDir(id),
+          (message) => {
+            if (message.t === 'replay' && first) {
+              first = false;
+              output.push(message.data);
+            } else if (message.t === 'output') output.push(message.data);
+          },
+          () => {
+            output.close();
+            this.streams.delete(id);
+          },
+        );
+      } catch {
+        if (FINAL_STATUSES.has(this.get(id).status)) return undefined;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    if (!stream.connection) return undefined;
+    output.setProducer({ pause: () => stream.connection?.send({ t: 'pause' }), resume: () => stream.connection?.send({ t: 'resume' }) });
+    stream.connection.send({ t: 'attach' });
+    // Let the replay arrive before the first viewer reads it.
+    await new Promise((r) => setTimeout(r, 50));
+    this.streams.set(id, stream);
+    return stream;
+  }
+
+  /** Emits run.updated for runs that change status, and metrics for watched runs, while any run is unfinished. */
+  watch(run?: RunSummary): void {
+    if (run) this.known.set(run.id, run.status);
+    if (this.timer) return;
+    for (const row of this.store.unfinished()) this.known.set(row.id, row.status);
+    this.timer = setInterval(() => this.tick(), WATCH_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  watchMetrics(id: string, on: boolean): void {
+    const entry = this.metricWatchers.get(id) ?? { offset: 0, count: 0 };
+    entry.count += on ? 1 : -1;
+    if (entry.count <= 0) this.metricWatchers.delete(id);
+    else this.metricWatchers.set(id, entry);
+    this.watch();
+  }
+
+  private tick(): void {
+    for (const [id, status] of this.known) {
+      this.reconcile(id);
+      const row = this.store.get(id);
+      if (!row) continue;
+      if (row.status !== status || !FINAL_STATUSES.has(row.status)) {
+        this.bus.emit('run.updated', rowToSummary(row));
+        this.known.set(id, row.status);
+      }
+      if (FINAL_STATUSES.has(row.status)) this.known.delete(id);
+    }
+    for (const [id, entry] of this.metricWatchers) {
+      const read = readRunEvents(path.join(this.paths.runDir(id), 'events.jsonl'), entry.offset);
+      entry.offset = read.offset;
+      if (read.events.length > 0) this.bus.emit('run.metrics', { runId: id, events: read.events });
+    }
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    for (const stream of this.streams.values()) stream.connection?.close();
+  }
+}

@@ -1,0 +1,279 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import type { IPty } from 'node-pty';
+import type { RunStatus } from '../../shared/api/runTypes';
+import { applyRunEvents, emptyMetrics } from '../../shared/api/runEvents';
+import { type Core, openCore } from '../core/core';
+import { LiveOutput } from '../core/pty/liveOutput';
+import { spawnInPtyDetailed } from '../core/pty/spawnInPty';
+import { readRunEvents } from '../core/runs/readRunEvents';
+import { RunStore } from '../core/runs/runStore';
+import { type FromSupervisor, type RunSpec, type ToSupervisor, lineReader, supervisorSocketPath } from '../core/runs/supervisorProtocol';
+import { nowIso } from '../core/workspace/files';
+import { runtimeDir } from './runtimeDir';
+
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07/g;
+
+/**
+ * Owns one run from Preparing to its final status, detached from the app:
+ * closing or killing the app (or `benchtop serve`) does not stop it. Viewers
+ * attach over a local socket for live output, input, resize and cancel.
+ */
+class Supervisor {
+  private readonly output: LiveOutput;
+  private readonly store: RunStore;
+  private readonly runDir: string;
+  private readonly controller = new AbortController();
+  private readonly clients = new Set<net.Socket>();
+  private readonly paused = new Set<net.Socket>();
+  private child: IPty | null = null;
+  private cancelReason: string | null = null;
+  private eventsOffset = 0;
+  private readonly metrics = emptyMetrics();
+  private server: net.Server | null = null;
+
+  constructor(
+    private readonly core: Core,
+    private readonly spec: RunSpec,
+  ) {
+    this.runDir = core.paths.runDir(spec.runId);
+    this.store = new RunStore(core.db);
+    this.output = new LiveOutput(path.join(this.runDir, 'output.log'));
+    this.output.attach({ id: 'clients', acknowledges: false, write: (data) => this.broadcast({ t: 'output', data }) });
+  }
+
+  async run(): Promise<void> {
+    await this.listen();
+    process.on('SIGTERM', () => this.cancel('Canceled (the supervisor was asked to stop).'));
+    process.on('SIGINT', () => this.cancel('Canceled.'));
+    this.store.update(this.spec.runId, { supervisor_pid: process.pid });
+    let status: RunStatus = 'Failed';
+    let reason: string | null = null;
+    let exitCode: number | null = null;
+    try {
+      const python = await this.prepare();
+      if (this.controller.signal.aborted) throw new Error('canceled');
+      const exit = await this.execute(python);
+      exitCode = exit.signal ? 128 + exit.signal : exit.exitCode;
+      this.setStatus('Finalizing');
+      this.finalizeFiles();
+      this.collectMetrics();
+      if (this.cancelReason) {
+        status = 'Canceled';
+        reason = this.cancelReason;
+      } else if (exitCode === 0 && this.metrics.status?.status !== 'Failed') {
+        status = 'Completed';
+      } else {
+        status = 'Failed';
+        reason = exitCode !== 0 ? `The script exited with code ${exitCode}.${this.lastLines()}` : `The script marked the run failed: ${this.metrics.status?.error ?? 'no details'}`;
+      }
+    } catch (err) {
+      status = this.cancelReason ? 'Canceled' : 'Failed';
+      reason = this.cancelReason ?? (err as Error).message;
+      this.finalizeFiles();
+    }
+    this.collectMetrics();
+    this.output.note(status === 'Completed' ? `Run ${this.spec.runId} completed.` : `Run ${this.spec.runId} ${status.toLowerCase()}: ${reason ?? ''}`);
+    this.output.close();
+    this.store.update(this.spec.runId, {
+      status,
+      reason,
+      exit_code: exitCode,
+      ended_at: nowIso(),
+      metrics: JSON.stringify(this.summary()),
+      tags: JSON.stringify(this.metrics.tags),
+    });
+    this.broadcast({ t: 'end', status });
+    for (const client of this.clients) client.end();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Preparing: build the environment if needed; the build's log is part of the run's log. */
+  private async prepare(): Promise<string> {
+    this.setStatus('Preparing');
+    const { name, version } = this.spec.environment;
+    const record = this.core.environments.get(name, version);
+    const started = this.core.builds.start(record.definition, `${record.name}:${record.version}`, {});
+    this.store.update(this.spec.runId, { build_key: started.buildKey });
+    const job = this.core.jobs.get(started.job.id);
+    const { replay } = job.output.attach({ id: 'run', acknowledges: false, write: (data) => this.output.push(data) });
+    this.output.push(replay);
+    const cancel = () => this.core.jobs.cancel(started.job.id);
+    this.controller.signal.addEventListener('abort', cancel, { once: true });
+    const finished = await job.done;
+    this.controller.signal.removeEventListener('abort', cancel);
+    if (finished.state !== 'completed') throw new Error(`The environment ${record.name}:${record.version} could not be built: ${finished.error?.message ?? finished.state}`);
+    const ready = this.core.builds.ready(started.buildKey);
+    if (!ready) throw new Error(`The environment ${record.name}:${record.version} is not available after its build.`);
+    return ready.pythonPath;
+  }
+
+  private async execute(python: string) {
+    const work = path.join(this.runDir, 'work');
+    fs.cpSync(path.join(this.runDir, 'snapshot'), work, { recursive: true });
+    fs.mkdirSync(path.join(work, 'outputs'), { recursive: true });
+    fs.mkdirSync(path.join(work, 'logs'), { recursive: true });
+    const record = this.core.environments.get(this.spec.environment.name, this.spec.environment.version);
+    const runtime = runtimeDir();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...record.definition.environmentVariables,
+      BENCHTOP_RUN_ID: this.spec.runId,
+      AZUREML_RUN_ID: this.spec.runId,
+      AZUREML_ARM_PROJECT_NAME: this.spec.experiment,
+      BENCHTOP_RUN_EVENTS: path.join(this.runDir, 'events.jsonl'),
+      BENCHTOP_RUN_FILES: path.join(this.runDir, 'files'),
+      PYTHONPATH: [runtime, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter),
+      PYTHONUNBUFFERED: '1',
+      PATH: [path.dirname(python), process.env.PATH].filter(Boolean).join(path.delimiter),
+    };
+    delete env.ELECTRON_RUN_AS_NODE;
+    this.setStatus('Running', { started_at: nowIso() });
+    this.output.note(`$ python ${[this.spec.script, ...this.spec.arguments].map((a) => JSON.stringify(a)).join(' ')}`);
+    const timer = this.spec.maxDurationSeconds
+      ? setTimeout(() => this.cancel(`Canceled: the run exceeded its maximum duration of ${this.spec.maxDurationSeconds} s.`), this.spec.maxDurationSeconds * 1000)
+      : null;
+    const metricsTimer = setInterval(() => this.collectMetrics(true), 1000);
+    try {
+      return await spawnInPtyDetailed(
+        { file: python, args: [this.spec.script, ...this.spec.arguments], cwd: work, env, onStart: (child) => (this.child = child) },
+        this.output,
+        this.controller.signal,
+      ).catch((err: Error) => {
+        if (this.cancelReason) return { exitCode: 130, signal: undefined };
+        throw err;
+      });
+    } finally {
+      if (timer) clearTimeout(timer);
+      clearInterval(metricsTimer);
+      this.child = null;
+    }
+  }
+
+  /** Finalizing: keep ./outputs and ./logs with the run; the rest of the working copy goes. */
+  private finalizeFiles(): void {
+    const work = path.join(this.runDir, 'work');
+    if (!fs.existsSync(work)) return;
+    for (const name of ['outputs', 'logs']) {
+      const from = path.join(work, name);
+      if (fs.existsSync(from)) fs.renameSync(from, path.join(this.runDir, name));
+    }
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+
+  /** Folds new events in; while running, keeps the list's metric summary and tags fresh. */
+  private collectMetrics(persist = false): void {
+    const read = readRunEvents(path.join(this.runDir, 'events.jsonl'), this.eventsOffset);
+    this.eventsOffset = read.offset;
+    if (read.events.length === 0) return;
+    applyRunEvents(this.metrics, read.events);
+    if (persist) this.store.update(this.spec.runId, { metrics: JSON.stringify(this.summary()), tags: JSON.stringify(this.metrics.tags) });
+  }
+
+  private summary(): Record<string, number | string | boolean | null> {
+    const out: Record<string, number | string | boolean | null> = {};
+    for (const [name, points] of Object.entries(this.metrics.scalars)) {
+      const last = points[points.length - 1]?.value ?? null;
+      out[name] = typeof last === 'number' && !Number.isFinite(last) ? String(last) : last;
+    }
+    return out;
+  }
+
+  private lastLines(): string {
+    const lines = this.output.text().replace(ANSI, '').split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l.length > 0 && !l.startsWith('$ python'));
+    const tail = lines.slice(-5);
+    return tail.length ? ` Last output:\n${tail.join('\n')}` : '';
+  }
+
+  private setStatus(status: RunStatus, extra: Record<string, string> = {}): void {
+    this.store.update(this.spec.runId, { status, ...extra });
+  }
+
+  cancel(reason: string): void {
+    if (this.cancelReason) return;
+    this.cancelReason = reason;
+    this.output.note('Cancel requested: stopping the run (SIGINT, then SIGTERM, then SIGKILL)...');
+    this.controller.abort();
+  }
+
+  private broadcast(message: FromSupervisor): void {
+    const line = `${JSON.stringify(message)}\n`;
+    for (const client of this.clients) client.write(line);
+  }
+
+  private listen(): Promise<void> {
+    const socketPath = supervisorSocketPath(this.runDir);
+    if (process.platform !== 'win32') fs.rmSync(socketPath, { force: true });
+    this.server = net.createServer((socket) => {
+      socket.on(
+        'data',
+        lineReader<ToSupervisor>((message) => this.onMessage(socket, message)),
+      );
+      socket.on('close', () => {
+        this.clients.delete(socket);
+        this.updatePause(socket, false);
+      });
+      socket.on('error', () => socket.destroy());
+    });
+    return new Promise((resolve, reject) => {
+      this.server?.once('error', reject);
+      this.server?.listen(socketPath, () => resolve());
+    });
+  }
+
+  private onMessage(socket: net.Socket, message: ToSupervisor): void {
+    switch (message.t) {
+      case 'attach': {
+        this.output.flush();
+        socket.write(`${JSON.stringify({ t: 'replay', data: this.output.text(), truncated: false })}\n`);
+        this.clients.add(socket);
+        break;
+      }
+      case 'input':
+        this.child?.write(message.data);
+        break;
+      case 'resize':
+        if (message.cols > 0 && message.rows > 0) this.child?.resize(Math.min(message.cols, 500), Math.min(message.rows, 200));
+        break;
+      case 'pause':
+      case 'resume':
+        this.updatePause(socket, message.t === 'pause');
+        break;
+      case 'cancel':
+        this.cancel('Canceled by the user.');
+        break;
+    }
+  }
+
+  /** A viewer that falls behind pauses the program (through the pty), as in-process viewers do. */
+  private updatePause(socket: net.Socket, paused: boolean): void {
+    const before = this.paused.size > 0;
+    if (paused) this.paused.add(socket);
+    else this.paused.delete(socket);
+    const after = this.paused.size > 0;
+    if (before !== after) (after ? this.child?.pause() : this.child?.resume());
+  }
+}
+
+async function main(): Promise<void> {
+  const [workspace, runId] = process.argv.slice(2);
+  if (!workspace || !runId) {
+    process.stderr.write('usage: supervisor.js WORKSPACE RUN_ID\n');
+    process.exit(2);
+  }
+  const core = openCore(workspace);
+  const runDir = core.paths.runDir(runId);
+  const spec = JSON.parse(fs.readFileSync(path.join(runDir, 'spec.json'), 'utf8')) as RunSpec;
+  try {
+    await new Supervisor(core, spec).run();
+  } catch (err) {
+    // Never leave the run "Running": record why the supervisor itself failed.
+    new RunStore(core.db).update(runId, { status: 'Failed', reason: `The run's supervisor failed: ${(err as Error).message}`, ended_at: nowIso() });
+  } finally {
+    core.close();
+  }
+  process.exit(0);
+}
+
+void main();
