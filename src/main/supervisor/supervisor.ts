@@ -252,7 +252,9 @@ class Supervisor {
     if (paused) this.paused.add(socket);
     else this.paused.delete(socket);
     const after = this.paused.size > 0;
-    if (before !== after) (after ? this.child?.pause() : this.child?.resume());
+    if (before === after) return;
+    if (after) this.child?.pause();
+    else this.child?.resume();
   }
 }
 
