@@ -4,6 +4,7 @@ import { JobsPanel } from './components/JobsPanel';
 import { wireCoreEvents } from './coreEvents';
 import { CacheScreen } from './screens/CacheScreen';
 import { EnvironmentsScreen } from './screens/environments/EnvironmentsScreen';
+import { RunsScreen } from './screens/runs/RunsScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { useEnvironments } from './stores/environments';
 import { useJobs } from './stores/jobs';
@@ -11,8 +12,9 @@ import { type Screen, useUi } from './stores/ui';
 
 const SCREENS: [Screen, string, string][] = [
   ['environments', 'Environments', '1'],
-  ['cache', 'Build cache', '2'],
-  ['settings', 'Settings', '3'],
+  ['runs', 'Runs', '2'],
+  ['cache', 'Build cache', '3'],
+  ['settings', 'Settings', '4'],
 ];
 
 export function App() {
@@ -51,6 +53,7 @@ export function App() {
         {error ? <ErrorMessage error={error} onDismiss={clearError} /> : null}
         {notice ? <div className="notice" role="status">{notice}</div> : null}
         {screen === 'environments' ? <EnvironmentsScreen /> : null}
+        {screen === 'runs' ? <RunsScreen /> : null}
         {screen === 'cache' ? <CacheScreen /> : null}
         {screen === 'settings' ? <SettingsScreen /> : null}
         <JobsPanel />

@@ -1,5 +1,6 @@
 import { useEnvironments } from './stores/environments';
 import { useJobs } from './stores/jobs';
+import { useRuns } from './stores/runs';
 import { client } from './transport/client';
 
 /** The one place where core events become store actions (terminal output goes straight to xterm, not here). */
@@ -12,6 +13,7 @@ export function wireCoreEvents(): () => void {
         void useEnvironments.getState().reloadVersions();
       }
     }),
+    client.on('run.updated', (run) => useRuns.getState().upsert(run)),
     client.on('environments.changed', ({ name }) => {
       void useEnvironments.getState().refresh();
       if (useEnvironments.getState().selected === name) void useEnvironments.getState().reloadVersions();

@@ -21,6 +21,7 @@ restrictNavigation(isAppUrl);
 void app.whenReady().then(() => {
   const core = openCore(resolveWorkspaceDir(workspaceFlag(process.argv)));
   bindIpc(core, isAppUrl);
+  core.runs.watch();
   const window = new BrowserWindow({
     width: 1280,
     height: 820,

@@ -33,6 +33,7 @@ export async function startServer(options: { core: Core; host: string; port: num
     server.listen(options.port, options.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  core.runs.watch();
   const guard = new RequestGuard(token, options.host, port);
   const csp = contentSecurityPolicy(`ws://127.0.0.1:${port} ws://localhost:${port}`);
 

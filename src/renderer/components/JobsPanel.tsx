@@ -1,7 +1,7 @@
 import { useJobs, sortedJobs } from '../stores/jobs';
 import { useUi } from '../stores/ui';
 import { client } from '../transport/client';
-import { Terminal } from './Terminal';
+import { jobSource, Terminal } from './Terminal';
 import type { Job } from '../../shared/api/types';
 
 export function ProgressBar({ job }: { job: Job }) {
@@ -49,7 +49,7 @@ export function JobsPanel() {
               </li>
             ))}
           </ul>
-          {openJob ? <Terminal key={openJob.id} jobId={openJob.id} label={`Log of ${openJob.title}`} /> : null}
+          {openJob ? <Terminal key={openJob.id} source={jobSource(openJob.id)} label={`Log of ${openJob.title}`} /> : null}
         </div>
       ) : null}
     </section>

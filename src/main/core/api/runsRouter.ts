@@ -41,6 +41,7 @@ function runFile(runDir: string, rel: string): string {
 
 export const runsRouter: Router<
   | 'runs.submit'
+  | 'runs.rerun'
   | 'runs.list'
   | 'runs.experiments'
   | 'runs.get'
@@ -58,6 +59,16 @@ export const runsRouter: Router<
   | 'runs.download'
 > = {
   'runs.submit': (input, _ctx, core) => core.runs.submit(input),
+  'runs.rerun': (input, _ctx, core) => {
+    const run = core.runs.get(input.runId);
+    return core.runs.submit({
+      sourceDirectory: path.join(core.paths.runDir(run.id), 'snapshot'),
+      script: run.script,
+      arguments: input.arguments ?? run.arguments,
+      environment: input.environment ?? run.environment,
+      experiment: input.experiment ?? run.experiment,
+    });
+  },
   'runs.list': (input, _ctx, core) => core.runs.list(input),
   'runs.experiments': (_input, _ctx, core) => core.runs.store.experiments(),
   'runs.get': (input, _ctx, core) => core.runs.get(input.runId),

@@ -49,6 +49,7 @@ function supervisorScript(): string {
 export class RunService {
   readonly store: RunStore;
   private readonly streams = new Map<string, Stream>();
+  /** Unfinished runs this process reports on, with the last summary it sent (to send only changes). */
   private readonly known = new Map<string, string>();
   private readonly metricWatchers = new Map<string, { offset: number; count: number }>();
   private timer: NodeJS.Timeout | null = null;
@@ -247,15 +248,17 @@ export class RunService {
 
   /** Emits run.updated for runs that change status, and metrics for watched runs, while any run is unfinished. */
   watch(run?: RunSummary): void {
-    if (run) this.known.set(run.id, run.status);
+    if (run) this.known.set(run.id, JSON.stringify(run));
     if (this.timer) return;
-    for (const row of this.store.unfinished()) this.known.set(row.id, row.status);
+    for (const row of this.store.unfinished()) this.known.set(row.id, JSON.stringify(rowToSummary(row)));
     this.timer = setInterval(() => this.tick(), WATCH_INTERVAL_MS);
     this.timer.unref();
   }
 
+  /** Streams a run's new metric events (from now on; the caller reads what came before with metrics()). */
   watchMetrics(id: string, on: boolean): void {
-    const entry = this.metricWatchers.get(id) ?? { offset: 0, count: 0 };
+    const file = path.join(this.paths.runDir(id), 'events.jsonl');
+    const entry = this.metricWatchers.get(id) ?? { offset: fs.existsSync(file) ? fs.statSync(file).size : 0, count: 0 };
     entry.count += on ? 1 : -1;
     if (entry.count <= 0) this.metricWatchers.delete(id);
     else this.metricWatchers.set(id, entry);
@@ -263,13 +266,17 @@ export class RunService {
   }
 
   private tick(): void {
-    for (const [id, status] of this.known) {
+    // Runs submitted by other processes (the CLI) are picked up too.
+    for (const row of this.store.unfinished()) if (!this.known.has(row.id)) this.known.set(row.id, '');
+    for (const [id, last] of this.known) {
       this.reconcile(id);
       const row = this.store.get(id);
       if (!row) continue;
-      if (row.status !== status || !FINAL_STATUSES.has(row.status)) {
-        this.bus.emit('run.updated', rowToSummary(row));
-        this.known.set(id, row.status);
+      const summary = rowToSummary(row);
+      const json = JSON.stringify(summary);
+      if (json !== last) {
+        this.bus.emit('run.updated', summary);
+        this.known.set(id, json);
       }
       if (FINAL_STATUSES.has(row.status)) this.known.delete(id);
     }

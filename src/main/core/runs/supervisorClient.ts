@@ -11,11 +11,12 @@ export class SupervisorConnection {
       socket.once('connect', () => {
         socket.off('error', reject);
         socket.on('error', () => socket.destroy());
+        // Only a connection that was made can close: a failed attempt must not end the stream.
+        socket.on('close', onClose);
         resolve(new SupervisorConnection(socket));
       });
       socket.once('error', reject);
       socket.on('data', lineReader<FromSupervisor>(onMessage));
-      socket.on('close', onClose);
     });
   }
 

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { EnvironmentRecord } from '../../../shared/api/types';
 import { cancelJob, ProgressBar } from '../../components/JobsPanel';
-import { Terminal } from '../../components/Terminal';
+import { jobSource, Terminal } from '../../components/Terminal';
 import { useJobs, sortedJobs } from '../../stores/jobs';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
@@ -52,7 +52,7 @@ export function BuildPanel({ record }: { record: EnvironmentRecord }) {
             <span className="muted step">{latest.step ?? ''}</span>
           </div>
           {latest.error ? <div className="error" role="alert"><strong>{latest.error.message}</strong>{latest.error.hint ? <div className="hint">{latest.error.hint}</div> : null}</div> : null}
-          <Terminal key={latest.id} jobId={latest.id} label={`Build log of ${label}`} />
+          <Terminal key={latest.id} source={jobSource(latest.id)} label={`Build log of ${label}`} />
         </>
       ) : (
         <p className="muted">

@@ -1,0 +1,61 @@
+import { useEffect, useState } from 'react';
+import { useUi } from '../../stores/ui';
+import { client } from '../../transport/client';
+
+/** Saves a run's file through the browser (works in the desktop window and with `serve`). */
+async function saveFile(runId: string, path: string): Promise<void> {
+  const file = await client.runs.file({ runId, path });
+  const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type: file.mime }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = path.split('/').pop() ?? 'file';
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function Listing({ runId, title, prefix, files }: { runId: string; title: string; prefix: string; files: string[] }) {
+  return (
+    <section>
+      <h3>{title}</h3>
+      {files.length === 0 ? <p className="muted">None.</p> : (
+        <ul className="files">
+          {files.map((f) => (
+            <li key={f}>
+              <code>{f}</code>{' '}
+              <button type="button" className="link" onClick={() => void saveFile(runId, `${prefix}/${f}`).catch((e: unknown) => useUi.getState().showError(e))}>Download</button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+export function RunFilesView({ runId }: { runId: string }) {
+  const [files, setFiles] = useState<{ snapshot: string[]; outputs: string[]; logs: string[] } | null>(null);
+  const [dir, setDir] = useState('');
+  useEffect(() => {
+    void client.runs.files({ runId }).then(setFiles).catch((e: unknown) => useUi.getState().showError(e));
+  }, [runId]);
+  if (!files) return <div className="muted">Loading files...</div>;
+  const downloadAll = async () => {
+    try {
+      const result = await client.runs.download({ runId, directory: dir });
+      useUi.getState().notify(`Copied ${result.files} file(s) to ${result.directory}`);
+    } catch (err) {
+      useUi.getState().showError(err);
+    }
+  };
+  return (
+    <div className="run-files">
+      <form className="row" onSubmit={(e) => { e.preventDefault(); void downloadAll(); }}>
+        <label>Copy outputs, logs and output to folder <input value={dir} onChange={(e) => setDir(e.target.value)} placeholder="/path/to/folder" /></label>
+        <button type="submit" disabled={!dir.trim()}>Download all</button>
+      </form>
+      <Listing runId={runId} title="Outputs (./outputs)" prefix="outputs" files={files.outputs} />
+      <Listing runId={runId} title="Logs (./logs)" prefix="logs" files={files.logs} />
+      <Listing runId={runId} title="Snapshot" prefix="snapshot" files={files.snapshot} />
+    </div>
+  );
+}

@@ -1,0 +1,109 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { RUN_STATUSES, type RunStatus, type RunSummary } from '../../../shared/api/runTypes';
+import { EmptyState } from '../../components/ErrorBanner';
+import { useRuns } from '../../stores/runs';
+
+const ROW = 34;
+const OVERSCAN = 10;
+
+export function duration(run: RunSummary): string {
+  if (!run.startedAt) return '-';
+  const ms = (run.endedAt ? Date.parse(run.endedAt) : Date.now()) - Date.parse(run.startedAt);
+  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} m ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+export function formatMetric(v: unknown): string {
+  return typeof v === 'number' ? Number(v.toPrecision(4)).toString() : v === null || v === undefined ? '' : String(v);
+}
+
+/** "accuracy > 0.9" -> a metric filter; null when the text is not one. */
+function parseMetricFilter(text: string) {
+  const m = /^\s*([^<>=\s]+)\s*(>=|<=|>|<|=)\s*(-?[\d.eE+-]+)\s*$/.exec(text);
+  return m ? { name: m[1] as string, op: m[2] as '>' | '>=' | '<' | '<=' | '=', value: Number(m[3]) } : null;
+}
+
+/** Run history: filters, a metric sort, and a virtualised table that stays fast for tens of thousands of runs. */
+export function RunList() {
+  const { runs, total, query, setQuery, experiments, selected, toggle, setView, loading } = useRuns();
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(500);
+  const [metricText, setMetricText] = useState('');
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => setHeight(el.clientHeight));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  const metricColumns = useMemo(() => {
+    const names = new Map<string, number>();
+    for (const run of runs.slice(0, 500)) for (const name of Object.keys(run.metrics)) names.set(name, (names.get(name) ?? 0) + 1);
+    return [...names.entries()].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([n]) => n);
+  }, [runs]);
+  const first = Math.max(0, Math.floor(scrollTop / ROW) - OVERSCAN);
+  const last = Math.min(runs.length, Math.ceil((scrollTop + height) / ROW) + OVERSCAN);
+  const metricFilterInvalid = metricText.trim() !== '' && parseMetricFilter(metricText) === null;
+
+  return (
+    <section className="page runs-page" aria-label="Runs">
+      <header className="detail-header">
+        <h2>Runs</h2>
+        <span className="muted" data-testid="run-count">{total.toLocaleString()} run{total === 1 ? '' : 's'}{loading ? ' (loading...)' : ''}</span>
+        <span className="spacer" />
+        <button type="button" disabled={selected.size < 2} onClick={() => setView({ kind: 'compare', runIds: [...selected] })}>
+          Compare ({selected.size})
+        </button>
+        <button type="button" className="primary" onClick={() => setView({ kind: 'submit', from: null })}>Submit run</button>
+      </header>
+      <div className="row filters">
+        <label>Experiment <select aria-label="Experiment" value={query.experiment ?? ''} onChange={(e) => setQuery({ experiment: e.target.value || undefined })}>
+          <option value="">all</option>
+          {experiments.map((x) => <option key={x.name} value={x.name}>{x.name} ({x.runs})</option>)}
+        </select></label>
+        <label>Status <select aria-label="Status" value={query.status ?? ''} onChange={(e) => setQuery({ status: (e.target.value || undefined) as RunStatus | undefined })}>
+          <option value="">any</option>
+          {RUN_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+        </select></label>
+        <label>Tag <input aria-label="Tag filter" placeholder="key or key=value" defaultValue={query.tag ?? ''} onKeyDown={(e) => e.key === 'Enter' && setQuery({ tag: e.currentTarget.value || undefined })} /></label>
+        <label>Metric <input aria-label="Metric filter" aria-invalid={metricFilterInvalid} placeholder="accuracy > 0.9" value={metricText} onChange={(e) => setMetricText(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && !metricFilterInvalid && setQuery({ metric: parseMetricFilter(metricText) ?? undefined })} /></label>
+        <label>Sort by <select aria-label="Sort by" value={query.sortMetric ?? ''} onChange={(e) => setQuery({ sortMetric: e.target.value || undefined })}>
+          <option value="">newest</option>
+          {metricColumns.map((m) => <option key={m} value={m}>{m}</option>)}
+        </select></label>
+        <button type="button" aria-label="Sort direction" onClick={() => setQuery({ sortOrder: query.sortOrder === 'asc' ? 'desc' : 'asc' })}>{query.sortOrder === 'asc' ? '↑ asc' : '↓ desc'}</button>
+      </div>
+      {metricFilterInvalid ? <div className="field-error">Write a metric filter as NAME OP NUMBER, e.g. accuracy &gt; 0.9 (ops: &gt; &gt;= &lt; &lt;= =), then Enter.</div> : null}
+      {runs.length === 0 && !loading ? (
+        <EmptyState title={total === 0 && !query.experiment && !query.status ? 'No runs yet' : 'No runs match'}>
+          {total === 0 ? <>Submit a script with <em>Submit run</em>, or from a terminal: <code>benchtop run submit -d SRC -s train.py</code>.</> : 'Change the filters.'}
+        </EmptyState>
+      ) : (
+        <div className="run-table" role="table" aria-label="Runs" aria-rowcount={runs.length}>
+          <div className="run-row head" role="row">
+            <span role="columnheader" />
+            <span role="columnheader">Run</span>
+            <span role="columnheader">Status</span>
+            <span role="columnheader">Environment</span>
+            <span role="columnheader">Duration</span>
+            {metricColumns.map((m) => <span key={m} role="columnheader">{m}</span>)}
+          </div>
+          <div className="run-rows" ref={box} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+            <div style={{ height: runs.length * ROW, position: 'relative' }}>
+              {runs.slice(first, last).map((run, i) => (
+                <div key={run.id} role="row" className="run-row" style={{ top: (first + i) * ROW }}>
+                  <span><input type="checkbox" aria-label={`Select ${run.id}`} checked={selected.has(run.id)} onChange={() => toggle(run.id)} /></span>
+                  <span><button type="button" className="link" onClick={() => setView({ kind: 'detail', runId: run.id })}>{run.id}</button></span>
+                  <span><span className={`state ${run.status.toLowerCase()}`}>{run.status}</span></span>
+                  <span className="muted">{run.environment}</span>
+                  <span>{duration(run)}</span>
+                  {metricColumns.map((m) => <span key={m}>{formatMetric(run.metrics[m])}</span>)}
+                </div>
+              ))}
+            </div>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,67 @@
+import { useEffect, useState } from 'react';
+import type { RunSummary } from '../../../shared/api/runTypes';
+import type { EnvironmentSummary } from '../../../shared/api/types';
+import { useRuns } from '../../stores/runs';
+import { useUi } from '../../stores/ui';
+import { client } from '../../transport/client';
+
+/** Submit a new run, or re-run one (its snapshot, with arguments or environment edited). */
+export function SubmitRun({ from }: { from: RunSummary | null }) {
+  const setView = useRuns((s) => s.setView);
+  const [environments, setEnvironments] = useState<EnvironmentSummary[]>([]);
+  const [sourceDirectory, setSource] = useState('');
+  const [script, setScript] = useState(from?.script ?? 'train.py');
+  const [args, setArgs] = useState((from?.arguments ?? []).join('\n'));
+  const [environment, setEnvironment] = useState(from?.environment ?? 'Benchtop-Minimal');
+  const [experiment, setExperiment] = useState(from?.experiment ?? 'Default');
+  const [maxDuration, setMaxDuration] = useState('');
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    void client.environments.list({}).then(setEnvironments).catch(() => undefined);
+  }, []);
+  const argumentList = args === '' ? [] : args.split('\n');
+  const submit = async () => {
+    setBusy(true);
+    try {
+      const run = from
+        ? await client.runs.rerun({ runId: from.id, arguments: argumentList, environment, experiment })
+        : await client.runs.submit({ sourceDirectory, script, arguments: argumentList, environment, experiment, maxDurationSeconds: maxDuration ? Number(maxDuration) : undefined });
+      useRuns.getState().upsert(run);
+      useUi.getState().notify(`Submitted ${run.id}`);
+      setView({ kind: 'detail', runId: run.id });
+    } catch (err) {
+      useUi.getState().showError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const options = environments.flatMap((e) => [`${e.name}:${e.latestVersion}`, ...(e.versionCount > 1 ? [e.name] : [])]);
+  if (!options.includes(environment)) options.unshift(environment);
+  return (
+    <section className="page" aria-label={from ? 'Re-run' : 'Submit a run'}>
+      <header className="detail-header">
+        <button type="button" onClick={() => setView(from ? { kind: 'detail', runId: from.id } : { kind: 'list' })}>← Back</button>
+        <h2>{from ? `Re-run ${from.id}` : 'Submit a run'}</h2>
+      </header>
+      <form className="form" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+        {from ? (
+          <p className="muted">Runs <code>{from.script}</code> from that run's snapshot.</p>
+        ) : (
+          <>
+            <label>Source folder (snapshot honours .amlignore, else .gitignore)<input value={sourceDirectory} onChange={(e) => setSource(e.target.value)} placeholder="/path/to/project" required autoFocus /></label>
+            <label>Script (relative to the source folder)<input value={script} onChange={(e) => setScript(e.target.value)} required /></label>
+          </>
+        )}
+        <label>Arguments (one per line, passed exactly: spaces and quotes kept)<textarea aria-label="Arguments" rows={4} value={args} onChange={(e) => setArgs(e.target.value)} /></label>
+        <label>Environment<select aria-label="Environment" value={environment} onChange={(e) => setEnvironment(e.target.value)}>
+          {options.map((o) => <option key={o} value={o}>{o}</option>)}
+        </select></label>
+        <label>Experiment<input value={experiment} onChange={(e) => setExperiment(e.target.value)} /></label>
+        {from ? null : <label>Maximum duration in seconds (optional)<input type="number" min={1} value={maxDuration} onChange={(e) => setMaxDuration(e.target.value)} /></label>}
+        <div className="row">
+          <button type="submit" className="primary" disabled={busy || (!from && (!sourceDirectory.trim() || !script.trim()))}>{busy ? 'Submitting...' : from ? 'Re-run' : 'Submit'}</button>
+        </div>
+      </form>
+    </section>
+  );
+}
