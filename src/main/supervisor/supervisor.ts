@@ -4,14 +4,20 @@ import path from 'node:path';
 import type { IPty } from 'node-pty';
 import type { RunStatus } from '../../shared/api/runTypes';
 import { applyRunEvents, emptyMetrics } from '../../shared/api/runEvents';
-import { type Core, openCore } from '../core/core';
+import type { Core } from '../core/core';
+import { publishedBuild } from '../core/builds/publishedBuild';
 import { LiveOutput } from '../core/pty/liveOutput';
 import { spawnInPtyDetailed } from '../core/pty/spawnInPty';
 import { readRunEvents } from '../core/runs/readRunEvents';
 import { RunStore } from '../core/runs/runStore';
 import { type FromSupervisor, type RunSpec, type ToSupervisor, lineReader, supervisorSocketPath } from '../core/runs/supervisorProtocol';
+import { type Db, openDatabase } from '../core/workspace/database';
 import { nowIso } from '../core/workspace/files';
+import { WorkspacePaths } from '../core/workspace/paths';
 import { runtimeDir } from './runtimeDir';
+
+/** BENCHTOP_TRACE=1 prints when each launch phase is reached, in ms since the process started (for the launch benchmark). */
+const trace = process.env.BENCHTOP_TRACE ? (what: string) => process.stderr.write(`trace ${Math.round(performance.now())} ms ${what}\n`) : () => undefined;
 
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07/g;
 
@@ -19,6 +25,10 @@ const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07/g;
  * Owns one run from Preparing to its final status, detached from the app:
  * closing or killing the app (or `benchtop serve`) does not stop it. Viewers
  * attach over a local socket for live output, input, resize and cancel.
+ *
+ * Launch speed matters (a no-op run should cost little over plain python):
+ * with the environment already built, only SQLite, node-pty and this file's
+ * own modules load; the full core (zod, builders) loads only to build.
  */
 class Supervisor {
   private readonly output: LiveOutput;
@@ -32,13 +42,15 @@ class Supervisor {
   private eventsOffset = 0;
   private readonly metrics = emptyMetrics();
   private server: net.Server | null = null;
+  private core: Core | null = null;
 
   constructor(
-    private readonly core: Core,
+    private readonly db: Db,
+    private readonly paths: WorkspacePaths,
     private readonly spec: RunSpec,
   ) {
-    this.runDir = core.paths.runDir(spec.runId);
-    this.store = new RunStore(core.db);
+    this.runDir = paths.runDir(spec.runId);
+    this.store = new RunStore(db);
     this.output = new LiveOutput(path.join(this.runDir, 'output.log'));
     this.output.attach({ id: 'clients', acknowledges: false, write: (data) => this.broadcast({ t: 'output', data }) });
   }
@@ -51,11 +63,14 @@ class Supervisor {
     let status: RunStatus = 'Failed';
     let reason: string | null = null;
     let exitCode: number | null = null;
+    trace('listening');
     try {
       const python = await this.prepare();
+      trace('prepared');
       if (this.controller.signal.aborted) throw new Error('canceled');
       const exit = await this.execute(python);
       exitCode = exit.signal ? 128 + exit.signal : exit.exitCode;
+      trace('script exited');
       this.setStatus('Finalizing');
       this.finalizeFiles();
       this.collectMetrics();
@@ -84,29 +99,41 @@ class Supervisor {
       metrics: JSON.stringify(this.summary()),
       tags: JSON.stringify(this.metrics.tags),
     });
+    trace('final status written');
     this.broadcast({ t: 'end', status });
     for (const client of this.clients) client.end();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.core?.close();
   }
 
-  /** Preparing: build the environment if needed; the build's log is part of the run's log. */
+  /** Preparing: use the published build, or build the environment; the build's log is part of the run's log. */
   private async prepare(): Promise<string> {
     this.setStatus('Preparing');
     const { name, version } = this.spec.environment;
-    const record = this.core.environments.get(name, version);
-    const started = this.core.builds.start(record.definition, `${record.name}:${record.version}`, {});
+    const buildKey = this.store.get(this.spec.runId)?.build_key;
+    const ready = buildKey ? publishedBuild(this.db, this.paths, buildKey) : null;
+    if (ready) {
+      this.db.prepare('UPDATE builds SET last_used_at = ? WHERE build_key = ?').run(nowIso(), ready.buildKey);
+      this.output.note(`cached: ${name}:${version} is already built (build key ${ready.buildKey})`);
+      return ready.pythonPath;
+    }
+    const { openCore } = await import('../core/core');
+    const core = openCore(this.paths.root);
+    this.core = core;
+    const record = core.environments.get(name, version);
+    const started = core.builds.start(record.definition, `${record.name}:${record.version}`, {});
     this.store.update(this.spec.runId, { build_key: started.buildKey });
-    const job = this.core.jobs.get(started.job.id);
+    const job = core.jobs.get(started.job.id);
     const { replay } = job.output.attach({ id: 'run', acknowledges: false, write: (data) => this.output.push(data) });
     this.output.push(replay);
-    const cancel = () => this.core.jobs.cancel(started.job.id);
+    const cancel = () => core.jobs.cancel(started.job.id);
     this.controller.signal.addEventListener('abort', cancel, { once: true });
     const finished = await job.done;
     this.controller.signal.removeEventListener('abort', cancel);
     if (finished.state !== 'completed') throw new Error(`The environment ${record.name}:${record.version} could not be built: ${finished.error?.message ?? finished.state}`);
-    const ready = this.core.builds.ready(started.buildKey);
-    if (!ready) throw new Error(`The environment ${record.name}:${record.version} is not available after its build.`);
-    return ready.pythonPath;
+    const built = core.builds.ready(started.buildKey);
+    if (!built) throw new Error(`The environment ${record.name}:${record.version} is not available after its build.`);
+    return built.pythonPath;
   }
 
   private async execute(python: string) {
@@ -114,11 +141,11 @@ class Supervisor {
     fs.cpSync(path.join(this.runDir, 'snapshot'), work, { recursive: true });
     fs.mkdirSync(path.join(work, 'outputs'), { recursive: true });
     fs.mkdirSync(path.join(work, 'logs'), { recursive: true });
-    const record = this.core.environments.get(this.spec.environment.name, this.spec.environment.version);
+    const variables = this.environmentVariables();
     const runtime = runtimeDir();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      ...record.definition.environmentVariables,
+      ...variables,
       BENCHTOP_RUN_ID: this.spec.runId,
       AZUREML_RUN_ID: this.spec.runId,
       AZUREML_ARM_PROJECT_NAME: this.spec.experiment,
@@ -130,6 +157,7 @@ class Supervisor {
     };
     delete env.ELECTRON_RUN_AS_NODE;
     this.setStatus('Running', { started_at: nowIso() });
+    trace('spawning');
     this.output.note(`$ python ${[this.spec.script, ...this.spec.arguments].map((a) => JSON.stringify(a)).join(' ')}`);
     const timer = this.spec.maxDurationSeconds
       ? setTimeout(() => this.cancel(`Canceled: the run exceeded its maximum duration of ${this.spec.maxDurationSeconds} s.`), this.spec.maxDurationSeconds * 1000)
@@ -149,6 +177,15 @@ class Supervisor {
       clearInterval(metricsTimer);
       this.child = null;
     }
+  }
+
+  /** The environment's variables, straight from its stored definition. */
+  private environmentVariables(): Record<string, string> {
+    const row = this.db.prepare('SELECT definition FROM environments WHERE name = ? AND version = ?').get(this.spec.environment.name, Number(this.spec.environment.version)) as
+      | { definition: string }
+      | undefined;
+    const definition = row ? (JSON.parse(row.definition) as { environmentVariables?: Record<string, string> }) : {};
+    return definition.environmentVariables ?? {};
   }
 
   /** Finalizing: keep ./outputs and ./logs with the run; the rest of the working copy goes. */
@@ -264,16 +301,17 @@ async function main(): Promise<void> {
     process.stderr.write('usage: supervisor.js WORKSPACE RUN_ID\n');
     process.exit(2);
   }
-  const core = openCore(workspace);
-  const runDir = core.paths.runDir(runId);
-  const spec = JSON.parse(fs.readFileSync(path.join(runDir, 'spec.json'), 'utf8')) as RunSpec;
+  trace('loaded');
+  const paths = new WorkspacePaths(workspace);
+  const db = openDatabase(paths.database);
   try {
-    await new Supervisor(core, spec).run();
+    const spec = JSON.parse(fs.readFileSync(path.join(paths.runDir(runId), 'spec.json'), 'utf8')) as RunSpec;
+    await new Supervisor(db, paths, spec).run();
   } catch (err) {
     // Never leave the run "Running": record why the supervisor itself failed.
-    new RunStore(core.db).update(runId, { status: 'Failed', reason: `The run's supervisor failed: ${(err as Error).message}`, ended_at: nowIso() });
+    new RunStore(db).update(runId, { status: 'Failed', reason: `The run's supervisor failed: ${(err as Error).message}`, ended_at: nowIso() });
   } finally {
-    core.close();
+    db.close();
   }
   process.exit(0);
 }

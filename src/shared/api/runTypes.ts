@@ -1,9 +1,10 @@
 import { z } from 'zod';
 
-export const RUN_STATUSES = ['Queued', 'Preparing', 'Running', 'Finalizing', 'Completed', 'Failed', 'Canceled'] as const;
+import { FINAL_STATUSES, RUN_STATUSES } from './runStatus';
+
+export { FINAL_STATUSES, RUN_STATUSES };
 export const RunStatus = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof RunStatus>;
-export const FINAL_STATUSES: ReadonlySet<RunStatus> = new Set(['Completed', 'Failed', 'Canceled']);
 
 export const RunSummary = z.object({
   id: z.string(),

@@ -13,21 +13,14 @@ import { readSettings } from '../workspace/settings';
 import { which } from '../python/interpreters';
 import type { BuildBackend } from './backend';
 import { acquireBuildLock, processAlive } from './buildLock';
+import { publishedBuild, READY_MARKER, type ReadyBuild } from './publishedBuild';
 import { CondaBackend, findCondaTool, noCondaError } from './condaBackend';
 import { DockerBackend } from './dockerBackend';
 import { UserManagedBackend } from './userManagedBackend';
 import { VenvBackend } from './venvBackend';
 
-/** Written last, inside the environment's folder: a folder without it is never used. */
-export const READY_MARKER = '.benchtop-build.json';
 const LOCK_FILE = 'benchtop-lock.json';
-
-export interface ReadyBuild {
-  buildKey: string;
-  backend: Backend;
-  prefix: string;
-  pythonPath: string;
-}
+export { READY_MARKER, type ReadyBuild };
 
 interface BuildRow {
   build_key: string;
@@ -74,16 +67,7 @@ export class BuildService {
 
   /** The published build for a key, or null. Cheap: one indexed query and one stat. */
   ready(buildKey: string): ReadyBuild | null {
-    const row = this.db.prepare("SELECT * FROM builds WHERE build_key = ? AND state = 'ready'").get(buildKey) as BuildRow | undefined;
-    if (!row) return null;
-    const marker = path.join(this.paths.envDir(buildKey), READY_MARKER);
-    let published: { pythonPath: string };
-    try {
-      published = JSON.parse(fs.readFileSync(marker, 'utf8')) as { pythonPath: string };
-    } catch {
-      return null;
-    }
-    return { buildKey, backend: row.backend as Backend, prefix: this.paths.envDir(buildKey), pythonPath: published.pythonPath };
+    return publishedBuild(this.db, this.paths, buildKey);
   }
 
   info(buildKey: string): BuildInfo | null {

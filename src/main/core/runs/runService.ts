@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FINAL_STATUSES, type RunQuery, type RunSummary, SubmitRun } from '../../../shared/api/runTypes';
+import { FINAL_STATUSES, RunQuery as RunQuerySchema, type RunQuery, type RunSummary, SubmitRun } from '../../../shared/api/runTypes';
 import { applyRunEvents, emptyMetrics, type RunMetrics } from '../../../shared/api/runEvents';
 import { BenchtopError } from '../../../shared/errors';
 import { NAME_PATTERN, parseNameVersion } from '../../../shared/environments/names';
@@ -92,7 +92,6 @@ export class RunService {
       environment: { name: environment.name, version: environment.version },
       maxDurationSeconds: input.maxDurationSeconds ?? null,
     };
-    writeFileAtomic(path.join(runDir, 'spec.json'), JSON.stringify(spec, null, 2));
     this.store.insert({
       id,
       experiment,
@@ -106,14 +105,15 @@ export class RunService {
       max_duration_s: spec.maxDurationSeconds,
       created_at: nowIso(),
     });
+    writeFileAtomic(path.join(runDir, 'spec.json'), JSON.stringify(spec, null, 2), false);
     // Detached: the run outlives this process (the app, `serve` or the CLI).
-    const child = spawn(process.execPath, [supervisorScript(), this.paths.root, id], {
+    const supervisor = spawn(process.execPath, [supervisorScript(), this.paths.root, id], {
       detached: true,
       stdio: 'ignore',
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     });
-    child.unref();
-    this.store.update(id, { supervisor_pid: child.pid ?? null });
+    supervisor.unref();
+    this.store.update(id, { supervisor_pid: supervisor.pid ?? null });
     const summary = this.get(id);
     this.watch(summary);
     return summary;
@@ -136,7 +136,7 @@ export class RunService {
 
   list(query: RunQuery): { runs: RunSummary[]; total: number } {
     for (const row of this.store.unfinished()) this.reconcile(row.id);
-    const { rows, total } = this.store.list(query);
+    const { rows, total } = this.store.list(RunQuerySchema.parse(query));
     return { runs: rows.map(rowToSummary), total };
   }
 

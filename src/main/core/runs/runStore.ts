@@ -1,6 +1,8 @@
 import type { RunQuery, RunStatus, RunSummary } from '../../../shared/api/runTypes';
-import { RunQuery as RunQuerySchema } from '../../../shared/api/runTypes';
 import type { Db } from '../workspace/database';
+
+/** A query after validation (defaults filled). */
+export type ParsedRunQuery = Required<Pick<RunQuery, 'sortOrder' | 'limit' | 'offset'>> & Omit<RunQuery, 'sortOrder' | 'limit' | 'offset'>;
 
 export interface RunRow {
   id: string;
@@ -72,8 +74,7 @@ export class RunStore {
   }
 
   /** Filtered, sorted page of runs plus the total that match. */
-  list(input: RunQuery): { rows: RunRow[]; total: number } {
-    const q = RunQuerySchema.parse(input);
+  list(q: ParsedRunQuery): { rows: RunRow[]; total: number } {
     const where: string[] = [];
     const params: Record<string, unknown> = {};
     if (q.experiment) {

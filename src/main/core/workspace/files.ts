@@ -1,15 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** Writes a file so that readers see the old or the new content, never half of it. */
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+/**
+ * Writes a file so that readers see the old or the new content, never half of it.
+ * `durable` adds an fsync (survives a power cut); without it, the rename is still atomic.
+ */
+export function writeFileAtomic(file: string, data: string | Uint8Array, durable = true): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
   const fd = fs.openSync(tmp, 'w');
   try {
     if (typeof data === 'string') fs.writeSync(fd, data);
     else fs.writeSync(fd, data);
-    fs.fsyncSync(fd);
+    if (durable) fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
