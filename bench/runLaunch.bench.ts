@@ -45,7 +45,7 @@ async function main() {
   if (mlflow && fs.existsSync(mlflow)) {
     fs.writeFileSync(path.join(src, 'MLproject'), 'name: noop\nentry_points:\n  main:\n    command: "python noop.py"\n');
     const times: number[] = [];
-    const env = { ...process.env, MLFLOW_TRACKING_URI: `file://${path.join(work, 'mlruns')}`, PATH: `${path.dirname(mlflow)}${path.delimiter}${process.env.PATH}` };
+    const env = { ...process.env, MLFLOW_TRACKING_URI: `file://${path.join(work, 'mlruns')}`, MLFLOW_ALLOW_FILE_STORE: 'true', PATH: `${path.dirname(mlflow)}${path.delimiter}${process.env.PATH}` };
     for (let i = 0; i < RUNS; i++) {
       const start = process.hrtime.bigint();
       const r = spawnSync(mlflow, ['run', src, '--env-manager', 'local'], { env, stdio: 'pipe' });

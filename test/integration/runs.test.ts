@@ -114,6 +114,17 @@ describe('runs with real Python in real ptys', () => {
     await until('the child to be gone', () => !processAlive(childPid) || /State:\s+Z/.test(fs.readFileSync(`/proc/${childPid}/status`, 'utf8')), 10_000);
   });
 
+  it('a script that forks a child and exits: the run ends with the script, and the child does not outlive it', async () => {
+    const dir = source({ 'fork.py': 'import subprocess, sys\nchild = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])\nprint("CHILD", child.pid, flush=True)\n' });
+    const started = Date.now();
+    const run = core.runs.submit({ sourceDirectory: dir, script: 'fork.py' });
+    const done = await final(run.id);
+    expect(done.status).toBe('Completed');
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const childPid = Number(/CHILD (\d+)/.exec(core.runs.log(run.id))?.[1]);
+    await until('the child to be gone', () => !processAlive(childPid) || /State:\s+Z/.test(fs.readFileSync(`/proc/${childPid}/status`, 'utf8')), 10_000);
+  });
+
   it('takes typed input (input()) through the terminal', async () => {
     const dir = source({ 'ask.py': 'name = input("name? ")\nprint("hello, " + name)\n' });
     const run = core.runs.submit({ sourceDirectory: dir, script: 'ask.py' });

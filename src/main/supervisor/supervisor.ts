@@ -152,7 +152,6 @@ class Supervisor {
       BENCHTOP_RUN_EVENTS: path.join(this.runDir, 'events.jsonl'),
       BENCHTOP_RUN_FILES: path.join(this.runDir, 'files'),
       PYTHONPATH: [runtime, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter),
-      PYTHONUNBUFFERED: '1',
       PATH: [path.dirname(python), process.env.PATH].filter(Boolean).join(path.delimiter),
     };
     delete env.ELECTRON_RUN_AS_NODE;
@@ -165,7 +164,7 @@ class Supervisor {
     const metricsTimer = setInterval(() => this.collectMetrics(true), 1000);
     try {
       return await spawnInPtyDetailed(
-        { file: python, args: [this.spec.script, ...this.spec.arguments], cwd: work, env, onStart: (child) => (this.child = child) },
+        { file: python, args: [this.spec.script, ...this.spec.arguments], cwd: work, env, reapGroup: true, onStart: (child) => (this.child = child) },
         this.output,
         this.controller.signal,
       ).catch((err: Error) => {

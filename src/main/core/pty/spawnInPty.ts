@@ -11,11 +11,36 @@ export interface PtyCommand {
   rows?: number;
   /** Gets the live pty (for input and resize) once the process has started. */
   onStart?: (child: pty.IPty) => void;
+  /** Kill whatever the program left running in its process group when it exits (runs: nothing outlives its run). */
+  reapGroup?: boolean;
 }
 
 export interface PtyExit {
   exitCode: number;
   signal: number | undefined;
+}
+
+/** How long the tail of the output may take to drain after the program exits. */
+const DRAIN_LIMIT_MS = 10_000;
+
+/**
+ * node-pty destroys its read stream 200 ms after the program exits, dropping
+ * output not yet read: a program that prints fast loses its last lines (seen
+ * with 200,000 lines). We let the stream end by itself (EIO once drained) and
+ * only force it after DRAIN_LIMIT_MS. `_socket` is private to node-pty; if it
+ * is ever missing, its own behaviour stays.
+ */
+function keepReadingAfterExit(child: pty.IPty): void {
+  const socket = (child as unknown as { _socket?: { destroy: (...args: unknown[]) => unknown; destroyed?: boolean } })._socket;
+  if (!socket || typeof socket.destroy !== 'function') return;
+  const destroy = socket.destroy.bind(socket);
+  let forced: NodeJS.Timeout | null = null;
+  socket.destroy = (...args: unknown[]) => {
+    if (args.length > 0) return destroy(...args); // an error: destroy now
+    forced ??= setTimeout(() => destroy(), DRAIN_LIMIT_MS);
+    forced.unref();
+    return socket;
+  };
 }
 
 /** Grace periods between the signals of a cancel: SIGINT, then SIGTERM, then SIGKILL. */
@@ -49,6 +74,7 @@ export function spawnInPtyDetailed(command: PtyCommand, output: LiveOutput, sign
       return;
     }
     output.setProducer({ pause: () => child.pause(), resume: () => child.resume() });
+    keepReadingAfterExit(child);
     command.onStart?.(child);
     const timers: NodeJS.Timeout[] = [];
     const onAbort = () => {
@@ -68,8 +94,8 @@ export function spawnInPtyDetailed(command: PtyCommand, output: LiveOutput, sign
     child.onData((data: string | Buffer) => output.push(data));
     child.onExit(({ exitCode, signal: exitSignal }) => {
       timers.forEach(clearTimeout);
-      if (signal.aborted) {
-        // The leader is gone; make sure nothing it started outlives the cancel.
+      if (signal.aborted || command.reapGroup) {
+        // The leader is gone; make sure nothing it started outlives it.
         try {
           process.kill(-child.pid, 'SIGKILL');
         } catch {
