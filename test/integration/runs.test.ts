@@ -92,13 +92,16 @@ describe('runs with real Python in real ptys', () => {
     expect(fs.existsSync(path.join(runDir, 'work'))).toBe(false);
   });
 
-  it('a failing script: Failed with its exit code and last lines of output', async () => {
-    const dir = source({ 'fail.py': 'import sys\nprint("about to fail")\nraise SystemExit(3)\n' });
+  it('a failing script: Failed with its exit code and last lines of output, in the order written', async () => {
+    const dir = source({ 'fail.py': 'import sys\nprint("about to fail")\nraise ValueError("bad value")\n' });
     const run = core.runs.submit({ sourceDirectory: dir, script: 'fail.py' });
     const done = await final(run.id);
     expect(done.status).toBe('Failed');
-    expect(done.exitCode).toBe(3);
-    expect(done.reason).toMatch(/exited with code 3[\s\S]*about to fail/);
+    expect(done.exitCode).toBe(1);
+    expect(done.reason).toMatch(/exited with code 1[\s\S]*ValueError: bad value/);
+    // stdout is block-buffered in runs, but stderr flushes it first: the traceback comes after the print.
+    const log = plain(core.runs.log(run.id));
+    expect(log.indexOf('about to fail')).toBeLessThan(log.indexOf('Traceback'));
   });
 
   it('cancel stops the whole tree: the script and its children', async () => {
@@ -123,6 +126,15 @@ describe('runs with real Python in real ptys', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
     const childPid = Number(/CHILD (\d+)/.exec(core.runs.log(run.id))?.[1]);
     await until('the child to be gone', () => !processAlive(childPid) || /State:\s+Z/.test(fs.readFileSync(`/proc/${childPid}/status`, 'utf8')), 10_000);
+  });
+
+  it('stdout is a terminal and stays live without flush() (block-buffered, flushed every 50 ms)', async () => {
+    const dir = source({ 'quiet.py': 'import sys, time\nprint("isatty", sys.stdout.isatty())\nprint("no flush here")\ntime.sleep(5)\n' });
+    const run = core.runs.submit({ sourceDirectory: dir, script: 'quiet.py' });
+    await until('the unflushed line while the script sleeps', () => core.runs.get(run.id).status === 'Running' && plain(core.runs.log(run.id)).includes('no flush here'), 4_000);
+    expect(plain(core.runs.log(run.id))).toContain('isatty True');
+    core.runs.cancel(run.id);
+    await final(run.id);
   });
 
   it('takes typed input (input()) through the terminal', async () => {
