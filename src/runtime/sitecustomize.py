@@ -40,7 +40,8 @@ def _block_buffer_stdout():
         stream.reconfigure(line_buffering=False, write_through=False)
     except Exception:
         return
-    import threading
+    # _thread rather than threading: it is built in, so runs pay no import time for it.
+    import _thread
     import time
 
     def flush_periodically():
@@ -51,7 +52,7 @@ def _block_buffer_stdout():
             except Exception:
                 return
 
-    threading.Thread(target=flush_periodically, name="benchtop-stdout-flush", daemon=True).start()
+    _thread.start_new_thread(flush_periodically, ())
     if sys.stderr is not None:
         sys.stderr = _StderrAfterStdout(sys.stderr, stream)
 
