@@ -92,6 +92,20 @@ describe('runs with real Python in real ptys', () => {
     expect(fs.existsSync(path.join(runDir, 'work'))).toBe(false);
   });
 
+  it('a supervisor started ahead (as the app keeps one) takes the next run, and is replaced', async () => {
+    const dir = source({ 'quick.py': 'print("quick")\n' });
+    core.runs.prewarm();
+    const standby = (core.runs as unknown as { standby: { pid: number } | null }).standby?.pid;
+    expect(standby).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 800));
+    const run = core.runs.submit({ sourceDirectory: dir, script: 'quick.py' });
+    expect(core.runs.store.get(run.id)?.supervisor_pid).toBe(standby);
+    expect((await final(run.id)).status).toBe('Completed');
+    expect(plain(core.runs.log(run.id))).toContain('quick');
+    const next = await until('a new standby', () => (core.runs as unknown as { standby: { pid: number } | null }).standby?.pid, 5_000);
+    expect(next).not.toBe(standby);
+  });
+
   it('a failing script: Failed with its exit code and last lines of output, in the order written', async () => {
     const dir = source({ 'fail.py': 'import sys\nprint("about to fail")\nraise ValueError("bad value")\n' });
     const run = core.runs.submit({ sourceDirectory: dir, script: 'fail.py' });

@@ -22,6 +22,7 @@ void app.whenReady().then(() => {
   const core = openCore(resolveWorkspaceDir(workspaceFlag(process.argv)));
   bindIpc(core, isAppUrl);
   core.runs.watch();
+  core.runs.prewarm();
   const window = new BrowserWindow({
     width: 1280,
     height: 820,

@@ -34,6 +34,7 @@ export async function startServer(options: { core: Core; host: string; port: num
   });
   const port = (server.address() as AddressInfo).port;
   core.runs.watch();
+  core.runs.prewarm();
   const guard = new RequestGuard(token, options.host, port);
   const csp = contentSecurityPolicy(`ws://127.0.0.1:${port} ws://localhost:${port}`);
 

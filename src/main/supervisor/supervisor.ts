@@ -294,15 +294,44 @@ class Supervisor {
   }
 }
 
+/** The first line on stdin: the run a standby supervisor is given (EOF: none, so it exits). */
+function readRunId(): Promise<string | null> {
+  return new Promise((resolve) => {
+    let buffer = '';
+    const done = (value: string | null) => {
+      process.stdin.removeAllListeners('data');
+      process.stdin.pause();
+      resolve(value);
+    };
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (chunk: string) => {
+      buffer += chunk;
+      const end = buffer.indexOf('\n');
+      if (end >= 0) done(buffer.slice(0, end).trim() || null);
+    });
+    process.stdin.on('end', () => done(buffer.trim() || null));
+    process.stdin.on('error', () => done(null));
+  });
+}
+
 async function main(): Promise<void> {
-  const [workspace, runId] = process.argv.slice(2);
-  if (!workspace || !runId) {
-    process.stderr.write('usage: supervisor.js WORKSPACE RUN_ID\n');
+  // `supervisor.js WORKSPACE RUN_ID`, or `supervisor.js --standby WORKSPACE`: started ahead
+  // by the app with everything loaded, it waits for a run id on stdin (launch speed).
+  const argv = process.argv.slice(2);
+  const standby = argv[0] === '--standby';
+  const workspace = standby ? argv[1] : argv[0];
+  if (!workspace || (!standby && !argv[1])) {
+    process.stderr.write('usage: supervisor.js WORKSPACE RUN_ID | supervisor.js --standby WORKSPACE\n');
     process.exit(2);
   }
   trace('loaded');
   const paths = new WorkspacePaths(workspace);
   const db = openDatabase(paths.database);
+  const runId = standby ? await readRunId() : (argv[1] as string);
+  if (!runId) {
+    db.close();
+    process.exit(0);
+  }
   try {
     const spec = JSON.parse(fs.readFileSync(path.join(paths.runDir(runId), 'spec.json'), 'utf8')) as RunSpec;
     await new Supervisor(db, paths, spec).run();

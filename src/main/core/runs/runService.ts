@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -53,6 +53,7 @@ export class RunService {
   private readonly known = new Map<string, string>();
   private readonly metricWatchers = new Map<string, { offset: number; count: number }>();
   private timer: NodeJS.Timeout | null = null;
+  private standby: ChildProcess | null = null;
 
   constructor(
     private readonly db: Db,
@@ -106,17 +107,51 @@ export class RunService {
       created_at: nowIso(),
     });
     writeFileAtomic(path.join(runDir, 'spec.json'), JSON.stringify(spec, null, 2), false);
-    // Detached: the run outlives this process (the app, `serve` or the CLI).
-    const supervisor = spawn(process.execPath, [supervisorScript(), this.paths.root, id], {
-      detached: true,
-      stdio: 'ignore',
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-    });
-    supervisor.unref();
-    this.store.update(id, { supervisor_pid: supervisor.pid ?? null });
+    this.store.update(id, { supervisor_pid: this.takeStandby(id) ?? this.startSupervisor([this.paths.root, id]).pid ?? null });
     const summary = this.get(id);
     this.watch(summary);
     return summary;
+  }
+
+  /**
+   * Starts a supervisor, detached: the run outlives this process (the app, `serve`
+   * or the CLI). From Electron, ELECTRON_RUN_AS_NODE makes its binary a plain Node.
+   */
+  private startSupervisor(args: string[], stdin: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
+    const child = spawn(process.execPath, [supervisorScript(), ...args], {
+      detached: true,
+      stdio: [stdin, 'ignore', 'ignore'],
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    });
+    child.unref();
+    (child.stdin as (NodeJS.WritableStream & { unref?: () => void }) | null)?.unref?.();
+    return child;
+  }
+
+  /**
+   * Keeps one supervisor started ahead (Node, SQLite and node-pty loaded), so a
+   * submit from the app only hands it a run id. Long-lived processes (the app,
+   * `serve`) call this; the CLI, which exits at once, does not. A standby whose
+   * parent goes away reads end-of-file and exits.
+   */
+  prewarm(): void {
+    if (this.standby && this.standby.exitCode === null) return;
+    const child = this.startSupervisor(['--standby', this.paths.root], 'pipe');
+    child.on('exit', () => {
+      if (this.standby === child) this.standby = null;
+    });
+    child.stdin?.on('error', () => undefined);
+    this.standby = child;
+  }
+
+  private takeStandby(runId: string): number | null {
+    const child = this.standby;
+    if (!child || child.exitCode !== null || !child.stdin?.writable || !child.pid) return null;
+    this.standby = null;
+    child.stdin.end(`${runId}\n`);
+    // Replace it once this run has had the machine to itself for a moment.
+    setTimeout(() => this.prewarm(), 500).unref();
+    return child.pid;
   }
 
   private snapshotLimits(overrides: { maxMb?: number; maxFiles?: number }) {
@@ -289,6 +324,8 @@ export class RunService {
 
   close(): void {
     if (this.timer) clearInterval(this.timer);
+    this.standby?.stdin?.end();
+    this.standby = null;
     for (const stream of this.streams.values()) stream.connection?.close();
   }
 }
