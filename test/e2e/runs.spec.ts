@@ -85,7 +85,7 @@ test('compare two runs: arguments and metrics side by side, series overlaid', as
     execFileSync(process.execPath, [CLI, '--workspace', app.workspace, 'run', 'submit', '-d', project, '-s', 'train.py', '-x', 'cmp', '--wait', '--', epochs], { stdio: 'pipe', timeout: 60_000 });
   }
   await open(page);
-  await page.getByLabel('Experiment').selectOption('cmp');
+  await page.getByRole('navigation', { name: 'Experiments' }).getByRole('button', { name: /^cmp/ }).click();
   const rows = page.getByRole('table', { name: 'Runs' }).getByRole('row');
   await expect(rows).toHaveCount(3);
   for (const box of await page.getByRole('checkbox').all()) await box.check();

@@ -88,6 +88,16 @@ describe('Python runtime (azureml.core compatibility, real Python)', () => {
     expect(m.modelRequests[0]).toMatchObject({ name: 'clf', path: 'outputs/model.pkl', tags: { kind: 'demo' }, framework: 'ScikitLearn' });
   });
 
+  it('log_image keeps a copy of the image with the run and records it', () => {
+    const r = runScript('from azureml.core import Run\nopen("cm.png", "wb").write(b"\\x89PNG fake")\nrun = Run.get_context()\nrun.log_image("confusion", path="cm.png")\ntry:\n    run.log_image("bad")\nexcept ValueError as e:\n    print("refused:", e)\n', true);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('refused: log_image needs exactly one of path= or plot=');
+    const m = applyRunEvents(emptyMetrics(), readRunEvents(r.events).events);
+    const stored = m.images.confusion?.[0] as string;
+    expect(stored).toMatch(/^logs\/images\/confusion_[0-9a-f]{8}\.png$/);
+    expect(fs.readFileSync(path.join(r.dir, 'run', stored)).toString('latin1')).toBe('\x89PNG fake');
+  });
+
   it('outside a run, Run.get_context() is an offline run that prints what it would log', () => {
     const r = runScript('from azureml.core import Run\nrun = Run.get_context()\nprint(run.id)\nrun.log("accuracy", 0.5)\nrun.log_list("l", [1])\n', false);
     expect(r.status, r.stderr).toBe(0);

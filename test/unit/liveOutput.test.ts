@@ -70,4 +70,19 @@ describe('LiveOutput', () => {
     expect(replay.length).toBeLessThanOrEqual(1_000_000);
     expect(fs.statSync(file).size).toBe(1_500_000);
   });
+
+  it('a full disk stops the log file but not the stream (/dev/full answers ENOSPC)', () => {
+    const out = new LiveOutput('/dev/full');
+    const seen: string[] = [];
+    out.attach({ id: 'v', acknowledges: false, write: (d) => seen.push(d) });
+    out.push('first\n');
+    out.flush();
+    out.push('second\n');
+    out.flush();
+    out.close();
+    expect(out.logError).toMatch(/ENOSPC/);
+    expect(seen.join('')).toContain('first');
+    expect(seen.join('')).toContain('second');
+    expect(seen.join('')).toContain('log file could not be written');
+  });
 });

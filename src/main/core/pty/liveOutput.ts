@@ -38,8 +38,10 @@ export class LiveOutput {
   private readonly viewers = new Map<string, { viewer: Viewer; unacked: number }>();
   private producer: Producer | null = null;
   private paused = false;
-  private readonly logFd: number | null;
+  private logFd: number | null;
   private closed = false;
+  /** Set when the log file could not be written (disk full): output goes on to viewers and the replay. */
+  logError: string | null = null;
 
   constructor(logFile: string | null) {
     if (logFile) {
@@ -76,7 +78,7 @@ export class LiveOutput {
     if (this.pending.length === 0) return;
     const data = this.pending;
     this.pending = '';
-    if (this.logFd !== null) fs.writeSync(this.logFd, data);
+    if (this.logFd !== null) this.writeLog(data);
     this.remember(data);
     for (const entry of this.viewers.values()) {
       if (entry.viewer.acknowledges) entry.unacked += data.length;
@@ -117,8 +119,32 @@ export class LiveOutput {
     this.pending += this.decoder.end();
     this.flush();
     this.closed = true;
-    if (this.logFd !== null) fs.closeSync(this.logFd);
+    if (this.logFd !== null) {
+      try {
+        fs.closeSync(this.logFd);
+      } catch {
+        // Closing a log on a full disk can fail too; nothing more to save.
+      }
+    }
     if (this.paused) this.producer?.resume();
+  }
+
+  /** A full disk must not crash the producer (a run, a build): the log stops, the stream goes on. */
+  private writeLog(data: string): void {
+    try {
+      fs.writeSync(this.logFd as number, data);
+    } catch (err) {
+      this.logError = `The log file could not be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); later output is not on disk.`;
+      try {
+        fs.closeSync(this.logFd as number);
+      } catch {
+        // Already unusable.
+      }
+      this.logFd = null;
+      const notice = `\r\n\x1b[1;31mbenchtop: ${this.logError}\x1b[0m\r\n`;
+      this.remember(notice);
+      for (const entry of this.viewers.values()) entry.viewer.write(notice);
+    }
   }
 
   private remember(data: string): void {

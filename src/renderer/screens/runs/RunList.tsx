@@ -45,7 +45,20 @@ export function RunList() {
   const last = Math.min(runs.length, Math.ceil((scrollTop + height) / ROW) + OVERSCAN);
   const metricFilterInvalid = metricText.trim() !== '' && parseMetricFilter(metricText) === null;
 
+  const allRuns = experiments.reduce((n, x) => n + x.runs, 0);
   return (
+    <div className="runs-split">
+    <nav className="experiments" aria-label="Experiments">
+      <h3 className="group">Experiments</h3>
+      <button type="button" className={!query.experiment ? 'selected' : ''} aria-current={!query.experiment ? 'true' : undefined} onClick={() => setQuery({ experiment: undefined })}>
+        All experiments <span className="muted">{allRuns}</span>
+      </button>
+      {experiments.map((x) => (
+        <button key={x.name} type="button" className={query.experiment === x.name ? 'selected' : ''} aria-current={query.experiment === x.name ? 'true' : undefined} onClick={() => setQuery({ experiment: x.name })}>
+          {x.name} <span className="muted">{x.runs}</span>
+        </button>
+      ))}
+    </nav>
     <section className="page runs-page" aria-label="Runs">
       <header className="detail-header">
         <h2>Runs</h2>
@@ -57,10 +70,6 @@ export function RunList() {
         <button type="button" className="primary" onClick={() => setView({ kind: 'submit', from: null })}>Submit run</button>
       </header>
       <div className="row filters">
-        <label>Experiment <select aria-label="Experiment" value={query.experiment ?? ''} onChange={(e) => setQuery({ experiment: e.target.value || undefined })}>
-          <option value="">all</option>
-          {experiments.map((x) => <option key={x.name} value={x.name}>{x.name} ({x.runs})</option>)}
-        </select></label>
         <label>Status <select aria-label="Status" value={query.status ?? ''} onChange={(e) => setQuery({ status: (e.target.value || undefined) as RunStatus | undefined })}>
           <option value="">any</option>
           {RUN_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
@@ -83,6 +92,7 @@ export function RunList() {
           <div className="run-row head" role="row">
             <span role="columnheader" />
             <span role="columnheader">Run</span>
+            <span role="columnheader">Experiment</span>
             <span role="columnheader">Status</span>
             <span role="columnheader">Environment</span>
             <span role="columnheader">Duration</span>
@@ -94,6 +104,7 @@ export function RunList() {
                 <div key={run.id} role="row" className="run-row" style={{ top: (first + i) * ROW }}>
                   <span><input type="checkbox" aria-label={`Select ${run.id}`} checked={selected.has(run.id)} onChange={() => toggle(run.id)} /></span>
                   <span><button type="button" className="link" onClick={() => setView({ kind: 'detail', runId: run.id })}>{run.id}</button></span>
+                  <span className="muted">{run.experiment}</span>
                   <span><span className={`state ${run.status.toLowerCase()}`}>{run.status}</span></span>
                   <span className="muted">{run.environment}</span>
                   <span>{duration(run)}</span>
@@ -105,5 +116,6 @@ export function RunList() {
         </div>
       )}
     </section>
+    </div>
   );
 }
