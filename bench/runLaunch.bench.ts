@@ -4,21 +4,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openCore } from '../src/main/core/core';
-import { benchDir, median, percentile, report } from './harness';
+import { median, percentile, report } from './harness';
+import { runBenchWorkspace, runToEnd } from './runFixture';
 
 const RUNS = Number(process.env.BENCH_ROUNDS ?? 20);
 
 async function main() {
-  const work = benchDir('launch');
-  const src = path.join(work, 'src');
-  fs.mkdirSync(src, { recursive: true });
-  fs.writeFileSync(path.join(src, 'noop.py'), 'pass\n');
-  const core = openCore(path.join(work, 'ws'));
-  const minimal = core.environments.get('Benchtop-Minimal');
-  const built = core.builds.start(minimal.definition, 'Benchtop-Minimal:1', {});
-  await core.jobs.get(built.job.id).done;
-  const python = core.builds.ready(built.buildKey)?.pythonPath as string;
+  const { core, src, work, python } = await runBenchWorkspace('launch', 'noop.py', 'pass\n');
 
   // As the app does at start: one supervisor started ahead (replaced after each submit).
   core.runs.prewarm();
@@ -31,15 +23,7 @@ async function main() {
     direct.push(Number(process.hrtime.bigint() - start) / 1e6);
 
     start = process.hrtime.bigint();
-    const run = core.runs.submit({ sourceDirectory: src, script: 'noop.py' });
-    for (;;) {
-      const row = core.runs.store.get(run.id);
-      if (row && ['Completed', 'Failed', 'Canceled'].includes(row.status)) {
-        if (row.status !== 'Completed') throw new Error(`run ${run.id} ${row.status}: ${row.reason}`);
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 2));
-    }
+    await runToEnd(core, src, 'noop.py', 2);
     benchtop.push(Number(process.hrtime.bigint() - start) / 1e6);
     // A user does not submit the next run in the same millisecond; let the standby be replaced.
     await new Promise((r) => setTimeout(r, 700));

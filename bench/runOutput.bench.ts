@@ -3,21 +3,13 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openCore } from '../src/main/core/core';
-import { benchDir, median, report } from './harness';
+import { median, report } from './harness';
+import { runBenchWorkspace, runToEnd } from './runFixture';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 async function main() {
-  const work = benchDir('output');
-  const src = path.join(work, 'src');
-  fs.mkdirSync(src, { recursive: true });
-  fs.writeFileSync(path.join(src, 'lines.py'), 'for i in range(200000):\n    print("line", i, "of the training log, with some text to make it realistic")\n');
-  const core = openCore(path.join(work, 'ws'));
-  const minimal = core.environments.get('Benchtop-Minimal');
-  const built = core.builds.start(minimal.definition, 'Benchtop-Minimal:1', {});
-  await core.jobs.get(built.job.id).done;
-  const python = core.builds.ready(built.buildKey)?.pythonPath as string;
+  const { core, src, work, python } = await runBenchWorkspace('output', 'lines.py', 'for i in range(200000):\n    print("line", i, "of the training log, with some text to make it realistic")\n');
   const redirected: number[] = [];
   const benchtop: number[] = [];
   const terminal: number[] = [];
@@ -36,14 +28,9 @@ async function main() {
     }
 
     start = process.hrtime.bigint();
-    const run = core.runs.submit({ sourceDirectory: src, script: 'lines.py' });
-    for (;;) {
-      const row = core.runs.store.get(run.id);
-      if (row && ['Completed', 'Failed', 'Canceled'].includes(row.status)) break;
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    const runId = await runToEnd(core, src, 'lines.py', 5);
     benchtop.push(Number(process.hrtime.bigint() - start) / 1e6);
-    const log = core.runs.log(run.id);
+    const log = core.runs.log(runId);
     if (!log.includes('line 199999')) throw new Error('the run log is missing lines');
   }
   report({

@@ -1,5 +1,6 @@
 import type { Job } from '../../shared/api/types';
 import type { CliContext } from './context';
+import { cancelOnInterrupt } from './interrupt';
 
 /**
  * Streams a job's live output to the terminal and resolves with its final
@@ -22,17 +23,10 @@ export async function followJob(ctx: CliContext, jobId: string): Promise<Job> {
     return done;
   }
   return new Promise<Job>((resolve) => {
-    let interrupted = false;
-    const onSigint = () => {
-      if (interrupted) process.exit(130);
-      interrupted = true;
-      process.stderr.write('\nCanceling the build (Ctrl-C again to leave at once)...\n');
-      void ctx.client.jobs.cancel({ jobId });
-    };
-    process.on('SIGINT', onSigint);
+    const release = cancelOnInterrupt('build', () => void ctx.client.jobs.cancel({ jobId }));
     onFinished = (job) => {
       off();
-      process.off('SIGINT', onSigint);
+      release();
       // Let the last batched output reach the terminal first.
       setTimeout(() => resolve(job), 20);
     };

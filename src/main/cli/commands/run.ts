@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { FINAL_STATUSES, type RunStatus, type RunSummary } from '../../../shared/api/runTypes';
 import { BenchtopError } from '../../../shared/errors';
 import type { CliContext } from '../context';
+import { cancelOnInterrupt } from '../interrupt';
 import { OperationFailed, printJson, table } from '../output';
 import type { Action } from '../program';
 
@@ -19,14 +20,7 @@ function runJson(run: RunSummary) {
 async function follow(ctx: CliContext, runId: string, showOutput: boolean): Promise<RunSummary> {
   const log = path.join(ctx.core.paths.runDir(runId), 'output.log');
   let offset = 0;
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    process.stderr.write('\nCanceling the run (Ctrl-C again to leave it running)...\n');
-    void ctx.client.runs.cancel({ runId });
-  };
-  process.on('SIGINT', onSigint);
+  const release = cancelOnInterrupt('run', () => void ctx.client.runs.cancel({ runId }));
   const pump = () => {
     if (!showOutput || !fs.existsSync(log)) return;
     const size = fs.statSync(log).size;
@@ -49,7 +43,7 @@ async function follow(ctx: CliContext, runId: string, showOutput: boolean): Prom
       await new Promise((r) => setTimeout(r, 100));
     }
   } finally {
-    process.off('SIGINT', onSigint);
+    release();
   }
 }
 
