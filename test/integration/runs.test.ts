@@ -106,6 +106,31 @@ describe('runs with real Python in real ptys', () => {
     expect(next).not.toBe(standby);
   });
 
+  it('Preparing builds an environment that is not built yet, and its build log is part of the run\'s output', async () => {
+    core.environments.register({ name: 'fresh-env', environmentVariables: { FROM_ENV: 'yes' }, python: { condaDependencies: { dependencies: ['python', { pip: [] }] } } });
+    const dir = source({ 'env.py': 'import os\nprint("FROM_ENV=" + os.environ["FROM_ENV"])\n' });
+    const run = core.runs.submit({ sourceDirectory: dir, script: 'env.py', environment: 'fresh-env:1' });
+    const done = await final(run.id);
+    expect(done.status, done.reason ?? '').toBe('Completed');
+    const log = plain(core.runs.log(run.id));
+    expect(log).toMatch(/Building [0-9a-f]{32} with venv/);
+    expect(log.indexOf('Building')).toBeLessThan(log.indexOf('FROM_ENV=yes'));
+    expect(done.buildKey).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('resizing the terminal reaches the program', async () => {
+    const dir = source({ 'size.py': 'import os\ninput("go? ")\nprint("SIZE", os.get_terminal_size())\n' });
+    const run = core.runs.submit({ sourceDirectory: dir, script: 'size.py' });
+    await until('Running', () => core.runs.get(run.id).status === 'Running');
+    await core.runs.attach(run.id, { id: 'resizer', acknowledges: false, write: () => undefined });
+    await until('the prompt', () => plain(core.runs.log(run.id)).includes('go? '));
+    core.runs.resize(run.id, 97, 31);
+    await new Promise((r) => setTimeout(r, 200));
+    core.runs.input(run.id, '\r');
+    await final(run.id);
+    expect(plain(core.runs.log(run.id))).toContain('SIZE os.terminal_size(columns=97, lines=31)');
+  });
+
   it('a failing script: Failed with its exit code and last lines of output, in the order written', async () => {
     const dir = source({ 'fail.py': 'import sys\nprint("about to fail")\nraise ValueError("bad value")\n' });
     const run = core.runs.submit({ sourceDirectory: dir, script: 'fail.py' });
