@@ -2,14 +2,15 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { RunSummary } from '../../src/shared/api/runTypes';
 import { processAlive } from '../../src/main/core/builds/buildLock';
 import { type Core, openCore } from '../../src/main/core/core';
 import { findInterpreters } from '../../src/main/core/python/interpreters';
 import { CLI, requireComponent, runCli, tempDir } from '../helpers/workspace';
+import { callApi, connectApi } from '../helpers/ws';
+import { stripAnsi } from '../../src/shared/ansi';
 
-const plain = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+const plain = stripAnsi;
 
 async function until<T>(what: string, check: () => T | null | undefined | false | Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -251,26 +252,8 @@ describe('runs survive the app', () => {
       });
       child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
     });
-  const connect = (port: number, token: string) =>
-    new Promise<WebSocket>((resolve, reject) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/api?token=${token}`);
-      ws.once('open', () => resolve(ws));
-      ws.once('error', reject);
-    });
-  let seq = 0;
-  const call = (ws: WebSocket, name: string, input: unknown) =>
-    new Promise<{ ok: boolean; value?: unknown; error?: unknown }>((resolve) => {
-      const id = ++seq;
-      const onMessage = (raw: WebSocket.RawData) => {
-        const m = JSON.parse(raw.toString()) as { id?: number; result: never };
-        if (m.id === id) {
-          ws.off('message', onMessage);
-          resolve(m.result);
-        }
-      };
-      ws.on('message', onMessage);
-      ws.send(JSON.stringify({ id, call: name, input }));
-    });
+  const connect = (port: number, token: string) => connectApi(port, `?token=${token}`);
+  const call = callApi;
   afterAll(() => serve?.kill('SIGKILL'));
 
   it('keeps running when `benchtop serve` is killed with SIGKILL, and re-attaches live after a restart', async () => {

@@ -1,10 +1,10 @@
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { type Core, openCore } from '../../src/main/core/core';
 import { type RunningServer, startServer } from '../../src/main/server/server';
 import { ROOT, tempDir } from '../helpers/workspace';
+import { callApi, connectApi } from '../helpers/ws';
 
 let core: Core;
 let server: RunningServer;
@@ -29,29 +29,8 @@ function get(pathname: string, headers: Record<string, string> = {}): Promise<{ 
   });
 }
 
-function connect(query: string, headers: Record<string, string> = {}): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api${query}`, { headers });
-    ws.once('open', () => resolve(ws));
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    ws.once('error', reject);
-  });
-}
-
-function call(ws: WebSocket, name: string, input: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
-  const id = Math.floor(Math.random() * 1e9);
-  return new Promise((resolve) => {
-    const onMessage = (raw: WebSocket.RawData) => {
-      const message = JSON.parse(raw.toString()) as { id?: number; result: never };
-      if (message.id === id) {
-        ws.off('message', onMessage);
-        resolve(message.result);
-      }
-    };
-    ws.on('message', onMessage);
-    ws.send(JSON.stringify({ id, call: name, input }));
-  });
-}
+const connect = (query: string, headers: Record<string, string> = {}) => connectApi(server.port, query, headers);
+const call = callApi;
 
 describe('benchtop serve', () => {
   it('prints a 127.0.0.1 URL with its token and serves the UI with a CSP', async () => {

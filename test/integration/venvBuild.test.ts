@@ -6,9 +6,9 @@ import { READY_MARKER } from '../../src/main/core/builds/buildService';
 import { type Core, openCore } from '../../src/main/core/core';
 import { findInterpreters } from '../../src/main/core/python/interpreters';
 import { CLI, makeSlowPackage, makeWheel, requireComponent, runCli, tempDir, writeEnvFolder } from '../helpers/workspace';
+import { stripAnsi } from '../../src/shared/ansi';
 
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
-const plain = (s: string) => s.replace(ANSI, '');
+const plain = stripAnsi;
 
 async function waitFor<T>(what: string, check: () => T | null | undefined | false, timeoutMs = 60_000): Promise<T> {
   const end = Date.now() + timeoutMs;

@@ -15,11 +15,10 @@ import { type Db, openDatabase } from '../core/workspace/database';
 import { nowIso } from '../core/workspace/files';
 import { WorkspacePaths } from '../core/workspace/paths';
 import { runtimeDir } from './runtimeDir';
+import { stripAnsi } from '../../shared/ansi';
 
 /** BENCHTOP_TRACE=1 prints when each launch phase is reached, in ms since the process started (for the launch benchmark). */
 const trace = process.env.BENCHTOP_TRACE ? (what: string) => process.stderr.write(`trace ${Math.round(performance.now())} ms ${what}\n`) : () => undefined;
-
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07/g;
 
 /**
  * Owns one run from Preparing to its final status, detached from the app:
@@ -217,7 +216,7 @@ class Supervisor {
   }
 
   private lastLines(): string {
-    const lines = this.output.text().replace(ANSI, '').split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l.length > 0 && !l.startsWith('$ python'));
+    const lines = stripAnsi(this.output.text()).split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l.length > 0 && !l.startsWith('$ python'));
     const tail = lines.slice(-5);
     return tail.length ? ` Last output:\n${tail.join('\n')}` : '';
   }

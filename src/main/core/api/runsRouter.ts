@@ -3,6 +3,7 @@ import path from 'node:path';
 import { BenchtopError } from '../../../shared/errors';
 import type { RunMetrics } from '../../../shared/api/runEvents';
 import type { Router } from './router';
+import { stripAnsi } from '../../../shared/ansi';
 
 const MIME: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.svg': 'image/svg+xml', '.gif': 'image/gif', '.txt': 'text/plain', '.json': 'application/json', '.csv': 'text/csv' };
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -101,7 +102,7 @@ export const runsRouter: Router<
   'runs.log': (input, _ctx, core) => {
     const text = core.runs.log(input.runId);
     const needle = input.search?.toLowerCase();
-    const plain = text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+    const plain = stripAnsi(text);
     const matches = needle
       ? plain.split(/\r?\n/).flatMap((line, i) => (line.toLowerCase().includes(needle) ? [{ line: i + 1, text: line.slice(0, 500) }] : [])).slice(0, 1000)
       : [];

@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import { BenchtopError } from '../../../shared/errors';
 import type { JobContext } from '../jobs/jobManager';
 import type { LiveOutput } from '../pty/liveOutput';
+import { stripAnsi } from '../../../shared/ansi';
 
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
 /** Names pip (or uv) could not find, from its output. */
 export function missingFromPipOutput(text: string): string[] {
-  const plain = text.replace(ANSI, '');
+  const plain = stripAnsi(text);
   const names = new Set<string>();
   for (const m of plain.matchAll(/No matching distribution found for ([^\s]+)/g)) names.add((m[1] as string).trim());
   for (const m of plain.matchAll(/Because ([A-Za-z0-9._-]+) was not found in the (?:package registry|provided package locations)/g)) names.add(m[1] as string);
@@ -50,7 +50,7 @@ export function watchPipProgress(job: JobContext): () => void {
     id,
     acknowledges: false,
     write: (data) => {
-      buffer = (buffer + data.replace(ANSI, '')).slice(-4096);
+      buffer = (buffer + stripAnsi(data)).slice(-4096);
       const lines = buffer.split(/\r?\n/);
       buffer = lines.pop() ?? '';
       for (const line of lines) {
