@@ -54,14 +54,22 @@ export class BuildService {
   ) {}
 
   /** Which backend `choice` means for this definition (auto: conda if a conda tool is found, else venv). */
-  backendFor(def: EnvironmentDefinition, choice: BackendChoice = 'auto'): Backend {
+  backendFor(def: EnvironmentDefinition, choice: BackendChoice = 'auto', auto?: Backend): Backend {
     if (def.python.userManagedDependencies && choice !== 'docker') return 'user-managed';
     if (choice !== 'auto') return choice;
+    return auto ?? this.autoBackend();
+  }
+
+  /**
+   * What "auto" means on this machine now: conda if a conda tool is found, else venv.
+   * It reads the settings and scans PATH, so callers resolving many definitions ask once.
+   */
+  autoBackend(): Backend {
     return findCondaTool(readSettings(this.db).condaPath) ? 'conda' : 'venv';
   }
 
-  keyFor(def: EnvironmentDefinition, choice: BackendChoice = 'auto'): { buildKey: string; backend: Backend } {
-    const backend = this.backendFor(def, choice);
+  keyFor(def: EnvironmentDefinition, choice: BackendChoice = 'auto', auto?: Backend): { buildKey: string; backend: Backend } {
+    const backend = this.backendFor(def, choice, auto);
     return { buildKey: computeBuildKey(def, backend), backend };
   }
 

@@ -38,7 +38,8 @@ export class EnvironmentService {
     assertValidName(def.name);
     if (!options.curated) assertNotReserved(def.name);
     const content = registrationContent(def);
-    const { buildKey, backend } = this.builds.keyFor(def);
+    const auto = this.builds.autoBackend();
+    const { buildKey, backend } = this.builds.keyFor(def, 'auto', auto);
     const result = writeTransaction(this.db, () => {
       const latest = this.db.prepare('SELECT * FROM environments WHERE name = ? ORDER BY version DESC LIMIT 1').get(def.name) as EnvRow | undefined;
       if (latest && latest.curated === 1 && !options.curated) {
@@ -63,7 +64,7 @@ export class EnvironmentService {
       return { row, created: true };
     });
     if (result.created) this.bus.emit('environments.changed', { name: def.name });
-    return { environment: this.toRecord(result.row), created: result.created };
+    return { environment: this.toRecord(result.row, auto), created: result.created };
   }
 
   list(options: { curated?: boolean } = {}): EnvironmentSummary[] {
@@ -96,7 +97,8 @@ export class EnvironmentService {
   versions(name: string): EnvironmentRecord[] {
     const rows = this.db.prepare('SELECT * FROM environments WHERE name = ? ORDER BY version DESC').all(name) as EnvRow[];
     if (rows.length === 0) throw this.notFound(name);
-    return rows.map((r) => this.toRecord(r));
+    const auto = this.builds.autoBackend();
+    return rows.map((r) => this.toRecord(r, auto));
   }
 
   get(name: string, version?: string): EnvironmentRecord {
@@ -124,10 +126,10 @@ export class EnvironmentService {
     );
   }
 
-  private toRecord(row: EnvRow): EnvironmentRecord {
+  private toRecord(row: EnvRow, auto = this.builds.autoBackend()): EnvironmentRecord {
     const definition = JSON.parse(row.definition) as EnvironmentDefinition;
     // The key for the backend "auto" picks *now* (conda may have been installed since registration).
-    const { buildKey, backend } = this.builds.keyFor(definition);
+    const { buildKey, backend } = this.builds.keyFor(definition, 'auto', auto);
     return {
       name: row.name,
       version: String(row.version),
