@@ -40,7 +40,9 @@ describe('conda backend glue (stand-in tool)', () => {
     expect(built.stdout).toContain('Backend: conda (auto)');
     expect(built.stdout).toContain(`Using micromamba at ${tool}`);
 
-    const [create, list] = fs.readFileSync(calls, 'utf8').trim().split('\n');
+    const recorded = fs.readFileSync(calls, 'utf8');
+    const [create, list] = recorded.trim().split('\n');
+    expect(recorded, built.stdout).toMatch(/\nlist /);
     expect(create).toMatch(/^create -y -p \S+\/cache\/envs\/[0-9a-f]{32} -f \S+\.environment\.yml --offline$/);
     expect(list).toMatch(/^list -p \S+ --json$/);
     const spec = fs.readFileSync(path.join(dir, 'spec.yml'), 'utf8');

@@ -31,14 +31,15 @@ const DRAIN_LIMIT_MS = 10_000;
  * is ever missing, its own behaviour stays.
  */
 function keepReadingAfterExit(child: pty.IPty): void {
-  const socket = (child as unknown as { _socket?: { destroy: (...args: unknown[]) => unknown; destroyed?: boolean } })._socket;
+  const socket = (child as unknown as { _socket?: { destroy: (...args: unknown[]) => unknown; destroyed?: boolean; readableEnded?: boolean } })._socket;
   if (!socket || typeof socket.destroy !== 'function') return;
   const destroy = socket.destroy.bind(socket);
   let forced: NodeJS.Timeout | null = null;
   socket.destroy = (...args: unknown[]) => {
-    if (args.length > 0) return destroy(...args); // an error: destroy now
+    // An error, or a stream that already ended (EIO came first): nothing is left to read, destroy now.
+    // Deferring then would hold node-pty's exit event for nothing (and in a short-lived CLI, lose it).
+    if (args.length > 0 || socket.destroyed || socket.readableEnded) return destroy(...args);
     forced ??= setTimeout(() => destroy(), DRAIN_LIMIT_MS);
-    forced.unref();
     return socket;
   };
 }
