@@ -15,6 +15,9 @@ export const ERROR_CODES = [
   'PACKAGE_UNAVAILABLE',
   'BUILD_FAILED',
   'CANCELED',
+  'DISK_FULL',
+  'CHECKSUM_MISMATCH',
+  'IN_USE',
   'UNSUPPORTED',
   'UNAUTHORIZED',
   'INTERNAL',
@@ -32,7 +35,7 @@ export interface ApiError {
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
 /** Codes of operations that ran and failed (CLI exit 1); every other code is bad input (exit 2). */
-const FAILURE_CODES: ReadonlySet<ErrorCode> = new Set(['PACKAGE_UNAVAILABLE', 'BUILD_FAILED', 'CANCELED', 'INTERNAL']);
+const FAILURE_CODES: ReadonlySet<ErrorCode> = new Set(['PACKAGE_UNAVAILABLE', 'BUILD_FAILED', 'CANCELED', 'DISK_FULL', 'CHECKSUM_MISMATCH', 'INTERNAL']);
 
 export class BenchtopError extends Error {
   readonly code: ErrorCode;

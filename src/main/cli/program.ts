@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { type CliContext, type GlobalOptions, cliContext, closeCliContext } from './context';
 import { EXIT_OK, EXIT_USAGE, reportError } from './output';
 import { registerEnvCommands } from './commands/env';
+import { registerModelCommands } from './commands/model';
 import { registerRunCommands } from './commands/run';
 import { registerServeCommand } from './commands/serve';
 import { registerWheelCommands } from './commands/wheel';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerEnvCommands(program, action);
   registerWheelCommands(program, action);
   registerRunCommands(program, action);
+  registerModelCommands(program, action);
   registerServeCommand(program, action);
   program.commands.forEach(function inherit(cmd: Command) {
     cmd.exitOverride();

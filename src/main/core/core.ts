@@ -4,6 +4,7 @@ import { CURATED_ENVIRONMENTS } from './environments/curated';
 import { EnvironmentService } from './environments/environmentService';
 import { EventBus } from './events';
 import { JobManager } from './jobs/jobManager';
+import { ModelService } from './models/modelService';
 import { RunService } from './runs/runService';
 import { WheelService } from './wheels/wheelService';
 import { type Db, openDatabase } from './workspace/database';
@@ -19,6 +20,7 @@ export interface Core {
   environments: EnvironmentService;
   wheels: WheelService;
   runs: RunService;
+  models: ModelService;
   close(): void;
 }
 
@@ -32,6 +34,7 @@ export function openCore(workspaceDir: string): Core {
   const environments = new EnvironmentService(db, builds, bus);
   const wheels = new WheelService(db, paths);
   const runs = new RunService(db, paths, environments, bus);
+  const models = new ModelService(db, paths, jobs, runs, bus);
   for (const def of CURATED_ENVIRONMENTS) environments.register(def, { curated: true });
   return {
     paths,
@@ -42,6 +45,7 @@ export function openCore(workspaceDir: string): Core {
     environments,
     wheels,
     runs,
+    models,
     close: () => {
       runs.close();
       db.close();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BackendChoice, EnvironmentDefinition } from '../environments/definition';
+import { ModelDetail, ModelQuery, ModelRecord, ModelRef, RegisterModel, UpdateModel } from './modelTypes';
 import { RunFiles, RunMetrics, RunQuery, RunSummary, SubmitRun } from './runTypes';
 import { AppInfo, BuildStart, CacheEntry, EnvironmentRecord, EnvironmentSummary, Job, RegisterResult, Settings, Wheel } from './types';
 
@@ -69,6 +70,16 @@ export const calls = {
   'runs.files': call(RunRef, RunFiles),
   'runs.file': call(RunRef.extend({ path: z.string().min(1) }), z.object({ base64: z.string(), mime: z.string(), size: z.number() })),
   'runs.download': call(RunRef.extend({ directory: z.string().min(1) }), z.object({ directory: z.string(), files: z.number() })),
+
+  'models.register': call(RegisterModel, ModelRecord),
+  'models.list': call(ModelQuery, z.array(ModelRecord)),
+  'models.get': call(ModelRef, ModelDetail),
+  'models.update': call(UpdateModel, ModelRecord),
+  'models.delete': call(ModelRef.extend({ version: z.number().int().positive() }), z.object({ freedBytes: z.number() })),
+  'models.download': call(
+    ModelRef.extend({ directory: z.string().min(1), existOk: z.boolean().optional(), requestId: z.string().max(100).optional() }),
+    z.object({ path: z.string(), files: z.number(), size: z.number() }),
+  ),
 } as const;
 
 export const events = {
@@ -78,6 +89,7 @@ export const events = {
   'run.updated': RunSummary,
   'run.output': z.object({ runId: z.string(), data: z.string() }),
   /** New records from a watched run's events file (fold them with applyRunEvents). */
+  'models.changed': z.object({ name: z.string() }),
   'run.metrics': z.object({ runId: z.string(), events: z.array(z.record(z.string(), z.unknown())) }),
 } as const;
 

@@ -3,8 +3,9 @@ import { appRouter } from './appRouter';
 import { buildsRouter } from './buildsRouter';
 import { environmentsRouter } from './environmentsRouter';
 import { jobsRouter } from './jobsRouter';
+import { modelsRouter } from './modelsRouter';
 import type { Router } from './router';
 import { runsRouter } from './runsRouter';
 
 /** One router per domain; the type check fails if a call in the contract has no handler. */
-export const handlers: Router<CallName> = { ...appRouter, ...environmentsRouter, ...buildsRouter, ...jobsRouter, ...runsRouter };
+export const handlers: Router<CallName> = { ...appRouter, ...environmentsRouter, ...buildsRouter, ...jobsRouter, ...runsRouter, ...modelsRouter };

@@ -118,7 +118,7 @@ export class JobManager {
   cancel(jobId: string): Job {
     const liveJob = this.get(jobId);
     if (liveJob.job.state === 'running' || liveJob.job.state === 'queued') {
-      liveJob.output.note('Cancel requested: stopping the build...');
+      liveJob.output.note(`Cancel requested: stopping ${liveJob.job.kind === 'build' ? 'the build' : 'it'}...`);
       liveJob.controller.abort();
     }
     return { ...liveJob.job };
@@ -158,7 +158,7 @@ function rowToJob(row: JobRow): Job {
   const orphaned = row.state === 'running' && (row.pid === null || !processAlive(row.pid));
   return {
     id: row.id,
-    kind: 'build',
+    kind: row.kind === 'model' ? 'model' : 'build',
     title: row.title,
     state: orphaned ? 'failed' : (row.state as JobState),
     progress: row.state === 'completed' ? 1 : null,

@@ -79,4 +79,39 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX runs_status ON runs(status);
   CREATE INDEX runs_created ON runs(created_at);
   `,
+  // 4: the model registry. Files are stored once per digest (models/blobs); rows say which version has which.
+  `
+  CREATE TABLE models (
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    description TEXT,
+    framework TEXT NOT NULL,
+    framework_version TEXT,
+    tags TEXT NOT NULL DEFAULT '{}',
+    properties TEXT NOT NULL DEFAULT '{}',
+    run_id TEXT,
+    experiment TEXT,
+    environment TEXT,
+    root TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('file', 'folder')),
+    size INTEGER NOT NULL,
+    file_count INTEGER NOT NULL,
+    source TEXT,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (name, version)
+  );
+  CREATE INDEX models_run ON models(run_id);
+  CREATE INDEX models_created ON models(created_at);
+  CREATE TABLE model_files (
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    digest TEXT NOT NULL,
+    PRIMARY KEY (name, version, path),
+    FOREIGN KEY (name, version) REFERENCES models(name, version) ON DELETE CASCADE
+  );
+  CREATE INDEX model_files_digest ON model_files(digest);
+  CREATE INDEX model_files_size ON model_files(size);
+  `,
 ];

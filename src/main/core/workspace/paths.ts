@@ -23,6 +23,7 @@ export class WorkspacePaths {
   get locks(): string { return path.join(this.root, 'cache', 'locks'); }
   get wheels(): string { return path.join(this.root, 'wheels'); }
   get jobLogs(): string { return path.join(this.root, 'logs', 'jobs'); }
+  get models(): string { return path.join(this.root, 'models'); }
   get tmp(): string { return path.join(this.root, 'tmp'); }
   runDir(runId: string): string { return path.join(this.root, 'runs', runId); }
   envDir(buildKey: string): string { return path.join(this.envCache, buildKey); }

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { processAlive } from '../builds/buildLock';
+import { copyHashed, type CopyOptions } from './hashedCopy';
+
+export interface StagedFile {
+  /** The copy in the staging folder; published (renamed) or removed. */
+  tmp: string | null;
+  digest: string;
+  size: number;
+}
+
+/**
+ * Model file contents stored once each, by BLAKE3 digest:
+ * `models/blobs/<2 hex>/<digest>`, read-only. New content is copied into
+ * `models/tmp` first (named after this process, so a dead process's leftovers
+ * can be told apart) and renamed into place inside the database transaction
+ * that makes the version visible.
+ */
+export class BlobStore {
+  constructor(private readonly root: string) {}
+
+  get tmpDir(): string {
+    return path.join(this.root, 'tmp');
+  }
+
+  blobPath(digest: string): string {
+    return path.join(this.root, 'blobs', digest.slice(0, 2), digest);
+  }
+
+  has(digest: string): boolean {
+    return fs.existsSync(this.blobPath(digest));
+  }
+
+  /** Copies a file into staging while hashing it. */
+  async stage(source: string, options: CopyOptions): Promise<StagedFile> {
+    fs.mkdirSync(this.tmpDir, { recursive: true });
+    const tmp = path.join(this.tmpDir, `${process.pid}-${randomBytes(6).toString('hex')}`);
+    try {
+      const { digest, size } = await copyHashed(source, tmp, options);
+      return { tmp, digest, size };
+    } catch (err) {
+      fs.rmSync(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  /** Makes a staged file the stored blob for its digest (call inside the publishing transaction). */
+  publish(staged: StagedFile): void {
+    if (this.has(staged.digest)) return;
+    if (!staged.tmp) throw new Error(`Content ${staged.digest} is neither stored nor staged.`);
+    const target = this.blobPath(staged.digest);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.chmodSync(staged.tmp, 0o444);
+    fs.renameSync(staged.tmp, target);
+    staged.tmp = null;
+  }
+
+  discard(staged: StagedFile): void {
+    if (staged.tmp) fs.rmSync(staged.tmp, { force: true });
+    staged.tmp = null;
+  }
+
+  remove(digest: string): void {
+    fs.rmSync(this.blobPath(digest), { force: true });
+  }
+
+  /** Every digest on disk (to find blobs no version refers to). */
+  digests(): string[] {
+    const blobs = path.join(this.root, 'blobs');
+    if (!fs.existsSync(blobs)) return [];
+    return fs.readdirSync(blobs).flatMap((prefix) => fs.readdirSync(path.join(blobs, prefix)));
+  }
+
+  /** Staging files of processes that died mid-registration. */
+  removeAbandonedStaging(): void {
+    if (!fs.existsSync(this.tmpDir)) return;
+    for (const name of fs.readdirSync(this.tmpDir)) {
+      const pid = Number(name.split('-')[0]);
+      if (!Number.isInteger(pid) || !processAlive(pid)) fs.rmSync(path.join(this.tmpDir, name), { force: true, recursive: true });
+    }
+  }
+}

@@ -1,0 +1,245 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ModelDetail, ModelQuery, ModelRecord, RegisterModel, UpdateModel } from '../../../shared/api/modelTypes';
+import { FINAL_STATUSES } from '../../../shared/api/runStatus';
+import type { Job } from '../../../shared/api/types';
+import { BenchtopError, type ErrorCode, toApiError } from '../../../shared/errors';
+import { formatBytes } from '../../../shared/format';
+import type { EventBus } from '../events';
+import type { JobContext, JobManager } from '../jobs/jobManager';
+import type { RunService } from '../runs/runService';
+import { type Db, writeTransaction } from '../workspace/database';
+import { nowIso } from '../workspace/files';
+import type { WorkspacePaths } from '../workspace/paths';
+import { BlobStore, type StagedFile } from './blobStore';
+import { copyHashed, hashFile } from './hashedCopy';
+import { checkFramework, checkModelName, diskFullError } from './modelRules';
+import { type ModelSource, resolveRunPath, scanSource } from './modelSource';
+import { ModelStore } from './modelStore';
+import { progressReporter } from './progress';
+
+export interface DownloadResult {
+  path: string;
+  files: number;
+  size: number;
+}
+
+/**
+ * The model registry: versions 1, 2, ... per name, files stored once per
+ * content digest, lineage to the run and environment that made them. A
+ * version becomes visible in one transaction after all its bytes are stored,
+ * so a failed, canceled or killed registration leaves nothing half-made.
+ */
+export class ModelService {
+  readonly store: ModelStore;
+  readonly blobs: BlobStore;
+
+  constructor(
+    private readonly db: Db,
+    private readonly paths: WorkspacePaths,
+    private readonly jobs: JobManager,
+    private readonly runs: RunService,
+    private readonly bus: EventBus,
+  ) {
+    this.store = new ModelStore(db);
+    this.blobs = new BlobStore(paths.models);
+  }
+
+  async register(input: RegisterModel): Promise<ModelRecord> {
+    const name = checkModelName(input.name);
+    const { framework, frameworkVersion } = checkFramework(input.framework, input.frameworkVersion);
+    const lineage = { runId: null as string | null, experiment: null as string | null, environment: null as string | null };
+    let absolute: string;
+    if (input.runId) {
+      const run = this.runs.get(input.runId);
+      absolute = resolveRunPath(this.paths.runDir(run.id), !FINAL_STATUSES.has(run.status), input.path);
+      Object.assign(lineage, { runId: run.id, experiment: run.experiment, environment: run.environment });
+    } else {
+      absolute = path.resolve(input.path);
+    }
+    const source = scanSource(absolute, input.path);
+    this.checkFreeSpace(this.paths.models, source.size, `registering ${name}`);
+    let version = 0;
+    const job = this.jobs.start('model', `Register model ${name}`, { operation: 'register', model: name, requestId: input.requestId ?? '' }, async (ctx) => {
+      ctx.output.note(`Registering model ${name} from ${input.runId ? `run ${input.runId}: ` : ''}${input.path} (${source.files.length} file${source.files.length === 1 ? '' : 's'}, ${formatBytes(source.size)})`);
+      const staged = await this.stageAll(source, ctx).catch((err: unknown) => {
+        throw diskFullError(err, `registering ${name}`, this.paths.models, source.size);
+      });
+      try {
+        version = writeTransaction(this.db, () => {
+          const next = this.store.nextVersion(name);
+          for (const file of staged) this.blobs.publish(file);
+          this.store.insert(
+            {
+              name,
+              description: input.description?.trim() || null,
+              framework,
+              frameworkVersion,
+              tags: input.tags ?? {},
+              properties: input.properties ?? {},
+              ...lineage,
+              root: source.root,
+              kind: source.kind,
+              size: source.size,
+              fileCount: source.files.length,
+              source: input.runId ? input.path : absolute,
+              createdAt: nowIso(),
+            },
+            next,
+            source.files.map((file, i) => ({ path: file.path, size: file.size, digest: (staged[i] as StagedFile).digest })),
+          );
+          return next;
+        });
+      } finally {
+        for (const file of staged) this.blobs.discard(file);
+      }
+      const added = staged.filter((f) => f.tmp === null).length;
+      ctx.output.note(`Registered ${name} version ${version} (${added === 0 ? 'all content was already stored' : `${source.files.length} file(s) stored`}).`);
+    });
+    const finished = await job.done;
+    if (finished.state !== 'completed') throw jobFailure(finished, `Registering ${name} was canceled; no version was created.`);
+    this.bus.emit('models.changed', { name });
+    return this.require(name, version);
+  }
+
+  /** Each file is hashed while it is copied; when stored content of the same size exists, a hash-only pass first may avoid the copy. */
+  private async stageAll(source: ModelSource, ctx: JobContext): Promise<StagedFile[]> {
+    this.blobs.removeAbandonedStaging();
+    const progress = progressReporter(source.size, ctx);
+    const staged: StagedFile[] = [];
+    try {
+      for (const file of source.files) {
+        progress.startFile();
+        if (this.store.hasContentOfSize(file.size)) {
+          const hashed = await hashFile(file.absolute, { signal: ctx.signal, onBytes: progress.add });
+          if (this.blobs.has(hashed.digest)) {
+            staged.push({ tmp: null, ...hashed });
+            continue;
+          }
+          progress.restartFile();
+        }
+        staged.push(await this.blobs.stage(file.absolute, { signal: ctx.signal, onBytes: progress.add, durable: true }));
+      }
+      return staged;
+    } catch (err) {
+      for (const file of staged) this.blobs.discard(file);
+      throw err;
+    }
+  }
+
+  list(query: ModelQuery): ModelRecord[] {
+    return this.store.list(query);
+  }
+
+  get(name: string, version?: number): ModelDetail {
+    const model = this.require(name, version);
+    return { ...model, files: this.store.files(model.name, model.version), usedBy: this.store.usedBy(model.name, model.version), versions: this.store.versionCount(model.name) };
+  }
+
+  require(name: string, version?: number): ModelRecord {
+    const model = this.store.get(name, version);
+    if (model) return model;
+    const known = this.store.get(name);
+    throw new BenchtopError(
+      'NOT_FOUND',
+      version === undefined || !known ? `ModelNotFound: no model named "${name}".` : `ModelNotFound: model "${name}" has no version ${version} (the latest is ${known.version}).`,
+      known ? `See \`benchtop model list -n ${name}\`.` : 'See `benchtop model list`, or register it with `benchtop model register`.',
+    );
+  }
+
+  update(input: UpdateModel): ModelRecord {
+    writeTransaction(this.db, () => {
+      const model = this.require(input.name, input.version);
+      const tags = { ...(input.tags ?? model.tags), ...(input.addTags ?? {}) };
+      for (const key of input.removeTags ?? []) delete tags[key];
+      const properties = { ...model.properties };
+      for (const [key, value] of Object.entries(input.addProperties ?? {})) {
+        if (Object.hasOwn(properties, key) && properties[key] !== value) {
+          throw new BenchtopError('BAD_INPUT', `Error, properties are immutable: "${key}" is already "${properties[key]}" on ${model.id}.`, 'Add a property under a new key, or keep such values in tags (tags can change).');
+        }
+        properties[key] = value;
+      }
+      const description = input.description !== undefined ? input.description.trim() || null : model.description;
+      this.store.updateMetadata(model.name, model.version, { tags, properties, description });
+    });
+    this.bus.emit('models.changed', { name: input.name });
+    return this.require(input.name, input.version);
+  }
+
+  /** Removes a version; content no other version uses is deleted with it. */
+  delete(name: string, version: number): { freedBytes: number } {
+    let freedBytes = 0;
+    writeTransaction(this.db, () => {
+      const model = this.require(name, version);
+      const services = this.store.usedBy(name, version);
+      if (services.length) throw new BenchtopError('IN_USE', `${model.id} is used by the service${services.length > 1 ? 's' : ''} ${services.join(', ')}.`, 'Delete those services, or update them to another version, first.');
+      this.store.delete(name, version);
+      // Inside the write lock: a registration publishes its blobs under the same lock, so none is removed under it.
+      const referenced = this.store.allDigests();
+      for (const digest of this.blobs.digests()) {
+        if (referenced.has(digest)) continue;
+        freedBytes += fs.statSync(this.blobs.blobPath(digest)).size;
+        this.blobs.remove(digest);
+      }
+    });
+    this.bus.emit('models.changed', { name });
+    return { freedBytes };
+  }
+
+  /** Copies a version to `<directory>/<root>`, checking every byte against its digest; nothing appears there unless all of it checked out. */
+  async download(input: { name: string; version?: number; directory: string; existOk?: boolean; requestId?: string }): Promise<DownloadResult> {
+    const model = this.require(input.name, input.version);
+    const files = this.store.files(model.name, model.version);
+    const directory = path.resolve(input.directory);
+    const target = path.join(directory, model.root);
+    if (fs.existsSync(target) && !input.existOk) throw new BenchtopError('ALREADY_EXISTS', `File already exists: ${target}. To overwrite, set exist_ok to True.`, 'Pass --exist-ok to replace it, or choose another folder.');
+    fs.mkdirSync(directory, { recursive: true });
+    this.checkFreeSpace(directory, model.size, `downloading ${model.id}`);
+    const job = this.jobs.start('model', `Download model ${model.id}`, { operation: 'download', model: model.name, requestId: input.requestId ?? '' }, async (ctx) => {
+      ctx.output.note(`Downloading ${model.id} to ${target} (${formatBytes(model.size)})`);
+      const staging = fs.mkdtempSync(path.join(directory, '.benchtop-download-'));
+      const progress = progressReporter(model.size, ctx);
+      try {
+        for (const file of files) {
+          const blob = this.blobs.blobPath(file.digest);
+          if (!fs.existsSync(blob)) throw new BenchtopError('CHECKSUM_MISMATCH', `The stored content of ${file.path} is missing from the workspace.`, 'Register the model again from its source.');
+          const out = path.join(staging, ...file.path.split('/'));
+          fs.mkdirSync(path.dirname(out), { recursive: true });
+          await copyHashed(blob, out, { signal: ctx.signal, onBytes: progress.add, expectedDigest: file.digest });
+        }
+        if (fs.existsSync(target)) fs.rmSync(target, { recursive: true, force: true });
+        fs.renameSync(path.join(staging, model.root), target);
+        ctx.output.note(`Downloaded ${files.length} file(s), every checksum verified: ${target}`);
+      } catch (err) {
+        throw diskFullError(err, `downloading ${model.id}`, directory, model.size);
+      } finally {
+        fs.rmSync(staging, { recursive: true, force: true });
+      }
+    });
+    const finished = await job.done;
+    if (finished.state !== 'completed') throw jobFailure(finished, `Downloading ${model.id} was canceled; nothing was left in ${directory}.`);
+    return { path: target, files: files.length, size: model.size };
+  }
+
+  /** Fails before copying anything when the disk cannot hold it. */
+  private checkFreeSpace(dir: string, needed: number, what: string): void {
+    let existing = dir;
+    while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+    let free: number;
+    try {
+      const stats = fs.statfsSync(existing);
+      free = stats.bavail * stats.bsize;
+    } catch (err) {
+      throw new BenchtopError('INTERNAL', `Could not read the free space of ${existing}: ${toApiError(err).message}`);
+    }
+    if (needed > free) {
+      throw new BenchtopError('DISK_FULL', `Not enough disk space for ${what}: it needs ${formatBytes(needed)}, ${formatBytes(free)} is free on the disk holding ${existing}.`, `Free at least ${formatBytes(needed - free)} there, then try again.`);
+    }
+  }
+}
+
+/** A job that did not complete, as the error its caller throws. */
+function jobFailure(job: Job, canceledMessage: string): BenchtopError {
+  if (!job.error || job.state === 'canceled') return new BenchtopError('CANCELED', canceledMessage);
+  return new BenchtopError(job.error.code as ErrorCode, job.error.message, job.error.hint);
+}
