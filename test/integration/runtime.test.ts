@@ -51,14 +51,13 @@ except ValueError as err:
 with open("model.pkl", "w") as f:
     f.write("weights")
 run.upload_file("outputs/model.pkl", "model.pkl")
-run.register_model(model_name="clf", model_path="outputs/model.pkl", tags={"kind": "demo"}, model_framework="ScikitLearn")
 metrics = run.get_metrics()
 print("accuracy", metrics["accuracy"], "loss", metrics["loss"])
 print("rows", metrics["per_class"])
 `;
 
 describe('Python runtime (azureml.core compatibility, real Python)', () => {
-  it("records an unmodified Azure ML script's metrics, tags, properties, files and model requests", () => {
+  it("records an unmodified Azure ML script's metrics, tags, properties, and files", () => {
     const r = runScript(AZURE_SCRIPT, true);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('run run-123 exp-a');
@@ -85,7 +84,6 @@ describe('Python runtime (azureml.core compatibility, real Python)', () => {
     expect(m.properties).toEqual({ seed: '7' });
     expect(m.files).toEqual(['outputs/model.pkl']);
     expect(fs.readFileSync(path.join(r.dir, 'run', 'uploads', 'outputs', 'model.pkl'), 'utf8')).toBe('weights');
-    expect(m.modelRequests[0]).toMatchObject({ name: 'clf', path: 'outputs/model.pkl', tags: { kind: 'demo' }, framework: 'ScikitLearn' });
   });
 
   it('log_image keeps a copy of the image with the run and records it', () => {

@@ -7,6 +7,7 @@ import { handlers } from '../core/api/handlers';
 import { dispatch } from '../core/api/router';
 import type { Core } from '../core/core';
 import { RequestGuard, contentSecurityPolicy } from './security';
+import { serveModelDownload } from './modelDownload';
 import { serveStatic } from './staticFiles';
 
 export interface RunningServer {
@@ -42,6 +43,14 @@ export async function startServer(options: { core: Core; host: string; port: num
     if (!guard.hostAllowed(req)) {
       res.writeHead(403, { 'content-type': 'text/plain' });
       res.end('Forbidden: unknown Host header.');
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname.startsWith('/download/')) {
+      // Downloads are API access: the token (in the link the UI makes) is required, as on the socket.
+      if (req.method !== 'GET') return void res.writeHead(405, { allow: 'GET' }).end();
+      if (!guard.tokenValid(url.searchParams.get('token'))) return void res.writeHead(401, { 'content-type': 'text/plain' }).end('Unauthorized: the token is missing or wrong.');
+      void serveModelDownload(core, url.pathname, res);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -13,3 +13,9 @@ export function runtimeDir(): string {
   if (!found) throw new Error(`Benchtop's Python runtime was not found (looked in ${candidates.join(', ')}).`);
   return found;
 }
+
+/** The CLI of this same build: scripts in a run reach the model registry through it (run.register_model). */
+export function cliScript(): string | null {
+  const candidates = [process.env.BENCHTOP_CLI, path.join(__dirname, 'cli.js'), path.resolve(__dirname, '..', '..', 'dist', 'main', 'cli.js'), path.resolve(__dirname, '..', 'dist', 'main', 'cli.js')];
+  return candidates.find((c): c is string => Boolean(c) && fs.existsSync(c as string)) ?? null;
+}

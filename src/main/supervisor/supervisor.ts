@@ -14,7 +14,7 @@ import { type FromSupervisor, type RunSpec, type ToSupervisor, lineReader, super
 import { type Db, openDatabase } from '../core/workspace/database';
 import { nowIso } from '../core/workspace/files';
 import { WorkspacePaths } from '../core/workspace/paths';
-import { runtimeDir } from './runtimeDir';
+import { cliScript, runtimeDir } from './runtimeDir';
 import { stripAnsi } from '../../shared/ansi';
 
 /** BENCHTOP_TRACE=1 prints when each launch phase is reached, in ms since the process started (for the launch benchmark). */
@@ -150,6 +150,9 @@ class Supervisor {
       AZUREML_ARM_PROJECT_NAME: this.spec.experiment,
       BENCHTOP_RUN_EVENTS: path.join(this.runDir, 'events.jsonl'),
       BENCHTOP_RUN_FILES: path.join(this.runDir, 'files'),
+      BENCHTOP_WORKSPACE: this.paths.root,
+      BENCHTOP_NODE: process.execPath,
+      BENCHTOP_CLI: cliScript() ?? '',
       PYTHONPATH: [runtime, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter),
       PATH: [path.dirname(python), process.env.PATH].filter(Boolean).join(path.delimiter),
     };

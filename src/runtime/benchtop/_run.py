@@ -222,14 +222,15 @@ class LiveRun(_BaseRun):
 
     # --- models and status -------------------------------------------------------
     def register_model(self, model_name, model_path=None, tags=None, properties=None, model_framework=None,
-                       model_framework_version=None, description=None, **kwargs):
-        """Recorded with the run; the model registry registers it from the run's files."""
-        self._record({
-            "type": "register_model", "name": model_name, "path": model_path, "tags": dict(tags or {}),
-            "properties": dict(properties or {}), "framework": model_framework,
-            "frameworkVersion": model_framework_version, "description": description,
-        })
-        return {"name": model_name, "path": model_path}
+                       model_framework_version=None, description=None, datasets=None, sample_input_dataset=None,
+                       sample_output_dataset=None, resource_configuration=None, **kwargs):
+        """Registers a file or folder of this run (outputs/..., logs/... or an uploaded path) in the local registry now."""
+        from ._model import register_from_run
+
+        self._writer.flush()
+        model = register_from_run(self, model_name, model_path, tags, properties, description, model_framework, model_framework_version)
+        self._record({"type": "register_model", "name": model.name, "version": model.version, "path": model_path})
+        return model
 
     def complete(self, _set_status=True):
         self._record({"type": "status", "status": "Completed"})

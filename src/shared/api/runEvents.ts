@@ -8,7 +8,7 @@ export type RunEvent =
   | { type: 'tags'; tags: Record<string, string>; t: number }
   | { type: 'properties'; properties: Record<string, string>; t: number }
   | { type: 'file'; name: string; t: number }
-  | { type: 'register_model'; name: string; path: string | null; tags: Record<string, string>; properties: Record<string, string>; framework: string | null; t: number }
+  | { type: 'register_model'; name: string; version: number; path: string | null; t: number }
   | { type: 'status'; status: 'Completed' | 'Failed'; error?: string | null; t: number };
 
 export type MetricValue = number | string | boolean | null;
@@ -28,7 +28,8 @@ export interface RunMetrics {
   tags: Record<string, string>;
   properties: Record<string, string>;
   files: string[];
-  modelRequests: Extract<RunEvent, { type: 'register_model' }>[];
+  /** Model versions the script registered (run.register_model). */
+  models: { name: string; version: number; path: string | null }[];
   status: { status: 'Completed' | 'Failed'; error: string | null } | null;
 }
 
@@ -43,7 +44,7 @@ export function decodeValue(value: unknown): MetricValue {
 }
 
 export function emptyMetrics(): RunMetrics {
-  return { scalars: {}, lists: {}, rows: {}, tables: {}, images: {}, tags: {}, properties: {}, files: [], modelRequests: [], status: null };
+  return { scalars: {}, lists: {}, rows: {}, tables: {}, images: {}, tags: {}, properties: {}, files: [], models: [], status: null };
 }
 
 /** Folds events into the run's metrics; scalars without a step get the next index of their series. */
@@ -80,7 +81,7 @@ export function applyRunEvents(metrics: RunMetrics, events: RunEvent[]): RunMetr
         metrics.files.push(event.name);
         break;
       case 'register_model':
-        metrics.modelRequests.push(event);
+        metrics.models.push({ name: event.name, version: event.version, path: event.path });
         break;
       case 'status':
         metrics.status = { status: event.status, error: event.error ?? null };

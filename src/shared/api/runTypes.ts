@@ -65,9 +65,9 @@ export const RunMetrics = z.object({
   tags: z.record(z.string(), z.string()),
   properties: z.record(z.string(), z.string()),
   files: z.array(z.string()),
-  modelRequests: z.array(z.record(z.string(), z.unknown())),
+  models: z.array(z.object({ name: z.string(), version: z.number(), path: z.string().nullable() })),
   status: z.object({ status: z.string(), error: z.string().nullable() }).nullable(),
 });
 export type RunMetricsData = z.infer<typeof RunMetrics>;
 
-export const RunFiles = z.object({ snapshot: z.array(z.string()), outputs: z.array(z.string()), logs: z.array(z.string()) });
+export const RunFiles = z.object({ snapshot: z.array(z.string()), outputs: z.array(z.string()), logs: z.array(z.string()), uploads: z.array(z.string()) });

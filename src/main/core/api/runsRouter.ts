@@ -111,7 +111,7 @@ export const runsRouter: Router<
   'runs.files': (input, _ctx, core) => {
     core.runs.get(input.runId);
     const dir = core.paths.runDir(input.runId);
-    return { snapshot: listFiles(path.join(dir, 'snapshot')), outputs: listFiles(path.join(dir, 'outputs')), logs: listFiles(path.join(dir, 'logs')) };
+    return { snapshot: listFiles(path.join(dir, 'snapshot')), outputs: listFiles(path.join(dir, 'outputs')), logs: listFiles(path.join(dir, 'logs')), uploads: listFiles(path.join(dir, 'files', 'uploads')) };
   },
   'runs.file': (input, _ctx, core) => {
     core.runs.get(input.runId);

@@ -37,6 +37,8 @@ export async function copyHashed(from: string, to: string, options: CopyOptions 
       hasher.update(chunk);
       if (pendingWrite) await pendingWrite;
       pendingWrite = writeAll(output, chunk, position);
+      // Its failure (ENOSPC) is thrown where it is awaited; until then it must not count as unhandled.
+      pendingWrite.catch(() => undefined);
       position += bytesRead;
       options.onBytes?.(bytesRead);
     }

@@ -56,7 +56,7 @@ export function resolveRunPath(runDir: string, running: boolean, rel: string): s
   const candidates = [
     ...(running && (top === 'outputs' || top === 'logs') ? [path.join(runDir, 'work', clean)] : []),
     ...(top === 'outputs' || top === 'logs' ? [path.join(runDir, clean)] : []),
-    path.join(runDir, 'files', clean),
+    path.join(runDir, 'files', 'uploads', clean),
   ];
   const found = candidates.find((candidate) => fs.existsSync(candidate));
   if (!found) {
