@@ -4,6 +4,7 @@ import { JobsPanel } from './components/JobsPanel';
 import { wireCoreEvents } from './coreEvents';
 import { CacheScreen } from './screens/CacheScreen';
 import { EnvironmentsScreen } from './screens/environments/EnvironmentsScreen';
+import { ModelsScreen } from './screens/models/ModelsScreen';
 import { RunsScreen } from './screens/runs/RunsScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { useEnvironments } from './stores/environments';
@@ -13,8 +14,9 @@ import { type Screen, useUi } from './stores/ui';
 const SCREENS: [Screen, string, string][] = [
   ['environments', 'Environments', '1'],
   ['runs', 'Runs', '2'],
-  ['cache', 'Build cache', '3'],
-  ['settings', 'Settings', '4'],
+  ['models', 'Models', '3'],
+  ['cache', 'Build cache', '4'],
+  ['settings', 'Settings', '5'],
 ];
 
 export function App() {
@@ -23,7 +25,7 @@ export function App() {
     const off = wireCoreEvents();
     void useEnvironments.getState().refresh().then(() => document.body.setAttribute('data-ready', 'true'));
     void useJobs.getState().refresh().catch(() => undefined);
-    // Alt+1..3 switch screens; Alt+J toggles the jobs panel.
+    // Alt+1..5 switch screens; Alt+J toggles the jobs panel.
     const onKey = (e: KeyboardEvent) => {
       if (!e.altKey) return;
       const target = SCREENS.find(([, , key]) => key === e.key);
@@ -54,6 +56,7 @@ export function App() {
         {notice ? <div className="notice" role="status">{notice}</div> : null}
         {screen === 'environments' ? <EnvironmentsScreen /> : null}
         {screen === 'runs' ? <RunsScreen /> : null}
+        {screen === 'models' ? <ModelsScreen /> : null}
         {screen === 'cache' ? <CacheScreen /> : null}
         {screen === 'settings' ? <SettingsScreen /> : null}
         <JobsPanel />

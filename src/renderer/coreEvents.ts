@@ -1,5 +1,6 @@
 import { useEnvironments } from './stores/environments';
 import { useJobs } from './stores/jobs';
+import { useModels } from './stores/models';
 import { useRuns } from './stores/runs';
 import { client } from './transport/client';
 
@@ -14,6 +15,10 @@ export function wireCoreEvents(): () => void {
       }
     }),
     client.on('run.updated', (run) => useRuns.getState().upsert(run)),
+    client.on('models.changed', ({ name }) => {
+      void useModels.getState().refresh();
+      if (useModels.getState().selected === name) void useModels.getState().reloadVersions();
+    }),
     client.on('environments.changed', ({ name }) => {
       void useEnvironments.getState().refresh();
       if (useEnvironments.getState().selected === name) void useEnvironments.getState().reloadVersions();

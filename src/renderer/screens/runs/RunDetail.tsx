@@ -4,6 +4,7 @@ import { runSource, Terminal } from '../../components/Terminal';
 import { useRuns } from '../../stores/runs';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
+import { RunModels } from '../models/RunModels';
 import { RunFilesView } from './RunFiles';
 import { duration, formatMetric } from './RunList';
 import { RunMetricsView } from './RunMetrics';
@@ -74,6 +75,7 @@ export function RunDetail({ runId }: { runId: string }) {
             <dt>Duration</dt><dd>{duration(run)}</dd>
             <dt>Metrics</dt><dd>{Object.entries(run.metrics).map(([k, v]) => `${k}=${formatMetric(v)}`).join(', ') || '-'}</dd>
             <dt>Tags</dt><dd>{Object.entries(run.tags).map(([k, v]) => `${k}=${v}`).join(', ') || '-'}</dd>
+            <dt>Models</dt><dd><RunModels runId={run.id} /></dd>
           </dl>
         ) : null}
         {tab === 'terminal' ? (

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useModels } from '../../stores/models';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
 
@@ -14,7 +15,12 @@ async function saveFile(runId: string, path: string): Promise<void> {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-function Listing({ runId, title, prefix, files }: { runId: string; title: string; prefix: string; files: string[] }) {
+function registerAsModel(runId: string, path: string) {
+  useUi.getState().setScreen('models');
+  useModels.getState().openRegister({ runId, path });
+}
+
+function Listing({ runId, title, prefix, files, registrable, modelPath }: { runId: string; title: string; prefix: string; files: string[]; registrable?: boolean; modelPath?: (file: string) => string }) {
   return (
     <section>
       <h3>{title}</h3>
@@ -24,6 +30,7 @@ function Listing({ runId, title, prefix, files }: { runId: string; title: string
             <li key={f}>
               <code>{f}</code>{' '}
               <button type="button" className="link" onClick={() => void saveFile(runId, `${prefix}/${f}`).catch((e: unknown) => useUi.getState().showError(e))}>Download</button>
+              {registrable ? <>{' '}<button type="button" className="link" onClick={() => registerAsModel(runId, modelPath ? modelPath(f) : `${prefix}/${f}`)}>Register as model</button></> : null}
             </li>
           ))}
         </ul>
@@ -33,7 +40,7 @@ function Listing({ runId, title, prefix, files }: { runId: string; title: string
 }
 
 export function RunFilesView({ runId }: { runId: string }) {
-  const [files, setFiles] = useState<{ snapshot: string[]; outputs: string[]; logs: string[] } | null>(null);
+  const [files, setFiles] = useState<{ snapshot: string[]; outputs: string[]; logs: string[]; uploads: string[] } | null>(null);
   const [dir, setDir] = useState('');
   useEffect(() => {
     void client.runs.files({ runId }).then(setFiles).catch((e: unknown) => useUi.getState().showError(e));
@@ -53,7 +60,8 @@ export function RunFilesView({ runId }: { runId: string }) {
         <label>Copy outputs, logs and output to folder <input value={dir} onChange={(e) => setDir(e.target.value)} placeholder="/path/to/folder" /></label>
         <button type="submit" disabled={!dir.trim()}>Download all</button>
       </form>
-      <Listing runId={runId} title="Outputs (./outputs)" prefix="outputs" files={files.outputs} />
+      <Listing runId={runId} title="Outputs (./outputs)" prefix="outputs" files={files.outputs} registrable />
+      {files.uploads.length ? <Listing runId={runId} title="Uploaded (run.upload_file)" prefix="files/uploads" files={files.uploads} registrable modelPath={(f) => f} /> : null}
       <Listing runId={runId} title="Logs (./logs)" prefix="logs" files={files.logs} />
       <Listing runId={runId} title="Snapshot" prefix="snapshot" files={files.snapshot} />
     </div>

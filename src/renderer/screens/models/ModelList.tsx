@@ -1,0 +1,62 @@
+import { useState } from 'react';
+import type { ModelRecord } from '../../../shared/api/modelTypes';
+import { useModels } from '../../stores/models';
+
+/** Name, or a tag as "key" / "key=value". */
+function matches(model: ModelRecord, filter: string): boolean {
+  const text = filter.trim().toLowerCase();
+  if (!text) return true;
+  if (model.name.toLowerCase().includes(text) || model.framework.toLowerCase() === text) return true;
+  return Object.entries(model.tags).some(([k, v]) => {
+    const [key, value] = text.split('=', 2);
+    return k.toLowerCase() === key && (value === undefined || v.toLowerCase() === value);
+  });
+}
+
+export function TagChips({ tags }: { tags: Record<string, string> }) {
+  const entries = Object.entries(tags);
+  if (entries.length === 0) return null;
+  return <span className="chips">{entries.map(([k, v]) => <span key={k} className="chip">{v ? `${k}=${v}` : k}</span>)}</span>;
+}
+
+/** Every model name with its newest version; arrow keys move the selection. */
+export function ModelList() {
+  const { latest, selected, select, openRegister } = useModels();
+  const [filter, setFilter] = useState('');
+  const shown = (latest ?? []).filter((m) => matches(m, filter)).sort((a, b) => a.name.localeCompare(b.name));
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    const index = shown.findIndex((m) => m.name === selected);
+    const next = shown[Math.min(shown.length - 1, Math.max(0, index + (event.key === 'ArrowDown' ? 1 : -1)))];
+    if (next) {
+      void select(next.name);
+      event.preventDefault();
+    }
+  };
+  return (
+    <nav className="env-list" aria-label="Models" onKeyDown={onKeyDown}>
+      <div className="list-header">
+        <h2>Models</h2>
+        <button type="button" className="primary" onClick={() => openRegister({})}>Register model</button>
+      </div>
+      <div className="pad">
+        <input aria-label="Filter models" placeholder="Filter: name, framework, tag or tag=value" value={filter} onChange={(e) => setFilter(e.target.value)} />
+      </div>
+      {latest === null ? <p className="muted pad">Loading models...</p> : null}
+      {latest?.length === 0 ? <p className="muted pad">No models yet. Register one from a file or folder, or from a run&apos;s outputs.</p> : null}
+      {latest && latest.length > 0 && shown.length === 0 ? <p className="muted pad">No model matches &quot;{filter}&quot;.</p> : null}
+      <ul>
+        {shown.map((m) => (
+          <li key={m.name}>
+            <button type="button" className={`env-row ${m.name === selected ? 'selected' : ''}`} onClick={() => void select(m.name)} aria-current={m.name === selected ? 'true' : undefined}>
+              <span className="env-name">{m.name}</span>
+              <span className="badge">v{m.version}</span>
+              <span className="muted">{m.framework}{m.frameworkVersion ? ` ${m.frameworkVersion}` : ''}</span>
+              <TagChips tags={m.tags} />
+            </button>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}

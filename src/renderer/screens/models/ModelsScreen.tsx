@@ -1,0 +1,28 @@
+import { useEffect } from 'react';
+import { useModels } from '../../stores/models';
+import { ModelDetailView } from './ModelDetail';
+import { ModelList } from './ModelList';
+import { RegisterModelView } from './RegisterModel';
+
+export function ModelsScreen() {
+  const { selected, registering } = useModels();
+  useEffect(() => {
+    void useModels.getState().refresh();
+  }, []);
+  return (
+    <div className="split">
+      <ModelList />
+      {registering ? (
+        <RegisterModelView key={JSON.stringify(registering)} prefill={registering} />
+      ) : selected ? (
+        <ModelDetailView key={selected} name={selected} />
+      ) : (
+        <div className="empty">
+          <h2>Models</h2>
+          <p>Register a trained model from a file, a folder or a run&apos;s outputs; every registration is a new version with its tags, properties and lineage.</p>
+          <button type="button" className="primary" onClick={() => useModels.getState().openRegister({})}>Register model</button>
+        </div>
+      )}
+    </div>
+  );
+}

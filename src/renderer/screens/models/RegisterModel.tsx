@@ -1,0 +1,161 @@
+import { useEffect, useRef, useState } from 'react';
+import { MODEL_FRAMEWORKS, MODEL_NAME_PATTERN } from '../../../shared/api/modelTypes';
+import type { RunSummary } from '../../../shared/api/runTypes';
+import type { Job } from '../../../shared/api/types';
+import { useModels, type RegisterPrefill } from '../../stores/models';
+import { useUi } from '../../stores/ui';
+import { client } from '../../transport/client';
+import { ByteProgress } from './ByteProgress';
+import { newRequestId, parseLines, watchRequest } from './modelActions';
+
+/** A model name from a path: "outputs/sk-model.joblib" -> "sk-model". */
+function nameFrom(path: string | undefined): string {
+  const base = (path ?? '').replace(/\/+$/, '').split(/[\\/]/).pop() ?? '';
+  return base.replace(/\.[^.]+$/, '').replace(/[^a-zA-Z0-9._-]/g, '-').replace(/^[^a-zA-Z0-9]+/, '').slice(0, 255);
+}
+
+/** A run's files you can register: outputs (each file and each folder), then uploads. */
+function runChoices(files: { outputs: string[]; uploads: string[] }): string[] {
+  const outputs = files.outputs.map((f) => `outputs/${f}`);
+  const folders = new Set<string>();
+  for (const f of outputs) {
+    const parts = f.split('/');
+    for (let i = 1; i < parts.length - 1; i++) folders.add(`${parts.slice(0, i + 1).join('/')}/`);
+  }
+  return [...folders, ...outputs, ...files.uploads.filter((u) => !outputs.includes(u))].sort();
+}
+
+function RunSource({ runId, setRunId, path, setPath }: { runId: string; setRunId(id: string): void; path: string; setPath(p: string): void }) {
+  const [runs, setRuns] = useState<RunSummary[] | null>(null);
+  const [loaded, setLoaded] = useState<{ runId: string; choices: string[] } | null>(null);
+  const choices = loaded && loaded.runId === runId ? loaded.choices : null;
+  useEffect(() => {
+    client.runs.list({ limit: 200, sortOrder: 'desc' }).then((r) => setRuns(r.runs), (e: unknown) => useUi.getState().showError(e));
+  }, []);
+  useEffect(() => {
+    if (runId) client.runs.files({ runId }).then((f) => setLoaded({ runId, choices: runChoices(f) }), (e: unknown) => useUi.getState().showError(e));
+  }, [runId]);
+  return (
+    <>
+      <label>Run
+        <select aria-label="Run" value={runId} onChange={(e) => { setRunId(e.target.value); setPath(''); }}>
+          <option value="">Choose a run…</option>
+          {(runs ?? []).map((r) => <option key={r.id} value={r.id}>{r.id} · {r.status}</option>)}
+        </select>
+      </label>
+      {runs?.length === 0 ? <p className="muted">No runs yet: submit one that saves its model under ./outputs.</p> : null}
+      {runId && choices?.length === 0 ? <p className="muted">This run has no outputs: save the model under ./outputs (or upload it with run.upload_file).</p> : null}
+      {choices && choices.length > 0 ? (
+        <fieldset className="choices">
+          <legend>File or folder of the run</legend>
+          {choices.map((c) => (
+            <label key={c} className="inline"><input type="radio" name="run-path" value={c} checked={path === c} onChange={() => setPath(c)} /> <code>{c}</code></label>
+          ))}
+        </fieldset>
+      ) : null}
+    </>
+  );
+}
+
+export function RegisterModelView({ prefill }: { prefill: RegisterPrefill }) {
+  const [from, setFrom] = useState<'path' | 'run'>(prefill.runId ? 'run' : 'path');
+  const [localPath, setLocalPath] = useState(prefill.runId ? '' : (prefill.path ?? ''));
+  const [runId, setRunId] = useState(prefill.runId ?? '');
+  const [runPath, setRunPath] = useState(prefill.runId ? (prefill.path ?? '') : '');
+  const [name, setName] = useState(prefill.name ?? nameFrom(prefill.path));
+  const [nameTouched, setNameTouched] = useState(Boolean(prefill.name));
+  const [framework, setFramework] = useState('Custom');
+  const [frameworkVersion, setFrameworkVersion] = useState('');
+  const [description, setDescription] = useState('');
+  const [tagsText, setTagsText] = useState('');
+  const [propertiesText, setPropertiesText] = useState('');
+  const [job, setJob] = useState<Job | null>(null);
+  const [busy, setBusy] = useState(false);
+  const stop = useRef<(() => void) | null>(null);
+  useEffect(() => () => stop.current?.(), []);
+
+  const path = from === 'run' ? runPath : localPath;
+  const tags = parseLines(tagsText, 'Tags');
+  const properties = parseLines(propertiesText, 'Properties');
+  const nameError = name && !MODEL_NAME_PATTERN.test(name) ? 'Use letters, digits, ".", "_" or "-", starting with a letter or a digit.' : null;
+  const problems = [nameError, tags.error, properties.error].filter(Boolean);
+  const ready = Boolean(name && path.trim() && (from === 'path' || runId)) && problems.length === 0;
+
+  const choosePath = (next: string, set: (v: string) => void) => {
+    set(next);
+    if (!nameTouched) setName(nameFrom(next));
+  };
+
+  const register = async () => {
+    const requestId = newRequestId();
+    stop.current = watchRequest(requestId, setJob);
+    setBusy(true);
+    try {
+      const model = await client.models.register({
+        name,
+        path: path.trim(),
+        runId: from === 'run' ? runId : undefined,
+        framework,
+        frameworkVersion: frameworkVersion.trim() || undefined,
+        description: description.trim() || undefined,
+        tags: tags.values,
+        properties: properties.values,
+        requestId,
+      });
+      useUi.getState().notify(`Registered ${model.id}.`);
+      await useModels.getState().refresh();
+      await useModels.getState().select(model.name, model.version);
+    } catch (err) {
+      useUi.getState().showError(err);
+    } finally {
+      stop.current?.();
+      setBusy(false);
+      setJob(null);
+    }
+  };
+
+  return (
+    <article className="detail" aria-label="Register model">
+      <header className="detail-header">
+        <h2>Register model</h2>
+        <span className="spacer" />
+        <button type="button" onClick={() => useModels.getState().closeRegister()} disabled={busy}>Close</button>
+      </header>
+      <form className="form" onSubmit={(e) => { e.preventDefault(); if (ready) void register(); }}>
+        <fieldset className="row" role="radiogroup" aria-label="Register from">
+          <label className="inline"><input type="radio" name="from" checked={from === 'path'} onChange={() => setFrom('path')} /> A file or folder on this computer</label>
+          <label className="inline"><input type="radio" name="from" checked={from === 'run'} onChange={() => setFrom('run')} /> A run&apos;s outputs</label>
+        </fieldset>
+        {from === 'path' ? (
+          <label>File or folder path<input value={localPath} onChange={(e) => choosePath(e.target.value, setLocalPath)} placeholder="/home/me/models/model.joblib" /></label>
+        ) : (
+          <RunSource runId={runId} setRunId={setRunId} path={runPath} setPath={(p) => choosePath(p.replace(/\/$/, ''), setRunPath)} />
+        )}
+        <label>Name<input value={name} onChange={(e) => { setName(e.target.value); setNameTouched(true); }} aria-invalid={Boolean(nameError)} /></label>
+        {nameError ? <div className="field-error">{nameError}</div> : null}
+        <div className="row">
+          <label>Framework
+            <select aria-label="Framework" value={framework} onChange={(e) => setFramework(e.target.value)}>
+              {MODEL_FRAMEWORKS.map((f) => <option key={f} value={f}>{f}</option>)}
+            </select>
+          </label>
+          <label>Framework version<input value={frameworkVersion} onChange={(e) => setFrameworkVersion(e.target.value)} placeholder="e.g. 1.5.2" /></label>
+        </div>
+        <label>Description<input value={description} onChange={(e) => setDescription(e.target.value)} /></label>
+        <label>Tags (one key=value per line)<textarea rows={3} value={tagsText} onChange={(e) => setTagsText(e.target.value)} /></label>
+        <label>Properties (add-only; one key=value per line)<textarea rows={2} value={propertiesText} onChange={(e) => setPropertiesText(e.target.value)} /></label>
+        {[tags.error, properties.error].filter(Boolean).map((p) => <div key={p} className="field-error">{p}</div>)}
+        <div className="row">
+          <button type="submit" className="primary" disabled={!ready || busy}>Register</button>
+          {busy ? (
+            <>
+              <ByteProgress job={job} />
+              <span role="status">{job?.step ?? 'Starting...'}</span>
+              {job ? <button type="button" onClick={() => void client.jobs.cancel({ jobId: job.id })}>Cancel registration</button> : null}
+            </>
+          ) : null}
+        </div>
+      </form>
+    </article>
+  );
+}
