@@ -311,7 +311,7 @@ describe('disk full (real small filesystem)', () => {
         fs.writeFileSync(big, Buffer.alloc(12 * 1024 * 1024, 5));
         await expect(small.models.register({ name: 'big', path: big })).rejects.toMatchObject({ code: 'DISK_FULL', message: expect.stringMatching(/^Not enough disk space for registering big: it needs 12\.0 MB, .* is free/) });
         // Past the up-front check (the disk fills while copying): ENOSPC, the staging copy removed.
-        await expect(small.models.blobs.stage(big, { durable: true })).rejects.toMatchObject({ code: 'ENOSPC' });
+        await expect(small.models.blobs.stage(big, {})).rejects.toMatchObject({ code: 'ENOSPC' });
         expect(fs.readdirSync(small.models.blobs.tmpDir)).toEqual([]);
         expect(small.models.list({})).toEqual([]);
         // Download onto the full disk: refused up front, nothing left in the target.

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { processAlive } from '../builds/buildLock';
 import { copyHashed, type CopyOptions } from './hashedCopy';
@@ -43,6 +44,17 @@ export class BlobStore {
     } catch (err) {
       fs.rmSync(tmp, { force: true });
       throw err;
+    }
+  }
+
+  /** fdatasync: a registered version must not point at data still only in the page cache. */
+  async flush(staged: StagedFile): Promise<void> {
+    if (!staged.tmp) return;
+    const handle = await fsp.open(staged.tmp, 'r+');
+    try {
+      await handle.datasync();
+    } finally {
+      await handle.close();
     }
   }
 

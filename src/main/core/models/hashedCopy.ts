@@ -2,7 +2,14 @@ import fsp from 'node:fs/promises';
 import { BenchtopError } from '../../../shared/errors';
 import { contentHasher } from './contentHash';
 
-const CHUNK = 8 * 1024 * 1024;
+/**
+ * 4 MB chunks with up to 3 writes in flight: the best of 256 KB-16 MB x 1-16
+ * measured on a 2-core VM (1 GB: 0.59 s vs 0.81 s for 8 MB x 1). Memory
+ * bandwidth is the limit there: cp copies in the kernel in one pass, a hashing
+ * copy reads into user space, hashes and writes back.
+ */
+const CHUNK = 4 * 1024 * 1024;
+const WRITES_IN_FLIGHT = 3;
 
 export interface CopyOptions {
   signal?: AbortSignal;
@@ -10,67 +17,49 @@ export interface CopyOptions {
   onBytes?: (bytes: number) => void;
   /** The digest the bytes must have (a download checks the store on the way out). */
   expectedDigest?: string;
-  /** fdatasync before returning: a registered version must not point at data still in the page cache. */
-  durable?: boolean;
 }
 
 /**
- * Copies one file while hashing it, in one pass: the next chunk is read and
- * hashed while the previous one is written, so the copy runs at write speed.
- * The destination must not exist (it is a fresh staging name).
+ * Copies one file while hashing it, in one pass over the data: a ring of
+ * buffers where the next chunks are being read while this one is hashed and
+ * the previous ones are still being written. The destination must not exist.
  */
 export async function copyHashed(from: string, to: string, options: CopyOptions = {}): Promise<{ digest: string; size: number }> {
   const hasher = await (await contentHasher())();
   const input = await fsp.open(from, 'r');
   let output: fsp.FileHandle | null = null;
+  const writes: Promise<void>[] = [];
   try {
     output = await fsp.open(to, 'wx');
-    const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+    const size = (await input.stat()).size;
+    const buffers = Array.from({ length: WRITES_IN_FLIGHT + 1 }, () => Buffer.allocUnsafe(CHUNK));
     let position = 0;
-    let pendingWrite: Promise<void> | null = null;
     for (let n = 0; ; n++) {
       throwIfCanceled(options.signal);
-      const buffer = buffers[n % 2] as Buffer;
+      // The buffer read next is free once the oldest write is done.
+      if (writes.length >= WRITES_IN_FLIGHT) await writes.shift();
+      const buffer = buffers[n % buffers.length] as Buffer;
       const { bytesRead } = await input.read(buffer, 0, CHUNK, position);
       if (bytesRead === 0) break;
       const chunk = buffer.subarray(0, bytesRead);
       hasher.update(chunk);
-      if (pendingWrite) await pendingWrite;
-      pendingWrite = writeAll(output, chunk, position);
+      const write = writeAll(output, chunk, position);
       // Its failure (ENOSPC) is thrown where it is awaited; until then it must not count as unhandled.
-      pendingWrite.catch(() => undefined);
+      write.catch(() => undefined);
+      writes.push(write);
       position += bytesRead;
       options.onBytes?.(bytesRead);
     }
-    if (pendingWrite) await pendingWrite;
-    if (options.durable) await output.datasync();
+    await Promise.all(writes);
+    // Written to meanwhile (a training still saving its model): what was copied is not the file.
+    if (position !== size || (await input.stat()).size !== size) throw new BenchtopError('BAD_INPUT', `${from} changed while it was being copied.`, 'Wait until whatever writes it has finished, then try again.');
     const digest = hasher.hex();
     if (options.expectedDigest && digest !== options.expectedDigest) throw checksumMismatch(from, options.expectedDigest, digest);
     return { digest, size: position };
   } finally {
+    await Promise.allSettled(writes);
     await input.close();
     await output?.close();
-  }
-}
-
-/** Hashes a file without copying it (to find out whether its content is already stored). */
-export async function hashFile(file: string, options: Pick<CopyOptions, 'signal' | 'onBytes'> = {}): Promise<{ digest: string; size: number }> {
-  const hasher = await (await contentHasher())();
-  const input = await fsp.open(file, 'r');
-  try {
-    const buffer = Buffer.allocUnsafe(CHUNK);
-    let position = 0;
-    for (;;) {
-      throwIfCanceled(options.signal);
-      const { bytesRead } = await input.read(buffer, 0, CHUNK, position);
-      if (bytesRead === 0) break;
-      hasher.update(buffer.subarray(0, bytesRead));
-      position += bytesRead;
-      options.onBytes?.(bytesRead);
-    }
-    return { digest: hasher.hex(), size: position };
-  } finally {
-    await input.close();
   }
 }
 

@@ -12,7 +12,7 @@ import { type Db, writeTransaction } from '../workspace/database';
 import { nowIso } from '../workspace/files';
 import type { WorkspacePaths } from '../workspace/paths';
 import { BlobStore, type StagedFile } from './blobStore';
-import { copyHashed, hashFile } from './hashedCopy';
+import { copyHashed } from './hashedCopy';
 import { checkFramework, checkModelName, diskFullError } from './modelRules';
 import { type ModelSource, resolveRunPath, scanSource } from './modelSource';
 import { ModelStore } from './modelStore';
@@ -65,6 +65,7 @@ export class ModelService {
       const staged = await this.stageAll(source, ctx).catch((err: unknown) => {
         throw diskFullError(err, `registering ${name}`, this.paths.models, source.size);
       });
+      const newFiles = staged.filter((f) => f.tmp !== null).length;
       try {
         version = writeTransaction(this.db, () => {
           const next = this.store.nextVersion(name);
@@ -93,8 +94,7 @@ export class ModelService {
       } finally {
         for (const file of staged) this.blobs.discard(file);
       }
-      const added = staged.filter((f) => f.tmp === null).length;
-      ctx.output.note(`Registered ${name} version ${version} (${added === 0 ? 'all content was already stored' : `${source.files.length} file(s) stored`}).`);
+      ctx.output.note(`Registered ${name} version ${version} (${newFiles === 0 ? 'all content was already stored' : `${newFiles} new file(s) stored`}).`);
     });
     const finished = await job.done;
     if (finished.state !== 'completed') throw jobFailure(finished, `Registering ${name} was canceled; no version was created.`);
@@ -102,23 +102,21 @@ export class ModelService {
     return this.require(name, version);
   }
 
-  /** Each file is hashed while it is copied; when stored content of the same size exists, a hash-only pass first may avoid the copy. */
+  /**
+   * Each file is hashed while it is copied into staging. Content already
+   * stored is dropped from staging unsynced (nothing is added); new content is
+   * flushed to disk before the version can point at it.
+   */
   private async stageAll(source: ModelSource, ctx: JobContext): Promise<StagedFile[]> {
     this.blobs.removeAbandonedStaging();
     const progress = progressReporter(source.size, ctx);
     const staged: StagedFile[] = [];
     try {
       for (const file of source.files) {
-        progress.startFile();
-        if (this.store.hasContentOfSize(file.size)) {
-          const hashed = await hashFile(file.absolute, { signal: ctx.signal, onBytes: progress.add });
-          if (this.blobs.has(hashed.digest)) {
-            staged.push({ tmp: null, ...hashed });
-            continue;
-          }
-          progress.restartFile();
-        }
-        staged.push(await this.blobs.stage(file.absolute, { signal: ctx.signal, onBytes: progress.add, durable: true }));
+        const copy = await this.blobs.stage(file.absolute, { signal: ctx.signal, onBytes: progress.add });
+        staged.push(copy);
+        if (this.blobs.has(copy.digest)) this.blobs.discard(copy);
+        else await this.blobs.flush(copy);
       }
       return staged;
     } catch (err) {

@@ -6,7 +6,6 @@ const EVERY_MS = 100;
 /** Byte progress for a job, reported at most every 100 ms (a 1 GB copy is 128 chunks; the UI needs ~10 updates a second). */
 export function progressReporter(total: number, ctx: JobContext) {
   let done = 0;
-  let fileStart = 0;
   let last = 0;
   const report = (force = false) => {
     const now = Date.now();
@@ -18,13 +17,6 @@ export function progressReporter(total: number, ctx: JobContext) {
     add: (bytes: number) => {
       done += bytes;
       report(done >= total);
-    },
-    startFile: () => {
-      fileStart = done;
-    },
-    /** A hash-only pass found nothing to reuse: the copy counts this file again from its start. */
-    restartFile: () => {
-      done = fileStart;
     },
   };
 }

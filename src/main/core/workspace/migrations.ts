@@ -101,7 +101,6 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (name, version)
   );
   CREATE INDEX models_run ON models(run_id);
-  CREATE INDEX models_created ON models(created_at);
   CREATE TABLE model_files (
     name TEXT NOT NULL,
     version INTEGER NOT NULL,
@@ -112,6 +111,5 @@ export const MIGRATIONS: readonly string[] = [
     FOREIGN KEY (name, version) REFERENCES models(name, version) ON DELETE CASCADE
   );
   CREATE INDEX model_files_digest ON model_files(digest);
-  CREATE INDEX model_files_size ON model_files(size);
   `,
 ];
