@@ -167,10 +167,7 @@ describe('model registry on a real workspace', () => {
 
   it('a registration killed mid-copy leaves no visible version, and its leftovers are cleaned', async () => {
     const dir = tempDir('bt-model-kill-');
-    const big = path.join(dir, 'big.bin');
-    const fd = fs.openSync(big, 'w');
-    fs.ftruncateSync(fd, 3 * 1024 * 1024 * 1024);
-    fs.closeSync(fd);
+    const big = sparseFile(path.join(dir, 'big.bin'), 3 * 1024 ** 3);
     const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'benchtop.js'), '--workspace', workspace, 'model', 'register', '-n', 'killed', '-p', big], { stdio: 'ignore' });
     const staging = path.join(workspace, 'models', 'tmp');
     await until(() => fs.existsSync(staging) && fs.readdirSync(staging).some((f) => f.startsWith(`${child.pid}-`) && fs.statSync(path.join(staging, f)).size > 0));
@@ -189,10 +186,7 @@ describe('model registry on a real workspace', () => {
 
   it('cancels a registration from its job: no version, nothing staged', async () => {
     const dir = tempDir('bt-model-cancel-');
-    const big = path.join(dir, 'big.bin');
-    const fd = fs.openSync(big, 'w');
-    fs.ftruncateSync(fd, 3 * 1024 * 1024 * 1024);
-    fs.closeSync(fd);
+    const big = sparseFile(path.join(dir, 'big.bin'), 3 * 1024 ** 3);
     const off = core.bus.on('job.updated', (job) => {
       if (job.subject.requestId === 'cancel-me' && job.state === 'running' && (job.progress ?? 0) > 0) core.jobs.cancel(job.id);
     });
@@ -330,6 +324,14 @@ describe('disk full (real small filesystem)', () => {
     }
   });
 });
+
+/** A large file that takes no disk space (a register still reads and copies every byte). */
+function sparseFile(file: string, size: number): string {
+  const fd = fs.openSync(file, 'w');
+  fs.ftruncateSync(fd, size);
+  fs.closeSync(fd);
+  return file;
+}
 
 function get(url: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {

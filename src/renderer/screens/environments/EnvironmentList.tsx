@@ -1,3 +1,4 @@
+import { moveSelectionWithArrows } from '../../components/listKeys';
 import { useEnvironments } from '../../stores/environments';
 import type { EnvironmentSummary } from '../../../shared/api/types';
 
@@ -21,15 +22,7 @@ export function EnvironmentList() {
   if (list === null) return <div className="muted pad">Loading environments...</div>;
   const own = list.filter((e) => !e.curated);
   const curated = list.filter((e) => e.curated);
-  const onKeyDown = (event: React.KeyboardEvent) => {
-    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
-    const index = list.findIndex((e) => e.name === selected);
-    const next = list[Math.min(list.length - 1, Math.max(0, index + (event.key === 'ArrowDown' ? 1 : -1)))];
-    if (next) {
-      void select(next.name);
-      event.preventDefault();
-    }
-  };
+  const onKeyDown = (event: React.KeyboardEvent) => moveSelectionWithArrows(event, list, list.findIndex((e) => e.name === selected), (e) => void select(e.name));
   return (
     <nav className="env-list" aria-label="Environments" onKeyDown={onKeyDown}>
       <div className="list-header">

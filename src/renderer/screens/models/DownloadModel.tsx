@@ -1,35 +1,22 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { ModelDetail } from '../../../shared/api/modelTypes';
-import type { Job } from '../../../shared/api/types';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
-import { browserDownloadUrl, newRequestId, watchRequest } from './modelActions';
+import { browserDownloadUrl } from './modelActions';
+import { useJobRequest } from './useJobRequest';
 import { ByteProgress } from './ByteProgress';
 
 /** Download to a folder (progress, cancel, checksums verified), or through the browser when headless. */
 export function DownloadModel({ model }: { model: ModelDetail }) {
   const [directory, setDirectory] = useState('');
   const [existOk, setExistOk] = useState(false);
-  const [job, setJob] = useState<Job | null>(null);
-  const [busy, setBusy] = useState(false);
-  const stop = useRef<(() => void) | null>(null);
-  useEffect(() => () => stop.current?.(), []);
+  const { job, busy, run, cancel } = useJobRequest();
   const url = browserDownloadUrl(model.name, model.version);
-  const download = async () => {
-    const requestId = newRequestId();
-    stop.current = watchRequest(requestId, setJob);
-    setBusy(true);
-    try {
+  const download = () =>
+    run(async (requestId) => {
       const result = await client.models.download({ name: model.name, version: model.version, directory, existOk, requestId });
       useUi.getState().notify(`Downloaded ${model.id} to ${result.path} (checksums verified).`);
-    } catch (err) {
-      useUi.getState().showError(err);
-    } finally {
-      stop.current?.();
-      setBusy(false);
-      setJob(null);
-    }
-  };
+    });
   return (
     <section aria-label="Download">
       <h4>Download</h4>
@@ -44,7 +31,7 @@ export function DownloadModel({ model }: { model: ModelDetail }) {
         <div className="row" role="status" aria-label="Download progress">
           <ByteProgress job={job} />
           <span>{job?.step ?? 'Starting...'}</span>
-          {job ? <button type="button" onClick={() => void client.jobs.cancel({ jobId: job.id })}>Cancel</button> : null}
+          {job ? <button type="button" onClick={cancel}>Cancel</button> : null}
         </div>
       ) : null}
     </section>

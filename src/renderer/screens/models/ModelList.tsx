@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { ModelRecord } from '../../../shared/api/modelTypes';
+import { moveSelectionWithArrows } from '../../components/listKeys';
 import { useModels } from '../../stores/models';
 
 /** Name, or a tag as "key" / "key=value". */
@@ -24,15 +25,7 @@ export function ModelList() {
   const { latest, selected, select, openRegister } = useModels();
   const [filter, setFilter] = useState('');
   const shown = (latest ?? []).filter((m) => matches(m, filter)).sort((a, b) => a.name.localeCompare(b.name));
-  const onKeyDown = (event: React.KeyboardEvent) => {
-    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
-    const index = shown.findIndex((m) => m.name === selected);
-    const next = shown[Math.min(shown.length - 1, Math.max(0, index + (event.key === 'ArrowDown' ? 1 : -1)))];
-    if (next) {
-      void select(next.name);
-      event.preventDefault();
-    }
-  };
+  const onKeyDown = (event: React.KeyboardEvent) => moveSelectionWithArrows(event, shown, shown.findIndex((m) => m.name === selected), (m) => void select(m.name));
   return (
     <nav className="env-list" aria-label="Models" onKeyDown={onKeyDown}>
       <div className="list-header">

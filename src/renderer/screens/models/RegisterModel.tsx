@@ -1,12 +1,12 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { MODEL_FRAMEWORKS, MODEL_NAME_PATTERN } from '../../../shared/api/modelTypes';
 import type { RunSummary } from '../../../shared/api/runTypes';
-import type { Job } from '../../../shared/api/types';
 import { useModels, type RegisterPrefill } from '../../stores/models';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
 import { ByteProgress } from './ByteProgress';
-import { newRequestId, parseLines, watchRequest } from './modelActions';
+import { parseLines } from './modelActions';
+import { useJobRequest } from './useJobRequest';
 
 /** A model name from a path: "outputs/sk-model.joblib" -> "sk-model". */
 function nameFrom(path: string | undefined): string {
@@ -69,10 +69,7 @@ export function RegisterModelView({ prefill }: { prefill: RegisterPrefill }) {
   const [description, setDescription] = useState('');
   const [tagsText, setTagsText] = useState('');
   const [propertiesText, setPropertiesText] = useState('');
-  const [job, setJob] = useState<Job | null>(null);
-  const [busy, setBusy] = useState(false);
-  const stop = useRef<(() => void) | null>(null);
-  useEffect(() => () => stop.current?.(), []);
+  const { job, busy, run, cancel } = useJobRequest();
 
   const path = from === 'run' ? runPath : localPath;
   const tags = parseLines(tagsText, 'Tags');
@@ -86,11 +83,8 @@ export function RegisterModelView({ prefill }: { prefill: RegisterPrefill }) {
     if (!nameTouched) setName(nameFrom(next));
   };
 
-  const register = async () => {
-    const requestId = newRequestId();
-    stop.current = watchRequest(requestId, setJob);
-    setBusy(true);
-    try {
+  const register = () =>
+    run(async (requestId) => {
       const model = await client.models.register({
         name,
         path: path.trim(),
@@ -105,14 +99,7 @@ export function RegisterModelView({ prefill }: { prefill: RegisterPrefill }) {
       useUi.getState().notify(`Registered ${model.id}.`);
       await useModels.getState().refresh();
       await useModels.getState().select(model.name, model.version);
-    } catch (err) {
-      useUi.getState().showError(err);
-    } finally {
-      stop.current?.();
-      setBusy(false);
-      setJob(null);
-    }
-  };
+    });
 
   return (
     <article className="detail" aria-label="Register model">
@@ -151,7 +138,7 @@ export function RegisterModelView({ prefill }: { prefill: RegisterPrefill }) {
             <>
               <ByteProgress job={job} />
               <span role="status">{job?.step ?? 'Starting...'}</span>
-              {job ? <button type="button" onClick={() => void client.jobs.cancel({ jobId: job.id })}>Cancel registration</button> : null}
+              {job ? <button type="button" onClick={cancel}>Cancel registration</button> : null}
             </>
           ) : null}
         </div>

@@ -1,17 +1,3 @@
-import type { Job } from '../../../shared/api/types';
-import { client } from '../../transport/client';
-
-/** Follows the job a call started (by its request id) so a view can show progress and cancel it. */
-export function watchRequest(requestId: string, onJob: (job: Job) => void): () => void {
-  return client.on('job.updated', (job) => {
-    if (job.subject.requestId === requestId) onJob(job);
-  });
-}
-
-export function newRequestId(): string {
-  return `ui-${crypto.randomUUID()}`;
-}
-
 /**
  * A link that downloads a version through the browser (the headless UI).
  * The desktop window has no HTTP server: there, Download to folder is the way.
