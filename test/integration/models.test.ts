@@ -199,7 +199,7 @@ describe('model registry on a real workspace', () => {
     expect(fs.readdirSync(path.join(workspace, 'models', 'tmp'))).toEqual([]);
   }, 60_000);
 
-  it('deletes a version, freeing content no other version uses; refuses while a service uses it', async () => {
+  it('deletes a version, freeing content no other version uses (refusal while a service uses it: services.test.ts)', async () => {
     const dir = tempDir('bt-model-del-');
     fs.writeFileSync(path.join(dir, 'a.bin'), Buffer.alloc(50_000, 1));
     fs.writeFileSync(path.join(dir, 'b.bin'), Buffer.alloc(60_000, 2));
@@ -210,13 +210,6 @@ describe('model registry on a real workspace', () => {
     expect(json<{ freedBytes: number }>(sharedDelete.stdout).freedBytes).toBe(0);
     expect(json<{ freedBytes: number }>((await cli(['--json', 'model', 'delete', 'gone:3'])).stdout).freedBytes).toBe(60_000);
     expect((await cli(['model', 'download', 'gone:2', '-d', tempDir('bt-model-del-dl-')])).code).toBe(0);
-    // The services issue adds service_models; the registry already honours it.
-    core.db.exec('CREATE TABLE IF NOT EXISTS service_models (service TEXT NOT NULL, model TEXT NOT NULL, version INTEGER NOT NULL)');
-    core.db.prepare('INSERT INTO service_models VALUES (?, ?, ?)').run('iris-svc', 'gone', 2);
-    const refused = await cli(['model', 'delete', 'gone:2']);
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('error: gone:2 is used by the service iris-svc.\nhint: Delete those services');
-    core.db.exec('DROP TABLE service_models');
   });
 
   it('native and WebAssembly BLAKE3 agree, and match the published test vector', async () => {

@@ -5,6 +5,7 @@ import { registerEnvCommands } from './commands/env';
 import { registerModelCommands } from './commands/model';
 import { registerRunCommands } from './commands/run';
 import { registerServeCommand } from './commands/serve';
+import { registerServiceCommands } from './commands/service';
 import { registerWheelCommands } from './commands/wheel';
 
 declare const BENCHTOP_VERSION: string | undefined;
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerWheelCommands(program, action);
   registerRunCommands(program, action);
   registerModelCommands(program, action);
+  registerServiceCommands(program, action);
   registerServeCommand(program, action);
   program.commands.forEach(function inherit(cmd: Command) {
     cmd.exitOverride();

@@ -6,6 +6,7 @@ import { EventBus } from './events';
 import { JobManager } from './jobs/jobManager';
 import { ModelService } from './models/modelService';
 import { RunService } from './runs/runService';
+import { ServiceManager } from './services/serviceService';
 import { WheelService } from './wheels/wheelService';
 import { type Db, openDatabase } from './workspace/database';
 import { WorkspacePaths } from './workspace/paths';
@@ -21,6 +22,7 @@ export interface Core {
   wheels: WheelService;
   runs: RunService;
   models: ModelService;
+  services: ServiceManager;
   close(): void;
 }
 
@@ -35,6 +37,7 @@ export function openCore(workspaceDir: string): Core {
   const wheels = new WheelService(db, paths);
   const runs = new RunService(db, paths, environments, bus);
   const models = new ModelService(db, paths, jobs, runs, bus);
+  const services = new ServiceManager({ db, paths, bus, jobs, builds, environments, models });
   for (const def of CURATED_ENVIRONMENTS) environments.register(def, { curated: true });
   return {
     paths,
@@ -46,6 +49,7 @@ export function openCore(workspaceDir: string): Core {
     wheels,
     runs,
     models,
+    services,
     close: () => {
       runs.close();
       db.close();

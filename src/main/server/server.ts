@@ -36,6 +36,8 @@ export async function startServer(options: { core: Core; host: string; port: num
   const port = (server.address() as AddressInfo).port;
   core.runs.watch();
   core.runs.prewarm();
+  // Services that were running when the machine or the app went down come back.
+  void core.services.restore();
   const guard = new RequestGuard(token, options.host, port);
   const csp = contentSecurityPolicy(`ws://127.0.0.1:${port} ws://localhost:${port}`);
 

@@ -15,6 +15,7 @@ import { type Db, openDatabase } from '../core/workspace/database';
 import { nowIso } from '../core/workspace/files';
 import { WorkspacePaths } from '../core/workspace/paths';
 import { cliScript, runtimeDir } from './runtimeDir';
+import { ensureBuilt } from '../core/builds/ensureBuilt';
 import { stripAnsi } from '../../shared/ansi';
 
 /** BENCHTOP_TRACE=1 prints when each launch phase is reached, in ms since the process started (for the launch benchmark). */
@@ -120,19 +121,8 @@ class Supervisor {
     const core = openCore(this.paths.root);
     this.core = core;
     const record = core.environments.get(name, version);
-    const started = core.builds.start(record.definition, `${record.name}:${record.version}`, {});
-    this.store.update(this.spec.runId, { build_key: started.buildKey });
-    const job = core.jobs.get(started.job.id);
-    const { replay } = job.output.attach({ id: 'run', acknowledges: false, write: (data) => this.output.push(data) });
-    this.output.push(replay);
-    const cancel = () => core.jobs.cancel(started.job.id);
-    this.controller.signal.addEventListener('abort', cancel, { once: true });
-    const finished = await job.done;
-    this.controller.signal.removeEventListener('abort', cancel);
-    if (finished.state !== 'completed') throw new Error(`The environment ${record.name}:${record.version} could not be built: ${finished.error?.message ?? finished.state}`);
-    const built = core.builds.ready(started.buildKey);
-    if (!built) throw new Error(`The environment ${record.name}:${record.version} is not available after its build.`);
-    return built.pythonPath;
+    this.store.update(this.spec.runId, { build_key: record.buildKey });
+    return ensureBuilt(core.builds, core.jobs, record, (data) => this.output.push(data), this.controller.signal);
   }
 
   private async execute(python: string) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BackendChoice, EnvironmentDefinition } from '../environments/definition';
 import { ModelDetail, ModelQuery, ModelRecord, ModelRef, RegisterModel, UpdateModel } from './modelTypes';
+import { DeployService, ScoreResult, ServiceRecord, UpdateService } from './serviceTypes';
 import { RunFiles, RunMetrics, RunQuery, RunSummary, SubmitRun } from './runTypes';
 import { AppInfo, BuildStart, CacheEntry, EnvironmentRecord, EnvironmentSummary, Job, RegisterResult, Settings, Wheel } from './types';
 
@@ -80,6 +81,15 @@ export const calls = {
     ModelRef.extend({ directory: z.string().min(1), existOk: z.boolean().optional(), requestId: z.string().max(100).optional() }),
     z.object({ path: z.string(), files: z.number(), size: z.number() }),
   ),
+
+  'services.deploy': call(DeployService, ServiceRecord),
+  'services.list': call(z.object({}), z.array(ServiceRecord)),
+  'services.get': call(z.object({ name: z.string().min(1) }), ServiceRecord),
+  'services.logs': call(z.object({ name: z.string().min(1), offset: z.number().int().min(0).optional() }), z.object({ text: z.string(), offset: z.number() })),
+  'services.score': call(z.object({ name: z.string().min(1), body: z.string().max(64 * 1024 * 1024), headers: z.record(z.string(), z.string()).optional() }), ScoreResult),
+  'services.reload': call(z.object({ name: z.string().min(1) }), ServiceRecord.extend({ reloaded: z.boolean(), message: z.string() })),
+  'services.update': call(UpdateService, ServiceRecord),
+  'services.delete': call(z.object({ name: z.string().min(1) }), z.object({})),
 } as const;
 
 export const events = {
@@ -90,6 +100,7 @@ export const events = {
   'run.output': z.object({ runId: z.string(), data: z.string() }),
   /** New records from a watched run's events file (fold them with applyRunEvents). */
   'models.changed': z.object({ name: z.string() }),
+  'services.changed': ServiceRecord,
   'run.metrics': z.object({ runId: z.string(), events: z.array(z.record(z.string(), z.unknown())) }),
 } as const;
 

@@ -6,6 +6,7 @@ import { jobsRouter } from './jobsRouter';
 import { modelsRouter } from './modelsRouter';
 import type { Router } from './router';
 import { runsRouter } from './runsRouter';
+import { servicesRouter } from './servicesRouter';
 
 /** One router per domain; the type check fails if a call in the contract has no handler. */
-export const handlers: Router<CallName> = { ...appRouter, ...environmentsRouter, ...buildsRouter, ...jobsRouter, ...runsRouter, ...modelsRouter };
+export const handlers: Router<CallName> = { ...appRouter, ...environmentsRouter, ...buildsRouter, ...jobsRouter, ...runsRouter, ...modelsRouter, ...servicesRouter };

@@ -125,10 +125,8 @@ export class ModelStore {
     return new Set((this.db.prepare('SELECT DISTINCT digest FROM model_files').all() as { digest: string }[]).map((r) => r.digest));
   }
 
-  /** Services deployed with this model version. The services table arrives with local web services; until then, none. */
+  /** Services deployed with this model version. */
   usedBy(name: string, version: number): string[] {
-    const exists = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'service_models'").get();
-    if (!exists) return [];
     return (this.db.prepare('SELECT DISTINCT service FROM service_models WHERE model = ? AND version = ?').all(name, version) as { service: string }[]).map((r) => r.service);
   }
 }

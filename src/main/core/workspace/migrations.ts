@@ -112,4 +112,29 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX model_files_digest ON model_files(digest);
   `,
+  // 5: local web services and the model versions each one serves.
+  `
+  CREATE TABLE services (
+    name TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    port INTEGER NOT NULL,
+    entry_script TEXT,
+    source_dir TEXT,
+    environment TEXT NOT NULL,
+    workers INTEGER NOT NULL,
+    timeout_ms INTEGER NOT NULL,
+    max_body_mb REAL NOT NULL,
+    target TEXT NOT NULL,
+    pid INTEGER,
+    error TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE service_models (
+    service TEXT NOT NULL REFERENCES services(name) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    PRIMARY KEY (service, model, version)
+  );
+  `,
 ];

@@ -24,6 +24,7 @@ export class WorkspacePaths {
   get wheels(): string { return path.join(this.root, 'wheels'); }
   get jobLogs(): string { return path.join(this.root, 'logs', 'jobs'); }
   get models(): string { return path.join(this.root, 'models'); }
+  serviceDir(name: string): string { return path.join(this.root, 'services', name); }
   get tmp(): string { return path.join(this.root, 'tmp'); }
   runDir(runId: string): string { return path.join(this.root, 'runs', runId); }
   envDir(buildKey: string): string { return path.join(this.envCache, buildKey); }

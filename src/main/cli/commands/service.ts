@@ -1,0 +1,199 @@
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import type { ServiceRecord } from '../../../shared/api/serviceTypes';
+import { BenchtopError } from '../../../shared/errors';
+import type { CliContext } from '../context';
+import { cancelOnInterrupt } from '../interrupt';
+import { OperationFailed, printJson, table } from '../output';
+import type { Action } from '../program';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const integer = (what: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new BenchtopError('BAD_INPUT', `${what} must be a whole number of at least 1 (got "${value}").`, `E.g. ${what} 2.`);
+  return n;
+};
+
+/** CONTRACTS.md's --json keys (name, state, port, scoringUri, swaggerUri, models) and the rest of the record. */
+function serviceJson(service: ServiceRecord) {
+  return { name: service.name, state: service.state, port: service.port, scoringUri: service.scoringUri, swaggerUri: service.swaggerUri, models: service.models, entryScript: service.entryScript, environment: service.environment, workers: service.workers, error: service.error, pid: service.pid, createdAt: service.createdAt, updatedAt: service.updatedAt };
+}
+
+/** Prints the service's log as it grows while `work` runs (deploys and updates show the build, init() output and errors). */
+async function withLog<T>(ctx: CliContext, name: string, work: () => Promise<T>): Promise<T> {
+  const file = ctx.core.services.layout(name).log;
+  let offset = fs.existsSync(file) ? fs.statSync(file).size : 0;
+  const pump = () => {
+    if (!fs.existsSync(file)) return;
+    const size = fs.statSync(file).size;
+    if (size < offset) offset = 0;
+    if (size === offset) return;
+    const fd = fs.openSync(file, 'r');
+    const buffer = Buffer.alloc(size - offset);
+    fs.readSync(fd, buffer, 0, buffer.length, offset);
+    fs.closeSync(fd);
+    offset = size;
+    ctx.log.write(buffer);
+  };
+  const timer = setInterval(pump, 100);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+    pump();
+  }
+}
+
+function failed(ctx: CliContext, err: unknown): never {
+  if (err instanceof BenchtopError && err.hint?.startsWith('The log says')) {
+    // The log was already printed live: say what failed without printing it twice.
+    throw new OperationFailed({ code: err.code, message: err.message, hint: `See the log above, or: benchtop service logs <name>` }, true);
+  }
+  throw err;
+}
+
+export function registerServiceCommands(program: Command, action: Action): void {
+  const service = program.command('service').description('Local web services: registered models behind score.py on 127.0.0.1 (Azure ML inference contract)');
+
+  service
+    .command('deploy')
+    .description('Deploy models with an entry script (or no-code for one ScikitLearn model); returns when GET / answers 200')
+    .requiredOption('-n, --name <name>', 'service name (3-32 lower-case letters, digits and -)')
+    .requiredOption('-m, --model <model>', 'NAME[:VERSION] (repeatable)', collect)
+    .option('--entry-script <file>', 'score.py with init() and run() (relative to -d when given)')
+    .option('-d, --source-directory <dir>', 'folder copied with the entry script')
+    .option('-e, --environment <env>', 'NAME[:VERSION] (default Benchtop-Minimal, or Benchtop-SKLearn without an entry script)')
+    .option('--port <port>', 'port on 127.0.0.1 (default: a free one)', integer('--port'))
+    .option('--target <target>', 'local | docker', 'local')
+    .option('--workers <n>', 'worker processes, each running init() (default 1)', integer('--workers'))
+    .option('--timeout-ms <ms>', 'scoring timeout per request (default 60000)', integer('--timeout-ms'))
+    .option('--max-body-mb <mb>', 'largest request body (default 10)', Number)
+    .action(
+      action(async (ctx: CliContext, opts: { name: string; model: string[]; entryScript?: string; sourceDirectory?: string; environment?: string; port?: number; target: string; workers?: number; timeoutMs?: number; maxBodyMb?: number }) => {
+        if (opts.target !== 'local' && opts.target !== 'docker') throw new BenchtopError('BAD_INPUT', `Unknown target "${opts.target}".`, 'Use local or docker.');
+        const release = cancelOnInterrupt('deploy', () => process.exit(130));
+        try {
+          const deployed = await withLog(ctx, opts.name, () =>
+            ctx.client.services.deploy({ name: opts.name, models: opts.model, entryScript: opts.entryScript, sourceDirectory: opts.sourceDirectory, environment: opts.environment, port: opts.port, target: opts.target as 'local' | 'docker', workers: opts.workers, timeoutMs: opts.timeoutMs, maxBodyMb: opts.maxBodyMb }),
+          ).catch((err: unknown) => failed(ctx, err));
+          if (ctx.json) return printJson(serviceJson(deployed));
+          console.log(`Local webservice is running at ${deployed.scoringUri}`);
+          console.log(`Swagger: ${deployed.swaggerUri}`);
+        } finally {
+          release();
+        }
+      }),
+    );
+
+  service
+    .command('list')
+    .description('List services with their state, URL and models')
+    .action(
+      action(async (ctx: CliContext) => {
+        const services = await ctx.client.services.list({});
+        if (ctx.json) return printJson(services.map(serviceJson));
+        if (services.length === 0) return console.log('No services yet. Deploy one: benchtop service deploy -n NAME -m MODEL --entry-script score.py');
+        console.log(table(['NAME', 'STATE', 'URL', 'MODELS', 'ENVIRONMENT'], services.map((s) => [s.name, s.state, s.scoringUri, s.models.join(', '), s.environment])));
+      }),
+    );
+
+  service
+    .command('show')
+    .argument('<name>')
+    .description('Show one service')
+    .action(
+      action(async (ctx: CliContext, name: string) => {
+        const s = await ctx.client.services.get({ name });
+        if (ctx.json) return printJson(serviceJson(s));
+        console.log([`${s.name}: ${s.state}`, `Scoring URI: ${s.scoringUri}`, `Swagger:     ${s.swaggerUri}`, `Models:      ${s.models.join(', ')}`, `Entry:       ${s.entryScript ?? '(no-code scikit-learn scorer)'}`, `Environment: ${s.environment}`, `Workers:     ${s.workers}, timeout ${s.timeoutMs} ms, body limit ${s.maxBodyMb} MB`, ...(s.error ? [`Error:       ${s.error}`] : [])].join('\n'));
+      }),
+    );
+
+  service
+    .command('logs')
+    .argument('<name>')
+    .option('--follow', 'keep printing new lines (Ctrl-C stops)')
+    .description("Print the service's log: start-up, init() output, access lines, tracebacks")
+    .action(
+      action(async (ctx: CliContext, name: string, opts: { follow?: boolean }) => {
+        let { text, offset } = await ctx.client.services.logs({ name });
+        process.stdout.write(text);
+        if (!opts.follow) return;
+        await new Promise<void>((resolve) => {
+          const release = cancelOnInterrupt('log follow', () => {
+            clearInterval(timer);
+            release();
+            resolve();
+          });
+          const timer = setInterval(() => {
+            void ctx.client.services.logs({ name, offset }).then((next) => {
+              ({ text, offset } = next);
+              process.stdout.write(text);
+            }, () => undefined);
+          }, 250);
+        });
+      }),
+    );
+
+  service
+    .command('run')
+    .argument('<name>')
+    .requiredOption('--data <json>', 'the request body (e.g. \'{"data": [[5.1, 3.5, 1.4, 0.2]]}\')')
+    .description('POST a body to the service\'s /score and print the response')
+    .action(
+      action(async (ctx: CliContext, name: string, opts: { data: string }) => {
+        const result = await ctx.client.services.score({ name, body: opts.data });
+        if (ctx.json) return printJson({ ...result, json: safeJson(result.body) });
+        console.log(result.body);
+        if (result.status !== 200) throw new OperationFailed({ code: 'BUILD_FAILED', message: `The service answered ${result.status}.`, hint: `See its log: benchtop service logs ${name}` });
+      }),
+    );
+
+  service
+    .command('reload')
+    .argument('<name>')
+    .description('Copy the entry script and source folder again and restart the workers (no environment rebuild)')
+    .action(
+      action(async (ctx: CliContext, name: string) => {
+        const result = await ctx.client.services.reload({ name });
+        if (ctx.json) return printJson({ ...serviceJson(result), reloaded: result.reloaded, message: result.message });
+        if (!result.reloaded) throw new OperationFailed({ code: 'BUILD_FAILED', message: 'The reloaded entry script could not start; the service still serves the previous one.', hint: result.message });
+        console.log(`Reloaded ${name}: ${result.scoringUri}`);
+      }),
+    );
+
+  service
+    .command('update')
+    .argument('<name>')
+    .option('-m, --model <model>', 'NAME[:VERSION] (repeatable; replaces the models)', collect)
+    .option('-e, --environment <env>', 'NAME[:VERSION]')
+    .option('--workers <n>', 'worker processes', integer('--workers'))
+    .description('Serve other model versions, another environment or worker count (restarts on the same port)')
+    .action(
+      action(async (ctx: CliContext, name: string, opts: { model?: string[]; environment?: string; workers?: number }) => {
+        const updated = await withLog(ctx, name, () => ctx.client.services.update({ name, models: opts.model, environment: opts.environment, workers: opts.workers })).catch((err: unknown) => failed(ctx, err));
+        if (ctx.json) return printJson(serviceJson(updated));
+        console.log(`Updated ${name}: ${updated.models.join(', ')} on ${updated.environment}, running at ${updated.scoringUri}`);
+      }),
+    );
+
+  service
+    .command('delete')
+    .argument('<name>')
+    .description('Stop the service and remove it (its port is free again)')
+    .action(
+      action(async (ctx: CliContext, name: string) => {
+        await ctx.client.services.delete({ name });
+        if (ctx.json) return printJson({ deleted: name });
+        console.log(`Deleted ${name}.`);
+      }),
+    );
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}

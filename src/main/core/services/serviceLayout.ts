@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ModelService } from '../models/modelService';
+
+/**
+ * What a service runs from, under `services/<name>/`: `app/` (the entry
+ * script and its source folder, copied so later edits do not leak in until a
+ * reload), `azureml-models/<model>/<version>/<registered name>` and the log.
+ */
+export class ServiceLayout {
+  constructor(readonly dir: string) {}
+
+  get app(): string {
+    return path.join(this.dir, 'app');
+  }
+  get models(): string {
+    return path.join(this.dir, 'azureml-models');
+  }
+  get log(): string {
+    return path.join(this.dir, 'service.log');
+  }
+  get status(): string {
+    return path.join(this.dir, 'status.json');
+  }
+
+  /** Copies the source folder (or just the entry script) into `into` (app/ by default), replacing what was there; returns the script's path in app/. */
+  copyApp(entryScript: string, sourceDirectory: string | null, into = this.app): string {
+    fs.rmSync(into, { recursive: true, force: true });
+    fs.mkdirSync(into, { recursive: true });
+    if (sourceDirectory) {
+      fs.cpSync(sourceDirectory, into, { recursive: true, filter: (src) => !/(^|[\\/])(\.git|__pycache__|\.venv|node_modules)$/.test(src) });
+      return path.join(this.app, path.relative(sourceDirectory, entryScript));
+    }
+    fs.copyFileSync(entryScript, path.join(into, path.basename(entryScript)));
+    return path.join(this.app, path.basename(entryScript));
+  }
+
+  /**
+   * Reload: the new copy goes to app.next and is swapped in; `undo` puts the
+   * previous copy back (the running workers keep serving it), `commit` drops it.
+   */
+  stageApp(entryScript: string, sourceDirectory: string | null): { commit(): void; undo(): void } {
+    const next = `${this.app}.next`;
+    const previous = `${this.app}.prev`;
+    this.copyApp(entryScript, sourceDirectory, next);
+    fs.rmSync(previous, { recursive: true, force: true });
+    fs.renameSync(this.app, previous);
+    fs.renameSync(next, this.app);
+    return {
+      commit: () => fs.rmSync(previous, { recursive: true, force: true }),
+      undo: () => {
+        fs.rmSync(this.app, { recursive: true, force: true });
+        fs.renameSync(previous, this.app);
+      },
+    };
+  }
+
+  /**
+   * Lays the models out as Azure does. Files are hard links to the registry's
+   * read-only blobs (instant, no extra space); a copy where linking fails.
+   * Returns AZUREML_MODEL_DIR: the version folder for one model, the root for several.
+   */
+  linkModels(models: ModelService, refs: { name: string; version: number }[]): string {
+    fs.rmSync(this.models, { recursive: true, force: true });
+    for (const ref of refs) {
+      const versionDir = path.join(this.models, ref.name, String(ref.version));
+      for (const file of models.get(ref.name, ref.version).files) {
+        const target = path.join(versionDir, ...file.path.split('/'));
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        const blob = models.blobs.blobPath(file.digest);
+        try {
+          fs.linkSync(blob, target);
+        } catch {
+          fs.copyFileSync(blob, target);
+        }
+      }
+    }
+    const only = refs.length === 1 ? refs[0] : undefined;
+    return only ? path.join(this.models, only.name, String(only.version)) : this.models;
+  }
+
+  /** The last lines of the log (a failed start shows its traceback from here). */
+  tail(lines = 40): string {
+    try {
+      const text = fs.readFileSync(this.log, 'utf8');
+      return text.split('\n').slice(-lines - 1).join('\n').trim();
+    } catch {
+      return '';
+    }
+  }
+}

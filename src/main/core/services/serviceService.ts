@@ -1,0 +1,312 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { parseModelRef } from '../../../shared/api/modelTypes';
+import { type DeployService, SERVICE_NAME_PATTERN, type ScoreResult, type ServiceRecord, type UpdateService } from '../../../shared/api/serviceTypes';
+import { parseNameVersion } from '../../../shared/environments/names';
+import { BenchtopError, toApiError } from '../../../shared/errors';
+import { stripAnsi } from '../../../shared/ansi';
+import type { EnvironmentRecord } from '../../../shared/api/types';
+import { processAlive } from '../builds/buildLock';
+import type { BuildService } from '../builds/buildService';
+import { ensureBuilt } from '../builds/ensureBuilt';
+import type { EnvironmentService } from '../environments/environmentService';
+import type { EventBus } from '../events';
+import type { JobManager } from '../jobs/jobManager';
+import type { ModelService } from '../models/modelService';
+import { runtimeDir } from '../../supervisor/runtimeDir';
+import { type Db, writeTransaction } from '../workspace/database';
+import type { WorkspacePaths } from '../workspace/paths';
+import { ServiceLayout } from './serviceLayout';
+import { freePort, portFree, startServer, stopServer, waitHealthy } from './serviceProcess';
+import { ServiceStore } from './serviceStore';
+
+const HEALTH_TIMEOUT_MS = 300_000;
+const DEFAULTS = { workers: 1, timeoutMs: 60_000, maxBodyMb: 10 };
+
+interface Dependencies {
+  db: Db;
+  paths: WorkspacePaths;
+  bus: EventBus;
+  jobs: JobManager;
+  builds: BuildService;
+  environments: EnvironmentService;
+  models: ModelService;
+}
+
+/**
+ * Local web services: a registered model + score.py served by the stdlib
+ * scoring server (src/runtime/benchtop/serving) on 127.0.0.1. The server runs
+ * detached, so it outlives the app; its pid and state are in SQLite.
+ */
+export class ServiceManager {
+  readonly store: ServiceStore;
+
+  constructor(private readonly deps: Dependencies) {
+    this.store = new ServiceStore(deps.db);
+  }
+
+  layout(name: string): ServiceLayout {
+    return new ServiceLayout(this.deps.paths.serviceDir(name));
+  }
+
+  list(): ServiceRecord[] {
+    return this.store.list().map((s) => this.reconcile(s));
+  }
+
+  get(name: string): ServiceRecord {
+    const service = this.store.get(name);
+    if (!service) throw new BenchtopError('NOT_FOUND', `No service named "${name}".`, 'See `benchtop service list`, or deploy one with `benchtop service deploy`.');
+    return this.reconcile(service);
+  }
+
+  /** A service recorded as running whose server is gone (killed, machine restarted) reads as failed. */
+  private reconcile(service: ServiceRecord): ServiceRecord {
+    if (service.state !== 'running' || (service.pid !== null && processAlive(service.pid))) return service;
+    const error = `The service's server process${service.pid ? ` (pid ${service.pid})` : ''} is not running any more.`;
+    this.store.update(service.name, { state: 'failed', error, pid: null });
+    return { ...service, state: 'failed', error, pid: null };
+  }
+
+  async deploy(input: DeployService): Promise<ServiceRecord> {
+    const name = input.name;
+    if (!SERVICE_NAME_PATTERN.test(name) || name.length < 3 || name.length > 32) {
+      throw new BenchtopError('INVALID_NAME', `"${name}" is not a valid service name.`, 'Use 3 to 32 lower-case letters, digits and "-", starting with a letter and not ending with "-" (e.g. iris-svc).');
+    }
+    if (this.store.get(name)) throw new BenchtopError('ALREADY_EXISTS', `A service named "${name}" already exists.`, `Update it (benchtop service update ${name}), or delete it first.`);
+    if (input.target === 'docker') throw new BenchtopError('UNSUPPORTED', 'Container services are not available yet.', 'Deploy with --target local (the default).');
+    const models = this.resolveModels(input.models);
+    const entryScript = this.resolveEntryScript(input, models);
+    const environment = this.resolveEnvironment(input.environment ?? (entryScript ? 'Benchtop-Minimal' : 'Benchtop-SKLearn'));
+    const port = input.port ?? (await freePort());
+    if (input.port !== undefined && !(await portFree(port))) {
+      throw new BenchtopError('BAD_INPUT', `Port ${port} is already in use.`, 'Choose another port, or leave --port out to get a free one.');
+    }
+    writeTransaction(this.deps.db, () =>
+      this.store.insert({
+        name,
+        state: 'deploying',
+        port,
+        models: models.map((m) => `${m.name}:${m.version}`),
+        entryScript: entryScript?.file ?? null,
+        sourceDirectory: entryScript?.sourceDirectory ?? null,
+        environment: `${environment.name}:${environment.version}`,
+        workers: input.workers ?? DEFAULTS.workers,
+        timeoutMs: input.timeoutMs ?? DEFAULTS.timeoutMs,
+        maxBodyMb: input.maxBodyMb ?? DEFAULTS.maxBodyMb,
+        target: 'local',
+      }),
+    );
+    const layout = this.layout(name);
+    fs.mkdirSync(layout.dir, { recursive: true });
+    fs.writeFileSync(layout.log, '');
+    this.changed(name);
+    return this.start(name, { copyApp: true });
+  }
+
+  /** Builds (or reuses) the environment, lays out app/ and the models, starts the server and waits for GET / -> 200. */
+  private async start(name: string, options: { copyApp: boolean }): Promise<ServiceRecord> {
+    const service = this.get(name);
+    const layout = this.layout(name);
+    const note = (text: string) => fs.appendFileSync(layout.log, stripAnsi(text).replace(/\r\n/g, '\n'));
+    try {
+      const env = this.resolveEnvironment(service.environment);
+      note(`Deploying ${name}: models ${service.models.join(', ')}, environment ${service.environment}, port ${service.port}\n`);
+      const python = await ensureBuilt(this.deps.builds, this.deps.jobs, env, note);
+      const script = service.entryScript ? this.appScript(layout, service, options.copyApp) : path.join(runtimeDir(), 'benchtop', 'serving', 'sklearn_scorer.py');
+      const modelDir = layout.linkModels(this.deps.models, service.models.map((ref) => parseModelRef(ref) as { name: string; version: number }));
+      const runtime = runtimeDir();
+      const variables: NodeJS.ProcessEnv = {
+        ...process.env,
+        ...env.definition.environmentVariables,
+        PYTHONPATH: [runtime, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter),
+        PATH: [path.dirname(python), process.env.PATH].filter(Boolean).join(path.delimiter),
+        AZUREML_MODEL_DIR: modelDir,
+        AZUREML_ENTRY_SCRIPT: script,
+        AML_APP_ROOT: layout.app,
+        SERVICE_NAME: name,
+        PYTHONUNBUFFERED: '1',
+      };
+      delete variables.ELECTRON_RUN_AS_NODE;
+      const pid = startServer({
+        python,
+        args: ['--entry-script', script, '--source-directory', service.sourceDirectory ? layout.app : path.dirname(script), '--port', String(service.port), '--workers', String(service.workers), '--timeout-ms', String(service.timeoutMs), '--max-body-mb', String(service.maxBodyMb), '--status-file', layout.status],
+        cwd: service.entryScript ? layout.app : layout.dir,
+        log: layout.log,
+        env: variables,
+      });
+      this.store.update(name, { pid, state: 'deploying', error: null });
+      const outcome = await waitHealthy(service.port, pid, HEALTH_TIMEOUT_MS);
+      if (outcome !== 'healthy') {
+        if (outcome === 'timeout') await stopServer(pid);
+        throw new BenchtopError('BUILD_FAILED', outcome === 'timeout' ? `${name} did not answer GET / within ${HEALTH_TIMEOUT_MS / 1000} s.` : `${name} stopped while starting.`, `The log says:\n${layout.tail(30)}`);
+      }
+      this.store.update(name, { state: 'running', error: null });
+      this.changed(name);
+      return this.get(name);
+    } catch (err) {
+      const error = toApiError(err);
+      note(`Deploy failed: ${error.message}\n`);
+      this.store.update(name, { state: 'failed', error: `${error.message}${error.hint && !error.hint.startsWith('The log says') ? ` ${error.hint}` : ''}`, pid: null });
+      this.changed(name);
+      throw err instanceof BenchtopError ? err : new BenchtopError(error.code, error.message, error.hint);
+    }
+  }
+
+  private appScript(layout: ServiceLayout, service: ServiceRecord, copy: boolean): string {
+    const entry = service.entryScript as string;
+    if (!copy) return service.sourceDirectory ? path.join(layout.app, path.relative(service.sourceDirectory, entry)) : path.join(layout.app, path.basename(entry));
+    if (!fs.existsSync(entry)) throw new BenchtopError('NOT_FOUND', `The entry script ${entry} does not exist any more.`, 'Put it back, or update the service with another one.');
+    return layout.copyApp(entry, service.sourceDirectory);
+  }
+
+  /** Copies the entry script and source folder again and restarts the workers; the port keeps answering. */
+  async reload(name: string): Promise<ServiceRecord & { reloaded: boolean; message: string }> {
+    const service = this.get(name);
+    if (service.state !== 'running' || !service.pid) throw new BenchtopError('BAD_INPUT', `${name} is ${service.state}, so there is nothing to reload.`, `Start it again with benchtop service update ${name}.`);
+    if (!service.entryScript) throw new BenchtopError('BAD_INPUT', `${name} is a no-code deployment: it has no entry script to reload.`, 'Update it instead.');
+    const entryScript = service.entryScript;
+    const layout = this.layout(name);
+    const before = readStatus(layout.status);
+    const entry = entryScript;
+    if (!fs.existsSync(entry)) throw new BenchtopError('NOT_FOUND', `The entry script ${entry} does not exist any more.`, 'Put it back, or update the service with another one.');
+    const staged = layout.stageApp(entry, service.sourceDirectory);
+    fs.appendFileSync(layout.log, `Reloading ${name}: entry script and source copied again\n`);
+    process.kill(service.pid, 'SIGHUP');
+    const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+    for (;;) {
+      const status = readStatus(layout.status);
+      if (status && status.t > (before?.t ?? 0) && status.state === 'running') {
+        const ok = !status.error;
+        // A failed reload keeps serving the previous code, so app/ goes back to it too.
+        if (ok) staged.commit();
+        else staged.undo();
+        this.changed(name);
+        return { ...this.get(name), reloaded: ok, message: ok ? `${name} reloaded.` : `${status.error}\n${layout.tail(20)}` };
+      }
+      if (!processAlive(service.pid) || Date.now() > deadline) {
+        staged.undo();
+        throw new BenchtopError('BUILD_FAILED', `${name} did not come back after the reload.`, `The log says:\n${layout.tail(20)}`);
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  /** Other model versions, environment or worker count: the server restarts on the same port. */
+  async update(input: UpdateService): Promise<ServiceRecord> {
+    const service = this.get(input.name);
+    const models = input.models ? this.resolveModels(input.models) : null;
+    const environment = input.environment ? this.resolveEnvironment(input.environment) : null;
+    if (models && !service.entryScript && (models.length !== 1 || models[0]?.framework !== 'ScikitLearn')) {
+      throw new BenchtopError('BAD_INPUT', 'A no-code deployment serves exactly one ScikitLearn model.', 'Deploy with an entry script to serve other models.');
+    }
+    if (service.pid) await stopServer(service.pid);
+    writeTransaction(this.deps.db, () => {
+      if (models) this.store.setModels(input.name, models.map((m) => `${m.name}:${m.version}`));
+      this.store.update(input.name, {
+        state: 'deploying',
+        pid: null,
+        error: null,
+        ...(environment ? { environment: `${environment.name}:${environment.version}` } : {}),
+        ...(input.workers ? { workers: input.workers } : {}),
+      });
+    });
+    this.changed(input.name);
+    return this.start(input.name, { copyApp: true });
+  }
+
+  async delete(name: string): Promise<void> {
+    const service = this.get(name);
+    if (service.pid) await stopServer(service.pid);
+    this.deps.bus.emit('services.changed', { ...service, state: 'deleted', pid: null });
+    writeTransaction(this.deps.db, () => this.store.delete(name));
+    fs.rmSync(this.layout(name).dir, { recursive: true, force: true });
+  }
+
+  /** Restarts services that were running when the machine or the app went down (called when the app opens). */
+  async restore(): Promise<void> {
+    for (const service of this.store.list()) {
+      if (service.state !== 'running' || (service.pid && processAlive(service.pid))) continue;
+      if (!(await portFree(service.port))) continue;
+      await this.start(service.name, { copyApp: false }).catch(() => undefined);
+    }
+  }
+
+  logs(name: string, offset?: number): { text: string; offset: number } {
+    this.get(name);
+    const file = this.layout(name).log;
+    if (!fs.existsSync(file)) return { text: '', offset: 0 };
+    const size = fs.statSync(file).size;
+    const from = offset === undefined ? Math.max(0, size - 1024 * 1024) : Math.min(offset, size);
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buffer = Buffer.alloc(size - from);
+      fs.readSync(fd, buffer, 0, buffer.length, from);
+      return { text: buffer.toString('utf8'), offset: size };
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /** POSTs a body to the service's /score (the test console and `service run`). */
+  score(name: string, body: string, headers: Record<string, string> = {}): Promise<ScoreResult> {
+    const service = this.get(name);
+    if (service.state !== 'running') throw new BenchtopError('BAD_INPUT', `${name} is ${service.state}.`, service.state === 'failed' ? `See why: benchtop service logs ${name}` : 'Wait until it is running.');
+    const started = performance.now();
+    return new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: service.port, path: '/score', method: 'POST', agent: false, headers: { 'content-type': 'application/json', ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const out: Record<string, string> = {};
+          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+          resolve({ status: res.statusCode ?? 0, headers: out, body: Buffer.concat(chunks).toString('utf8'), ms: Math.round((performance.now() - started) * 1000) / 1000 });
+        });
+      });
+      req.on('error', (err) => reject(new BenchtopError('INTERNAL', `Could not reach ${name} on port ${service.port}: ${err.message}`, `See its log: benchtop service logs ${name}`)));
+      req.end(body);
+    });
+  }
+
+  private resolveModels(refs: string[]) {
+    return refs.map((ref) => {
+      const parsed = parseModelRef(ref);
+      return this.deps.models.require(parsed.name, parsed.version);
+    });
+  }
+
+  private resolveEntryScript(input: DeployService, models: { framework: string }[]): { file: string; sourceDirectory: string | null } | null {
+    if (!input.entryScript) {
+      if (input.sourceDirectory) throw new BenchtopError('BAD_INPUT', 'A source folder was given without an entry script.', 'Add --entry-script score.py (relative to the source folder).');
+      if (models.length !== 1 || models[0]?.framework !== 'ScikitLearn') {
+        throw new BenchtopError('BAD_INPUT', 'You must provide an entry script when deploying zero or several models, or a model whose framework is not ScikitLearn.', 'Add --entry-script score.py, or register the model with --framework ScikitLearn for a no-code deployment.');
+      }
+      return null;
+    }
+    const sourceDirectory = input.sourceDirectory ? path.resolve(input.sourceDirectory) : null;
+    if (sourceDirectory && !fs.statSync(sourceDirectory, { throwIfNoEntry: false })?.isDirectory()) throw new BenchtopError('NOT_FOUND', `The source folder ${sourceDirectory} does not exist.`, 'Give an existing folder with -d.');
+    const file = sourceDirectory && !path.isAbsolute(input.entryScript) ? path.join(sourceDirectory, input.entryScript) : path.resolve(input.entryScript);
+    if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) throw new BenchtopError('NOT_FOUND', `The entry script ${file} does not exist.`, sourceDirectory ? 'With -d, the entry script is relative to the source folder.' : 'Give the path of your score.py.');
+    if (sourceDirectory && path.relative(sourceDirectory, file).startsWith('..')) throw new BenchtopError('BAD_INPUT', `The entry script ${file} is outside the source folder ${sourceDirectory}.`, 'Put score.py inside the source folder.');
+    if (!/^[A-Za-z_][A-Za-z0-9_]*\.py$/.test(path.basename(file))) throw new BenchtopError('BAD_INPUT', `The entry script's name "${path.basename(file)}" is not a Python module name.`, 'Rename it, e.g. score.py (it is imported).');
+    return { file, sourceDirectory };
+  }
+
+  private resolveEnvironment(ref: string): EnvironmentRecord {
+    const parsed = parseNameVersion(ref);
+    return this.deps.environments.get(parsed.name, parsed.version);
+  }
+
+  private changed(name: string): void {
+    const service = this.store.get(name);
+    if (service) this.deps.bus.emit('services.changed', service);
+  }
+}
+
+function readStatus(file: string): { state: string; error: string | null; t: number } | null {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as { state: string; error: string | null; t: number };
+  } catch {
+    return null;
+  }
+}

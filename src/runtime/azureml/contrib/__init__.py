@@ -1,0 +1,1 @@
+"""azureml.contrib: only what scoring scripts import (services.aml_request / aml_response)."""

@@ -1,0 +1,1 @@
+"""`from azureml.contrib.services.aml_request import rawhttp, AMLRequest` and aml_response.AMLResponse."""

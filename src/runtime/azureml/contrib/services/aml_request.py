@@ -1,0 +1,3 @@
+from benchtop.serving.raw import AMLRequest, rawhttp
+
+__all__ = ["AMLRequest", "rawhttp"]

@@ -1,0 +1,3 @@
+from benchtop.serving.raw import AMLResponse
+
+__all__ = ["AMLResponse"]
