@@ -6,6 +6,7 @@ import { CacheScreen } from './screens/CacheScreen';
 import { EnvironmentsScreen } from './screens/environments/EnvironmentsScreen';
 import { ModelsScreen } from './screens/models/ModelsScreen';
 import { RunsScreen } from './screens/runs/RunsScreen';
+import { ServicesScreen } from './screens/services/ServicesScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { useEnvironments } from './stores/environments';
 import { useJobs } from './stores/jobs';
@@ -15,8 +16,9 @@ const SCREENS: [Screen, string, string][] = [
   ['environments', 'Environments', '1'],
   ['runs', 'Runs', '2'],
   ['models', 'Models', '3'],
-  ['cache', 'Build cache', '4'],
-  ['settings', 'Settings', '5'],
+  ['services', 'Services', '4'],
+  ['cache', 'Build cache', '5'],
+  ['settings', 'Settings', '6'],
 ];
 
 export function App() {
@@ -25,7 +27,7 @@ export function App() {
     const off = wireCoreEvents();
     void useEnvironments.getState().refresh().then(() => document.body.setAttribute('data-ready', 'true'));
     void useJobs.getState().refresh().catch(() => undefined);
-    // Alt+1..5 switch screens; Alt+J toggles the jobs panel.
+    // Alt+1..6 switch screens; Alt+J toggles the jobs panel.
     const onKey = (e: KeyboardEvent) => {
       if (!e.altKey) return;
       const target = SCREENS.find(([, , key]) => key === e.key);
@@ -57,6 +59,7 @@ export function App() {
         {screen === 'environments' ? <EnvironmentsScreen /> : null}
         {screen === 'runs' ? <RunsScreen /> : null}
         {screen === 'models' ? <ModelsScreen /> : null}
+        {screen === 'services' ? <ServicesScreen /> : null}
         {screen === 'cache' ? <CacheScreen /> : null}
         {screen === 'settings' ? <SettingsScreen /> : null}
         <JobsPanel />

@@ -1,6 +1,7 @@
 import { useEnvironments } from './stores/environments';
 import { useJobs } from './stores/jobs';
 import { useModels } from './stores/models';
+import { useServices } from './stores/services';
 import { useRuns } from './stores/runs';
 import { client } from './transport/client';
 
@@ -19,6 +20,7 @@ export function wireCoreEvents(): () => void {
       void useModels.getState().refresh();
       if (useModels.getState().selected === name) void useModels.getState().reloadVersions();
     }),
+    client.on('services.changed', (service) => useServices.getState().upsert(service)),
     client.on('environments.changed', ({ name }) => {
       void useEnvironments.getState().refresh();
       if (useEnvironments.getState().selected === name) void useEnvironments.getState().reloadVersions();

@@ -1,0 +1,76 @@
+import { useState } from 'react';
+import { SERVICE_NAME_PATTERN } from '../../../shared/api/serviceTypes';
+import { useServices } from '../../stores/services';
+import { useUi } from '../../stores/ui';
+import { client } from '../../transport/client';
+import { EnvironmentPicker } from './EnvironmentPicker';
+import { ModelPicker } from './ModelPicker';
+import { ServiceLog } from './ServiceLog';
+
+export function DeployServiceView() {
+  const [name, setName] = useState('');
+  const [models, setModels] = useState<string[]>([]);
+  const [entryScript, setEntryScript] = useState('');
+  const [sourceDirectory, setSourceDirectory] = useState('');
+  const [environment, setEnvironment] = useState('');
+  const [port, setPort] = useState('');
+  const [workers, setWorkers] = useState(1);
+  const [deploying, setDeploying] = useState(false);
+  const nameError = name && (!SERVICE_NAME_PATTERN.test(name) || name.length < 3 || name.length > 32) ? 'Use 3 to 32 lower-case letters, digits and "-", starting with a letter.' : null;
+  const portError = port && !(Number.isInteger(Number(port)) && Number(port) >= 1 && Number(port) <= 65535) ? 'A port is a whole number from 1 to 65535 (leave it empty for a free one).' : null;
+  const ready = Boolean(name) && !nameError && !portError && models.length > 0;
+  const deploy = async () => {
+    setDeploying(true);
+    try {
+      const service = await client.services.deploy({
+        name,
+        models,
+        entryScript: entryScript.trim() || undefined,
+        sourceDirectory: sourceDirectory.trim() || undefined,
+        environment: environment || undefined,
+        port: port ? Number(port) : undefined,
+        workers,
+      });
+      useUi.getState().notify(`${service.name} is running at ${service.scoringUri}`);
+      await useServices.getState().refresh();
+      useServices.getState().select(service.name);
+    } catch (err) {
+      useUi.getState().showError(err);
+      await useServices.getState().refresh();
+    } finally {
+      setDeploying(false);
+    }
+  };
+  return (
+    <article className="detail" aria-label="Deploy service">
+      <header className="detail-header">
+        <h2>Deploy a local web service</h2>
+        <span className="spacer" />
+        <button type="button" onClick={() => useServices.getState().openDeploy(false)} disabled={deploying}>Close</button>
+      </header>
+      <form className="form" onSubmit={(e) => { e.preventDefault(); if (ready) void deploy(); }}>
+        <label>Name<input value={name} onChange={(e) => setName(e.target.value)} placeholder="iris-svc" aria-invalid={Boolean(nameError)} /></label>
+        {nameError ? <div className="field-error">{nameError}</div> : null}
+        <ModelPicker value={models} onChange={setModels} />
+        <label>Entry script (score.py with init() and run(); empty for a no-code scikit-learn deployment)<input value={entryScript} onChange={(e) => setEntryScript(e.target.value)} placeholder="score.py, or /path/to/score.py" /></label>
+        <label>Source folder (copied with the script; the script's path is relative to it)<input value={sourceDirectory} onChange={(e) => setSourceDirectory(e.target.value)} placeholder="/path/to/project" /></label>
+        <EnvironmentPicker value={environment} onChange={setEnvironment} placeholder="Default (Benchtop-Minimal, or Benchtop-SKLearn for no-code)" />
+        <div className="row">
+          <label>Port<input value={port} onChange={(e) => setPort(e.target.value)} placeholder="a free one" inputMode="numeric" /></label>
+          <label>Workers<input type="number" min={1} max={64} value={workers} onChange={(e) => setWorkers(Number(e.target.value))} /></label>
+        </div>
+        {portError ? <div className="field-error">{portError}</div> : null}
+        <div className="row">
+          <button type="submit" className="primary" disabled={!ready || deploying}>{deploying ? 'Deploying…' : 'Deploy'}</button>
+          {deploying ? <span role="status">Building or reusing the environment, starting the server, waiting for GET / …</span> : null}
+        </div>
+      </form>
+      {deploying && name ? (
+        <>
+          <h3>Log</h3>
+          <ServiceLog name={name} />
+        </>
+      ) : null}
+    </article>
+  );
+}
