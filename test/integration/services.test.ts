@@ -242,6 +242,48 @@ describe('local web services: deploy errors name the problem and the fix', () =>
   }, 120_000);
 });
 
+describe('the Azure ML SDK deploy API inside a run (unchanged v1 script)', () => {
+  it('Model.deploy with InferenceConfig and LocalWebservice.deploy_configuration, then run, get_logs, delete', async () => {
+    const src = project({
+      'score.py': SCALE_SCORE,
+      'deploy.py': [
+        'from azureml.core import Environment, Run, Workspace',
+        'from azureml.core.model import InferenceConfig, Model',
+        'from azureml.core.webservice import LocalWebservice',
+        'from azureml.exceptions import WebserviceException',
+        'ws = Workspace.from_config()',
+        'model = Model(ws, name="scale")',
+        'env = Environment.get(ws, "Benchtop-Minimal")',
+        'inference_config = InferenceConfig(entry_script="score.py", source_directory=".", environment=env)',
+        'deployment_config = LocalWebservice.deploy_configuration(port=None)',
+        'service = Model.deploy(ws, "sdk-svc", [model], inference_config, deployment_config, overwrite=True)',
+        'service.wait_for_deployment(show_output=True)',
+        'print("STATE", service.state, service.scoring_uri.startswith("http://localhost:"))',
+        'print("RESULT", service.run(input_data=\'{"data": [1, 2]}\'))',
+        'try:',
+        '    service.run(input_data=\'{"boom": true}\')',
+        'except WebserviceException as err:',
+        '    print("FAILED", err.status_code)',
+        'print("LOGGED", "init loaded k = 3" in service.get_logs())',
+        'print("LISTED", [s.name for s in LocalWebservice.list(ws)])',
+        'service.delete()',
+        'print("DELETED", service.state)',
+      ].join('\n'),
+    });
+    const r = await cli(['run', 'submit', '-d', src, '-s', 'deploy.py', '--show-output']);
+    const out = r.stdout + r.stderr;
+    expect(r.code, out).toBe(0);
+    expect(out).toContain('Local webservice is running at http://localhost:');
+    expect(out).toContain('STATE running True');
+    expect(out).toContain('RESULT [3, 6]');
+    expect(out).toContain('FAILED 500');
+    expect(out).toContain('LOGGED True');
+    expect(out).toContain("LISTED ['sdk-svc']");
+    expect(out).toContain('DELETED deleted');
+    expect(core.services.list().map((x) => x.name)).not.toContain('sdk-svc');
+  }, 180_000);
+});
+
 describe('scikit-learn: an Azure-style score.py, no-code deployment, @rawhttp and inference-schema', () => {
   let python: string;
   let modelFile: string;

@@ -136,6 +136,13 @@ class Model:
     def get_model_path(model_name, version=None, _workspace=None):
         return get_model_path(model_name, version, _workspace)
 
+    @staticmethod
+    def deploy(workspace, name, models, inference_config=None, deployment_config=None, deployment_target=None, overwrite=False, show_output=False):
+        """A LocalWebservice on 127.0.0.1, running when this returns."""
+        from ._webservice import deploy
+
+        return deploy(workspace, name, models, inference_config, deployment_config, deployment_target, overwrite, show_output)
+
 
 def _register_options(tags, properties, description, framework, framework_version):
     args = _cli.pairs("--tag", tags) + _cli.pairs("--property", properties)
