@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processAlive } from '../../src/main/core/builds/buildLock';
 import { type Core, openCore } from '../../src/main/core/core';
 import { findInterpreters } from '../../src/main/core/python/interpreters';
-import { requireComponent, runCli, tempDir, writeEnvFolder } from '../helpers/workspace';
+import { CLI, requireComponent, runCli, tempDir, writeEnvFolder } from '../helpers/workspace';
 
 let workspace: string;
 let core: Core;
@@ -30,6 +30,13 @@ function request(port: number, method: string, urlPath: string, body?: Buffer | 
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** Deploys through the CLI and returns the port it serves on. */
+async function deployedPort(args: string[]): Promise<number> {
+  const r = await cli(['--json', 'service', 'deploy', ...args]);
+  expect(r.code, r.stderr).toBe(0);
+  return json<{ port: number }>(r.stdout).port;
 }
 
 function project(files: Record<string, string>): string {
@@ -242,6 +249,26 @@ describe('local web services: deploy errors name the problem and the fix', () =>
   }, 120_000);
 });
 
+describe('canceling a deploy', () => {
+  it('Ctrl-C during a slow init() removes the half-made service and frees its port', async () => {
+    const src = project({ 'score.py': 'import time\n\ndef init():\n    print("slow init starting", flush=True)\n    time.sleep(30)\n\ndef run(raw):\n    return raw\n' });
+    const port = await freePortForTest();
+    const child = spawn(process.execPath, [CLI, '--workspace', workspace, 'service', 'deploy', '-n', 'slow-svc', '-m', 'scale', '--entry-script', 'score.py', '-d', src, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    await until(() => out.includes('slow init starting'), 60_000);
+    expect(core.services.get('slow-svc').state).toBe('deploying');
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code, out).toBe(130);
+    expect(out).toContain('Canceling the deploy');
+    expect(() => core.services.get('slow-svc')).toThrow('No service named "slow-svc".');
+    await until(() => fs.existsSync(path.join(workspace, 'services')) && !fs.existsSync(path.join(workspace, 'services', 'slow-svc')));
+    expect(await portIsFree(port)).toBe(true);
+  }, 120_000);
+});
+
 describe('the Azure ML SDK deploy API inside a run (unchanged v1 script)', () => {
   it('Model.deploy with InferenceConfig and LocalWebservice.deploy_configuration, then run, get_logs, delete', async () => {
     const src = project({
@@ -319,9 +346,7 @@ describe('scikit-learn: an Azure-style score.py, no-code deployment, @rawhttp an
         '    return model.predict(data).tolist()',
       ].join('\n'),
     });
-    const r = await cli(['--json', 'service', 'deploy', '-n', 'iris-svc', '-m', 'iris:1', '--entry-script', 'score.py', '-d', src, '-e', 'Benchtop-SKLearn']);
-    expect(r.code, r.stderr).toBe(0);
-    const { port } = json<{ port: number }>(r.stdout);
+    const port = await deployedPort(['-n', 'iris-svc', '-m', 'iris:1', '--entry-script', 'score.py', '-d', src, '-e', 'Benchtop-SKLearn']);
     const scored = await request(port, 'POST', '/score', JSON.stringify({ data: expected.rows }), { 'content-type': 'application/json' });
     expect(scored.status).toBe(200);
     expect(JSON.parse(scored.body)).toEqual(expected.predict);
@@ -329,9 +354,7 @@ describe('scikit-learn: an Azure-style score.py, no-code deployment, @rawhttp an
   }, 120_000);
 
   it('no-code: one ScikitLearn model and no entry script, predict_proba by default or predict on request', async () => {
-    const r = await cli(['--json', 'service', 'deploy', '-n', 'iris-nocode', '-m', 'iris']);
-    expect(r.code, r.stderr).toBe(0);
-    const { port } = json<{ port: number }>(r.stdout);
+    const port = await deployedPort(['-n', 'iris-nocode', '-m', 'iris']);
     const proba = JSON.parse((await request(port, 'POST', '/score', JSON.stringify({ data: expected.rows }))).body) as number[][];
     proba.forEach((row, i) => row.forEach((p, j) => expect(p).toBeCloseTo(expected.proba[i]?.[j] as number, 6)));
     expect(JSON.parse((await request(port, 'POST', '/score', JSON.stringify({ data: expected.rows, method: 'predict' }))).body)).toEqual(expected.predict);
@@ -369,17 +392,13 @@ describe('scikit-learn: an Azure-style score.py, no-code deployment, @rawhttp an
         '    return sum(data)',
       ].join('\n'),
     });
-    const raw = await cli(['--json', 'service', 'deploy', '-n', 'raw-svc', '-m', 'scale', '--entry-script', 'score.py', '-d', src, '-e', 'schema-env']);
-    expect(raw.code, raw.stderr).toBe(0);
-    const rawPort = json<{ port: number }>(raw.stdout).port;
+    const rawPort = await deployedPort(['-n', 'raw-svc', '-m', 'scale', '--entry-script', 'score.py', '-d', src, '-e', 'schema-env']);
     const posted = await request(rawPort, 'POST', '/score', '{"data": [1, 2, 3]}', { 'content-type': 'application/json' });
     expect(posted).toMatchObject({ status: 200, body: '{"sum": 6}' });
     expect(posted.headers['x-custom']).toBe('yes');
     expect(await request(rawPort, 'GET', '/score?q=hi')).toMatchObject({ status: 418, body: 'teapot hi' });
 
-    const typed = await cli(['--json', 'service', 'deploy', '-n', 'typed-svc', '-m', 'scale', '--entry-script', 'typed.py', '-d', src, '-e', 'schema-env']);
-    expect(typed.code, typed.stderr).toBe(0);
-    const port = json<{ port: number }>(typed.stdout).port;
+    const port = await deployedPort(['-n', 'typed-svc', '-m', 'scale', '--entry-script', 'typed.py', '-d', src, '-e', 'schema-env']);
     expect(await request(port, 'POST', '/score', '{"data": [1.5, 2.5]}', { 'content-type': 'application/json' })).toMatchObject({ status: 200, body: '4.0' });
     expect((await request(port, 'POST', '/score', '{"data": [1]}', { 'content-type': 'text/plain' })).status).toBe(415);
     const notJson = await request(port, 'POST', '/score', 'not json', { 'content-type': 'application/json' });
@@ -392,6 +411,15 @@ describe('scikit-learn: an Azure-style score.py, no-code deployment, @rawhttp an
     await core.services.delete('typed-svc');
   }, 600_000);
 });
+
+function freePortForTest(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -1,9 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { FINAL_STATUSES, type RunStatus, type RunSummary } from '../../../shared/api/runTypes';
 import { BenchtopError } from '../../../shared/errors';
 import type { CliContext } from '../context';
+import { fileTail } from '../fileTail';
 import { cancelOnInterrupt } from '../interrupt';
 import { OperationFailed, printJson, table } from '../output';
 import type { Action } from '../program';
@@ -19,18 +19,10 @@ function runJson(run: RunSummary) {
  */
 async function follow(ctx: CliContext, runId: string, showOutput: boolean): Promise<RunSummary> {
   const log = path.join(ctx.core.paths.runDir(runId), 'output.log');
-  let offset = 0;
   const release = cancelOnInterrupt('run', () => void ctx.client.runs.cancel({ runId }));
+  const tail = fileTail(log, (chunk) => ctx.log.write(chunk));
   const pump = () => {
-    if (!showOutput || !fs.existsSync(log)) return;
-    const size = fs.statSync(log).size;
-    if (size <= offset) return;
-    const fd = fs.openSync(log, 'r');
-    const buffer = Buffer.alloc(size - offset);
-    fs.readSync(fd, buffer, 0, buffer.length, offset);
-    fs.closeSync(fd);
-    offset = size;
-    ctx.log.write(buffer);
+    if (showOutput) tail();
   };
   try {
     for (;;) {

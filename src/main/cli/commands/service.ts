@@ -1,8 +1,8 @@
-import fs from 'node:fs';
 import type { Command } from 'commander';
 import type { ServiceRecord } from '../../../shared/api/serviceTypes';
 import { BenchtopError } from '../../../shared/errors';
 import type { CliContext } from '../context';
+import { fileTail } from '../fileTail';
 import { cancelOnInterrupt } from '../interrupt';
 import { OperationFailed, printJson, table } from '../output';
 import type { Action } from '../program';
@@ -21,20 +21,7 @@ function serviceJson(service: ServiceRecord) {
 
 /** Prints the service's log as it grows while `work` runs (deploys and updates show the build, init() output and errors). */
 async function withLog<T>(ctx: CliContext, name: string, work: () => Promise<T>): Promise<T> {
-  const file = ctx.core.services.layout(name).log;
-  let offset = fs.existsSync(file) ? fs.statSync(file).size : 0;
-  const pump = () => {
-    if (!fs.existsSync(file)) return;
-    const size = fs.statSync(file).size;
-    if (size < offset) offset = 0;
-    if (size === offset) return;
-    const fd = fs.openSync(file, 'r');
-    const buffer = Buffer.alloc(size - offset);
-    fs.readSync(fd, buffer, 0, buffer.length, offset);
-    fs.closeSync(fd);
-    offset = size;
-    ctx.log.write(buffer);
-  };
+  const pump = fileTail(ctx.core.services.layout(name).log, (chunk) => ctx.log.write(chunk), true);
   const timer = setInterval(pump, 100);
   try {
     return await work();
@@ -71,7 +58,10 @@ export function registerServiceCommands(program: Command, action: Action): void 
     .action(
       action(async (ctx: CliContext, opts: { name: string; model: string[]; entryScript?: string; sourceDirectory?: string; environment?: string; port?: number; target: string; workers?: number; timeoutMs?: number; maxBodyMb?: number }) => {
         if (opts.target !== 'local' && opts.target !== 'docker') throw new BenchtopError('BAD_INPUT', `Unknown target "${opts.target}".`, 'Use local or docker.');
-        const release = cancelOnInterrupt('deploy', () => process.exit(130));
+        // Ctrl-C: a half-made service is removed (its server stopped if it had started), so the name is free again.
+        const release = cancelOnInterrupt('deploy', () => {
+          void ctx.core.services.delete(opts.name).catch(() => undefined).finally(() => process.exit(130));
+        });
         try {
           const deployed = await withLog(ctx, opts.name, () =>
             ctx.client.services.deploy({ name: opts.name, models: opts.model, entryScript: opts.entryScript, sourceDirectory: opts.sourceDirectory, environment: opts.environment, port: opts.port, target: opts.target as 'local' | 'docker', workers: opts.workers, timeoutMs: opts.timeoutMs, maxBodyMb: opts.maxBodyMb }),

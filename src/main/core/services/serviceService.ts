@@ -60,10 +60,19 @@ export class ServiceManager {
     return this.reconcile(service);
   }
 
-  /** A service recorded as running whose server is gone (killed, machine restarted) reads as failed. */
+  /**
+   * A service recorded as running whose server is gone (killed, machine restarted) reads as failed;
+   * so does one left deploying by a process that died before the server answered.
+   */
   private reconcile(service: ServiceRecord): ServiceRecord {
-    if (service.state !== 'running' || (service.pid !== null && processAlive(service.pid))) return service;
-    const error = `The service's server process${service.pid ? ` (pid ${service.pid})` : ''} is not running any more.`;
+    if (service.state === 'deploying') {
+      const deployer = this.store.deployer(service.name);
+      if (deployer === null || processAlive(deployer)) return service;
+      if (service.pid !== null) void stopServer(service.pid);
+    } else if (service.state !== 'running' || (service.pid !== null && processAlive(service.pid))) {
+      return service;
+    }
+    const error = service.state === 'deploying' ? 'The deploy stopped before the service was running (the process deploying it ended).' : `The service's server process${service.pid ? ` (pid ${service.pid})` : ''} is not running any more.`;
     this.store.update(service.name, { state: 'failed', error, pid: null });
     return { ...service, state: 'failed', error, pid: null };
   }
@@ -97,6 +106,7 @@ export class ServiceManager {
         target: 'local',
       }),
     );
+    this.store.update(name, { deployer_pid: process.pid });
     const layout = this.layout(name);
     fs.mkdirSync(layout.dir, { recursive: true });
     fs.writeFileSync(layout.log, '');
@@ -206,6 +216,7 @@ export class ServiceManager {
       this.store.update(input.name, {
         state: 'deploying',
         pid: null,
+        deployer_pid: process.pid,
         error: null,
         ...(environment ? { environment: `${environment.name}:${environment.version}` } : {}),
         ...(input.workers ? { workers: input.workers } : {}),

@@ -14,6 +14,7 @@ interface ServiceRow {
   max_body_mb: number;
   target: 'local' | 'docker';
   pid: number | null;
+  deployer_pid: number | null;
   error: string | null;
   created_at: string;
   updated_at: string;
@@ -54,13 +55,18 @@ export class ServiceStore {
     }
   }
 
-  update(name: string, fields: Partial<{ state: ServiceState; pid: number | null; error: string | null; environment: string; workers: number; port: number }>): void {
+  update(name: string, fields: Partial<{ state: ServiceState; pid: number | null; deployer_pid: number | null; error: string | null; environment: string; workers: number; port: number }>): void {
     const sets = Object.keys(fields).map((k) => `${k} = @${k}`);
     this.db.prepare(`UPDATE services SET ${[...sets, 'updated_at = @updatedAt'].join(', ')} WHERE name = @name`).run({ ...fields, name, updatedAt: nowIso() });
   }
 
   delete(name: string): void {
     this.db.prepare('DELETE FROM services WHERE name = ?').run(name);
+  }
+
+  /** The process deploying or updating the service (it may die before the server answers). */
+  deployer(name: string): number | null {
+    return (this.db.prepare('SELECT deployer_pid FROM services WHERE name = ?').get(name) as { deployer_pid: number | null } | undefined)?.deployer_pid ?? null;
   }
 
   private toRecord(row: ServiceRow): ServiceRecord {

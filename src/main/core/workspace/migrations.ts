@@ -126,6 +126,7 @@ export const MIGRATIONS: readonly string[] = [
     max_body_mb REAL NOT NULL,
     target TEXT NOT NULL,
     pid INTEGER,
+    deployer_pid INTEGER,
     error TEXT,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
