@@ -95,6 +95,9 @@ class Master:
     def _worker(self, ready_fd):
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        # The main process's handlers were inherited: until it serves, SIGTERM must stop a worker (a slow init()).
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         # By path, not the inherited cwd: a reload swaps a new app/ folder in under the same name.
         root = os.environ.get("AML_APP_ROOT")
         if root and os.path.isdir(root):
