@@ -1,4 +1,6 @@
-import { type IpcMainInvokeEvent, BrowserWindow, ipcMain } from 'electron';
+import { type IpcMainInvokeEvent, BrowserWindow, dialog, ipcMain } from 'electron';
+import type { CallName } from '../../shared/api/contract';
+import type { Router } from '../core/api/router';
 import { EVENT_NAMES } from '../../shared/api/contract';
 import { handlers } from '../core/api/handlers';
 import { dispatch } from '../core/api/router';
@@ -16,7 +18,7 @@ export function bindIpc(core: Core, isAppUrl: (url: string) => boolean): void {
     }
     const sender = event.sender;
     const connectionId = `window-${sender.id}`;
-    return dispatch(handlers, core, String(name), input, {
+    return dispatch(windowHandlers(BrowserWindow.fromWebContents(sender)), core, String(name), input, {
       connectionId,
       viewerFor: (kind, id) => ({
         id: connectionId,
@@ -34,4 +36,16 @@ export function bindIpc(core: Core, isAppUrl: (url: string) => boolean): void {
       for (const window of BrowserWindow.getAllWindows()) window.webContents.send(EVENT_CHANNEL, name, payload);
     });
   }
+}
+
+/** The contract's handlers, with the native file/folder picker that only the desktop window has. */
+function windowHandlers(window: BrowserWindow | null): Router<CallName> {
+  return {
+    ...handlers,
+    'app.pickPath': async (input) => {
+      const options = { title: input.title, properties: [input.kind === 'file' ? 'openFile' : 'openDirectory', 'createDirectory'] as ('openFile' | 'openDirectory' | 'createDirectory')[] };
+      const picked = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+      return { path: picked.canceled ? null : (picked.filePaths[0] ?? null), supported: true };
+    },
+  };
 }

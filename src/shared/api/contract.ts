@@ -21,6 +21,8 @@ const RunRef = z.object({ runId: z.string().min(1).max(400) });
 export const calls = {
   'app.info': call(z.object({}), AppInfo),
   'settings.update': call(Settings.partial(), Settings),
+  /** A native file or folder picker: the desktop window answers it; headless, `supported` is false (type the path). */
+  'app.pickPath': call(z.object({ kind: z.enum(['file', 'folder']), title: z.string().max(200).optional() }), z.object({ path: z.string().nullable(), supported: z.boolean() })),
 
   'environments.list': call(z.object({ curated: z.boolean().optional() }), z.array(EnvironmentSummary)),
   'environments.versions': call(z.object({ name: z.string().min(1) }), z.array(EnvironmentRecord)),

@@ -5,7 +5,9 @@ import type { Router } from './router';
 
 declare const BENCHTOP_VERSION: string | undefined;
 
-export const appRouter: Router<'app.info' | 'settings.update'> = {
+export const appRouter: Router<'app.info' | 'settings.update' | 'app.pickPath'> = {
+  // The desktop window overrides this with a native dialog (electron/ipc.ts); the browser UI has none.
+  'app.pickPath': () => ({ path: null, supported: false }),
   'app.info': async (_input, _ctx, core) => {
     const settings = readSettings(core.db);
     const interpreters = await findInterpreters();

@@ -18,6 +18,9 @@ import { type ModelSource, resolveRunPath, scanSource } from './modelSource';
 import { ModelStore } from './modelStore';
 import { progressReporter } from './progress';
 
+/** Measured on a 1 GiB register: 32 MB steps took the fsync at the end from ~0.5 s to almost nothing. */
+const EARLY_FLUSH_BYTES = 32 * 1024 * 1024;
+
 export interface DownloadResult {
   path: string;
   files: number;
@@ -113,7 +116,10 @@ export class ModelService {
     const staged: StagedFile[] = [];
     try {
       for (const file of source.files) {
-        const copy = await this.blobs.stage(file.absolute, { signal: ctx.signal, onBytes: progress.add });
+        // New content will be fsynced, so start writing it back while copying; content that may be a
+        // duplicate (stored content of that size exists) is not pushed to disk before we know.
+        const maybeDuplicate = this.store.hasContentOfSize(file.size);
+        const copy = await this.blobs.stage(file.absolute, { signal: ctx.signal, onBytes: progress.add, flushEvery: maybeDuplicate ? undefined : EARLY_FLUSH_BYTES });
         staged.push(copy);
         if (this.blobs.has(copy.digest)) this.blobs.discard(copy);
         else await this.blobs.flush(copy);

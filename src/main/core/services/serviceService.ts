@@ -106,7 +106,6 @@ export class ServiceManager {
         target: 'local',
       }),
     );
-    this.store.update(name, { deployer_pid: process.pid });
     const layout = this.layout(name);
     fs.mkdirSync(layout.dir, { recursive: true });
     fs.writeFileSync(layout.log, '');
@@ -116,6 +115,8 @@ export class ServiceManager {
 
   /** Builds (or reuses) the environment, lays out app/ and the models, starts the server and waits for GET / -> 200. */
   private async start(name: string, options: { copyApp: boolean }): Promise<ServiceRecord> {
+    // This process owns the start until the server answers: if it dies first, the service reads as failed.
+    this.store.update(name, { deployer_pid: process.pid });
     const service = this.get(name);
     const layout = this.layout(name);
     const note = (text: string) => fs.appendFileSync(layout.log, stripAnsi(text).replace(/\r\n/g, '\n'));

@@ -4,6 +4,7 @@ import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
 import { browserDownloadUrl } from './modelActions';
 import { useJobRequest } from './useJobRequest';
+import { PathField } from '../../components/PathField';
 import { ByteProgress } from './ByteProgress';
 
 /** Download to a folder (progress, cancel, checksums verified), or through the browser when headless. */
@@ -21,7 +22,7 @@ export function DownloadModel({ model }: { model: ModelDetail }) {
     <section aria-label="Download">
       <h4>Download</h4>
       <form className="row" onSubmit={(e) => { e.preventDefault(); void download(); }}>
-        <label>To folder <input value={directory} onChange={(e) => setDirectory(e.target.value)} placeholder="/path/to/folder" /></label>
+        <PathField label="To folder" value={directory} onChange={setDirectory} kinds={['folder']} placeholder="/path/to/folder" />
         <label className="inline"><input type="checkbox" checked={existOk} onChange={(e) => setExistOk(e.target.checked)} /> Replace if it exists</label>
         <button type="submit" disabled={!directory.trim() || busy}>Download to folder</button>
         {url ? <a className="button" href={url} download={model.kind === 'file' ? model.root : `${model.root}.tar`}>Download in browser{model.kind === 'folder' ? ' (.tar)' : ''}</a> : null}

@@ -1,10 +1,9 @@
 import { useState } from 'react';
 
 /** Tags (editable) or properties (add-only, so no remove): chips plus a key/value form. */
-export function KeyValueEditor({ title, note, values, onAdd, onRemove }: { title: string; note?: string; values: Record<string, string>; onAdd(key: string, value: string): Promise<void>; onRemove?(key: string): Promise<void> }) {
+export function KeyValueEditor({ title, noun, note, values, onAdd, onRemove }: { title: string; noun: string; note?: string; values: Record<string, string>; onAdd(key: string, value: string): Promise<void>; onRemove?(key: string): Promise<void> }) {
   const [key, setKey] = useState('');
   const [value, setValue] = useState('');
-  const noun = title.toLowerCase().replace(/s$/, '');
   const submit = async () => {
     await onAdd(key.trim(), value.trim());
     setKey('');

@@ -113,11 +113,12 @@ export function ModelDetailView({ name }: { name: string }) {
           <Lineage model={detail} />
           <KeyValueEditor
             title="Tags"
+            noun="tag"
             values={detail.tags}
             onAdd={(key, value) => update({ name, version: detail.version, addTags: { [key]: value } })}
             onRemove={(key) => update({ name, version: detail.version, removeTags: [key] })}
           />
-          <KeyValueEditor title="Properties" note="Properties are add-only: once set, a key keeps its value." values={detail.properties} onAdd={(key, value) => update({ name, version: detail.version, addProperties: { [key]: value } })} />
+          <KeyValueEditor title="Properties" noun="property" note="Properties are add-only: once set, a key keeps its value." values={detail.properties} onAdd={(key, value) => update({ name, version: detail.version, addProperties: { [key]: value } })} />
           <h4>Files</h4>
           <FileTree files={detail.files} />
           <DownloadModel model={detail} />

@@ -4,6 +4,7 @@ import type { RunSummary } from '../../../shared/api/runTypes';
 import { useModels, type RegisterPrefill } from '../../stores/models';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
+import { PathField } from '../../components/PathField';
 import { ByteProgress } from './ByteProgress';
 import { parseLines } from './modelActions';
 import { useJobRequest } from './useJobRequest';
@@ -114,7 +115,7 @@ export function RegisterModelView({ prefill }: { prefill: RegisterPrefill }) {
           <label className="inline"><input type="radio" name="from" checked={from === 'run'} onChange={() => setFrom('run')} /> A run&apos;s outputs</label>
         </fieldset>
         {from === 'path' ? (
-          <label>File or folder path<input value={localPath} onChange={(e) => choosePath(e.target.value, setLocalPath)} placeholder="/home/me/models/model.joblib" /></label>
+          <PathField label="File or folder path" value={localPath} onChange={(p) => choosePath(p, setLocalPath)} kinds={['file', 'folder']} placeholder="/home/me/models/model.joblib" />
         ) : (
           <RunSource runId={runId} setRunId={setRunId} path={runPath} setPath={(p) => choosePath(p.replace(/\/$/, ''), setRunPath)} />
         )}

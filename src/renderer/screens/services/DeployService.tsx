@@ -3,6 +3,7 @@ import { SERVICE_NAME_PATTERN } from '../../../shared/api/serviceTypes';
 import { useServices } from '../../stores/services';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
+import { PathField } from '../../components/PathField';
 import { EnvironmentPicker } from './EnvironmentPicker';
 import { ModelPicker } from './ModelPicker';
 import { ServiceLog } from './ServiceLog';
@@ -52,8 +53,8 @@ export function DeployServiceView() {
         <label>Name<input value={name} onChange={(e) => setName(e.target.value)} placeholder="iris-svc" aria-invalid={Boolean(nameError)} /></label>
         {nameError ? <div className="field-error">{nameError}</div> : null}
         <ModelPicker value={models} onChange={setModels} />
-        <label>Entry script (score.py with init() and run(); empty for a no-code scikit-learn deployment)<input value={entryScript} onChange={(e) => setEntryScript(e.target.value)} placeholder="score.py, or /path/to/score.py" /></label>
-        <label>Source folder (copied with the script; the script's path is relative to it)<input value={sourceDirectory} onChange={(e) => setSourceDirectory(e.target.value)} placeholder="/path/to/project" /></label>
+        <PathField label="Entry script (score.py with init() and run(); empty for a no-code scikit-learn deployment)" value={entryScript} onChange={setEntryScript} kinds={['file']} placeholder="score.py, or /path/to/score.py" />
+        <PathField label="Source folder (copied with the script; the script's path is relative to it)" value={sourceDirectory} onChange={setSourceDirectory} kinds={['folder']} placeholder="/path/to/project" />
         <EnvironmentPicker value={environment} onChange={setEnvironment} placeholder="Default (Benchtop-Minimal, or Benchtop-SKLearn for no-code)" />
         <div className="row">
           <label>Port<input value={port} onChange={(e) => setPort(e.target.value)} placeholder="a free one" inputMode="numeric" /></label>
