@@ -58,20 +58,33 @@ export function registerServiceCommands(program: Command, action: Action): void 
     .action(
       action(async (ctx: CliContext, opts: { name: string; model: string[]; entryScript?: string; sourceDirectory?: string; environment?: string; port?: number; target: string; workers?: number; timeoutMs?: number; maxBodyMb?: number }) => {
         if (opts.target !== 'local' && opts.target !== 'docker') throw new BenchtopError('BAD_INPUT', `Unknown target "${opts.target}".`, 'Use local or docker.');
-        // Ctrl-C: a half-made service is removed (its server stopped if it had started), so the name is free again.
+        // Ctrl-C: the half-made service is removed (its server stopped if it had started), so the name is
+        // free again. The deploy call then fails; we wait for the removal before leaving (the workspace
+        // must stay open until it is done).
+        let canceled: Promise<void> | null = null;
         const release = cancelOnInterrupt('deploy', () => {
-          void ctx.core.services.delete(opts.name).catch(() => undefined).finally(() => process.exit(130));
+          canceled = ctx.core.services.delete(opts.name).catch(() => undefined);
         });
+        const leaveCanceled = async (removal: Promise<void>) => {
+          await removal;
+          process.stderr.write(`Deploy canceled: ${opts.name} was removed.\n`);
+          process.exit(130);
+        };
+        let deployed: ServiceRecord;
         try {
-          const deployed = await withLog(ctx, opts.name, () =>
+          deployed = await withLog(ctx, opts.name, () =>
             ctx.client.services.deploy({ name: opts.name, models: opts.model, entryScript: opts.entryScript, sourceDirectory: opts.sourceDirectory, environment: opts.environment, port: opts.port, target: opts.target as 'local' | 'docker', workers: opts.workers, timeoutMs: opts.timeoutMs, maxBodyMb: opts.maxBodyMb }),
-          ).catch((err: unknown) => failed(ctx, err));
-          if (ctx.json) return printJson(serviceJson(deployed));
-          console.log(`Local webservice is running at ${deployed.scoringUri}`);
-          console.log(`Swagger: ${deployed.swaggerUri}`);
+          );
+        } catch (err) {
+          if (canceled) return leaveCanceled(canceled);
+          return failed(ctx, err);
         } finally {
           release();
         }
+        if (canceled) return leaveCanceled(canceled);
+        if (ctx.json) return printJson(serviceJson(deployed));
+        console.log(`Local webservice is running at ${deployed.scoringUri}`);
+        console.log(`Swagger: ${deployed.swaggerUri}`);
       }),
     );
 
