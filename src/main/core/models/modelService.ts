@@ -116,10 +116,9 @@ export class ModelService {
     const staged: StagedFile[] = [];
     try {
       for (const file of source.files) {
-        // New content will be fsynced, so start writing it back while copying; content that may be a
-        // duplicate (stored content of that size exists) is not pushed to disk before we know.
-        const maybeDuplicate = this.store.hasContentOfSize(file.size);
-        const copy = await this.blobs.stage(file.absolute, { signal: ctx.signal, onBytes: progress.add, flushEvery: maybeDuplicate ? undefined : EARLY_FLUSH_BYTES });
+        // Most content is new (a retrained model of the same size is still new), and new content is
+        // fsynced: start writing it back while copying. A duplicate found at the end is just unlinked.
+        const copy = await this.blobs.stage(file.absolute, { signal: ctx.signal, onBytes: progress.add, flushEvery: EARLY_FLUSH_BYTES });
         staged.push(copy);
         if (this.blobs.has(copy.digest)) this.blobs.discard(copy);
         else await this.blobs.flush(copy);

@@ -121,11 +121,6 @@ export class ModelStore {
     this.db.prepare('DELETE FROM models WHERE name = ? AND version = ?').run(name, version);
   }
 
-  /** Is there stored content of exactly this size (so a new file might be a duplicate)? */
-  hasContentOfSize(size: number): boolean {
-    return this.db.prepare('SELECT 1 FROM model_files WHERE size = ? LIMIT 1').get(size) !== undefined;
-  }
-
   allDigests(): Set<string> {
     return new Set((this.db.prepare('SELECT DISTINCT digest FROM model_files').all() as { digest: string }[]).map((r) => r.digest));
   }

@@ -111,7 +111,6 @@ export const MIGRATIONS: readonly string[] = [
     FOREIGN KEY (name, version) REFERENCES models(name, version) ON DELETE CASCADE
   );
   CREATE INDEX model_files_digest ON model_files(digest);
-  CREATE INDEX model_files_size ON model_files(size);
   `,
   // 5: local web services and the model versions each one serves.
   `
