@@ -249,6 +249,35 @@ describe('local web services: deploy errors name the problem and the fix', () =>
   }, 120_000);
 });
 
+describe('service logs under load', () => {
+  it('rotate at the size limit (one old file kept) and stay readable from the app', async () => {
+    const src = project({ 'score.py': SCALE_SCORE });
+    const r = await runCli(['--json', 'service', 'deploy', '-n', 'chatty', '-m', 'scale', '--entry-script', 'score.py', '-d', src], { workspace, env: { BENCHTOP_SERVICE_LOG_MAX_MB: '0.1' } });
+    expect(r.code, r.stderr).toBe(0);
+    const { port } = json<{ port: number }>(r.stdout);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+    const one = () => new Promise<void>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, path: '/score', method: 'POST', agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve());
+      });
+      req.on('error', reject);
+      req.end('{"data": [1]}');
+    });
+    for (let i = 0; i < 40; i++) await Promise.all(Array.from({ length: 50 }, one));
+    agent.destroy();
+    const layout = core.services.layout('chatty');
+    await until(() => fs.existsSync(`${layout.log}.1`));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(fs.statSync(layout.log).size).toBeLessThan(1024 * 1024);
+    const first = core.services.logs('chatty');
+    expect(first.text).toMatch(/POST \/score 200/);
+    // A reader whose offset is past the rotated file's end starts again from the new file.
+    expect(core.services.logs('chatty', first.offset + 10_000_000).text.length).toBeGreaterThan(0);
+    await core.services.delete('chatty');
+  }, 120_000);
+});
+
 describe('canceling a deploy', () => {
   it('Ctrl-C during a slow init() removes the half-made service and frees its port', async () => {
     const src = project({ 'score.py': 'import time\n\ndef init():\n    print("slow init starting", flush=True)\n    time.sleep(30)\n\ndef run(raw):\n    return raw\n' });

@@ -23,6 +23,8 @@ void app.whenReady().then(() => {
   bindIpc(core, isAppUrl);
   core.runs.watch();
   core.runs.prewarm();
+  // Services that were running when the machine or the app went down come back.
+  void core.services.restore();
   const window = new BrowserWindow({
     width: 1280,
     height: 820,

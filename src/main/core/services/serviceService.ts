@@ -136,6 +136,7 @@ export class ServiceManager {
         AZUREML_ENTRY_SCRIPT: script,
         AML_APP_ROOT: layout.app,
         SERVICE_NAME: name,
+        BENCHTOP_SERVICE_LOG: layout.log,
         PYTHONUNBUFFERED: '1',
       };
       delete variables.ELECTRON_RUN_AS_NODE;
@@ -249,7 +250,8 @@ export class ServiceManager {
     const file = this.layout(name).log;
     if (!fs.existsSync(file)) return { text: '', offset: 0 };
     const size = fs.statSync(file).size;
-    const from = offset === undefined ? Math.max(0, size - 1024 * 1024) : Math.min(offset, size);
+    // An offset past the end means the log was rotated: the new file is read from its start.
+    const from = offset === undefined ? Math.max(0, size - 1024 * 1024) : offset > size ? 0 : offset;
     const fd = fs.openSync(file, 'r');
     try {
       const buffer = Buffer.alloc(size - from);

@@ -13,7 +13,7 @@ import sys
 import time
 import traceback
 
-from .log import log
+from .log import log, rotate_as_main_process
 
 
 def parse_args(argv):
@@ -175,6 +175,7 @@ class Master:
             self.workers.pop(pid, None)
 
     def run(self):
+        rotate_as_main_process()
         self.bind()
         self.banner()
         self.status("starting")
@@ -195,6 +196,7 @@ class Master:
                 self.reload_requested = False
                 self.reload()
             self.reap()
+            log(None, None)
             time.sleep(0.05)
         log("I", "Stopping the service", flush=True)
         self.stop_pids(list(self.workers))
