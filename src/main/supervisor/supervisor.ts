@@ -14,7 +14,7 @@ import { type FromSupervisor, type RunSpec, type ToSupervisor, lineReader, super
 import { type Db, openDatabase } from '../core/workspace/database';
 import { nowIso } from '../core/workspace/files';
 import { WorkspacePaths } from '../core/workspace/paths';
-import { cliScript, runtimeDir } from './runtimeDir';
+import { cliScript, runtimeDir } from '../core/python/runtimeDir';
 import { ensureBuilt } from '../core/builds/ensureBuilt';
 import { stripAnsi } from '../../shared/ansi';
 

@@ -14,7 +14,7 @@ import type { EnvironmentService } from '../environments/environmentService';
 import type { EventBus } from '../events';
 import type { JobManager } from '../jobs/jobManager';
 import type { ModelService } from '../models/modelService';
-import { runtimeDir } from '../../supervisor/runtimeDir';
+import { runtimeDir } from '../python/runtimeDir';
 import { type Db, writeTransaction } from '../workspace/database';
 import type { WorkspacePaths } from '../workspace/paths';
 import { ServiceLayout } from './serviceLayout';
