@@ -1,9 +1,8 @@
 import { type Page, expect, test } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CLI, makeSlowPackage, makeWheel, tempDir, writeEnvFolder } from '../helpers/workspace';
-import { type ServedApp, serve } from './serveFixture';
+import { makeSlowPackage, makeWheel, tempDir, writeEnvFolder } from '../helpers/workspace';
+import { type ServedApp, cli, serve } from './serveFixture';
 
 let app: ServedApp;
 
@@ -11,7 +10,7 @@ test.beforeAll(async () => {
   app = await serve();
   // A private wheel so the build installs a real package without the network.
   const wheel = makeWheel(tempDir('bt-wheel-'), 'e2e-demo', '1.0');
-  execFileSync(process.execPath, [CLI, '--workspace', app.workspace, 'wheel', 'add', wheel], { stdio: 'pipe' });
+  cli(app, ['wheel', 'add', wheel]);
 });
 
 test.afterAll(() => app?.stop());
@@ -108,7 +107,7 @@ test('a running build shows progress and can be canceled from the UI; the cache 
   const flag = path.join(work, 'slow.flag');
   fs.writeFileSync(flag, '');
   const slow = makeSlowPackage(work, flag, 120);
-  execFileSync(process.execPath, [CLI, '--workspace', app.workspace, 'env', 'register', '-d', writeEnvFolder(tempDir('bt-e2e-src-'), 'slow-ui', [slow])]);
+  cli(app, ['env', 'register', '-d', writeEnvFolder(tempDir('bt-e2e-src-'), 'slow-ui', [slow])]);
   await open(page);
   await page.getByRole('button', { name: /^slow-ui/ }).click();
   await page.getByRole('tab', { name: 'Build' }).click();

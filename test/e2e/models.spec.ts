@@ -1,21 +1,19 @@
 import { expect, test } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CLI, tempDir } from '../helpers/workspace';
-import { type ServedApp, serve } from './serveFixture';
+import { tempDir } from '../helpers/workspace';
+import { type ServedApp, cli, serve } from './serveFixture';
 
 let app: ServedApp;
 let runId: string;
 const MODEL_BYTES = 'iris-weights\u00e9\n'.repeat(1000);
 
-const cli = (args: string[]) => execFileSync(process.execPath, [CLI, '--workspace', app.workspace, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 test.beforeAll(async () => {
   app = await serve();
   const project = tempDir('bt-e2e-model-src-');
   fs.writeFileSync(path.join(project, 'train.py'), `import os\nos.makedirs("outputs", exist_ok=True)\nopen("outputs/model.joblib", "w", encoding="utf-8").write(${JSON.stringify(MODEL_BYTES)})\nprint("saved")\n`);
-  const out = cli(['--json', 'run', 'submit', '-d', project, '-s', 'train.py', '-x', 'iris', '--wait']);
+  const out = cli(app, ['--json', 'run', 'submit', '-d', project, '-s', 'train.py', '-x', 'iris', '--wait']);
   runId = (JSON.parse(out) as { id: string }).id;
 });
 test.afterAll(() => app?.stop());
@@ -52,7 +50,7 @@ test("registers from a run's outputs, edits a tag, downloads the file, and links
   await version.getByLabel('New tag value').fill('prod');
   await version.getByRole('button', { name: 'Add tag' }).click();
   await expect(version.getByRole('region', { name: 'Tags' }).getByText('stage=prod')).toBeVisible();
-  expect(JSON.parse(cli(['--json', 'model', 'show', 'iris-e2e:1'])).tags).toEqual({ stage: 'prod' });
+  expect(JSON.parse(cli(app, ['--json', 'model', 'show', 'iris-e2e:1'])).tags).toEqual({ stage: 'prod' });
   await expect(page.getByRole('navigation', { name: 'Models' }).getByText('stage=prod')).toBeVisible();
 
   // Download through the browser: the very bytes the run wrote.

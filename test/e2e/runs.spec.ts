@@ -1,9 +1,8 @@
 import { type Page, expect, test } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CLI, tempDir } from '../helpers/workspace';
-import { type ServedApp, serve } from './serveFixture';
+import { tempDir } from '../helpers/workspace';
+import { type ServedApp, cli, serve } from './serveFixture';
 
 let app: ServedApp;
 let project: string;
@@ -11,7 +10,7 @@ let project: string;
 test.beforeAll(async () => {
   app = await serve();
   // Build the default environment once, so runs start from the cache.
-  execFileSync(process.execPath, [CLI, '--workspace', app.workspace, 'env', 'build', '-n', 'Benchtop-Minimal'], { stdio: 'pipe' });
+  cli(app, ['env', 'build', '-n', 'Benchtop-Minimal']);
   project = tempDir('bt-e2e-project-');
   fs.writeFileSync(
     path.join(project, 'train.py'),
@@ -82,7 +81,7 @@ test('cancel a running run from the UI', async ({ page }) => {
 
 test('compare two runs: arguments and metrics side by side, series overlaid', async ({ page }) => {
   for (const epochs of ['5', '8']) {
-    execFileSync(process.execPath, [CLI, '--workspace', app.workspace, 'run', 'submit', '-d', project, '-s', 'train.py', '-x', 'cmp', '--wait', '--', epochs], { stdio: 'pipe', timeout: 60_000 });
+    cli(app, ['run', 'submit', '-d', project, '-s', 'train.py', '-x', 'cmp', '--wait', '--', epochs], 60_000);
   }
   await open(page);
   await page.getByRole('navigation', { name: 'Experiments' }).getByRole('button', { name: /^cmp/ }).click();

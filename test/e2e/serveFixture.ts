@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { CLI, tempDir } from '../helpers/workspace';
 
@@ -29,4 +29,9 @@ export function serve(workspace = tempDir('bt-e2e-')): Promise<ServedApp> {
     child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
     child.on('exit', (code) => reject(new Error(`benchtop serve exited with ${code}:\n${out}`)));
   });
+}
+
+/** Runs the real CLI against the served app's workspace (set-up steps the UI test does not drive); returns stdout. */
+export function cli(app: ServedApp, args: string[], timeoutMs = 600_000): string {
+  return execFileSync(process.execPath, [CLI, '--workspace', app.workspace, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
 }

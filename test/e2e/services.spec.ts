@@ -1,22 +1,20 @@
 import { expect, test } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CLI, tempDir } from '../helpers/workspace';
-import { type ServedApp, serve } from './serveFixture';
+import { tempDir } from '../helpers/workspace';
+import { type ServedApp, cli, serve } from './serveFixture';
 
 let app: ServedApp;
 let project: string;
 
-const cli = (args: string[]) => execFileSync(process.execPath, [CLI, '--workspace', app.workspace, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 test.beforeAll(async () => {
   app = await serve();
-  cli(['env', 'build', '-n', 'Benchtop-Minimal']);
+  cli(app, ['env', 'build', '-n', 'Benchtop-Minimal']);
   // A pure-Python "model" (a threshold) and an Azure-style score.py that reads it from AZUREML_MODEL_DIR.
   const modelDir = tempDir('bt-e2e-svc-model-');
   fs.writeFileSync(path.join(modelDir, 'threshold.json'), '{"threshold": 2.5}');
-  cli(['model', 'register', '-n', 'threshold', '-p', path.join(modelDir, 'threshold.json')]);
+  cli(app, ['model', 'register', '-n', 'threshold', '-p', path.join(modelDir, 'threshold.json')]);
   project = tempDir('bt-e2e-svc-src-');
   fs.writeFileSync(
     path.join(project, 'score.py'),
@@ -34,7 +32,7 @@ test.beforeAll(async () => {
 });
 test.afterAll(() => {
   try {
-    cli(['service', 'delete', 'e2e-svc']);
+    cli(app, ['service', 'delete', 'e2e-svc']);
   } catch {
     // Already deleted by the test.
   }

@@ -130,3 +130,12 @@ export function requireComponent(name: string, available: boolean): boolean {
   if (!available && process.env.CI === 'true') throw new Error(`${name} is required under CI=true but is not available on this machine.`);
   return available;
 }
+
+/** Polls until check() is true (a file appears, a process ends), failing after the timeout. */
+export async function waitUntil(check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -8,7 +8,7 @@ import { contentHasher, hasherImplementations } from '../../src/main/core/models
 import { folderSize } from '../../src/main/core/workspace/files';
 import { findInterpreters } from '../../src/main/core/python/interpreters';
 import { startServer } from '../../src/main/server/server';
-import { requireComponent, runCli, tempDir } from '../helpers/workspace';
+import { requireComponent, runCli, tempDir, waitUntil } from '../helpers/workspace';
 
 let workspace: string;
 let core: Core;
@@ -170,7 +170,7 @@ describe('model registry on a real workspace', () => {
     const big = sparseFile(path.join(dir, 'big.bin'), 3 * 1024 ** 3);
     const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'benchtop.js'), '--workspace', workspace, 'model', 'register', '-n', 'killed', '-p', big], { stdio: 'ignore' });
     const staging = path.join(workspace, 'models', 'tmp');
-    await until(() => fs.existsSync(staging) && fs.readdirSync(staging).some((f) => f.startsWith(`${child.pid}-`) && fs.statSync(path.join(staging, f)).size > 0));
+    await waitUntil(() => fs.existsSync(staging) && fs.readdirSync(staging).some((f) => f.startsWith(`${child.pid}-`) && fs.statSync(path.join(staging, f)).size > 0));
     child.kill('SIGKILL');
     await new Promise((r) => child.on('exit', r));
     const listed = await cli(['--json', 'model', 'list', '-n', 'killed']);
@@ -335,12 +335,4 @@ function get(url: string): Promise<{ status: number; headers: http.IncomingHttpH
       res.on('error', reject);
     }).on('error', reject);
   });
-}
-
-async function until(check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

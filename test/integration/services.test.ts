@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processAlive } from '../../src/main/core/builds/buildLock';
 import { type Core, openCore } from '../../src/main/core/core';
 import { findInterpreters } from '../../src/main/core/python/interpreters';
-import { CLI, requireComponent, runCli, tempDir, writeEnvFolder } from '../helpers/workspace';
+import { CLI, requireComponent, runCli, tempDir, waitUntil, writeEnvFolder } from '../helpers/workspace';
 
 let workspace: string;
 let core: Core;
@@ -187,7 +187,7 @@ describe('local web services: the HTTP contract against a real server', () => {
   it('comes back after its server is killed (restore on open), then delete frees the port', async () => {
     const before = core.services.get('scaler');
     process.kill(-(before.pid as number), 'SIGKILL');
-    await until(() => !processAlive(before.pid as number));
+    await waitUntil(() => !processAlive(before.pid as number));
     expect(core.services.get('scaler')).toMatchObject({ state: 'failed', error: expect.stringContaining('is not running any more') });
     core.db.prepare("UPDATE services SET state = 'running' WHERE name = 'scaler'").run();
     await core.services.restore();
@@ -267,7 +267,7 @@ describe('service logs under load', () => {
     for (let i = 0; i < 40; i++) await Promise.all(Array.from({ length: 50 }, one));
     agent.destroy();
     const layout = core.services.layout('chatty');
-    await until(() => fs.existsSync(`${layout.log}.1`));
+    await waitUntil(() => fs.existsSync(`${layout.log}.1`));
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(fs.statSync(layout.log).size).toBeLessThan(1024 * 1024);
     const first = core.services.logs('chatty');
@@ -286,14 +286,14 @@ describe('canceling a deploy', () => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    await until(() => out.includes('slow init starting'), 60_000);
+    await waitUntil(() => out.includes('slow init starting'), 60_000);
     expect(core.services.get('slow-svc').state).toBe('deploying');
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code, out).toBe(130);
     expect(out).toContain('Canceling the deploy');
     expect(() => core.services.get('slow-svc')).toThrow('No service named "slow-svc".');
-    await until(() => fs.existsSync(path.join(workspace, 'services')) && !fs.existsSync(path.join(workspace, 'services', 'slow-svc')));
+    await waitUntil(() => fs.existsSync(path.join(workspace, 'services')) && !fs.existsSync(path.join(workspace, 'services', 'slow-svc')));
     expect(await portIsFree(port)).toBe(true);
   }, 120_000);
 });
@@ -456,12 +456,4 @@ function portIsFree(port: number): Promise<boolean> {
     probe.once('error', () => resolve(false));
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
-}
-
-async function until(check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

@@ -32,11 +32,15 @@ def _command():
     )
 
 
-def call(args):
-    """Runs `benchtop --json ARGS...` and returns its JSON document; raises BenchtopCliError on failure."""
+def _run(args):
     env = dict(os.environ)
     env["ELECTRON_RUN_AS_NODE"] = "1"
-    proc = subprocess.run(_command() + ["--json"] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    return subprocess.run(_command() + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+
+
+def call(args):
+    """Runs `benchtop --json ARGS...` and returns its JSON document; raises BenchtopCliError on failure."""
+    proc = _run(["--json"] + list(args))
     out = proc.stdout.decode("utf-8", "replace").strip()
     try:
         data = json.loads(out) if out else {}
@@ -50,9 +54,27 @@ def call(args):
     return data
 
 
+def text(args):
+    """Runs `benchtop ARGS...` for its plain output (a log), which has no JSON form."""
+    return _run(args).stdout.decode("utf-8", "replace")
+
+
 def pairs(flag, values):
     """{"k": "v"} -> ["--tag", "k=v", ...]."""
     out = []
     for key, value in dict(values or {}).items():
         out += [flag, "%s=%s" % (key, "" if value is None else value)]
     return out
+
+
+class JsonBacked:
+    """Objects (Model, LocalWebservice) built from the CLI's --json document; subclasses define _load(data)."""
+
+    workspace = None
+
+    @classmethod
+    def _from_json(cls, data, workspace=None):
+        obj = cls.__new__(cls)
+        obj._load(data)
+        obj.workspace = workspace
+        return obj

@@ -35,7 +35,7 @@ def _ref(name, version):
     return name if version is None else "%s:%s" % (name, version)
 
 
-class Model:
+class Model(_cli.JsonBacked):
     """A registered model version (the parts of azureml.core.model.Model a local workflow uses)."""
 
     def __init__(self, workspace=None, name=None, id=None, tags=None, properties=None, version=None, run_id=None, **kwargs):
@@ -46,13 +46,6 @@ class Model:
             raise ValueError("Model needs a name or an id, e.g. Model(ws, name='iris') or Model(ws, id='iris:1').")
         self._load(_cli.call(["model", "show", _ref(name, version)]))
         self.workspace = workspace
-
-    @classmethod
-    def _from_json(cls, data, workspace=None):
-        model = cls.__new__(cls)
-        model._load(data)
-        model.workspace = workspace
-        return model
 
     def _load(self, data):
         self.name = data["name"]

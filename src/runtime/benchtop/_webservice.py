@@ -33,7 +33,7 @@ class LocalWebserviceDeploymentConfiguration:
         self.port = port
 
 
-class Webservice:
+class Webservice(_cli.JsonBacked):
     """A deployed local service (state, scoring_uri, run, get_logs, reload, update, delete)."""
 
     def __init__(self, workspace=None, name=None, must_exist=True):
@@ -44,13 +44,6 @@ class Webservice:
         except _cli.BenchtopCliError as err:
             raise WebserviceException(str(err))
         self.workspace = workspace
-
-    @classmethod
-    def _from_json(cls, data, workspace=None):
-        service = cls.__new__(cls)
-        service._load(data)
-        service.workspace = workspace
-        return service
 
     def _load(self, data):
         self.name = data["name"]
@@ -98,7 +91,7 @@ class Webservice:
             raise WebserviceException("Error: Scoring was unsuccessful.", err.code, err.read().decode("utf-8", "replace"))
 
     def get_logs(self, num_lines=5000, raw=False):
-        text = _logs(self.name)
+        text = _cli.text(["service", "logs", self.name])
         return "\n".join(text.splitlines()[-num_lines:])
 
     def reload(self, wait=False):
@@ -124,15 +117,6 @@ class Webservice:
 
 class LocalWebservice(Webservice):
     pass
-
-
-def _logs(name):
-    import subprocess
-
-    env = dict(os.environ)
-    env["ELECTRON_RUN_AS_NODE"] = "1"
-    proc = subprocess.run(_cli._command() + ["service", "logs", name], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    return proc.stdout.decode("utf-8", "replace")
 
 
 def _model_ref(model):

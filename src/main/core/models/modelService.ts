@@ -107,8 +107,8 @@ export class ModelService {
 
   /**
    * Each file is hashed while it is copied into staging. Content already
-   * stored is dropped from staging unsynced (nothing is added); new content is
-   * flushed to disk before the version can point at it.
+   * stored is dropped from staging (nothing is added); new content is on disk
+   * (fsynced) before the version can point at it.
    */
   private async stageAll(source: ModelSource, ctx: JobContext): Promise<StagedFile[]> {
     this.blobs.removeAbandonedStaging();

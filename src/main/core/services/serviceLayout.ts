@@ -64,7 +64,7 @@ export class ServiceLayout {
     fs.rmSync(this.models, { recursive: true, force: true });
     for (const ref of refs) {
       const versionDir = path.join(this.models, ref.name, String(ref.version));
-      for (const file of models.get(ref.name, ref.version).files) {
+      for (const file of models.store.files(ref.name, ref.version)) {
         const target = path.join(versionDir, ...file.path.split('/'));
         fs.mkdirSync(path.dirname(target), { recursive: true });
         const blob = models.blobs.blobPath(file.digest);
