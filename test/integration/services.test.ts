@@ -264,17 +264,23 @@ describe('service logs under load', () => {
       req.on('error', reject);
       req.end('{"data": [1]}');
     });
-    for (let i = 0; i < 40; i++) await Promise.all(Array.from({ length: 50 }, one));
-    agent.destroy();
-    const layout = core.services.layout('chatty');
-    await waitUntil(() => fs.existsSync(`${layout.log}.1`));
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(fs.statSync(layout.log).size).toBeLessThan(1024 * 1024);
-    const first = core.services.logs('chatty');
-    expect(first.text).toMatch(/POST \/score 200/);
-    // A reader whose offset is past the rotated file's end starts again from the new file.
-    expect(core.services.logs('chatty', first.offset + 10_000_000).text.length).toBeGreaterThan(0);
-    await core.services.delete('chatty');
+    try {
+      for (let i = 0; i < 40; i++) await Promise.all(Array.from({ length: 50 }, one));
+      const layout = core.services.layout('chatty');
+      await waitUntil(() => fs.existsSync(`${layout.log}.1`));
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(fs.statSync(layout.log).size).toBeLessThan(1024 * 1024);
+      // The app's view reaches back into the rotated file, so it is never empty just after a rotation.
+      const first = core.services.logs('chatty');
+      expect(first.text).toMatch(/POST \/score 200/);
+      expect(first.offset).toBe(fs.statSync(layout.log).size);
+      // A reader whose offset is past the rotated file's end starts again from the new file.
+      await one();
+      await waitUntil(() => core.services.logs('chatty', first.offset + 10_000_000).text.includes('POST /score 200'));
+    } finally {
+      agent.destroy();
+      await core.services.delete('chatty');
+    }
   }, 120_000);
 });
 
@@ -334,7 +340,7 @@ describe('the Azure ML SDK deploy API inside a run (unchanged v1 script)', () =>
     expect(out).toContain('RESULT [3, 6]');
     expect(out).toContain('FAILED 500');
     expect(out).toContain('LOGGED True');
-    expect(out).toContain("LISTED ['sdk-svc']");
+    expect(out).toMatch(/LISTED \[.*'sdk-svc'.*\]/);
     expect(out).toContain('DELETED deleted');
     expect(core.services.list().map((x) => x.name)).not.toContain('sdk-svc');
   }, 180_000);

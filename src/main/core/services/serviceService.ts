@@ -250,16 +250,16 @@ export class ServiceManager {
     const file = this.layout(name).log;
     if (!fs.existsSync(file)) return { text: '', offset: 0 };
     const size = fs.statSync(file).size;
-    // An offset past the end means the log was rotated: the new file is read from its start.
-    const from = offset === undefined ? Math.max(0, size - 1024 * 1024) : offset > size ? 0 : offset;
-    const fd = fs.openSync(file, 'r');
-    try {
-      const buffer = Buffer.alloc(size - from);
-      fs.readSync(fd, buffer, 0, buffer.length, from);
-      return { text: buffer.toString('utf8'), offset: size };
-    } finally {
-      fs.closeSync(fd);
+    if (offset === undefined) {
+      // The last megabyte, reaching back into the rotated file when the new one has just begun.
+      const fromCurrent = Math.max(0, size - LOG_TAIL_BYTES);
+      const rotated = `${file}.1`;
+      const missing = LOG_TAIL_BYTES - (size - fromCurrent);
+      const older = missing > 0 && fs.existsSync(rotated) ? readTail(rotated, missing) : '';
+      return { text: older + readRange(file, fromCurrent, size), offset: size };
     }
+    // An offset past the end means the log was rotated: the new file is read from its start.
+    return { text: readRange(file, offset > size ? 0 : offset, size), offset: size };
   }
 
   /** POSTs a body to the service's /score (the test console and `service run`). */
@@ -323,4 +323,22 @@ function readStatus(file: string): { state: string; error: string | null; t: num
   } catch {
     return null;
   }
+}
+
+const LOG_TAIL_BYTES = 1024 * 1024;
+
+function readRange(file: string, from: number, to: number): string {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(Math.max(0, to - from));
+    const read = fs.readSync(fd, buffer, 0, buffer.length, from);
+    return buffer.subarray(0, read).toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function readTail(file: string, bytes: number): string {
+  const size = fs.statSync(file).size;
+  return readRange(file, Math.max(0, size - bytes), size);
 }
