@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { type CliContext, type GlobalOptions, cliContext, closeCliContext } from './context';
 import { EXIT_OK, EXIT_USAGE, reportError } from './output';
+import { registerDockerCommands } from './commands/docker';
 import { registerEnvCommands } from './commands/env';
 import { registerModelCommands } from './commands/model';
 import { registerRunCommands } from './commands/run';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerRunCommands(program, action);
   registerModelCommands(program, action);
   registerServiceCommands(program, action);
+  registerDockerCommands(program, action);
   registerServeCommand(program, action);
   program.commands.forEach(function inherit(cmd: Command) {
     cmd.exitOverride();

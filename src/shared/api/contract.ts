@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BackendChoice, EnvironmentDefinition } from '../environments/definition';
 import { ModelDetail, ModelQuery, ModelRecord, ModelRef, RegisterModel, UpdateModel } from './modelTypes';
+import { EngineStatus, ImageSummary, LoadImage } from './dockerTypes';
 import { DeployService, ScoreResult, ServiceRecord, UpdateService } from './serviceTypes';
 import { RunFiles, RunMetrics, RunQuery, RunSummary, SubmitRun } from './runTypes';
 import { AppInfo, BuildStart, CacheEntry, EnvironmentRecord, EnvironmentSummary, Job, RegisterResult, Settings, Wheel } from './types';
@@ -83,6 +84,12 @@ export const calls = {
     ModelRef.extend({ directory: z.string().min(1), existOk: z.boolean().optional(), requestId: z.string().max(100).optional() }),
     z.object({ path: z.string(), files: z.number(), size: z.number() }),
   ),
+
+  'docker.status': call(z.object({}), EngineStatus),
+  'docker.images': call(z.object({}), z.array(ImageSummary)),
+  'docker.load': call(LoadImage, z.object({ tags: z.array(z.string()) })),
+  /** The Dockerfile an environment version builds with (backend docker), its interpreter and base images. */
+  'docker.dockerfile': call(NameVersion, z.object({ dockerfile: z.string(), pythonPath: z.string(), baseImages: z.array(z.string()), buildKey: z.string(), imageTag: z.string() })),
 
   'services.deploy': call(DeployService, ServiceRecord),
   'services.list': call(z.object({}), z.array(ServiceRecord)),

@@ -102,6 +102,8 @@ export const Settings = z.object({
   /** Azure ML's snapshot limits by default: 300 MB / 2,000 files. */
   snapshotMaxMb: z.number().positive(),
   snapshotMaxFiles: z.number().int().positive(),
+  /** The Docker engine: null is the local one (DOCKER_HOST, else the default socket); else unix://, tcp:// or ssh://. */
+  dockerHost: z.string().nullable(),
 });
 export type Settings = z.infer<typeof Settings>;
 

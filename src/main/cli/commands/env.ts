@@ -163,13 +163,13 @@ export function registerEnvCommands(program: Command, action: Action): void {
         const job = await followJob(ctx, started.job.id);
         const ready = ctx.core.builds.ready(started.buildKey);
         if (ctx.json) {
-          printJson({ name: opts.name, version: started.job.subject.environment?.split(':').pop(), buildKey: started.buildKey, backend: started.backend, cached: started.cached, state: job.state, path: ready?.prefix ?? null, python: ready?.pythonPath ?? null, error: job.error });
+          printJson({ name: opts.name, version: started.job.subject.environment?.split(':').pop(), buildKey: started.buildKey, backend: started.backend, cached: started.cached, state: job.state, path: ready?.prefix ?? null, python: ready?.pythonPath ?? null, image: ready?.image ?? null, error: job.error });
         }
         if (job.state !== 'completed') {
           const error = (job.error as ApiError | null) ?? { code: 'CANCELED' as const, message: 'The build was canceled.', hint: 'Build again to start clean.' };
           throw new OperationFailed(ctx.json ? { ...error, message: '' } : error, !ctx.json);
         }
-        if (!ctx.json) console.log(`${started.cached ? 'cached' : 'built'}: build key ${started.buildKey}; environment at ${ready?.prefix ?? '?'}`);
+        if (!ctx.json) console.log(`${started.cached ? 'cached' : 'built'}: build key ${started.buildKey}; ${ready?.image ? `image ${ready.image}` : `environment at ${ready?.prefix ?? '?'}`}`);
       }),
     );
 

@@ -1,6 +1,7 @@
 import type { CallName } from '../../../shared/api/contract';
 import { appRouter } from './appRouter';
 import { buildsRouter } from './buildsRouter';
+import { dockerRouter } from './dockerRouter';
 import { environmentsRouter } from './environmentsRouter';
 import { jobsRouter } from './jobsRouter';
 import { modelsRouter } from './modelsRouter';
@@ -9,4 +10,4 @@ import { runsRouter } from './runsRouter';
 import { servicesRouter } from './servicesRouter';
 
 /** One router per domain; the type check fails if a call in the contract has no handler. */
-export const handlers: Router<CallName> = { ...appRouter, ...environmentsRouter, ...buildsRouter, ...jobsRouter, ...runsRouter, ...modelsRouter, ...servicesRouter };
+export const handlers: Router<CallName> = { ...appRouter, ...environmentsRouter, ...buildsRouter, ...jobsRouter, ...runsRouter, ...modelsRouter, ...servicesRouter, ...dockerRouter };

@@ -7,6 +7,8 @@ export interface BuildRequest {
   /** Where the environment must end up (a prefix that does not exist yet). */
   prefix: string;
   offline: boolean;
+  /** Asked to build again even if a result exists (an image with the key's tag is otherwise reused). */
+  rebuild?: boolean;
   wheelsDir: string;
   job: JobContext;
 }
@@ -16,6 +18,10 @@ export interface BuildOutcome {
   /** The interpreter a run uses; inside `prefix` except for user-managed environments. */
   pythonPath: string;
   lock: LockedPackage[];
+  /** The image a docker build made (runs and services start containers from it). */
+  image?: string;
+  /** Known at once for images; folders are measured when the cache is listed. */
+  sizeBytes?: number;
 }
 
 /** One way to materialise an environment. Docker plugs in here in its own issue. */

@@ -16,6 +16,8 @@ import { acquireBuildLock, processAlive } from './buildLock';
 import { publishedBuild, READY_MARKER, type ReadyBuild } from './publishedBuild';
 import { CondaBackend, findCondaTool, noCondaError } from './condaBackend';
 import { DockerBackend } from './dockerBackend';
+import { DockerEngine } from '../docker/dockerEngine';
+import { imageTagFor } from '../../../shared/api/dockerTypes';
 import { UserManagedBackend } from './userManagedBackend';
 import { VenvBackend } from './venvBackend';
 
@@ -51,6 +53,7 @@ export class BuildService {
     private readonly db: Db,
     private readonly paths: WorkspacePaths,
     private readonly jobs: JobManager,
+    readonly docker: DockerEngine = new DockerEngine(db),
   ) {}
 
   /** Which backend `choice` means for this definition (auto: conda if a conda tool is found, else venv). */
@@ -105,7 +108,7 @@ export class BuildService {
     const existing = this.ready(buildKey);
     if (existing && !options.rebuild) {
       this.touch(buildKey);
-      const job = this.jobs.completedNow('build', title, subject, `cached: ${label} is already built (build key ${buildKey}) at ${existing.prefix}`);
+      const job = this.jobs.completedNow('build', title, subject, `cached: ${label} is already built (build key ${buildKey}) ${existing.image ? `as image ${existing.image}` : `at ${existing.prefix}`}`);
       return { job: { ...job.job }, buildKey, backend, cached: true };
     }
     const joined = this.inFlight.get(buildKey);
@@ -124,7 +127,7 @@ export class BuildService {
           job.output.note(`cached: built meanwhile by another process (build key ${buildKey}) at ${done.prefix}`);
           return;
         }
-        await this.buildNow(def, buildKey, implementation, offline, job);
+        await this.buildNow(def, buildKey, implementation, offline, rebuild, job);
       } finally {
         release();
         this.inFlight.delete(buildKey);
@@ -135,7 +138,7 @@ export class BuildService {
     return started;
   }
 
-  private async buildNow(def: EnvironmentDefinition, buildKey: string, backend: BuildBackend, offline: boolean, job: Parameters<Parameters<JobManager['start']>[3]>[0]): Promise<void> {
+  private async buildNow(def: EnvironmentDefinition, buildKey: string, backend: BuildBackend, offline: boolean, rebuild: boolean, job: Parameters<Parameters<JobManager['start']>[3]>[0]): Promise<void> {
     const prefix = this.paths.envDir(buildKey);
     const startedAt = nowIso();
     this.db
@@ -149,13 +152,13 @@ export class BuildService {
     fs.mkdirSync(path.dirname(prefix), { recursive: true });
     job.output.note(`Building ${buildKey} with ${backend.name}${offline ? ' (offline)' : ''} into ${prefix}`);
     try {
-      const outcome = await backend.build({ definition: def, prefix, offline, wheelsDir: this.paths.wheels, job });
+      const outcome = await backend.build({ definition: def, prefix, offline, rebuild, wheelsDir: this.paths.wheels, job });
       fs.mkdirSync(prefix, { recursive: true });
       writeFileAtomic(path.join(prefix, LOCK_FILE), `${JSON.stringify({ buildKey, python: outcome.pythonVersion, packages: outcome.lock }, null, 2)}\n`);
       // The size is measured when the cache is listed: walking a large environment here would slow every build.
-      const size = backend.createsPrefix ? null : 0;
+      const size = outcome.sizeBytes ?? (backend.createsPrefix ? null : 0);
       // The publish point: the marker goes in last, atomically.
-      writeFileAtomic(path.join(prefix, READY_MARKER), JSON.stringify({ buildKey, backend: backend.name, pythonPath: outcome.pythonPath, finishedAt: nowIso() }));
+      writeFileAtomic(path.join(prefix, READY_MARKER), JSON.stringify({ buildKey, backend: backend.name, pythonPath: outcome.pythonPath, image: outcome.image ?? null, finishedAt: nowIso() }));
       this.db
         .prepare("UPDATE builds SET state = 'ready', python_version = ?, lock = ?, size_bytes = ?, finished_at = ?, last_used_at = ? WHERE build_key = ?")
         .run(outcome.pythonVersion, JSON.stringify(outcome.lock), size, nowIso(), nowIso(), buildKey);
@@ -182,7 +185,7 @@ export class BuildService {
       case 'user-managed':
         return new UserManagedBackend();
       case 'docker':
-        return new DockerBackend();
+        return new DockerBackend(this.docker);
     }
   }
 
@@ -215,7 +218,7 @@ export class BuildService {
   }
 
   /** Removes built environments: the given keys, or all but the `keep` most recently used; failed and orphaned folders always. */
-  prune(options: { keep?: number; buildKeys?: string[] }): { removed: string[]; freedBytes: number } {
+  async prune(options: { keep?: number; buildKeys?: string[] }): Promise<{ removed: string[]; freedBytes: number }> {
     const entries = this.cacheList();
     const busy = new Set(this.inFlight.keys());
     const ready = entries.filter((e) => e.state === 'ready');
@@ -227,7 +230,14 @@ export class BuildService {
     for (const key of doomed) {
       if (busy.has(key) || fs.existsSync(this.paths.buildLock(key))) continue;
       const dir = this.paths.envDir(key);
-      freed += fs.existsSync(dir) ? folderSize(dir) : 0;
+      const entry = entries.find((e) => e.buildKey === key);
+      if (entry?.backend === 'docker') {
+        // The image is the build: remove it from the engine too (its size was recorded when it was built).
+        freed += entry.sizeBytes ?? 0;
+        await this.docker.removeImage(imageTagFor(key));
+      } else {
+        freed += fs.existsSync(dir) ? folderSize(dir) : 0;
+      }
       fs.rmSync(dir, { recursive: true, force: true });
       this.db.prepare('DELETE FROM builds WHERE build_key = ?').run(key);
       removed.push(key);

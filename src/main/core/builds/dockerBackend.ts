@@ -1,14 +1,126 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { imageTagFor } from '../../../shared/api/dockerTypes';
 import { BenchtopError } from '../../../shared/errors';
-import type { BuildBackend, BuildOutcome } from './backend';
+import { DEFAULT_BASE_IMAGE, type EnvironmentDefinition } from '../../../shared/environments/definition';
+import { BuildStreamParser } from '../docker/buildProgress';
+import type { DockerEngine } from '../docker/dockerEngine';
+import { generateDockerfile, type GeneratedDockerfile } from '../docker/dockerfile';
+import { engineError } from '../docker/engine';
+import { runOnce } from '../docker/oneShot';
+import { LOCK_SCRIPT } from '../python/lockScript';
+import type { LockedPackage } from '../../../shared/api/types';
+import type { BuildBackend, BuildOutcome, BuildRequest } from './backend';
+import { pipRequirementsFor } from './venvBackend';
 
-/** The seam for Docker images (built with dockerode in the Docker issue). */
+/** The Dockerfile an environment builds with (shown in the UI and `benchtop env dockerfile`). */
+export function dockerfileFor(def: EnvironmentDefinition, label: string, offline: boolean, note: (text: string) => void = () => undefined): GeneratedDockerfile {
+  return generateDockerfile(def, { pipRequirements: pipRequirementsFor({ definition: def, job: { output: { note } } } as unknown as BuildRequest), baseImageFallback: DEFAULT_BASE_IMAGE, label, offlineWheels: offline });
+}
+
+/**
+ * Builds `benchtop/env:<build key>` through the engine's build API: the generated
+ * Dockerfile and its files as the context, the engine's output live in the build's
+ * terminal with per-step progress. The tag is applied only when every step passed,
+ * so a failed or canceled build never leaves an image that looks built.
+ */
 export class DockerBackend implements BuildBackend {
   readonly name = 'docker' as const;
   readonly createsPrefix = false;
 
-  build(): Promise<BuildOutcome> {
-    return Promise.reject(
-      new BenchtopError('UNSUPPORTED', 'Docker image builds are not available in this version of Benchtop yet.', 'Build with --backend venv or --backend conda for now.'),
+  constructor(private readonly engine: DockerEngine) {}
+
+  async build(request: BuildRequest): Promise<BuildOutcome> {
+    const { job, prefix } = request;
+    const buildKey = path.basename(prefix);
+    const tag = imageTagFor(buildKey);
+    const { call } = this.engine.client();
+    job.setProgress(0.01, 'Checking the Docker engine');
+    await call((d) => d.ping());
+    const generated = dockerfileFor(request.definition, `${request.definition.name} (build key ${buildKey})`, request.offline, (text) => job.output.note(text));
+    await this.engine.requireImages(generated.baseImages);
+
+    if (!request.rebuild && (await this.engine.imageExists(tag))) {
+      // The key names the content, so an image with its tag (this or another workspace built it) is this build.
+      job.output.note(`cached: the engine already has ${tag}; recording it without building.`);
+    } else {
+      await this.buildImage(request, generated, tag, buildKey);
+    }
+    return this.recordImage(request, generated, tag);
+  }
+
+  private async buildImage(request: BuildRequest, generated: GeneratedDockerfile, tag: string, buildKey: string): Promise<void> {
+    const { job, prefix } = request;
+    const { docker, address } = this.engine.client();
+    const context = `${prefix}.context`;
+    fs.rmSync(context, { recursive: true, force: true });
+    fs.mkdirSync(context, { recursive: true });
+    try {
+      fs.writeFileSync(path.join(context, 'Dockerfile'), generated.dockerfile);
+      for (const [name, content] of Object.entries(generated.files)) fs.writeFileSync(path.join(context, name), content);
+      if (request.offline && fs.existsSync(request.wheelsDir)) fs.cpSync(request.wheelsDir, path.join(context, 'wheels'), { recursive: true });
+      job.output.note(`Building image ${tag} on ${address.url} from this Dockerfile:`);
+      job.output.push(`${generated.dockerfile.replace(/\n/g, '\r\n')}\r\n`);
+      await this.runBuild(docker, context, tag, buildKey, request);
+    } finally {
+      fs.rmSync(context, { recursive: true, force: true });
+    }
+
+  }
+
+  private async recordImage(request: BuildRequest, generated: GeneratedDockerfile, tag: string): Promise<BuildOutcome> {
+    const { job } = request;
+    const { docker, address, call } = this.engine.client();
+    job.setProgress(0.95, 'Recording installed versions');
+    const lock = await runOnce(docker, tag, [generated.pythonPath, '-I', '-c', LOCK_SCRIPT]).catch((err: unknown) => {
+      throw engineError(err, address);
+    });
+    if (lock.exitCode !== 0) {
+      throw new BenchtopError('BUILD_FAILED', `The image's interpreter ${generated.pythonPath} did not run (exit code ${lock.exitCode}): ${lock.output.trim().split('\n').slice(-3).join(' ')}`, 'For a user-managed environment, set python.interpreterPath to the interpreter inside the image (e.g. /usr/bin/python3).');
+    }
+    const parsed = JSON.parse(lock.output.trim().split('\n').pop() as string) as { python: string; packages: LockedPackage[] };
+    const image = await call((d) => d.getImage(tag).inspect());
+    job.output.note(`Image ${tag} (${image.Id.slice(7, 19)}), ${(image.Size / 1e6).toFixed(0)} MB`);
+    return { pythonVersion: parsed.python, pythonPath: generated.pythonPath, lock: parsed.packages, image: tag, sizeBytes: image.Size };
+  }
+
+  private async runBuild(docker: ReturnType<DockerEngine['client']>['docker'], context: string, tag: string, buildKey: string, request: BuildRequest): Promise<void> {
+    const { job } = request;
+    const address = this.engine.address();
+    const parser = new BuildStreamParser(
+      (text) => job.output.push(text),
+      (step, steps, text) => job.setProgress(0.05 + (0.88 * (step - 1)) / Math.max(1, steps), `Step ${step}/${steps}: ${text.slice(0, 80)}`),
     );
+    let stream: NodeJS.ReadableStream & { destroy?: () => void };
+    try {
+      stream = (await docker.buildImage({ context, src: fs.readdirSync(context) }, { t: tag, rm: true, forcerm: true, labels: { 'benchtop.buildKey': buildKey } })) as typeof stream;
+    } catch (err) {
+      throw engineError(err, address);
+    }
+    const cancel = () => stream.destroy?.();
+    if (job.signal.aborted) cancel();
+    job.signal.addEventListener('abort', cancel, { once: true });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        stream.on('data', (chunk: Buffer) => parser.push(chunk));
+        stream.on('end', () => resolve());
+        stream.on('close', () => resolve());
+        stream.on('error', (err: Error) => reject(err));
+      });
+    } catch (err) {
+      if (!job.signal.aborted) throw engineError(err, address);
+    } finally {
+      job.signal.removeEventListener('abort', cancel);
+    }
+    parser.end();
+    if (job.signal.aborted) {
+      // The engine stops the build when its client goes; make sure no tag points at a half-made image.
+      await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+      throw new BenchtopError('CANCELED', 'The image build was canceled.', 'Build again to start over.');
+    }
+    if (parser.error || !parser.imageId) {
+      const failure = parser.failure();
+      throw new BenchtopError('BUILD_FAILED', failure.message, failure.output ? `The step's last output:\n${failure.output}` : 'The build log above shows the output.');
+    }
   }
 }

@@ -12,6 +12,8 @@ export interface ReadyBuild {
   backend: Backend;
   prefix: string;
   pythonPath: string;
+  /** The image of a docker build, else null. */
+  image: string | null;
 }
 
 /**
@@ -21,11 +23,11 @@ export interface ReadyBuild {
 export function publishedBuild(db: Db, paths: WorkspacePaths, buildKey: string): ReadyBuild | null {
   const row = db.prepare("SELECT backend FROM builds WHERE build_key = ? AND state = 'ready'").get(buildKey) as { backend: string } | undefined;
   if (!row) return null;
-  let published: { pythonPath: string };
+  let published: { pythonPath: string; image?: string | null };
   try {
-    published = JSON.parse(fs.readFileSync(path.join(paths.envDir(buildKey), READY_MARKER), 'utf8')) as { pythonPath: string };
+    published = JSON.parse(fs.readFileSync(path.join(paths.envDir(buildKey), READY_MARKER), 'utf8')) as { pythonPath: string; image?: string | null };
   } catch {
     return null;
   }
-  return { buildKey, backend: row.backend as Backend, prefix: paths.envDir(buildKey), pythonPath: published.pythonPath };
+  return { buildKey, backend: row.backend as Backend, prefix: paths.envDir(buildKey), pythonPath: published.pythonPath, image: published.image ?? null };
 }

@@ -5,7 +5,7 @@ import type { LockedPackage } from '../../../shared/api/types';
 const run = promisify(execFile);
 
 /** Lists installed distributions with the environment's own interpreter (works without pip, e.g. uv venvs). */
-const SCRIPT = [
+export const LOCK_SCRIPT = [
   'import json, sys',
   'from importlib import metadata',
   'seen = {}',
@@ -16,7 +16,7 @@ const SCRIPT = [
 ].join('\n');
 
 export async function readInstalled(python: string): Promise<{ pythonVersion: string; packages: LockedPackage[] }> {
-  const { stdout } = await run(python, ['-I', '-c', SCRIPT], { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run(python, ['-I', '-c', LOCK_SCRIPT], { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 });
   const parsed = JSON.parse(stdout) as { python: string; packages: LockedPackage[] };
   return { pythonVersion: parsed.python, packages: parsed.packages };
 }

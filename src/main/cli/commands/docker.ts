@@ -1,0 +1,78 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { BenchtopError } from '../../../shared/errors';
+import { formatBytes } from '../../../shared/format';
+import { printJson, table } from '../output';
+import type { Action } from '../program';
+
+export function registerDockerCommands(program: Command, action: Action): void {
+  const docker = program.command('docker').description('The Docker engine: status, base images, the engine to use, generated Dockerfiles');
+
+  docker
+    .command('status')
+    .description('Whether the engine answers: version, images, disk used, runtimes (exit 1 when it is down)')
+    .action(
+      action(async (ctx) => {
+        const status = await ctx.client.docker.status({});
+        if (ctx.json) printJson(status);
+        else if (status.running) {
+          console.log(`Docker engine at ${status.url}${status.local ? ' (local)' : ' (remote)'}: running`);
+          console.log(`  version ${status.version} (API ${status.apiVersion}), ${status.os}`);
+          console.log(`  ${status.images} images, ${status.containers} containers, ${formatBytes(status.diskUsedBytes ?? 0)} used by images`);
+          console.log(`  runtimes: ${status.runtimes.join(', ')}${status.runtimes.includes('nvidia') ? ' (GPU requests work)' : ''}`);
+        }
+        if (!status.running) throw new BenchtopError('ENGINE_UNAVAILABLE', status.error?.message ?? `The Docker engine at ${status.url} is not running.`, status.error?.hint);
+      }),
+    );
+
+  docker
+    .command('images')
+    .description('Images on the engine (base images, and benchtop/env:<build key> made by builds)')
+    .action(
+      action(async (ctx) => {
+        const images = await ctx.client.docker.images({});
+        if (ctx.json) return printJson(images);
+        if (images.length === 0) return console.log('No images. Load a base image: benchtop docker load FILE.tar (see README: Docker base images).');
+        console.log(table(['IMAGE', 'ID', 'SIZE', 'CREATED'], images.map((i) => [i.tags.join(', ') || '<untagged>', i.id.replace(/^sha256:/, '').slice(0, 12), formatBytes(i.sizeBytes), i.createdAt.slice(0, 19).replace('T', ' ')])));
+      }),
+    );
+
+  docker
+    .command('load')
+    .description('Load an image from a `docker save` tarball, or import a root filesystem tarball (--tag needed)')
+    .argument('<file>', 'the .tar file')
+    .option('--tag <name:tag>', 'name for a root filesystem tarball')
+    .action(
+      action(async (ctx, file: string, opts: { tag?: string }) => {
+        const result = await ctx.client.docker.load({ file: path.resolve(file), ...(opts.tag ? { tag: opts.tag } : {}) });
+        if (ctx.json) return printJson(result);
+        console.log(result.tags.length ? `Loaded ${result.tags.join(', ')}` : 'Loaded (the tarball named no tags).');
+      }),
+    );
+
+  docker
+    .command('engine')
+    .description('Show or set the engine Benchtop uses: unix:///path, tcp://HOST:PORT, ssh://USER@HOST, or "local"')
+    .argument('[address]', 'the engine address; "local" goes back to DOCKER_HOST or the default socket')
+    .action(
+      action(async (ctx, address?: string) => {
+        const settings = address === undefined ? (await ctx.client.app.info({})).settings : await ctx.client.settings.update({ dockerHost: address === 'local' ? null : address });
+        if (ctx.json) return printJson({ dockerHost: settings.dockerHost });
+        console.log(settings.dockerHost ?? 'local (DOCKER_HOST, else the default socket)');
+      }),
+    );
+
+  docker
+    .command('dockerfile')
+    .description('Print the Dockerfile an environment builds with (backend docker)')
+    .requiredOption('-n, --name <name>', 'environment name')
+    .option('-v, --version <version>', 'environment version (default: latest)')
+    .action(
+      action(async (ctx, opts: { name: string; version?: string }) => {
+        const result = await ctx.client.docker.dockerfile({ name: opts.name, ...(opts.version ? { version: opts.version } : {}) });
+        if (ctx.json) return printJson(result);
+        process.stdout.write(result.dockerfile);
+        process.stderr.write(`Image: ${result.imageTag}; interpreter: ${result.pythonPath}\n`);
+      }),
+    );
+}
