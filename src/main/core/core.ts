@@ -35,7 +35,7 @@ export function openCore(workspaceDir: string): Core {
   const builds = new BuildService(db, paths, jobs);
   const environments = new EnvironmentService(db, builds, bus);
   const wheels = new WheelService(db, paths);
-  const runs = new RunService(db, paths, environments, bus);
+  const runs = new RunService(db, paths, environments, bus, builds);
   const models = new ModelService(db, paths, jobs, runs, bus);
   const services = new ServiceManager({ db, paths, bus, jobs, builds, environments, models });
   for (const def of CURATED_ENVIRONMENTS) environments.register(def, { curated: true });

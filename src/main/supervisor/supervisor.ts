@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import type { IPty } from 'node-pty';
 import type { RunStatus } from '../../shared/api/runTypes';
 import { applyRunEvents, emptyMetrics } from '../../shared/api/runEvents';
 import type { Core } from '../core/core';
-import { publishedBuild } from '../core/builds/publishedBuild';
+import { publishedBuild, type ReadyBuild } from '../core/builds/publishedBuild';
 import { LiveOutput } from '../core/pty/liveOutput';
 import { spawnInPtyDetailed } from '../core/pty/spawnInPty';
 import { readRunEvents } from '../core/runs/readRunEvents';
@@ -37,7 +36,8 @@ class Supervisor {
   private readonly controller = new AbortController();
   private readonly clients = new Set<net.Socket>();
   private readonly paused = new Set<net.Socket>();
-  private child: IPty | null = null;
+  /** The script's terminal: a pty, or a container's attached stream. */
+  private child: { write(data: string): void; resize(cols: number, rows: number): void; pause(): void; resume(): void } | null = null;
   private cancelReason: string | null = null;
   private eventsOffset = 0;
   private readonly metrics = emptyMetrics();
@@ -65,11 +65,12 @@ class Supervisor {
     let exitCode: number | null = null;
     trace('listening');
     try {
-      const python = await this.prepare();
+      const built = await this.prepare();
       trace('prepared');
       if (this.controller.signal.aborted) throw new Error('canceled');
-      const exit = await this.execute(python);
+      const exit = await this.execute(built);
       exitCode = exit.signal ? 128 + exit.signal : exit.exitCode;
+      const killedForMemory = exit.oomKilled && !this.cancelReason;
       trace('script exited');
       this.setStatus('Finalizing');
       this.finalizeFiles();
@@ -77,6 +78,9 @@ class Supervisor {
       if (this.cancelReason) {
         status = 'Canceled';
         reason = this.cancelReason;
+      } else if (killedForMemory) {
+        status = 'Failed';
+        reason = `The container was killed for running out of memory${exit.memoryLimit ? ` (limit ${Math.round(exit.memoryLimit / 1024 / 1024)} MiB)` : ''}. Give it more with --memory in the environment's docker arguments, or use less.`;
       } else if (exitCode === 0 && this.metrics.status?.status !== 'Failed') {
         status = 'Completed';
       } else {
@@ -107,25 +111,36 @@ class Supervisor {
   }
 
   /** Preparing: use the published build, or build the environment; the build's log is part of the run's log. */
-  private async prepare(): Promise<string> {
+  private async prepare(): Promise<ReadyBuild> {
     this.setStatus('Preparing');
     const { name, version } = this.spec.environment;
+    const docker = this.spec.target === 'docker';
     const buildKey = this.store.get(this.spec.runId)?.build_key;
     const ready = buildKey ? publishedBuild(this.db, this.paths, buildKey) : null;
-    if (ready) {
+    // An image removed from the engine behind Benchtop's back is built again.
+    const imageGone = docker && ready?.image ? !(await (await this.dockerEngine()).imageExists(ready.image)) : false;
+    if (ready && !imageGone) {
       this.db.prepare('UPDATE builds SET last_used_at = ? WHERE build_key = ?').run(nowIso(), ready.buildKey);
-      this.output.note(`cached: ${name}:${version} is already built (build key ${ready.buildKey})`);
-      return ready.pythonPath;
+      this.output.note(`cached: ${name}:${version} is already built (build key ${ready.buildKey}${ready.image ? `, image ${ready.image}` : ''})`);
+      return ready;
     }
+    if (imageGone) this.output.note(`The image ${ready?.image} is not on the engine any more: building it again.`);
     const { openCore } = await import('../core/core');
     const core = openCore(this.paths.root);
     this.core = core;
     const record = core.environments.get(name, version);
-    this.store.update(this.spec.runId, { build_key: record.buildKey });
-    return ensureBuilt(core.builds, core.jobs, record, (data) => this.output.push(data), this.controller.signal);
+    const backend = docker ? 'docker' : 'auto';
+    this.store.update(this.spec.runId, { build_key: core.builds.keyFor(record.definition, backend).buildKey });
+    return ensureBuilt(core.builds, core.jobs, record, (data) => this.output.push(data), { signal: this.controller.signal, backend, rebuild: imageGone });
   }
 
-  private async execute(python: string) {
+  private async dockerEngine() {
+    const { DockerEngine } = await import('../core/docker/dockerEngine');
+    return new DockerEngine(this.db);
+  }
+
+  private async execute(built: ReadyBuild): Promise<{ exitCode: number; signal?: number; oomKilled?: boolean; memoryLimit?: number | null }> {
+    const python = built.pythonPath;
     const work = path.join(this.runDir, 'work');
     fs.cpSync(path.join(this.runDir, 'snapshot'), work, { recursive: true });
     fs.mkdirSync(path.join(work, 'outputs'), { recursive: true });
@@ -155,6 +170,7 @@ class Supervisor {
       : null;
     const metricsTimer = setInterval(() => this.collectMetrics(true), 1000);
     try {
+      if (this.spec.target === 'docker') return await this.executeInContainer(built, env, variables);
       return await spawnInPtyDetailed(
         { file: python, args: [this.spec.script, ...this.spec.arguments], cwd: work, env, reapGroup: true, onStart: (child) => (this.child = child) },
         this.output,
@@ -170,13 +186,47 @@ class Supervisor {
     }
   }
 
+  /** The script in a container from the environment's image, its terminal attached like the pty's. */
+  private async executeInContainer(built: ReadyBuild, env: NodeJS.ProcessEnv, variables: Record<string, string>) {
+    const { runInContainer } = await import('../core/docker/containerRun');
+    const keys = [...Object.keys(variables), 'BENCHTOP_RUN_ID', 'AZUREML_RUN_ID', 'AZUREML_ARM_PROJECT_NAME', 'BENCHTOP_RUN_EVENTS', 'BENCHTOP_RUN_FILES'];
+    const passed = Object.fromEntries(keys.map((k) => [k, env[k] ?? '']));
+    const exit = await runInContainer(
+      await this.dockerEngine(),
+      {
+        image: built.image as string,
+        python: built.pythonPath,
+        script: this.spec.script,
+        args: this.spec.arguments,
+        runId: this.spec.runId,
+        workspace: this.paths.root,
+        runDir: this.runDir,
+        runtimeDir: runtimeDir(),
+        env: passed,
+        docker: this.dockerSection(),
+        size: { cols: 120, rows: 30 },
+      },
+      (data) => this.output.push(data),
+      this.controller.signal,
+      (terminal) => (this.child = terminal),
+    );
+    return { exitCode: exit.exitCode, oomKilled: exit.oomKilled, memoryLimit: exit.memoryLimit };
+  }
+
+  private dockerSection(): { arguments?: string[]; shmSize?: unknown } {
+    return (this.storedDefinition().docker as { arguments?: string[]; shmSize?: unknown } | undefined) ?? {};
+  }
+
   /** The environment's variables, straight from its stored definition. */
   private environmentVariables(): Record<string, string> {
+    return (this.storedDefinition().environmentVariables as Record<string, string> | undefined) ?? {};
+  }
+
+  private storedDefinition(): Record<string, unknown> {
     const row = this.db.prepare('SELECT definition FROM environments WHERE name = ? AND version = ?').get(this.spec.environment.name, Number(this.spec.environment.version)) as
       | { definition: string }
       | undefined;
-    const definition = row ? (JSON.parse(row.definition) as { environmentVariables?: Record<string, string> }) : {};
-    return definition.environmentVariables ?? {};
+    return row ? (JSON.parse(row.definition) as Record<string, unknown>) : {};
   }
 
   /** Finalizing: keep ./outputs and ./logs with the run; the rest of the working copy goes. */

@@ -23,6 +23,8 @@ export const ServiceRecord = z.object({
   maxBodyMb: z.number(),
   target: z.enum(['local', 'docker']),
   pid: z.number().int().nullable(),
+  /** The container serving it (target docker). */
+  containerId: z.string().nullable(),
   error: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),

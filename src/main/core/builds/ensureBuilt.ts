@@ -1,20 +1,30 @@
 import { BenchtopError } from '../../../shared/errors';
 import type { EnvironmentRecord } from '../../../shared/api/types';
 import type { JobManager } from '../jobs/jobManager';
+import type { BackendChoice } from '../../../shared/environments/definition';
 import type { BuildService } from './buildService';
+import type { ReadyBuild } from './publishedBuild';
 
 /**
  * The Python of an environment's published build, building it first when
  * needed; the build's output goes to `write` as it happens (a run's terminal,
  * a service's log). `signal` cancels the build.
  */
-export async function ensureBuilt(builds: BuildService, jobs: JobManager, record: EnvironmentRecord, write: (text: string) => void, signal?: AbortSignal): Promise<string> {
-  const ready = builds.ready(record.buildKey);
+export async function ensureBuilt(
+  builds: BuildService,
+  jobs: JobManager,
+  record: EnvironmentRecord,
+  write: (text: string) => void,
+  options: { signal?: AbortSignal; backend?: BackendChoice; rebuild?: boolean } = {},
+): Promise<ReadyBuild> {
+  const { signal } = options;
+  const { buildKey } = builds.keyFor(record.definition, options.backend ?? 'auto');
+  const ready = options.rebuild ? null : builds.ready(buildKey);
   if (ready) {
-    write(`cached: ${record.name}:${record.version} is already built (build key ${record.buildKey})\r\n`);
-    return ready.pythonPath;
+    write(`cached: ${record.name}:${record.version} is already built (build key ${buildKey})\r\n`);
+    return ready;
   }
-  const started = builds.start(record.definition, `${record.name}:${record.version}`, {});
+  const started = builds.start(record.definition, `${record.name}:${record.version}`, { backend: options.backend ?? 'auto', rebuild: options.rebuild ?? false });
   const job = jobs.get(started.job.id);
   const { replay } = job.output.attach({ id: `ensure-${started.job.id}`, acknowledges: false, write });
   write(replay);
@@ -27,5 +37,5 @@ export async function ensureBuilt(builds: BuildService, jobs: JobManager, record
   }
   const built = builds.ready(started.buildKey);
   if (!built) throw new BenchtopError('BUILD_FAILED', `The environment ${record.name}:${record.version} is not available after its build.`, 'Build it again with --rebuild.');
-  return built.pythonPath;
+  return built;
 }

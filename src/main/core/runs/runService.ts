@@ -16,6 +16,7 @@ import type { WorkspacePaths } from '../workspace/paths';
 import { readSettings } from '../workspace/settings';
 import { readRunEvents } from './readRunEvents';
 import { RunStore, rowToSummary } from './runStore';
+import type { BuildService } from '../builds/buildService';
 import { createSnapshot } from './snapshot';
 import { SupervisorConnection } from './supervisorClient';
 import type { RunSpec } from './supervisorProtocol';
@@ -60,13 +61,13 @@ export class RunService {
     private readonly paths: WorkspacePaths,
     private readonly environments: EnvironmentService,
     private readonly bus: EventBus,
+    private readonly builds: BuildService,
   ) {
     this.store = new RunStore(db);
   }
 
   submit(raw: unknown): RunSummary {
     const input = SubmitRun.parse(raw);
-    if (input.target === 'docker') throw new BenchtopError('UNSUPPORTED', 'Docker runs are not available in this version yet.', 'Use --target local.');
     const experiment = input.experiment || 'Default';
     if (!NAME_PATTERN.test(experiment)) throw new BenchtopError('INVALID_NAME', `"${experiment}" is not a valid experiment name.`, 'Use letters, digits, ".", "_" or "-", starting with a letter or digit.');
     const ref = parseNameVersion(input.environment || 'Benchtop-Minimal');
@@ -92,6 +93,7 @@ export class RunService {
       arguments: input.arguments,
       environment: { name: environment.name, version: environment.version },
       maxDurationSeconds: input.maxDurationSeconds ?? null,
+      target: input.target,
     };
     this.store.insert({
       id,
@@ -100,7 +102,8 @@ export class RunService {
       script: spec.script,
       arguments: JSON.stringify(spec.arguments),
       environment: `${environment.name}:${environment.version}`,
-      build_key: environment.buildKey,
+      // A container run uses the environment's image: the docker build of the same definition.
+      build_key: input.target === 'docker' ? this.builds.keyFor(environment.definition, 'docker').buildKey : environment.buildKey,
       target: input.target,
       source_dir: sourceDir,
       max_duration_s: spec.maxDurationSeconds,

@@ -48,4 +48,6 @@ export interface RunSpec {
   arguments: string[];
   environment: { name: string; version: string };
   maxDurationSeconds: number | null;
+  /** Where the script runs: a local process (default) or a container on the configured Docker engine. */
+  target?: 'local' | 'docker';
 }

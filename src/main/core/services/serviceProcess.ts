@@ -38,11 +38,11 @@ export function startServer(options: { python: string; args: string[]; cwd: stri
   }
 }
 
-/** GET / until it answers 200; false as soon as the process is gone, or at the deadline. */
-export async function waitHealthy(port: number, pid: number, timeoutMs: number): Promise<'healthy' | 'exited' | 'timeout'> {
+/** GET / until it answers 200; 'exited' as soon as the server (process or container) is gone, or 'timeout'. */
+export async function waitHealthy(port: number, alive: () => boolean | Promise<boolean>, timeoutMs: number): Promise<'healthy' | 'exited' | 'timeout'> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!processAlive(pid)) return 'exited';
+    if (!(await alive())) return 'exited';
     if ((await probe(port)) === 200) return 'healthy';
     await new Promise((r) => setTimeout(r, 25));
   }

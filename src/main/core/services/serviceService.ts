@@ -20,6 +20,7 @@ import type { WorkspacePaths } from '../workspace/paths';
 import { ServiceLayout } from './serviceLayout';
 import { freePort, portFree, startServer, stopServer, waitHealthy } from './serviceProcess';
 import { ServiceStore } from './serviceStore';
+import { containerRunning, listServiceContainers, removeServiceContainer, signalContainer, startServiceContainer } from '../docker/serviceContainer';
 
 const HEALTH_TIMEOUT_MS = 300_000;
 const DEFAULTS = { workers: 1, timeoutMs: 60_000, maxBodyMb: 10 };
@@ -68,8 +69,9 @@ export class ServiceManager {
     if (service.state === 'deploying') {
       const deployer = this.store.deployer(service.name);
       if (deployer === null || processAlive(deployer)) return service;
-      if (service.pid !== null) void stopServer(service.pid);
-    } else if (service.state !== 'running' || (service.pid !== null && processAlive(service.pid))) {
+      void this.stopServing(service);
+    } else if (service.state !== 'running' || service.target === 'docker' || (service.pid !== null && processAlive(service.pid))) {
+      // A container's state needs the engine (async): restore() and the health checks look at it.
       return service;
     }
     const error = service.state === 'deploying' ? 'The deploy stopped before the service was running (the process deploying it ended).' : `The service's server process${service.pid ? ` (pid ${service.pid})` : ''} is not running any more.`;
@@ -83,7 +85,6 @@ export class ServiceManager {
       throw new BenchtopError('INVALID_NAME', `"${name}" is not a valid service name.`, 'Use 3 to 32 lower-case letters, digits and "-", starting with a letter and not ending with "-" (e.g. iris-svc).');
     }
     if (this.store.get(name)) throw new BenchtopError('ALREADY_EXISTS', `A service named "${name}" already exists.`, `Update it (benchtop service update ${name}), or delete it first.`);
-    if (input.target === 'docker') throw new BenchtopError('UNSUPPORTED', 'Container services are not available yet.', 'Deploy with --target local (the default).');
     const models = this.resolveModels(input.models);
     const entryScript = this.resolveEntryScript(input, models);
     const environment = this.resolveEnvironment(input.environment ?? (entryScript ? 'Benchtop-Minimal' : 'Benchtop-SKLearn'));
@@ -103,7 +104,7 @@ export class ServiceManager {
         workers: input.workers ?? DEFAULTS.workers,
         timeoutMs: input.timeoutMs ?? DEFAULTS.timeoutMs,
         maxBodyMb: input.maxBodyMb ?? DEFAULTS.maxBodyMb,
-        target: 'local',
+        target: input.target ?? 'local',
       }),
     );
     const layout = this.layout(name);
@@ -123,7 +124,9 @@ export class ServiceManager {
     try {
       const env = this.resolveEnvironment(service.environment);
       note(`Deploying ${name}: models ${service.models.join(', ')}, environment ${service.environment}, port ${service.port}\n`);
-      const python = await ensureBuilt(this.deps.builds, this.deps.jobs, env, note);
+      const inContainer = service.target === 'docker';
+      const built = await ensureBuilt(this.deps.builds, this.deps.jobs, env, note, { backend: inContainer ? 'docker' : 'auto' });
+      const python = built.pythonPath;
       const script = service.entryScript ? this.appScript(layout, service, options.copyApp) : path.join(runtimeDir(), 'benchtop', 'serving', 'sklearn_scorer.py');
       const modelDir = layout.linkModels(this.deps.models, service.models.map((ref) => parseModelRef(ref) as { name: string; version: number }));
       const runtime = runtimeDir();
@@ -140,17 +143,33 @@ export class ServiceManager {
         PYTHONUNBUFFERED: '1',
       };
       delete variables.ELECTRON_RUN_AS_NODE;
-      const pid = startServer({
-        python,
-        args: ['--entry-script', script, '--source-directory', service.sourceDirectory ? layout.app : path.dirname(script), '--port', String(service.port), '--workers', String(service.workers), '--timeout-ms', String(service.timeoutMs), '--max-body-mb', String(service.maxBodyMb), '--status-file', layout.status],
-        cwd: service.entryScript ? layout.app : layout.dir,
-        log: layout.log,
-        env: variables,
-      });
-      this.store.update(name, { pid, state: 'deploying', error: null });
-      const outcome = await waitHealthy(service.port, pid, HEALTH_TIMEOUT_MS);
+      const args = ['--entry-script', script, '--source-directory', service.sourceDirectory ? layout.app : path.dirname(script), '--port', String(service.port), '--workers', String(service.workers), '--timeout-ms', String(service.timeoutMs), '--max-body-mb', String(service.maxBodyMb), '--status-file', layout.status];
+      let alive: () => boolean | Promise<boolean>;
+      if (inContainer) {
+        const containerId = await startServiceContainer(this.engine, {
+          name,
+          workspace: this.deps.paths.root,
+          image: built.image as string,
+          python,
+          args,
+          serviceDir: layout.dir,
+          runtimeDir: runtime,
+          env: { ...env.definition.environmentVariables, AZUREML_MODEL_DIR: modelDir, AZUREML_ENTRY_SCRIPT: script, AML_APP_ROOT: layout.app, SERVICE_NAME: name },
+          port: service.port,
+          log: layout.log,
+          docker: env.definition.docker as { arguments?: string[]; shmSize?: unknown },
+        });
+        note(`Container ${containerId.slice(0, 12)} from ${built.image}, port 127.0.0.1:${service.port}\n`);
+        this.store.update(name, { container_id: containerId, pid: null, state: 'deploying', error: null });
+        alive = () => containerRunning(this.engine, containerId);
+      } else {
+        const pid = startServer({ python, args, cwd: service.entryScript ? layout.app : layout.dir, log: layout.log, env: variables });
+        this.store.update(name, { pid, container_id: null, state: 'deploying', error: null });
+        alive = () => processAlive(pid);
+      }
+      const outcome = await waitHealthy(service.port, alive, HEALTH_TIMEOUT_MS);
       if (outcome !== 'healthy') {
-        if (outcome === 'timeout') await stopServer(pid);
+        if (outcome === 'timeout') await this.stopServing(this.get(name));
         throw new BenchtopError('BUILD_FAILED', outcome === 'timeout' ? `${name} did not answer GET / within ${HEALTH_TIMEOUT_MS / 1000} s.` : `${name} stopped while starting.`, `The log says:\n${layout.tail(30)}`);
       }
       this.store.update(name, { state: 'running', error: null });
@@ -159,7 +178,9 @@ export class ServiceManager {
     } catch (err) {
       const error = toApiError(err);
       note(`Deploy failed: ${error.message}\n`);
-      this.store.update(name, { state: 'failed', error: `${error.message}${error.hint && !error.hint.startsWith('The log says') ? ` ${error.hint}` : ''}`, pid: null });
+      const failed = this.store.get(name);
+      if (failed?.containerId) await removeServiceContainer(this.engine, failed.containerId, 0);
+      this.store.update(name, { state: 'failed', error: `${error.message}${error.hint && !error.hint.startsWith('The log says') ? ` ${error.hint}` : ''}`, pid: null, container_id: null });
       this.changed(name);
       throw err instanceof BenchtopError ? err : new BenchtopError(error.code, error.message, error.hint);
     }
@@ -175,7 +196,7 @@ export class ServiceManager {
   /** Copies the entry script and source folder again and restarts the workers; the port keeps answering. */
   async reload(name: string): Promise<ServiceRecord & { reloaded: boolean; message: string }> {
     const service = this.get(name);
-    if (service.state !== 'running' || !service.pid) throw new BenchtopError('BAD_INPUT', `${name} is ${service.state}, so there is nothing to reload.`, `Start it again with benchtop service update ${name}.`);
+    if (service.state !== 'running' || (!service.pid && !service.containerId)) throw new BenchtopError('BAD_INPUT', `${name} is ${service.state}, so there is nothing to reload.`, `Start it again with benchtop service update ${name}.`);
     if (!service.entryScript) throw new BenchtopError('BAD_INPUT', `${name} is a no-code deployment: it has no entry script to reload.`, 'Update it instead.');
     const entryScript = service.entryScript;
     const layout = this.layout(name);
@@ -184,7 +205,9 @@ export class ServiceManager {
     if (!fs.existsSync(entry)) throw new BenchtopError('NOT_FOUND', `The entry script ${entry} does not exist any more.`, 'Put it back, or update the service with another one.');
     const staged = layout.stageApp(entry, service.sourceDirectory);
     fs.appendFileSync(layout.log, `Reloading ${name}: entry script and source copied again\n`);
-    process.kill(service.pid, 'SIGHUP');
+    if (service.containerId) await signalContainer(this.engine, service.containerId, 'SIGHUP');
+    else process.kill(service.pid as number, 'SIGHUP');
+    const alive = () => (service.containerId ? containerRunning(this.engine, service.containerId) : processAlive(service.pid as number));
     const deadline = Date.now() + HEALTH_TIMEOUT_MS;
     for (;;) {
       const status = readStatus(layout.status);
@@ -196,7 +219,7 @@ export class ServiceManager {
         this.changed(name);
         return { ...this.get(name), reloaded: ok, message: ok ? `${name} reloaded.` : `${status.error}\n${layout.tail(20)}` };
       }
-      if (!processAlive(service.pid) || Date.now() > deadline) {
+      if (!(await alive()) || Date.now() > deadline) {
         staged.undo();
         throw new BenchtopError('BUILD_FAILED', `${name} did not come back after the reload.`, `The log says:\n${layout.tail(20)}`);
       }
@@ -212,12 +235,13 @@ export class ServiceManager {
     if (models && !service.entryScript && (models.length !== 1 || models[0]?.framework !== 'ScikitLearn')) {
       throw new BenchtopError('BAD_INPUT', 'A no-code deployment serves exactly one ScikitLearn model.', 'Deploy with an entry script to serve other models.');
     }
-    if (service.pid) await stopServer(service.pid);
+    await this.stopServing(service);
     writeTransaction(this.deps.db, () => {
       if (models) this.store.setModels(input.name, models.map((m) => `${m.name}:${m.version}`));
       this.store.update(input.name, {
         state: 'deploying',
         pid: null,
+        container_id: null,
         deployer_pid: process.pid,
         error: null,
         ...(environment ? { environment: `${environment.name}:${environment.version}` } : {}),
@@ -230,19 +254,37 @@ export class ServiceManager {
 
   async delete(name: string): Promise<void> {
     const service = this.get(name);
-    if (service.pid) await stopServer(service.pid);
-    this.deps.bus.emit('services.changed', { ...service, state: 'deleted', pid: null });
+    await this.stopServing(service);
+    this.deps.bus.emit('services.changed', { ...service, state: 'deleted', pid: null, containerId: null });
     writeTransaction(this.deps.db, () => this.store.delete(name));
     fs.rmSync(this.layout(name).dir, { recursive: true, force: true });
   }
 
   /** Restarts services that were running when the machine or the app went down (called when the app opens). */
   async restore(): Promise<void> {
-    for (const service of this.store.list()) {
+    const services = this.store.list();
+    // Containers are found by their labels; one that still runs keeps serving.
+    const containers = services.some((s) => s.target === 'docker' && s.state === 'running') ? await listServiceContainers(this.engine, this.deps.paths.root).catch(() => []) : [];
+    for (const service of services) {
       if (service.state !== 'running' || (service.pid && processAlive(service.pid))) continue;
+      const container = containers.find((c) => c.service === service.name);
+      if (container?.running) {
+        if (container.id !== service.containerId) this.store.update(service.name, { container_id: container.id });
+        continue;
+      }
       if (!(await portFree(service.port))) continue;
       await this.start(service.name, { copyApp: false }).catch(() => undefined);
     }
+  }
+
+  /** Stops what serves the service: its process group, or its container (which is removed). */
+  private async stopServing(service: ServiceRecord): Promise<void> {
+    if (service.pid) await stopServer(service.pid);
+    if (service.containerId) await removeServiceContainer(this.engine, service.containerId);
+  }
+
+  private get engine() {
+    return this.deps.builds.docker;
   }
 
   logs(name: string, offset?: number): { text: string; offset: number } {

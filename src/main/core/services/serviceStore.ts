@@ -15,12 +15,13 @@ interface ServiceRow {
   target: 'local' | 'docker';
   pid: number | null;
   deployer_pid: number | null;
+  container_id: string | null;
   error: string | null;
   created_at: string;
   updated_at: string;
 }
 
-export type NewService = Omit<ServiceRecord, 'scoringUri' | 'swaggerUri' | 'createdAt' | 'updatedAt' | 'pid' | 'error'>;
+export type NewService = Omit<ServiceRecord, 'scoringUri' | 'swaggerUri' | 'createdAt' | 'updatedAt' | 'pid' | 'containerId' | 'error'>;
 
 /** Service rows and which model versions each serves. */
 export class ServiceStore {
@@ -55,7 +56,7 @@ export class ServiceStore {
     }
   }
 
-  update(name: string, fields: Partial<{ state: ServiceState; pid: number | null; deployer_pid: number | null; error: string | null; environment: string; workers: number; port: number }>): void {
+  update(name: string, fields: Partial<{ state: ServiceState; pid: number | null; container_id: string | null; deployer_pid: number | null; error: string | null; environment: string; workers: number; port: number }>): void {
     const sets = Object.keys(fields).map((k) => `${k} = @${k}`);
     this.db.prepare(`UPDATE services SET ${[...sets, 'updated_at = @updatedAt'].join(', ')} WHERE name = @name`).run({ ...fields, name, updatedAt: nowIso() });
   }
@@ -86,6 +87,7 @@ export class ServiceStore {
       maxBodyMb: row.max_body_mb,
       target: row.target,
       pid: row.pid,
+      containerId: row.container_id ?? null,
       error: row.error,
       createdAt: row.created_at,
       updatedAt: row.updated_at,

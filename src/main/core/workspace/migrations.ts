@@ -138,4 +138,8 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (service, model, version)
   );
   `,
+  // 6: container services: the container serving it (found again by its labels after a restart).
+  `
+  ALTER TABLE services ADD COLUMN container_id TEXT;
+  `,
 ];

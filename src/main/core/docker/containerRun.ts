@@ -1,0 +1,156 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import type Docker from 'dockerode';
+import tar from 'tar-fs';
+import type { DockerEngine } from './dockerEngine';
+import { containerResources, gpuRequest, noGpuRuntime } from './dockerArguments';
+import { CONTAINER_RUNTIME_DIR } from './dockerfile';
+import { engineError } from './engine';
+
+/** Where a run's folder is inside containers on a remote engine (a local engine mounts it at its own path). */
+const REMOTE_RUN_DIR = '/benchtop/run';
+
+export interface ContainerRunSpec {
+  image: string;
+  python: string;
+  script: string;
+  args: string[];
+  runId: string;
+  workspace: string;
+  runDir: string;
+  runtimeDir: string;
+  /** The environment's variables and Benchtop's run variables (paths given for the host; remapped on a remote engine). */
+  env: Record<string, string>;
+  docker: { arguments?: string[]; shmSize?: unknown };
+  size: { cols: number; rows: number };
+}
+
+/** The running container, driven like a pty: input, resize, pause/resume (flow control) and stop. */
+export interface ContainerTerminal {
+  write(data: string): void;
+  resize(cols: number, rows: number): void;
+  pause(): void;
+  resume(): void;
+}
+
+export interface ContainerExit {
+  exitCode: number;
+  oomKilled: boolean;
+  memoryLimit: number | null;
+}
+
+/**
+ * A run's script in a container with a terminal attached. On a local engine the run's folder
+ * is bind-mounted at its own path (metrics and outputs live, as for a process) and the
+ * runtime read-only; on a remote engine both are copied in before the start and the run's
+ * folder is copied back at the end.
+ */
+export async function runInContainer(engine: DockerEngine, spec: ContainerRunSpec, write: (data: string) => void, signal: AbortSignal, onStart: (terminal: ContainerTerminal) => void): Promise<ContainerExit> {
+  const { docker, address, call } = engine.client();
+  const resources = containerResources(spec.docker);
+  const hostConfig: Docker.HostConfig = { ...resources.hostConfig, Init: true };
+  if (resources.gpus) {
+    const status = await engine.status();
+    if (!status.runtimes.includes('nvidia')) throw noGpuRuntime(address.url, resources.gpus);
+    hostConfig.DeviceRequests = [gpuRequest(resources.gpus)];
+  }
+  const runDir = address.local ? spec.runDir : REMOTE_RUN_DIR;
+  const remap = (value: string) => (address.local ? value : value.split(spec.runDir).join(REMOTE_RUN_DIR));
+  const env = { ...Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, remap(v)])), PYTHONPATH: CONTAINER_RUNTIME_DIR, HOME: '/tmp', TERM: 'xterm-256color' };
+  if (address.local) {
+    hostConfig.Binds = [`${spec.runDir}:${spec.runDir}`, `${spec.runtimeDir}:${CONTAINER_RUNTIME_DIR}:ro`];
+  }
+  const user = address.local && typeof process.getuid === 'function' ? `${process.getuid()}:${process.getgid?.() ?? 0}` : undefined;
+  const container = await call((d) =>
+    d.createContainer({
+      name: `benchtop-run-${spec.runId}`.replace(/[^a-zA-Z0-9_.-]/g, '-'),
+      Image: spec.image,
+      Entrypoint: [],
+      Cmd: [spec.python, spec.script, ...spec.args],
+      WorkingDir: path.posix.join(runDir, 'work'),
+      Env: [...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...resources.env],
+      Tty: true,
+      OpenStdin: true,
+      StdinOnce: false,
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      ...(user ? { User: user } : {}),
+      Labels: { 'benchtop.kind': 'run', 'benchtop.run': spec.runId, 'benchtop.workspace': spec.workspace },
+      HostConfig: hostConfig,
+    }),
+  );
+  try {
+    if (!address.local) await copyIn(container, spec);
+    const stream = (await call(() => container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }))) as Duplex;
+    const ended = new Promise<void>((resolve) => {
+      stream.on('data', (chunk: Buffer) => write(chunk.toString('utf8')));
+      stream.on('end', () => resolve());
+      stream.on('close', () => resolve());
+      stream.on('error', () => resolve());
+    });
+    await call(() => container.start());
+    await container.resize({ h: spec.size.rows, w: spec.size.cols }).catch(() => undefined);
+    onStart({
+      write: (data) => stream.write(data),
+      resize: (cols, rows) => void container.resize({ h: rows, w: cols }).catch(() => undefined),
+      pause: () => stream.pause(),
+      resume: () => stream.resume(),
+    });
+    const stop = () => void stopContainer(container);
+    if (signal.aborted) stop();
+    signal.addEventListener('abort', stop, { once: true });
+    const { StatusCode } = (await call(() => container.wait())) as { StatusCode: number };
+    signal.removeEventListener('abort', stop);
+    await Promise.race([ended, new Promise((r) => setTimeout(r, 1000))]);
+    const state = (await container.inspect()).State as { OOMKilled?: boolean };
+    if (!address.local) await copyOut(container, spec.runDir);
+    return { exitCode: StatusCode, oomKilled: state.OOMKilled === true, memoryLimit: hostConfig.Memory ?? null };
+  } catch (err) {
+    throw engineError(err, address);
+  } finally {
+    await container.remove({ force: true }).catch(() => undefined);
+  }
+}
+
+/** Ctrl-C first (Python raises KeyboardInterrupt), then `docker stop` (SIGTERM, SIGKILL after 5 s). */
+async function stopContainer(container: Docker.Container): Promise<void> {
+  await container.kill({ signal: 'SIGINT' }).catch(() => undefined);
+  const deadline = Date.now() + 3000;
+  while (Date.now() < deadline) {
+    const running = await container.inspect().then((i) => i.State.Running, () => false);
+    if (!running) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await container.stop({ t: 5 }).catch(() => undefined);
+}
+
+/** The working copy and the runtime, copied into a container on a remote engine before it starts. */
+async function copyIn(container: Docker.Container, spec: ContainerRunSpec): Promise<void> {
+  const pack = tar.pack(spec.runDir, {
+    entries: ['work'],
+    map: (header) => ({ ...header, name: path.posix.join(REMOTE_RUN_DIR.slice(1), header.name), uid: 0, gid: 0 }),
+  });
+  await container.putArchive(pack, { path: '/' });
+  const runtime = tar.pack(spec.runtimeDir, {
+    ignore: (name) => name.includes('__pycache__'),
+    map: (header) => ({ ...header, name: path.posix.join(CONTAINER_RUNTIME_DIR.slice(1), header.name), uid: 0, gid: 0 }),
+  });
+  await container.putArchive(runtime, { path: '/' });
+}
+
+/** The run's folder in the container (work/outputs, logs, events, uploaded files) copied back into the run's folder. */
+async function copyOut(container: Docker.Container, runDir: string): Promise<void> {
+  const archive = (await container.getArchive({ path: `${REMOTE_RUN_DIR}/.` })) as NodeJS.ReadableStream;
+  await new Promise<void>((resolve, reject) => {
+    const extract = tar.extract(runDir, {
+      map: (header) => ({ ...header, name: header.name.replace(/^\.\/?/, '') }),
+      ignore: (name) => !path.resolve(name).startsWith(path.resolve(runDir)),
+    });
+    archive.pipe(extract);
+    extract.on('finish', () => resolve());
+    extract.on('error', reject);
+  });
+  fs.mkdirSync(path.join(runDir, 'work'), { recursive: true });
+}
