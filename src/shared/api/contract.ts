@@ -89,7 +89,7 @@ export const calls = {
   'docker.images': call(z.object({}), z.array(ImageSummary)),
   'docker.load': call(LoadImage, z.object({ tags: z.array(z.string()) })),
   /** The Dockerfile an environment version builds with (backend docker), its interpreter and base images. */
-  'docker.dockerfile': call(NameVersion, z.object({ dockerfile: z.string(), pythonPath: z.string(), baseImages: z.array(z.string()), buildKey: z.string(), imageTag: z.string() })),
+  'docker.dockerfile': call(NameVersion.extend({ offline: z.boolean().optional() }), z.object({ dockerfile: z.string(), pythonPath: z.string(), baseImages: z.array(z.string()), buildKey: z.string(), imageTag: z.string() })),
 
   'services.deploy': call(DeployService, ServiceRecord),
   'services.list': call(z.object({}), z.array(ServiceRecord)),

@@ -67,9 +67,10 @@ export function registerDockerCommands(program: Command, action: Action): void {
     .description('Print the Dockerfile an environment builds with (backend docker)')
     .requiredOption('-n, --name <name>', 'environment name')
     .option('-v, --version <version>', 'environment version (default: latest)')
+    .option('--offline', 'as an offline build makes it (wheels from the workspace, no index)')
     .action(
-      action(async (ctx, opts: { name: string; version?: string }) => {
-        const result = await ctx.client.docker.dockerfile({ name: opts.name, ...(opts.version ? { version: opts.version } : {}) });
+      action(async (ctx, opts: { name: string; version?: string; offline?: boolean }) => {
+        const result = await ctx.client.docker.dockerfile({ name: opts.name, ...(opts.version ? { version: opts.version } : {}), ...(opts.offline ? { offline: true } : {}) });
         if (ctx.json) return printJson(result);
         process.stdout.write(result.dockerfile);
         process.stderr.write(`Image: ${result.imageTag}; interpreter: ${result.pythonPath}\n`);

@@ -47,7 +47,7 @@ export interface ContainerExit {
  * folder is copied back at the end.
  */
 export async function runInContainer(engine: DockerEngine, spec: ContainerRunSpec, write: (data: string) => void, signal: AbortSignal, onStart: (terminal: ContainerTerminal) => void): Promise<ContainerExit> {
-  const { docker, address, call } = engine.client();
+  const { address, call } = engine.client();
   const resources = containerResources(spec.docker);
   const hostConfig: Docker.HostConfig = { ...resources.hostConfig, Init: true };
   if (resources.gpus) {
