@@ -2,8 +2,9 @@ import { useEffect, useState } from 'react';
 import type { AppInfo, Wheel } from '../../shared/api/types';
 import { useUi } from '../stores/ui';
 import { client } from '../transport/client';
+import { DockerEngineSettings } from './DockerEngineSettings';
 
-/** Offline mode, installer, conda tool, the interpreters found, and private wheels. */
+/** Offline mode, installer, conda tool, the interpreters found, the Docker engine, and private wheels. */
 export function SettingsScreen() {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [wheels, setWheels] = useState<Wheel[]>([]);
@@ -56,6 +57,7 @@ export function SettingsScreen() {
           </select>
         </label>
       </div>
+      <DockerEngineSettings dockerHost={info.settings.dockerHost} onSaved={(dockerHost) => setInfo({ ...info, settings: { ...info.settings, dockerHost } })} />
       <h3>Private wheels</h3>
       <form className="row" onSubmit={(e) => { e.preventDefault(); void addWheel(); }}>
         <label>Wheel file <input value={wheelPath} onChange={(e) => setWheelPath(e.target.value)} placeholder="/path/to/package-1.0-py3-none-any.whl" /></label>

@@ -58,7 +58,7 @@ export const calls = {
 
   'runs.submit': call(SubmitRun, RunSummary),
   /** Submits again from a run's snapshot, with its arguments, environment or experiment changed. */
-  'runs.rerun': call(RunRef.extend({ arguments: z.array(z.string()).optional(), environment: z.string().optional(), experiment: z.string().optional() }), RunSummary),
+  'runs.rerun': call(RunRef.extend({ arguments: z.array(z.string()).optional(), environment: z.string().optional(), experiment: z.string().optional(), target: z.enum(['local', 'docker']).optional() }), RunSummary),
   'runs.list': call(RunQuery, z.object({ runs: z.array(RunSummary), total: z.number() })),
   'runs.experiments': call(z.object({}), z.array(z.object({ name: z.string(), runs: z.number(), lastRunAt: z.string() }))),
   'runs.get': call(RunRef, RunSummary),

@@ -108,7 +108,7 @@ export function registerServiceCommands(program: Command, action: Action): void 
       action(async (ctx: CliContext, name: string) => {
         const s = await ctx.client.services.get({ name });
         if (ctx.json) return printJson(serviceJson(s));
-        console.log([`${s.name}: ${s.state}`, `Scoring URI: ${s.scoringUri}`, `Swagger:     ${s.swaggerUri}`, `Models:      ${s.models.join(', ')}`, `Entry:       ${s.entryScript ?? '(no-code scikit-learn scorer)'}`, `Environment: ${s.environment}`, `Workers:     ${s.workers}, timeout ${s.timeoutMs} ms, body limit ${s.maxBodyMb} MB`, ...(s.error ? [`Error:       ${s.error}`] : [])].join('\n'));
+        console.log([`${s.name}: ${s.state}`, `Scoring URI: ${s.scoringUri}`, `Swagger:     ${s.swaggerUri}`, `Models:      ${s.models.join(', ')}`, `Entry:       ${s.entryScript ?? '(no-code scikit-learn scorer)'}`, `Environment: ${s.environment}`, `Serving:     ${s.target === 'docker' ? `container ${s.containerId?.slice(0, 12) ?? '-'}` : `process ${s.pid ?? '-'}`}`, `Workers:     ${s.workers}, timeout ${s.timeoutMs} ms, body limit ${s.maxBodyMb} MB`, ...(s.error ? [`Error:       ${s.error}`] : [])].join('\n'));
       }),
     );
 

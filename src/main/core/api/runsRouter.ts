@@ -68,6 +68,7 @@ export const runsRouter: Router<
       arguments: input.arguments ?? run.arguments,
       environment: input.environment ?? run.environment,
       experiment: input.experiment ?? run.experiment,
+      target: input.target ?? (run.target === 'docker' ? 'docker' : 'local'),
     });
   },
   'runs.list': (input, _ctx, core) => core.runs.list(input),

@@ -7,9 +7,10 @@ import { useEnvironments } from '../../stores/environments';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
 import { BuildPanel } from './BuildPanel';
+import { DockerfilePanel } from './DockerfilePanel';
 import { VersionDiff } from './VersionDiff';
 
-type Tab = 'overview' | 'build' | 'lock' | 'versions' | 'definition';
+type Tab = 'overview' | 'build' | 'lock' | 'versions' | 'definition' | 'dockerfile';
 
 function Overview({ record }: { record: EnvironmentRecord }) {
   const def = record.definition;
@@ -73,7 +74,7 @@ export function EnvironmentDetail() {
   if (!versions) return <div className="muted pad">Loading {selected}...</div>;
   const record = versions.find((v) => v.version === version) ?? versions[0];
   if (!record) return null;
-  const tabs: [Tab, string][] = [['overview', 'Overview'], ['build', 'Build'], ['lock', 'Lock'], ['versions', 'Versions & diff'], ['definition', 'Definition']];
+  const tabs: [Tab, string][] = [['overview', 'Overview'], ['build', 'Build'], ['lock', 'Lock'], ['versions', 'Versions & diff'], ['definition', 'Definition'], ['dockerfile', 'Dockerfile']];
   return (
     <article className="detail" aria-label={`Environment ${record.name}`}>
       <header className="detail-header">
@@ -100,6 +101,7 @@ export function EnvironmentDetail() {
         {tab === 'lock' ? <Lock record={record} /> : null}
         {tab === 'versions' ? <VersionDiff versions={versions} /> : null}
         {tab === 'definition' ? <pre className="code">{definitionYamlText(record.definition)}</pre> : null}
+        {tab === 'dockerfile' ? <DockerfilePanel record={record} /> : null}
       </div>
     </article>
   );

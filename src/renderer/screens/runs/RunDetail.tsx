@@ -69,6 +69,7 @@ export function RunDetail({ runId }: { runId: string }) {
             <dt>Script</dt><dd><code>{run.script}</code></dd>
             <dt>Arguments</dt><dd>{run.arguments.length ? run.arguments.map((a, i) => <code key={i} className="arg">{a}</code>) : '-'}</dd>
             <dt>Environment</dt><dd>{run.environment} <span className="muted">build key <code>{run.buildKey ?? '-'}</code></span></dd>
+            <dt>Ran on</dt><dd>{run.target === 'docker' ? 'a Docker container' : 'this machine (a local process)'}</dd>
             <dt>Created</dt><dd>{run.createdAt}</dd>
             <dt>Started</dt><dd>{run.startedAt ?? '-'}</dd>
             <dt>Ended</dt><dd>{run.endedAt ?? '-'}</dd>

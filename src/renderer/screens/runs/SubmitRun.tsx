@@ -15,6 +15,7 @@ export function SubmitRun({ from }: { from: RunSummary | null }) {
   const [environment, setEnvironment] = useState(from?.environment ?? 'Benchtop-Minimal');
   const [experiment, setExperiment] = useState(from?.experiment ?? 'Default');
   const [maxDuration, setMaxDuration] = useState('');
+  const [target, setTarget] = useState<'local' | 'docker'>(from?.target === 'docker' ? 'docker' : 'local');
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     void client.environments.list({}).then(setEnvironments).catch(() => undefined);
@@ -24,8 +25,8 @@ export function SubmitRun({ from }: { from: RunSummary | null }) {
     setBusy(true);
     try {
       const run = from
-        ? await client.runs.rerun({ runId: from.id, arguments: argumentList, environment, experiment })
-        : await client.runs.submit({ sourceDirectory, script, arguments: argumentList, environment, experiment, maxDurationSeconds: maxDuration ? Number(maxDuration) : undefined });
+        ? await client.runs.rerun({ runId: from.id, arguments: argumentList, environment, experiment, target })
+        : await client.runs.submit({ sourceDirectory, script, arguments: argumentList, environment, experiment, target, maxDurationSeconds: maxDuration ? Number(maxDuration) : undefined });
       useRuns.getState().upsert(run);
       useUi.getState().notify(`Submitted ${run.id}`);
       setView({ kind: 'detail', runId: run.id });
@@ -55,6 +56,10 @@ export function SubmitRun({ from }: { from: RunSummary | null }) {
         <label>Arguments (one per line, passed exactly: spaces and quotes kept)<textarea aria-label="Arguments" rows={4} value={args} onChange={(e) => setArgs(e.target.value)} /></label>
         <label>Environment<select aria-label="Environment" value={environment} onChange={(e) => setEnvironment(e.target.value)}>
           {options.map((o) => <option key={o} value={o}>{o}</option>)}
+        </select></label>
+        <label>Run on<select aria-label="Run on" value={target} onChange={(e) => setTarget(e.target.value as 'local' | 'docker')}>
+          <option value="local">This machine (a local process)</option>
+          <option value="docker">A Docker container (the environment's image, built if needed)</option>
         </select></label>
         <label>Experiment<input value={experiment} onChange={(e) => setExperiment(e.target.value)} /></label>
         {from ? null : <label>Maximum duration in seconds (optional)<input type="number" min={1} value={maxDuration} onChange={(e) => setMaxDuration(e.target.value)} /></label>}

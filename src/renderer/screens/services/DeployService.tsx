@@ -16,6 +16,7 @@ export function DeployServiceView() {
   const [environment, setEnvironment] = useState('');
   const [port, setPort] = useState('');
   const [workers, setWorkers] = useState(1);
+  const [target, setTarget] = useState<'local' | 'docker'>('local');
   const [deploying, setDeploying] = useState(false);
   const nameError = name && (!SERVICE_NAME_PATTERN.test(name) || name.length < 3 || name.length > 32) ? 'Use 3 to 32 lower-case letters, digits and "-", starting with a letter.' : null;
   const portError = port && !(Number.isInteger(Number(port)) && Number(port) >= 1 && Number(port) <= 65535) ? 'A port is a whole number from 1 to 65535 (leave it empty for a free one).' : null;
@@ -31,6 +32,7 @@ export function DeployServiceView() {
         environment: environment || undefined,
         port: port ? Number(port) : undefined,
         workers,
+        target,
       });
       useUi.getState().notify(`${service.name} is running at ${service.scoringUri}`);
       await useServices.getState().refresh();
@@ -59,6 +61,10 @@ export function DeployServiceView() {
         <div className="row">
           <label>Port<input value={port} onChange={(e) => setPort(e.target.value)} placeholder="a free one" inputMode="numeric" /></label>
           <label>Workers<input type="number" min={1} max={64} value={workers} onChange={(e) => setWorkers(Number(e.target.value))} /></label>
+          <label>Serve from<select aria-label="Serve from" value={target} onChange={(e) => setTarget(e.target.value as 'local' | 'docker')}>
+            <option value="local">A local process</option>
+            <option value="docker">A Docker container</option>
+          </select></label>
         </div>
         {portError ? <div className="field-error">{portError}</div> : null}
         <div className="row">

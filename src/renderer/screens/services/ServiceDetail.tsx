@@ -93,6 +93,7 @@ export function ServiceDetail({ name }: { name: string }) {
         <dt>Models</dt><dd>{service.models.join(', ')}</dd>
         <dt>Entry script</dt><dd>{service.entryScript ? <code>{service.entryScript}</code> : 'built-in scikit-learn scorer (no-code)'}</dd>
         <dt>Environment</dt><dd>{service.environment}</dd>
+        <dt>Serving from</dt><dd>{service.target === 'docker' ? <>a Docker container{service.containerId ? <> <code>{service.containerId.slice(0, 12)}</code></> : null}</> : `a local process${service.pid ? ` (pid ${service.pid})` : ''}`}</dd>
         <dt>Workers</dt><dd>{service.workers} · timeout {service.timeoutMs} ms · body limit {service.maxBodyMb} MB</dd>
       </dl>
       {updating ? <UpdateForm service={service} onDone={() => setUpdating(false)} /> : null}
