@@ -127,6 +127,8 @@ describe('container runs', () => {
     '    run.log("loss", 1.0 / (i + 1))',
     'os.makedirs("outputs", exist_ok=True)',
     'open("outputs/model.txt", "w").write("weights")',
+    'model = run.register_model(model_name="boxed", model_path="outputs/model.txt", tags={"where": "container"})',
+    'print("registered", model.name, model.version)',
     'print("input:", input("name? "))',
   ].join('\n');
 
@@ -143,6 +145,9 @@ describe('container runs', () => {
     expect(done.status, done.reason ?? '').toBe('Completed');
     expect(seen).toContain("args ['--alpha', '0.5'] tty True in ");
     expect(seen).toContain('input: container');
+    // run.register_model reached the host's registry from inside the container, lineage included.
+    expect(seen).toContain('registered boxed 1');
+    expect(core.models.get('boxed', 1)).toMatchObject({ runId: run.id, tags: { where: 'container' } });
     expect(done.target).toBe('docker');
     expect(done.metrics).toMatchObject({ loss: 1 / 3 });
     expect(fs.readFileSync(path.join(workspace, 'runs', run.id, 'outputs', 'model.txt'), 'utf8')).toBe('weights');

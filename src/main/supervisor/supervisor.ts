@@ -16,6 +16,7 @@ import { WorkspacePaths } from '../core/workspace/paths';
 import { cliScript, runtimeDir } from '../core/python/runtimeDir';
 import { ensureBuilt } from '../core/builds/ensureBuilt';
 import { stripAnsi } from '../../shared/ansi';
+import { HostCliBridge } from './hostCliBridge';
 
 /** BENCHTOP_TRACE=1 prints when each launch phase is reached, in ms since the process started (for the launch benchmark). */
 const trace = process.env.BENCHTOP_TRACE ? (what: string) => process.stderr.write(`trace ${Math.round(performance.now())} ms ${what}\n`) : () => undefined;
@@ -190,9 +191,18 @@ class Supervisor {
   private async executeInContainer(built: ReadyBuild, env: NodeJS.ProcessEnv, variables: Record<string, string>) {
     const { runInContainer } = await import('../core/docker/containerRun');
     const keys = [...Object.keys(variables), 'BENCHTOP_RUN_ID', 'AZUREML_RUN_ID', 'AZUREML_ARM_PROJECT_NAME', 'BENCHTOP_RUN_EVENTS', 'BENCHTOP_RUN_FILES'];
-    const passed = Object.fromEntries(keys.map((k) => [k, env[k] ?? '']));
+    const passed: Record<string, string> = Object.fromEntries(keys.map((k) => [k, env[k] ?? '']));
+    const engine = await this.dockerEngine();
+    // The CLI (model registry) is reached through files in the run's folder, which only a local engine shares.
+    const bridge = engine.address().local ? new HostCliBridge(path.join(this.runDir, 'host-cli'), this.paths.root, cliScript()) : null;
+    if (bridge) {
+      passed.BENCHTOP_HOST_CLI_DIR = bridge.dir;
+      bridge.start();
+    } else {
+      passed.BENCHTOP_HOST_CLI = 'remote';
+    }
     const exit = await runInContainer(
-      await this.dockerEngine(),
+      engine,
       {
         image: built.image as string,
         python: built.pythonPath,
@@ -209,7 +219,10 @@ class Supervisor {
       (data) => this.output.push(data),
       this.controller.signal,
       (terminal) => (this.child = terminal),
-    );
+    ).finally(() => {
+      bridge?.stop();
+      if (bridge) fs.rmSync(bridge.dir, { recursive: true, force: true });
+    });
     return { exitCode: exit.exitCode, oomKilled: exit.oomKilled, memoryLimit: exit.memoryLimit };
   }
 
