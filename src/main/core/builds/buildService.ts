@@ -162,7 +162,7 @@ export class BuildService {
       this.db
         .prepare("UPDATE builds SET state = 'ready', python_version = ?, lock = ?, size_bytes = ?, finished_at = ?, last_used_at = ? WHERE build_key = ?")
         .run(outcome.pythonVersion, JSON.stringify(outcome.lock), size, nowIso(), nowIso(), buildKey);
-      job.output.note(`Built: build key ${buildKey}, ${outcome.lock.length} packages locked, at ${prefix}`);
+      job.output.note(`Built: build key ${buildKey}, ${outcome.lock.length} packages locked, ${outcome.image ? `image ${outcome.image}` : `at ${prefix}`}`);
       job.output.note(`Python: ${outcome.pythonPath}`);
     } catch (err) {
       const canceled = job.signal.aborted || (err instanceof BenchtopError && err.code === 'CANCELED');

@@ -5,7 +5,7 @@ import { BenchtopError } from '../../../shared/errors';
 import { DEFAULT_BASE_IMAGE, type EnvironmentDefinition } from '../../../shared/environments/definition';
 import { BuildStreamParser } from '../docker/buildProgress';
 import type { DockerEngine } from '../docker/dockerEngine';
-import { generateDockerfile, type GeneratedDockerfile } from '../docker/dockerfile';
+import { generateDockerfile, type GeneratedDockerfile, LOCK_MARKER } from '../docker/dockerfile';
 import { engineError } from '../docker/engine';
 import { runOnce } from '../docker/oneShot';
 import { LOCK_SCRIPT } from '../python/lockScript';
@@ -14,8 +14,15 @@ import type { BuildBackend, BuildOutcome, BuildRequest } from './backend';
 import { pipRequirementsFor } from './venvBackend';
 
 /** The Dockerfile an environment builds with (shown in the UI and `benchtop env dockerfile`). */
-export function dockerfileFor(def: EnvironmentDefinition, label: string, offline: boolean, note: (text: string) => void = () => undefined): GeneratedDockerfile {
-  return generateDockerfile(def, { pipRequirements: pipRequirementsFor({ definition: def, job: { output: { note } } } as unknown as BuildRequest), baseImageFallback: DEFAULT_BASE_IMAGE, label, offlineWheels: offline });
+export function dockerfileFor(def: EnvironmentDefinition, buildKey: string, label: string, offline: boolean, note: (text: string) => void = () => undefined): GeneratedDockerfile {
+  return generateDockerfile(def, {
+    pipRequirements: pipRequirementsFor({ definition: def, job: { output: { note } } } as unknown as BuildRequest),
+    baseImageFallback: DEFAULT_BASE_IMAGE,
+    label,
+    offlineWheels: offline,
+    buildKey,
+    lockScript: `${LOCK_SCRIPT.replace('print(json.dumps(', `print(${JSON.stringify(LOCK_MARKER)} + json.dumps(`)}\n`,
+  });
 }
 
 /**
@@ -37,19 +44,21 @@ export class DockerBackend implements BuildBackend {
     const { call } = this.engine.client();
     job.setProgress(0.01, 'Checking the Docker engine');
     await call((d) => d.ping());
-    const generated = dockerfileFor(request.definition, `${request.definition.name} (build key ${buildKey})`, request.offline, (text) => job.output.note(text));
+    const generated = dockerfileFor(request.definition, buildKey, `${request.definition.name} (build key ${buildKey})`, request.offline, (text) => job.output.note(text));
     await this.engine.requireImages(generated.baseImages);
 
+    let lock: string | null = null;
     if (!request.rebuild && (await this.engine.imageExists(tag))) {
       // The key names the content, so an image with its tag (this or another workspace built it) is this build.
       job.output.note(`cached: the engine already has ${tag}; recording it without building.`);
     } else {
-      await this.buildImage(request, generated, tag, buildKey);
+      lock = await this.buildImage(request, generated, tag);
     }
-    return this.recordImage(request, generated, tag);
+    return this.recordImage(request, generated, tag, lock);
   }
 
-  private async buildImage(request: BuildRequest, generated: GeneratedDockerfile, tag: string, buildKey: string): Promise<void> {
+  /** Builds and tags the image; returns the lock its last step printed. */
+  private async buildImage(request: BuildRequest, generated: GeneratedDockerfile, tag: string): Promise<string | null> {
     const { job, prefix } = request;
     const { docker, address } = this.engine.client();
     const context = `${prefix}.context`;
@@ -61,30 +70,33 @@ export class DockerBackend implements BuildBackend {
       if (request.offline && fs.existsSync(request.wheelsDir)) fs.cpSync(request.wheelsDir, path.join(context, 'wheels'), { recursive: true });
       job.output.note(`Building image ${tag} on ${address.url} from this Dockerfile:`);
       job.output.push(`${generated.dockerfile.replace(/\n/g, '\r\n')}\r\n`);
-      await this.runBuild(docker, context, tag, buildKey, request);
+      return await this.runBuild(docker, context, tag, request);
     } finally {
       fs.rmSync(context, { recursive: true, force: true });
     }
 
   }
 
-  private async recordImage(request: BuildRequest, generated: GeneratedDockerfile, tag: string): Promise<BuildOutcome> {
+  private async recordImage(request: BuildRequest, generated: GeneratedDockerfile, tag: string, printed: string | null): Promise<BuildOutcome> {
     const { job } = request;
     const { docker, address, call } = this.engine.client();
     job.setProgress(0.95, 'Recording installed versions');
-    const lock = await runOnce(docker, tag, [generated.pythonPath, '-I', '-c', LOCK_SCRIPT]).catch((err: unknown) => {
-      throw engineError(err, address);
-    });
-    if (lock.exitCode !== 0) {
-      throw new BenchtopError('BUILD_FAILED', `The image's interpreter ${generated.pythonPath} did not run (exit code ${lock.exitCode}): ${lock.output.trim().split('\n').slice(-3).join(' ')}`, 'For a user-managed environment, set python.interpreterPath to the interpreter inside the image (e.g. /usr/bin/python3).');
+    let lockJson = printed;
+    if (lockJson === null) {
+      // An image found on the engine, not built now: ask its interpreter.
+      const lock = await runOnce(docker, tag, [generated.pythonPath, '-I', '-c', LOCK_SCRIPT]).catch((err: unknown) => {
+        throw engineError(err, address);
+      });
+      if (lock.exitCode !== 0) throw interpreterFailed(generated.pythonPath, lock.exitCode, lock.output);
+      lockJson = lock.output.trim().split('\n').pop() as string;
     }
-    const parsed = JSON.parse(lock.output.trim().split('\n').pop() as string) as { python: string; packages: LockedPackage[] };
+    const parsed = JSON.parse(lockJson) as { python: string; packages: LockedPackage[] };
     const image = await call((d) => d.getImage(tag).inspect());
     job.output.note(`Image ${tag} (${image.Id.slice(7, 19)}), ${(image.Size / 1e6).toFixed(0)} MB`);
     return { pythonVersion: parsed.python, pythonPath: generated.pythonPath, lock: parsed.packages, image: tag, sizeBytes: image.Size };
   }
 
-  private async runBuild(docker: ReturnType<DockerEngine['client']>['docker'], context: string, tag: string, buildKey: string, request: BuildRequest): Promise<void> {
+  private async runBuild(docker: ReturnType<DockerEngine['client']>['docker'], context: string, tag: string, request: BuildRequest): Promise<string | null> {
     const { job } = request;
     const address = this.engine.address();
     const parser = new BuildStreamParser(
@@ -93,7 +105,7 @@ export class DockerBackend implements BuildBackend {
     );
     let stream: NodeJS.ReadableStream & { destroy?: () => void };
     try {
-      stream = (await docker.buildImage({ context, src: fs.readdirSync(context) }, { t: tag, rm: true, forcerm: true, labels: { 'benchtop.buildKey': buildKey } })) as typeof stream;
+      stream = (await docker.buildImage({ context, src: fs.readdirSync(context) }, { t: tag, rm: true, forcerm: true })) as typeof stream;
     } catch (err) {
       throw engineError(err, address);
     }
@@ -120,7 +132,21 @@ export class DockerBackend implements BuildBackend {
     }
     if (parser.error || !parser.imageId) {
       const failure = parser.failure();
+      if (/lock\.py/.test(parser.stepText)) throw interpreterFailed(pythonOfStep(parser.stepText), 1, failure.output);
       throw new BenchtopError('BUILD_FAILED', failure.message, failure.output ? `The step's last output:\n${failure.output}` : 'The build log above shows the output.');
     }
+    return parser.lock;
   }
+}
+
+function pythonOfStep(step: string): string {
+  return /^RUN "([^"]+)"/.exec(step)?.[1] ?? 'python';
+}
+
+function interpreterFailed(python: string, exitCode: number, output: string): BenchtopError {
+  return new BenchtopError(
+    'BUILD_FAILED',
+    `The image's interpreter ${python} did not run (exit code ${exitCode}): ${output.trim().split('\n').slice(-3).join(' ')}`,
+    'For a user-managed environment, set python.interpreterPath to the interpreter inside the image (e.g. /usr/bin/python3).',
+  );
 }

@@ -1,3 +1,5 @@
+import { LOCK_MARKER } from './dockerfile';
+
 /**
  * Reads the engine's build stream (JSON objects: {stream}, {error, errorDetail}, {aux: {ID}})
  * into terminal output and per-step progress ("Step 3/7 : RUN ...").
@@ -8,6 +10,8 @@ export class BuildStreamParser {
   steps = 0;
   stepText = '';
   imageId: string | null = null;
+  /** The JSON the lock step printed after its marker. */
+  lock: string | null = null;
   error: string | null = null;
   /** Output of the current step only, to quote when it fails. */
   private stepOutput: string[] = [];
@@ -61,9 +65,16 @@ export class BuildStreamParser {
       this.write(`\x1b[1;36m${text.replace(/\n$/, '').replace(/\r?\n/g, '\r\n')}\x1b[0m\r\n`);
       return;
     }
-    this.stepOutput.push(...text.split('\n').filter((l) => l.trim()));
+    // The lock step's JSON is recorded, not shown: the Lock tab shows it as a table.
+    const lines = text.split('\n').filter((line) => {
+      if (!line.startsWith(LOCK_MARKER)) return true;
+      this.lock = line.slice(LOCK_MARKER.length).trim();
+      return false;
+    });
+    if (lines.join('') === '') return;
+    this.stepOutput.push(...lines.filter((l) => l.trim()));
     if (this.stepOutput.length > 40) this.stepOutput.splice(0, this.stepOutput.length - 40);
-    this.write(text.replace(/\r?\n/g, '\r\n'));
+    this.write(lines.join('\n').replace(/\r?\n/g, '\r\n'));
   }
 
   /** "Step 3/7 (RUN pip install ...) failed: <engine message>" with the step's last output lines. */
