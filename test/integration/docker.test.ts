@@ -216,11 +216,16 @@ describe('container services', () => {
     expect(probabilities[1]?.[1]).toBeGreaterThan(0.5);
     expect(core.services.logs('clf-svc').text).toMatch(/POST \/score 200/);
 
-    // The container stops behind the app's back: opening the app again starts it.
+    // The machine restarts (the container stops) and the app opens again: it starts the container.
     await localDocker().getContainer(labelled[0]?.Id as string).kill();
     await core.services.restore();
     expect((await containersLabelled('benchtop.service=clf-svc')).map((c) => c.State)).toEqual(['running']);
     expect((await core.services.score('clf-svc', '{"data": [[3, 3]]}')).status).toBe(200);
+    // A container that stops while the app is open reads as failed, with why.
+    const again = await containersLabelled('benchtop.service=clf-svc');
+    await localDocker().getContainer(again[0]?.Id as string).kill();
+    const shown = await cli(['service', 'show', 'clf-svc']);
+    expect(shown.stdout).toMatch(/clf-svc: failed[\s\S]*Error: +The service's container [0-9a-f]{12} stopped \(exit code 137\)/);
 
     const deleted = await cli(['service', 'delete', 'clf-svc']);
     expect(deleted.code).toBe(0);

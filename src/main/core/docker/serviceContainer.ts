@@ -100,6 +100,17 @@ function withInnerAddress(args: string[]): string[] {
   return [...out, '--host', '0.0.0.0', '--port', String(INNER_PORT)];
 }
 
+/** A container's state: null when it is gone, 'unknown' when the engine cannot be asked. */
+export async function containerState(engine: DockerEngine, id: string): Promise<{ running: boolean; exitCode: number; oomKilled: boolean } | null | 'unknown'> {
+  const { docker } = engine.client();
+  try {
+    const info = await docker.getContainer(id).inspect();
+    return { running: info.State.Running === true, exitCode: info.State.ExitCode, oomKilled: info.State.OOMKilled === true };
+  } catch (err) {
+    return (err as { statusCode?: number }).statusCode === 404 ? null : 'unknown';
+  }
+}
+
 export async function containerRunning(engine: DockerEngine, id: string): Promise<boolean> {
   const { docker } = engine.client();
   return docker

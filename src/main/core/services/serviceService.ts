@@ -20,7 +20,7 @@ import type { WorkspacePaths } from '../workspace/paths';
 import { ServiceLayout } from './serviceLayout';
 import { freePort, portFree, startServer, stopServer, waitHealthy } from './serviceProcess';
 import { ServiceStore } from './serviceStore';
-import { containerRunning, listServiceContainers, removeServiceContainer, signalContainer, startServiceContainer } from '../docker/serviceContainer';
+import { containerRunning, containerState, listServiceContainers, removeServiceContainer, signalContainer, startServiceContainer } from '../docker/serviceContainer';
 
 const HEALTH_TIMEOUT_MS = 300_000;
 const DEFAULTS = { workers: 1, timeoutMs: 60_000, maxBodyMb: 10 };
@@ -77,6 +77,26 @@ export class ServiceManager {
     const error = service.state === 'deploying' ? 'The deploy stopped before the service was running (the process deploying it ended).' : `The service's server process${service.pid ? ` (pid ${service.pid})` : ''} is not running any more.`;
     this.store.update(service.name, { state: 'failed', error, pid: null });
     return { ...service, state: 'failed', error, pid: null };
+  }
+
+  /** list(), asking the engine about container services too (a container can stop unseen: killed, out of memory). */
+  async listLive(): Promise<ServiceRecord[]> {
+    return Promise.all(this.list().map((service) => this.withContainerState(service)));
+  }
+
+  async getLive(name: string): Promise<ServiceRecord> {
+    return this.withContainerState(this.get(name));
+  }
+
+  private async withContainerState(service: ServiceRecord): Promise<ServiceRecord> {
+    if (service.target !== 'docker' || service.state !== 'running' || !service.containerId) return service;
+    const state = await containerState(this.engine, service.containerId);
+    if (state === 'unknown' || state?.running) return service;
+    const id = service.containerId.slice(0, 12);
+    const error = state === null ? `The service's container ${id} is gone (removed outside Benchtop).` : `The service's container ${id} stopped (exit code ${state.exitCode}${state.oomKilled ? ', killed for running out of memory' : ''}).`;
+    this.store.update(service.name, { state: 'failed', error });
+    this.changed(service.name);
+    return this.get(service.name);
   }
 
   async deploy(input: DeployService): Promise<ServiceRecord> {
