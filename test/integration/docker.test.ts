@@ -214,7 +214,8 @@ describe('container services', () => {
     const probabilities = JSON.parse(scored.stdout) as number[][];
     expect(probabilities[0]?.[0]).toBeGreaterThan(0.5);
     expect(probabilities[1]?.[1]).toBeGreaterThan(0.5);
-    expect(core.services.logs('clf-svc').text).toMatch(/POST \/score 200/);
+    // Access log lines are written in batches (every 100 ms).
+    await waitUntil(() => /POST \/score 200/.test(core.services.logs('clf-svc').text), 10_000);
 
     // The machine restarts (the container stops) and the app opens again: it starts the container.
     await localDocker().getContainer(labelled[0]?.Id as string).kill();

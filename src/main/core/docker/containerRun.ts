@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
-import tar from 'tar-fs';
 import type { DockerEngine } from './dockerEngine';
 import { containerResources, gpuRequest, noGpuRuntime } from './dockerArguments';
 import { CONTAINER_RUNTIME_DIR } from './dockerfile';
 import { engineError } from './engine';
+import { tarFs } from './lazyModules';
 
 /** Where a run's folder is inside containers on a remote engine (a local engine mounts it at its own path). */
 const REMOTE_RUN_DIR = '/benchtop/run';
@@ -64,7 +64,7 @@ export async function runInContainer(engine: DockerEngine, spec: ContainerRunSpe
   const user = address.local && typeof process.getuid === 'function' ? `${process.getuid()}:${process.getgid?.() ?? 0}` : undefined;
   const container = await call((d) =>
     d.createContainer({
-      name: `benchtop-run-${spec.runId}`.replace(/[^a-zA-Z0-9_.-]/g, '-'),
+      name: runContainerName(spec.runId),
       Image: spec.image,
       Entrypoint: [],
       Cmd: [spec.python, spec.script, ...spec.args],
@@ -114,6 +114,14 @@ export async function runInContainer(engine: DockerEngine, spec: ContainerRunSpe
   }
 }
 
+const runContainerName = (runId: string) => `benchtop-run-${runId}`.replace(/[^a-zA-Z0-9_.-]/g, '-');
+
+/** Removes a run's container (its supervisor died): best effort, the engine may be down. */
+export async function removeRunContainer(engine: DockerEngine, runId: string): Promise<void> {
+  const { docker } = engine.client();
+  await docker.getContainer(runContainerName(runId)).remove({ force: true }).catch(() => undefined);
+}
+
 /** Ctrl-C first (Python raises KeyboardInterrupt), then `docker stop` (SIGTERM, SIGKILL after 5 s). */
 async function stopContainer(container: Docker.Container): Promise<void> {
   await container.kill({ signal: 'SIGINT' }).catch(() => undefined);
@@ -128,6 +136,7 @@ async function stopContainer(container: Docker.Container): Promise<void> {
 
 /** The working copy and the runtime, copied into a container on a remote engine before it starts. */
 async function copyIn(container: Docker.Container, spec: ContainerRunSpec): Promise<void> {
+  const tar = tarFs();
   const pack = tar.pack(spec.runDir, {
     entries: ['work'],
     map: (header) => ({ ...header, name: path.posix.join(REMOTE_RUN_DIR.slice(1), header.name), uid: 0, gid: 0 }),
@@ -142,6 +151,7 @@ async function copyIn(container: Docker.Container, spec: ContainerRunSpec): Prom
 
 /** The run's folder in the container (work/outputs, logs, events, uploaded files) copied back into the run's folder. */
 async function copyOut(container: Docker.Container, runDir: string): Promise<void> {
+  const tar = tarFs();
   const archive = (await container.getArchive({ path: `${REMOTE_RUN_DIR}/.` })) as NodeJS.ReadableStream;
   await new Promise<void>((resolve, reject) => {
     const extract = tar.extract(runDir, {

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { BenchtopError } from '../../../shared/errors';
+import { Dockerode } from './lazyModules';
 
 /** Where the engine is and how to reach it; `local` engines share this machine's files (bind mounts). */
 export interface EngineAddress {
@@ -58,6 +59,7 @@ function defaultPrivateKey(): Buffer | undefined {
 
 /** A dockerode client for an address; every call's connection errors become ENGINE_UNAVAILABLE through `engineError`. */
 export function connect(address: EngineAddress): Docker {
+  const Docker = Dockerode();
   return new Docker({ ...address.options, timeout: undefined });
 }
 

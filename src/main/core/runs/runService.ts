@@ -17,6 +17,7 @@ import { readSettings } from '../workspace/settings';
 import { readRunEvents } from './readRunEvents';
 import { RunStore, rowToSummary } from './runStore';
 import type { BuildService } from '../builds/buildService';
+import { removeRunContainer } from '../docker/containerRun';
 import { createSnapshot } from './snapshot';
 import { SupervisorConnection } from './supervisorClient';
 import type { RunSpec } from './supervisorProtocol';
@@ -189,6 +190,8 @@ export class RunService {
     const again = this.store.get(id);
     if (!again || FINAL_STATUSES.has(again.status)) return;
     this.store.update(id, { status: 'Failed', reason: 'The run stopped unexpectedly: its Benchtop supervisor process is gone (killed, or the machine restarted).', ended_at: nowIso() });
+    // Its container, if any, would run on with nobody to collect it.
+    if (again.target === 'docker') void removeRunContainer(this.builds.docker, id);
   }
 
   metrics(id: string): RunMetrics {
