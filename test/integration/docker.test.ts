@@ -16,6 +16,11 @@ function register(definition: Record<string, unknown>): string {
   return `${result.environment.name}:${result.environment.version}`;
 }
 
+/** An environment whose image is the base image as it is (user-managed system Python): builds in seconds, offline. */
+function boxed(name: string, dockerArguments: string[] = []): string {
+  return register({ name, docker: { baseImage: BASE_IMAGE, arguments: dockerArguments }, python: { userManagedDependencies: true, interpreterPath: '/usr/bin/python3' } });
+}
+
 function source(files: Record<string, string>): string {
   const dir = tempDir('bt-docker-src-');
   for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
@@ -134,7 +139,7 @@ describe('container runs', () => {
 
   it('runs a training script in a container: arguments, a terminal that takes input, metrics and outputs', async (ctx) => {
     if (!ready) return ctx.skip();
-    const env = register({ name: 'run-env', docker: { baseImage: BASE_IMAGE, arguments: ['--memory', '512m', '--shm-size', '256m'] }, python: { userManagedDependencies: true, interpreterPath: '/usr/bin/python3' } });
+    const env = boxed('run-env', ['--memory', '512m', '--shm-size', '256m']);
     const run = core.runs.submit({ sourceDirectory: source({ 'train.py': TRAIN }), script: 'train.py', environment: env, target: 'docker', arguments: ['--alpha', '0.5'] });
     let seen = '';
     const attached = await core.runs.attach(run.id, { id: 'test', acknowledges: false, write: (d) => (seen += d) });
@@ -156,7 +161,7 @@ describe('container runs', () => {
 
   it('cancel stops the container: Canceled, and the container is gone', async (ctx) => {
     if (!ready) return ctx.skip();
-    const env = register({ name: 'run-env', docker: { baseImage: BASE_IMAGE, arguments: ['--memory', '512m', '--shm-size', '256m'] }, python: { userManagedDependencies: true, interpreterPath: '/usr/bin/python3' } });
+    const env = boxed('run-env', ['--memory', '512m', '--shm-size', '256m']);
     const run = core.runs.submit({ sourceDirectory: source({ 'slow.py': 'import time\nprint("working", flush=True)\ntime.sleep(120)\n' }), script: 'slow.py', environment: env, target: 'docker' });
     await waitUntil(() => core.runs.get(run.id).status === 'Running', 60_000);
     await waitUntil(() => fs.readFileSync(path.join(workspace, 'runs', run.id, 'output.log'), 'utf8').includes('working'), 60_000);
@@ -169,13 +174,13 @@ describe('container runs', () => {
 
   it('a container killed for memory fails with the reason; a GPU request without an NVIDIA runtime says so', async (ctx) => {
     if (!ready) return ctx.skip();
-    const small = register({ name: 'small-env', docker: { baseImage: BASE_IMAGE, arguments: ['--memory', '64m', '--memory-swap', '64m'] }, python: { userManagedDependencies: true, interpreterPath: '/usr/bin/python3' } });
+    const small = boxed('small-env', ['--memory', '64m', '--memory-swap', '64m']);
     const hog = core.runs.submit({ sourceDirectory: source({ 'hog.py': 'x = bytearray(400 * 1024 * 1024)\nprint("survived")\n' }), script: 'hog.py', environment: small, target: 'docker' });
     const oom = await finished(hog.id, 120_000);
     expect(oom.status).toBe('Failed');
     expect(oom.reason).toContain('The container was killed for running out of memory (limit 64 MiB).');
 
-    const gpu = register({ name: 'gpu-env', docker: { baseImage: BASE_IMAGE, arguments: ['--gpus', 'all'] }, python: { userManagedDependencies: true, interpreterPath: '/usr/bin/python3' } });
+    const gpu = boxed('gpu-env', ['--gpus', 'all']);
     const wants = core.runs.submit({ sourceDirectory: source({ 'g.py': 'print(1)\n' }), script: 'g.py', environment: gpu, target: 'docker' });
     const refused = await finished(wants.id, 120_000);
     expect(refused.status).toBe('Failed');
@@ -235,7 +240,7 @@ describe('container services', () => {
 
   it('an entry script in a container: reload picks up the new code; a taken port is refused', async (ctx) => {
     if (!ready) return ctx.skip();
-    const env = register({ name: 'svc-um', docker: { baseImage: BASE_IMAGE, arguments: [] }, python: { userManagedDependencies: true, interpreterPath: '/usr/bin/python3' } });
+    const env = boxed('svc-um');
     const weights = path.join(tempDir('bt-docker-model-'), 'k.txt');
     fs.writeFileSync(weights, '3');
     await core.models.register({ name: 'k', path: weights });
@@ -278,7 +283,7 @@ describe('a remote engine (a second dockerd over TCP)', () => {
       const loaded = await cli(['docker', 'load', saved]);
       expect(loaded.stdout.trim()).toBe(`Loaded ${BASE_IMAGE}`);
 
-      const env = register({ name: 'remote-env', docker: { baseImage: BASE_IMAGE, arguments: [] }, python: { userManagedDependencies: true, interpreterPath: '/usr/bin/python3' } });
+      const env = boxed('remote-env');
       const script = 'import os\nfrom azureml.core import Run\nrun = Run.get_context()\nrun.log("acc", 0.9)\nos.makedirs("outputs", exist_ok=True)\nopen("outputs/remote.txt", "w").write(os.uname().nodename)\nprint("ran remotely")\n';
       const submitted = await cli(['run', 'submit', '-d', source({ 'r.py': script }), '-s', 'r.py', '-e', env, '--target', 'docker', '--wait', '--show-output']);
       expect(submitted.code, submitted.stdout + submitted.stderr).toBe(0);
