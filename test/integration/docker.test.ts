@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Core, openCore } from '../../src/main/core/core';
 import { writeSettings } from '../../src/main/core/workspace/settings';
 import { BASE_IMAGE, dockerReady, localDocker, startSecondEngine } from '../helpers/docker';
-import { makeWheel, runCli, tempDir, waitUntil } from '../helpers/workspace';
+import { makeWheel, requireComponent, runCli, tempDir, waitUntil } from '../helpers/workspace';
 
 let ready = false;
 let workspace: string;
@@ -112,11 +112,24 @@ describe('environment images', () => {
     const images = await cli(['docker', 'images']);
     expect(images.stdout).toMatch(/benchtop\/base:bookworm-python\s+[0-9a-f]{12}/);
 
+    // A root filesystem tarball (what scripts/make-base-image.sh caches) is imported under a name.
+    const rootfs = path.join(process.env.BENCHTOP_BASE_CACHE ?? '/var/cache/benchtop', 'rootfs-bookworm-python.tar');
+    if (requireComponent(`the base image's rootfs tarball at ${rootfs} (scripts/make-base-image.sh)`, fs.existsSync(rootfs))) {
+      const unnamed = await cli(['docker', 'load', rootfs]);
+      expect(unnamed.code).toBe(2);
+      expect(unnamed.stderr).toContain('is a root filesystem tarball, so it needs a name.');
+      const imported = await cli(['docker', 'load', rootfs, '--tag', 'bt-test/rootfs:1']);
+      expect(imported.stdout.trim(), imported.stderr).toBe('Loaded bt-test/rootfs:1');
+      expect((await cli(['docker', 'images'])).stdout).toContain('bt-test/rootfs:1');
+      await localDocker().getImage('bt-test/rootfs:1').remove({ force: true });
+    }
+
     const down = await cli(['docker', 'status'], { DOCKER_HOST: 'unix:///tmp/no-docker-here.sock' });
     expect(down.code).toBe(1);
     expect(down.stderr).toContain('error: No Docker engine is running at unix:///tmp/no-docker-here.sock (the socket does not exist).');
     expect(down.stderr).toContain('hint: Start Docker');
-    const build = await cli(['env', 'build', '-n', 'img-env', '--backend', 'docker', '--rebuild'], { DOCKER_HOST: 'tcp://127.0.0.1:9' });
+    boxed('far-env');
+    const build = await cli(['env', 'build', '-n', 'far-env', '--backend', 'docker'], { DOCKER_HOST: 'tcp://127.0.0.1:9' });
     expect(build.code).toBe(1);
     expect(build.stderr).toContain('error: The Docker engine at tcp://127.0.0.1:9 refused the connection.');
   }, 120_000);
@@ -135,6 +148,7 @@ describe('container runs', () => {
     'model = run.register_model(model_name="boxed", model_path="outputs/model.txt", tags={"where": "container"})',
     'print("registered", model.name, model.version)',
     'print("input:", input("name? "))',
+    'print("size", os.get_terminal_size().columns, os.get_terminal_size().lines)',
   ].join('\n');
 
   it('runs a training script in a container: arguments, a terminal that takes input, metrics and outputs', async (ctx) => {
@@ -145,11 +159,14 @@ describe('container runs', () => {
     const attached = await core.runs.attach(run.id, { id: 'test', acknowledges: false, write: (d) => (seen += d) });
     seen += attached.replay;
     await waitUntil(() => seen.includes('name? '), 120_000);
+    core.runs.resize(run.id, 77, 33);
+    await new Promise((r) => setTimeout(r, 300));
     core.runs.input(run.id, 'container\r');
     const done = await finished(run.id);
     expect(done.status, done.reason ?? '').toBe('Completed');
     expect(seen).toContain("args ['--alpha', '0.5'] tty True in ");
     expect(seen).toContain('input: container');
+    expect(seen).toContain('size 77 33');
     // run.register_model reached the host's registry from inside the container, lineage included.
     expect(seen).toContain('registered boxed 1');
     expect(core.models.get('boxed', 1)).toMatchObject({ runId: run.id, tags: { where: 'container' } });
