@@ -46,3 +46,4 @@ fi
   --change 'CMD ["python3"]' \
   "$tarball" "$tag" >/dev/null
 echo "made base image $tag from $tarball"
+echo "use it for environments without a base image of their own: benchtop docker base-image $tag"

@@ -176,6 +176,22 @@ describe('container runs', () => {
     expect(await containersLabelled(`benchtop.run=${run.id}`)).toEqual([]);
   }, 300_000);
 
+  it('the default environment runs in a container once a default base image is set; before, the error says how', async (ctx) => {
+    if (!ready) return ctx.skip();
+    const src = source({ 'hello.py': 'import sys\nprint("python", sys.version_info[0], "in", sys.prefix)\n' });
+    const refused = await cli(['run', 'submit', '-d', src, '-s', 'hello.py', '--target', 'docker', '--wait']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("Azure's default base image (mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04), which cannot be pulled here");
+    expect(refused.stderr).toContain('benchtop docker base-image IMAGE');
+    expect((await cli(['docker', 'base-image', BASE_IMAGE])).stdout.trim()).toBe(BASE_IMAGE);
+    const shown = await cli(['docker', 'dockerfile', '-n', 'Benchtop-Minimal']);
+    expect(shown.stdout).toContain(`FROM ${BASE_IMAGE}`);
+    const ran = await cli(['run', 'submit', '-d', src, '-s', 'hello.py', '--target', 'docker', '--wait', '--show-output']);
+    expect(ran.code, ran.stdout + ran.stderr).toBe(0);
+    expect(ran.stdout).toContain('python 3 in /opt/benchtop/env');
+    writeSettings(core.db, { dockerDefaultBaseImage: null });
+  }, 300_000);
+
   it('cancel stops the container: Canceled, and the container is gone', async (ctx) => {
     if (!ready) return ctx.skip();
     const env = boxed('run-env', ['--memory', '512m', '--shm-size', '256m']);

@@ -90,7 +90,9 @@ class Supervisor {
       }
     } catch (err) {
       status = this.cancelReason ? 'Canceled' : 'Failed';
-      reason = this.cancelReason ?? (err as Error).message;
+      // The fix travels with the reason (a missing base image says how to add one).
+      const hint = (err as { hint?: string }).hint;
+      reason = this.cancelReason ?? `${(err as Error).message}${hint ? `\nhint: ${hint}` : ''}`;
       this.finalizeFiles();
     }
     this.collectMetrics();

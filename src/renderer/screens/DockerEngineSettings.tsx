@@ -1,12 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { EngineStatus, ImageSummary } from '../../shared/api/dockerTypes';
+import type { Settings } from '../../shared/api/types';
 import { formatBytes } from '../../shared/format';
 import { PathField } from '../components/PathField';
 import { useUi } from '../stores/ui';
 import { client } from '../transport/client';
 
 /** Which engine to use, its state (running, version, images, disk used), its images, and loading a base image from a file. */
-export function DockerEngineSettings({ dockerHost, onSaved }: { dockerHost: string | null; onSaved: (dockerHost: string | null) => void }) {
+export function DockerEngineSettings({ settings, onSaved }: { settings: Settings; onSaved: (settings: Settings) => void }) {
+  const dockerHost = settings.dockerHost;
   const [address, setAddress] = useState(dockerHost ?? '');
   const [status, setStatus] = useState<EngineStatus | null>(null);
   const [images, setImages] = useState<ImageSummary[]>([]);
@@ -40,12 +42,20 @@ export function DockerEngineSettings({ dockerHost, onSaved }: { dockerHost: stri
 
   const save = async () => {
     try {
-      const settings = await client.settings.update({ dockerHost: address.trim() || null });
-      onSaved(settings.dockerHost);
+      onSaved(await client.settings.update({ dockerHost: address.trim() || null }));
     } catch (err) {
       showError(err);
     }
   };
+  const setDefaultBase = async (image: string) => {
+    try {
+      onSaved(await client.settings.update({ dockerDefaultBaseImage: image || null }));
+    } catch (err) {
+      showError(err);
+    }
+  };
+  const baseChoices = images.flatMap((i) => i.tags).filter((t) => !t.startsWith('benchtop/env:'));
+  if (settings.dockerDefaultBaseImage && !baseChoices.includes(settings.dockerDefaultBaseImage)) baseChoices.unshift(settings.dockerDefaultBaseImage);
   const load = async () => {
     setLoading(true);
     try {
@@ -88,6 +98,13 @@ export function DockerEngineSettings({ dockerHost, onSaved }: { dockerHost: stri
       )}
       {status?.running ? (
         <>
+          <label>
+            Base image for environments without one of their own (Azure's default cannot be pulled here)
+            <select aria-label="Default base image" value={settings.dockerDefaultBaseImage ?? ''} onChange={(e) => void setDefaultBase(e.target.value)}>
+              <option value="">none: such environments need Azure's image loaded</option>
+              {baseChoices.map((tag) => <option key={tag} value={tag}>{tag}</option>)}
+            </select>
+          </label>
           <h4>Images</h4>
           {images.length === 0 ? <p className="muted">No images. Nothing is pulled from registries: load a base image below, or make one with scripts/make-base-image.sh.</p> : (
             <table className="table" aria-label="Docker images">

@@ -57,7 +57,7 @@ export function SettingsScreen() {
           </select>
         </label>
       </div>
-      <DockerEngineSettings dockerHost={info.settings.dockerHost} onSaved={(dockerHost) => setInfo({ ...info, settings: { ...info.settings, dockerHost } })} />
+      <DockerEngineSettings settings={info.settings} onSaved={(settings) => setInfo({ ...info, settings })} />
       <h3>Private wheels</h3>
       <form className="row" onSubmit={(e) => { e.preventDefault(); void addWheel(); }}>
         <label>Wheel file <input value={wheelPath} onChange={(e) => setWheelPath(e.target.value)} placeholder="/path/to/package-1.0-py3-none-any.whl" /></label>

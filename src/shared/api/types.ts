@@ -104,6 +104,11 @@ export const Settings = z.object({
   snapshotMaxFiles: z.number().int().positive(),
   /** The Docker engine: null is the local one (DOCKER_HOST, else the default socket); else unix://, tcp:// or ssh://. */
   dockerHost: z.string().nullable(),
+  /**
+   * The base image for environments that name Azure's default (which cannot be pulled here) or none,
+   * e.g. the curated ones: set it to a local Python image so they build as images too.
+   */
+  dockerDefaultBaseImage: z.string().nullable(),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -63,6 +63,18 @@ export function registerDockerCommands(program: Command, action: Action): void {
     );
 
   docker
+    .command('base-image')
+    .description("Show or set the base image for environments that name Azure's default (or none), e.g. the curated ones")
+    .argument('[image]', 'a local image (e.g. benchtop/base:bookworm-python), or "none"')
+    .action(
+      action(async (ctx, image?: string) => {
+        const settings = image === undefined ? (await ctx.client.app.info({})).settings : await ctx.client.settings.update({ dockerDefaultBaseImage: image === 'none' ? null : image });
+        if (ctx.json) return printJson({ dockerDefaultBaseImage: settings.dockerDefaultBaseImage });
+        console.log(settings.dockerDefaultBaseImage ?? "none (Azure's default base image, which must be loaded)");
+      }),
+    );
+
+  docker
     .command('dockerfile')
     .description('Print the Dockerfile an environment builds with (backend docker)')
     .requiredOption('-n, --name <name>', 'environment name')

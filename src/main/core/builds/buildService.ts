@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BuildInfo, BuildStart, CacheEntry, LockedPackage } from '../../../shared/api/types';
 import { BenchtopError } from '../../../shared/errors';
-import type { Backend, BackendChoice, EnvironmentDefinition } from '../../../shared/environments/definition';
+import { type Backend, type BackendChoice, DEFAULT_BASE_IMAGE, type EnvironmentDefinition } from '../../../shared/environments/definition';
 import { buildRelevantContent, stableStringify } from '../../../shared/environments/canonical';
 import type { JobManager } from '../jobs/jobManager';
 import type { Db } from '../workspace/database';
@@ -73,7 +73,20 @@ export class BuildService {
 
   keyFor(def: EnvironmentDefinition, choice: BackendChoice = 'auto', auto?: Backend): { buildKey: string; backend: Backend } {
     const backend = this.backendFor(def, choice, auto);
-    return { buildKey: computeBuildKey(def, backend), backend };
+    return { buildKey: computeBuildKey(this.effectiveDefinition(def, backend), backend), backend };
+  }
+
+  /**
+   * What a backend builds: for images, an environment that names Azure's default base image (or
+   * none) gets the workspace's default base image when one is set. The key hashes this, so
+   * changing the setting never reuses an image built from another base.
+   */
+  effectiveDefinition(def: EnvironmentDefinition, backend: Backend): EnvironmentDefinition {
+    if (backend !== 'docker' || def.docker.baseDockerfile?.trim()) return def;
+    const fallback = readSettings(this.db).dockerDefaultBaseImage;
+    const named = def.docker.baseImage?.trim() || null;
+    if (!fallback || (named !== null && named !== DEFAULT_BASE_IMAGE)) return def;
+    return { ...def, docker: { ...def.docker, baseImage: fallback } };
   }
 
   /** The published build for a key, or null. Cheap: one indexed query and one stat. */
@@ -117,6 +130,7 @@ export class BuildService {
     const implementation = this.backendImplementation(backend, settings.installer, settings.condaPath);
     const offline = options.offline ?? settings.offline;
     const rebuild = options.rebuild ?? false;
+    const built = this.effectiveDefinition(def, backend);
     const live = this.jobs.start('build', title, subject, async (job) => {
       const release = await acquireBuildLock(this.paths.buildLock(buildKey), job.signal, () =>
         job.output.note('Another Benchtop process is building this environment; waiting to reuse its result...'),
@@ -127,7 +141,7 @@ export class BuildService {
           job.output.note(`cached: built meanwhile by another process (build key ${buildKey}) at ${done.prefix}`);
           return;
         }
-        await this.buildNow(def, buildKey, implementation, offline, rebuild, job);
+        await this.buildNow(built, buildKey, implementation, offline, rebuild, job);
       } finally {
         release();
         this.inFlight.delete(buildKey);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type Docker from 'dockerode';
 import { type EngineStatus, IMAGE_REPOSITORY, type ImageSummary, type LoadImage } from '../../../shared/api/dockerTypes';
 import { BenchtopError, toApiError } from '../../../shared/errors';
+import { DEFAULT_BASE_IMAGE } from '../../../shared/environments/definition';
 import type { Db } from '../workspace/database';
 import { readSettings } from '../workspace/settings';
 import { type EngineAddress, connect, engineAddress, engineCall, engineError } from './engine';
@@ -84,6 +85,13 @@ export class DockerEngine {
     for (const reference of references) {
       if (await this.imageExists(reference)) continue;
       const local = (await this.images()).flatMap((i) => i.tags).filter((t) => !t.startsWith(`${IMAGE_REPOSITORY}:`));
+      if (reference === DEFAULT_BASE_IMAGE) {
+        throw new BenchtopError(
+          'IMAGE_MISSING',
+          `The environment uses Azure's default base image (${reference}), which cannot be pulled here.`,
+          `Set a local Python image as the default base image: benchtop docker base-image IMAGE (or Settings -> Docker engine).${local.length ? ` Images on the engine: ${local.slice(0, 8).join(', ')}.` : ' Make one first: scripts/make-base-image.sh.'}`,
+        );
+      }
       throw new BenchtopError(
         'IMAGE_MISSING',
         `The base image "${reference}" is not on the Docker engine at ${this.address().url}, and Benchtop does not pull from registries.`,

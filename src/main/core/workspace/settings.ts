@@ -1,7 +1,7 @@
 import { Settings } from '../../../shared/api/types';
 import type { Db } from './database';
 
-const DEFAULTS: Settings = { offline: false, installer: 'auto', condaPath: null, snapshotMaxMb: 300, snapshotMaxFiles: 2000, dockerHost: null };
+const DEFAULTS: Settings = { offline: false, installer: 'auto', condaPath: null, snapshotMaxMb: 300, snapshotMaxFiles: 2000, dockerHost: null, dockerDefaultBaseImage: null };
 
 export function readSettings(db: Db): Settings {
   const rows = db.prepare('SELECT key, value FROM settings').all() as { key: string; value: string }[];
