@@ -68,6 +68,8 @@ describe('environment images', () => {
 
     const second = await cli(['--json', 'env', 'build', '-n', 'img-env', '--backend', 'docker']);
     expect(JSON.parse(second.stdout)).toMatchObject({ cached: true, buildKey: key, image: `benchtop/env:${key}` });
+    const listed = await cli(['env', 'cache', 'list']);
+    expect(listed.stdout).toMatch(new RegExp(`${key}\\s+docker\\s+ready\\s+\\d+(\\.\\d+)? MB`));
 
     // Another workspace with the same definition finds the image by its tag and does not build.
     const other = tempDir('bt-docker-other-');
@@ -84,6 +86,11 @@ describe('environment images', () => {
     expect(shown.stdout).toContain('FROM benchtop/base:bookworm-python');
     expect(shown.stdout).toContain('-m pip install --no-input --no-cache-dir --no-index --find-links /opt/benchtop/build/wheels');
     expect(shown.stderr).toContain(`benchtop/env:${key}`);
+
+    // Removing the build from the cache removes its image from the engine.
+    const pruned = await core.builds.prune({ buildKeys: [key] });
+    expect(pruned.removed).toContain(key);
+    expect(await localDocker().getImage(`benchtop/env:${key}`).inspect().then(() => true, () => false)).toBe(false);
   }, 600_000);
 
   it('a failing Dockerfile step names the step and its output; a missing base image says how to add it; nothing is kept', async (ctx) => {
@@ -286,6 +293,17 @@ describe('container services', () => {
     const reloaded = await cli(['service', 'reload', 'k-svc']);
     expect(reloaded.code, reloaded.stderr).toBe(0);
     expect((await core.services.score('k-svc', '{"data": [1, 2]}')).body).toBe('[4.0, 7.0]');
+
+    // A new model version and two workers: a new container on the same port.
+    fs.writeFileSync(weights, '5');
+    await core.models.register({ name: 'k', path: weights });
+    const before = (await containersLabelled('benchtop.service=k-svc'))[0]?.Id;
+    const updated = await cli(['--json', 'service', 'update', 'k-svc', '-m', 'k:2', '--workers', '2']);
+    expect(updated.code, updated.stderr).toBe(0);
+    expect(JSON.parse(updated.stdout)).toMatchObject({ port, models: ['k:2'], state: 'running' });
+    const after = await containersLabelled('benchtop.service=k-svc');
+    expect(after.map((c) => c.Id)).not.toContain(before);
+    expect((await core.services.score('k-svc', '{"data": [1, 2]}')).body).toBe('[6.0, 11.0]');
 
     const clash = await cli(['service', 'deploy', '-n', 'k-two', '-m', 'k', '--entry-script', 'score.py', '-d', src, '-e', env, '--target', 'docker', '--port', String(port)]);
     expect(clash.code).toBe(2);
