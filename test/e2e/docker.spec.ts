@@ -62,6 +62,8 @@ test('builds an environment image with the live log and shows its Dockerfile; th
   await expect(page.getByTestId('build-status')).toHaveText('completed');
   await page.getByRole('button', { name: 'Build', exact: true }).click();
   await expect(page.getByTestId('build-status')).toHaveText('cached');
+  await page.getByRole('tab', { name: 'Dockerfile' }).click();
+  await expect(page.getByTestId('image-build')).toContainText(/ready .*packages \(Python 3\./);
 
   await page.keyboard.press('Alt+6');
   const engine = page.getByRole('region', { name: 'Docker engine' });

@@ -4,7 +4,7 @@ import { ModelDetail, ModelQuery, ModelRecord, ModelRef, RegisterModel, UpdateMo
 import { EngineStatus, ImageSummary, LoadImage } from './dockerTypes';
 import { DeployService, ScoreResult, ServiceRecord, UpdateService } from './serviceTypes';
 import { RunFiles, RunMetrics, RunQuery, RunSummary, SubmitRun } from './runTypes';
-import { AppInfo, BuildStart, CacheEntry, EnvironmentRecord, EnvironmentSummary, Job, RegisterResult, Settings, Wheel } from './types';
+import { AppInfo, BuildInfo, BuildStart, CacheEntry, EnvironmentRecord, EnvironmentSummary, Job, RegisterResult, Settings, Wheel } from './types';
 
 /**
  * Every call and event, declared once. The IPC handlers, the WebSocket
@@ -41,6 +41,7 @@ export const calls = {
     NameVersion.extend({ backend: BackendChoice.optional(), rebuild: z.boolean().optional(), offline: z.boolean().optional() }),
     BuildStart,
   ),
+  'builds.info': call(z.object({ buildKey: z.string().regex(/^[0-9a-f]{32}$/) }), BuildInfo.nullable()),
   'cache.list': call(z.object({}), z.array(CacheEntry)),
   'cache.prune': call(z.object({ keep: z.number().int().min(0).optional(), buildKeys: z.array(z.string()).optional() }), z.object({ removed: z.array(z.string()), freedBytes: z.number() })),
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { EnvironmentRecord } from '../../../shared/api/types';
+import type { BuildInfo, EnvironmentRecord } from '../../../shared/api/types';
 import type { CallOutput } from '../../../shared/api/contract';
 import { toApiError } from '../../../shared/errors';
 import { client } from '../../transport/client';
@@ -16,11 +16,17 @@ function DockerfileView({ record }: { record: EnvironmentRecord }) {
   const [generated, setGenerated] = useState<Generated | null>(null);
   const [present, setPresent] = useState<Set<string> | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [build, setBuild] = useState<BuildInfo | null>(null);
   useEffect(() => {
     let live = true;
     client.docker
       .dockerfile({ name: record.name, version: record.version })
-      .then((g) => live && setGenerated(g))
+      .then(async (g) => {
+        const info = await client.builds.info({ buildKey: g.buildKey });
+        if (!live) return;
+        setGenerated(g);
+        setBuild(info);
+      })
       .catch((err: unknown) => live && setError(toApiError(err).message));
     // The engine may be down: the Dockerfile still shows, only the base image check is missing.
     client.docker
@@ -47,8 +53,19 @@ function DockerfileView({ record }: { record: EnvironmentRecord }) {
             </span>
           ))}
         </dd>
+        <dt>Built</dt>
+        <dd data-testid="image-build">{build ? `${build.state}${build.finishedAt ? ` ${build.finishedAt.slice(0, 16).replace('T', ' ')}` : ''}${build.state === 'ready' ? `, ${build.lock.length} packages (Python ${build.pythonVersion ?? '?'})` : ''}` : 'not yet: Build tab → Build as a Docker image'}</dd>
       </dl>
       <pre className="code" aria-label="Generated Dockerfile">{generated.dockerfile}</pre>
+      {build?.state === 'ready' && build.lock.length ? (
+        <details>
+          <summary>Installed in the image ({build.lock.length})</summary>
+          <table className="table" aria-label="Packages in the image">
+            <thead><tr><th>Package</th><th>Version</th></tr></thead>
+            <tbody>{build.lock.map((p) => <tr key={p.name}><td>{p.name}</td><td>{p.version}</td></tr>)}</tbody>
+          </table>
+        </details>
+      ) : null}
     </div>
   );
 }
