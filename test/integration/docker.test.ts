@@ -111,6 +111,27 @@ describe('environment images', () => {
     expect(missing.stderr).toMatch(/hint: Load it from a file \(benchtop docker load FILE\.tar.*scripts\/make-base-image\.sh.*Images on the engine: .*benchtop\/base:bookworm-python/);
   }, 300_000);
 
+  it('cancel stops an image build mid-step: no tag, no build container left, nothing published', async (ctx) => {
+    if (!ready) return ctx.skip();
+    const env = register({ name: 'slow-img', docker: { baseDockerfile: `FROM ${BASE_IMAGE}\nRUN echo "slow step starting" && sleep 60\n`, arguments: [] }, python: { userManagedDependencies: true, interpreterPath: '/usr/bin/python3' } });
+    const record = core.environments.get(env.split(':')[0] as string);
+    const started = core.builds.start(record.definition, env, { backend: 'docker', rebuild: true });
+    const job = core.jobs.get(started.job.id);
+    // The step's own output line (the Dockerfile printed at the start also names it).
+    await waitUntil(() => job.output.text().split(/\r?\n/).some((line) => line.trim() === 'slow step starting'), 60_000);
+    const building = await localDocker().listContainers({ filters: { status: ['running'] } });
+    expect(building.some((c) => c.Command.includes('sleep 60')), JSON.stringify(building.map((c) => c.Command)) + job.output.text()).toBe(true);
+    core.jobs.cancel(started.job.id);
+    const done = await job.done;
+    expect(done.state).toBe('canceled');
+    expect(await localDocker().getImage(`benchtop/env:${started.buildKey}`).inspect().then(() => true, () => false)).toBe(false);
+    // The engine stops the step's container once the client is gone.
+    const deadline = Date.now() + 30_000;
+    while ((await localDocker().listContainers({ all: true })).some((c) => c.Command.includes('sleep 60')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect((await localDocker().listContainers({ all: true })).filter((c) => c.Command.includes('sleep 60'))).toEqual([]);
+    expect(core.builds.ready(started.buildKey)).toBeNull();
+  }, 120_000);
+
   it('lists images and the engine state; a stopped or unreachable engine is a clear error', async (ctx) => {
     if (!ready) return ctx.skip();
     const status = await cli(['--json', 'docker', 'status']);
