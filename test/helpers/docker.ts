@@ -73,3 +73,45 @@ export async function startSecondEngine(): Promise<{ url: string; stop: () => Pr
     },
   };
 }
+
+/**
+ * An sshd on 127.0.0.1 (own host key, one authorized client key, root) whose `docker system
+ * dial-stdio` reaches this machine's engine: an ssh:// engine as a GPU box would offer it. The
+ * client key lives in `home/.ssh` (give the CLI HOME=home).
+ */
+export async function startSshEngine(): Promise<{ url: string; home: string; stop: () => void }> {
+  const sshd = '/usr/sbin/sshd';
+  if (!requireComponent('OpenSSH server (apt-get install openssh-server)', fs.existsSync(sshd))) throw new Error('no sshd');
+  const dir = tempDir('bt-sshd-');
+  const home = path.join(dir, 'home');
+  fs.mkdirSync(path.join(home, '.ssh'), { recursive: true, mode: 0o700 });
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'host_key')]);
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(home, '.ssh', 'id_ed25519')]);
+  fs.copyFileSync(path.join(home, '.ssh', 'id_ed25519.pub'), path.join(dir, 'authorized_keys'));
+  fs.mkdirSync('/run/sshd', { recursive: true });
+  const port = await freeTcpPort();
+  const options = ['ListenAddress=127.0.0.1', `AuthorizedKeysFile=${path.join(dir, 'authorized_keys')}`, 'PermitRootLogin=prohibit-password', 'PasswordAuthentication=no', 'KbdInteractiveAuthentication=no', 'UsePAM=no', 'StrictModes=no', `PidFile=${path.join(dir, 'sshd.pid')}`];
+  const log = fs.openSync(path.join(dir, 'sshd.log'), 'a');
+  const child = spawn(sshd, ['-D', '-e', '-f', '/dev/null', '-p', String(port), '-h', path.join(dir, 'host_key'), ...options.flatMap((o) => ['-o', o])], { stdio: ['ignore', log, log] });
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (open) break;
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`sshd did not start:\n${fs.readFileSync(path.join(dir, 'sshd.log'), 'utf8')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url: `ssh://root@127.0.0.1:${port}`,
+    home,
+    stop: () => {
+      child.kill('SIGTERM');
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,9 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Core, openCore } from '../../src/main/core/core';
 import { writeSettings } from '../../src/main/core/workspace/settings';
-import { BASE_IMAGE, dockerReady, localDocker, startSecondEngine } from '../helpers/docker';
+import { BASE_IMAGE, dockerReady, localDocker, startSecondEngine, startSshEngine } from '../helpers/docker';
 import { makeWheel, requireComponent, runCli, tempDir, waitUntil } from '../helpers/workspace';
 
 let ready = false;
@@ -375,4 +376,33 @@ describe('a remote engine (a second dockerd over TCP)', () => {
     expect(refused.stderr).toContain(`error: The Docker engine at ${remote.url} refused the connection.`);
     writeSettings(core.db, { dockerHost: null });
   }, 600_000);
+});
+
+describe('an engine over SSH', () => {
+  it('reaches the engine through ssh://USER@HOST (key from ~/.ssh), builds and runs a container there', async (ctx) => {
+    if (!ready) return ctx.skip();
+    const ssh = await startSshEngine();
+    const viaSsh = (args: string[]) => runCli(args, { workspace, env: { HOME: ssh.home, SSH_AUTH_SOCK: '' }, timeoutMs: 300_000 });
+    try {
+      expect((await viaSsh(['docker', 'engine', ssh.url])).stdout.trim()).toBe(ssh.url);
+      const status = await viaSsh(['--json', 'docker', 'status']);
+      expect(status.code, status.stderr).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({ url: ssh.url, running: true, local: false });
+      const env = boxed('ssh-env');
+      const ran = await viaSsh(['run', 'submit', '-d', source({ 's.py': 'print("over ssh", 6 * 7)\n' }), '-s', 's.py', '-e', env, '--target', 'docker', '--wait', '--show-output']);
+      expect(ran.code, ran.stdout + ran.stderr).toBe(0);
+      expect(ran.stdout).toContain('over ssh 42');
+      // A user whose key the server does not accept: the error says what to do.
+      const stranger = tempDir('bt-stranger-');
+      fs.mkdirSync(path.join(stranger, '.ssh'));
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(stranger, '.ssh', 'id_ed25519')]);
+      const refused = await runCli(['docker', 'status'], { workspace, env: { HOME: stranger, SSH_AUTH_SOCK: '' } });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`error: SSH to ${ssh.url} failed: All configured authentication methods failed`);
+      expect(refused.stderr).toContain('hint: Load your key into ssh-agent (ssh-add) or put it in ~/.ssh');
+    } finally {
+      ssh.stop();
+      writeSettings(core.db, { dockerHost: null });
+    }
+  }, 300_000);
 });
