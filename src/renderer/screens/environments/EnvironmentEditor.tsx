@@ -4,12 +4,12 @@ import { BenchtopError } from '../../../shared/errors';
 import { type EnvironmentDefinition, condaPackagesOf, pipPackagesOf, pythonVersionOf, withPackages, withPythonVersion } from '../../../shared/environments/definition';
 import { assertNotReserved, assertValidName } from '../../../shared/environments/names';
 import { definitionYamlText, parseDefinitionText } from '../../../shared/environments/parse';
+import { ListField } from '../../components/ListField';
 import { ErrorMessage } from '../../components/ErrorBanner';
 import { useEnvironments } from '../../stores/environments';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
 
-const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
 
 function nameProblem(name: string): string | null {
   try {
@@ -55,10 +55,13 @@ export function EnvironmentEditor({ base, clone }: { base: { definition: Environ
   const [raw, setRaw] = useState('');
   const [rawError, setRawError] = useState<ApiError | null>(null);
   const [saving, setSaving] = useState(false);
+  const [localImages, setLocalImages] = useState<string[]>([]);
 
   useEffect(() => {
     if (!definition) void client.environments.scaffold({ name: '' }).then((d) => setDefinition({ ...d, environmentVariables: {} })).catch((e: unknown) => useUi.getState().showError(e));
     void client.app.info({}).then((info) => setPythonChoices([...new Set(info.interpreters.map((i) => i.version.split('.').slice(0, 2).join('.')))])).catch(() => undefined);
+    // Base image suggestions: what the engine has (nothing is pulled); no engine, no suggestions.
+    void client.docker.images({}).then((images) => setLocalImages(images.flatMap((i) => i.tags).filter((t) => !t.startsWith('benchtop/env:')))).catch(() => undefined);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
@@ -138,26 +141,23 @@ export function EnvironmentEditor({ base, clone }: { base: { definition: Environ
                   {pythonChoices.map((v) => <option key={v} value={v}>{v}</option>)}
                 </select>
               </label>
-              <label>
-                Conda packages (one per line; the venv backend maps them to pip)
-                <textarea rows={4} value={conda.join('\n')} onChange={(e) => setDefinition(withPackages(definition, lines(e.target.value), pip))} placeholder="numpy=1.26" />
-              </label>
-              <label>
-                Pip packages (one per line)
-                <textarea aria-label="Pip packages" rows={5} value={pip.join('\n')} onChange={(e) => setDefinition(withPackages(definition, conda, lines(e.target.value)))} placeholder="scikit-learn==1.5.2" />
-              </label>
+              <ListField label="Conda packages (one per line; the venv backend maps them to pip)" rows={4} values={conda} onChange={(next) => setDefinition(withPackages(definition, next, pip))} placeholder="numpy=1.26" />
+              <ListField label="Pip packages (one per line)" ariaLabel="Pip packages" rows={5} values={pip} onChange={(next) => setDefinition(withPackages(definition, conda, next))} placeholder="scikit-learn==1.5.2" />
             </>
           )}
-          <label>
-            Environment variables (KEY=VALUE, one per line)
-            <textarea rows={3} value={Object.entries(definition.environmentVariables).map(([k, v]) => `${k}=${v}`).join('\n')} onChange={(e) => set({ environmentVariables: Object.fromEntries(lines(e.target.value).map((l) => [l.split('=')[0] ?? l, l.includes('=') ? l.slice(l.indexOf('=') + 1) : ''])) })} />
-          </label>
+          <ListField
+            label="Environment variables (KEY=VALUE, one per line)"
+            values={Object.entries(definition.environmentVariables).map(([k, v]) => `${k}=${v}`)}
+            onChange={(next) => set({ environmentVariables: Object.fromEntries(next.map((l) => [l.split('=')[0] ?? l, l.includes('=') ? l.slice(l.indexOf('=') + 1) : ''])) })}
+          />
           <fieldset>
             <legend>Docker (used by the Docker backend)</legend>
             <label>
               Base image
-              <input value={definition.docker.baseImage ?? ''} onChange={(e) => set({ docker: { ...definition.docker, baseImage: e.target.value || null } })} />
+              <input list="local-images" value={definition.docker.baseImage ?? ''} onChange={(e) => set({ docker: { ...definition.docker, baseImage: e.target.value || null } })} />
+              <datalist id="local-images">{localImages.map((tag) => <option key={tag} value={tag} />)}</datalist>
             </label>
+            <ListField label="Container arguments (one per line: --memory, 4g, --gpus, all, --shm-size, 2g, ...)" rows={2} values={definition.docker.arguments} onChange={(next) => set({ docker: { ...definition.docker, arguments: next } })} />
             <label>
               Base Dockerfile (replaces the base image)
               <textarea rows={3} value={definition.docker.baseDockerfile ?? ''} onChange={(e) => set({ docker: { ...definition.docker, baseDockerfile: e.target.value || null } })} />
