@@ -105,10 +105,10 @@ describe('environment images', () => {
     expect(core.builds.ready(buildKey)).toBeNull();
     expect(await localDocker().getImage(`benchtop/env:${buildKey}`).inspect().then(() => true, () => false)).toBe(false);
 
-    register({ name: 'no-base', docker: { baseImage: 'mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04', arguments: [] } });
+    register({ name: 'no-base', docker: { baseImage: 'team/cuda-python:12.4', arguments: [] } });
     const missing = await cli(['env', 'build', '-n', 'no-base', '--backend', 'docker']);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('error: The base image "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04" is not on the Docker engine');
+    expect(missing.stderr).toContain('error: The base image "team/cuda-python:12.4" is not on the Docker engine at unix:///var/run/docker.sock, and Benchtop does not pull from registries.');
     expect(missing.stderr).toMatch(/hint: Load it from a file \(benchtop docker load FILE\.tar.*scripts\/make-base-image\.sh.*Images on the engine: .*benchtop\/base:bookworm-python/);
   }, 300_000);
 
