@@ -164,6 +164,49 @@ describe('environment images', () => {
   }, 120_000);
 });
 
+describe('the Azure ML SDK for images (unchanged v1 script)', () => {
+  it('Environment with docker.base_image / base_dockerfile and CondaDependencies registers, build_local(useDocker=True) builds the image', async (ctx) => {
+    if (!ready) return ctx.skip();
+    const script = [
+      'from azureml.core import Workspace, Environment',
+      'from azureml.core.conda_dependencies import CondaDependencies',
+      'ws = Workspace.from_config()',
+      'env = Environment("sdk-image")',
+      'env.docker.enabled = True',
+      `env.docker.base_image = "${BASE_IMAGE}"`,
+      'env.python.conda_dependencies = CondaDependencies.create(python_version="3.11")',
+      'env.environment_variables = {"GREETING": "hello"}',
+      'env.register(workspace=ws)',
+      'print("REGISTERED", env.name, env.version)',
+      'built = env.build_local(ws, useDocker=True)',
+      'print("BUILT", built["image"])',
+      'custom = Environment("sdk-custom")',
+      `custom.docker.base_dockerfile = "FROM ${BASE_IMAGE}\\nRUN echo made-by-the-base-dockerfile > /etc/custom-marker\\n"`,
+      'custom.python.user_managed_dependencies = True',
+      'custom.python.interpreter_path = "/usr/bin/python3"',
+      'custom.build_local(ws, useDocker=True)',
+      'print("CUSTOM", custom.name, custom.version)',
+      'again = Environment.get(ws, "sdk-image")',
+      'print("GOT", again.version, again.docker.base_image, again.environment_variables)',
+    ].join('\n');
+    const file = path.join(tempDir('bt-sdk-img-'), 'make_env.py');
+    fs.writeFileSync(file, script);
+    const out = execFileSync('python3', [file], {
+      env: { ...process.env, PYTHONPATH: path.join(process.cwd(), 'src', 'runtime'), BENCHTOP_WORKSPACE: workspace, BENCHTOP_NODE: process.execPath, BENCHTOP_CLI: path.join(process.cwd(), 'bin', 'benchtop.js') },
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
+    expect(out).toContain('REGISTERED sdk-image 1');
+    expect(out).toMatch(/Step 1\/\d+ : FROM benchtop\/base:bookworm-python/);
+    expect(out).toMatch(/BUILT benchtop\/env:[0-9a-f]{32}/);
+    expect(out).toContain('CUSTOM sdk-custom 1');
+    expect(out).toContain(`GOT 1 ${BASE_IMAGE} {'GREETING': 'hello'}`);
+    const ran = await cli(['run', 'submit', '-d', source({ 'm.py': 'print(open("/etc/custom-marker").read().strip())\n' }), '-s', 'm.py', '-e', 'sdk-custom', '--target', 'docker', '--wait', '--show-output']);
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).toContain('made-by-the-base-dockerfile');
+  }, 300_000);
+});
+
 describe('container runs', () => {
   const TRAIN = [
     'import os, sys',

@@ -25,28 +25,5 @@ class Workspace:
         return "Workspace.create(name=%r, location='local')" % self.name
 
 
-class Environment:
-    """A registered environment by name (and version), or a conda file to register when it is used."""
-
-    def __init__(self, name, version=None, conda_file=None):
-        self.name = name
-        self.version = version
-        self._conda_file = conda_file
-
-    def __repr__(self):
-        return "Environment(name=%r, version=%r)" % (self.name, self.version)
-
-    @staticmethod
-    def get(workspace, name, version=None, label=None):
-        data = _cli.call(["env", "show", "-n", name] + (["-v", str(version)] if version else []))
-        return Environment(data["name"], data["version"])
-
-    @staticmethod
-    def from_conda_specification(name, file_path):
-        return Environment(name, conda_file=os.path.abspath(file_path))
-
-    def register(self, workspace):
-        if self._conda_file:
-            data = _cli.call(["env", "register", "-n", self.name, "--conda-file", self._conda_file])
-            self.version = data["version"]
-        return self
+# Environment lives in _environment (definitions, register, build_local); kept importable from here.
+from ._environment import Environment  # noqa: E402,F401
