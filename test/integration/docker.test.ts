@@ -165,7 +165,7 @@ describe('environment images', () => {
 });
 
 describe('the Azure ML SDK for images (unchanged v1 script)', () => {
-  it('Environment with docker.base_image / base_dockerfile and CondaDependencies registers, build_local(useDocker=True) builds the image', async (ctx) => {
+  it('Environment with docker.base_image / base_dockerfile and CondaDependencies registers, build_local(useDocker=True) builds the image, and a LocalWebservice with Docker enabled is a container', async (ctx) => {
     if (!ready) return ctx.skip();
     const script = [
       'from azureml.core import Workspace, Environment',
@@ -186,20 +186,36 @@ describe('the Azure ML SDK for images (unchanged v1 script)', () => {
       'custom.python.interpreter_path = "/usr/bin/python3"',
       'custom.build_local(ws, useDocker=True)',
       'print("CUSTOM", custom.name, custom.version)',
+      // Azure's LocalWebservice is a container: with Docker enabled, so is this one.
+      'import os, json',
+      'from azureml.core.model import Model, InferenceConfig',
+      'from azureml.core.webservice import LocalWebservice',
+      'os.makedirs("svc", exist_ok=True)',
+      'open("svc/score.py", "w").write("import json\\ndef init():\\n    pass\\ndef run(raw):\\n    return open(\'/etc/custom-marker\').read().strip()\\n")',
+      'open("svc/w.txt", "w").write("1")',
+      'model = Model.register(ws, model_path="svc/w.txt", model_name="sdk-w")',
+      'custom.docker.enabled = True',
+      'service = Model.deploy(ws, "sdk-box", [model], InferenceConfig(entry_script="score.py", source_directory="svc", environment=custom), LocalWebservice.deploy_configuration())',
+      'service.wait_for_deployment()',
+      'print("SERVED", service.run(json.dumps({"data": []})))',
+      'service.delete()',
       'again = Environment.get(ws, "sdk-image")',
       'print("GOT", again.version, again.docker.base_image, again.environment_variables)',
     ].join('\n');
     const file = path.join(tempDir('bt-sdk-img-'), 'make_env.py');
     fs.writeFileSync(file, script);
     const out = execFileSync('python3', [file], {
+      cwd: path.dirname(file),
       env: { ...process.env, PYTHONPATH: path.join(process.cwd(), 'src', 'runtime'), BENCHTOP_WORKSPACE: workspace, BENCHTOP_NODE: process.execPath, BENCHTOP_CLI: path.join(process.cwd(), 'bin', 'benchtop.js') },
       encoding: 'utf8',
       timeout: 300_000,
     });
     expect(out).toContain('REGISTERED sdk-image 1');
-    expect(out).toMatch(/Step 1\/\d+ : FROM benchtop\/base:bookworm-python/);
+    // The build log (or, when an earlier test run on this engine made the same image, its reuse).
+    expect(out).toMatch(/Step 1\/\d+ : FROM benchtop\/base:bookworm-python|cached: the engine already has benchtop\/env:/);
     expect(out).toMatch(/BUILT benchtop\/env:[0-9a-f]{32}/);
     expect(out).toContain('CUSTOM sdk-custom 1');
+    expect(out).toContain('SERVED made-by-the-base-dockerfile');
     expect(out).toContain(`GOT 1 ${BASE_IMAGE} {'GREETING': 'hello'}`);
     const ran = await cli(['run', 'submit', '-d', source({ 'm.py': 'print(open("/etc/custom-marker").read().strip())\n' }), '-s', 'm.py', '-e', 'sdk-custom', '--target', 'docker', '--wait', '--show-output']);
     expect(ran.code, ran.stderr).toBe(0);

@@ -126,6 +126,7 @@ class Environment:
         definition = data.get("definition") or {}
         env.environment_variables = dict(definition.get("environmentVariables") or {})
         docker, python = definition.get("docker") or {}, definition.get("python") or {}
+        env.docker.enabled = bool(docker.get("enabled"))
         env.docker.base_image = docker.get("baseImage")
         env.docker.base_dockerfile = docker.get("baseDockerfile")
         env.docker.arguments = list(docker.get("arguments") or [])

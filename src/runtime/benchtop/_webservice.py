@@ -148,6 +148,9 @@ def deploy(workspace, name, models, inference_config=None, deployment_config=Non
             args += ["-d", os.path.abspath(source)]
     if inference_config is not None and inference_config.environment is not None:
         args += ["-e", _environment_ref(inference_config.environment)]
+        # As in Azure ML, where a LocalWebservice is a container: an environment with Docker enabled is served from one.
+        if getattr(getattr(inference_config.environment, "docker", None), "enabled", False):
+            args += ["--target", "docker"]
     port = getattr(deployment_config, "port", None)
     if port:
         args += ["--port", str(port)]
