@@ -50,29 +50,23 @@ export function registerDockerCommands(program: Command, action: Action): void {
       }),
     );
 
-  docker
-    .command('engine')
-    .description('Show or set the engine Benchtop uses: unix:///path, tcp://HOST:PORT, ssh://USER@HOST, or "local"')
-    .argument('[address]', 'the engine address; "local" goes back to DOCKER_HOST or the default socket')
-    .action(
-      action(async (ctx, address?: string) => {
-        const settings = address === undefined ? (await ctx.client.app.info({})).settings : await ctx.client.settings.update({ dockerHost: address === 'local' ? null : address });
-        if (ctx.json) return printJson({ dockerHost: settings.dockerHost });
-        console.log(settings.dockerHost ?? 'local (DOCKER_HOST, else the default socket)');
-      }),
-    );
+  settingCommand(docker, action, {
+    name: 'engine',
+    description: 'Show or set the engine Benchtop uses: unix:///path, tcp://HOST:PORT, ssh://USER@HOST, or "local"',
+    argument: ['[address]', 'the engine address; "local" goes back to DOCKER_HOST or the default socket'],
+    key: 'dockerHost',
+    unset: 'local',
+    whenUnset: 'local (DOCKER_HOST, else the default socket)',
+  });
 
-  docker
-    .command('base-image')
-    .description("Show or set the base image for environments that name Azure's default (or none), e.g. the curated ones")
-    .argument('[image]', 'a local image (e.g. benchtop/base:bookworm-python), or "none"')
-    .action(
-      action(async (ctx, image?: string) => {
-        const settings = image === undefined ? (await ctx.client.app.info({})).settings : await ctx.client.settings.update({ dockerDefaultBaseImage: image === 'none' ? null : image });
-        if (ctx.json) return printJson({ dockerDefaultBaseImage: settings.dockerDefaultBaseImage });
-        console.log(settings.dockerDefaultBaseImage ?? "none (Azure's default base image, which must be loaded)");
-      }),
-    );
+  settingCommand(docker, action, {
+    name: 'base-image',
+    description: "Show or set the base image for environments that name Azure's default (or none), e.g. the curated ones",
+    argument: ['[image]', 'a local image (e.g. benchtop/base:bookworm-python), or "none"'],
+    key: 'dockerDefaultBaseImage',
+    unset: 'none',
+    whenUnset: "none (Azure's default base image, which must be loaded)",
+  });
 
   docker
     .command('dockerfile')
@@ -86,6 +80,25 @@ export function registerDockerCommands(program: Command, action: Action): void {
         if (ctx.json) return printJson(result);
         process.stdout.write(result.dockerfile);
         process.stderr.write(`Image: ${result.imageTag}; interpreter: ${result.pythonPath}\n`);
+      }),
+    );
+}
+
+/** `benchtop docker NAME [VALUE]`: prints a Docker setting, or sets it (`unset` clears it). */
+function settingCommand(
+  parent: Command,
+  action: Action,
+  spec: { name: string; description: string; argument: [string, string]; key: 'dockerHost' | 'dockerDefaultBaseImage'; unset: string; whenUnset: string },
+): void {
+  parent
+    .command(spec.name)
+    .description(spec.description)
+    .argument(...spec.argument)
+    .action(
+      action(async (ctx, value?: string) => {
+        const settings = value === undefined ? (await ctx.client.app.info({})).settings : await ctx.client.settings.update({ [spec.key]: value === spec.unset ? null : value });
+        if (ctx.json) return printJson({ [spec.key]: settings[spec.key] });
+        console.log(settings[spec.key] ?? spec.whenUnset);
       }),
     );
 }
