@@ -181,7 +181,12 @@ export class ServiceManager {
         });
         note(`Container ${containerId.slice(0, 12)} from ${built.image}, port 127.0.0.1:${service.port}\n`);
         this.store.update(name, { container_id: containerId, pid: null, state: 'deploying', error: null });
-        alive = () => containerRunning(this.engine, containerId);
+        // Asking the engine costs an API call: at most every 250 ms while GET / is probed every 25 ms.
+        let checked = { at: 0, running: true };
+        alive = async () => {
+          if (Date.now() - checked.at >= 250) checked = { at: Date.now(), running: await containerRunning(this.engine, containerId) };
+          return checked.running;
+        };
       } else {
         const pid = startServer({ python, args, cwd: service.entryScript ? layout.app : layout.dir, log: layout.log, env: variables });
         this.store.update(name, { pid, container_id: null, state: 'deploying', error: null });
