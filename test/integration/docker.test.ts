@@ -70,7 +70,7 @@ describe('environment images', () => {
     const second = await cli(['--json', 'env', 'build', '-n', 'img-env', '--backend', 'docker']);
     expect(JSON.parse(second.stdout)).toMatchObject({ cached: true, buildKey: key, image: `benchtop/env:${key}` });
     const listed = await cli(['env', 'cache', 'list']);
-    expect(listed.stdout).toMatch(new RegExp(`${key}\\s+docker\\s+ready\\s+\\d+(\\.\\d+)? MB`));
+    expect(listed.stdout).toMatch(new RegExp(`${key}\\s+docker\\s+ready\\s+\\d+(\\.\\d+)? MB\\s+\\S+\\s+img-env:1`));
 
     // Another workspace with the same definition finds the image by its tag and does not build.
     const other = tempDir('bt-docker-other-');

@@ -41,7 +41,7 @@ export function CacheScreen() {
             {entries.map((e) => (
               <tr key={e.buildKey}>
                 <td><code>{e.buildKey}</code></td>
-                <td>{e.backend}</td>
+                <td>{e.backend === 'docker' ? <>image <code>benchtop/env:{e.buildKey.slice(0, 8)}…</code></> : e.backend}</td>
                 <td><span className={`state ${e.state}`}>{e.state}</span></td>
                 <td>{formatBytes(e.sizeBytes)}</td>
                 <td>{e.lastUsedAt ?? '-'}</td>

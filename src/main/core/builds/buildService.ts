@@ -212,6 +212,14 @@ export class BuildService {
     const users = this.db.prepare('SELECT name, version, build_key FROM environments').all() as { name: string; version: number; build_key: string }[];
     const byKey = new Map<string, string[]>();
     for (const u of users) byKey.set(u.build_key, [...(byKey.get(u.build_key) ?? []), `${u.name}:${u.version}`]);
+    if (rows.some((r) => r.backend === 'docker')) {
+      // Environments record their default build; which ones an image serves is computed (one hash each).
+      const definitions = this.db.prepare('SELECT name, version, definition FROM environments').all() as { name: string; version: number; definition: string }[];
+      for (const d of definitions) {
+        const key = this.keyFor(JSON.parse(d.definition) as EnvironmentDefinition, 'docker').buildKey;
+        byKey.set(key, [...(byKey.get(key) ?? []), `${d.name}:${d.version}`]);
+      }
+    }
     const measure = this.db.prepare('UPDATE builds SET size_bytes = ? WHERE build_key = ?');
     for (const row of rows) {
       if (row.state === 'ready' && row.size_bytes === null && row.path) {
