@@ -120,8 +120,14 @@ describe('environment images', () => {
     const job = core.jobs.get(started.job.id);
     // The step's own output line (the Dockerfile printed at the start also names it).
     await waitUntil(() => job.output.text().split(/\r?\n/).some((line) => line.trim() === 'slow step starting'), 60_000);
-    const building = await localDocker().listContainers({ filters: { status: ['running'] } });
-    expect(building.some((c) => c.Command.includes('sleep 60')), JSON.stringify(building.map((c) => c.Command)) + job.output.text()).toBe(true);
+    // The step's container is running (polled: the engine's list can trail the step's first output).
+    let building: string[] = [];
+    const seenBy = Date.now() + 15_000;
+    while (!building.some((command) => command.includes('sleep 60')) && Date.now() < seenBy) {
+      building = (await localDocker().listContainers({ filters: { status: ['running'] } })).map((c) => c.Command);
+      if (!building.some((command) => command.includes('sleep 60'))) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(building.some((command) => command.includes('sleep 60')), JSON.stringify(building) + job.output.text()).toBe(true);
     core.jobs.cancel(started.job.id);
     const done = await job.done;
     expect(done.state).toBe('canceled');
