@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openCore } from '../src/main/core/core';
 import { benchDir, median, percentile, report } from './harness';
+import { runToEnd } from './runFixture';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const BASE = process.env.BENCHTOP_TEST_BASE_IMAGE ?? 'benchtop/base:bookworm-python';
@@ -30,15 +31,7 @@ async function main() {
     byHand.push(Number(process.hrtime.bigint() - start) / 1e6);
 
     start = process.hrtime.bigint();
-    const run = core.runs.submit({ sourceDirectory: src, script: 'noop.py', environment: 'bench-boxed:1', target: 'docker' });
-    for (;;) {
-      const row = core.runs.store.get(run.id);
-      if (row && ['Completed', 'Failed', 'Canceled'].includes(row.status)) {
-        if (row.status !== 'Completed') throw new Error(`run ${run.id} ${row.status}: ${row.reason}`);
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    await runToEnd(core, src, 'noop.py', 5, { environment: 'bench-boxed:1', target: 'docker' });
     benchtop.push(Number(process.hrtime.bigint() - start) / 1e6);
     await new Promise((r) => setTimeout(r, 700));
   }

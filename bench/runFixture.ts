@@ -19,8 +19,8 @@ export async function runBenchWorkspace(name: string, script: string, source: st
 }
 
 /** Submits a run and waits for its final status (polling SQLite as any other process would). */
-export async function runToEnd(core: Core, src: string, script: string, pollMs: number): Promise<string> {
-  const run = core.runs.submit({ sourceDirectory: src, script });
+export async function runToEnd(core: Core, src: string, script: string, pollMs: number, extra: { environment?: string; target?: 'local' | 'docker' } = {}): Promise<string> {
+  const run = core.runs.submit({ sourceDirectory: src, script, ...extra });
   for (;;) {
     const row = core.runs.store.get(run.id);
     if (row && ['Completed', 'Failed', 'Canceled'].includes(row.status)) {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import type { DockerEngine } from './dockerEngine';
-import { containerResources, gpuRequest, noGpuRuntime } from './dockerArguments';
+import { containerBase, remapPath } from './dockerArguments';
 import { CONTAINER_RUNTIME_DIR } from './dockerfile';
 import { engineError } from './engine';
 import { tarFs } from './lazyModules';
@@ -48,20 +48,13 @@ export interface ContainerExit {
  */
 export async function runInContainer(engine: DockerEngine, spec: ContainerRunSpec, write: (data: string) => void, signal: AbortSignal, onStart: (terminal: ContainerTerminal) => void): Promise<ContainerExit> {
   const { address, call } = engine.client();
-  const resources = containerResources(spec.docker);
-  const hostConfig: Docker.HostConfig = { ...resources.hostConfig, Init: true };
-  if (resources.gpus) {
-    const status = await engine.status();
-    if (!status.runtimes.includes('nvidia')) throw noGpuRuntime(address.url, resources.gpus);
-    hostConfig.DeviceRequests = [gpuRequest(resources.gpus)];
-  }
+  const { hostConfig, env: extraEnv, user } = await containerBase(spec.docker, { ...address, runtimes: () => engine.runtimes() });
   const runDir = address.local ? spec.runDir : REMOTE_RUN_DIR;
-  const remap = (value: string) => (address.local ? value : value.split(spec.runDir).join(REMOTE_RUN_DIR));
+  const remap = (value: string) => (address.local ? value : remapPath(value, spec.runDir, REMOTE_RUN_DIR));
   const env = { ...Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, remap(v)])), PYTHONPATH: CONTAINER_RUNTIME_DIR, HOME: '/tmp', TERM: 'xterm-256color' };
   if (address.local) {
     hostConfig.Binds = [`${spec.runDir}:${spec.runDir}`, `${spec.runtimeDir}:${CONTAINER_RUNTIME_DIR}:ro`];
   }
-  const user = address.local && typeof process.getuid === 'function' ? `${process.getuid()}:${process.getgid?.() ?? 0}` : undefined;
   const container = await call((d) =>
     d.createContainer({
       name: runContainerName(spec.runId),
@@ -69,7 +62,7 @@ export async function runInContainer(engine: DockerEngine, spec: ContainerRunSpe
       Entrypoint: [],
       Cmd: [spec.python, spec.script, ...spec.args],
       WorkingDir: path.posix.join(runDir, 'work'),
-      Env: [...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...resources.env],
+      Env: [...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...extraEnv],
       Tty: true,
       OpenStdin: true,
       StdinOnce: false,

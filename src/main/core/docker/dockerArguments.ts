@@ -97,3 +97,24 @@ export function noGpuRuntime(url: string, gpus: string): BenchtopError {
     'Install the NVIDIA Container Toolkit there (then `nvidia-ctk runtime configure --runtime=docker` and restart Docker), or point Benchtop at an engine on a GPU machine (Settings -> Docker engine).',
   );
 }
+
+/**
+ * What every Benchtop container gets from its environment: the resources above, docker-init as
+ * PID 1 (signals reach Python), a GPU request when asked and the engine can serve it, and the
+ * host user (files written through bind mounts stay the user's; none on a remote engine).
+ */
+export async function containerBase(docker: { arguments?: string[]; shmSize?: unknown }, engine: { url: string; local: boolean; runtimes: () => Promise<string[]> }): Promise<{ hostConfig: Docker.HostConfig; env: string[]; user: string | undefined }> {
+  const resources = containerResources(docker);
+  const hostConfig: Docker.HostConfig = { ...resources.hostConfig, Init: true };
+  if (resources.gpus) {
+    if (!(await engine.runtimes()).includes('nvidia')) throw noGpuRuntime(engine.url, resources.gpus);
+    hostConfig.DeviceRequests = [gpuRequest(resources.gpus)];
+  }
+  const user = engine.local && typeof process.getuid === 'function' ? `${process.getuid()}:${process.getgid?.() ?? 0}` : undefined;
+  return { hostConfig, env: resources.env, user };
+}
+
+/** Rewrites a host folder to where it is inside a container, in every value that names it. */
+export function remapPath(value: string, from: string, to: string): string {
+  return value.split(from).join(to);
+}

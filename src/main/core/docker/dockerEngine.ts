@@ -57,6 +57,13 @@ export class DockerEngine {
     }
   }
 
+  /** The engine's runtimes ("runc", "nvidia", ...): one info call, not status()'s disk usage walk. */
+  async runtimes(): Promise<string[]> {
+    const { call } = this.client();
+    const info = (await call((d) => d.info())) as { Runtimes?: Record<string, unknown> };
+    return Object.keys(info.Runtimes ?? {});
+  }
+
   async images(): Promise<ImageSummary[]> {
     const { call } = this.client();
     const list = await call((d) => d.listImages());

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type Docker from 'dockerode';
 import { BenchtopError } from '../../../shared/errors';
 import type { DockerEngine } from './dockerEngine';
-import { containerResources, gpuRequest, noGpuRuntime } from './dockerArguments';
+import { containerBase, remapPath } from './dockerArguments';
 import { CONTAINER_RUNTIME_DIR } from './dockerfile';
 import { engineError } from './engine';
 
@@ -36,29 +36,22 @@ export function serviceContainerName(workspace: string, name: string): string {
  * workspace and the service so they are found again after the app restarts.
  */
 export async function startServiceContainer(engine: DockerEngine, spec: ServiceContainerSpec): Promise<string> {
-  const { address, call } = engine.client();
+  const { docker, address, call } = engine.client();
   if (!address.local) {
     throw new BenchtopError('UNSUPPORTED', `Container services need a local Docker engine (the service's files are mounted), and ${address.url} is remote.`, 'Deploy with --target local, or switch to the local engine (benchtop docker engine local) for services.');
   }
-  const resources = containerResources(spec.docker);
+  const base = await containerBase(spec.docker, { ...address, runtimes: () => engine.runtimes() });
   const hostConfig: Docker.HostConfig = {
-    ...resources.hostConfig,
-    Init: true,
+    ...base.hostConfig,
     Binds: [`${spec.serviceDir}:${spec.serviceDir}`, `${spec.runtimeDir}:${CONTAINER_RUNTIME_DIR}:ro`],
     PortBindings: { [`${INNER_PORT}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(spec.port) }] },
   };
-  if (resources.gpus) {
-    if (!(await engine.status()).runtimes.includes('nvidia')) throw noGpuRuntime(address.url, resources.gpus);
-    hostConfig.DeviceRequests = [gpuRequest(resources.gpus)];
-  }
-  const inside = (value: string) => value.split(spec.runtimeDir).join(CONTAINER_RUNTIME_DIR);
+  const inside = (value: string) => remapPath(value, spec.runtimeDir, CONTAINER_RUNTIME_DIR);
   const args = withInnerAddress(spec.args.map(inside));
   const env = { ...Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, inside(v)])), PYTHONPATH: CONTAINER_RUNTIME_DIR, HOME: '/tmp', BENCHTOP_SERVICE_LOG: spec.log, PYTHONUNBUFFERED: '1' };
   const containerName = serviceContainerName(spec.workspace, spec.name);
-  const { docker } = engine.client();
   // A container left from an earlier start (a crash, a restart) of this service goes first.
   await docker.getContainer(containerName).remove({ force: true }).catch(() => undefined);
-  const user = typeof process.getuid === 'function' ? `${process.getuid()}:${process.getgid?.() ?? 0}` : undefined;
   const container = await call((d) =>
     d.createContainer({
       name: containerName,
@@ -67,9 +60,9 @@ export async function startServiceContainer(engine: DockerEngine, spec: ServiceC
       // Everything the server and the user's init() print goes to the service's log, as for a process.
       Cmd: ['sh', '-c', 'exec "$0" -m benchtop.serving "$@" >>"$BENCHTOP_SERVICE_LOG" 2>&1', spec.python, ...args],
       WorkingDir: spec.serviceDir,
-      Env: [...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...resources.env],
+      Env: [...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...base.env],
       ExposedPorts: { [`${INNER_PORT}/tcp`]: {} },
-      ...(user ? { User: user } : {}),
+      ...(base.user ? { User: base.user } : {}),
       Labels: { 'benchtop.kind': 'service', 'benchtop.service': spec.name, 'benchtop.workspace': spec.workspace, 'benchtop.port': String(spec.port) },
       HostConfig: hostConfig,
     }),
