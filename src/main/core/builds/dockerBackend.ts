@@ -16,7 +16,7 @@ import { pipRequirementsFor } from './venvBackend';
 /** The Dockerfile an environment builds with (shown in the UI and `benchtop env dockerfile`). */
 export function dockerfileFor(def: EnvironmentDefinition, buildKey: string, label: string, offline: boolean, note: (text: string) => void = () => undefined): GeneratedDockerfile {
   return generateDockerfile(def, {
-    pipRequirements: pipRequirementsFor({ definition: def, job: { output: { note } } } as unknown as BuildRequest),
+    pipRequirements: pipRequirementsFor(def, note),
     baseImageFallback: DEFAULT_BASE_IMAGE,
     label,
     offlineWheels: offline,

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BenchtopError } from '../../../shared/errors';
-import { condaPackagesOf, pipPackagesOf, pythonVersionOf } from '../../../shared/environments/definition';
+import { type EnvironmentDefinition, condaPackagesOf, pipPackagesOf, pythonVersionOf } from '../../../shared/environments/definition';
 import { condaToPip } from '../python/packageMapping';
 import { matchInterpreter, which } from '../python/interpreters';
 import { readInstalled } from '../python/lockScript';
@@ -16,14 +16,14 @@ export function venvPython(prefix: string): string {
 }
 
 /** Conda dependencies mapped to pip names (each mapping printed), then the pip list. */
-export function pipRequirementsFor(request: BuildRequest): string[] {
+export function pipRequirementsFor(definition: EnvironmentDefinition, note: (text: string) => void): string[] {
   const requirements: string[] = [];
-  for (const spec of condaPackagesOf(request.definition)) {
+  for (const spec of condaPackagesOf(definition)) {
     const mapped = condaToPip(spec);
-    if (mapped.note && !/^python\b/i.test(spec) && !/^pip\b/i.test(spec)) request.job.output.note(`conda -> pip: ${mapped.note}`);
+    if (mapped.note && !/^python\b/i.test(spec) && !/^pip\b/i.test(spec)) note(`conda -> pip: ${mapped.note}`);
     if (mapped.pip) requirements.push(mapped.pip);
   }
-  return [...requirements, ...pipPackagesOf(request.definition)];
+  return [...requirements, ...pipPackagesOf(definition)];
 }
 
 /** `python -m venv` + `pip install` (or uv when chosen), in a pty so the log is live. */
@@ -41,7 +41,7 @@ export class VenvBackend implements BuildBackend {
     const interpreter = await matchInterpreter(wanted, !useUv);
     job.output.note(`Python ${interpreter.version} at ${interpreter.path}${wanted ? ` (matches python=${wanted})` : ' (default interpreter)'}; installer: ${useUv ? 'uv' : 'pip'}`);
 
-    const requirements = pipRequirementsFor(request);
+    const requirements = pipRequirementsFor(request.definition, (text) => job.output.note(text));
     if (request.offline) checkOfflineAvailability(requirements, request.wheelsDir, job.output);
 
     const env = { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_NO_INPUT: '1', PYTHONNOUSERSITE: '1', VIRTUAL_ENV: undefined };
