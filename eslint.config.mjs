@@ -19,19 +19,34 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       'no-control-regex': 'off',
     },
   },
   {
     files: ['scripts/**/*.mjs', 'bin/**/*.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', require: 'readonly', __dirname: 'readonly', setTimeout: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        require: 'readonly',
+        __dirname: 'readonly',
+        setTimeout: 'readonly',
+        URL: 'readonly',
+      },
+    },
   },
   {
     files: ['src/shared/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict(
-        named([...nodeBuiltins, 'electron', 'react', 'react-dom', 'zustand', ...nativeAndNode], 'src/shared is pure TypeScript: no node, electron or react.'),
+        named(
+          [...nodeBuiltins, 'electron', 'react', 'react-dom', 'zustand', ...nativeAndNode],
+          'src/shared is pure TypeScript: no node, electron or react.',
+        ),
         [{ group: ['**/main/**', '**/renderer/**', '**/preload/**'], message: 'src/shared imports nothing above it.' }],
       ),
     },
@@ -42,24 +57,39 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       'no-restricted-imports': restrict(
-        named([...nodeBuiltins, 'electron', ...nativeAndNode], 'The renderer runs in a browser: talk to the core through the client.'),
-        [{ group: ['**/main/**', '**/preload/**'], message: 'The renderer reaches the core only through src/shared/api.' }],
+        named(
+          [...nodeBuiltins, 'electron', ...nativeAndNode],
+          'The renderer runs in a browser: talk to the core through the client.',
+        ),
+        [
+          {
+            group: ['**/main/**', '**/preload/**'],
+            message: 'The renderer reaches the core only through src/shared/api.',
+          },
+        ],
       ),
     },
   },
   {
     files: ['src/main/core/**/*.ts', 'src/main/cli/**/*.ts', 'src/main/server/**/*.ts'],
     rules: {
-      'no-restricted-imports': restrict(named(['electron', 'react', 'react-dom'], 'Only src/main/electron imports electron; the core has no UI.'), [
-        { group: ['**/renderer/**', '**/electron/**'], message: 'Imports only point down.' },
-      ]),
+      'no-restricted-imports': restrict(
+        named(['electron', 'react', 'react-dom'], 'Only src/main/electron imports electron; the core has no UI.'),
+        [{ group: ['**/renderer/**', '**/electron/**'], message: 'Imports only point down.' }],
+      ),
     },
   },
   {
     files: ['src/main/electron/**/*.ts'],
     ignores: ['src/main/electron/ipc.ts'],
     rules: {
-      'no-restricted-imports': restrict([{ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: 'Only src/main/electron/ipc.ts binds IPC (from the contract).' }]),
+      'no-restricted-imports': restrict([
+        {
+          name: 'electron',
+          importNames: ['ipcMain', 'ipcRenderer'],
+          message: 'Only src/main/electron/ipc.ts binds IPC (from the contract).',
+        },
+      ]),
     },
   },
 );

@@ -16,16 +16,29 @@ async function main() {
   const id = 'chart_1_bench';
   const t = new Date().toISOString();
   core.db
-    .prepare(`INSERT INTO runs(id, experiment, status, script, arguments, environment, target, source_dir, created_at, started_at, ended_at, exit_code) VALUES (?, 'chart', 'Completed', 'train.py', '[]', 'Benchtop-Minimal:1', 'local', '/src', ?, ?, ?, 0)`)
+    .prepare(
+      `INSERT INTO runs(id, experiment, status, script, arguments, environment, target, source_dir, created_at, started_at, ended_at, exit_code) VALUES (?, 'chart', 'Completed', 'train.py', '[]', 'Benchtop-Minimal:1', 'local', '/src', ?, ?, ?, 0)`,
+    )
     .run(id, t, t, t);
   const runDir = core.paths.runDir(id);
   fs.mkdirSync(runDir, { recursive: true });
   const lines: string[] = [];
-  for (let i = 0; i < POINTS; i++) lines.push(JSON.stringify({ type: 'scalar', name: 'loss', value: Math.exp(-i / 20000) + Math.sin(i / 50) * 0.01, step: i, t: 1_700_000_000 + i / 1000 }));
+  for (let i = 0; i < POINTS; i++)
+    lines.push(
+      JSON.stringify({
+        type: 'scalar',
+        name: 'loss',
+        value: Math.exp(-i / 20000) + Math.sin(i / 50) * 0.01,
+        step: i,
+        t: 1_700_000_000 + i / 1000,
+      }),
+    );
   fs.writeFileSync(path.join(runDir, 'events.jsonl'), `${lines.join('\n')}\n`);
   core.close();
 
-  const server = spawn(process.execPath, [CLI, 'serve', '--no-open', '--port', '0', '--workspace', workspace], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(process.execPath, [CLI, 'serve', '--no-open', '--port', '0', '--workspace', workspace], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve) => {
     let out = '';
     server.stdout.on('data', (d: Buffer) => {
@@ -34,7 +47,17 @@ async function main() {
       if (m) resolve(m[1] as string);
     });
   });
-  const browser = await chromium.launch({ executablePath: process.env.BENCHTOP_CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  const browser = await chromium.launch({
+    executablePath: process.env.BENCHTOP_CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
   const page = await browser.newPage();
   await page.goto(url);
   await page.waitForSelector('body[data-ready=true]');

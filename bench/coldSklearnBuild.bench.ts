@@ -35,13 +35,26 @@ function withBenchtop(workspace: string, uvDir: string | null): number {
   fs.rmSync(workspace, { recursive: true, force: true });
   // Installer "auto" picks uv exactly when uv is on PATH.
   settle();
-  const env = { ...process.env, PATH: uvDir ? `${uvDir}${path.delimiter}${process.env.PATH}` : (process.env.PATH ?? '').split(path.delimiter).filter((d) => !fs.existsSync(path.join(d, 'uv'))).join(path.delimiter) };
+  const env = {
+    ...process.env,
+    PATH: uvDir
+      ? `${uvDir}${path.delimiter}${process.env.PATH}`
+      : (process.env.PATH ?? '')
+          .split(path.delimiter)
+          .filter((d) => !fs.existsSync(path.join(d, 'uv')))
+          .join(path.delimiter),
+  };
   const start = Date.now();
-  const result = spawnSync(process.execPath, [CLI, '--workspace', workspace, 'env', 'build', '-n', 'Benchtop-SKLearn', '--backend', 'venv'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const result = spawnSync(
+    process.execPath,
+    [CLI, '--workspace', workspace, 'env', 'build', '-n', 'Benchtop-SKLearn', '--backend', 'venv'],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const seconds = (Date.now() - start) / 1000;
   if (result.status !== 0) throw new Error(`benchtop build failed:\n${result.stdout}\n${result.stderr}`);
   const installer = /installer: (\w+)/.exec(result.stdout.toString())?.[1];
-  if (installer !== (uvDir ? 'uv' : 'pip')) throw new Error(`expected installer ${uvDir ? 'uv' : 'pip'}, Benchtop used ${installer}`);
+  if (installer !== (uvDir ? 'uv' : 'pip'))
+    throw new Error(`expected installer ${uvDir ? 'uv' : 'pip'}, Benchtop used ${installer}`);
   return seconds;
 }
 
@@ -67,8 +80,21 @@ async function main() {
   byHand(python, handDir, null);
   const hand: number[] = [];
   const bt: number[] = [];
-  alternate(() => hand.push(byHand(python, handDir, null)), () => bt.push(withBenchtop(ws, null)));
-  report({ bench: 'cold-sklearn-venv-pip', rounds: ROUNDS, python, handMedianS: median(hand), benchtopMedianS: median(bt), ratio: median(bt) / median(hand), target: 1.1, hand, benchtop: bt });
+  alternate(
+    () => hand.push(byHand(python, handDir, null)),
+    () => bt.push(withBenchtop(ws, null)),
+  );
+  report({
+    bench: 'cold-sklearn-venv-pip',
+    rounds: ROUNDS,
+    python,
+    handMedianS: median(hand),
+    benchtopMedianS: median(bt),
+    ratio: median(bt) / median(hand),
+    target: 1.1,
+    hand,
+    benchtop: bt,
+  });
 
   const uv = process.env.BENCH_UV ?? which('uv');
   if (!uv) {
@@ -82,8 +108,21 @@ async function main() {
   byHand(python, handDir, uv); // warm uv's cache
   const handUv: number[] = [];
   const btUv: number[] = [];
-  alternate(() => handUv.push(byHand(python, handDir, uv)), () => btUv.push(withBenchtop(ws, uvDir)));
-  report({ bench: 'cold-sklearn-venv-uv', rounds: ROUNDS, handMedianS: median(handUv), benchtopMedianS: median(btUv), ratio: median(btUv) / median(handUv), uvVsPipByHand: median(handUv) / median(hand), benchtopUvVsBenchtopPip: median(btUv) / median(bt), hand: handUv, benchtop: btUv });
+  alternate(
+    () => handUv.push(byHand(python, handDir, uv)),
+    () => btUv.push(withBenchtop(ws, uvDir)),
+  );
+  report({
+    bench: 'cold-sklearn-venv-uv',
+    rounds: ROUNDS,
+    handMedianS: median(handUv),
+    benchtopMedianS: median(btUv),
+    ratio: median(btUv) / median(handUv),
+    uvVsPipByHand: median(handUv) / median(hand),
+    benchtopUvVsBenchtopPip: median(btUv) / median(bt),
+    hand: handUv,
+    benchtop: btUv,
+  });
 }
 
 void main();

@@ -16,7 +16,11 @@ async function main() {
   fs.mkdirSync(src, { recursive: true });
   fs.writeFileSync(path.join(src, 'noop.py'), 'pass\n');
   const core = openCore(path.join(work, 'ws'));
-  const { environment } = core.environments.register({ name: 'bench-boxed', docker: { baseImage: BASE, arguments: [] }, python: { userManagedDependencies: true, interpreterPath: '/usr/bin/python3' } });
+  const { environment } = core.environments.register({
+    name: 'bench-boxed',
+    docker: { baseImage: BASE, arguments: [] },
+    python: { userManagedDependencies: true, interpreterPath: '/usr/bin/python3' },
+  });
   const built = core.builds.start(environment.definition, 'bench-boxed:1', { backend: 'docker' });
   await core.jobs.get(built.job.id).done;
   const image = core.builds.ready(built.buildKey)?.image as string;
@@ -27,7 +31,11 @@ async function main() {
   const byHand: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     let start = process.hrtime.bigint();
-    execFileSync('docker', ['run', '--rm', '--init', '-v', `${src}:/src:ro`, '-w', '/src', image, '/usr/bin/python3', 'noop.py'], { stdio: 'ignore' });
+    execFileSync(
+      'docker',
+      ['run', '--rm', '--init', '-v', `${src}:/src:ro`, '-w', '/src', image, '/usr/bin/python3', 'noop.py'],
+      { stdio: 'ignore' },
+    );
     byHand.push(Number(process.hrtime.bigint() - start) / 1e6);
 
     start = process.hrtime.bigint();
@@ -35,7 +43,15 @@ async function main() {
     benchtop.push(Number(process.hrtime.bigint() - start) / 1e6);
     await new Promise((r) => setTimeout(r, 700));
   }
-  report({ bench: 'container-run-noop', rounds: ROUNDS, benchtopMedianMs: median(benchtop), benchtopP95Ms: percentile(benchtop, 95), dockerRunMedianMs: median(byHand), ratio: median(benchtop) / median(byHand), targetMs: 1500 });
+  report({
+    bench: 'container-run-noop',
+    rounds: ROUNDS,
+    benchtopMedianMs: median(benchtop),
+    benchtopP95Ms: percentile(benchtop, 95),
+    dockerRunMedianMs: median(byHand),
+    ratio: median(benchtop) / median(byHand),
+    targetMs: 1500,
+  });
   core.close();
 }
 

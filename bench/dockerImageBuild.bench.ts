@@ -15,7 +15,9 @@ const BASE = process.env.BENCHTOP_TEST_BASE_IMAGE ?? 'benchtop/base:bookworm-pyt
 
 function wheel(dir: string): string {
   // A small real wheel (pip installs it offline from the context in both builds).
-  execFileSync('python3', ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '-d', dir, 'six==1.16.0'], { stdio: 'ignore' });
+  execFileSync('python3', ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '-d', dir, 'six==1.16.0'], {
+    stdio: 'ignore',
+  });
   return path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.whl')) as string);
 }
 
@@ -23,7 +25,15 @@ async function main() {
   const work = benchDir('docker-image-build');
   const core = openCore(path.join(work, 'ws'));
   const added = core.wheels.add(wheel(path.join(work, 'wheels')));
-  const { environment } = core.environments.register({ name: 'bench-image', docker: { baseImage: BASE, arguments: [] }, python: { userManagedDependencies: false, interpreterPath: 'python', condaDependencies: { dependencies: ['python=3.11', { pip: [added.reference] }] } } });
+  const { environment } = core.environments.register({
+    name: 'bench-image',
+    docker: { baseImage: BASE, arguments: [] },
+    python: {
+      userManagedDependencies: false,
+      interpreterPath: 'python',
+      condaDependencies: { dependencies: ['python=3.11', { pip: [added.reference] }] },
+    },
+  });
   const { buildKey } = core.builds.keyFor(environment.definition, 'docker');
   const generated = dockerfileFor(environment.definition, buildKey, 'bench-image', true);
   const context = path.join(work, 'context');
@@ -45,13 +55,20 @@ async function main() {
   const hand: number[] = [];
   const byBenchtop = () =>
     timeMsAsync(async () => {
-      const started = core.builds.start(environment.definition, 'bench-image:1', { backend: 'docker', rebuild: true, offline: true });
+      const started = core.builds.start(environment.definition, 'bench-image:1', {
+        backend: 'docker',
+        rebuild: true,
+        offline: true,
+      });
       const done = await core.jobs.get(started.job.id).done;
       if (done.state !== 'completed') throw new Error(`build ${done.state}: ${done.error?.message}`);
     });
   const byHand = () =>
     timeMsAsync(async () => {
-      execFileSync('docker', ['build', '-q', '-t', 'bench/hand-build:1', context], { stdio: 'ignore', env: { ...process.env, DOCKER_BUILDKIT: '0' } });
+      execFileSync('docker', ['build', '-q', '-t', 'bench/hand-build:1', context], {
+        stdio: 'ignore',
+        env: { ...process.env, DOCKER_BUILDKIT: '0' },
+      });
     });
   for (let i = 0; i < ROUNDS; i++) {
     // Alternate which goes first, so neither always meets a warmer machine.
@@ -62,7 +79,16 @@ async function main() {
     }
   }
   removeImages();
-  report({ bench: 'docker-image-build', rounds: ROUNDS, benchtopMedianMs: median(benchtop), dockerBuildMedianMs: median(hand), ratio: median(benchtop) / median(hand), target: 1.1, benchtopMs: benchtop, handMs: hand });
+  report({
+    bench: 'docker-image-build',
+    rounds: ROUNDS,
+    benchtopMedianMs: median(benchtop),
+    dockerBuildMedianMs: median(hand),
+    ratio: median(benchtop) / median(hand),
+    target: 1.1,
+    benchtopMs: benchtop,
+    handMs: hand,
+  });
   core.close();
 }
 

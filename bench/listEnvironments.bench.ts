@@ -19,7 +19,20 @@ const list: number[] = [];
 for (let i = 0; i < 20; i++) list.push(timeMs(() => core.environments.list()));
 const versions: number[] = [];
 for (let i = 0; i < 20; i++) versions.push(timeMs(() => core.environments.versions('env-050')));
-report({ bench: 'list-1000-versions', versions: count, runs: 20, medianMs: median(list), p95Ms: percentile(list, 95), targetMs: 100 });
-report({ bench: 'versions-of-one-name', versions: 10, runs: 20, medianMs: median(versions), p95Ms: percentile(versions, 95) });
+report({
+  bench: 'list-1000-versions',
+  versions: count,
+  runs: 20,
+  medianMs: median(list),
+  p95Ms: percentile(list, 95),
+  targetMs: 100,
+});
+report({
+  bench: 'versions-of-one-name',
+  versions: 10,
+  runs: 20,
+  medianMs: median(versions),
+  p95Ms: percentile(versions, 95),
+});
 report({ bench: 'register-1000', totalMs: registerAll, perRegistrationMs: registerAll / count });
 core.close();

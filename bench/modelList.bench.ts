@@ -43,6 +43,13 @@ for (const [name, query] of cases) {
   const times: number[] = [];
   let rows = 0;
   for (let i = 0; i < 20; i++) times.push(timeMs(() => void (rows = core.models.list(query).length)));
-  report({ bench: `model-list-10k: ${name}`, runs: 20, rows, medianMs: median(times), p95Ms: percentile(times, 95), targetMs: 100 });
+  report({
+    bench: `model-list-10k: ${name}`,
+    runs: 20,
+    rows,
+    medianMs: median(times),
+    p95Ms: percentile(times, 95),
+    targetMs: 100,
+  });
 }
 core.close();

@@ -32,11 +32,18 @@ function freshContent(): void {
 }
 const sync = () => execFileSync('sync');
 const cp = (from: string, to: string) => timeMs(() => execFileSync('cp', [from, to]));
-const cpSynced = (from: string, to: string) => timeMs(() => execFileSync('sh', ['-c', 'cp "$0" "$1" && sync "$1"', from, to]));
+const cpSynced = (from: string, to: string) =>
+  timeMs(() => execFileSync('sh', ['-c', 'cp "$0" "$1" && sync "$1"', from, to]));
 
 async function main(): Promise<void> {
   writeSource();
-  const times = { cp: [] as number[], cpSync: [] as number[], register: [] as number[], download: [] as number[], cpBlob: [] as number[] };
+  const times = {
+    cp: [] as number[],
+    cpSync: [] as number[],
+    register: [] as number[],
+    download: [] as number[],
+    cpBlob: [] as number[],
+  };
   for (let round = 0; round < ROUNDS; round++) {
     freshContent();
     const copyTarget = path.join(dir, `cp-${round}.bin`);
@@ -61,7 +68,10 @@ async function main(): Promise<void> {
     const blobCopy = path.join(dir, `blob-${round}.bin`);
     const downloadSteps: [keyof typeof times, () => Promise<number>][] = [
       ['cpBlob', async () => cp(blob, blobCopy)],
-      ['download', () => timeMsAsync(async () => void (await core.models.download({ name: 'big', directory: downloadDir })))],
+      [
+        'download',
+        () => timeMsAsync(async () => void (await core.models.download({ name: 'big', directory: downloadDir }))),
+      ],
     ];
     if (round % 2) downloadSteps.reverse();
     for (const [name, step] of downloadSteps) {
@@ -73,9 +83,35 @@ async function main(): Promise<void> {
   }
   const gb = SIZE / 2 ** 30;
   const throughput = (ms: number) => Math.round((gb / (ms / 1000)) * 100) / 100;
-  const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])) as Record<keyof typeof times, number>;
-  report({ bench: 'model-register-1gb', rounds: ROUNDS, sizeGiB: gb, medianMs: m.register, cpMs: m.cp, cpSyncMs: m.cpSync, gibPerS: throughput(m.register), cpGibPerS: throughput(m.cp), ratioVsCp: Math.round((m.cp / m.register) * 100) / 100, ratioVsCpSync: Math.round((m.cpSync / m.register) * 100) / 100, target: '>= 0.7x cp', all: times });
-  report({ bench: 'model-download-1gb', rounds: ROUNDS, sizeGiB: gb, medianMs: m.download, cpMs: m.cpBlob, gibPerS: throughput(m.download), cpGibPerS: throughput(m.cpBlob), ratioVsCp: Math.round((m.cpBlob / m.download) * 100) / 100, target: '>= 0.7x cp' });
+  const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])) as Record<
+    keyof typeof times,
+    number
+  >;
+  report({
+    bench: 'model-register-1gb',
+    rounds: ROUNDS,
+    sizeGiB: gb,
+    medianMs: m.register,
+    cpMs: m.cp,
+    cpSyncMs: m.cpSync,
+    gibPerS: throughput(m.register),
+    cpGibPerS: throughput(m.cp),
+    ratioVsCp: Math.round((m.cp / m.register) * 100) / 100,
+    ratioVsCpSync: Math.round((m.cpSync / m.register) * 100) / 100,
+    target: '>= 0.7x cp',
+    all: times,
+  });
+  report({
+    bench: 'model-download-1gb',
+    rounds: ROUNDS,
+    sizeGiB: gb,
+    medianMs: m.download,
+    cpMs: m.cpBlob,
+    gibPerS: throughput(m.download),
+    cpGibPerS: throughput(m.cpBlob),
+    ratioVsCp: Math.round((m.cpBlob / m.download) * 100) / 100,
+    target: '>= 0.7x cp',
+  });
 
   // Identical content again: a new version, (almost) no new bytes.
   const before = folderSize(path.join(dir, 'ws', 'models'));

@@ -4,7 +4,11 @@ import { type Core, openCore } from '../src/main/core/core';
 import { benchDir } from './harness';
 
 /** A workspace with Benchtop-Minimal built and a source folder holding one script: what the run benches share. */
-export async function runBenchWorkspace(name: string, script: string, source: string): Promise<{ core: Core; src: string; work: string; python: string }> {
+export async function runBenchWorkspace(
+  name: string,
+  script: string,
+  source: string,
+): Promise<{ core: Core; src: string; work: string; python: string }> {
   const work = benchDir(name);
   const src = path.join(work, 'src');
   fs.mkdirSync(src, { recursive: true });
@@ -19,7 +23,13 @@ export async function runBenchWorkspace(name: string, script: string, source: st
 }
 
 /** Submits a run and waits for its final status (polling SQLite as any other process would). */
-export async function runToEnd(core: Core, src: string, script: string, pollMs: number, extra: { environment?: string; target?: 'local' | 'docker' } = {}): Promise<string> {
+export async function runToEnd(
+  core: Core,
+  src: string,
+  script: string,
+  pollMs: number,
+  extra: { environment?: string; target?: 'local' | 'docker' } = {},
+): Promise<string> {
   const run = core.runs.submit({ sourceDirectory: src, script, ...extra });
   for (;;) {
     const row = core.runs.store.get(run.id);

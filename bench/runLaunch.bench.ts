@@ -28,20 +28,42 @@ async function main() {
     // A user does not submit the next run in the same millisecond; let the standby be replaced.
     await new Promise((r) => setTimeout(r, 700));
   }
-  report({ bench: 'run-launch-noop', runs: RUNS, directMedianMs: median(direct), benchtopMedianMs: median(benchtop), overheadMs: median(benchtop) - median(direct), p95Ms: percentile(benchtop, 95), targetOverheadMs: 150 });
+  report({
+    bench: 'run-launch-noop',
+    runs: RUNS,
+    directMedianMs: median(direct),
+    benchtopMedianMs: median(benchtop),
+    overheadMs: median(benchtop) - median(direct),
+    p95Ms: percentile(benchtop, 95),
+    targetOverheadMs: 150,
+  });
 
   const mlflow = process.env.BENCH_MLFLOW;
   if (mlflow && fs.existsSync(mlflow)) {
-    fs.writeFileSync(path.join(src, 'MLproject'), 'name: noop\nentry_points:\n  main:\n    command: "python noop.py"\n');
+    fs.writeFileSync(
+      path.join(src, 'MLproject'),
+      'name: noop\nentry_points:\n  main:\n    command: "python noop.py"\n',
+    );
     const times: number[] = [];
-    const env = { ...process.env, MLFLOW_TRACKING_URI: `file://${path.join(work, 'mlruns')}`, MLFLOW_ALLOW_FILE_STORE: 'true', PATH: `${path.dirname(mlflow)}${path.delimiter}${process.env.PATH}` };
+    const env = {
+      ...process.env,
+      MLFLOW_TRACKING_URI: `file://${path.join(work, 'mlruns')}`,
+      MLFLOW_ALLOW_FILE_STORE: 'true',
+      PATH: `${path.dirname(mlflow)}${path.delimiter}${process.env.PATH}`,
+    };
     for (let i = 0; i < RUNS; i++) {
       const start = process.hrtime.bigint();
       const r = spawnSync(mlflow, ['run', src, '--env-manager', 'local'], { env, stdio: 'pipe' });
       if (r.status !== 0) throw new Error(`mlflow run failed: ${r.stderr}`);
       times.push(Number(process.hrtime.bigint() - start) / 1e6);
     }
-    report({ bench: 'mlflow-run-noop', runs: RUNS, mlflowMedianMs: median(times), overheadMs: median(times) - median(direct), benchtopVsMlflow: median(benchtop) / median(times) });
+    report({
+      bench: 'mlflow-run-noop',
+      runs: RUNS,
+      mlflowMedianMs: median(times),
+      overheadMs: median(times) - median(direct),
+      benchtopVsMlflow: median(benchtop) / median(times),
+    });
   } else {
     report({ bench: 'mlflow-run-noop', skipped: 'set BENCH_MLFLOW to an mlflow executable' });
   }

@@ -11,7 +11,16 @@ const statuses = ['Completed', 'Failed', 'Canceled'];
 core.db.transaction(() => {
   for (let i = 0; i < 10_000; i++) {
     const t = new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString();
-    insert.run(`exp${i % 20}_${i}`, `exp${i % 20}`, statuses[i % 3], t, t, t, JSON.stringify({ accuracy: (i % 1000) / 1000, loss: 1 / (i + 1) }), JSON.stringify({ team: i % 2 ? 'a' : 'b' }));
+    insert.run(
+      `exp${i % 20}_${i}`,
+      `exp${i % 20}`,
+      statuses[i % 3],
+      t,
+      t,
+      t,
+      JSON.stringify({ accuracy: (i % 1000) / 1000, loss: 1 / (i + 1) }),
+      JSON.stringify({ team: i % 2 ? 'a' : 'b' }),
+    );
   }
 })();
 const cases: [string, Parameters<typeof core.runs.list>[0]][] = [
@@ -26,6 +35,12 @@ const cases: [string, Parameters<typeof core.runs.list>[0]][] = [
 for (const [name, query] of cases) {
   const times: number[] = [];
   for (let i = 0; i < 20; i++) times.push(timeMs(() => core.runs.list(query)));
-  report({ bench: `run-list-10k: ${name}`, runs: 20, medianMs: median(times), p95Ms: percentile(times, 95), targetMs: 100 });
+  report({
+    bench: `run-list-10k: ${name}`,
+    runs: 20,
+    medianMs: median(times),
+    p95Ms: percentile(times, 95),
+    targetMs: 100,
+  });
 }
 core.close();

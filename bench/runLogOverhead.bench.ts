@@ -27,9 +27,18 @@ const overheads: number[] = [];
 const logged: number[] = [];
 for (let i = 0; i < 5; i++) {
   const events = path.join(dir, `events-${i}.jsonl`);
-  const out = execFileSync('python3', ['-c', SCRIPT], { env: { ...process.env, PYTHONPATH: RUNTIME, BENCHTOP_RUN_ID: `bench-${i}`, BENCHTOP_RUN_EVENTS: events }, encoding: 'utf8' });
+  const out = execFileSync('python3', ['-c', SCRIPT], {
+    env: { ...process.env, PYTHONPATH: RUNTIME, BENCHTOP_RUN_ID: `bench-${i}`, BENCHTOP_RUN_EVENTS: events },
+    encoding: 'utf8',
+  });
   const [plain, withLog] = out.trim().split(' ').map(Number) as [number, number];
   overheads.push(withLog - plain);
   logged.push(withLog);
 }
-report({ bench: 'run-log-100k', runs: 5, medianOverheadS: median(overheads), medianLoggedLoopS: median(logged), targetOverheadS: 2 });
+report({
+  bench: 'run-log-100k',
+  runs: 5,
+  medianOverheadS: median(overheads),
+  medianLoggedLoopS: median(logged),
+  targetOverheadS: 2,
+});

@@ -9,7 +9,11 @@ import { runBenchWorkspace, runToEnd } from './runFixture';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 async function main() {
-  const { core, src, work, python } = await runBenchWorkspace('output', 'lines.py', 'for i in range(200000):\n    print("line", i, "of the training log, with some text to make it realistic")\n');
+  const { core, src, work, python } = await runBenchWorkspace(
+    'output',
+    'lines.py',
+    'for i in range(200000):\n    print("line", i, "of the training log, with some text to make it realistic")\n',
+  );
   const redirected: number[] = [];
   const benchtop: number[] = [];
   const terminal: number[] = [];
@@ -23,7 +27,10 @@ async function main() {
     if (haveScript) {
       // The same script in a plain pseudo-terminal (util-linux `script`): what any terminal costs.
       start = process.hrtime.bigint();
-      execFileSync('/usr/bin/script', ['-qfc', `"${python}" lines.py`, path.join(work, `tty-${i}.log`)], { cwd: src, stdio: 'ignore' });
+      execFileSync('/usr/bin/script', ['-qfc', `"${python}" lines.py`, path.join(work, `tty-${i}.log`)], {
+        cwd: src,
+        stdio: 'ignore',
+      });
       terminal.push(Number(process.hrtime.bigint() - start) / 1e6);
     }
 
@@ -40,7 +47,9 @@ async function main() {
     benchtopMedianMs: median(benchtop),
     ratio: median(benchtop) / median(redirected),
     target: 1.3,
-    ...(terminal.length ? { plainPtyMedianMs: median(terminal), benchtopVsPlainPty: median(benchtop) / median(terminal) } : {}),
+    ...(terminal.length
+      ? { plainPtyMedianMs: median(terminal), benchtopVsPlainPty: median(benchtop) / median(terminal) }
+      : {}),
   });
   core.close();
 }

@@ -41,10 +41,17 @@ const BODY = '{"data": [[5.1, 3.5, 1.4, 0.2], [6.2, 2.9, 4.3, 1.3]]}';
 
 function wrk(port: number): { rps: number; p50: number; p99: number } {
   const lua = path.join(dir, 'post.lua');
-  fs.writeFileSync(lua, `wrk.method = "POST"\nwrk.body = '${BODY}'\nwrk.headers["Content-Type"] = "application/json"\n`);
+  fs.writeFileSync(
+    lua,
+    `wrk.method = "POST"\nwrk.body = '${BODY}'\nwrk.headers["Content-Type"] = "application/json"\n`,
+  );
   // Warm up, then measure.
   execFileSync('wrk', ['-t2', '-c16', '-d2s', '-s', lua, `http://127.0.0.1:${port}/score`], { encoding: 'utf8' });
-  const out = execFileSync('wrk', ['-t2', '-c16', `-d${SECONDS}s`, '--latency', '-s', lua, `http://127.0.0.1:${port}/score`], { encoding: 'utf8' });
+  const out = execFileSync(
+    'wrk',
+    ['-t2', '-c16', `-d${SECONDS}s`, '--latency', '-s', lua, `http://127.0.0.1:${port}/score`],
+    { encoding: 'utf8' },
+  );
   const ms = (label: string) => {
     const match = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`).exec(out);
     if (!match) return Number.NaN;
@@ -60,10 +67,20 @@ async function healthy(port: number, timeoutMs = 120_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     const status = await new Promise<number>((resolve) => {
-      const req = http.request({ host: '127.0.0.1', port, path: '/score', method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/score',
+          method: 'POST',
+          agent: false,
+          headers: { 'content-type': 'application/json' },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', () => resolve(0));
       req.end(BODY);
     });
@@ -86,7 +103,11 @@ function stop(child: ChildProcess): Promise<void> {
 
 async function baseline(name: string, command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) {
   const port = await freePort();
-  const child = spawn(command, args.map((a) => a.replace('{port}', String(port))), { cwd, env: { ...process.env, ...env }, detached: true, stdio: 'ignore' });
+  const child = spawn(
+    command,
+    args.map((a) => a.replace('{port}', String(port))),
+    { cwd, env: { ...process.env, ...env }, detached: true, stdio: 'ignore' },
+  );
   try {
     await healthy(port);
     return wrk(port);
@@ -99,11 +120,16 @@ async function main() {
   // The model, trained in the SKLearn environment, registered, and the shared score.py.
   const record = core.environments.get('Benchtop-SKLearn');
   const started = core.builds.start(record.definition, 'Benchtop-SKLearn:1', {});
-  if ((await core.jobs.get(started.job.id).done).state !== 'completed') throw new Error('Benchtop-SKLearn did not build');
+  if ((await core.jobs.get(started.job.id).done).state !== 'completed')
+    throw new Error('Benchtop-SKLearn did not build');
   const python = core.builds.ready(started.buildKey)?.pythonPath as string;
   const modelDir = path.join(dir, 'model');
   fs.mkdirSync(modelDir, { recursive: true });
-  execFileSync(python, ['-c', 'import sys, joblib\nfrom sklearn.datasets import load_iris\nfrom sklearn.linear_model import LogisticRegression\nX, y = load_iris(return_X_y=True)\njoblib.dump(LogisticRegression(max_iter=1000).fit(X, y), sys.argv[1])', path.join(modelDir, 'iris.joblib')]);
+  execFileSync(python, [
+    '-c',
+    'import sys, joblib\nfrom sklearn.datasets import load_iris\nfrom sklearn.linear_model import LogisticRegression\nX, y = load_iris(return_X_y=True)\njoblib.dump(LogisticRegression(max_iter=1000).fit(X, y), sys.argv[1])',
+    path.join(modelDir, 'iris.joblib'),
+  ]);
   await core.models.register({ name: 'iris', path: path.join(modelDir, 'iris.joblib'), framework: 'ScikitLearn' });
   const app = path.join(dir, 'app');
   fs.mkdirSync(app, { recursive: true });
@@ -114,18 +140,44 @@ async function main() {
   const deployMs: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
-    await core.services.deploy({ name: `iris-${i}`, models: ['iris:1'], entryScript: 'score.py', sourceDirectory: app, environment: 'Benchtop-SKLearn', workers: WORKERS });
+    await core.services.deploy({
+      name: `iris-${i}`,
+      models: ['iris:1'],
+      entryScript: 'score.py',
+      sourceDirectory: app,
+      environment: 'Benchtop-SKLearn',
+      workers: WORKERS,
+    });
     deployMs.push(performance.now() - t);
     if (i < 4) await core.services.delete(`iris-${i}`);
   }
-  report({ bench: 'service-deploy-to-healthy (environment cached)', runs: 5, workers: WORKERS, medianMs: Math.round(median(deployMs)), all: deployMs.map(Math.round), targetMs: 2000 });
+  report({
+    bench: 'service-deploy-to-healthy (environment cached)',
+    runs: 5,
+    workers: WORKERS,
+    medianMs: Math.round(median(deployMs)),
+    all: deployMs.map(Math.round),
+    targetMs: 2000,
+  });
 
   const benchtop = wrk(core.services.get('iris-4').port);
   await core.services.delete('iris-4');
   const venvBin = path.join(VENV, 'bin');
   const modelEnv = { AZUREML_MODEL_DIR: modelDir, PATH: `${venvBin}:${process.env.PATH}` };
-  const flask = await baseline('flask', path.join(venvBin, 'gunicorn'), ['-w', String(WORKERS), '-b', '127.0.0.1:{port}', '--log-level', 'warning', 'flask_app:app'], app, modelEnv);
-  const azure = await baseline('azmlinfsrv', path.join(venvBin, 'azmlinfsrv'), ['--entry_script', 'score.py', '--model_dir', modelDir, '--port', '{port}', '--worker_count', String(WORKERS)], app, modelEnv);
+  const flask = await baseline(
+    'flask',
+    path.join(venvBin, 'gunicorn'),
+    ['-w', String(WORKERS), '-b', '127.0.0.1:{port}', '--log-level', 'warning', 'flask_app:app'],
+    app,
+    modelEnv,
+  );
+  const azure = await baseline(
+    'azmlinfsrv',
+    path.join(venvBin, 'azmlinfsrv'),
+    ['--entry_script', 'score.py', '--model_dir', modelDir, '--port', '{port}', '--worker_count', String(WORKERS)],
+    app,
+    modelEnv,
+  );
   report({
     bench: 'service-throughput-iris (wrk -t2 -c16)',
     workers: WORKERS,

@@ -23,10 +23,28 @@ const node = {
 };
 
 if (!only || only === 'node') {
-  await esbuild({ ...node, entryPoints: { cli: 'src/main/cli/index.ts', supervisor: 'src/main/supervisor/supervisor.ts' }, outdir: 'dist/main', absWorkingDir: root });
-  await esbuild({ ...node, entryPoints: { electron: 'src/main/electron/main.ts' }, outdir: 'dist/main', absWorkingDir: root, external: ['electron'] });
+  await esbuild({
+    ...node,
+    entryPoints: { cli: 'src/main/cli/index.ts', supervisor: 'src/main/supervisor/supervisor.ts' },
+    outdir: 'dist/main',
+    absWorkingDir: root,
+  });
+  await esbuild({
+    ...node,
+    entryPoints: { electron: 'src/main/electron/main.ts' },
+    outdir: 'dist/main',
+    absWorkingDir: root,
+    external: ['electron'],
+  });
   // A sandboxed preload may only require 'electron': bundle everything else in.
-  await esbuild({ ...node, packages: undefined, entryPoints: { preload: 'src/preload/preload.ts' }, outdir: 'dist/preload', absWorkingDir: root, external: ['electron'] });
+  await esbuild({
+    ...node,
+    packages: undefined,
+    entryPoints: { preload: 'src/preload/preload.ts' },
+    outdir: 'dist/preload',
+    absWorkingDir: root,
+    external: ['electron'],
+  });
 }
 if (!only || only === 'renderer') {
   const { build: vite } = await import('vite');

@@ -25,7 +25,9 @@ function tryElectronDownload() {
   if (result.status === 0) {
     console.log('benchtop: Electron binary ready; `npm start` opens the desktop window.');
   } else {
-    console.log('benchtop: Electron binary could not be downloaded (offline?); `npm start` will serve the UI headless in a browser instead.');
+    console.log(
+      'benchtop: Electron binary could not be downloaded (offline?); `npm start` will serve the UI headless in a browser instead.',
+    );
   }
 }
 

@@ -21,10 +21,25 @@ ok = step('build', process.execPath, [path.join(root, 'scripts', 'build.mjs')]) 
 ok = step('typecheck', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']) && ok;
 ok = step('typecheck (web)', bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit']) && ok;
 ok = step('lint', bin('eslint'), ['src', 'test', 'bench', 'scripts']) && ok;
+ok = step('format (Prettier)', bin('prettier'), ['--check', '--log-level', 'warn', '.']) && ok;
+ok =
+  step('Python lint + format (Ruff)', process.execPath, [path.join(root, 'scripts', 'ruff.mjs'), 'check', '.']) && ok;
+ok =
+  step('Python format (Ruff)', process.execPath, [path.join(root, 'scripts', 'ruff.mjs'), 'format', '--check', '.']) &&
+  ok;
 const vitestJson = path.join(reports, 'vitest.json');
-ok = step('unit + integration tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]) && ok;
+ok =
+  step('unit + integration tests', bin('vitest'), [
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${vitestJson}`,
+  ]) && ok;
 const playwrightJson = path.join(reports, 'playwright.json');
-ok = step('end-to-end tests (Chromium)', bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson }) && ok;
+ok =
+  step('end-to-end tests (Chromium)', bin('playwright'), ['test', '--reporter=list,json'], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson,
+  }) && ok;
 
 let passed = 0;
 let failed = 0;

@@ -7,7 +7,9 @@ import type { Result } from '../shared/errors';
  * Exposes the domain-shaped client (`window.benchtop.environments.list(...)`)
  * and typed event subscriptions; never ipcRenderer itself.
  */
-const client = createDomainClient((name, input) => ipcRenderer.invoke('benchtop:call', name, input) as Promise<Result<unknown>>);
+const client = createDomainClient(
+  (name, input) => ipcRenderer.invoke('benchtop:call', name, input) as Promise<Result<unknown>>,
+);
 
 contextBridge.exposeInMainWorld('benchtop', {
   ...client,

@@ -25,8 +25,14 @@ export function App() {
   const { screen, setScreen, error, clearError, notice, connected } = useUi();
   useEffect(() => {
     const off = wireCoreEvents();
-    void useEnvironments.getState().refresh().then(() => document.body.setAttribute('data-ready', 'true'));
-    void useJobs.getState().refresh().catch(() => undefined);
+    void useEnvironments
+      .getState()
+      .refresh()
+      .then(() => document.body.setAttribute('data-ready', 'true'));
+    void useJobs
+      .getState()
+      .refresh()
+      .catch(() => undefined);
     // Alt+1..6 switch screens; Alt+J toggles the jobs panel.
     const onKey = (e: KeyboardEvent) => {
       if (!e.altKey) return;
@@ -46,16 +52,31 @@ export function App() {
         <div className="brand">Benchtop</div>
         <nav aria-label="Main">
           {SCREENS.map(([id, title, key]) => (
-            <button key={id} type="button" className={screen === id ? 'active' : ''} aria-current={screen === id ? 'page' : undefined} onClick={() => setScreen(id)} title={`Alt+${key}`}>
+            <button
+              key={id}
+              type="button"
+              className={screen === id ? 'active' : ''}
+              aria-current={screen === id ? 'page' : undefined}
+              onClick={() => setScreen(id)}
+              title={`Alt+${key}`}
+            >
               {title}
             </button>
           ))}
         </nav>
-        {!connected ? <div className="offline-badge" role="status">Disconnected: reconnecting...</div> : null}
+        {!connected ? (
+          <div className="offline-badge" role="status">
+            Disconnected: reconnecting...
+          </div>
+        ) : null}
       </aside>
       <main>
         {error ? <ErrorMessage error={error} onDismiss={clearError} /> : null}
-        {notice ? <div className="notice" role="status">{notice}</div> : null}
+        {notice ? (
+          <div className="notice" role="status">
+            {notice}
+          </div>
+        ) : null}
         {screen === 'environments' ? <EnvironmentsScreen /> : null}
         {screen === 'runs' ? <RunsScreen /> : null}
         {screen === 'models' ? <ModelsScreen /> : null}

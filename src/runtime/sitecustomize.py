@@ -10,6 +10,7 @@ stderr (a traceback, a progress bar) first flushes stdout, so the order on scree
 stays the order the script wrote in.
 Set BENCHTOP_STDOUT_BUFFERING=0 to keep Python's line buffering.
 """
+
 import os
 import sys
 

@@ -37,7 +37,15 @@ export interface ApiError {
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
 /** Codes of operations that ran and failed (CLI exit 1); every other code is bad input (exit 2). */
-const FAILURE_CODES: ReadonlySet<ErrorCode> = new Set(['PACKAGE_UNAVAILABLE', 'BUILD_FAILED', 'CANCELED', 'DISK_FULL', 'CHECKSUM_MISMATCH', 'ENGINE_UNAVAILABLE', 'INTERNAL']);
+const FAILURE_CODES: ReadonlySet<ErrorCode> = new Set([
+  'PACKAGE_UNAVAILABLE',
+  'BUILD_FAILED',
+  'CANCELED',
+  'DISK_FULL',
+  'CHECKSUM_MISMATCH',
+  'ENGINE_UNAVAILABLE',
+  'INTERNAL',
+]);
 
 export class BenchtopError extends Error {
   readonly code: ErrorCode;

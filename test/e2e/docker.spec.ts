@@ -17,18 +17,31 @@ test.beforeAll(async () => {
   const envDir = tempDir('bt-e2e-docker-env-');
   fs.writeFileSync(
     path.join(envDir, 'azureml_environment.json'),
-    JSON.stringify({ name: 'boxed', python: { userManagedDependencies: true, interpreterPath: '/usr/bin/python3' }, docker: { baseImage: BASE_IMAGE, arguments: ['--shm-size', '128m'] } }),
+    JSON.stringify({
+      name: 'boxed',
+      python: { userManagedDependencies: true, interpreterPath: '/usr/bin/python3' },
+      docker: { baseImage: BASE_IMAGE, arguments: ['--shm-size', '128m'] },
+    }),
   );
   cli(app, ['env', 'register', '-d', envDir]);
   // Built by an earlier run on this engine, the image would be reused: the test wants the live build.
   const key = /"buildKey":\s*"([0-9a-f]{32})"/.exec(cli(app, ['--json', 'docker', 'dockerfile', '-n', 'boxed']))?.[1];
-  await localDocker().getImage(`benchtop/env:${key}`).remove({ force: true }).catch(() => undefined);
+  await localDocker()
+    .getImage(`benchtop/env:${key}`)
+    .remove({ force: true })
+    .catch(() => undefined);
   const modelDir = tempDir('bt-e2e-docker-model-');
   fs.writeFileSync(path.join(modelDir, 'factor.txt'), '10');
   cli(app, ['model', 'register', '-n', 'factor', '-p', path.join(modelDir, 'factor.txt')]);
   project = tempDir('bt-e2e-docker-src-');
-  fs.writeFileSync(path.join(project, 'train.py'), 'import os, platform\nfrom azureml.core import Run\nrun = Run.get_context()\nrun.log("acc", 0.75)\nprint("hello from", "a container" if os.path.exists("/.dockerenv") else "the host")\n');
-  fs.writeFileSync(path.join(project, 'score.py'), 'import json, os\n\ndef init():\n    global f\n    f = float(open(os.path.join(os.environ["AZUREML_MODEL_DIR"], "factor.txt")).read())\n\ndef run(raw):\n    return [x * f for x in json.loads(raw)["data"]]\n');
+  fs.writeFileSync(
+    path.join(project, 'train.py'),
+    'import os, platform\nfrom azureml.core import Run\nrun = Run.get_context()\nrun.log("acc", 0.75)\nprint("hello from", "a container" if os.path.exists("/.dockerenv") else "the host")\n',
+  );
+  fs.writeFileSync(
+    path.join(project, 'score.py'),
+    'import json, os\n\ndef init():\n    global f\n    f = float(open(os.path.join(os.environ["AZUREML_MODEL_DIR"], "factor.txt")).read())\n\ndef run(raw):\n    return [x * f for x in json.loads(raw)["data"]]\n',
+  );
 });
 test.afterAll(() => {
   if (!app) return;
@@ -45,7 +58,9 @@ async function open(page: Page) {
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
 }
 
-test('builds an environment image with the live log and shows its Dockerfile; the engine shows in Settings', async ({ page }) => {
+test('builds an environment image with the live log and shows its Dockerfile; the engine shows in Settings', async ({
+  page,
+}) => {
   test.skip(!ready, 'needs a Docker engine with the base image');
   await open(page);
   await page.getByRole('navigation', { name: 'Environments' }).getByText('boxed').click();
@@ -71,7 +86,9 @@ test('builds an environment image with the live log and shows its Dockerfile; th
   await expect(engine.getByRole('table', { name: 'Docker images' })).toContainText(BASE_IMAGE);
 });
 
-test('submits a container run from the UI and deploys a container service, scored in the test console', async ({ page }) => {
+test('submits a container run from the UI and deploys a container service, scored in the test console', async ({
+  page,
+}) => {
   test.skip(!ready, 'needs a Docker engine with the base image');
   await open(page);
   await page.getByRole('button', { name: 'Runs', exact: true }).click();

@@ -24,7 +24,9 @@ function terminalText(page: Page) {
   return page.getByTestId('terminal').locator('.xterm-rows');
 }
 
-test('a new user creates an environment in the form, registers, builds with a live log, and rebuilds from the cache', async ({ page }) => {
+test('a new user creates an environment in the form, registers, builds with a live log, and rebuilds from the cache', async ({
+  page,
+}) => {
   await open(page);
   await expect(page.getByText('No environments of your own yet')).toBeVisible();
 
@@ -109,7 +111,9 @@ test('a curated environment is read-only and clones into an editable one; versio
   expect(path.isAbsolute(app.workspace)).toBe(true);
 });
 
-test('a running build shows progress and can be canceled from the UI; the cache view lists builds with sizes and prunes', async ({ page }) => {
+test('a running build shows progress and can be canceled from the UI; the cache view lists builds with sizes and prunes', async ({
+  page,
+}) => {
   const work = tempDir('bt-e2e-slow-');
   const flag = path.join(work, 'slow.flag');
   fs.writeFileSync(flag, '');

@@ -8,11 +8,13 @@ let app: ServedApp;
 let runId: string;
 const MODEL_BYTES = 'iris-weights\u00e9\n'.repeat(1000);
 
-
 test.beforeAll(async () => {
   app = await serve();
   const project = tempDir('bt-e2e-model-src-');
-  fs.writeFileSync(path.join(project, 'train.py'), `import os\nos.makedirs("outputs", exist_ok=True)\nopen("outputs/model.joblib", "w", encoding="utf-8").write(${JSON.stringify(MODEL_BYTES)})\nprint("saved")\n`);
+  fs.writeFileSync(
+    path.join(project, 'train.py'),
+    `import os\nos.makedirs("outputs", exist_ok=True)\nopen("outputs/model.joblib", "w", encoding="utf-8").write(${JSON.stringify(MODEL_BYTES)})\nprint("saved")\n`,
+  );
   const out = cli(app, ['--json', 'run', 'submit', '-d', project, '-s', 'train.py', '-x', 'iris', '--wait']);
   runId = (JSON.parse(out) as { id: string }).id;
 });
@@ -54,7 +56,10 @@ test("registers from a run's outputs, edits a tag, downloads the file, and links
   await expect(page.getByRole('navigation', { name: 'Models' }).getByText('stage=prod')).toBeVisible();
 
   // Download through the browser: the very bytes the run wrote.
-  const [download] = await Promise.all([page.waitForEvent('download'), version.getByRole('link', { name: 'Download in browser' }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    version.getByRole('link', { name: 'Download in browser' }).click(),
+  ]);
   expect(download.suggestedFilename()).toBe('model.joblib');
   const saved = path.join(tempDir('bt-e2e-dl-'), 'model.joblib');
   await download.saveAs(saved);
@@ -64,7 +69,9 @@ test("registers from a run's outputs, edits a tag, downloads the file, and links
   const folder = tempDir('bt-e2e-dl-folder-');
   await version.getByLabel('To folder').fill(folder);
   await version.getByRole('button', { name: 'Download to folder' }).click();
-  await expect(page.getByRole('status').filter({ hasText: `Downloaded iris-e2e:1 to ${path.join(folder, 'model.joblib')}` })).toBeVisible();
+  await expect(
+    page.getByRole('status').filter({ hasText: `Downloaded iris-e2e:1 to ${path.join(folder, 'model.joblib')}` }),
+  ).toBeVisible();
   expect(fs.readFileSync(path.join(folder, 'model.joblib'), 'utf8')).toBe(MODEL_BYTES);
   await version.getByRole('button', { name: 'Download to folder' }).click();
   await expect(page.getByRole('alert').or(page.locator('.error'))).toContainText('To overwrite, set exist_ok to True.');

@@ -50,7 +50,9 @@ async function submit(page: Page, args: string[]) {
   await expect(page.getByTestId('run-status')).toBeVisible();
 }
 
-test('submit from the UI, answer input() in the terminal, watch output and a metric chart grow live', async ({ page }) => {
+test('submit from the UI, answer input() in the terminal, watch output and a metric chart grow live', async ({
+  page,
+}) => {
   await open(page);
   await expect(page.getByText('No runs yet')).toBeVisible();
   await submit(page, ['40', 'ask']);
@@ -65,7 +67,9 @@ test('submit from the UI, answer input() in the terminal, watch output and a met
   const chart = page.locator('figure.chart', { hasText: 'loss' });
   await expect(chart).toBeVisible();
   const first = Number(await chart.getAttribute('data-points'));
-  await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 20_000 }).toBeGreaterThan(first);
+  await expect
+    .poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 20_000 })
+    .toBeGreaterThan(first);
   await expect(page.getByTestId('run-status')).toHaveText('Completed', { timeout: 60_000 });
   await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBe(40);
 });

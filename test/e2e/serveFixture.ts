@@ -12,10 +12,14 @@ export interface ServedApp {
 /** Starts `benchtop serve` on a fresh workspace and waits for its "Benchtop UI:" line. */
 export function serve(workspace = tempDir('bt-e2e-')): Promise<ServedApp> {
   if (!fs.existsSync(process.env.BENCHTOP_CHROMIUM ?? '/usr/bin/chromium')) {
-    throw new Error('Chromium is required for the end-to-end tests: apt-get install chromium (or set BENCHTOP_CHROMIUM).');
+    throw new Error(
+      'Chromium is required for the end-to-end tests: apt-get install chromium (or set BENCHTOP_CHROMIUM).',
+    );
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'serve', '--no-open', '--port', '0', '--workspace', workspace], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'serve', '--no-open', '--port', '0', '--workspace', workspace], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`benchtop serve did not start:\n${out}`)), 20_000);
     child.stdout?.on('data', (d: Buffer) => {
@@ -33,5 +37,9 @@ export function serve(workspace = tempDir('bt-e2e-')): Promise<ServedApp> {
 
 /** Runs the real CLI against the served app's workspace (set-up steps the UI test does not drive); returns stdout. */
 export function cli(app: ServedApp, args: string[], timeoutMs = 600_000): string {
-  return execFileSync(process.execPath, [CLI, '--workspace', app.workspace, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+  return execFileSync(process.execPath, [CLI, '--workspace', app.workspace, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: timeoutMs,
+  });
 }

@@ -7,7 +7,6 @@ import { type ServedApp, cli, serve } from './serveFixture';
 let app: ServedApp;
 let project: string;
 
-
 test.beforeAll(async () => {
   app = await serve();
   cli(app, ['env', 'build', '-n', 'Benchtop-Minimal']);
@@ -76,7 +75,10 @@ test('deploys from the UI, scores in the test console, shows the log line, reloa
   await expect(log).toContainText("KeyError: 'data'");
 
   // Reload after editing score.py.
-  fs.writeFileSync(path.join(project, 'score.py'), fs.readFileSync(path.join(project, 'score.py'), 'utf8').replace('"big"', '"BIG"'));
+  fs.writeFileSync(
+    path.join(project, 'score.py'),
+    fs.readFileSync(path.join(project, 'score.py'), 'utf8').replace('"big"', '"BIG"'),
+  );
   await detail.getByRole('button', { name: 'Reload' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Reloaded e2e-svc.' })).toBeVisible();
   await console.getByLabel('Request body (JSON)').fill('{"data": [[2, 3]]}');

@@ -8,7 +8,8 @@ import { requireComponent, tempDir } from './workspace';
 /** The base image CI makes with scripts/make-base-image.sh (python3 + venv + pip from Debian). */
 export const BASE_IMAGE = process.env.BENCHTOP_TEST_BASE_IMAGE ?? 'benchtop/base:bookworm-python';
 
-export const localDocker = () => new Docker({ socketPath: (process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock').replace(/^unix:\/\//, '') });
+export const localDocker = () =>
+  new Docker({ socketPath: (process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock').replace(/^unix:\/\//, '') });
 
 /**
  * The Docker suites need a running engine with the base image; under CI=true a missing one
@@ -16,9 +17,18 @@ export const localDocker = () => new Docker({ socketPath: (process.env.DOCKER_HO
  */
 export async function dockerReady(): Promise<boolean> {
   const docker = localDocker();
-  const running = await docker.ping().then(() => true, () => false);
+  const running = await docker.ping().then(
+    () => true,
+    () => false,
+  );
   if (!requireComponent('A running Docker engine (start dockerd; .ci/run does)', running)) return false;
-  const base = await docker.getImage(BASE_IMAGE).inspect().then(() => true, () => false);
+  const base = await docker
+    .getImage(BASE_IMAGE)
+    .inspect()
+    .then(
+      () => true,
+      () => false,
+    );
   return requireComponent(`The base image ${BASE_IMAGE} (make it: scripts/make-base-image.sh)`, base);
 }
 
@@ -48,14 +58,37 @@ export async function startSecondEngine(): Promise<{ url: string; stop: () => Pr
   const log = fs.openSync(path.join(dir, 'dockerd.log'), 'a');
   const child = spawn(
     'dockerd',
-    ['--data-root', path.join(dir, 'data'), '--exec-root', path.join(dir, 'exec'), '--pidfile', path.join(dir, 'dockerd.pid'), '-H', `unix://${path.join(dir, 'docker.sock')}`, '-H', `tcp://127.0.0.1:${port}`, '--bridge', bridge, '--iptables=false', '--ip-masq=false'],
+    [
+      '--data-root',
+      path.join(dir, 'data'),
+      '--exec-root',
+      path.join(dir, 'exec'),
+      '--pidfile',
+      path.join(dir, 'dockerd.pid'),
+      '-H',
+      `unix://${path.join(dir, 'docker.sock')}`,
+      '-H',
+      `tcp://127.0.0.1:${port}`,
+      '--bridge',
+      bridge,
+      '--iptables=false',
+      '--ip-masq=false',
+    ],
     { stdio: ['ignore', log, log], detached: true },
   );
   const url = `tcp://127.0.0.1:${port}`;
   const remote = new Docker({ host: '127.0.0.1', port, protocol: 'http' });
   const deadline = Date.now() + 60_000;
-  while (!(await remote.ping().then(() => true, () => false))) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the second dockerd did not start:\n${fs.readFileSync(path.join(dir, 'dockerd.log'), 'utf8').slice(-2000)}`);
+  while (
+    !(await remote.ping().then(
+      () => true,
+      () => false,
+    ))
+  ) {
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(
+        `the second dockerd did not start:\n${fs.readFileSync(path.join(dir, 'dockerd.log'), 'utf8').slice(-2000)}`,
+      );
     await new Promise((r) => setTimeout(r, 250));
   }
   return {
@@ -81,7 +114,8 @@ export async function startSecondEngine(): Promise<{ url: string; stop: () => Pr
  */
 export async function startSshEngine(): Promise<{ url: string; home: string; stop: () => void }> {
   const sshd = '/usr/sbin/sshd';
-  if (!requireComponent('OpenSSH server (apt-get install openssh-server)', fs.existsSync(sshd))) throw new Error('no sshd');
+  if (!requireComponent('OpenSSH server (apt-get install openssh-server)', fs.existsSync(sshd)))
+    throw new Error('no sshd');
   const dir = tempDir('bt-sshd-');
   const home = path.join(dir, 'home');
   fs.mkdirSync(path.join(home, '.ssh'), { recursive: true, mode: 0o700 });
@@ -90,9 +124,32 @@ export async function startSshEngine(): Promise<{ url: string; home: string; sto
   fs.copyFileSync(path.join(home, '.ssh', 'id_ed25519.pub'), path.join(dir, 'authorized_keys'));
   fs.mkdirSync('/run/sshd', { recursive: true });
   const port = await freeTcpPort();
-  const options = ['ListenAddress=127.0.0.1', `AuthorizedKeysFile=${path.join(dir, 'authorized_keys')}`, 'PermitRootLogin=prohibit-password', 'PasswordAuthentication=no', 'KbdInteractiveAuthentication=no', 'UsePAM=no', 'StrictModes=no', `PidFile=${path.join(dir, 'sshd.pid')}`];
+  const options = [
+    'ListenAddress=127.0.0.1',
+    `AuthorizedKeysFile=${path.join(dir, 'authorized_keys')}`,
+    'PermitRootLogin=prohibit-password',
+    'PasswordAuthentication=no',
+    'KbdInteractiveAuthentication=no',
+    'UsePAM=no',
+    'StrictModes=no',
+    `PidFile=${path.join(dir, 'sshd.pid')}`,
+  ];
   const log = fs.openSync(path.join(dir, 'sshd.log'), 'a');
-  const child = spawn(sshd, ['-D', '-e', '-f', '/dev/null', '-p', String(port), '-h', path.join(dir, 'host_key'), ...options.flatMap((o) => ['-o', o])], { stdio: ['ignore', log, log] });
+  const child = spawn(
+    sshd,
+    [
+      '-D',
+      '-e',
+      '-f',
+      '/dev/null',
+      '-p',
+      String(port),
+      '-h',
+      path.join(dir, 'host_key'),
+      ...options.flatMap((o) => ['-o', o]),
+    ],
+    { stdio: ['ignore', log, log] },
+  );
   const deadline = Date.now() + 15_000;
   for (;;) {
     const open = await new Promise<boolean>((resolve) => {
@@ -103,7 +160,8 @@ export async function startSshEngine(): Promise<{ url: string; home: string; sto
       socket.on('error', () => resolve(false));
     });
     if (open) break;
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`sshd did not start:\n${fs.readFileSync(path.join(dir, 'sshd.log'), 'utf8')}`);
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`sshd did not start:\n${fs.readFileSync(path.join(dir, 'sshd.log'), 'utf8')}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

@@ -18,7 +18,10 @@ export interface CliResult {
 }
 
 /** Runs the real CLI (the built bin) as a separate process. */
-export function runCli(args: string[], options: { workspace: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { workspace: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, '--workspace', options.workspace, ...args], {
       env: { ...process.env, ...options.env },
@@ -116,18 +119,42 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
 }
 
 /** Writes an environment folder (azureml_environment.json + conda_dependencies.yml). */
-export function writeEnvFolder(dir: string, name: string, pip: string[], options: { python?: string; conda?: string[] } = {}): string {
+export function writeEnvFolder(
+  dir: string,
+  name: string,
+  pip: string[],
+  options: { python?: string; conda?: string[] } = {},
+): string {
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'azureml_environment.json'), JSON.stringify({ name, version: null, environmentVariables: {}, python: { userManagedDependencies: false, interpreterPath: 'python' } }, null, 4));
-  const deps = [`  - python${options.python ? `=${options.python}` : ''}`, ...(options.conda ?? []).map((c) => `  - ${c}`)];
+  fs.writeFileSync(
+    path.join(dir, 'azureml_environment.json'),
+    JSON.stringify(
+      {
+        name,
+        version: null,
+        environmentVariables: {},
+        python: { userManagedDependencies: false, interpreterPath: 'python' },
+      },
+      null,
+      4,
+    ),
+  );
+  const deps = [
+    `  - python${options.python ? `=${options.python}` : ''}`,
+    ...(options.conda ?? []).map((c) => `  - ${c}`),
+  ];
   if (pip.length) deps.push('  - pip:', ...pip.map((p) => `    - ${p}`));
-  fs.writeFileSync(path.join(dir, 'conda_dependencies.yml'), `name: project_environment\nchannels:\n  - conda-forge\ndependencies:\n${deps.join('\n')}\n`);
+  fs.writeFileSync(
+    path.join(dir, 'conda_dependencies.yml'),
+    `name: project_environment\nchannels:\n  - conda-forge\ndependencies:\n${deps.join('\n')}\n`,
+  );
   return dir;
 }
 
 /** Fails (under CI=true) or returns false when a component the suite needs is missing. */
 export function requireComponent(name: string, available: boolean): boolean {
-  if (!available && process.env.CI === 'true') throw new Error(`${name} is required under CI=true but is not available on this machine.`);
+  if (!available && process.env.CI === 'true')
+    throw new Error(`${name} is required under CI=true but is not available on this machine.`);
   return available;
 }
 

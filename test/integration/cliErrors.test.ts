@@ -7,7 +7,13 @@ describe('CLI: bad input gets a clear error with a hint, exit 2, and nothing wri
   const workspace = tempDir('bt-errors-');
 
   it('--help works on every level', async () => {
-    for (const args of [['--help'], ['env', '--help'], ['env', 'build', '--help'], ['wheel', 'add', '--help'], ['serve', '--help']]) {
+    for (const args of [
+      ['--help'],
+      ['env', '--help'],
+      ['env', 'build', '--help'],
+      ['wheel', 'add', '--help'],
+      ['serve', '--help'],
+    ]) {
       const r = await runCli(args, { workspace });
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('Usage: benchtop');
@@ -47,7 +53,11 @@ describe('CLI: bad input gets a clear error with a hint, exit 2, and nothing wri
   });
 
   it('reserved and invalid names', async () => {
-    for (const [name, pattern] of [['AzureML-Mine', /reserved for curated/], ['Benchtop-x', /reserved/], ['bad name', /not a valid environment name/]] as const) {
+    for (const [name, pattern] of [
+      ['AzureML-Mine', /reserved for curated/],
+      ['Benchtop-x', /reserved/],
+      ['bad name', /not a valid environment name/],
+    ] as const) {
       const r = await runCli(['env', 'register', '-d', writeEnvFolder(tempDir('bt-name-'), name, [])], { workspace });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(pattern);
@@ -67,7 +77,10 @@ describe('CLI: bad input gets a clear error with a hint, exit 2, and nothing wri
   it('backend conda with no conda-family tool', async () => {
     writeEnvFolder(tempDir('bt-conda-'), 'condaless', []);
     await runCli(['env', 'register', '-d', writeEnvFolder(tempDir('bt-conda-'), 'condaless', [])], { workspace });
-    const r = await runCli(['env', 'build', '-n', 'condaless', '--backend', 'conda'], { workspace, env: { BENCHTOP_CONDA: '/nonexistent/micromamba' } });
+    const r = await runCli(['env', 'build', '-n', 'condaless', '--backend', 'conda'], {
+      workspace,
+      env: { BENCHTOP_CONDA: '/nonexistent/micromamba' },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/needs conda, mamba or micromamba/);
     expect(r.stderr).toMatch(/hint: .*--backend venv/);
@@ -75,7 +88,9 @@ describe('CLI: bad input gets a clear error with a hint, exit 2, and nothing wri
 
   it('an interpreter path that does not exist (user-managed)', async () => {
     const dir = writeEnvFolder(tempDir('bt-um-'), 'um-missing', []);
-    const json = JSON.parse(fs.readFileSync(path.join(dir, 'azureml_environment.json'), 'utf8')) as { python: Record<string, unknown> };
+    const json = JSON.parse(fs.readFileSync(path.join(dir, 'azureml_environment.json'), 'utf8')) as {
+      python: Record<string, unknown>;
+    };
     json.python = { userManagedDependencies: true, interpreterPath: '/opt/nope/bin/python3' };
     fs.writeFileSync(path.join(dir, 'azureml_environment.json'), JSON.stringify(json));
     await runCli(['env', 'register', '-d', dir], { workspace });

@@ -57,9 +57,36 @@ describe('model registry on a real workspace', () => {
     const dir = tempDir('bt-model-file-');
     const file = path.join(dir, 'model.joblib');
     fs.writeFileSync(file, Buffer.alloc(2 * 1024 * 1024, 3));
-    const first = await cli(['--json', 'model', 'register', '-n', 'iris', '-p', file, '--tag', 'stage=dev', '--property', 'auc=0.91', '--framework', 'scikitlearn', '--framework-version', '1.5.2', '--description', 'first try']);
+    const first = await cli([
+      '--json',
+      'model',
+      'register',
+      '-n',
+      'iris',
+      '-p',
+      file,
+      '--tag',
+      'stage=dev',
+      '--property',
+      'auc=0.91',
+      '--framework',
+      'scikitlearn',
+      '--framework-version',
+      '1.5.2',
+      '--description',
+      'first try',
+    ]);
     expect(first.code, first.stderr).toBe(0);
-    expect(json<Record<string, unknown>>(first.stdout)).toMatchObject({ name: 'iris', version: 1, id: 'iris:1', tags: { stage: 'dev' }, properties: { auc: '0.91' }, framework: 'ScikitLearn', frameworkVersion: '1.5.2', runId: null });
+    expect(json<Record<string, unknown>>(first.stdout)).toMatchObject({
+      name: 'iris',
+      version: 1,
+      id: 'iris:1',
+      tags: { stage: 'dev' },
+      properties: { auc: '0.91' },
+      framework: 'ScikitLearn',
+      frameworkVersion: '1.5.2',
+      runId: null,
+    });
     const stored = folderSize(path.join(workspace, 'models'));
 
     const second = await cli(['--json', 'model', 'register', '-n', 'iris', '-p', file, '--tag', 'stage=prod']);
@@ -71,16 +98,42 @@ describe('model registry on a real workspace', () => {
 
     const byTag = json<{ id: string }[]>((await cli(['--json', 'model', 'list', '--tag', 'stage=prod'])).stdout);
     expect(byTag.map((m) => m.id)).toEqual(['iris:2']);
-    expect(json<{ id: string }[]>((await cli(['--json', 'model', 'list', '--tag', 'stage'])).stdout).map((m) => m.id).sort()).toEqual(['iris:1', 'iris:2']);
-    expect(json<{ id: string }[]>((await cli(['--json', 'model', 'list', '--property', 'auc=0.91'])).stdout).map((m) => m.id)).toEqual(['iris:1']);
-    expect(json<{ id: string }[]>((await cli(['--json', 'model', 'list', '-n', 'iris', '--latest'])).stdout).map((m) => m.id)).toEqual(['iris:2']);
+    expect(
+      json<{ id: string }[]>((await cli(['--json', 'model', 'list', '--tag', 'stage'])).stdout)
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual(['iris:1', 'iris:2']);
+    expect(
+      json<{ id: string }[]>((await cli(['--json', 'model', 'list', '--property', 'auc=0.91'])).stdout).map(
+        (m) => m.id,
+      ),
+    ).toEqual(['iris:1']);
+    expect(
+      json<{ id: string }[]>((await cli(['--json', 'model', 'list', '-n', 'iris', '--latest'])).stdout).map(
+        (m) => m.id,
+      ),
+    ).toEqual(['iris:2']);
     const shown = await cli(['model', 'show', 'iris:1']);
     expect(shown.stdout).toContain('iris:1  (ScikitLearn 1.5.2, file, 2.0 MB');
     expect(shown.stdout).toMatch(/2\.0 MB {2}model\.joblib/);
 
     // Tags change; properties are add-only.
-    const tagged = await cli(['--json', 'model', 'update', 'iris:1', '--tag', 'owner=ana', '--remove-tag', 'stage', '--property', 'f1=0.8']);
-    expect(json<Record<string, unknown>>(tagged.stdout)).toMatchObject({ tags: { owner: 'ana' }, properties: { auc: '0.91', f1: '0.8' } });
+    const tagged = await cli([
+      '--json',
+      'model',
+      'update',
+      'iris:1',
+      '--tag',
+      'owner=ana',
+      '--remove-tag',
+      'stage',
+      '--property',
+      'f1=0.8',
+    ]);
+    expect(json<Record<string, unknown>>(tagged.stdout)).toMatchObject({
+      tags: { owner: 'ana' },
+      properties: { auc: '0.91', f1: '0.8' },
+    });
     const changed = await cli(['model', 'update', 'iris:1', '--property', 'auc=0.99']);
     expect(changed.code).toBe(2);
     expect(changed.stderr).toContain('error: Error, properties are immutable: "auc" is already "0.91" on iris:1.');
@@ -90,13 +143,28 @@ describe('model registry on a real workspace', () => {
     const file = path.join(tempDir('bt-model-bad-'), 'm.bin');
     fs.writeFileSync(file, 'x');
     const cases: [string[], RegExp][] = [
-      [['model', 'register', '-n', '-starts-with-dash', '-p', file], /error: "-starts-with-dash" is not a valid model name\.\nhint: Use 1 to 255 letters/],
+      [
+        ['model', 'register', '-n', '-starts-with-dash', '-p', file],
+        /error: "-starts-with-dash" is not a valid model name\.\nhint: Use 1 to 255 letters/,
+      ],
       [['model', 'register', '-n', 'a'.repeat(256), '-p', file], /is not a valid model name/],
-      [['model', 'register', '-n', 'ok', '-p', '/no/such/model.pkl'], /error: Error, provided model path "\/no\/such\/model\.pkl" cannot be found\.\nhint: /],
-      [['model', 'register', '-n', 'ok', '-p', file, '--framework-version', '2.1'], /error: A framework version \(2\.1\) was given without a framework\.\nhint: Add the framework too/],
-      [['model', 'register', '-n', 'ok', '-p', file, '--framework', 'Caffe'], /Unknown framework "Caffe"\.\nhint: Use one of: Custom, Multi, Onnx, PyTorch, ScikitLearn, TensorFlow/],
+      [
+        ['model', 'register', '-n', 'ok', '-p', '/no/such/model.pkl'],
+        /error: Error, provided model path "\/no\/such\/model\.pkl" cannot be found\.\nhint: /,
+      ],
+      [
+        ['model', 'register', '-n', 'ok', '-p', file, '--framework-version', '2.1'],
+        /error: A framework version \(2\.1\) was given without a framework\.\nhint: Add the framework too/,
+      ],
+      [
+        ['model', 'register', '-n', 'ok', '-p', file, '--framework', 'Caffe'],
+        /Unknown framework "Caffe"\.\nhint: Use one of: Custom, Multi, Onnx, PyTorch, ScikitLearn, TensorFlow/,
+      ],
       [['model', 'register', '-n', 'ok', '-p', file, '--tag', 'novalue'], /"novalue" is not a tag \(KEY=VALUE\)/],
-      [['model', 'register', '-n', 'ok', '-p', 'outputs/model.pkl', '--run', 'no-such-run'], /error: No run "no-such-run"\./],
+      [
+        ['model', 'register', '-n', 'ok', '-p', 'outputs/model.pkl', '--run', 'no-such-run'],
+        /error: No run "no-such-run"\./,
+      ],
       [['model', 'show', 'ghost'], /error: ModelNotFound: no model named "ghost"\./],
       [['model', 'delete', 'ghost'], /names no version/],
     ];
@@ -112,7 +180,10 @@ describe('model registry on a real workspace', () => {
     const source = folderModel();
     const registered = await cli(['--json', 'model', 'register', '-n', 'bert', '-p', source, '--framework', 'PyTorch']);
     expect(registered.code, registered.stderr).toBe(0);
-    expect(json<{ kind: string; fileCount: number }>(registered.stdout)).toMatchObject({ kind: 'folder', fileCount: 5 });
+    expect(json<{ kind: string; fileCount: number }>(registered.stdout)).toMatchObject({
+      kind: 'folder',
+      fileCount: 5,
+    });
 
     const target = tempDir('bt-model-dl-');
     const downloaded = await cli(['model', 'download', 'bert:1', '-d', target]);
@@ -161,16 +232,38 @@ describe('model registry on a real workspace', () => {
     const target = tempDir('bt-model-rot-dl-');
     const r = await cli(['model', 'download', 'rot', '-d', target]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/does not match its checksum .* changed or damaged on disk\.\nhint: Register the model again/);
+    expect(r.stderr).toMatch(
+      /does not match its checksum .* changed or damaged on disk\.\nhint: Register the model again/,
+    );
     expect(fs.readdirSync(target)).toEqual([]);
   });
 
   it('a registration killed mid-copy leaves no visible version, and its leftovers are cleaned', async () => {
     const dir = tempDir('bt-model-kill-');
     const big = sparseFile(path.join(dir, 'big.bin'), 3 * 1024 ** 3);
-    const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'benchtop.js'), '--workspace', workspace, 'model', 'register', '-n', 'killed', '-p', big], { stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(__dirname, '..', '..', 'bin', 'benchtop.js'),
+        '--workspace',
+        workspace,
+        'model',
+        'register',
+        '-n',
+        'killed',
+        '-p',
+        big,
+      ],
+      { stdio: 'ignore' },
+    );
     const staging = path.join(workspace, 'models', 'tmp');
-    await waitUntil(() => fs.existsSync(staging) && fs.readdirSync(staging).some((f) => f.startsWith(`${child.pid}-`) && fs.statSync(path.join(staging, f)).size > 0));
+    await waitUntil(
+      () =>
+        fs.existsSync(staging) &&
+        fs
+          .readdirSync(staging)
+          .some((f) => f.startsWith(`${child.pid}-`) && fs.statSync(path.join(staging, f)).size > 0),
+    );
     child.kill('SIGKILL');
     await new Promise((r) => child.on('exit', r));
     const listed = await cli(['--json', 'model', 'list', '-n', 'killed']);
@@ -181,17 +274,24 @@ describe('model registry on a real workspace', () => {
     fs.writeFileSync(small, 'ok');
     expect((await cli(['model', 'register', '-n', 'killed', '-p', small])).code).toBe(0);
     expect(fs.readdirSync(staging)).toEqual([]);
-    expect(json<{ version: number }[]>((await cli(['--json', 'model', 'list', '-n', 'killed'])).stdout).map((m) => m.version)).toEqual([1]);
+    expect(
+      json<{ version: number }[]>((await cli(['--json', 'model', 'list', '-n', 'killed'])).stdout).map(
+        (m) => m.version,
+      ),
+    ).toEqual([1]);
   }, 60_000);
 
   it('cancels a registration from its job: no version, nothing staged', async () => {
     const dir = tempDir('bt-model-cancel-');
     const big = sparseFile(path.join(dir, 'big.bin'), 3 * 1024 ** 3);
     const off = core.bus.on('job.updated', (job) => {
-      if (job.subject.requestId === 'cancel-me' && job.state === 'running' && (job.progress ?? 0) > 0) core.jobs.cancel(job.id);
+      if (job.subject.requestId === 'cancel-me' && job.state === 'running' && (job.progress ?? 0) > 0)
+        core.jobs.cancel(job.id);
     });
     try {
-      await expect(core.models.register({ name: 'canceled', path: big, requestId: 'cancel-me' })).rejects.toMatchObject({ code: 'CANCELED', message: 'Registering canceled was canceled; no version was created.' });
+      await expect(core.models.register({ name: 'canceled', path: big, requestId: 'cancel-me' })).rejects.toMatchObject(
+        { code: 'CANCELED', message: 'Registering canceled was canceled; no version was created.' },
+      );
     } finally {
       off();
     }
@@ -208,26 +308,35 @@ describe('model registry on a real workspace', () => {
     await core.models.register({ name: 'gone', path: path.join(dir, 'b.bin') });
     const sharedDelete = await cli(['--json', 'model', 'delete', 'gone:1']);
     expect(json<{ freedBytes: number }>(sharedDelete.stdout).freedBytes).toBe(0);
-    expect(json<{ freedBytes: number }>((await cli(['--json', 'model', 'delete', 'gone:3'])).stdout).freedBytes).toBe(60_000);
+    expect(json<{ freedBytes: number }>((await cli(['--json', 'model', 'delete', 'gone:3'])).stdout).freedBytes).toBe(
+      60_000,
+    );
     expect((await cli(['model', 'download', 'gone:2', '-d', tempDir('bt-model-del-dl-')])).code).toBe(0);
   });
 
   it('native and WebAssembly BLAKE3 agree, and match the published test vector', async () => {
     const input = Buffer.from('abc');
-    const native = await (hasherImplementations.native() as Promise<() => Promise<{ update(d: Uint8Array): void; hex(): string }>>);
+    const native = await (hasherImplementations.native() as Promise<
+      () => Promise<{ update(d: Uint8Array): void; hex(): string }>
+    >);
     const wasm = await hasherImplementations.wasm();
-    const digests = await Promise.all([native, wasm, await contentHasher()].map(async (make) => {
-      const h = await make();
-      h.update(input);
-      return h.hex();
-    }));
+    const digests = await Promise.all(
+      [native, wasm, await contentHasher()].map(async (make) => {
+        const h = await make();
+        h.update(input);
+        return h.hex();
+      }),
+    );
     expect(new Set(digests)).toEqual(new Set(['6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85']));
   });
 });
 
 describe('model registry and runs (real Python)', () => {
   beforeAll(async () => {
-    requireComponent('Python 3 with venv', (await findInterpreters()).some((i) => i.hasEnsurepip));
+    requireComponent(
+      'Python 3 with venv',
+      (await findInterpreters()).some((i) => i.hasEnsurepip),
+    );
   });
 
   it('registers from a run: run.register_model in the script, --run on the CLI, lineage recorded both ways', async () => {
@@ -255,25 +364,46 @@ describe('model registry and runs (real Python)', () => {
         'print("DOWNLOADED", os.path.relpath(path), open(path, "rb").read())',
       ].join('\n'),
     );
-    const submitted = await cli(['--json', 'run', 'submit', '-d', src, '-s', 'train.py', '-x', 'iris-exp', '--show-output'], {});
+    const submitted = await cli(
+      ['--json', 'run', 'submit', '-d', src, '-s', 'train.py', '-x', 'iris-exp', '--show-output'],
+      {},
+    );
     expect(submitted.code, submitted.stderr + submitted.stdout).toBe(0);
     const run = json<{ id: string }>(submitted.stdout);
     const log = submitted.stderr;
     expect(log).toContain("REGISTERED clf:1 True {'kind': 'demo'}");
     expect(log).toContain('FOUND clf:1 ScikitLearn iris-exp');
-    expect(log).toMatch(/REFUSED The run has no "outputs\/missing\.pkl"\.\r?\n {2}hint: Its outputs are: outputs\/clf, outputs\/model\.pkl\./);
+    expect(log).toMatch(
+      /REFUSED The run has no "outputs\/missing\.pkl"\.\r?\n {2}hint: Its outputs are: outputs\/clf, outputs\/model\.pkl\./,
+    );
     expect(log).toContain("LISTED ['clf:1']");
     expect(log).toContain("DOWNLOADED dl/model.pkl b'weights-1'");
 
     const model = core.models.get('clf', 1);
-    expect(model).toMatchObject({ runId: run.id, experiment: 'iris-exp', environment: 'Benchtop-Minimal:1', framework: 'ScikitLearn', frameworkVersion: '1.5', source: 'outputs/model.pkl' });
+    expect(model).toMatchObject({
+      runId: run.id,
+      experiment: 'iris-exp',
+      environment: 'Benchtop-Minimal:1',
+      framework: 'ScikitLearn',
+      frameworkVersion: '1.5',
+      source: 'outputs/model.pkl',
+    });
     expect(core.runs.metrics(run.id).models).toEqual([{ name: 'clf', version: 1, path: 'outputs/model.pkl' }]);
 
     // After the run: a folder of its outputs, from the CLI.
     const folder = await cli(['--json', 'model', 'register', '-n', 'clf-folder', '--run', run.id, '-p', 'outputs/clf']);
     expect(folder.code, folder.stderr).toBe(0);
-    expect(json<Record<string, unknown>>(folder.stdout)).toMatchObject({ runId: run.id, kind: 'folder', root: 'clf', fileCount: 1 });
-    expect(json<{ id: string }[]>((await cli(['--json', 'model', 'list', '--run', run.id])).stdout).map((m) => m.id).sort()).toEqual(['clf-folder:1', 'clf:1']);
+    expect(json<Record<string, unknown>>(folder.stdout)).toMatchObject({
+      runId: run.id,
+      kind: 'folder',
+      root: 'clf',
+      fileCount: 1,
+    });
+    expect(
+      json<{ id: string }[]>((await cli(['--json', 'model', 'list', '--run', run.id])).stdout)
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual(['clf-folder:1', 'clf:1']);
     const outside = await cli(['model', 'register', '-n', 'x', '--run', run.id, '-p', '../../benchtop.db']);
     expect(outside.code).toBe(2);
     expect(outside.stderr).toContain('is not a path inside a run');
@@ -296,7 +426,10 @@ describe('disk full (real small filesystem)', () => {
       try {
         const big = path.join(tempDir('bt-model-full-'), 'big.bin');
         fs.writeFileSync(big, Buffer.alloc(12 * 1024 * 1024, 5));
-        await expect(small.models.register({ name: 'big', path: big })).rejects.toMatchObject({ code: 'DISK_FULL', message: expect.stringMatching(/^Not enough disk space for registering big: it needs 12\.0 MB, .* is free/) });
+        await expect(small.models.register({ name: 'big', path: big })).rejects.toMatchObject({
+          code: 'DISK_FULL',
+          message: expect.stringMatching(/^Not enough disk space for registering big: it needs 12\.0 MB, .* is free/),
+        });
         // Past the up-front check (the disk fills while copying): ENOSPC, the staging copy removed.
         await expect(small.models.blobs.stage(big, {})).rejects.toMatchObject({ code: 'ENOSPC' });
         expect(fs.readdirSync(small.models.blobs.tmpDir)).toEqual([]);
@@ -307,7 +440,9 @@ describe('disk full (real small filesystem)', () => {
         await core.models.register({ name: 'mid', path: mid });
         const filler = path.join(mount, 'filler');
         fs.writeFileSync(filler, Buffer.alloc(6 * 1024 * 1024));
-        await expect(core.models.download({ name: 'mid', directory: path.join(mount, 'out') })).rejects.toMatchObject({ code: 'DISK_FULL' });
+        await expect(core.models.download({ name: 'mid', directory: path.join(mount, 'out') })).rejects.toMatchObject({
+          code: 'DISK_FULL',
+        });
         expect(fs.readdirSync(path.join(mount, 'out'))).toEqual([]);
       } finally {
         small.close();
@@ -328,11 +463,15 @@ function sparseFile(file: string, size: number): string {
 
 function get(url: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    http.get(url, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    }).on('error', reject);
+    http
+      .get(url, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+        res.on('error', reject);
+      })
+      .on('error', reject);
   });
 }

@@ -61,7 +61,10 @@ describe('real pty', () => {
     const all: string[] = [];
     output.attach({ id: 'slow', acknowledges: true, write: (d) => (received += d.length) });
     output.attach({ id: 'collector', acknowledges: false, write: (d) => all.push(d) });
-    const done = run("import sys\nfor i in range(20000): sys.stdout.write('%08d' % i + 'x' * 72 + '\\n')\nsys.stdout.flush()", output);
+    const done = run(
+      "import sys\nfor i in range(20000): sys.stdout.write('%08d' % i + 'x' * 72 + '\\n')\nsys.stdout.flush()",
+      output,
+    );
     // Without acks the producer must stall near the high watermark.
     await new Promise((r) => setTimeout(r, 1500));
     expect(output.isPaused).toBe(true);

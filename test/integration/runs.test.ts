@@ -12,7 +12,11 @@ import { stripAnsi } from '../../src/shared/ansi';
 
 const plain = stripAnsi;
 
-async function until<T>(what: string, check: () => T | null | undefined | false | Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
+async function until<T>(
+  what: string,
+  check: () => T | null | undefined | false | Promise<T | null | undefined | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -33,13 +37,21 @@ function source(files: Record<string, string>): string {
 
 let workspace: string;
 let core: Core;
-const final = (id: string) => until(`run ${id} to end`, () => {
-  const run = core.runs.get(id);
-  return ['Completed', 'Failed', 'Canceled'].includes(run.status) ? run : null;
-}, 120_000);
+const final = (id: string) =>
+  until(
+    `run ${id} to end`,
+    () => {
+      const run = core.runs.get(id);
+      return ['Completed', 'Failed', 'Canceled'].includes(run.status) ? run : null;
+    },
+    120_000,
+  );
 
 beforeAll(async () => {
-  requireComponent('Python 3 with venv', (await findInterpreters()).some((i) => i.hasEnsurepip));
+  requireComponent(
+    'Python 3 with venv',
+    (await findInterpreters()).some((i) => i.hasEnsurepip),
+  );
   workspace = tempDir('bt-runs-');
   core = openCore(workspace);
   // Build Benchtop-Minimal once so every run below starts from the cache.
@@ -103,12 +115,20 @@ describe('runs with real Python in real ptys', () => {
     expect(core.runs.store.get(run.id)?.supervisor_pid).toBe(standby);
     expect((await final(run.id)).status).toBe('Completed');
     expect(plain(core.runs.log(run.id))).toContain('quick');
-    const next = await until('a new standby', () => (core.runs as unknown as { standby: { pid: number } | null }).standby?.pid, 5_000);
+    const next = await until(
+      'a new standby',
+      () => (core.runs as unknown as { standby: { pid: number } | null }).standby?.pid,
+      5_000,
+    );
     expect(next).not.toBe(standby);
   });
 
-  it('Preparing builds an environment that is not built yet, and its build log is part of the run\'s output', async () => {
-    core.environments.register({ name: 'fresh-env', environmentVariables: { FROM_ENV: 'yes' }, python: { condaDependencies: { dependencies: ['python', { pip: [] }] } } });
+  it("Preparing builds an environment that is not built yet, and its build log is part of the run's output", async () => {
+    core.environments.register({
+      name: 'fresh-env',
+      environmentVariables: { FROM_ENV: 'yes' },
+      python: { condaDependencies: { dependencies: ['python', { pip: [] }] } },
+    });
     const dir = source({ 'env.py': 'import os\nprint("FROM_ENV=" + os.environ["FROM_ENV"])\n' });
     const run = core.runs.submit({ sourceDirectory: dir, script: 'env.py', environment: 'fresh-env:1' });
     const done = await final(run.id);
@@ -146,7 +166,8 @@ describe('runs with real Python in real ptys', () => {
 
   it('cancel stops the whole tree: the script and its children', async () => {
     const dir = source({
-      'tree.py': 'import subprocess, sys, time\nchild = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])\nprint("CHILD", child.pid, flush=True)\ntime.sleep(120)\n',
+      'tree.py':
+        'import subprocess, sys, time\nchild = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])\nprint("CHILD", child.pid, flush=True)\ntime.sleep(120)\n',
     });
     const run = core.runs.submit({ sourceDirectory: dir, script: 'tree.py' });
     const childPid = Number(await until('the child pid', () => /CHILD (\d+)/.exec(core.runs.log(run.id))?.[1]));
@@ -154,24 +175,41 @@ describe('runs with real Python in real ptys', () => {
     const done = await final(run.id);
     expect(done.status).toBe('Canceled');
     expect(done.reason).toMatch(/Canceled/);
-    await until('the child to be gone', () => !processAlive(childPid) || /State:\s+Z/.test(fs.readFileSync(`/proc/${childPid}/status`, 'utf8')), 10_000);
+    await until(
+      'the child to be gone',
+      () => !processAlive(childPid) || /State:\s+Z/.test(fs.readFileSync(`/proc/${childPid}/status`, 'utf8')),
+      10_000,
+    );
   });
 
   it('a script that forks a child and exits: the run ends with the script, and the child does not outlive it', async () => {
-    const dir = source({ 'fork.py': 'import subprocess, sys\nchild = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])\nprint("CHILD", child.pid, flush=True)\n' });
+    const dir = source({
+      'fork.py':
+        'import subprocess, sys\nchild = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])\nprint("CHILD", child.pid, flush=True)\n',
+    });
     const started = Date.now();
     const run = core.runs.submit({ sourceDirectory: dir, script: 'fork.py' });
     const done = await final(run.id);
     expect(done.status).toBe('Completed');
     expect(Date.now() - started).toBeLessThan(30_000);
     const childPid = Number(/CHILD (\d+)/.exec(core.runs.log(run.id))?.[1]);
-    await until('the child to be gone', () => !processAlive(childPid) || /State:\s+Z/.test(fs.readFileSync(`/proc/${childPid}/status`, 'utf8')), 10_000);
+    await until(
+      'the child to be gone',
+      () => !processAlive(childPid) || /State:\s+Z/.test(fs.readFileSync(`/proc/${childPid}/status`, 'utf8')),
+      10_000,
+    );
   });
 
   it('stdout is a terminal and stays live without flush() (block-buffered, flushed every 50 ms)', async () => {
-    const dir = source({ 'quiet.py': 'import sys, time\nprint("isatty", sys.stdout.isatty())\nprint("no flush here")\ntime.sleep(5)\n' });
+    const dir = source({
+      'quiet.py': 'import sys, time\nprint("isatty", sys.stdout.isatty())\nprint("no flush here")\ntime.sleep(5)\n',
+    });
     const run = core.runs.submit({ sourceDirectory: dir, script: 'quiet.py' });
-    await until('the unflushed line while the script sleeps', () => core.runs.get(run.id).status === 'Running' && plain(core.runs.log(run.id)).includes('no flush here'), 4_000);
+    await until(
+      'the unflushed line while the script sleeps',
+      () => core.runs.get(run.id).status === 'Running' && plain(core.runs.log(run.id)).includes('no flush here'),
+      4_000,
+    );
     expect(plain(core.runs.log(run.id))).toContain('isatty True');
     core.runs.cancel(run.id);
     await final(run.id);
@@ -200,7 +238,10 @@ describe('runs with real Python in real ptys', () => {
   });
 
   it('binary output, invalid UTF-8 and a 1 MB line do not break the run or its log', async () => {
-    const dir = source({ 'noise.py': 'import sys\nsys.stdout.buffer.write(b"\\xff\\xfe\\x00bin\\n")\nsys.stdout.write("x" * 1000000 + "\\n")\nprint("END")\n' });
+    const dir = source({
+      'noise.py':
+        'import sys\nsys.stdout.buffer.write(b"\\xff\\xfe\\x00bin\\n")\nsys.stdout.write("x" * 1000000 + "\\n")\nprint("END")\n',
+    });
     const run = core.runs.submit({ sourceDirectory: dir, script: 'noise.py' });
     const done = await final(run.id);
     expect(done.status, `${done.reason}`).toBe('Completed');
@@ -212,9 +253,15 @@ describe('runs with real Python in real ptys', () => {
   it('refuses bad input clearly: missing script or folder, unknown environment, snapshot over the limits', async () => {
     const dir = source({ 'a.py': 'print(1)\n', 'big.bin': 'y'.repeat(3 * 1024 * 1024) });
     expect(() => core.runs.submit({ sourceDirectory: dir, script: 'nope.py' })).toThrow(/Script not found: nope\.py/);
-    expect(() => core.runs.submit({ sourceDirectory: '/no/such/dir', script: 'a.py' })).toThrow(/Source folder not found/);
-    expect(() => core.runs.submit({ sourceDirectory: dir, script: 'a.py', environment: 'nope-env' })).toThrow(/No environment named "nope-env"/);
-    expect(() => core.runs.submit({ sourceDirectory: dir, script: 'a.py', environment: 'Benchtop-Minimal:9' })).toThrow(/has no version 9/);
+    expect(() => core.runs.submit({ sourceDirectory: '/no/such/dir', script: 'a.py' })).toThrow(
+      /Source folder not found/,
+    );
+    expect(() => core.runs.submit({ sourceDirectory: dir, script: 'a.py', environment: 'nope-env' })).toThrow(
+      /No environment named "nope-env"/,
+    );
+    expect(() => core.runs.submit({ sourceDirectory: dir, script: 'a.py', environment: 'Benchtop-Minimal:9' })).toThrow(
+      /has no version 9/,
+    );
     let error: Error | null = null;
     try {
       core.runs.submit({ sourceDirectory: dir, script: 'a.py', snapshotMaxMb: 1 });
@@ -243,7 +290,9 @@ describe('runs survive the app', () => {
   let serve: ChildProcess | null = null;
   const startServe = (ws: string) =>
     new Promise<{ url: string; port: number; token: string; child: ChildProcess }>((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI, 'serve', '--no-open', '--port', '0', '--workspace', ws], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [CLI, 'serve', '--no-open', '--port', '0', '--workspace', ws], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       child.stdout?.on('data', (d: Buffer) => {
         out += d.toString();
@@ -258,11 +307,17 @@ describe('runs survive the app', () => {
 
   it('keeps running when `benchtop serve` is killed with SIGKILL, and re-attaches live after a restart', async () => {
     const ws = workspace;
-    const dir = source({ 'ticks.py': 'import time\nfor i in range(40):\n    print("tick", i, flush=True)\n    time.sleep(0.25)\n' });
+    const dir = source({
+      'ticks.py': 'import time\nfor i in range(40):\n    print("tick", i, flush=True)\n    time.sleep(0.25)\n',
+    });
     const first = await startServe(ws);
     serve = first.child;
     const socket = await connect(first.port, first.token);
-    const submitted = await call(socket, 'runs.submit', { sourceDirectory: dir, script: 'ticks.py', experiment: 'survive' });
+    const submitted = await call(socket, 'runs.submit', {
+      sourceDirectory: dir,
+      script: 'ticks.py',
+      experiment: 'survive',
+    });
     expect(submitted.ok).toBe(true);
     const runId = (submitted.value as RunSummary).id;
     await until('tick 3', () => plain(core.runs.log(runId)).includes('tick 3'));
@@ -297,7 +352,9 @@ describe('runs survive the app', () => {
 describe('run CLI', () => {
   it('submit --show-output streams the output and exits 0 when Completed, 1 when Failed', async () => {
     const ok = source({ 'hello.py': 'import sys\nprint("hello", sys.argv[1:])\n' });
-    const r = await runCli(['run', 'submit', '-d', ok, '-s', 'hello.py', '--show-output', '--', 'x y', 'z'], { workspace });
+    const r = await runCli(['run', 'submit', '-d', ok, '-s', 'hello.py', '--show-output', '--', 'x y', 'z'], {
+      workspace,
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(plain(r.stdout)).toContain("hello ['x y', 'z']");
     expect(r.stderr).toMatch(/Completed \(exit code 0\)/);
@@ -305,7 +362,10 @@ describe('run CLI', () => {
     const f = await runCli(['run', 'submit', '-d', bad, '-s', 'bad.py', '--wait'], { workspace });
     expect(f.code).toBe(1);
     expect(f.stderr).toMatch(/exited with code 2/);
-    const list = JSON.parse((await runCli(['--json', 'run', 'list', '--status', 'Failed'], { workspace })).stdout) as { id: string; status: string }[];
+    const list = JSON.parse((await runCli(['--json', 'run', 'list', '--status', 'Failed'], { workspace })).stdout) as {
+      id: string;
+      status: string;
+    }[];
     expect(list.length).toBeGreaterThan(0);
     expect(list.every((x) => x.status === 'Failed')).toBe(true);
     const missing = await runCli(['run', 'submit', '-d', ok, '-s', 'missing.py'], { workspace });

@@ -15,7 +15,14 @@ function runScript(source: string, live: boolean) {
   const events = path.join(dir, 'run', 'events.jsonl');
   fs.mkdirSync(path.dirname(events), { recursive: true });
   const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: RUNTIME };
-  if (live) Object.assign(env, { BENCHTOP_RUN_ID: 'run-123', AZUREML_RUN_ID: 'run-123', AZUREML_ARM_PROJECT_NAME: 'exp-a', BENCHTOP_RUN_EVENTS: events, BENCHTOP_RUN_FILES: path.join(dir, 'run') });
+  if (live)
+    Object.assign(env, {
+      BENCHTOP_RUN_ID: 'run-123',
+      AZUREML_RUN_ID: 'run-123',
+      AZUREML_ARM_PROJECT_NAME: 'exp-a',
+      BENCHTOP_RUN_EVENTS: events,
+      BENCHTOP_RUN_FILES: path.join(dir, 'run'),
+    });
   const result = spawnSync(python(), ['train.py'], { cwd: dir, env, encoding: 'utf8' });
   return { ...result, dir, events };
 }
@@ -71,7 +78,13 @@ describe('Python runtime (azureml.core compatibility, real Python)', () => {
     const { events, offset } = readRunEvents(r.events);
     expect(offset).toBe(fs.statSync(r.events).size);
     const m = applyRunEvents(emptyMetrics(), events);
-    expect(m.scalars.loss?.map((p) => [p.step, p.value])).toEqual([[0, 1], [1, 0.5], [2, 1 / 3], [3, 0.25], [4, 0.2]]);
+    expect(m.scalars.loss?.map((p) => [p.step, p.value])).toEqual([
+      [0, 1],
+      [1, 0.5],
+      [2, 1 / 3],
+      [3, 0.25],
+      [4, 0.2],
+    ]);
     expect(m.scalars.accuracy?.[0]?.value).toBe(0.93);
     expect(Number.isNaN(m.scalars.diverged?.[0]?.value)).toBe(true);
     expect(m.scalars.bound?.[0]?.value).toBe(Number.NEGATIVE_INFINITY);
@@ -87,7 +100,10 @@ describe('Python runtime (azureml.core compatibility, real Python)', () => {
   });
 
   it('log_image keeps a copy of the image with the run and records it', () => {
-    const r = runScript('from azureml.core import Run\nopen("cm.png", "wb").write(b"\\x89PNG fake")\nrun = Run.get_context()\nrun.log_image("confusion", path="cm.png")\ntry:\n    run.log_image("bad")\nexcept ValueError as e:\n    print("refused:", e)\n', true);
+    const r = runScript(
+      'from azureml.core import Run\nopen("cm.png", "wb").write(b"\\x89PNG fake")\nrun = Run.get_context()\nrun.log_image("confusion", path="cm.png")\ntry:\n    run.log_image("bad")\nexcept ValueError as e:\n    print("refused:", e)\n',
+      true,
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('refused: log_image needs exactly one of path= or plot=');
     const m = applyRunEvents(emptyMetrics(), readRunEvents(r.events).events);
@@ -97,7 +113,10 @@ describe('Python runtime (azureml.core compatibility, real Python)', () => {
   });
 
   it('outside a run, Run.get_context() is an offline run that prints what it would log', () => {
-    const r = runScript('from azureml.core import Run\nrun = Run.get_context()\nprint(run.id)\nrun.log("accuracy", 0.5)\nrun.log_list("l", [1])\n', false);
+    const r = runScript(
+      'from azureml.core import Run\nrun = Run.get_context()\nprint(run.id)\nrun.log("accuracy", 0.5)\nrun.log_list("l", [1])\n',
+      false,
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^OfflineRun_[0-9a-f-]{36}$/m);
     expect(r.stdout).toContain('Attempted to log scalar metric accuracy:\n0.5');
@@ -105,12 +124,16 @@ describe('Python runtime (azureml.core compatibility, real Python)', () => {
   });
 
   it('the native benchtop module offers the same run, and metrics are readable while the script is still running', async () => {
-    const source = 'import benchtop, time\nrun = benchtop.get_run()\nfor i in range(3):\n    benchtop.log("tick", i)\n    time.sleep(0.3)\ntime.sleep(3)\n';
+    const source =
+      'import benchtop, time\nrun = benchtop.get_run()\nfor i in range(3):\n    benchtop.log("tick", i)\n    time.sleep(0.3)\ntime.sleep(3)\n';
     const dir = tempDir('bt-rt-live-');
     fs.writeFileSync(path.join(dir, 'train.py'), source);
     const events = path.join(dir, 'events.jsonl');
     const { spawn } = await import('node:child_process');
-    const child = spawn(python(), ['train.py'], { cwd: dir, env: { ...process.env, PYTHONPATH: RUNTIME, BENCHTOP_RUN_ID: 'live-1', BENCHTOP_RUN_EVENTS: events } });
+    const child = spawn(python(), ['train.py'], {
+      cwd: dir,
+      env: { ...process.env, PYTHONPATH: RUNTIME, BENCHTOP_RUN_ID: 'live-1', BENCHTOP_RUN_EVENTS: events },
+    });
     let offset = 0;
     const m = emptyMetrics();
     const deadline = Date.now() + 3000;
@@ -132,12 +155,29 @@ describe('Python runtime (azureml.core compatibility, real Python)', () => {
     fs.writeFileSync(path.join(root, 'azureml-models', 'clf', '1', 'model.pkl'), 'x');
     fs.mkdirSync(path.join(root, 'azureml-models', 'clf', '2'), { recursive: true });
     fs.writeFileSync(path.join(root, 'azureml-models', 'clf', '2', 'model.pkl'), 'y');
-    const script = 'import os\nfrom azureml.core.model import Model\nprint(Model.get_model_path("clf"))\nprint(Model.get_model_path("clf", version=1))\n';
-    const several = spawnSync(python(), ['-c', script], { env: { ...process.env, PYTHONPATH: RUNTIME, AZUREML_MODEL_DIR: path.join(root, 'azureml-models') }, encoding: 'utf8' });
-    expect(several.stdout.trim().split('\n')).toEqual([path.join(root, 'azureml-models', 'clf', '2', 'model.pkl'), path.join(root, 'azureml-models', 'clf', '1', 'model.pkl')]);
-    const one = spawnSync(python(), ['-c', 'from azureml.core.model import Model\nprint(Model.get_model_path("clf"))'], { env: { ...process.env, PYTHONPATH: RUNTIME, AZUREML_MODEL_DIR: path.join(root, 'azureml-models', 'clf', '1') }, encoding: 'utf8' });
+    const script =
+      'import os\nfrom azureml.core.model import Model\nprint(Model.get_model_path("clf"))\nprint(Model.get_model_path("clf", version=1))\n';
+    const several = spawnSync(python(), ['-c', script], {
+      env: { ...process.env, PYTHONPATH: RUNTIME, AZUREML_MODEL_DIR: path.join(root, 'azureml-models') },
+      encoding: 'utf8',
+    });
+    expect(several.stdout.trim().split('\n')).toEqual([
+      path.join(root, 'azureml-models', 'clf', '2', 'model.pkl'),
+      path.join(root, 'azureml-models', 'clf', '1', 'model.pkl'),
+    ]);
+    const one = spawnSync(
+      python(),
+      ['-c', 'from azureml.core.model import Model\nprint(Model.get_model_path("clf"))'],
+      {
+        env: { ...process.env, PYTHONPATH: RUNTIME, AZUREML_MODEL_DIR: path.join(root, 'azureml-models', 'clf', '1') },
+        encoding: 'utf8',
+      },
+    );
     expect(one.stdout.trim()).toBe(path.join(root, 'azureml-models', 'clf', '1', 'model.pkl'));
-    const outside = spawnSync(python(), ['-c', 'from azureml.core.model import Model\nModel.get_model_path("clf")'], { env: { ...process.env, PYTHONPATH: RUNTIME, AZUREML_MODEL_DIR: '' }, encoding: 'utf8' });
+    const outside = spawnSync(python(), ['-c', 'from azureml.core.model import Model\nModel.get_model_path("clf")'], {
+      env: { ...process.env, PYTHONPATH: RUNTIME, AZUREML_MODEL_DIR: '' },
+      encoding: 'utf8',
+    });
     expect(outside.status).toBe(1);
     expect(outside.stderr).toContain('works inside a Benchtop service');
   });

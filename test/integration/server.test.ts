@@ -18,7 +18,10 @@ afterAll(async () => {
   core.close();
 });
 
-function get(pathname: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function get(
+  pathname: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.get({ host: '127.0.0.1', port: server.port, path: pathname, headers }, (res) => {
       let body = '';
@@ -44,7 +47,9 @@ describe('benchtop serve', () => {
 
   it('refuses a foreign Host header (DNS rebinding)', async () => {
     expect((await get('/', { host: 'evil.example:80' })).status).toBe(403);
-    await expect(connect(`?token=${server.token}`, { host: `evil.example:${server.port}` })).rejects.toThrow('HTTP 403');
+    await expect(connect(`?token=${server.token}`, { host: `evil.example:${server.port}` })).rejects.toThrow(
+      'HTTP 403',
+    );
   });
 
   it('refuses the API without the right token, and from a foreign Origin (CSRF)', async () => {
@@ -69,10 +74,12 @@ describe('benchtop serve', () => {
 
   it('pushes events to connected clients', async () => {
     const ws = await connect(`?token=${server.token}`);
-    const event = new Promise<unknown>((resolve) => ws.on('message', (raw) => {
-      const message = JSON.parse(raw.toString()) as { event?: string; payload?: unknown };
-      if (message.event === 'environments.changed') resolve(message.payload);
-    }));
+    const event = new Promise<unknown>((resolve) =>
+      ws.on('message', (raw) => {
+        const message = JSON.parse(raw.toString()) as { event?: string; payload?: unknown };
+        if (message.event === 'environments.changed') resolve(message.payload);
+      }),
+    );
     await call(ws, 'environments.register', { definition: { name: 'via-socket' } });
     expect(await event).toEqual({ name: 'via-socket' });
     ws.close();

@@ -20,13 +20,31 @@ interface Reply {
   body: string;
 }
 
-function request(port: number, method: string, urlPath: string, body?: Buffer | string, headers: Record<string, string> = {}): Promise<Reply> {
+function request(
+  port: number,
+  method: string,
+  urlPath: string,
+  body?: Buffer | string,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, headers: { ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers }, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path: urlPath,
+        headers: { ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers },
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -54,7 +72,10 @@ async function built(name: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  requireComponent('Python 3 with venv', (await findInterpreters()).some((i) => i.hasEnsurepip));
+  requireComponent(
+    'Python 3 with venv',
+    (await findInterpreters()).some((i) => i.hasEnsurepip),
+  );
   workspace = tempDir('bt-services-');
   core = openCore(workspace);
   await built('Benchtop-Minimal');
@@ -90,9 +111,27 @@ describe('local web services: the HTTP contract against a real server', () => {
   let port: number;
   beforeAll(async () => {
     const src = project({ 'score.py': SCALE_SCORE });
-    const r = await cli(['--json', 'service', 'deploy', '-n', 'scaler', '-m', 'scale', '--entry-script', 'score.py', '-d', src, '--timeout-ms', '800', '--workers', '2']);
+    const r = await cli([
+      '--json',
+      'service',
+      'deploy',
+      '-n',
+      'scaler',
+      '-m',
+      'scale',
+      '--entry-script',
+      'score.py',
+      '-d',
+      src,
+      '--timeout-ms',
+      '800',
+      '--workers',
+      '2',
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    const svc = json<{ state: string; port: number; scoringUri: string; swaggerUri: string; models: string[] }>(r.stdout);
+    const svc = json<{ state: string; port: number; scoringUri: string; swaggerUri: string; models: string[] }>(
+      r.stdout,
+    );
     expect(svc).toMatchObject({ state: 'running', models: ['scale:1'] });
     expect(svc.scoringUri).toBe(`http://localhost:${svc.port}/score`);
     port = svc.port;
@@ -108,15 +147,25 @@ describe('local web services: the HTTP contract against a real server', () => {
     expect((await request(port, 'POST', '/score', '{"data": [1]}')).headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     const swagger = await request(port, 'GET', '/swagger.json');
     expect(swagger.status).toBe(200);
-    expect(json<{ swagger: string; paths: Record<string, unknown> }>(swagger.body)).toMatchObject({ swagger: '2.0', paths: { '/score': {}, '/': {} } });
-    expect(json<{ openapi: string }>((await request(port, 'GET', '/swagger.json?version=3')).body).openapi).toBe('3.0.1');
+    expect(json<{ swagger: string; paths: Record<string, unknown> }>(swagger.body)).toMatchObject({
+      swagger: '2.0',
+      paths: { '/score': {}, '/': {} },
+    });
+    expect(json<{ openapi: string }>((await request(port, 'GET', '/swagger.json?version=3')).body).openapi).toBe(
+      '3.0.1',
+    );
     expect((await request(port, 'GET', '/swagger.json?version=9')).status).toBe(404);
     expect((await request(port, 'OPTIONS', '/score')).status).toBe(200);
-    expect(await request(port, 'PUT', '/score', '{}')).toMatchObject({ status: 405, body: '{"message": "Method not allowed"}' });
+    expect(await request(port, 'PUT', '/score', '{}')).toMatchObject({
+      status: 405,
+      body: '{"message": "Method not allowed"}',
+    });
     const missing = await request(port, 'GET', '/nope');
     expect(missing.status).toBe(404);
     expect(json<{ message: string }>(missing.body).message).toContain('Not found: /nope');
-    expect((await request(port, 'POST', '/score', '{"data": [1]}', { 'x-request-id': 'x'.repeat(101) })).status).toBe(431);
+    expect((await request(port, 'POST', '/score', '{"data": [1]}', { 'x-request-id': 'x'.repeat(101) })).status).toBe(
+      431,
+    );
     // GET /score passes the query as JSON (Azure: values parsed as JSON where they can be).
     expect(await request(port, 'GET', '/score?data=[4,5]')).toMatchObject({ status: 200, body: '[12, 15]' });
   });
@@ -124,7 +173,9 @@ describe('local web services: the HTTP contract against a real server', () => {
   it('keeps serving after every error: run() raising, bad UTF-8, a body over the limit, a slow run()', async () => {
     const boom = await request(port, 'POST', '/score', '{"boom": true}');
     expect(boom.status).toBe(500);
-    expect(json<{ message: string }>(boom.body).message).toBe('An unexpected error occurred in scoring script. Check the logs for more info.');
+    expect(json<{ message: string }>(boom.body).message).toBe(
+      'An unexpected error occurred in scoring script. Check the logs for more info.',
+    );
     expect(boom.headers['x-ms-run-function-failed']).toBe('True');
     expect((await request(port, 'POST', '/score', '{"data": [2]}')).body).toBe('[6]');
 
@@ -132,7 +183,11 @@ describe('local web services: the HTTP contract against a real server', () => {
     expect(binary.status).toBe(400);
     expect(json<{ message: string }>(binary.body).message).toMatch(/^Input cannot be decoded as UTF-8/);
 
-    const huge = await request(port, 'POST', '/score', Buffer.alloc(50 * 1024 * 1024, 0x20)).catch((err: Error) => ({ status: -1, body: err.message, headers: {} }));
+    const huge = await request(port, 'POST', '/score', Buffer.alloc(50 * 1024 * 1024, 0x20)).catch((err: Error) => ({
+      status: -1,
+      body: err.message,
+      headers: {},
+    }));
     expect(huge.status).toBe(413);
     expect(huge.body).toContain("larger than the service's limit of 10 MB");
 
@@ -151,7 +206,9 @@ describe('local web services: the HTTP contract against a real server', () => {
   it('service run, list and show from the CLI; the model cannot be deleted while served', async () => {
     const run = await cli(['service', 'run', 'scaler', '--data', '{"data": [7]}']);
     expect(run.stdout.trim()).toBe('[21]');
-    const list = json<{ name: string; state: string; port: number }[]>((await cli(['--json', 'service', 'list'])).stdout);
+    const list = json<{ name: string; state: string; port: number }[]>(
+      (await cli(['--json', 'service', 'list'])).stdout,
+    );
     expect(list).toContainEqual(expect.objectContaining({ name: 'scaler', state: 'running', port }));
     const refused = await cli(['model', 'delete', 'scale:1']);
     expect(refused.code).toBe(2);
@@ -161,7 +218,10 @@ describe('local web services: the HTTP contract against a real server', () => {
   it('reloads an edited score.py without closing the port; a broken edit keeps the old code serving', async () => {
     const service = core.services.get('scaler');
     const src = service.sourceDirectory as string;
-    fs.writeFileSync(path.join(src, 'score.py'), SCALE_SCORE.replace('return [x * k for x in data["data"]]', 'return {"reloaded": [x * k for x in data["data"]]}'));
+    fs.writeFileSync(
+      path.join(src, 'score.py'),
+      SCALE_SCORE.replace('return [x * k for x in data["data"]]', 'return {"reloaded": [x * k for x in data["data"]]}'),
+    );
     // Ask continuously while reloading: every answer is 200 (old or new code).
     let asking = true;
     const statuses: number[] = [];
@@ -176,7 +236,10 @@ describe('local web services: the HTTP contract against a real server', () => {
     expect(statuses.every((s) => s === 200)).toBe(true);
     expect((await request(port, 'POST', '/score', '{"data": [2]}')).body).toBe('{"reloaded": [6]}');
 
-    fs.writeFileSync(path.join(src, 'score.py'), 'def init():\n    raise RuntimeError("broken on purpose")\n\ndef run(raw):\n    return 0\n');
+    fs.writeFileSync(
+      path.join(src, 'score.py'),
+      'def init():\n    raise RuntimeError("broken on purpose")\n\ndef run(raw):\n    return 0\n',
+    );
     const broken = await cli(['service', 'reload', 'scaler']);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain('still serves the previous one');
@@ -188,7 +251,10 @@ describe('local web services: the HTTP contract against a real server', () => {
     const before = core.services.get('scaler');
     process.kill(-(before.pid as number), 'SIGKILL');
     await waitUntil(() => !processAlive(before.pid as number));
-    expect(core.services.get('scaler')).toMatchObject({ state: 'failed', error: expect.stringContaining('is not running any more') });
+    expect(core.services.get('scaler')).toMatchObject({
+      state: 'failed',
+      error: expect.stringContaining('is not running any more'),
+    });
     core.db.prepare("UPDATE services SET state = 'running' WHERE name = 'scaler'").run();
     await core.services.restore();
     expect(core.services.get('scaler').state, core.services.layout('scaler').tail(15)).toBe('running');
@@ -205,11 +271,26 @@ describe('local web services: deploy errors name the problem and the fix', () =>
   it('refuses bad names, missing models, missing scripts and a port in use', async () => {
     const src = project({ 'score.py': SCALE_SCORE });
     const cases: [string[], RegExp][] = [
-      [['service', 'deploy', '-n', 'Bad_Name', '-m', 'scale', '--entry-script', 'score.py', '-d', src], /"Bad_Name" is not a valid service name/],
-      [['service', 'deploy', '-n', 'svc-a', '-m', 'ghost', '--entry-script', 'score.py', '-d', src], /ModelNotFound: no model named "ghost"/],
-      [['service', 'deploy', '-n', 'svc-a', '-m', 'scale:7', '--entry-script', 'score.py', '-d', src], /model "scale" has no version 7 \(the latest is 1\)/],
-      [['service', 'deploy', '-n', 'svc-a', '-m', 'scale', '--entry-script', 'nope.py', '-d', src], /The entry script .*nope\.py does not exist/],
-      [['service', 'deploy', '-n', 'svc-a', '-m', 'scale'], /You must provide an entry script when deploying zero or several models, or a model whose framework is not ScikitLearn/],
+      [
+        ['service', 'deploy', '-n', 'Bad_Name', '-m', 'scale', '--entry-script', 'score.py', '-d', src],
+        /"Bad_Name" is not a valid service name/,
+      ],
+      [
+        ['service', 'deploy', '-n', 'svc-a', '-m', 'ghost', '--entry-script', 'score.py', '-d', src],
+        /ModelNotFound: no model named "ghost"/,
+      ],
+      [
+        ['service', 'deploy', '-n', 'svc-a', '-m', 'scale:7', '--entry-script', 'score.py', '-d', src],
+        /model "scale" has no version 7 \(the latest is 1\)/,
+      ],
+      [
+        ['service', 'deploy', '-n', 'svc-a', '-m', 'scale', '--entry-script', 'nope.py', '-d', src],
+        /The entry script .*nope\.py does not exist/,
+      ],
+      [
+        ['service', 'deploy', '-n', 'svc-a', '-m', 'scale'],
+        /You must provide an entry script when deploying zero or several models, or a model whose framework is not ScikitLearn/,
+      ],
     ];
     for (const [args, expected] of cases) {
       const r = await cli(args);
@@ -220,7 +301,20 @@ describe('local web services: deploy errors name the problem and the fix', () =>
     await new Promise((r) => blocker.once('listening', r));
     const taken = (blocker.address() as net.AddressInfo).port;
     try {
-      const r = await cli(['service', 'deploy', '-n', 'svc-a', '-m', 'scale', '--entry-script', 'score.py', '-d', src, '--port', String(taken)]);
+      const r = await cli([
+        'service',
+        'deploy',
+        '-n',
+        'svc-a',
+        '-m',
+        'scale',
+        '--entry-script',
+        'score.py',
+        '-d',
+        src,
+        '--port',
+        String(taken),
+      ]);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(`error: Port ${taken} is already in use.\nhint: Choose another port`);
     } finally {
@@ -230,8 +324,21 @@ describe('local web services: deploy errors name the problem and the fix', () =>
   });
 
   it('an init() that raises leaves the service failed with its traceback; a script without run() is named', async () => {
-    const raising = project({ 'score.py': 'def init():\n    raise RuntimeError("cannot load the model")\n\ndef run(raw):\n    return raw\n' });
-    const r = await cli(['service', 'deploy', '-n', 'bad-init', '-m', 'scale', '--entry-script', 'score.py', '-d', raising]);
+    const raising = project({
+      'score.py': 'def init():\n    raise RuntimeError("cannot load the model")\n\ndef run(raw):\n    return raw\n',
+    });
+    const r = await cli([
+      'service',
+      'deploy',
+      '-n',
+      'bad-init',
+      '-m',
+      'scale',
+      '--entry-script',
+      'score.py',
+      '-d',
+      raising,
+    ]);
     expect(r.code).toBe(1);
     // The CLI prints the service's log live while it deploys (stdout), then the error (stderr).
     expect(r.stdout).toMatch(/User's init function failed:[\s\S]*RuntimeError: cannot load the model/);
@@ -241,7 +348,18 @@ describe('local web services: deploy errors name the problem and the fix', () =>
     expect(shown.stdout).toContain('bad-init: failed');
 
     const norun = project({ 'score.py': 'def init():\n    pass\n' });
-    const r2 = await cli(['service', 'deploy', '-n', 'no-run', '-m', 'scale', '--entry-script', 'score.py', '-d', norun]);
+    const r2 = await cli([
+      'service',
+      'deploy',
+      '-n',
+      'no-run',
+      '-m',
+      'scale',
+      '--entry-script',
+      'score.py',
+      '-d',
+      norun,
+    ]);
     expect(r2.code).toBe(1);
     expect(r2.stdout).toMatch(/does not have a run\(\) function defined/);
     await core.services.delete('bad-init');
@@ -252,18 +370,22 @@ describe('local web services: deploy errors name the problem and the fix', () =>
 describe('service logs under load', () => {
   it('rotate at the size limit (one old file kept) and stay readable from the app', async () => {
     const src = project({ 'score.py': SCALE_SCORE });
-    const r = await runCli(['--json', 'service', 'deploy', '-n', 'chatty', '-m', 'scale', '--entry-script', 'score.py', '-d', src], { workspace, env: { BENCHTOP_SERVICE_LOG_MAX_MB: '0.1' } });
+    const r = await runCli(
+      ['--json', 'service', 'deploy', '-n', 'chatty', '-m', 'scale', '--entry-script', 'score.py', '-d', src],
+      { workspace, env: { BENCHTOP_SERVICE_LOG_MAX_MB: '0.1' } },
+    );
     expect(r.code, r.stderr).toBe(0);
     const { port } = json<{ port: number }>(r.stdout);
     const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
-    const one = () => new Promise<void>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, path: '/score', method: 'POST', agent }, (res) => {
-        res.resume();
-        res.on('end', () => resolve());
+    const one = () =>
+      new Promise<void>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port, path: '/score', method: 'POST', agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve());
+        });
+        req.on('error', reject);
+        req.end('{"data": [1]}');
       });
-      req.on('error', reject);
-      req.end('{"data": [1]}');
-    });
     try {
       for (let i = 0; i < 40; i++) await Promise.all(Array.from({ length: 50 }, one));
       const layout = core.services.layout('chatty');
@@ -286,9 +408,32 @@ describe('service logs under load', () => {
 
 describe('canceling a deploy', () => {
   it('Ctrl-C during a slow init() removes the half-made service and frees its port', async () => {
-    const src = project({ 'score.py': 'import time\n\ndef init():\n    print("slow init starting", flush=True)\n    time.sleep(30)\n\ndef run(raw):\n    return raw\n' });
+    const src = project({
+      'score.py':
+        'import time\n\ndef init():\n    print("slow init starting", flush=True)\n    time.sleep(30)\n\ndef run(raw):\n    return raw\n',
+    });
     const port = await freePortForTest();
-    const child = spawn(process.execPath, [CLI, '--workspace', workspace, 'service', 'deploy', '-n', 'slow-svc', '-m', 'scale', '--entry-script', 'score.py', '-d', src, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        '--workspace',
+        workspace,
+        'service',
+        'deploy',
+        '-n',
+        'slow-svc',
+        '-m',
+        'scale',
+        '--entry-script',
+        'score.py',
+        '-d',
+        src,
+        '--port',
+        String(port),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -299,7 +444,10 @@ describe('canceling a deploy', () => {
     expect(code, out).toBe(130);
     expect(out).toContain('Canceling the deploy');
     expect(() => core.services.get('slow-svc')).toThrow('No service named "slow-svc".');
-    await waitUntil(() => fs.existsSync(path.join(workspace, 'services')) && !fs.existsSync(path.join(workspace, 'services', 'slow-svc')));
+    await waitUntil(
+      () =>
+        fs.existsSync(path.join(workspace, 'services')) && !fs.existsSync(path.join(workspace, 'services', 'slow-svc')),
+    );
     expect(await portIsFree(port)).toBe(true);
   }, 120_000);
 });
@@ -355,16 +503,24 @@ describe('scikit-learn: an Azure-style score.py, no-code deployment, @rawhttp an
     python = await built('Benchtop-SKLearn');
     const dir = tempDir('bt-svc-iris-');
     modelFile = path.join(dir, 'iris.joblib');
-    const out = execFileSync(python, ['-c', [
-      'import json, sys, joblib',
-      'from sklearn.datasets import load_iris',
-      'from sklearn.linear_model import LogisticRegression',
-      'X, y = load_iris(return_X_y=True)',
-      'clf = LogisticRegression(max_iter=1000).fit(X, y)',
-      'joblib.dump(clf, sys.argv[1])',
-      'rows = X[[0, 60, 120]].tolist()',
-      'print(json.dumps({"predict": clf.predict(rows).tolist(), "proba": clf.predict_proba(rows).tolist(), "rows": rows}))',
-    ].join('\n'), modelFile], { encoding: 'utf8' });
+    const out = execFileSync(
+      python,
+      [
+        '-c',
+        [
+          'import json, sys, joblib',
+          'from sklearn.datasets import load_iris',
+          'from sklearn.linear_model import LogisticRegression',
+          'X, y = load_iris(return_X_y=True)',
+          'clf = LogisticRegression(max_iter=1000).fit(X, y)',
+          'joblib.dump(clf, sys.argv[1])',
+          'rows = X[[0, 60, 120]].tolist()',
+          'print(json.dumps({"predict": clf.predict(rows).tolist(), "proba": clf.predict_proba(rows).tolist(), "rows": rows}))',
+        ].join('\n'),
+        modelFile,
+      ],
+      { encoding: 'utf8' },
+    );
     expected = JSON.parse(out) as typeof expected;
     await core.models.register({ name: 'iris', path: modelFile, framework: 'ScikitLearn', frameworkVersion: '1.5' });
   }, 600_000);
@@ -381,8 +537,21 @@ describe('scikit-learn: an Azure-style score.py, no-code deployment, @rawhttp an
         '    return model.predict(data).tolist()',
       ].join('\n'),
     });
-    const port = await deployedPort(['-n', 'iris-svc', '-m', 'iris:1', '--entry-script', 'score.py', '-d', src, '-e', 'Benchtop-SKLearn']);
-    const scored = await request(port, 'POST', '/score', JSON.stringify({ data: expected.rows }), { 'content-type': 'application/json' });
+    const port = await deployedPort([
+      '-n',
+      'iris-svc',
+      '-m',
+      'iris:1',
+      '--entry-script',
+      'score.py',
+      '-d',
+      src,
+      '-e',
+      'Benchtop-SKLearn',
+    ]);
+    const scored = await request(port, 'POST', '/score', JSON.stringify({ data: expected.rows }), {
+      'content-type': 'application/json',
+    });
     expect(scored.status).toBe(200);
     expect(JSON.parse(scored.body)).toEqual(expected.predict);
     await core.services.delete('iris-svc');
@@ -390,9 +559,15 @@ describe('scikit-learn: an Azure-style score.py, no-code deployment, @rawhttp an
 
   it('no-code: one ScikitLearn model and no entry script, predict_proba by default or predict on request', async () => {
     const port = await deployedPort(['-n', 'iris-nocode', '-m', 'iris']);
-    const proba = JSON.parse((await request(port, 'POST', '/score', JSON.stringify({ data: expected.rows }))).body) as number[][];
+    const proba = JSON.parse(
+      (await request(port, 'POST', '/score', JSON.stringify({ data: expected.rows }))).body,
+    ) as number[][];
     proba.forEach((row, i) => row.forEach((p, j) => expect(p).toBeCloseTo(expected.proba[i]?.[j] as number, 6)));
-    expect(JSON.parse((await request(port, 'POST', '/score', JSON.stringify({ data: expected.rows, method: 'predict' }))).body)).toEqual(expected.predict);
+    expect(
+      JSON.parse(
+        (await request(port, 'POST', '/score', JSON.stringify({ data: expected.rows, method: 'predict' }))).body,
+      ),
+    ).toEqual(expected.predict);
     const bad = await request(port, 'POST', '/score', JSON.stringify({ rows: [] }));
     expect(bad.status).toBe(400);
     expect(bad.body).toContain('Send {\\"data\\"');
@@ -427,20 +602,51 @@ describe('scikit-learn: an Azure-style score.py, no-code deployment, @rawhttp an
         '    return sum(data)',
       ].join('\n'),
     });
-    const rawPort = await deployedPort(['-n', 'raw-svc', '-m', 'scale', '--entry-script', 'score.py', '-d', src, '-e', 'schema-env']);
-    const posted = await request(rawPort, 'POST', '/score', '{"data": [1, 2, 3]}', { 'content-type': 'application/json' });
+    const rawPort = await deployedPort([
+      '-n',
+      'raw-svc',
+      '-m',
+      'scale',
+      '--entry-script',
+      'score.py',
+      '-d',
+      src,
+      '-e',
+      'schema-env',
+    ]);
+    const posted = await request(rawPort, 'POST', '/score', '{"data": [1, 2, 3]}', {
+      'content-type': 'application/json',
+    });
     expect(posted).toMatchObject({ status: 200, body: '{"sum": 6}' });
     expect(posted.headers['x-custom']).toBe('yes');
     expect(await request(rawPort, 'GET', '/score?q=hi')).toMatchObject({ status: 418, body: 'teapot hi' });
 
-    const port = await deployedPort(['-n', 'typed-svc', '-m', 'scale', '--entry-script', 'typed.py', '-d', src, '-e', 'schema-env']);
-    expect(await request(port, 'POST', '/score', '{"data": [1.5, 2.5]}', { 'content-type': 'application/json' })).toMatchObject({ status: 200, body: '4.0' });
+    const port = await deployedPort([
+      '-n',
+      'typed-svc',
+      '-m',
+      'scale',
+      '--entry-script',
+      'typed.py',
+      '-d',
+      src,
+      '-e',
+      'schema-env',
+    ]);
+    expect(
+      await request(port, 'POST', '/score', '{"data": [1.5, 2.5]}', { 'content-type': 'application/json' }),
+    ).toMatchObject({ status: 200, body: '4.0' });
     expect((await request(port, 'POST', '/score', '{"data": [1]}', { 'content-type': 'text/plain' })).status).toBe(415);
     const notJson = await request(port, 'POST', '/score', 'not json', { 'content-type': 'application/json' });
     expect(notJson.status).toBe(400);
     expect(notJson.body).toContain('POST body could not be decoded as JSON');
-    expect(await request(port, 'POST', '/score', '{}', { 'content-type': 'application/json' })).toMatchObject({ status: 400, body: '{"message": "A value is not provided for the \'data\' parameter."}' });
-    const swagger = json<{ definitions: { ServiceInput: { properties: Record<string, unknown> } } }>((await request(port, 'GET', '/swagger.json')).body);
+    expect(await request(port, 'POST', '/score', '{}', { 'content-type': 'application/json' })).toMatchObject({
+      status: 400,
+      body: '{"message": "A value is not provided for the \'data\' parameter."}',
+    });
+    const swagger = json<{ definitions: { ServiceInput: { properties: Record<string, unknown> } } }>(
+      (await request(port, 'GET', '/swagger.json')).body,
+    );
     expect(Object.keys(swagger.definitions.ServiceInput.properties)).toEqual(['data']);
     await core.services.delete('raw-svc');
     await core.services.delete('typed-svc');

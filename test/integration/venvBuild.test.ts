@@ -5,7 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { READY_MARKER } from '../../src/main/core/builds/buildService';
 import { type Core, openCore } from '../../src/main/core/core';
 import { findInterpreters } from '../../src/main/core/python/interpreters';
-import { CLI, makeSlowPackage, makeWheel, requireComponent, runCli, tempDir, writeEnvFolder } from '../helpers/workspace';
+import {
+  CLI,
+  makeSlowPackage,
+  makeWheel,
+  requireComponent,
+  runCli,
+  tempDir,
+  writeEnvFolder,
+} from '../helpers/workspace';
 import { stripAnsi } from '../../src/shared/ansi';
 
 const plain = stripAnsi;
@@ -22,7 +30,10 @@ async function waitFor<T>(what: string, check: () => T | null | undefined | fals
 
 let hasPython = false;
 beforeAll(async () => {
-  hasPython = requireComponent('Python 3 with venv', (await findInterpreters()).some((i) => i.hasEnsurepip));
+  hasPython = requireComponent(
+    'Python 3 with venv',
+    (await findInterpreters()).some((i) => i.hasEnsurepip),
+  );
 });
 
 describe('venv builds with a real Python and pip', () => {
@@ -30,7 +41,15 @@ describe('venv builds with a real Python and pip', () => {
 
   it('installs a real package from the package index, records the lock, then reuses the build', async (ctx) => {
     if (!hasPython) return ctx.skip();
-    await runCli(['env', 'register', '-d', writeEnvFolder(tempDir('bt-src-'), 'with-six', ['six==1.16.0'], { conda: ['packaging=24'] })], { workspace });
+    await runCli(
+      [
+        'env',
+        'register',
+        '-d',
+        writeEnvFolder(tempDir('bt-src-'), 'with-six', ['six==1.16.0'], { conda: ['packaging=24'] }),
+      ],
+      { workspace },
+    );
     const first = await runCli(['env', 'build', '-n', 'with-six', '--backend', 'venv'], { workspace });
     expect(first.code, first.stderr + first.stdout).toBe(0);
     const log = plain(first.stdout);
@@ -38,19 +57,31 @@ describe('venv builds with a real Python and pip', () => {
     expect(log).toMatch(/Successfully installed .*six-1\.16\.0/);
     expect(log).toMatch(/built: build key [0-9a-f]{32}/);
 
-    const shown = JSON.parse((await runCli(['--json', 'env', 'show', '-n', 'with-six'], { workspace })).stdout) as { buildKey: string; buildState: string; lock: { name: string; version: string }[] };
+    const shown = JSON.parse((await runCli(['--json', 'env', 'show', '-n', 'with-six'], { workspace })).stdout) as {
+      buildKey: string;
+      buildState: string;
+      lock: { name: string; version: string }[];
+    };
     expect(shown.buildState).toBe('ready');
     expect(shown.lock).toContainEqual({ name: 'six', version: '1.16.0' });
     const prefix = path.join(workspace, 'cache', 'envs', shown.buildKey);
     expect(fs.existsSync(path.join(prefix, READY_MARKER))).toBe(true);
-    expect(execFileSync(path.join(prefix, 'bin', 'python'), ['-c', 'import six; print(six.__version__)'], { encoding: 'utf8' }).trim()).toBe('1.16.0');
+    expect(
+      execFileSync(path.join(prefix, 'bin', 'python'), ['-c', 'import six; print(six.__version__)'], {
+        encoding: 'utf8',
+      }).trim(),
+    ).toBe('1.16.0');
 
     const second = await runCli(['env', 'build', '-n', 'with-six', '--backend', 'venv'], { workspace });
     expect(second.code).toBe(0);
     expect(plain(second.stdout)).toContain('cached:');
     expect(plain(second.stdout)).not.toContain('pip install');
 
-    const cache = JSON.parse((await runCli(['--json', 'env', 'cache', 'list'], { workspace })).stdout) as { buildKey: string; sizeBytes: number; environments: string[] }[];
+    const cache = JSON.parse((await runCli(['--json', 'env', 'cache', 'list'], { workspace })).stdout) as {
+      buildKey: string;
+      sizeBytes: number;
+      environments: string[];
+    }[];
     const entry = cache.find((e) => e.buildKey === shown.buildKey);
     expect(entry?.sizeBytes).toBeGreaterThan(1_000_000);
     expect(entry?.environments).toEqual(['with-six:1']);
@@ -58,11 +89,22 @@ describe('venv builds with a real Python and pip', () => {
 
   it('a package that does not exist fails the build naming it, and leaves nothing behind', async (ctx) => {
     if (!hasPython) return ctx.skip();
-    await runCli(['env', 'register', '-d', writeEnvFolder(tempDir('bt-src-'), 'missing-pkg', ['benchtop-no-such-package-zz9==1.0'])], { workspace });
+    await runCli(
+      [
+        'env',
+        'register',
+        '-d',
+        writeEnvFolder(tempDir('bt-src-'), 'missing-pkg', ['benchtop-no-such-package-zz9==1.0']),
+      ],
+      { workspace },
+    );
     const r = await runCli(['env', 'build', '-n', 'missing-pkg', '--backend', 'venv'], { workspace });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/not available: benchtop-no-such-package-zz9/);
-    const shown = JSON.parse((await runCli(['--json', 'env', 'show', '-n', 'missing-pkg'], { workspace })).stdout) as { buildKey: string; buildState: string };
+    const shown = JSON.parse((await runCli(['--json', 'env', 'show', '-n', 'missing-pkg'], { workspace })).stdout) as {
+      buildKey: string;
+      buildState: string;
+    };
     expect(shown.buildState).toBe('failed');
     expect(fs.existsSync(path.join(workspace, 'cache', 'envs', shown.buildKey))).toBe(false);
   });
@@ -72,16 +114,27 @@ describe('venv builds with a real Python and pip', () => {
     const wheel = makeWheel(tempDir('bt-wheel-'), 'bt-private', '2.0', 'ANSWER = 42\n');
     const added = await runCli(['wheel', 'add', wheel], { workspace });
     expect(added.stdout.trim()).toBe('bt-private==2.0');
-    await runCli(['env', 'register', '-d', writeEnvFolder(tempDir('bt-src-'), 'offline-ok', ['bt-private==2.0'])], { workspace });
+    await runCli(['env', 'register', '-d', writeEnvFolder(tempDir('bt-src-'), 'offline-ok', ['bt-private==2.0'])], {
+      workspace,
+    });
     const ok = await runCli(['env', 'build', '-n', 'offline-ok', '--backend', 'venv', '--offline'], { workspace });
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
     expect(plain(ok.stdout)).toContain('--no-index');
-    const shown = JSON.parse((await runCli(['--json', 'env', 'show', '-n', 'offline-ok'], { workspace })).stdout) as { buildKey: string };
+    const shown = JSON.parse((await runCli(['--json', 'env', 'show', '-n', 'offline-ok'], { workspace })).stdout) as {
+      buildKey: string;
+    };
     const py = path.join(workspace, 'cache', 'envs', shown.buildKey, 'bin', 'python');
-    expect(execFileSync(py, ['-c', 'import bt_private; print(bt_private.ANSWER)'], { encoding: 'utf8' }).trim()).toBe('42');
+    expect(execFileSync(py, ['-c', 'import bt_private; print(bt_private.ANSWER)'], { encoding: 'utf8' }).trim()).toBe(
+      '42',
+    );
 
-    await runCli(['env', 'register', '-d', writeEnvFolder(tempDir('bt-src-'), 'offline-missing', ['bt-private==2.0', 'requests'])], { workspace });
-    const missing = await runCli(['env', 'build', '-n', 'offline-missing', '--backend', 'venv', '--offline'], { workspace });
+    await runCli(
+      ['env', 'register', '-d', writeEnvFolder(tempDir('bt-src-'), 'offline-missing', ['bt-private==2.0', 'requests'])],
+      { workspace },
+    );
+    const missing = await runCli(['env', 'build', '-n', 'offline-missing', '--backend', 'venv', '--offline'], {
+      workspace,
+    });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/Not available offline: requests\./);
     expect(missing.stderr).toMatch(/hint: Add their wheels with `benchtop wheel add/);
@@ -91,12 +144,18 @@ describe('venv builds with a real Python and pip', () => {
     if (!hasPython) return ctx.skip();
     const interpreter = (await findInterpreters())[0]?.path as string;
     const dir = writeEnvFolder(tempDir('bt-um-'), 'um-real', []);
-    fs.writeFileSync(path.join(dir, 'azureml_environment.json'), JSON.stringify({ name: 'um-real', python: { userManagedDependencies: true, interpreterPath: interpreter } }));
+    fs.writeFileSync(
+      path.join(dir, 'azureml_environment.json'),
+      JSON.stringify({ name: 'um-real', python: { userManagedDependencies: true, interpreterPath: interpreter } }),
+    );
     await runCli(['env', 'register', '-d', dir], { workspace });
     const r = await runCli(['env', 'build', '-n', 'um-real'], { workspace });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(plain(r.stdout)).toMatch(/User-managed environment: using .* as it is/);
-    const shown = JSON.parse((await runCli(['--json', 'env', 'show', '-n', 'um-real'], { workspace })).stdout) as { backend: string; lock: unknown[] };
+    const shown = JSON.parse((await runCli(['--json', 'env', 'show', '-n', 'um-real'], { workspace })).stdout) as {
+      backend: string;
+      lock: unknown[];
+    };
     expect(shown.backend).toBe('user-managed');
     expect(shown.lock.length).toBeGreaterThan(0);
   });
@@ -117,7 +176,10 @@ describe('a build is published atomically', () => {
     if (!hasPython) return ctx.skip();
     fs.writeFileSync(flag, '');
     fs.rmSync(`${flag}.started`, { force: true });
-    const registered = core.environments.register({ name: 'slow-env', python: { condaDependencies: { dependencies: ['python', { pip: [slow] }] } } });
+    const registered = core.environments.register({
+      name: 'slow-env',
+      python: { condaDependencies: { dependencies: ['python', { pip: [slow] }] } },
+    });
     const started = core.builds.start(registered.environment.definition, 'slow-env:1', { backend: 'venv' });
     const live = core.jobs.get(started.job.id);
     await waitFor('the slow build to start', () => fs.existsSync(`${flag}.started`), 120_000);
@@ -143,8 +205,14 @@ describe('a build is published atomically', () => {
     fs.writeFileSync(flag, '');
     fs.rmSync(`${flag}.started`, { force: true });
     const ws = tempDir('bt-killed-');
-    await runCli(['env', 'register', '-d', writeEnvFolder(tempDir('bt-src-'), 'killed', [slow, 'six==1.16.0'])], { workspace: ws });
-    const child = spawn(process.execPath, [CLI, '--workspace', ws, 'env', 'build', '-n', 'killed', '--backend', 'venv'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    await runCli(['env', 'register', '-d', writeEnvFolder(tempDir('bt-src-'), 'killed', [slow, 'six==1.16.0'])], {
+      workspace: ws,
+    });
+    const child = spawn(
+      process.execPath,
+      [CLI, '--workspace', ws, 'env', 'build', '-n', 'killed', '--backend', 'venv'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     await waitFor('the slow build to start', () => fs.existsSync(`${flag}.started`), 120_000);
@@ -154,12 +222,18 @@ describe('a build is published atomically', () => {
     expect(fs.existsSync(path.join(ws, 'cache', 'locks', `${key}.lock`))).toBe(true);
     expect(fs.existsSync(path.join(ws, 'cache', 'envs', key, READY_MARKER))).toBe(false);
     // Never left "building"/"running": the dead process's build and job read as failed.
-    const cache = JSON.parse((await runCli(['--json', 'env', 'cache', 'list'], { workspace: ws })).stdout) as { buildKey: string; state: string }[];
+    const cache = JSON.parse((await runCli(['--json', 'env', 'cache', 'list'], { workspace: ws })).stdout) as {
+      buildKey: string;
+      state: string;
+    }[];
     expect(cache.find((e) => e.buildKey === key)?.state).toBe('failed');
     const observer = openCore(ws);
     const orphan = observer.jobs.list().find((j) => j.subject.buildKey === key);
     observer.close();
-    expect(orphan).toMatchObject({ state: 'failed', error: { message: expect.stringMatching(/process running this job stopped/) } });
+    expect(orphan).toMatchObject({
+      state: 'failed',
+      error: { message: expect.stringMatching(/process running this job stopped/) },
+    });
 
     fs.rmSync(flag);
     const again = await runCli(['env', 'build', '-n', 'killed', '--backend', 'venv'], { workspace: ws });
@@ -184,6 +258,8 @@ describe('a build is published atomically', () => {
     expect(rb.code, rb.stdout + rb.stderr).toBe(0);
     const outputs = [plain(ra.stdout), plain(rb.stdout)];
     expect(outputs.filter((o) => /Building [0-9a-f]{32} with venv/.test(o))).toHaveLength(1);
-    expect(outputs.filter((o) => /waiting to reuse its result[\s\S]*cached: built meanwhile by another process/.test(o))).toHaveLength(1);
+    expect(
+      outputs.filter((o) => /waiting to reuse its result[\s\S]*cached: built meanwhile by another process/.test(o)),
+    ).toHaveLength(1);
   });
 });

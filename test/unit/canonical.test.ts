@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildRelevantContent, canonicalPackage, registrationContent, stableStringify } from '../../src/shared/environments/canonical';
+import {
+  buildRelevantContent,
+  canonicalPackage,
+  registrationContent,
+  stableStringify,
+} from '../../src/shared/environments/canonical';
 import { scaffoldDefinition, withPackages } from '../../src/shared/environments/definition';
 import { computeBuildKey } from '../../src/main/core/builds/buildService';
 
@@ -19,7 +24,9 @@ describe('canonicalPackage', () => {
     expect(canonicalPackage('numpy=1.26')).toBe('numpy=1.26');
   });
   it('leaves pip options alone', () => {
-    expect(canonicalPackage('--extra-index-url  https://example.invalid/simple')).toBe('--extra-index-url https://example.invalid/simple');
+    expect(canonicalPackage('--extra-index-url  https://example.invalid/simple')).toBe(
+      '--extra-index-url https://example.invalid/simple',
+    );
   });
 });
 
@@ -37,12 +44,17 @@ describe('build key', () => {
     const key = computeBuildKey(base, 'venv');
     expect(computeBuildKey(withPackages(base, ['numpy'], ['packaging', 'six==1.16.0']), 'venv')).not.toBe(key);
     expect(computeBuildKey(withPackages(base, ['numpy'], ['six==1.16.0']), 'venv')).not.toBe(key);
-    expect(computeBuildKey(scaffoldDefinition('a', '3.12'), 'venv')).not.toBe(computeBuildKey(scaffoldDefinition('a', '3.11'), 'venv'));
+    expect(computeBuildKey(scaffoldDefinition('a', '3.12'), 'venv')).not.toBe(
+      computeBuildKey(scaffoldDefinition('a', '3.11'), 'venv'),
+    );
     expect(computeBuildKey({ ...base, docker: { ...base.docker, baseImage: 'other:1' } }, 'venv')).not.toBe(key);
     expect(computeBuildKey(base, 'conda')).not.toBe(key);
   });
   it('covers the interpreter of a user-managed environment', () => {
-    const um = { ...base, python: { ...base.python, userManagedDependencies: true, interpreterPath: '/usr/bin/python3' } };
+    const um = {
+      ...base,
+      python: { ...base.python, userManagedDependencies: true, interpreterPath: '/usr/bin/python3' },
+    };
     const other = { ...um, python: { ...um.python, interpreterPath: '/opt/py/bin/python' } };
     expect(computeBuildKey(um, 'user-managed')).not.toBe(computeBuildKey(other, 'user-managed'));
     expect(buildRelevantContent(um, 'user-managed')).toMatchObject({ python: { userManagedDependencies: true } });
@@ -54,7 +66,9 @@ describe('build key', () => {
 
 describe('registrationContent', () => {
   it('is equal for definitions that differ only in name and version', () => {
-    expect(registrationContent({ ...scaffoldDefinition('x', '3.11'), version: '3' })).toBe(registrationContent(scaffoldDefinition('y', '3.11')));
+    expect(registrationContent({ ...scaffoldDefinition('x', '3.11'), version: '3' })).toBe(
+      registrationContent(scaffoldDefinition('y', '3.11')),
+    );
   });
   it('differs when environment variables differ', () => {
     const a = scaffoldDefinition('x', '3.11');

@@ -34,8 +34,19 @@ describe('conda backend glue (stand-in tool)', () => {
     const dir = tempDir('bt-conda-glue-');
     const { tool, calls } = standIn(dir);
     const workspace = tempDir('bt-conda-ws-');
-    await runCli(['env', 'register', '-d', writeEnvFolder(tempDir('bt-src-'), 'conda-env', ['six'], { python: '3.11', conda: ['numpy=1.26'] })], { workspace });
-    const built = await runCli(['env', 'build', '-n', 'conda-env', '--offline'], { workspace, env: { BENCHTOP_CONDA: tool } });
+    await runCli(
+      [
+        'env',
+        'register',
+        '-d',
+        writeEnvFolder(tempDir('bt-src-'), 'conda-env', ['six'], { python: '3.11', conda: ['numpy=1.26'] }),
+      ],
+      { workspace },
+    );
+    const built = await runCli(['env', 'build', '-n', 'conda-env', '--offline'], {
+      workspace,
+      env: { BENCHTOP_CONDA: tool },
+    });
     expect(built.code, built.stdout + built.stderr).toBe(0);
     expect(built.stdout).toContain('Backend: conda (auto)');
     expect(built.stdout).toContain(`Using micromamba at ${tool}`);
@@ -49,8 +60,13 @@ describe('conda backend glue (stand-in tool)', () => {
     expect(spec).not.toMatch(/^name:/m);
     expect(spec).toMatch(/- python=3\.11\n\s+- numpy=1\.26\n\s+- pip:\n\s+- six/);
 
-    const shown = JSON.parse((await runCli(['--json', 'env', 'show', '-n', 'conda-env'], { workspace, env: { BENCHTOP_CONDA: tool } })).stdout) as { backend: string; buildState: string; lock: unknown[] };
+    const shown = JSON.parse(
+      (await runCli(['--json', 'env', 'show', '-n', 'conda-env'], { workspace, env: { BENCHTOP_CONDA: tool } })).stdout,
+    ) as { backend: string; buildState: string; lock: unknown[] };
     expect(shown).toMatchObject({ backend: 'conda', buildState: 'ready' });
-    expect(shown.lock).toEqual([{ name: 'numpy', version: '1.26.4' }, { name: 'python', version: '3.11.7' }]);
+    expect(shown.lock).toEqual([
+      { name: 'numpy', version: '1.26.4' },
+      { name: 'python', version: '3.11.7' },
+    ]);
   });
 });

@@ -3,7 +3,8 @@ import { assertNotReserved, assertValidName, parseNameVersion } from '../../src/
 
 describe('environment names', () => {
   it('accepts Azure-style names', () => {
-    for (const name of ['a', 'my-env', 'env_1.2', '9lives', 'x'.repeat(255)]) expect(() => assertValidName(name)).not.toThrow();
+    for (const name of ['a', 'my-env', 'env_1.2', '9lives', 'x'.repeat(255)])
+      expect(() => assertValidName(name)).not.toThrow();
   });
   it('refuses invalid names with the rule in the hint', () => {
     for (const name of ['', '-x', '.x', 'a b', 'a/b', 'x'.repeat(256), 'é']) {

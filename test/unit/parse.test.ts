@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { BenchtopError } from '../../src/shared/errors';
-import { parseCondaYaml, parseDefinitionText, parseJsonText, parsePipRequirements } from '../../src/shared/environments/parse';
+import {
+  parseCondaYaml,
+  parseDefinitionText,
+  parseJsonText,
+  parsePipRequirements,
+} from '../../src/shared/environments/parse';
 import { pythonVersionOf, scaffoldDefinition, withPythonVersion } from '../../src/shared/environments/definition';
 
 function errorOf(fn: () => unknown): BenchtopError {
@@ -15,7 +20,9 @@ function errorOf(fn: () => unknown): BenchtopError {
 
 describe('conda YAML', () => {
   it('reads dependencies with a pip section', () => {
-    const spec = parseCondaYaml('name: x\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n  - numpy\n  - pip:\n    - six==1.16.0\n');
+    const spec = parseCondaYaml(
+      'name: x\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n  - numpy\n  - pip:\n    - six==1.16.0\n',
+    );
     expect(spec.dependencies).toEqual(['python=3.11', 'numpy', { pip: ['six==1.16.0'] }]);
   });
   it('names the line and column of a syntax error', () => {
@@ -52,12 +59,20 @@ describe('definition text', () => {
     expect(parseDefinitionText(JSON.stringify(def), 'json')).toEqual(def);
   });
   it('reports a wrong type with its line', () => {
-    const err = errorOf(() => parseDefinitionText('name: x\nenvironmentVariables:\n  A: 1\npython:\n  userManagedDependencies: "yes"\n', 'yaml'));
+    const err = errorOf(() =>
+      parseDefinitionText(
+        'name: x\nenvironmentVariables:\n  A: 1\npython:\n  userManagedDependencies: "yes"\n',
+        'yaml',
+      ),
+    );
     expect(err.code).toBe('BAD_INPUT');
     expect(err.message).toMatch(/userManagedDependencies|environmentVariables/);
   });
   it('keeps fields Benchtop does not use', () => {
-    const def = parseDefinitionText(JSON.stringify({ name: 'x', spark: { packages: [] }, r: null, python: { baseCondaEnvironment: 'b' } }), 'json');
+    const def = parseDefinitionText(
+      JSON.stringify({ name: 'x', spark: { packages: [] }, r: null, python: { baseCondaEnvironment: 'b' } }),
+      'json',
+    );
     expect(def.spark).toEqual({ packages: [] });
     expect(def.python.baseCondaEnvironment).toBe('b');
   });
@@ -65,7 +80,11 @@ describe('definition text', () => {
 
 describe('pip requirements', () => {
   it('drops comments and blank lines, keeps options', () => {
-    expect(parsePipRequirements('# c\nsix==1.16.0  # pinned\n\n--find-links /w\nnumpy>=1\n')).toEqual(['six==1.16.0', '--find-links /w', 'numpy>=1']);
+    expect(parsePipRequirements('# c\nsix==1.16.0  # pinned\n\n--find-links /w\nnumpy>=1\n')).toEqual([
+      'six==1.16.0',
+      '--find-links /w',
+      'numpy>=1',
+    ]);
   });
 });
 
@@ -76,7 +95,10 @@ describe('python version', () => {
     expect(pythonVersionOf(withPythonVersion(def, '3.12.1'))).toBe('3.12.1');
     const loose = { ...def, python: { ...def.python, condaDependencies: { dependencies: ['python'] } } };
     expect(pythonVersionOf(loose)).toBeNull();
-    const spaced = { ...def, python: { ...def.python, condaDependencies: { dependencies: ['conda-forge::python==3.9'] } } };
+    const spaced = {
+      ...def,
+      python: { ...def.python, condaDependencies: { dependencies: ['conda-forge::python==3.9'] } },
+    };
     expect(pythonVersionOf(spaced)).toBe('3.9');
   });
 });

@@ -45,7 +45,9 @@ export function cliContext(options: GlobalOptions): CliContext {
   const output = new HeldOutput(log);
   const viewer = { id: 'cli', acknowledges: false, write: (data: string) => output.write(data) };
   const client: BenchtopClient = {
-    ...createDomainClient((name, input) => dispatch(handlers, core, name, input, { connectionId: 'cli', viewerFor: () => viewer })),
+    ...createDomainClient((name, input) =>
+      dispatch(handlers, core, name, input, { connectionId: 'cli', viewerFor: () => viewer }),
+    ),
     on: <E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) => core.bus.on(event, listener),
   };
   opened = { core, client, json: Boolean(options.json), log, output };

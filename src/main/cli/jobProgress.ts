@@ -7,7 +7,12 @@ import { cancelOnInterrupt } from './interrupt';
  * job's progress on a terminal and cancels it on Ctrl-C. The request id lets
  * us find the job before the call returns.
  */
-export async function withJobProgress<T>(ctx: CliContext, what: string, noun: string, call: (requestId: string) => Promise<T>): Promise<T> {
+export async function withJobProgress<T>(
+  ctx: CliContext,
+  what: string,
+  noun: string,
+  call: (requestId: string) => Promise<T>,
+): Promise<T> {
   const requestId = randomUUID();
   const tty = process.stderr.isTTY && !ctx.json;
   let jobId: string | null = null;

@@ -27,7 +27,8 @@ export function reportError(err: unknown, json: boolean): number {
   }
   const data = toApiError(err);
   writeError(data, json);
-  if (err instanceof BenchtopError || data.code !== 'INTERNAL') return isInputError(data.code) ? EXIT_USAGE : EXIT_FAILED;
+  if (err instanceof BenchtopError || data.code !== 'INTERNAL')
+    return isInputError(data.code) ? EXIT_USAGE : EXIT_FAILED;
   return EXIT_FAILED;
 }
 
@@ -43,6 +44,10 @@ function writeError(error: ApiError, json: boolean): void {
 /** A plain text table: columns padded to their widest cell. */
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(headers), ...rows.map(line)].join('\n');
 }

@@ -11,8 +11,10 @@ import { registerWheelCommands } from './commands/wheel';
 
 declare const BENCHTOP_VERSION: string | undefined;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Action = (fn: (ctx: CliContext, ...args: any[]) => Promise<void> | void) => (...args: unknown[]) => Promise<void>;
+export type Action = (
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- commander hands each action its own argument types
+  fn: (ctx: CliContext, ...args: any[]) => Promise<void> | void,
+) => (...args: unknown[]) => Promise<void>;
 
 /** Builds the `benchtop` command tree; every command gets --workspace, --json and --help. */
 export function buildProgram(): Command {
@@ -24,12 +26,14 @@ export function buildProgram(): Command {
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
 
-  const action: Action = (fn) => async (...args: unknown[]) => {
-    const command = args[args.length - 1] as Command;
-    const globals = command.optsWithGlobals<GlobalOptions>();
-    const ctx = cliContext(globals);
-    await fn(ctx, ...args.slice(0, -1));
-  };
+  const action: Action =
+    (fn) =>
+    async (...args: unknown[]) => {
+      const command = args[args.length - 1] as Command;
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const ctx = cliContext(globals);
+      await fn(ctx, ...args.slice(0, -1));
+    };
 
   registerEnvCommands(program, action);
   registerWheelCommands(program, action);
@@ -55,8 +59,12 @@ export async function runCli(argv: string[]): Promise<number> {
     return EXIT_OK;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
-      if (json) process.stdout.write(`${JSON.stringify({ error: { code: 'BAD_INPUT', message: err.message.replace(/^error: /, ''), hint: 'Run with --help for usage.' } })}\n`);
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+        return EXIT_OK;
+      if (json)
+        process.stdout.write(
+          `${JSON.stringify({ error: { code: 'BAD_INPUT', message: err.message.replace(/^error: /, ''), hint: 'Run with --help for usage.' } })}\n`,
+        );
       return EXIT_USAGE;
     }
     return reportError(err, json);

@@ -43,7 +43,12 @@ function windowHandlers(window: BrowserWindow | null): Router<CallName> {
   return {
     ...handlers,
     'app.pickPath': async (input) => {
-      const options = { title: input.title, properties: [input.kind === 'file' ? 'openFile' : 'openDirectory', 'createDirectory'] as ('openFile' | 'openDirectory' | 'createDirectory')[] };
+      const options = {
+        title: input.title,
+        properties: [input.kind === 'file' ? 'openFile' : 'openDirectory', 'createDirectory'] as (
+          'openFile' | 'openDirectory' | 'createDirectory'
+        )[],
+      };
       const picked = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
       return { path: picked.canceled ? null : (picked.filePaths[0] ?? null), supported: true };
     },

@@ -26,7 +26,12 @@ export async function serveModelDownload(core: Core, pathname: string, res: Serv
     const mtime = Math.floor(Date.parse(model.createdAt) / 1000);
     for (const file of model.files) {
       if (!single) res.write(tarFileHeader(file.path, file.size, mtime));
-      await pipeline(fs.createReadStream(core.models.blobs.blobPath(file.digest), { highWaterMark: 1024 * 1024 }), await verifying(file.digest, file.path), res, { end: false });
+      await pipeline(
+        fs.createReadStream(core.models.blobs.blobPath(file.digest), { highWaterMark: 1024 * 1024 }),
+        await verifying(file.digest, file.path),
+        res,
+        { end: false },
+      );
       if (!single) res.write(tarPadding(file.size));
     }
     res.end(single ? undefined : TAR_END);

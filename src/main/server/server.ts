@@ -24,7 +24,13 @@ interface ClientMessage {
 }
 
 /** `benchtop serve`: the UI over HTTP and the whole API over one token-guarded WebSocket. */
-export async function startServer(options: { core: Core; host: string; port: number; staticDir: string; token?: string }): Promise<RunningServer> {
+export async function startServer(options: {
+  core: Core;
+  host: string;
+  port: number;
+  staticDir: string;
+  token?: string;
+}): Promise<RunningServer> {
   const { core } = options;
   const token = options.token ?? randomBytes(24).toString('hex');
   const server = http.createServer();
@@ -51,7 +57,10 @@ export async function startServer(options: { core: Core; host: string; port: num
     if (url.pathname.startsWith('/download/')) {
       // Downloads are API access: the token (in the link the UI makes) is required, as on the socket.
       if (req.method !== 'GET') return void res.writeHead(405, { allow: 'GET' }).end();
-      if (!guard.tokenValid(url.searchParams.get('token'))) return void res.writeHead(401, { 'content-type': 'text/plain' }).end('Unauthorized: the token is missing or wrong.');
+      if (!guard.tokenValid(url.searchParams.get('token')))
+        return void res
+          .writeHead(401, { 'content-type': 'text/plain' })
+          .end('Unauthorized: the token is missing or wrong.');
       void serveModelDownload(core, url.pathname, res);
       return;
     }
@@ -86,7 +95,9 @@ export async function startServer(options: { core: Core; host: string; port: num
     const send = (message: unknown) => {
       if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
     };
-    const unsubscribe = EVENT_NAMES.filter((e) => e !== 'job.output' && e !== 'run.output').map((event) => core.bus.on(event, (payload) => send({ event, payload })));
+    const unsubscribe = EVENT_NAMES.filter((e) => e !== 'job.output' && e !== 'run.output').map((event) =>
+      core.bus.on(event, (payload) => send({ event, payload })),
+    );
     const attachedRuns = new Set<string>();
     const ctx = {
       connectionId,
@@ -106,7 +117,9 @@ export async function startServer(options: { core: Core; host: string; port: num
       } catch {
         return send({ id: null, result: { ok: false, error: { code: 'BAD_INPUT', message: 'Malformed message.' } } });
       }
-      void dispatch(handlers, core, message.call, message.input, ctx).then((result) => send({ id: message.id, result }));
+      void dispatch(handlers, core, message.call, message.input, ctx).then((result) =>
+        send({ id: message.id, result }),
+      );
     });
     ws.on('close', () => {
       unsubscribe.forEach((off) => off());

@@ -25,6 +25,10 @@ export function serveStatic(root: string, urlPath: string, res: ServerResponse, 
     return;
   }
   if (!inside) file = path.join(root, 'index.html');
-  res.writeHead(200, { ...headers, 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': file.endsWith('index.html') ? 'no-store' : 'max-age=3600' });
+  res.writeHead(200, {
+    ...headers,
+    'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+    'cache-control': file.endsWith('index.html') ? 'no-store' : 'max-age=3600',
+  });
   fs.createReadStream(file).pipe(res);
 }

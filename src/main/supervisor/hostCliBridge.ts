@@ -47,7 +47,8 @@ export class HostCliBridge {
 
   private async answer(name: string): Promise<void> {
     const id = name.slice(0, -'.json'.length);
-    const reply = (value: { code: number; stdout: string; stderr: string }) => writeFileAtomic(path.join(this.dir, `${id}.reply.json`), JSON.stringify(value), false);
+    const reply = (value: { code: number; stdout: string; stderr: string }) =>
+      writeFileAtomic(path.join(this.dir, `${id}.reply.json`), JSON.stringify(value), false);
     let args: string[];
     try {
       args = (JSON.parse(fs.readFileSync(path.join(this.dir, name), 'utf8')) as { args: string[] }).args.map(String);
@@ -56,7 +57,10 @@ export class HostCliBridge {
     }
     if (!this.cli) return reply({ code: 2, stdout: '', stderr: 'error: The Benchtop CLI is not built here.\n' });
     const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [this.cli as string, '--workspace', this.workspace, ...args], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [this.cli as string, '--workspace', this.workspace, ...args], {
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -9,7 +9,13 @@ import { LiveOutput } from '../core/pty/liveOutput';
 import { spawnInPtyDetailed } from '../core/pty/spawnInPty';
 import { readRunEvents } from '../core/runs/readRunEvents';
 import { RunStore } from '../core/runs/runStore';
-import { type FromSupervisor, type RunSpec, type ToSupervisor, lineReader, supervisorSocketPath } from '../core/runs/supervisorProtocol';
+import {
+  type FromSupervisor,
+  type RunSpec,
+  type ToSupervisor,
+  lineReader,
+  supervisorSocketPath,
+} from '../core/runs/supervisorProtocol';
 import { type Db, openDatabase } from '../core/workspace/database';
 import { nowIso } from '../core/workspace/files';
 import { WorkspacePaths } from '../core/workspace/paths';
@@ -19,7 +25,9 @@ import { stripAnsi } from '../../shared/ansi';
 import { HostCliBridge } from './hostCliBridge';
 
 /** BENCHTOP_TRACE=1 prints when each launch phase is reached, in ms since the process started (for the launch benchmark). */
-const trace = process.env.BENCHTOP_TRACE ? (what: string) => process.stderr.write(`trace ${Math.round(performance.now())} ms ${what}\n`) : () => undefined;
+const trace = process.env.BENCHTOP_TRACE
+  ? (what: string) => process.stderr.write(`trace ${Math.round(performance.now())} ms ${what}\n`)
+  : () => undefined;
 
 /**
  * Owns one run from Preparing to its final status, detached from the app:
@@ -38,7 +46,12 @@ class Supervisor {
   private readonly clients = new Set<net.Socket>();
   private readonly paused = new Set<net.Socket>();
   /** The script's terminal: a pty, or a container's attached stream. */
-  private child: { write(data: string): void; resize(cols: number, rows: number): void; pause(): void; resume(): void } | null = null;
+  private child: {
+    write(data: string): void;
+    resize(cols: number, rows: number): void;
+    pause(): void;
+    resume(): void;
+  } | null = null;
   private cancelReason: string | null = null;
   private eventsOffset = 0;
   private readonly metrics = emptyMetrics();
@@ -86,7 +99,10 @@ class Supervisor {
         status = 'Completed';
       } else {
         status = 'Failed';
-        reason = exitCode !== 0 ? `The script exited with code ${exitCode}.${this.lastLines()}` : `The script marked the run failed: ${this.metrics.status?.error ?? 'no details'}`;
+        reason =
+          exitCode !== 0
+            ? `The script exited with code ${exitCode}.${this.lastLines()}`
+            : `The script marked the run failed: ${this.metrics.status?.error ?? 'no details'}`;
       }
     } catch (err) {
       status = this.cancelReason ? 'Canceled' : 'Failed';
@@ -96,7 +112,11 @@ class Supervisor {
       this.finalizeFiles();
     }
     this.collectMetrics();
-    this.output.note(status === 'Completed' ? `Run ${this.spec.runId} completed.` : `Run ${this.spec.runId} ${status.toLowerCase()}: ${reason ?? ''}`);
+    this.output.note(
+      status === 'Completed'
+        ? `Run ${this.spec.runId} completed.`
+        : `Run ${this.spec.runId} ${status.toLowerCase()}: ${reason ?? ''}`,
+    );
     this.output.close();
     this.store.update(this.spec.runId, {
       status,
@@ -124,7 +144,9 @@ class Supervisor {
     const imageGone = docker && ready?.image ? !(await (await this.dockerEngine()).imageExists(ready.image)) : false;
     if (ready && !imageGone) {
       this.db.prepare('UPDATE builds SET last_used_at = ? WHERE build_key = ?').run(nowIso(), ready.buildKey);
-      this.output.note(`cached: ${name}:${version} is already built (build key ${ready.buildKey}${ready.image ? `, image ${ready.image}` : ''})`);
+      this.output.note(
+        `cached: ${name}:${version} is already built (build key ${ready.buildKey}${ready.image ? `, image ${ready.image}` : ''})`,
+      );
       return ready;
     }
     if (imageGone) this.output.note(`The image ${ready?.image} is not on the engine any more: building it again.`);
@@ -134,7 +156,11 @@ class Supervisor {
     const record = core.environments.get(name, version);
     const backend = docker ? 'docker' : 'auto';
     this.store.update(this.spec.runId, { build_key: core.builds.keyFor(record.definition, backend).buildKey });
-    return ensureBuilt(core.builds, core.jobs, record, (data) => this.output.push(data), { signal: this.controller.signal, backend, rebuild: imageGone });
+    return ensureBuilt(core.builds, core.jobs, record, (data) => this.output.push(data), {
+      signal: this.controller.signal,
+      backend,
+      rebuild: imageGone,
+    });
   }
 
   private async dockerEngine() {
@@ -142,7 +168,9 @@ class Supervisor {
     return new DockerEngine(this.db);
   }
 
-  private async execute(built: ReadyBuild): Promise<{ exitCode: number; signal?: number; oomKilled?: boolean; memoryLimit?: number | null }> {
+  private async execute(
+    built: ReadyBuild,
+  ): Promise<{ exitCode: number; signal?: number; oomKilled?: boolean; memoryLimit?: number | null }> {
     const python = built.pythonPath;
     const work = path.join(this.runDir, 'work');
     fs.cpSync(path.join(this.runDir, 'snapshot'), work, { recursive: true });
@@ -169,13 +197,23 @@ class Supervisor {
     trace('spawning');
     this.output.note(`$ python ${[this.spec.script, ...this.spec.arguments].map((a) => JSON.stringify(a)).join(' ')}`);
     const timer = this.spec.maxDurationSeconds
-      ? setTimeout(() => this.cancel(`Canceled: the run exceeded its maximum duration of ${this.spec.maxDurationSeconds} s.`), this.spec.maxDurationSeconds * 1000)
+      ? setTimeout(
+          () => this.cancel(`Canceled: the run exceeded its maximum duration of ${this.spec.maxDurationSeconds} s.`),
+          this.spec.maxDurationSeconds * 1000,
+        )
       : null;
     const metricsTimer = setInterval(() => this.collectMetrics(true), 1000);
     try {
       if (this.spec.target === 'docker') return await this.executeInContainer(built, env, variables);
       return await spawnInPtyDetailed(
-        { file: python, args: [this.spec.script, ...this.spec.arguments], cwd: work, env, reapGroup: true, onStart: (child) => (this.child = child) },
+        {
+          file: python,
+          args: [this.spec.script, ...this.spec.arguments],
+          cwd: work,
+          env,
+          reapGroup: true,
+          onStart: (child) => (this.child = child),
+        },
         this.output,
         this.controller.signal,
       ).catch((err: Error) => {
@@ -192,11 +230,20 @@ class Supervisor {
   /** The script in a container from the environment's image, its terminal attached like the pty's. */
   private async executeInContainer(built: ReadyBuild, env: NodeJS.ProcessEnv, variables: Record<string, string>) {
     const { runInContainer } = await import('../core/docker/containerRun');
-    const keys = [...Object.keys(variables), 'BENCHTOP_RUN_ID', 'AZUREML_RUN_ID', 'AZUREML_ARM_PROJECT_NAME', 'BENCHTOP_RUN_EVENTS', 'BENCHTOP_RUN_FILES'];
+    const keys = [
+      ...Object.keys(variables),
+      'BENCHTOP_RUN_ID',
+      'AZUREML_RUN_ID',
+      'AZUREML_ARM_PROJECT_NAME',
+      'BENCHTOP_RUN_EVENTS',
+      'BENCHTOP_RUN_FILES',
+    ];
     const passed: Record<string, string> = Object.fromEntries(keys.map((k) => [k, env[k] ?? '']));
     const engine = await this.dockerEngine();
     // The CLI (model registry) is reached through files in the run's folder, which only a local engine shares.
-    const bridge = engine.address().local ? new HostCliBridge(path.join(this.runDir, 'host-cli'), this.paths.root, cliScript()) : null;
+    const bridge = engine.address().local
+      ? new HostCliBridge(path.join(this.runDir, 'host-cli'), this.paths.root, cliScript())
+      : null;
     if (bridge) {
       passed.BENCHTOP_HOST_CLI_DIR = bridge.dir;
       bridge.start();
@@ -238,9 +285,9 @@ class Supervisor {
   }
 
   private storedDefinition(): Record<string, unknown> {
-    const row = this.db.prepare('SELECT definition FROM environments WHERE name = ? AND version = ?').get(this.spec.environment.name, Number(this.spec.environment.version)) as
-      | { definition: string }
-      | undefined;
+    const row = this.db
+      .prepare('SELECT definition FROM environments WHERE name = ? AND version = ?')
+      .get(this.spec.environment.name, Number(this.spec.environment.version)) as { definition: string } | undefined;
     return row ? (JSON.parse(row.definition) as Record<string, unknown>) : {};
   }
 
@@ -261,7 +308,11 @@ class Supervisor {
     this.eventsOffset = read.offset;
     if (read.events.length === 0) return;
     applyRunEvents(this.metrics, read.events);
-    if (persist) this.store.update(this.spec.runId, { metrics: JSON.stringify(this.summary()), tags: JSON.stringify(this.metrics.tags) });
+    if (persist)
+      this.store.update(this.spec.runId, {
+        metrics: JSON.stringify(this.summary()),
+        tags: JSON.stringify(this.metrics.tags),
+      });
   }
 
   private summary(): Record<string, number | string | boolean | null> {
@@ -274,7 +325,10 @@ class Supervisor {
   }
 
   private lastLines(): string {
-    const lines = stripAnsi(this.output.text()).split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l.length > 0 && !l.startsWith('$ python'));
+    const lines = stripAnsi(this.output.text())
+      .split(/\r?\n/)
+      .map((l) => l.trimEnd())
+      .filter((l) => l.length > 0 && !l.startsWith('$ python'));
     const tail = lines.slice(-5);
     return tail.length ? ` Last output:\n${tail.join('\n')}` : '';
   }
@@ -327,7 +381,8 @@ class Supervisor {
         this.child?.write(message.data);
         break;
       case 'resize':
-        if (message.cols > 0 && message.rows > 0) this.child?.resize(Math.min(message.cols, 500), Math.min(message.rows, 200));
+        if (message.cols > 0 && message.rows > 0)
+          this.child?.resize(Math.min(message.cols, 500), Math.min(message.rows, 200));
         break;
       case 'pause':
       case 'resume':
@@ -394,7 +449,11 @@ async function main(): Promise<void> {
     await new Supervisor(db, paths, spec).run();
   } catch (err) {
     // Never leave the run "Running": record why the supervisor itself failed.
-    new RunStore(db).update(runId, { status: 'Failed', reason: `The run's supervisor failed: ${(err as Error).message}`, ended_at: nowIso() });
+    new RunStore(db).update(runId, {
+      status: 'Failed',
+      reason: `The run's supervisor failed: ${(err as Error).message}`,
+      ended_at: nowIso(),
+    });
   } finally {
     db.close();
   }

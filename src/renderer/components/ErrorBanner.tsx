@@ -6,7 +6,13 @@ export function ErrorMessage({ error, onDismiss }: { error: ApiError; onDismiss?
     <div className="error" role="alert">
       <div>
         <strong>{error.message}</strong>
-        {error.location?.line ? <span className="where"> (line {error.location.line}{error.location.column ? `, column ${error.location.column}` : ''})</span> : null}
+        {error.location?.line ? (
+          <span className="where">
+            {' '}
+            (line {error.location.line}
+            {error.location.column ? `, column ${error.location.column}` : ''})
+          </span>
+        ) : null}
         {error.hint ? <div className="hint">{error.hint}</div> : null}
       </div>
       {onDismiss ? (

@@ -8,8 +8,18 @@ export function ProgressBar({ job }: { job: Job }) {
   const running = job.state === 'running';
   const value = job.progress;
   return (
-    <div className={`progress ${job.state}`} role="progressbar" aria-label={`${job.title} progress`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={value === null ? undefined : Math.round(value * 100)}>
-      <div className={running && value === null ? 'bar indeterminate' : 'bar'} style={{ width: `${Math.round((value ?? (running ? 0.3 : 1)) * 100)}%` }} />
+    <div
+      className={`progress ${job.state}`}
+      role="progressbar"
+      aria-label={`${job.title} progress`}
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={value === null ? undefined : Math.round(value * 100)}
+    >
+      <div
+        className={running && value === null ? 'bar indeterminate' : 'bar'}
+        style={{ width: `${Math.round((value ?? (running ? 0.3 : 1)) * 100)}%` }}
+      />
     </div>
   );
 }
@@ -27,12 +37,19 @@ export function JobsPanel() {
   return (
     <section className={`jobs-panel ${panelOpen ? 'open' : ''}`} aria-label="Jobs">
       <button type="button" className="jobs-toggle" onClick={() => togglePanel()} aria-expanded={panelOpen}>
-        Jobs {running > 0 ? <span className="badge running">{running} running</span> : <span className="muted">({list.length})</span>}
+        Jobs{' '}
+        {running > 0 ? (
+          <span className="badge running">{running} running</span>
+        ) : (
+          <span className="muted">({list.length})</span>
+        )}
       </button>
       {panelOpen ? (
         <div className="jobs-body">
           <ul className="jobs-list">
-            {list.length === 0 ? <li className="muted">No jobs yet. Builds appear here with their live logs.</li> : null}
+            {list.length === 0 ? (
+              <li className="muted">No jobs yet. Builds appear here with their live logs.</li>
+            ) : null}
             {list.map((job) => (
               <li key={job.id} className={job.id === openJobId ? 'selected' : ''}>
                 <button type="button" className="link" onClick={() => open(job.id)}>
@@ -49,7 +66,9 @@ export function JobsPanel() {
               </li>
             ))}
           </ul>
-          {openJob ? <Terminal key={openJob.id} source={jobSource(openJob.id)} label={`Log of ${openJob.title}`} /> : null}
+          {openJob ? (
+            <Terminal key={openJob.id} source={jobSource(openJob.id)} label={`Log of ${openJob.title}`} />
+          ) : null}
         </div>
       ) : null}
     </section>

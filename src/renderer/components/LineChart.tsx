@@ -33,14 +33,21 @@ export function downsample(points: { x: number; y: number }[], max = MAX_POINTS)
   return out;
 }
 
-const fmt = (v: number) => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(2) : Number(v.toPrecision(4)).toString());
+const fmt = (v: number) =>
+  Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(2) : Number(v.toPrecision(4)).toString();
 
 /** An SVG line chart of one or more series (overlaid when comparing runs). */
 export const LineChart = memo(function LineChart({ title, series }: { title: string; series: Series[] }) {
   const drawn = series.map((s) => ({ ...s, points: downsample(s.points.filter((p) => Number.isFinite(p.y))) }));
   const all = drawn.flatMap((s) => s.points);
   const total = series.reduce((n, s) => n + s.points.length, 0);
-  if (all.length === 0) return <figure className="chart"><figcaption>{title}</figcaption><p className="muted">No numeric values yet.</p></figure>;
+  if (all.length === 0)
+    return (
+      <figure className="chart">
+        <figcaption>{title}</figcaption>
+        <p className="muted">No numeric values yet.</p>
+      </figure>
+    );
   const xs = all.map((p) => p.x);
   const ys = all.map((p) => p.y);
   const x0 = Math.min(...xs);
@@ -53,17 +60,34 @@ export const LineChart = memo(function LineChart({ title, series }: { title: str
   return (
     <figure className="chart" data-points={total}>
       <figcaption>
-        {title} <span className="muted">({total.toLocaleString()} point{total === 1 ? '' : 's'})</span>
+        {title}{' '}
+        <span className="muted">
+          ({total.toLocaleString()} point{total === 1 ? '' : 's'})
+        </span>
       </figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Chart of ${title}`}>
         <line x1={PAD.left} y1={H - PAD.bottom} x2={W - PAD.right} y2={H - PAD.bottom} className="axis" />
         <line x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={H - PAD.bottom} className="axis" />
-        <text x={PAD.left - 4} y={PAD.top + 8} textAnchor="end" className="tick">{fmt(y1)}</text>
-        <text x={PAD.left - 4} y={H - PAD.bottom} textAnchor="end" className="tick">{fmt(y0)}</text>
-        <text x={PAD.left} y={H - 8} className="tick">{fmt(x0)}</text>
-        <text x={W - PAD.right} y={H - 8} textAnchor="end" className="tick">{fmt(x1)}</text>
+        <text x={PAD.left - 4} y={PAD.top + 8} textAnchor="end" className="tick">
+          {fmt(y1)}
+        </text>
+        <text x={PAD.left - 4} y={H - PAD.bottom} textAnchor="end" className="tick">
+          {fmt(y0)}
+        </text>
+        <text x={PAD.left} y={H - 8} className="tick">
+          {fmt(x0)}
+        </text>
+        <text x={W - PAD.right} y={H - 8} textAnchor="end" className="tick">
+          {fmt(x1)}
+        </text>
         {drawn.map((s, i) => (
-          <polyline key={s.label} fill="none" stroke={COLORS[i % COLORS.length]} strokeWidth={1.5} points={s.points.map((p) => `${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ')}>
+          <polyline
+            key={s.label}
+            fill="none"
+            stroke={COLORS[i % COLORS.length]}
+            strokeWidth={1.5}
+            points={s.points.map((p) => `${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ')}
+          >
             <title>{s.label}</title>
           </polyline>
         ))}

@@ -1,6 +1,10 @@
 import { useState } from 'react';
 
-const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
+const lines = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 const same = (a: string[], b: string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
 
 /**
@@ -8,7 +12,21 @@ const same = (a: string[], b: string[]) => a.length === b.length && a.every((v, 
  * blank lines) while the list it means is unchanged, so Enter starts a new line instead of
  * being swallowed by the round trip through the parsed list.
  */
-export function ListField({ label, values, onChange, rows = 3, placeholder, ariaLabel }: { label: string; values: string[]; onChange(values: string[]): void; rows?: number; placeholder?: string; ariaLabel?: string }) {
+export function ListField({
+  label,
+  values,
+  onChange,
+  rows = 3,
+  placeholder,
+  ariaLabel,
+}: {
+  label: string;
+  values: string[];
+  onChange(values: string[]): void;
+  rows?: number;
+  placeholder?: string;
+  ariaLabel?: string;
+}) {
   const [text, setText] = useState(values.join('\n'));
   const shown = same(lines(text), values) ? text : values.join('\n');
   return (

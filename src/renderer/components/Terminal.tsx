@@ -39,8 +39,12 @@ export function runSource(runId: string, interactive: boolean): TerminalSource {
     detach: () => void client.runs.detach({ runId }).catch(() => undefined),
     ack: (chars) => void client.runs.ack({ runId, chars }).catch(() => undefined),
     subscribe: (write) => client.on('run.output', (p) => p.runId === runId && write(p.data)),
-    input: interactive ? (data) => void client.runs.input({ runId, data }).catch((e: unknown) => useUi.getState().showError(e)) : undefined,
-    resize: interactive ? (cols, rows) => void client.runs.resize({ runId, cols, rows }).catch(() => undefined) : undefined,
+    input: interactive
+      ? (data) => void client.runs.input({ runId, data }).catch((e: unknown) => useUi.getState().showError(e))
+      : undefined,
+    resize: interactive
+      ? (cols, rows) => void client.runs.resize({ runId, cols, rows }).catch(() => undefined)
+      : undefined,
   };
 }
 
@@ -113,5 +117,14 @@ export function Terminal({ source, label, height }: { source: TerminalSource; la
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [source.key]);
 
-  return <div className="terminal" ref={host} role="log" aria-label={label} data-testid="terminal" style={height ? { height } : undefined} />;
+  return (
+    <div
+      className="terminal"
+      ref={host}
+      role="log"
+      aria-label={label}
+      data-testid="terminal"
+      style={height ? { height } : undefined}
+    />
+  );
 }

@@ -38,19 +38,34 @@ export function SettingsScreen() {
     <section className="page" aria-label="Settings">
       <h2>Settings</h2>
       <dl className="facts">
-        <dt>Workspace</dt><dd><code>{info.workspace}</code></dd>
-        <dt>Version</dt><dd>{info.version} ({info.platform})</dd>
-        <dt>Conda tool</dt><dd>{info.condaTool ?? 'none found (builds use venv)'}</dd>
-        <dt>Pythons found</dt><dd>{info.interpreters.map((i) => `${i.version} (${i.path})`).join(', ') || 'none'}</dd>
+        <dt>Workspace</dt>
+        <dd>
+          <code>{info.workspace}</code>
+        </dd>
+        <dt>Version</dt>
+        <dd>
+          {info.version} ({info.platform})
+        </dd>
+        <dt>Conda tool</dt>
+        <dd>{info.condaTool ?? 'none found (builds use venv)'}</dd>
+        <dt>Pythons found</dt>
+        <dd>{info.interpreters.map((i) => `${i.version} (${i.path})`).join(', ') || 'none'}</dd>
       </dl>
       <div className="form">
         <label className="inline">
-          <input type="checkbox" checked={info.settings.offline} onChange={(e) => void update({ offline: e.target.checked })} />
+          <input
+            type="checkbox"
+            checked={info.settings.offline}
+            onChange={(e) => void update({ offline: e.target.checked })}
+          />
           Offline mode: install only from the workspace's wheels
         </label>
         <label>
           Installer for venv builds
-          <select value={info.settings.installer} onChange={(e) => void update({ installer: e.target.value as AppInfo['settings']['installer'] })}>
+          <select
+            value={info.settings.installer}
+            onChange={(e) => void update({ installer: e.target.value as AppInfo['settings']['installer'] })}
+          >
             <option value="auto">auto (uv if found, else pip)</option>
             <option value="pip">pip</option>
             <option value="uv">uv</option>
@@ -59,13 +74,50 @@ export function SettingsScreen() {
       </div>
       <DockerEngineSettings settings={info.settings} onSaved={(settings) => setInfo({ ...info, settings })} />
       <h3>Private wheels</h3>
-      <form className="row" onSubmit={(e) => { e.preventDefault(); void addWheel(); }}>
-        <label>Wheel file <input value={wheelPath} onChange={(e) => setWheelPath(e.target.value)} placeholder="/path/to/package-1.0-py3-none-any.whl" /></label>
-        <button type="submit" disabled={!wheelPath.trim()}>Add wheel</button>
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void addWheel();
+        }}
+      >
+        <label>
+          Wheel file{' '}
+          <input
+            value={wheelPath}
+            onChange={(e) => setWheelPath(e.target.value)}
+            placeholder="/path/to/package-1.0-py3-none-any.whl"
+          />
+        </label>
+        <button type="submit" disabled={!wheelPath.trim()}>
+          Add wheel
+        </button>
       </form>
-      {wheels.length === 0 ? <p className="muted">No private wheels. Added wheels install in any build, offline too.</p> : (
-        <table className="table"><thead><tr><th>Reference</th><th>File</th><th>SHA-256</th></tr></thead>
-          <tbody>{wheels.map((w) => <tr key={w.file}><td><code>{w.reference}</code></td><td>{w.file}</td><td><code>{w.sha256.slice(0, 16)}</code></td></tr>)}</tbody></table>
+      {wheels.length === 0 ? (
+        <p className="muted">No private wheels. Added wheels install in any build, offline too.</p>
+      ) : (
+        <table className="table">
+          <thead>
+            <tr>
+              <th>Reference</th>
+              <th>File</th>
+              <th>SHA-256</th>
+            </tr>
+          </thead>
+          <tbody>
+            {wheels.map((w) => (
+              <tr key={w.file}>
+                <td>
+                  <code>{w.reference}</code>
+                </td>
+                <td>{w.file}</td>
+                <td>
+                  <code>{w.sha256.slice(0, 16)}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
     </section>
   );

@@ -3,7 +3,11 @@ import type { RunQuery, RunSummary } from '../../shared/api/runTypes';
 import { client } from '../transport/client';
 import { useUi } from './ui';
 
-export type RunsView = { kind: 'list' } | { kind: 'detail'; runId: string } | { kind: 'compare'; runIds: string[] } | { kind: 'submit'; from: RunSummary | null };
+export type RunsView =
+  | { kind: 'list' }
+  | { kind: 'detail'; runId: string }
+  | { kind: 'compare'; runIds: string[] }
+  | { kind: 'submit'; from: RunSummary | null };
 
 interface RunsState {
   query: RunQuery;
@@ -37,7 +41,10 @@ export const useRuns = create<RunsState>((set, get) => ({
   refresh: async () => {
     set({ loading: true });
     try {
-      const [{ runs, total }, experiments] = await Promise.all([client.runs.list(get().query), client.runs.experiments({})]);
+      const [{ runs, total }, experiments] = await Promise.all([
+        client.runs.list(get().query),
+        client.runs.experiments({}),
+      ]);
       set({ runs, total, experiments });
     } catch (err) {
       useUi.getState().showError(err);

@@ -27,7 +27,8 @@ export const useServices = create<ServicesState>((set) => ({
   upsert: (service) =>
     set((s) => {
       const others = (s.list ?? []).filter((x) => x.name !== service.name);
-      const list = service.state === 'deleted' ? others : [...others, service].sort((a, b) => a.name.localeCompare(b.name));
+      const list =
+        service.state === 'deleted' ? others : [...others, service].sort((a, b) => a.name.localeCompare(b.name));
       return { list, selected: service.state === 'deleted' && s.selected === service.name ? null : s.selected };
     }),
   select: (name) => set({ selected: name, deploying: false }),

@@ -16,11 +16,18 @@ export function createWebSocketClient(token: string, onStatus: (connected: boole
   let ready: Promise<void>;
 
   const connect = () => {
-    socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api?token=${encodeURIComponent(token)}`);
+    socket = new WebSocket(
+      `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api?token=${encodeURIComponent(token)}`,
+    );
     ready = new Promise((resolve) => socket.addEventListener('open', () => resolve(), { once: true }));
     socket.addEventListener('open', () => onStatus(true));
     socket.addEventListener('message', (message) => {
-      const data = JSON.parse(String(message.data)) as { id?: number; result?: Result<unknown>; event?: string; payload?: unknown };
+      const data = JSON.parse(String(message.data)) as {
+        id?: number;
+        result?: Result<unknown>;
+        event?: string;
+        payload?: unknown;
+      };
       if (data.event) listeners.get(data.event)?.forEach((l) => l(data.payload));
       else if (typeof data.id === 'number') {
         pending.get(data.id)?.(data.result as Result<unknown>);
@@ -29,7 +36,15 @@ export function createWebSocketClient(token: string, onStatus: (connected: boole
     });
     socket.addEventListener('close', () => {
       onStatus(false);
-      for (const resolve of pending.values()) resolve({ ok: false, error: { code: 'INTERNAL', message: 'Lost the connection to Benchtop.', hint: 'Is `benchtop serve` still running? Reload the page once it is.' } });
+      for (const resolve of pending.values())
+        resolve({
+          ok: false,
+          error: {
+            code: 'INTERNAL',
+            message: 'Lost the connection to Benchtop.',
+            hint: 'Is `benchtop serve` still running? Reload the page once it is.',
+          },
+        });
       pending.clear();
       setTimeout(connect, 1000);
     });

@@ -1,4 +1,5 @@
 """`from azureml.exceptions import WebserviceException`."""
+
 from benchtop._webservice import WebserviceException
 
 __all__ = ["WebserviceException"]

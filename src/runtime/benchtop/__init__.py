@@ -1,9 +1,10 @@
 """Benchtop's native Python module: the same Run API as azureml.core, for new scripts.
 
-    import benchtop
-    run = benchtop.get_run()
-    run.log("loss", 0.25, step=1)
+import benchtop
+run = benchtop.get_run()
+run.log("loss", 0.25, step=1)
 """
+
 from ._model import Model, get_model_path
 from ._run import Experiment, LiveRun, OfflineRun, Run, get_context
 

@@ -5,6 +5,7 @@ the app that started the run) and BENCHTOP_WORKSPACE; elsewhere `benchtop` on
 PATH is used. In a container (no Node there) BENCHTOP_HOST_CLI_DIR names a folder
 shared with the host, where the supervisor answers CLI requests.
 """
+
 import json
 import os
 import shutil
@@ -56,7 +57,10 @@ def _run_on_host(folder, args, timeout=3600.0):
     deadline = time.monotonic() + timeout
     while not os.path.exists(reply):
         if time.monotonic() > deadline:
-            raise BenchtopCliError("The Benchtop app did not answer in time.", hint="Is the run's supervisor still running? See the run's log.")
+            raise BenchtopCliError(
+                "The Benchtop app did not answer in time.",
+                hint="Is the run's supervisor still running? See the run's log.",
+            )
         time.sleep(0.02)
     with open(reply) as f:
         data = json.load(f)
@@ -89,7 +93,10 @@ def call(args):
         error = data.get("error") if isinstance(data, dict) else None
         if error:
             raise BenchtopCliError(error.get("message", "failed"), error.get("code"), error.get("hint"))
-        raise BenchtopCliError("benchtop %s failed (exit %s): %s" % (" ".join(args[:2]), proc.returncode, proc.stderr.decode("utf-8", "replace").strip()[-2000:]))
+        raise BenchtopCliError(
+            "benchtop %s failed (exit %s): %s"
+            % (" ".join(args[:2]), proc.returncode, proc.stderr.decode("utf-8", "replace").strip()[-2000:])
+        )
     return data
 
 

@@ -1,12 +1,13 @@
 """Environment and CondaDependencies as Azure ML v1 scripts build them, registered and built by Benchtop.
 
-    env = Environment("my-env")
-    env.docker.enabled = True
-    env.docker.base_image = "benchtop/base:bookworm-python"      # or env.docker.base_dockerfile = "FROM ..."
-    env.python.conda_dependencies = CondaDependencies.create(python_version="3.11", pip_packages=["joblib"])
-    env.register(workspace=ws)
-    env.build_local(ws, useDocker=True)                          # an image, built by the local engine
+env = Environment("my-env")
+env.docker.enabled = True
+env.docker.base_image = "benchtop/base:bookworm-python"      # or env.docker.base_dockerfile = "FROM ..."
+env.python.conda_dependencies = CondaDependencies.create(python_version="3.11", pip_packages=["joblib"])
+env.register(workspace=ws)
+env.build_local(ws, useDocker=True)                          # an image, built by the local engine
 """
+
 import json
 import os
 import shutil
@@ -28,6 +29,7 @@ class CondaDependencies:
     def _loaded(self):
         if self._file:
             import yaml  # only to edit a conda file from Python
+
             with open(self._file) as f:
                 self._spec = yaml.safe_load(f)
             self._file = None
@@ -77,7 +79,9 @@ class CondaDependencies:
 
     def set_python_version(self, version):
         deps = self._loaded()["dependencies"]
-        self._spec["dependencies"] = ["python=%s" % version] + [d for d in deps if not (isinstance(d, str) and d.split("=")[0].strip() == "python")]
+        self._spec["dependencies"] = ["python=%s" % version] + [
+            d for d in deps if not (isinstance(d, str) and d.split("=")[0].strip() == "python")
+        ]
 
     @property
     def pip_packages(self):

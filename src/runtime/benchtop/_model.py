@@ -1,4 +1,5 @@
 """azureml.core.model.Model on Benchtop's local registry, and get_model_path inside services."""
+
 import os
 
 from . import _cli
@@ -38,7 +39,9 @@ def _ref(name, version):
 class Model(_cli.JsonBacked):
     """A registered model version (the parts of azureml.core.model.Model a local workflow uses)."""
 
-    def __init__(self, workspace=None, name=None, id=None, tags=None, properties=None, version=None, run_id=None, **kwargs):
+    def __init__(
+        self, workspace=None, name=None, id=None, tags=None, properties=None, version=None, run_id=None, **kwargs
+    ):
         if id:
             name, _, from_id = id.partition(":")
             version = version if version is not None else (int(from_id) if from_id else None)
@@ -61,20 +64,40 @@ class Model(_cli.JsonBacked):
         self.created_time = data.get("createdAt")
 
     def __repr__(self):
-        return "Model(name=%r, version=%r, framework=%r, tags=%r)" % (self.name, self.version, self.framework, self.tags)
+        return "Model(name=%r, version=%r, framework=%r, tags=%r)" % (
+            self.name,
+            self.version,
+            self.framework,
+            self.tags,
+        )
 
     # --- registry ------------------------------------------------------------
     @staticmethod
-    def register(workspace, model_path, model_name, tags=None, properties=None, description=None, datasets=None,
-                 model_framework=None, model_framework_version=None, child_paths=None, sample_input_dataset=None,
-                 sample_output_dataset=None, resource_configuration=None, **kwargs):
+    def register(
+        workspace,
+        model_path,
+        model_name,
+        tags=None,
+        properties=None,
+        description=None,
+        datasets=None,
+        model_framework=None,
+        model_framework_version=None,
+        child_paths=None,
+        sample_input_dataset=None,
+        sample_output_dataset=None,
+        resource_configuration=None,
+        **kwargs,
+    ):
         print("Registering model %s" % model_name)
         args = ["model", "register", "-n", model_name, "-p", os.path.abspath(model_path)]
         args += _register_options(tags, properties, description, model_framework, model_framework_version)
         return Model._from_json(_cli.call(args), workspace)
 
     @staticmethod
-    def list(workspace=None, name=None, tags=None, properties=None, run_id=None, latest=False, model_framework=None, **kwargs):
+    def list(
+        workspace=None, name=None, tags=None, properties=None, run_id=None, latest=False, model_framework=None, **kwargs
+    ):
         args = ["model", "list"]
         if name:
             args += ["-n", name]
@@ -121,20 +144,41 @@ class Model(_cli.JsonBacked):
         _cli.call(["model", "delete", self.id])
 
     def serialize(self):
-        return {"name": self.name, "version": self.version, "id": self.id, "tags": self.tags, "properties": self.properties,
-                "description": self.description, "framework": self.framework, "frameworkVersion": self.framework_version,
-                "runId": self.run_id, "experimentName": self.experiment_name, "createdTime": self.created_time}
+        return {
+            "name": self.name,
+            "version": self.version,
+            "id": self.id,
+            "tags": self.tags,
+            "properties": self.properties,
+            "description": self.description,
+            "framework": self.framework,
+            "frameworkVersion": self.framework_version,
+            "runId": self.run_id,
+            "experimentName": self.experiment_name,
+            "createdTime": self.created_time,
+        }
 
     @staticmethod
     def get_model_path(model_name, version=None, _workspace=None):
         return get_model_path(model_name, version, _workspace)
 
     @staticmethod
-    def deploy(workspace, name, models, inference_config=None, deployment_config=None, deployment_target=None, overwrite=False, show_output=False):
+    def deploy(
+        workspace,
+        name,
+        models,
+        inference_config=None,
+        deployment_config=None,
+        deployment_target=None,
+        overwrite=False,
+        show_output=False,
+    ):
         """A LocalWebservice on 127.0.0.1, running when this returns."""
         from ._webservice import deploy
 
-        return deploy(workspace, name, models, inference_config, deployment_config, deployment_target, overwrite, show_output)
+        return deploy(
+            workspace, name, models, inference_config, deployment_config, deployment_target, overwrite, show_output
+        )
 
 
 def _register_options(tags, properties, description, framework, framework_version):
@@ -151,7 +195,9 @@ def _register_options(tags, properties, description, framework, framework_versio
 def register_from_run(run, model_name, model_path, tags, properties, description, framework, framework_version):
     """run.register_model: model_path is a path in the run (outputs/..., or an uploaded file)."""
     if not model_path:
-        raise ValueError("register_model needs model_path, the path in the run, e.g. model_path='outputs/model.joblib'.")
+        raise ValueError(
+            "register_model needs model_path, the path in the run, e.g. model_path='outputs/model.joblib'."
+        )
     args = ["model", "register", "-n", model_name, "-p", model_path, "--run", run.id]
     args += _register_options(tags, properties, description, framework, framework_version)
     return Model._from_json(_cli.call(args))

@@ -4,6 +4,7 @@ Inside a Benchtop run (BENCHTOP_RUN_ID and BENCHTOP_RUN_EVENTS set) records go
 to the run's events file, which the app tails live. Outside one, an offline
 run prints what it would have logged, as Azure's offline run does.
 """
+
 import os
 import shutil
 import sys
@@ -50,7 +51,9 @@ class _BaseRun:
         clean = {str(k): str(v) for k, v in dict(properties).items()}
         for key, value in clean.items():
             if key in self._properties and self._properties[key] != value:
-                raise ValueError("Property %r is already set to %r; properties cannot be changed." % (key, self._properties[key]))
+                raise ValueError(
+                    "Property %r is already set to %r; properties cannot be changed." % (key, self._properties[key])
+                )
         self._properties.update(clean)
         self._record({"type": "properties", "properties": clean})
 
@@ -139,15 +142,32 @@ class LiveRun(_BaseRun):
 
     def log_list(self, name, value, description=""):
         if check_name(name):
-            self._record({"type": "list", "name": name, "value": [encode_value(v) for v in value], "description": str(description)})
+            self._record(
+                {
+                    "type": "list",
+                    "name": name,
+                    "value": [encode_value(v) for v in value],
+                    "description": str(description),
+                }
+            )
 
     def log_row(self, name, description=None, **kwargs):
         if check_name(name):
-            self._record({"type": "row", "name": name, "value": {str(k): encode_value(v) for k, v in kwargs.items()}, "description": str(description or "")})
+            self._record(
+                {
+                    "type": "row",
+                    "name": name,
+                    "value": {str(k): encode_value(v) for k, v in kwargs.items()},
+                    "description": str(description or ""),
+                }
+            )
 
     def log_table(self, name, value, description=""):
         if check_name(name):
-            table = {str(k): [encode_value(v) for v in (col if isinstance(col, (list, tuple)) else [col])] for k, col in dict(value).items()}
+            table = {
+                str(k): [encode_value(v) for v in (col if isinstance(col, (list, tuple)) else [col])]
+                for k, col in dict(value).items()
+            }
             self._record({"type": "table", "name": name, "value": table, "description": str(description)})
 
     def log_image(self, name, path=None, plot=None, description=""):
@@ -163,9 +183,18 @@ class LiveRun(_BaseRun):
             figure = plot.gcf() if hasattr(plot, "gcf") else plot
             figure.savefig(target)
         else:
-            target = os.path.join(target_dir, "%s_%s%s" % (safe, uuid.uuid4().hex[:8], os.path.splitext(str(path))[1] or ".png"))
+            target = os.path.join(
+                target_dir, "%s_%s%s" % (safe, uuid.uuid4().hex[:8], os.path.splitext(str(path))[1] or ".png")
+            )
             shutil.copyfile(path, target)
-        self._record({"type": "image", "name": name, "path": os.path.relpath(target, self._files_dir), "description": str(description)})
+        self._record(
+            {
+                "type": "image",
+                "name": name,
+                "path": os.path.relpath(target, self._files_dir),
+                "description": str(description),
+            }
+        )
 
     def get_metrics(self, name=None, recursive=False, run_type=None, populate=False):
         """Scalars logged once come back as a value, logged repeatedly as a list (Azure's shape)."""
@@ -221,14 +250,28 @@ class LiveRun(_BaseRun):
         return target
 
     # --- models and status -------------------------------------------------------
-    def register_model(self, model_name, model_path=None, tags=None, properties=None, model_framework=None,
-                       model_framework_version=None, description=None, datasets=None, sample_input_dataset=None,
-                       sample_output_dataset=None, resource_configuration=None, **kwargs):
+    def register_model(
+        self,
+        model_name,
+        model_path=None,
+        tags=None,
+        properties=None,
+        model_framework=None,
+        model_framework_version=None,
+        description=None,
+        datasets=None,
+        sample_input_dataset=None,
+        sample_output_dataset=None,
+        resource_configuration=None,
+        **kwargs,
+    ):
         """Registers a file or folder of this run (outputs/..., logs/... or an uploaded path) in the local registry now."""
         from ._model import register_from_run
 
         self._writer.flush()
-        model = register_from_run(self, model_name, model_path, tags, properties, description, model_framework, model_framework_version)
+        model = register_from_run(
+            self, model_name, model_path, tags, properties, description, model_framework, model_framework_version
+        )
         self._record({"type": "register_model", "name": model.name, "version": model.version, "path": model_path})
         return model
 
@@ -237,7 +280,9 @@ class LiveRun(_BaseRun):
         self._writer.flush()
 
     def fail(self, error_details=None, error_code=None, _set_status=True):
-        self._record({"type": "status", "status": "Failed", "error": None if error_details is None else str(error_details)})
+        self._record(
+            {"type": "status", "status": "Failed", "error": None if error_details is None else str(error_details)}
+        )
         self._writer.flush()
 
 

@@ -1,4 +1,5 @@
 """Local deployment the Azure ML v1 way: InferenceConfig, LocalWebservice, Model.deploy, through the Benchtop CLI."""
+
 import json
 import os
 import urllib.error
@@ -11,14 +12,28 @@ class WebserviceException(Exception):
     """azureml.exceptions.WebserviceException."""
 
     def __init__(self, message, status_code=None, body=None):
-        super().__init__(message if status_code is None else "%s\nStatus: %s\nResponse: %s" % (message, status_code, body))
+        super().__init__(
+            message if status_code is None else "%s\nStatus: %s\nResponse: %s" % (message, status_code, body)
+        )
         self.message = message
         self.status_code = status_code
 
 
 class InferenceConfig:
-    def __init__(self, entry_script=None, runtime=None, conda_file=None, extra_docker_file_steps=None, source_directory=None,
-                 enable_gpu=None, description=None, base_image=None, base_image_registry=None, cuda_version=None, environment=None):
+    def __init__(
+        self,
+        entry_script=None,
+        runtime=None,
+        conda_file=None,
+        extra_docker_file_steps=None,
+        source_directory=None,
+        enable_gpu=None,
+        description=None,
+        base_image=None,
+        base_image_registry=None,
+        cuda_version=None,
+        environment=None,
+    ):
         self.entry_script = entry_script
         self.source_directory = source_directory
         self.environment = environment
@@ -79,16 +94,25 @@ class Webservice(_cli.JsonBacked):
         if show_output:
             print("Local webservice is %s at %s" % (self.state, self.scoring_uri))
         if self.state != "running":
-            raise WebserviceException("Service %s is %s: %s\n%s" % (self.name, self.state, self.error, self.get_logs(num_lines=40)))
+            raise WebserviceException(
+                "Service %s is %s: %s\n%s" % (self.name, self.state, self.error, self.get_logs(num_lines=40))
+            )
 
     def run(self, input_data):
         body = input_data if isinstance(input_data, (str, bytes)) else json.dumps(input_data)
-        request = urllib.request.Request(self.scoring_uri, data=body.encode("utf-8") if isinstance(body, str) else body, headers={"Content-Type": "application/json"}, method="POST")
+        request = urllib.request.Request(
+            self.scoring_uri,
+            data=body.encode("utf-8") if isinstance(body, str) else body,
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
         try:
             with urllib.request.urlopen(request, timeout=600) as response:
                 return json.loads(response.read().decode("utf-8"))
         except urllib.error.HTTPError as err:
-            raise WebserviceException("Error: Scoring was unsuccessful.", err.code, err.read().decode("utf-8", "replace"))
+            raise WebserviceException(
+                "Error: Scoring was unsuccessful.", err.code, err.read().decode("utf-8", "replace")
+            )
 
     def get_logs(self, num_lines=5000, raw=False):
         text = _cli.text(["service", "logs", self.name])
@@ -112,7 +136,15 @@ class Webservice(_cli.JsonBacked):
         self.state = "deleted"
 
     def serialize(self):
-        return {"name": self.name, "state": self.state, "computeType": "Local", "scoringUri": self.scoring_uri, "swaggerUri": self.swagger_uri, "port": self.port, "error": self.error}
+        return {
+            "name": self.name,
+            "state": self.state,
+            "computeType": "Local",
+            "scoringUri": self.scoring_uri,
+            "swaggerUri": self.swagger_uri,
+            "port": self.port,
+            "error": self.error,
+        }
 
 
 class LocalWebservice(Webservice):
@@ -131,7 +163,16 @@ def _environment_ref(environment):
     return "%s:%s" % (environment.name, environment.version) if environment.version else environment.name
 
 
-def deploy(workspace, name, models, inference_config=None, deployment_config=None, deployment_target=None, overwrite=False, show_output=False):
+def deploy(
+    workspace,
+    name,
+    models,
+    inference_config=None,
+    deployment_config=None,
+    deployment_target=None,
+    overwrite=False,
+    show_output=False,
+):
     """Model.deploy: a LocalWebservice, returned once GET / answers 200."""
     if overwrite:
         try:
@@ -143,7 +184,10 @@ def deploy(workspace, name, models, inference_config=None, deployment_config=Non
         args += ["-m", _model_ref(model)]
     if inference_config is not None and inference_config.entry_script:
         source = inference_config.source_directory
-        args += ["--entry-script", inference_config.entry_script if source else os.path.abspath(inference_config.entry_script)]
+        args += [
+            "--entry-script",
+            inference_config.entry_script if source else os.path.abspath(inference_config.entry_script),
+        ]
         if source:
             args += ["-d", os.path.abspath(source)]
     if inference_config is not None and inference_config.environment is not None:

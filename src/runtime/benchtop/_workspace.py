@@ -1,7 +1,6 @@
 """Workspace and Environment as local scripts use them: the Benchtop workspace and its registered environments."""
-import os
 
-from . import _cli
+import os
 
 
 class Workspace:

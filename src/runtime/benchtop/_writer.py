@@ -4,6 +4,7 @@ One JSON object per line, written with buffering and flushed at least every
 0.1 s and at exit, so 100,000 `run.log` calls stay cheap while the app still
 sees metrics during the run. Stdlib only: any environment can run it.
 """
+
 import atexit
 import json
 import math

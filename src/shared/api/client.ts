@@ -1,5 +1,12 @@
 import { BenchtopError, type Result } from '../errors';
-import { CALL_NAMES, type CallInput, type CallName, type CallOutput, type EventName, type EventPayload } from './contract';
+import {
+  CALL_NAMES,
+  type CallInput,
+  type CallName,
+  type CallOutput,
+  type EventName,
+  type EventPayload,
+} from './contract';
 
 type DomainOf<N> = N extends `${infer D}.${string}` ? D : never;
 type MethodOf<N, D extends string> = N extends `${D}.${infer M}` ? M : never;

@@ -4,7 +4,18 @@ import { ModelDetail, ModelQuery, ModelRecord, ModelRef, RegisterModel, UpdateMo
 import { EngineStatus, ImageSummary, LoadImage } from './dockerTypes';
 import { DeployService, ScoreResult, ServiceRecord, UpdateService } from './serviceTypes';
 import { RunFiles, RunMetrics, RunQuery, RunSummary, SubmitRun } from './runTypes';
-import { AppInfo, BuildInfo, BuildStart, CacheEntry, EnvironmentRecord, EnvironmentSummary, Job, RegisterResult, Settings, Wheel } from './types';
+import {
+  AppInfo,
+  BuildInfo,
+  BuildStart,
+  CacheEntry,
+  EnvironmentRecord,
+  EnvironmentSummary,
+  Job,
+  RegisterResult,
+  Settings,
+  Wheel,
+} from './types';
 
 /**
  * Every call and event, declared once. The IPC handlers, the WebSocket
@@ -23,7 +34,10 @@ export const calls = {
   'app.info': call(z.object({}), AppInfo),
   'settings.update': call(Settings.partial(), Settings),
   /** A native file or folder picker: the desktop window answers it; headless, `supported` is false (type the path). */
-  'app.pickPath': call(z.object({ kind: z.enum(['file', 'folder']), title: z.string().max(200).optional() }), z.object({ path: z.string().nullable(), supported: z.boolean() })),
+  'app.pickPath': call(
+    z.object({ kind: z.enum(['file', 'folder']), title: z.string().max(200).optional() }),
+    z.object({ path: z.string().nullable(), supported: z.boolean() }),
+  ),
 
   'environments.list': call(z.object({ curated: z.boolean().optional() }), z.array(EnvironmentSummary)),
   'environments.versions': call(z.object({ name: z.string().min(1) }), z.array(EnvironmentRecord)),
@@ -35,15 +49,25 @@ export const calls = {
     z.object({ text: z.string(), format: z.enum(['json', 'yaml']) }),
     z.object({ definition: EnvironmentDefinition.nullable(), buildKey: z.string().nullable() }),
   ),
-  'environments.download': call(NameVersion.extend({ directory: z.string().min(1), overwrite: z.boolean().optional() }), z.object({ directory: z.string(), files: z.array(z.string()) })),
+  'environments.download': call(
+    NameVersion.extend({ directory: z.string().min(1), overwrite: z.boolean().optional() }),
+    z.object({ directory: z.string(), files: z.array(z.string()) }),
+  ),
 
   'builds.start': call(
-    NameVersion.extend({ backend: BackendChoice.optional(), rebuild: z.boolean().optional(), offline: z.boolean().optional() }),
+    NameVersion.extend({
+      backend: BackendChoice.optional(),
+      rebuild: z.boolean().optional(),
+      offline: z.boolean().optional(),
+    }),
     BuildStart,
   ),
   'builds.info': call(z.object({ buildKey: z.string().regex(/^[0-9a-f]{32}$/) }), BuildInfo.nullable()),
   'cache.list': call(z.object({}), z.array(CacheEntry)),
-  'cache.prune': call(z.object({ keep: z.number().int().min(0).optional(), buildKeys: z.array(z.string()).optional() }), z.object({ removed: z.array(z.string()), freedBytes: z.number() })),
+  'cache.prune': call(
+    z.object({ keep: z.number().int().min(0).optional(), buildKeys: z.array(z.string()).optional() }),
+    z.object({ removed: z.array(z.string()), freedBytes: z.number() }),
+  ),
 
   'wheels.list': call(z.object({}), z.array(Wheel)),
   'wheels.add': call(z.object({ path: z.string().min(1) }), Wheel),
@@ -59,30 +83,63 @@ export const calls = {
 
   'runs.submit': call(SubmitRun, RunSummary),
   /** Submits again from a run's snapshot, with its arguments, environment or experiment changed. */
-  'runs.rerun': call(RunRef.extend({ arguments: z.array(z.string()).optional(), environment: z.string().optional(), experiment: z.string().optional(), target: z.enum(['local', 'docker']).optional() }), RunSummary),
+  'runs.rerun': call(
+    RunRef.extend({
+      arguments: z.array(z.string()).optional(),
+      environment: z.string().optional(),
+      experiment: z.string().optional(),
+      target: z.enum(['local', 'docker']).optional(),
+    }),
+    RunSummary,
+  ),
   'runs.list': call(RunQuery, z.object({ runs: z.array(RunSummary), total: z.number() })),
-  'runs.experiments': call(z.object({}), z.array(z.object({ name: z.string(), runs: z.number(), lastRunAt: z.string() }))),
+  'runs.experiments': call(
+    z.object({}),
+    z.array(z.object({ name: z.string(), runs: z.number(), lastRunAt: z.string() })),
+  ),
   'runs.get': call(RunRef, RunSummary),
   'runs.metrics': call(RunRef, RunMetrics),
   'runs.watchMetrics': call(RunRef.extend({ on: z.boolean() }), z.object({})),
   'runs.cancel': call(RunRef, RunSummary),
-  'runs.attach': call(RunRef, z.object({ run: RunSummary, replay: z.string(), truncated: z.boolean(), live: z.boolean() })),
+  'runs.attach': call(
+    RunRef,
+    z.object({ run: RunSummary, replay: z.string(), truncated: z.boolean(), live: z.boolean() }),
+  ),
   'runs.detach': call(RunRef, z.object({})),
   'runs.ack': call(RunRef.extend({ chars: z.number().int().min(0) }), z.object({})),
   'runs.input': call(RunRef.extend({ data: z.string().max(65_536) }), z.object({})),
-  'runs.resize': call(RunRef.extend({ cols: z.number().int().min(1).max(500), rows: z.number().int().min(1).max(200) }), z.object({})),
-  'runs.log': call(RunRef.extend({ search: z.string().optional() }), z.object({ text: z.string(), matches: z.array(z.object({ line: z.number(), text: z.string() })) })),
+  'runs.resize': call(
+    RunRef.extend({ cols: z.number().int().min(1).max(500), rows: z.number().int().min(1).max(200) }),
+    z.object({}),
+  ),
+  'runs.log': call(
+    RunRef.extend({ search: z.string().optional() }),
+    z.object({ text: z.string(), matches: z.array(z.object({ line: z.number(), text: z.string() })) }),
+  ),
   'runs.files': call(RunRef, RunFiles),
-  'runs.file': call(RunRef.extend({ path: z.string().min(1) }), z.object({ base64: z.string(), mime: z.string(), size: z.number() })),
-  'runs.download': call(RunRef.extend({ directory: z.string().min(1) }), z.object({ directory: z.string(), files: z.number() })),
+  'runs.file': call(
+    RunRef.extend({ path: z.string().min(1) }),
+    z.object({ base64: z.string(), mime: z.string(), size: z.number() }),
+  ),
+  'runs.download': call(
+    RunRef.extend({ directory: z.string().min(1) }),
+    z.object({ directory: z.string(), files: z.number() }),
+  ),
 
   'models.register': call(RegisterModel, ModelRecord),
   'models.list': call(ModelQuery, z.array(ModelRecord)),
   'models.get': call(ModelRef, ModelDetail),
   'models.update': call(UpdateModel, ModelRecord),
-  'models.delete': call(ModelRef.extend({ version: z.number().int().positive() }), z.object({ freedBytes: z.number() })),
+  'models.delete': call(
+    ModelRef.extend({ version: z.number().int().positive() }),
+    z.object({ freedBytes: z.number() }),
+  ),
   'models.download': call(
-    ModelRef.extend({ directory: z.string().min(1), existOk: z.boolean().optional(), requestId: z.string().max(100).optional() }),
+    ModelRef.extend({
+      directory: z.string().min(1),
+      existOk: z.boolean().optional(),
+      requestId: z.string().max(100).optional(),
+    }),
     z.object({ path: z.string(), files: z.number(), size: z.number() }),
   ),
 
@@ -90,14 +147,36 @@ export const calls = {
   'docker.images': call(z.object({}), z.array(ImageSummary)),
   'docker.load': call(LoadImage, z.object({ tags: z.array(z.string()) })),
   /** The Dockerfile an environment version builds with (backend docker), its interpreter and base images. */
-  'docker.dockerfile': call(NameVersion.extend({ offline: z.boolean().optional() }), z.object({ dockerfile: z.string(), pythonPath: z.string(), baseImages: z.array(z.string()), buildKey: z.string(), imageTag: z.string() })),
+  'docker.dockerfile': call(
+    NameVersion.extend({ offline: z.boolean().optional() }),
+    z.object({
+      dockerfile: z.string(),
+      pythonPath: z.string(),
+      baseImages: z.array(z.string()),
+      buildKey: z.string(),
+      imageTag: z.string(),
+    }),
+  ),
 
   'services.deploy': call(DeployService, ServiceRecord),
   'services.list': call(z.object({}), z.array(ServiceRecord)),
   'services.get': call(z.object({ name: z.string().min(1) }), ServiceRecord),
-  'services.logs': call(z.object({ name: z.string().min(1), offset: z.number().int().min(0).optional() }), z.object({ text: z.string(), offset: z.number() })),
-  'services.score': call(z.object({ name: z.string().min(1), body: z.string().max(64 * 1024 * 1024), headers: z.record(z.string(), z.string()).optional() }), ScoreResult),
-  'services.reload': call(z.object({ name: z.string().min(1) }), ServiceRecord.extend({ reloaded: z.boolean(), message: z.string() })),
+  'services.logs': call(
+    z.object({ name: z.string().min(1), offset: z.number().int().min(0).optional() }),
+    z.object({ text: z.string(), offset: z.number() }),
+  ),
+  'services.score': call(
+    z.object({
+      name: z.string().min(1),
+      body: z.string().max(64 * 1024 * 1024),
+      headers: z.record(z.string(), z.string()).optional(),
+    }),
+    ScoreResult,
+  ),
+  'services.reload': call(
+    z.object({ name: z.string().min(1) }),
+    ServiceRecord.extend({ reloaded: z.boolean(), message: z.string() }),
+  ),
   'services.update': call(UpdateService, ServiceRecord),
   'services.delete': call(z.object({ name: z.string().min(1) }), z.object({})),
 } as const;

@@ -44,7 +44,18 @@ export function decodeValue(value: unknown): MetricValue {
 }
 
 export function emptyMetrics(): RunMetrics {
-  return { scalars: {}, lists: {}, rows: {}, tables: {}, images: {}, tags: {}, properties: {}, files: [], models: [], status: null };
+  return {
+    scalars: {},
+    lists: {},
+    rows: {},
+    tables: {},
+    images: {},
+    tags: {},
+    properties: {},
+    files: [],
+    models: [],
+    status: null,
+  };
 }
 
 /** Folds events into the run's metrics; scalars without a step get the next index of their series. */
@@ -66,7 +77,9 @@ export function applyRunEvents(metrics: RunMetrics, events: RunEvent[]): RunMetr
         break;
       }
       case 'table':
-        metrics.tables[event.name] = Object.fromEntries(Object.entries(event.value).map(([c, values]) => [c, values.map(decodeValue)]));
+        metrics.tables[event.name] = Object.fromEntries(
+          Object.entries(event.value).map(([c, values]) => [c, values.map(decodeValue)]),
+        );
         break;
       case 'image':
         (metrics.images[event.name] ??= []).push(event.path);

@@ -1,4 +1,12 @@
 /** Run statuses in lifecycle order (kept free of zod: the run supervisor loads this on its fast path). */
-export const RUN_STATUSES = ['Queued', 'Preparing', 'Running', 'Finalizing', 'Completed', 'Failed', 'Canceled'] as const;
+export const RUN_STATUSES = [
+  'Queued',
+  'Preparing',
+  'Running',
+  'Finalizing',
+  'Completed',
+  'Failed',
+  'Canceled',
+] as const;
 export type RunStatusName = (typeof RUN_STATUSES)[number];
 export const FINAL_STATUSES: ReadonlySet<RunStatusName> = new Set(['Completed', 'Failed', 'Canceled']);

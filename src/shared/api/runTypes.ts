@@ -70,4 +70,9 @@ export const RunMetrics = z.object({
 });
 export type RunMetricsData = z.infer<typeof RunMetrics>;
 
-export const RunFiles = z.object({ snapshot: z.array(z.string()), outputs: z.array(z.string()), logs: z.array(z.string()), uploads: z.array(z.string()) });
+export const RunFiles = z.object({
+  snapshot: z.array(z.string()),
+  outputs: z.array(z.string()),
+  logs: z.array(z.string()),
+  uploads: z.array(z.string()),
+});

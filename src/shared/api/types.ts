@@ -89,7 +89,14 @@ export const CacheEntry = z.object({
 });
 export type CacheEntry = z.infer<typeof CacheEntry>;
 
-export const Wheel = z.object({ file: z.string(), name: z.string(), version: z.string(), sha256: z.string(), reference: z.string(), addedAt: z.string() });
+export const Wheel = z.object({
+  file: z.string(),
+  name: z.string(),
+  version: z.string(),
+  sha256: z.string(),
+  reference: z.string(),
+  addedAt: z.string(),
+});
 export type Wheel = z.infer<typeof Wheel>;
 
 export const Interpreter = z.object({ path: z.string(), version: z.string() });

@@ -42,7 +42,9 @@ export function buildRelevantContent(def: EnvironmentDefinition, backend: Backen
           userManagedDependencies: false,
           channels: (conda?.channels ?? []).map((c) => c.trim()),
           dependencies: (conda?.dependencies ?? []).map((d) =>
-            typeof d === 'string' ? canonicalPackage(d) : { pip: d.pip.map(canonicalPackage).filter((p) => p.length > 0) },
+            typeof d === 'string'
+              ? canonicalPackage(d)
+              : { pip: d.pip.map(canonicalPackage).filter((p) => p.length > 0) },
           ),
         },
     docker: {

@@ -71,8 +71,14 @@ export function pythonVersionOf(def: EnvironmentDefinition): string | null {
 
 /** Returns a copy with the python version set (adds `python=X` first if missing). */
 export function withPythonVersion(def: EnvironmentDefinition, version: string): EnvironmentDefinition {
-  const spec: CondaSpec = def.python.condaDependencies ?? { name: 'project_environment', channels: ['conda-forge'], dependencies: [] };
-  const deps = spec.dependencies.filter((d) => typeof d !== 'string' || !/^python(\s|=|>|<|~|$)/i.test(d.replace(/^[\w.-]+::/, '')));
+  const spec: CondaSpec = def.python.condaDependencies ?? {
+    name: 'project_environment',
+    channels: ['conda-forge'],
+    dependencies: [],
+  };
+  const deps = spec.dependencies.filter(
+    (d) => typeof d !== 'string' || !/^python(\s|=|>|<|~|$)/i.test(d.replace(/^[\w.-]+::/, '')),
+  );
   return {
     ...def,
     python: { ...def.python, condaDependencies: { ...spec, dependencies: [`python=${version}`, ...deps] } },
@@ -81,7 +87,11 @@ export function withPythonVersion(def: EnvironmentDefinition, version: string): 
 
 /** Replaces the conda and pip package lists, keeping python and everything else. */
 export function withPackages(def: EnvironmentDefinition, conda: string[], pip: string[]): EnvironmentDefinition {
-  const spec: CondaSpec = def.python.condaDependencies ?? { name: 'project_environment', channels: ['conda-forge'], dependencies: [] };
+  const spec: CondaSpec = def.python.condaDependencies ?? {
+    name: 'project_environment',
+    channels: ['conda-forge'],
+    dependencies: [],
+  };
   const python = spec.dependencies.filter((d) => typeof d === 'string' && /^python(\s|=|>|<|~|$)/i.test(d));
   const pipSection = spec.dependencies.find((d): d is z.infer<typeof PipSection> => typeof d !== 'string');
   const dependencies: CondaDependency[] = [...python, ...conda.filter((c) => !/^python(\s|=|>|<|~|$)/i.test(c))];

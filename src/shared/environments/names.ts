@@ -32,7 +32,11 @@ export function parseNameVersion(ref: string): { name: string; version?: string 
   if (idx <= 0) return { name: ref };
   const version = ref.slice(idx + 1);
   if (!/^\d+$/.test(version)) {
-    throw new BenchtopError('BAD_INPUT', `"${ref}": the version after ":" must be a number.`, 'Write NAME or NAME:VERSION, e.g. my-env:2.');
+    throw new BenchtopError(
+      'BAD_INPUT',
+      `"${ref}": the version after ":" must be a number.`,
+      'Write NAME or NAME:VERSION, e.g. my-env:2.',
+    );
   }
   return { name: ref.slice(0, idx), version };
 }

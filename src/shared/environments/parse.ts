@@ -128,7 +128,12 @@ export function parseYamlText(text: string, file: string): unknown {
 export function parseCondaYaml(text: string, file = 'conda_dependencies.yml'): CondaSpec {
   const raw = parseYamlText(text, file);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new BenchtopError('BAD_INPUT', `${file}: expected a mapping with "dependencies".`, 'Start from `benchtop env scaffold` to see the expected layout.', { file, line: 1, column: 1 });
+    throw new BenchtopError(
+      'BAD_INPUT',
+      `${file}: expected a mapping with "dependencies".`,
+      'Start from `benchtop env scaffold` to see the expected layout.',
+      { file, line: 1, column: 1 },
+    );
   }
   const unknown = Object.keys(raw).filter((k) => !CONDA_KEYS.has(k));
   if (unknown.length > 0) {
@@ -141,13 +146,23 @@ export function parseCondaYaml(text: string, file = 'conda_dependencies.yml'): C
   }
   const parsed = CondaSpec.safeParse({ dependencies: [], ...raw });
   if (!parsed.success) {
-    throw new BenchtopError('BAD_INPUT', `${file}: ${zodMessage(parsed.error)}`, 'Dependencies are strings like "numpy=1.26" or a "pip:" list of strings.', { file, ...lineOfKey(text, 'dependencies') });
+    throw new BenchtopError(
+      'BAD_INPUT',
+      `${file}: ${zodMessage(parsed.error)}`,
+      'Dependencies are strings like "numpy=1.26" or a "pip:" list of strings.',
+      { file, ...lineOfKey(text, 'dependencies') },
+    );
   }
   for (const dep of parsed.data.dependencies) {
     const specs = typeof dep === 'string' ? [dep] : dep.pip;
     for (const spec of specs) {
       if (typeof dep === 'string' && spec.trim().startsWith('-')) {
-        throw new BenchtopError('BAD_INPUT', `${file}: invalid package name "${spec}".`, 'Conda package specs cannot start with "-"; pip options belong in the pip list.', { file, ...lineOfText(text, spec) });
+        throw new BenchtopError(
+          'BAD_INPUT',
+          `${file}: invalid package name "${spec}".`,
+          'Conda package specs cannot start with "-"; pip options belong in the pip list.',
+          { file, ...lineOfText(text, spec) },
+        );
       }
     }
   }
@@ -163,7 +178,11 @@ export function parsePipRequirements(text: string): string[] {
 }
 
 /** Validates a definition object (from JSON or the editor) and fills Azure's defaults. */
-export function normalizeDefinition(raw: unknown, file = 'azureml_environment.json', text?: string): EnvironmentDefinition {
+export function normalizeDefinition(
+  raw: unknown,
+  file = 'azureml_environment.json',
+  text?: string,
+): EnvironmentDefinition {
   const parsed = EnvironmentDefinition.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -6,7 +6,9 @@ import { printJson, table } from '../output';
 import type { Action } from '../program';
 
 export function registerDockerCommands(program: Command, action: Action): void {
-  const docker = program.command('docker').description('The Docker engine: status, base images, the engine to use, generated Dockerfiles');
+  const docker = program
+    .command('docker')
+    .description('The Docker engine: status, base images, the engine to use, generated Dockerfiles');
 
   docker
     .command('status')
@@ -18,10 +20,19 @@ export function registerDockerCommands(program: Command, action: Action): void {
         else if (status.running) {
           console.log(`Docker engine at ${status.url}${status.local ? ' (local)' : ' (remote)'}: running`);
           console.log(`  version ${status.version} (API ${status.apiVersion}), ${status.os}`);
-          console.log(`  ${status.images} images, ${status.containers} containers, ${formatBytes(status.diskUsedBytes ?? 0)} used by images`);
-          console.log(`  runtimes: ${status.runtimes.join(', ')}${status.runtimes.includes('nvidia') ? ' (GPU requests work)' : ''}`);
+          console.log(
+            `  ${status.images} images, ${status.containers} containers, ${formatBytes(status.diskUsedBytes ?? 0)} used by images`,
+          );
+          console.log(
+            `  runtimes: ${status.runtimes.join(', ')}${status.runtimes.includes('nvidia') ? ' (GPU requests work)' : ''}`,
+          );
         }
-        if (!status.running) throw new BenchtopError('ENGINE_UNAVAILABLE', status.error?.message ?? `The Docker engine at ${status.url} is not running.`, status.error?.hint);
+        if (!status.running)
+          throw new BenchtopError(
+            'ENGINE_UNAVAILABLE',
+            status.error?.message ?? `The Docker engine at ${status.url} is not running.`,
+            status.error?.hint,
+          );
       }),
     );
 
@@ -32,8 +43,21 @@ export function registerDockerCommands(program: Command, action: Action): void {
       action(async (ctx) => {
         const images = await ctx.client.docker.images({});
         if (ctx.json) return printJson(images);
-        if (images.length === 0) return console.log('No images. Load a base image: benchtop docker load FILE.tar (see README: Docker base images).');
-        console.log(table(['IMAGE', 'ID', 'SIZE', 'CREATED'], images.map((i) => [i.tags.join(', ') || '<untagged>', i.id.replace(/^sha256:/, '').slice(0, 12), formatBytes(i.sizeBytes), i.createdAt.slice(0, 19).replace('T', ' ')])));
+        if (images.length === 0)
+          return console.log(
+            'No images. Load a base image: benchtop docker load FILE.tar (see README: Docker base images).',
+          );
+        console.log(
+          table(
+            ['IMAGE', 'ID', 'SIZE', 'CREATED'],
+            images.map((i) => [
+              i.tags.join(', ') || '<untagged>',
+              i.id.replace(/^sha256:/, '').slice(0, 12),
+              formatBytes(i.sizeBytes),
+              i.createdAt.slice(0, 19).replace('T', ' '),
+            ]),
+          ),
+        );
       }),
     );
 
@@ -44,7 +68,10 @@ export function registerDockerCommands(program: Command, action: Action): void {
     .option('--tag <name:tag>', 'name for a root filesystem tarball')
     .action(
       action(async (ctx, file: string, opts: { tag?: string }) => {
-        const result = await ctx.client.docker.load({ file: path.resolve(file), ...(opts.tag ? { tag: opts.tag } : {}) });
+        const result = await ctx.client.docker.load({
+          file: path.resolve(file),
+          ...(opts.tag ? { tag: opts.tag } : {}),
+        });
         if (ctx.json) return printJson(result);
         console.log(result.tags.length ? `Loaded ${result.tags.join(', ')}` : 'Loaded (the tarball named no tags).');
       }),
@@ -61,7 +88,8 @@ export function registerDockerCommands(program: Command, action: Action): void {
 
   settingCommand(docker, action, {
     name: 'base-image',
-    description: "Show or set the base image for environments that name Azure's default (or none), e.g. the curated ones",
+    description:
+      "Show or set the base image for environments that name Azure's default (or none), e.g. the curated ones",
     argument: ['[image]', 'a local image (e.g. benchtop/base:bookworm-python), or "none"'],
     key: 'dockerDefaultBaseImage',
     unset: 'none',
@@ -76,7 +104,11 @@ export function registerDockerCommands(program: Command, action: Action): void {
     .option('--offline', 'as an offline build makes it (wheels from the workspace, no index)')
     .action(
       action(async (ctx, opts: { name: string; version?: string; offline?: boolean }) => {
-        const result = await ctx.client.docker.dockerfile({ name: opts.name, ...(opts.version ? { version: opts.version } : {}), ...(opts.offline ? { offline: true } : {}) });
+        const result = await ctx.client.docker.dockerfile({
+          name: opts.name,
+          ...(opts.version ? { version: opts.version } : {}),
+          ...(opts.offline ? { offline: true } : {}),
+        });
         if (ctx.json) return printJson(result);
         process.stdout.write(result.dockerfile);
         process.stderr.write(`Image: ${result.imageTag}; interpreter: ${result.pythonPath}\n`);
@@ -88,7 +120,14 @@ export function registerDockerCommands(program: Command, action: Action): void {
 function settingCommand(
   parent: Command,
   action: Action,
-  spec: { name: string; description: string; argument: [string, string]; key: 'dockerHost' | 'dockerDefaultBaseImage'; unset: string; whenUnset: string },
+  spec: {
+    name: string;
+    description: string;
+    argument: [string, string];
+    key: 'dockerHost' | 'dockerDefaultBaseImage';
+    unset: string;
+    whenUnset: string;
+  },
 ): void {
   parent
     .command(spec.name)
@@ -96,7 +135,10 @@ function settingCommand(
     .argument(...spec.argument)
     .action(
       action(async (ctx, value?: string) => {
-        const settings = value === undefined ? (await ctx.client.app.info({})).settings : await ctx.client.settings.update({ [spec.key]: value === spec.unset ? null : value });
+        const settings =
+          value === undefined
+            ? (await ctx.client.app.info({})).settings
+            : await ctx.client.settings.update({ [spec.key]: value === spec.unset ? null : value });
         if (ctx.json) return printJson({ [spec.key]: settings[spec.key] });
         console.log(settings[spec.key] ?? spec.whenUnset);
       }),

@@ -36,11 +36,17 @@ function envJson(record: EnvironmentRecord) {
 function printRegistered(ctx: CliContext, result: RegisterResult): void {
   if (ctx.json) return printJson({ ...envJson(result.environment), created: result.created });
   const { name, version, buildKey } = result.environment;
-  console.log(result.created ? `Registered ${name} version ${version} (build key ${buildKey}).` : `Unchanged: ${name} version ${version} already has this definition (build key ${buildKey}).`);
+  console.log(
+    result.created
+      ? `Registered ${name} version ${version} (build key ${buildKey}).`
+      : `Unchanged: ${name} version ${version} already has this definition (build key ${buildKey}).`,
+  );
 }
 
 export function registerEnvCommands(program: Command, action: Action): void {
-  const env = program.command('env').description('Environments: versioned software definitions, built once per content hash');
+  const env = program
+    .command('env')
+    .description('Environments: versioned software definitions, built once per content hash');
 
   env
     .command('scaffold')
@@ -67,23 +73,46 @@ export function registerEnvCommands(program: Command, action: Action): void {
     .option('--pip-requirements <file>', 'a pip requirements file')
     .option('--from-conda-env <env>', 'an existing conda environment on this machine')
     .action(
-      action(async (ctx, opts: { directory?: string; name?: string; condaFile?: string; pipRequirements?: string; fromCondaEnv?: string }) => {
-        const sources = [opts.directory, opts.condaFile, opts.pipRequirements, opts.fromCondaEnv].filter(Boolean);
-        if (sources.length !== 1) {
-          throw new BenchtopError('BAD_INPUT', 'Give exactly one source: -d DIR, --conda-file FILE, --pip-requirements FILE or --from-conda-env NAME.', 'See `benchtop env register --help`.');
-        }
-        let definition: unknown;
-        if (opts.directory) {
-          definition = loadEnvironmentFolder(path.resolve(opts.directory));
-        } else {
-          if (!opts.name) throw new BenchtopError('BAD_INPUT', 'A name is required with this source.', 'Add -n NAME.');
-          const python = await defaultPythonVersion();
-          if (opts.condaFile) definition = definitionFromCondaFile(opts.name, path.resolve(opts.condaFile), python);
-          else if (opts.pipRequirements) definition = definitionFromPipRequirements(opts.name, path.resolve(opts.pipRequirements), python);
-          else definition = await definitionFromCondaEnv(opts.name, opts.fromCondaEnv as string, python, readSettings(ctx.core.db).condaPath);
-        }
-        printRegistered(ctx, await ctx.client.environments.register({ definition }));
-      }),
+      action(
+        async (
+          ctx,
+          opts: {
+            directory?: string;
+            name?: string;
+            condaFile?: string;
+            pipRequirements?: string;
+            fromCondaEnv?: string;
+          },
+        ) => {
+          const sources = [opts.directory, opts.condaFile, opts.pipRequirements, opts.fromCondaEnv].filter(Boolean);
+          if (sources.length !== 1) {
+            throw new BenchtopError(
+              'BAD_INPUT',
+              'Give exactly one source: -d DIR, --conda-file FILE, --pip-requirements FILE or --from-conda-env NAME.',
+              'See `benchtop env register --help`.',
+            );
+          }
+          let definition: unknown;
+          if (opts.directory) {
+            definition = loadEnvironmentFolder(path.resolve(opts.directory));
+          } else {
+            if (!opts.name)
+              throw new BenchtopError('BAD_INPUT', 'A name is required with this source.', 'Add -n NAME.');
+            const python = await defaultPythonVersion();
+            if (opts.condaFile) definition = definitionFromCondaFile(opts.name, path.resolve(opts.condaFile), python);
+            else if (opts.pipRequirements)
+              definition = definitionFromPipRequirements(opts.name, path.resolve(opts.pipRequirements), python);
+            else
+              definition = await definitionFromCondaEnv(
+                opts.name,
+                opts.fromCondaEnv as string,
+                python,
+                readSettings(ctx.core.db).condaPath,
+              );
+          }
+          printRegistered(ctx, await ctx.client.environments.register({ definition }));
+        },
+      ),
     );
 
   env
@@ -93,9 +122,33 @@ export function registerEnvCommands(program: Command, action: Action): void {
     .action(
       action(async (ctx, opts: { curated?: boolean }) => {
         const list = await ctx.client.environments.list(opts.curated ? { curated: true } : {});
-        if (ctx.json) return printJson(list.map((e) => ({ name: e.name, version: e.latestVersion, versions: e.versionCount, buildKey: e.buildKey, buildState: e.buildState, curated: e.curated, python: e.pythonVersion })));
-        if (list.length === 0) return console.log('No environments yet. Create one: benchtop env scaffold -n NAME -d DIR');
-        console.log(table(['NAME', 'VERSION', 'VERSIONS', 'BUILD', 'PYTHON', 'CURATED'], list.map((e) => [e.name, e.latestVersion, String(e.versionCount), e.buildState, e.pythonVersion ?? 'default', e.curated ? 'yes' : ''])));
+        if (ctx.json)
+          return printJson(
+            list.map((e) => ({
+              name: e.name,
+              version: e.latestVersion,
+              versions: e.versionCount,
+              buildKey: e.buildKey,
+              buildState: e.buildState,
+              curated: e.curated,
+              python: e.pythonVersion,
+            })),
+          );
+        if (list.length === 0)
+          return console.log('No environments yet. Create one: benchtop env scaffold -n NAME -d DIR');
+        console.log(
+          table(
+            ['NAME', 'VERSION', 'VERSIONS', 'BUILD', 'PYTHON', 'CURATED'],
+            list.map((e) => [
+              e.name,
+              e.latestVersion,
+              String(e.versionCount),
+              e.buildState,
+              e.pythonVersion ?? 'default',
+              e.curated ? 'yes' : '',
+            ]),
+          ),
+        );
       }),
     );
 
@@ -117,9 +170,14 @@ export function registerEnvCommands(program: Command, action: Action): void {
           `  python       ${pythonVersionOf(def) ?? 'default interpreter'}${def.python.userManagedDependencies ? ` (user-managed: ${def.python.interpreterPath})` : ''}`,
           `  conda        ${condaPackagesOf(def).join(', ') || '-'}`,
           `  pip          ${pipPackagesOf(def).join(', ') || '-'}`,
-          `  variables    ${Object.entries(def.environmentVariables).map(([k, v]) => `${k}=${v}`).join(', ') || '-'}`,
+          `  variables    ${
+            Object.entries(def.environmentVariables)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(', ') || '-'
+          }`,
         ];
-        if (record.build?.lock.length) lines.push(`  lock         ${record.build.lock.map((p) => `${p.name}==${p.version}`).join(', ')}`);
+        if (record.build?.lock.length)
+          lines.push(`  lock         ${record.build.lock.map((p) => `${p.name}==${p.version}`).join(', ')}`);
         console.log(lines.join('\n'));
       }),
     );
@@ -133,9 +191,16 @@ export function registerEnvCommands(program: Command, action: Action): void {
     .option('--overwrite', 'replace files in a non-empty folder')
     .action(
       action(async (ctx, opts: { name: string; version?: string; directory: string; overwrite?: boolean }) => {
-        const result = await ctx.client.environments.download({ name: opts.name, version: opts.version, directory: path.resolve(opts.directory), overwrite: opts.overwrite });
+        const result = await ctx.client.environments.download({
+          name: opts.name,
+          version: opts.version,
+          directory: path.resolve(opts.directory),
+          overwrite: opts.overwrite,
+        });
         if (ctx.json) return printJson(result);
-        console.log(`Downloaded ${opts.name}${opts.version ? `:${opts.version}` : ''} to ${result.directory}: ${result.files.join(', ')}`);
+        console.log(
+          `Downloaded ${opts.name}${opts.version ? `:${opts.version}` : ''} to ${result.directory}: ${result.files.join(', ')}`,
+        );
       }),
     );
 
@@ -146,31 +211,58 @@ export function registerEnvCommands(program: Command, action: Action): void {
     .option('-v, --version <version>', 'version (default: latest)')
     .option('--backend <backend>', 'auto | venv | conda | docker', 'auto')
     .option('--rebuild', 'build again even if cached')
-    .option('--offline', 'install only from the workspace\'s wheels')
+    .option('--offline', "install only from the workspace's wheels")
     .action(
-      action(async (ctx, opts: { name: string; version?: string; backend: string; rebuild?: boolean; offline?: boolean }) => {
-        if (!['auto', 'venv', 'conda', 'docker'].includes(opts.backend)) {
-          throw new BenchtopError('BAD_INPUT', `Unknown backend "${opts.backend}".`, 'Use auto, venv, conda or docker.');
-        }
-        const started = await ctx.client.builds.start({
-          name: opts.name,
-          version: opts.version,
-          backend: opts.backend as 'auto',
-          rebuild: opts.rebuild,
-          ...(opts.offline ? { offline: true } : {}),
-        });
-        if (opts.backend === 'auto') ctx.log.write(`Backend: ${started.backend} (auto)\n`);
-        const job = await followJob(ctx, started.job.id);
-        const ready = ctx.core.builds.ready(started.buildKey);
-        if (ctx.json) {
-          printJson({ name: opts.name, version: started.job.subject.environment?.split(':').pop(), buildKey: started.buildKey, backend: started.backend, cached: started.cached, state: job.state, path: ready?.prefix ?? null, python: ready?.pythonPath ?? null, image: ready?.image ?? null, error: job.error });
-        }
-        if (job.state !== 'completed') {
-          const error = (job.error as ApiError | null) ?? { code: 'CANCELED' as const, message: 'The build was canceled.', hint: 'Build again to start clean.' };
-          throw new OperationFailed(ctx.json ? { ...error, message: '' } : error, !ctx.json);
-        }
-        if (!ctx.json) console.log(`${started.cached ? 'cached' : 'built'}: build key ${started.buildKey}; ${ready?.image ? `image ${ready.image}` : `environment at ${ready?.prefix ?? '?'}`}`);
-      }),
+      action(
+        async (
+          ctx,
+          opts: { name: string; version?: string; backend: string; rebuild?: boolean; offline?: boolean },
+        ) => {
+          if (!['auto', 'venv', 'conda', 'docker'].includes(opts.backend)) {
+            throw new BenchtopError(
+              'BAD_INPUT',
+              `Unknown backend "${opts.backend}".`,
+              'Use auto, venv, conda or docker.',
+            );
+          }
+          const started = await ctx.client.builds.start({
+            name: opts.name,
+            version: opts.version,
+            backend: opts.backend as 'auto',
+            rebuild: opts.rebuild,
+            ...(opts.offline ? { offline: true } : {}),
+          });
+          if (opts.backend === 'auto') ctx.log.write(`Backend: ${started.backend} (auto)\n`);
+          const job = await followJob(ctx, started.job.id);
+          const ready = ctx.core.builds.ready(started.buildKey);
+          if (ctx.json) {
+            printJson({
+              name: opts.name,
+              version: started.job.subject.environment?.split(':').pop(),
+              buildKey: started.buildKey,
+              backend: started.backend,
+              cached: started.cached,
+              state: job.state,
+              path: ready?.prefix ?? null,
+              python: ready?.pythonPath ?? null,
+              image: ready?.image ?? null,
+              error: job.error,
+            });
+          }
+          if (job.state !== 'completed') {
+            const error = (job.error as ApiError | null) ?? {
+              code: 'CANCELED' as const,
+              message: 'The build was canceled.',
+              hint: 'Build again to start clean.',
+            };
+            throw new OperationFailed(ctx.json ? { ...error, message: '' } : error, !ctx.json);
+          }
+          if (!ctx.json)
+            console.log(
+              `${started.cached ? 'cached' : 'built'}: build key ${started.buildKey}; ${ready?.image ? `image ${ready.image}` : `environment at ${ready?.prefix ?? '?'}`}`,
+            );
+        },
+      ),
     );
 
   const cache = env.command('cache').description('Built environments on disk');
@@ -181,8 +273,21 @@ export function registerEnvCommands(program: Command, action: Action): void {
       action(async (ctx) => {
         const entries = await ctx.client.cache.list({});
         if (ctx.json) return printJson(entries);
-        if (entries.length === 0) return console.log('The cache is empty. Build an environment: benchtop env build -n NAME');
-        console.log(table(['BUILD KEY', 'BACKEND', 'STATE', 'SIZE', 'LAST USED', 'ENVIRONMENTS'], entries.map((e) => [e.buildKey, e.backend, e.state, formatBytes(e.sizeBytes), e.lastUsedAt ?? '-', e.environments.join(', ')])));
+        if (entries.length === 0)
+          return console.log('The cache is empty. Build an environment: benchtop env build -n NAME');
+        console.log(
+          table(
+            ['BUILD KEY', 'BACKEND', 'STATE', 'SIZE', 'LAST USED', 'ENVIRONMENTS'],
+            entries.map((e) => [
+              e.buildKey,
+              e.backend,
+              e.state,
+              formatBytes(e.sizeBytes),
+              e.lastUsedAt ?? '-',
+              e.environments.join(', '),
+            ]),
+          ),
+        );
       }),
     );
   cache
@@ -191,10 +296,13 @@ export function registerEnvCommands(program: Command, action: Action): void {
     .option('--keep <n>', 'how many ready builds to keep', (v) => Number.parseInt(v, 10))
     .action(
       action(async (ctx, opts: { keep?: number }) => {
-        if (opts.keep !== undefined && (!Number.isFinite(opts.keep) || opts.keep < 0)) throw new BenchtopError('BAD_INPUT', '--keep takes a whole number.', 'E.g. --keep 3.');
+        if (opts.keep !== undefined && (!Number.isFinite(opts.keep) || opts.keep < 0))
+          throw new BenchtopError('BAD_INPUT', '--keep takes a whole number.', 'E.g. --keep 3.');
         const result = await ctx.client.cache.prune(opts.keep === undefined ? {} : { keep: opts.keep });
         if (ctx.json) return printJson(result);
-        console.log(`Removed ${result.removed.length} build${result.removed.length === 1 ? '' : 's'}, freed ${formatBytes(result.freedBytes)}.`);
+        console.log(
+          `Removed ${result.removed.length} build${result.removed.length === 1 ? '' : 's'}, freed ${formatBytes(result.freedBytes)}.`,
+        );
       }),
     );
 }

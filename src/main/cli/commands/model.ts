@@ -33,7 +33,9 @@ function modelJson(model: ModelRecord) {
 }
 
 function pairs(values: Record<string, string>): string {
-  return Object.entries(values).map(([k, v]) => (v === '' ? k : `${k}=${v}`)).join(', ');
+  return Object.entries(values)
+    .map(([k, v]) => (v === '' ? k : `${k}=${v}`))
+    .join(', ');
 }
 
 function printDetail(model: ModelDetail): void {
@@ -53,35 +55,71 @@ function printDetail(model: ModelDetail): void {
 
 function requireVersion(ref: string): { name: string; version: number } {
   const parsed = parseModelRef(ref);
-  if (parsed.version === undefined) throw new BenchtopError('BAD_INPUT', `"${ref}" names no version.`, `Name the version: ${parsed.name}:1 (see \`benchtop model list -n ${parsed.name}\`).`);
+  if (parsed.version === undefined)
+    throw new BenchtopError(
+      'BAD_INPUT',
+      `"${ref}" names no version.`,
+      `Name the version: ${parsed.name}:1 (see \`benchtop model list -n ${parsed.name}\`).`,
+    );
   return { name: parsed.name, version: parsed.version };
 }
 
 export function registerModelCommands(program: Command, action: Action): void {
-  const model = program.command('model').description('Models: a registry of versioned model files with tags and lineage');
+  const model = program
+    .command('model')
+    .description('Models: a registry of versioned model files with tags and lineage');
 
   model
     .command('register')
     .description('Register a file or folder (or a path inside a run with --run) as a new version')
     .requiredOption('-n, --name <name>', 'model name')
-    .requiredOption('-p, --path <path>', 'local file or folder; with --run, a path inside the run (e.g. outputs/model.joblib)')
-    .option('--run <runId>', 'register from this run\'s files and record it as the model\'s lineage')
+    .requiredOption(
+      '-p, --path <path>',
+      'local file or folder; with --run, a path inside the run (e.g. outputs/model.joblib)',
+    )
+    .option('--run <runId>', "register from this run's files and record it as the model's lineage")
     .option('--tag <key=value>', 'a tag (repeatable)', collect)
     .option('--property <key=value>', 'a property, add-only (repeatable)', collect)
     .option('--description <text>', 'description')
     .option('--framework <name>', 'ScikitLearn, Onnx, PyTorch, TensorFlow, Multi or Custom (default Custom)')
     .option('--framework-version <version>', 'framework version (needs --framework)')
     .action(
-      action(async (ctx: CliContext, opts: { name: string; path: string; run?: string; tag?: string[]; property?: string[]; description?: string; framework?: string; frameworkVersion?: string }) => {
-        const tags = parsePairs(opts.tag, 'tag');
-        const properties = parsePairs(opts.property, 'property');
-        if (!ctx.json) process.stderr.write(`Registering model ${opts.name}\n`);
-        const registered = await withJobProgress(ctx, `Registering ${opts.name}`, 'registration', (requestId) =>
-          ctx.client.models.register({ name: opts.name, path: opts.path, runId: opts.run, tags, properties, description: opts.description, framework: opts.framework, frameworkVersion: opts.frameworkVersion, requestId }),
-        );
-        if (ctx.json) return printJson(modelJson(registered));
-        console.log(`Registered ${registered.id} (${registered.fileCount} file${registered.fileCount === 1 ? '' : 's'}, ${formatBytes(registered.size)}${registered.runId ? `, from run ${registered.runId}` : ''}).`);
-      }),
+      action(
+        async (
+          ctx: CliContext,
+          opts: {
+            name: string;
+            path: string;
+            run?: string;
+            tag?: string[];
+            property?: string[];
+            description?: string;
+            framework?: string;
+            frameworkVersion?: string;
+          },
+        ) => {
+          const tags = parsePairs(opts.tag, 'tag');
+          const properties = parsePairs(opts.property, 'property');
+          if (!ctx.json) process.stderr.write(`Registering model ${opts.name}\n`);
+          const registered = await withJobProgress(ctx, `Registering ${opts.name}`, 'registration', (requestId) =>
+            ctx.client.models.register({
+              name: opts.name,
+              path: opts.path,
+              runId: opts.run,
+              tags,
+              properties,
+              description: opts.description,
+              framework: opts.framework,
+              frameworkVersion: opts.frameworkVersion,
+              requestId,
+            }),
+          );
+          if (ctx.json) return printJson(modelJson(registered));
+          console.log(
+            `Registered ${registered.id} (${registered.fileCount} file${registered.fileCount === 1 ? '' : 's'}, ${formatBytes(registered.size)}${registered.runId ? `, from run ${registered.runId}` : ''}).`,
+          );
+        },
+      ),
     );
 
   model
@@ -94,15 +132,51 @@ export function registerModelCommands(program: Command, action: Action): void {
     .option('--framework <name>', 'of this framework')
     .option('--latest', 'only the newest version of each name')
     .action(
-      action(async (ctx: CliContext, opts: { name?: string; tag?: string[]; property?: string[]; run?: string; framework?: string; latest?: boolean }) => {
-        const models = await ctx.client.models.list({ name: opts.name, tags: opts.tag, properties: opts.property, runId: opts.run, framework: opts.framework, latest: opts.latest });
-        if (ctx.json) return printJson(models.map(modelJson));
-        if (models.length === 0) {
-          console.log(opts.name || opts.tag || opts.property || opts.run ? 'No model versions match.' : 'No models yet. Register one: benchtop model register -n NAME -p PATH');
-          return;
-        }
-        console.log(table(['NAME', 'VERSION', 'FRAMEWORK', 'SIZE', 'TAGS', 'RUN', 'CREATED'], models.map((m) => [m.name, String(m.version), m.framework, formatBytes(m.size), pairs(m.tags), m.runId ?? '', m.createdAt.slice(0, 19).replace('T', ' ')])));
-      }),
+      action(
+        async (
+          ctx: CliContext,
+          opts: {
+            name?: string;
+            tag?: string[];
+            property?: string[];
+            run?: string;
+            framework?: string;
+            latest?: boolean;
+          },
+        ) => {
+          const models = await ctx.client.models.list({
+            name: opts.name,
+            tags: opts.tag,
+            properties: opts.property,
+            runId: opts.run,
+            framework: opts.framework,
+            latest: opts.latest,
+          });
+          if (ctx.json) return printJson(models.map(modelJson));
+          if (models.length === 0) {
+            console.log(
+              opts.name || opts.tag || opts.property || opts.run
+                ? 'No model versions match.'
+                : 'No models yet. Register one: benchtop model register -n NAME -p PATH',
+            );
+            return;
+          }
+          console.log(
+            table(
+              ['NAME', 'VERSION', 'FRAMEWORK', 'SIZE', 'TAGS', 'RUN', 'CREATED'],
+              models.map((m) => [
+                m.name,
+                String(m.version),
+                m.framework,
+                formatBytes(m.size),
+                pairs(m.tags),
+                m.runId ?? '',
+                m.createdAt.slice(0, 19).replace('T', ' '),
+              ]),
+            ),
+          );
+        },
+      ),
     );
 
   model
@@ -125,9 +199,18 @@ export function registerModelCommands(program: Command, action: Action): void {
     .option('--exist-ok', 'replace what is already there')
     .action(
       action(async (ctx: CliContext, ref: string, opts: { directory: string; existOk?: boolean }) => {
-        const result = await withJobProgress(ctx, `Downloading ${ref}`, 'download', (requestId) => ctx.client.models.download({ ...parseModelRef(ref), directory: opts.directory, existOk: opts.existOk, requestId }));
+        const result = await withJobProgress(ctx, `Downloading ${ref}`, 'download', (requestId) =>
+          ctx.client.models.download({
+            ...parseModelRef(ref),
+            directory: opts.directory,
+            existOk: opts.existOk,
+            requestId,
+          }),
+        );
         if (ctx.json) return printJson(result);
-        console.log(`Downloaded ${ref} to ${result.path} (${result.files} file${result.files === 1 ? '' : 's'}, ${formatBytes(result.size)}, checksums verified).`);
+        console.log(
+          `Downloaded ${ref} to ${result.path} (${result.files} file${result.files === 1 ? '' : 's'}, ${formatBytes(result.size)}, checksums verified).`,
+        );
       }),
     );
 
@@ -140,11 +223,25 @@ export function registerModelCommands(program: Command, action: Action): void {
     .option('--property <key=value>', 'add a property (properties never change once set)', collect)
     .option('--description <text>', 'replace the description')
     .action(
-      action(async (ctx: CliContext, ref: string, opts: { tag?: string[]; removeTag?: string[]; property?: string[]; description?: string }) => {
-        const updated = await ctx.client.models.update({ ...requireVersion(ref), addTags: parsePairs(opts.tag, 'tag'), removeTags: opts.removeTag, addProperties: parsePairs(opts.property, 'property'), description: opts.description });
-        if (ctx.json) return printJson(modelJson(updated));
-        console.log(`Updated ${updated.id}: tags ${pairs(updated.tags) || '-'}; properties ${pairs(updated.properties) || '-'}.`);
-      }),
+      action(
+        async (
+          ctx: CliContext,
+          ref: string,
+          opts: { tag?: string[]; removeTag?: string[]; property?: string[]; description?: string },
+        ) => {
+          const updated = await ctx.client.models.update({
+            ...requireVersion(ref),
+            addTags: parsePairs(opts.tag, 'tag'),
+            removeTags: opts.removeTag,
+            addProperties: parsePairs(opts.property, 'property'),
+            description: opts.description,
+          });
+          if (ctx.json) return printJson(modelJson(updated));
+          console.log(
+            `Updated ${updated.id}: tags ${pairs(updated.tags) || '-'}; properties ${pairs(updated.properties) || '-'}.`,
+          );
+        },
+      ),
     );
 
   model

@@ -10,7 +10,9 @@ import type { Action } from '../program';
 function openBrowser(url: string): void {
   const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
   try {
-    spawn(opener, [url], { detached: true, stdio: 'ignore' }).on('error', () => undefined).unref();
+    spawn(opener, [url], { detached: true, stdio: 'ignore' })
+      .on('error', () => undefined)
+      .unref();
   } catch {
     // No browser opener here; the printed URL is enough.
   }
@@ -26,11 +28,19 @@ export function registerServeCommand(program: Command, action: Action): void {
     .action(
       action(async (ctx, opts: { port: string; host: string; open: boolean }) => {
         const port = Number.parseInt(opts.port, 10);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BenchtopError('BAD_INPUT', `Invalid port "${opts.port}".`, 'Give a number from 0 to 65535 (0 picks a free port).');
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw new BenchtopError(
+            'BAD_INPUT',
+            `Invalid port "${opts.port}".`,
+            'Give a number from 0 to 65535 (0 picks a free port).',
+          );
         keepWorkspaceOpen();
         const staticDir = path.join(__dirname, '..', 'renderer');
         const server = await startServer({ core: ctx.core, host: opts.host, port, staticDir });
-        if (opts.host !== '127.0.0.1' && opts.host !== 'localhost') process.stderr.write(`warning: listening on ${opts.host}; anyone who can reach it and has the token can use Benchtop.\n`);
+        if (opts.host !== '127.0.0.1' && opts.host !== 'localhost')
+          process.stderr.write(
+            `warning: listening on ${opts.host}; anyone who can reach it and has the token can use Benchtop.\n`,
+          );
         console.log(`Benchtop UI: ${server.url}`);
         console.log(`Workspace: ${ctx.core.paths.root}`);
         if (ctx.json) console.log(JSON.stringify({ url: server.url, port: server.port, token: server.token }));

@@ -10,13 +10,32 @@ import type { Action } from '../program';
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const integer = (what: string) => (value: string) => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new BenchtopError('BAD_INPUT', `${what} must be a whole number of at least 1 (got "${value}").`, `E.g. ${what} 2.`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new BenchtopError(
+      'BAD_INPUT',
+      `${what} must be a whole number of at least 1 (got "${value}").`,
+      `E.g. ${what} 2.`,
+    );
   return n;
 };
 
 /** CONTRACTS.md's --json keys (name, state, port, scoringUri, swaggerUri, models) and the rest of the record. */
 function serviceJson(service: ServiceRecord) {
-  return { name: service.name, state: service.state, port: service.port, scoringUri: service.scoringUri, swaggerUri: service.swaggerUri, models: service.models, entryScript: service.entryScript, environment: service.environment, workers: service.workers, error: service.error, pid: service.pid, createdAt: service.createdAt, updatedAt: service.updatedAt };
+  return {
+    name: service.name,
+    state: service.state,
+    port: service.port,
+    scoringUri: service.scoringUri,
+    swaggerUri: service.swaggerUri,
+    models: service.models,
+    entryScript: service.entryScript,
+    environment: service.environment,
+    workers: service.workers,
+    error: service.error,
+    pid: service.pid,
+    createdAt: service.createdAt,
+    updatedAt: service.updatedAt,
+  };
 }
 
 /** Prints the service's log as it grows while `work` runs (deploys and updates show the build, init() output and errors). */
@@ -34,58 +53,96 @@ async function withLog<T>(ctx: CliContext, name: string, work: () => Promise<T>)
 function failed(ctx: CliContext, err: unknown): never {
   if (err instanceof BenchtopError && err.hint?.startsWith('The log says')) {
     // The log was already printed live: say what failed without printing it twice.
-    throw new OperationFailed({ code: err.code, message: err.message, hint: `See the log above, or: benchtop service logs <name>` }, true);
+    throw new OperationFailed(
+      { code: err.code, message: err.message, hint: `See the log above, or: benchtop service logs <name>` },
+      true,
+    );
   }
   throw err;
 }
 
 export function registerServiceCommands(program: Command, action: Action): void {
-  const service = program.command('service').description('Local web services: registered models behind score.py on 127.0.0.1 (Azure ML inference contract)');
+  const service = program
+    .command('service')
+    .description('Local web services: registered models behind score.py on 127.0.0.1 (Azure ML inference contract)');
 
   service
     .command('deploy')
-    .description('Deploy models with an entry script (or no-code for one ScikitLearn model); returns when GET / answers 200')
+    .description(
+      'Deploy models with an entry script (or no-code for one ScikitLearn model); returns when GET / answers 200',
+    )
     .requiredOption('-n, --name <name>', 'service name (3-32 lower-case letters, digits and -)')
     .requiredOption('-m, --model <model>', 'NAME[:VERSION] (repeatable)', collect)
     .option('--entry-script <file>', 'score.py with init() and run() (relative to -d when given)')
     .option('-d, --source-directory <dir>', 'folder copied with the entry script')
-    .option('-e, --environment <env>', 'NAME[:VERSION] (default Benchtop-Minimal, or Benchtop-SKLearn without an entry script)')
+    .option(
+      '-e, --environment <env>',
+      'NAME[:VERSION] (default Benchtop-Minimal, or Benchtop-SKLearn without an entry script)',
+    )
     .option('--port <port>', 'port on 127.0.0.1 (default: a free one)', integer('--port'))
     .option('--target <target>', 'local | docker', 'local')
     .option('--workers <n>', 'worker processes, each running init() (default 1)', integer('--workers'))
     .option('--timeout-ms <ms>', 'scoring timeout per request (default 60000)', integer('--timeout-ms'))
     .option('--max-body-mb <mb>', 'largest request body (default 10)', Number)
     .action(
-      action(async (ctx: CliContext, opts: { name: string; model: string[]; entryScript?: string; sourceDirectory?: string; environment?: string; port?: number; target: string; workers?: number; timeoutMs?: number; maxBodyMb?: number }) => {
-        if (opts.target !== 'local' && opts.target !== 'docker') throw new BenchtopError('BAD_INPUT', `Unknown target "${opts.target}".`, 'Use local or docker.');
-        // Ctrl-C: the half-made service is removed (its server stopped if it had started), so the name is
-        // free again. The deploy call then fails; we wait for the removal before leaving (the workspace
-        // must stay open until it is done).
-        let canceled: Promise<void> | null = null;
-        const release = cancelOnInterrupt('deploy', () => {
-          canceled = ctx.core.services.delete(opts.name).catch(() => undefined);
-        });
-        const leaveCanceled = async (removal: Promise<void>) => {
-          await removal;
-          process.stderr.write(`Deploy canceled: ${opts.name} was removed.\n`);
-          process.exit(130);
-        };
-        let deployed: ServiceRecord;
-        try {
-          deployed = await withLog(ctx, opts.name, () =>
-            ctx.client.services.deploy({ name: opts.name, models: opts.model, entryScript: opts.entryScript, sourceDirectory: opts.sourceDirectory, environment: opts.environment, port: opts.port, target: opts.target as 'local' | 'docker', workers: opts.workers, timeoutMs: opts.timeoutMs, maxBodyMb: opts.maxBodyMb }),
-          );
-        } catch (err) {
+      action(
+        async (
+          ctx: CliContext,
+          opts: {
+            name: string;
+            model: string[];
+            entryScript?: string;
+            sourceDirectory?: string;
+            environment?: string;
+            port?: number;
+            target: string;
+            workers?: number;
+            timeoutMs?: number;
+            maxBodyMb?: number;
+          },
+        ) => {
+          if (opts.target !== 'local' && opts.target !== 'docker')
+            throw new BenchtopError('BAD_INPUT', `Unknown target "${opts.target}".`, 'Use local or docker.');
+          // Ctrl-C: the half-made service is removed (its server stopped if it had started), so the name is
+          // free again. The deploy call then fails; we wait for the removal before leaving (the workspace
+          // must stay open until it is done).
+          let canceled: Promise<void> | null = null;
+          const release = cancelOnInterrupt('deploy', () => {
+            canceled = ctx.core.services.delete(opts.name).catch(() => undefined);
+          });
+          const leaveCanceled = async (removal: Promise<void>) => {
+            await removal;
+            process.stderr.write(`Deploy canceled: ${opts.name} was removed.\n`);
+            process.exit(130);
+          };
+          let deployed: ServiceRecord;
+          try {
+            deployed = await withLog(ctx, opts.name, () =>
+              ctx.client.services.deploy({
+                name: opts.name,
+                models: opts.model,
+                entryScript: opts.entryScript,
+                sourceDirectory: opts.sourceDirectory,
+                environment: opts.environment,
+                port: opts.port,
+                target: opts.target as 'local' | 'docker',
+                workers: opts.workers,
+                timeoutMs: opts.timeoutMs,
+                maxBodyMb: opts.maxBodyMb,
+              }),
+            );
+          } catch (err) {
+            if (canceled) return leaveCanceled(canceled);
+            return failed(ctx, err);
+          } finally {
+            release();
+          }
           if (canceled) return leaveCanceled(canceled);
-          return failed(ctx, err);
-        } finally {
-          release();
-        }
-        if (canceled) return leaveCanceled(canceled);
-        if (ctx.json) return printJson(serviceJson(deployed));
-        console.log(`Local webservice is running at ${deployed.scoringUri}`);
-        console.log(`Swagger: ${deployed.swaggerUri}`);
-      }),
+          if (ctx.json) return printJson(serviceJson(deployed));
+          console.log(`Local webservice is running at ${deployed.scoringUri}`);
+          console.log(`Swagger: ${deployed.swaggerUri}`);
+        },
+      ),
     );
 
   service
@@ -95,8 +152,16 @@ export function registerServiceCommands(program: Command, action: Action): void 
       action(async (ctx: CliContext) => {
         const services = await ctx.client.services.list({});
         if (ctx.json) return printJson(services.map(serviceJson));
-        if (services.length === 0) return console.log('No services yet. Deploy one: benchtop service deploy -n NAME -m MODEL --entry-script score.py');
-        console.log(table(['NAME', 'STATE', 'URL', 'MODELS', 'ENVIRONMENT'], services.map((s) => [s.name, s.state, s.scoringUri, s.models.join(', '), s.environment])));
+        if (services.length === 0)
+          return console.log(
+            'No services yet. Deploy one: benchtop service deploy -n NAME -m MODEL --entry-script score.py',
+          );
+        console.log(
+          table(
+            ['NAME', 'STATE', 'URL', 'MODELS', 'ENVIRONMENT'],
+            services.map((s) => [s.name, s.state, s.scoringUri, s.models.join(', '), s.environment]),
+          ),
+        );
       }),
     );
 
@@ -108,7 +173,19 @@ export function registerServiceCommands(program: Command, action: Action): void 
       action(async (ctx: CliContext, name: string) => {
         const s = await ctx.client.services.get({ name });
         if (ctx.json) return printJson(serviceJson(s));
-        console.log([`${s.name}: ${s.state}`, `Scoring URI: ${s.scoringUri}`, `Swagger:     ${s.swaggerUri}`, `Models:      ${s.models.join(', ')}`, `Entry:       ${s.entryScript ?? '(no-code scikit-learn scorer)'}`, `Environment: ${s.environment}`, `Serving:     ${s.target === 'docker' ? `container ${s.containerId?.slice(0, 12) ?? '-'}` : `process ${s.pid ?? '-'}`}`, `Workers:     ${s.workers}, timeout ${s.timeoutMs} ms, body limit ${s.maxBodyMb} MB`, ...(s.error ? [`Error:       ${s.error}`] : [])].join('\n'));
+        console.log(
+          [
+            `${s.name}: ${s.state}`,
+            `Scoring URI: ${s.scoringUri}`,
+            `Swagger:     ${s.swaggerUri}`,
+            `Models:      ${s.models.join(', ')}`,
+            `Entry:       ${s.entryScript ?? '(no-code scikit-learn scorer)'}`,
+            `Environment: ${s.environment}`,
+            `Serving:     ${s.target === 'docker' ? `container ${s.containerId?.slice(0, 12) ?? '-'}` : `process ${s.pid ?? '-'}`}`,
+            `Workers:     ${s.workers}, timeout ${s.timeoutMs} ms, body limit ${s.maxBodyMb} MB`,
+            ...(s.error ? [`Error:       ${s.error}`] : []),
+          ].join('\n'),
+        );
       }),
     );
 
@@ -129,10 +206,13 @@ export function registerServiceCommands(program: Command, action: Action): void 
             resolve();
           });
           const timer = setInterval(() => {
-            void ctx.client.services.logs({ name, offset }).then((next) => {
-              ({ text, offset } = next);
-              process.stdout.write(text);
-            }, () => undefined);
+            void ctx.client.services.logs({ name, offset }).then(
+              (next) => {
+                ({ text, offset } = next);
+                process.stdout.write(text);
+              },
+              () => undefined,
+            );
           }, 250);
         });
       }),
@@ -142,13 +222,18 @@ export function registerServiceCommands(program: Command, action: Action): void 
     .command('run')
     .argument('<name>')
     .requiredOption('--data <json>', 'the request body (e.g. \'{"data": [[5.1, 3.5, 1.4, 0.2]]}\')')
-    .description('POST a body to the service\'s /score and print the response')
+    .description("POST a body to the service's /score and print the response")
     .action(
       action(async (ctx: CliContext, name: string, opts: { data: string }) => {
         const result = await ctx.client.services.score({ name, body: opts.data });
         if (ctx.json) return printJson({ ...result, json: safeJson(result.body) });
         console.log(result.body);
-        if (result.status !== 200) throw new OperationFailed({ code: 'BUILD_FAILED', message: `The service answered ${result.status}.`, hint: `See its log: benchtop service logs ${name}` });
+        if (result.status !== 200)
+          throw new OperationFailed({
+            code: 'BUILD_FAILED',
+            message: `The service answered ${result.status}.`,
+            hint: `See its log: benchtop service logs ${name}`,
+          });
       }),
     );
 
@@ -160,7 +245,12 @@ export function registerServiceCommands(program: Command, action: Action): void 
       action(async (ctx: CliContext, name: string) => {
         const result = await ctx.client.services.reload({ name });
         if (ctx.json) return printJson({ ...serviceJson(result), reloaded: result.reloaded, message: result.message });
-        if (!result.reloaded) throw new OperationFailed({ code: 'BUILD_FAILED', message: 'The reloaded entry script could not start; the service still serves the previous one.', hint: result.message });
+        if (!result.reloaded)
+          throw new OperationFailed({
+            code: 'BUILD_FAILED',
+            message: 'The reloaded entry script could not start; the service still serves the previous one.',
+            hint: result.message,
+          });
         console.log(`Reloaded ${name}: ${result.scoringUri}`);
       }),
     );
@@ -173,11 +263,22 @@ export function registerServiceCommands(program: Command, action: Action): void 
     .option('--workers <n>', 'worker processes', integer('--workers'))
     .description('Serve other model versions, another environment or worker count (restarts on the same port)')
     .action(
-      action(async (ctx: CliContext, name: string, opts: { model?: string[]; environment?: string; workers?: number }) => {
-        const updated = await withLog(ctx, name, () => ctx.client.services.update({ name, models: opts.model, environment: opts.environment, workers: opts.workers })).catch((err: unknown) => failed(ctx, err));
-        if (ctx.json) return printJson(serviceJson(updated));
-        console.log(`Updated ${name}: ${updated.models.join(', ')} on ${updated.environment}, running at ${updated.scoringUri}`);
-      }),
+      action(
+        async (ctx: CliContext, name: string, opts: { model?: string[]; environment?: string; workers?: number }) => {
+          const updated = await withLog(ctx, name, () =>
+            ctx.client.services.update({
+              name,
+              models: opts.model,
+              environment: opts.environment,
+              workers: opts.workers,
+            }),
+          ).catch((err: unknown) => failed(ctx, err));
+          if (ctx.json) return printJson(serviceJson(updated));
+          console.log(
+            `Updated ${name}: ${updated.models.join(', ')} on ${updated.environment}, running at ${updated.scoringUri}`,
+          );
+        },
+      ),
     );
 
   service

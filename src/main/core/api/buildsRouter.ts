@@ -1,6 +1,8 @@
 import type { Router } from './router';
 
-export const buildsRouter: Router<'builds.start' | 'builds.info' | 'cache.list' | 'cache.prune' | 'wheels.list' | 'wheels.add'> = {
+export const buildsRouter: Router<
+  'builds.start' | 'builds.info' | 'cache.list' | 'cache.prune' | 'wheels.list' | 'wheels.add'
+> = {
   'builds.start': (input, _ctx, core) => {
     const record = core.environments.get(input.name, input.version);
     return core.builds.start(record.definition, `${record.name}:${record.version}`, input);

@@ -10,7 +10,18 @@ export const dockerRouter: Router<'docker.status' | 'docker.images' | 'docker.lo
   'docker.dockerfile': (input, _ctx, core) => {
     const record = core.environments.get(input.name, input.version);
     const { buildKey } = core.builds.keyFor(record.definition, 'docker');
-    const generated = dockerfileFor(core.builds.effectiveDefinition(record.definition, 'docker'), buildKey, `${record.name}:${record.version} (build key ${buildKey})`, input.offline ?? readSettings(core.db).offline);
-    return { dockerfile: generated.dockerfile, pythonPath: generated.pythonPath, baseImages: generated.baseImages, buildKey, imageTag: imageTagFor(buildKey) };
+    const generated = dockerfileFor(
+      core.builds.effectiveDefinition(record.definition, 'docker'),
+      buildKey,
+      `${record.name}:${record.version} (build key ${buildKey})`,
+      input.offline ?? readSettings(core.db).offline,
+    );
+    return {
+      dockerfile: generated.dockerfile,
+      pythonPath: generated.pythonPath,
+      baseImages: generated.baseImages,
+      buildKey,
+      imageTag: imageTagFor(buildKey),
+    };
   },
 };

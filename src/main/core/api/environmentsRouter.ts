@@ -20,7 +20,8 @@ export const environmentsRouter: Router<
   'environments.get': (input, _ctx, core) => core.environments.get(input.name, input.version),
   'environments.scaffold': async (input) => scaffoldDefinition(input.name, await defaultPythonVersion()),
   'environments.register': (input, _ctx, core) => core.environments.register(input.definition),
-  'environments.registerText': (input, _ctx, core) => core.environments.register(parseDefinitionText(input.text, input.format)),
+  'environments.registerText': (input, _ctx, core) =>
+    core.environments.register(parseDefinitionText(input.text, input.format)),
   'environments.validateText': (input, _ctx, core) => {
     const definition = parseDefinitionText(input.text, input.format);
     return { definition, buildKey: core.builds.keyFor(definition).buildKey };

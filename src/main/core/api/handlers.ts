@@ -10,4 +10,13 @@ import { runsRouter } from './runsRouter';
 import { servicesRouter } from './servicesRouter';
 
 /** One router per domain; the type check fails if a call in the contract has no handler. */
-export const handlers: Router<CallName> = { ...appRouter, ...environmentsRouter, ...buildsRouter, ...jobsRouter, ...runsRouter, ...modelsRouter, ...servicesRouter, ...dockerRouter };
+export const handlers: Router<CallName> = {
+  ...appRouter,
+  ...environmentsRouter,
+  ...buildsRouter,
+  ...jobsRouter,
+  ...runsRouter,
+  ...modelsRouter,
+  ...servicesRouter,
+  ...dockerRouter,
+};

@@ -5,7 +5,16 @@ import type { RunMetrics } from '../../../shared/api/runEvents';
 import type { Router } from './router';
 import { stripAnsi } from '../../../shared/ansi';
 
-const MIME: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.svg': 'image/svg+xml', '.gif': 'image/gif', '.txt': 'text/plain', '.json': 'application/json', '.csv': 'text/csv' };
+const MIME: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.svg': 'image/svg+xml',
+  '.gif': 'image/gif',
+  '.txt': 'text/plain',
+  '.json': 'application/json',
+  '.csv': 'text/csv',
+};
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
 function listFiles(dir: string): string[] {
@@ -25,7 +34,8 @@ function listFiles(dir: string): string[] {
 /** JSON has no NaN or infinities: they cross as strings. */
 function transportable(metrics: RunMetrics): RunMetrics {
   for (const points of Object.values(metrics.scalars)) {
-    for (const point of points) if (typeof point.value === 'number' && !Number.isFinite(point.value)) point.value = String(point.value);
+    for (const point of points)
+      if (typeof point.value === 'number' && !Number.isFinite(point.value)) point.value = String(point.value);
   }
   return metrics;
 }
@@ -33,9 +43,11 @@ function transportable(metrics: RunMetrics): RunMetrics {
 /** A path inside the run's folder (snapshot/, outputs/, logs/, files/), never outside it. */
 function runFile(runDir: string, rel: string): string {
   const target = path.resolve(runDir, rel);
-  const allowed = ['snapshot', 'outputs', 'logs', 'files'].some((top) => target.startsWith(path.join(runDir, top) + path.sep));
+  const allowed = ['snapshot', 'outputs', 'logs', 'files'].some((top) =>
+    target.startsWith(path.join(runDir, top) + path.sep),
+  );
   if (!allowed || !fs.existsSync(target) || !fs.statSync(target).isFile()) {
-    throw new BenchtopError('NOT_FOUND', `No file "${rel}" in this run.`, 'Pick a file from the run\'s Files tab.');
+    throw new BenchtopError('NOT_FOUND', `No file "${rel}" in this run.`, "Pick a file from the run's Files tab.");
   }
   return target;
 }
@@ -105,21 +117,40 @@ export const runsRouter: Router<
     const needle = input.search?.toLowerCase();
     const plain = stripAnsi(text);
     const matches = needle
-      ? plain.split(/\r?\n/).flatMap((line, i) => (line.toLowerCase().includes(needle) ? [{ line: i + 1, text: line.slice(0, 500) }] : [])).slice(0, 1000)
+      ? plain
+          .split(/\r?\n/)
+          .flatMap((line, i) =>
+            line.toLowerCase().includes(needle) ? [{ line: i + 1, text: line.slice(0, 500) }] : [],
+          )
+          .slice(0, 1000)
       : [];
     return { text, matches };
   },
   'runs.files': (input, _ctx, core) => {
     core.runs.get(input.runId);
     const dir = core.paths.runDir(input.runId);
-    return { snapshot: listFiles(path.join(dir, 'snapshot')), outputs: listFiles(path.join(dir, 'outputs')), logs: listFiles(path.join(dir, 'logs')), uploads: listFiles(path.join(dir, 'files', 'uploads')) };
+    return {
+      snapshot: listFiles(path.join(dir, 'snapshot')),
+      outputs: listFiles(path.join(dir, 'outputs')),
+      logs: listFiles(path.join(dir, 'logs')),
+      uploads: listFiles(path.join(dir, 'files', 'uploads')),
+    };
   },
   'runs.file': (input, _ctx, core) => {
     core.runs.get(input.runId);
     const file = runFile(core.paths.runDir(input.runId), input.path);
     const size = fs.statSync(file).size;
-    if (size > MAX_FILE_BYTES) throw new BenchtopError('BAD_INPUT', `${input.path} is ${Math.round(size / 1024 / 1024)} MB, too large to open here.`, 'Use Download to copy the run\'s files to a folder.');
-    return { base64: fs.readFileSync(file).toString('base64'), mime: MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream', size };
+    if (size > MAX_FILE_BYTES)
+      throw new BenchtopError(
+        'BAD_INPUT',
+        `${input.path} is ${Math.round(size / 1024 / 1024)} MB, too large to open here.`,
+        "Use Download to copy the run's files to a folder.",
+      );
+    return {
+      base64: fs.readFileSync(file).toString('base64'),
+      mime: MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+      size,
+    };
   },
   'runs.download': (input, _ctx, core) => {
     core.runs.get(input.runId);

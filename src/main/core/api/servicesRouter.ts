@@ -1,6 +1,15 @@
 import type { Router } from './router';
 
-export const servicesRouter: Router<'services.deploy' | 'services.list' | 'services.get' | 'services.logs' | 'services.score' | 'services.reload' | 'services.update' | 'services.delete'> = {
+export const servicesRouter: Router<
+  | 'services.deploy'
+  | 'services.list'
+  | 'services.get'
+  | 'services.logs'
+  | 'services.score'
+  | 'services.reload'
+  | 'services.update'
+  | 'services.delete'
+> = {
   'services.deploy': (input, _ctx, core) => core.services.deploy(input),
   'services.list': (_input, _ctx, core) => core.services.listLive(),
   'services.get': (input, _ctx, core) => core.services.getLive(input.name),

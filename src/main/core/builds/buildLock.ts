@@ -39,7 +39,8 @@ export async function acquireBuildLock(file: string, signal: AbortSignal, onWait
       onWait();
       announced = true;
     }
-    if (signal.aborted) throw new BenchtopError('CANCELED', 'Canceled while waiting for another build of the same environment.');
+    if (signal.aborted)
+      throw new BenchtopError('CANCELED', 'Canceled while waiting for another build of the same environment.');
     await new Promise((r) => setTimeout(r, 250));
   }
 }

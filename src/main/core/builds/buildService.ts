@@ -3,7 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BuildInfo, BuildStart, CacheEntry, LockedPackage } from '../../../shared/api/types';
 import { BenchtopError } from '../../../shared/errors';
-import { type Backend, type BackendChoice, DEFAULT_BASE_IMAGE, type EnvironmentDefinition } from '../../../shared/environments/definition';
+import {
+  type Backend,
+  type BackendChoice,
+  DEFAULT_BASE_IMAGE,
+  type EnvironmentDefinition,
+} from '../../../shared/environments/definition';
 import { buildRelevantContent, stableStringify } from '../../../shared/environments/canonical';
 import type { JobManager } from '../jobs/jobManager';
 import type { Db } from '../workspace/database';
@@ -39,7 +44,10 @@ interface BuildRow {
 }
 
 export function computeBuildKey(def: EnvironmentDefinition, backend: Backend): string {
-  return createHash('sha256').update(stableStringify(buildRelevantContent(def, backend))).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(stableStringify(buildRelevantContent(def, backend)))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /**
@@ -71,7 +79,11 @@ export class BuildService {
     return findCondaTool(readSettings(this.db).condaPath) ? 'conda' : 'venv';
   }
 
-  keyFor(def: EnvironmentDefinition, choice: BackendChoice = 'auto', auto?: Backend): { buildKey: string; backend: Backend } {
+  keyFor(
+    def: EnvironmentDefinition,
+    choice: BackendChoice = 'auto',
+    auto?: Backend,
+  ): { buildKey: string; backend: Backend } {
     const backend = this.backendFor(def, choice, auto);
     return { buildKey: computeBuildKey(this.effectiveDefinition(def, backend), backend), backend };
   }
@@ -109,11 +121,19 @@ export class BuildService {
       // No lock: nobody is building it.
     }
     if (Number.isFinite(holder) && processAlive(holder)) return row;
-    return { ...row, state: 'failed', error: 'The build was interrupted (its process stopped); build again to start clean.' };
+    return {
+      ...row,
+      state: 'failed',
+      error: 'The build was interrupted (its process stopped); build again to start clean.',
+    };
   }
 
   /** Starts (or joins, or short-circuits to the cache) the build of one environment version. */
-  start(def: EnvironmentDefinition, label: string, options: { backend?: BackendChoice; rebuild?: boolean; offline?: boolean }): BuildStart {
+  start(
+    def: EnvironmentDefinition,
+    label: string,
+    options: { backend?: BackendChoice; rebuild?: boolean; offline?: boolean },
+  ): BuildStart {
     const settings = readSettings(this.db);
     const { buildKey, backend } = this.keyFor(def, options.backend ?? 'auto');
     const subject = { environment: label, buildKey, backend };
@@ -121,7 +141,12 @@ export class BuildService {
     const existing = this.ready(buildKey);
     if (existing && !options.rebuild) {
       this.touch(buildKey);
-      const job = this.jobs.completedNow('build', title, subject, `cached: ${label} is already built (build key ${buildKey}) ${existing.image ? `as image ${existing.image}` : `at ${existing.prefix}`}`);
+      const job = this.jobs.completedNow(
+        'build',
+        title,
+        subject,
+        `cached: ${label} is already built (build key ${buildKey}) ${existing.image ? `as image ${existing.image}` : `at ${existing.prefix}`}`,
+      );
       return { job: { ...job.job }, buildKey, backend, cached: true };
     }
     const joined = this.inFlight.get(buildKey);
@@ -152,7 +177,14 @@ export class BuildService {
     return started;
   }
 
-  private async buildNow(def: EnvironmentDefinition, buildKey: string, backend: BuildBackend, offline: boolean, rebuild: boolean, job: Parameters<Parameters<JobManager['start']>[3]>[0]): Promise<void> {
+  private async buildNow(
+    def: EnvironmentDefinition,
+    buildKey: string,
+    backend: BuildBackend,
+    offline: boolean,
+    rebuild: boolean,
+    job: Parameters<Parameters<JobManager['start']>[3]>[0],
+  ): Promise<void> {
     const prefix = this.paths.envDir(buildKey);
     const startedAt = nowIso();
     this.db
@@ -166,28 +198,61 @@ export class BuildService {
     fs.mkdirSync(path.dirname(prefix), { recursive: true });
     job.output.note(`Building ${buildKey} with ${backend.name}${offline ? ' (offline)' : ''} into ${prefix}`);
     try {
-      const outcome = await backend.build({ definition: def, prefix, offline, rebuild, wheelsDir: this.paths.wheels, job });
+      const outcome = await backend.build({
+        definition: def,
+        prefix,
+        offline,
+        rebuild,
+        wheelsDir: this.paths.wheels,
+        job,
+      });
       fs.mkdirSync(prefix, { recursive: true });
-      writeFileAtomic(path.join(prefix, LOCK_FILE), `${JSON.stringify({ buildKey, python: outcome.pythonVersion, packages: outcome.lock }, null, 2)}\n`);
+      writeFileAtomic(
+        path.join(prefix, LOCK_FILE),
+        `${JSON.stringify({ buildKey, python: outcome.pythonVersion, packages: outcome.lock }, null, 2)}\n`,
+      );
       // The size is measured when the cache is listed: walking a large environment here would slow every build.
       const size = outcome.sizeBytes ?? (backend.createsPrefix ? null : 0);
       // The publish point: the marker goes in last, atomically.
-      writeFileAtomic(path.join(prefix, READY_MARKER), JSON.stringify({ buildKey, backend: backend.name, pythonPath: outcome.pythonPath, image: outcome.image ?? null, finishedAt: nowIso() }));
+      writeFileAtomic(
+        path.join(prefix, READY_MARKER),
+        JSON.stringify({
+          buildKey,
+          backend: backend.name,
+          pythonPath: outcome.pythonPath,
+          image: outcome.image ?? null,
+          finishedAt: nowIso(),
+        }),
+      );
       this.db
-        .prepare("UPDATE builds SET state = 'ready', python_version = ?, lock = ?, size_bytes = ?, finished_at = ?, last_used_at = ? WHERE build_key = ?")
+        .prepare(
+          "UPDATE builds SET state = 'ready', python_version = ?, lock = ?, size_bytes = ?, finished_at = ?, last_used_at = ? WHERE build_key = ?",
+        )
         .run(outcome.pythonVersion, JSON.stringify(outcome.lock), size, nowIso(), nowIso(), buildKey);
-      job.output.note(`Built: build key ${buildKey}, ${outcome.lock.length} packages locked, ${outcome.image ? `image ${outcome.image}` : `at ${prefix}`}`);
+      job.output.note(
+        `Built: build key ${buildKey}, ${outcome.lock.length} packages locked, ${outcome.image ? `image ${outcome.image}` : `at ${prefix}`}`,
+      );
       job.output.note(`Python: ${outcome.pythonPath}`);
     } catch (err) {
       const canceled = job.signal.aborted || (err instanceof BenchtopError && err.code === 'CANCELED');
-      this.db.prepare('UPDATE builds SET state = ?, finished_at = ?, error = ? WHERE build_key = ?').run(canceled ? 'canceled' : 'failed', nowIso(), (err as Error).message, buildKey);
+      this.db
+        .prepare('UPDATE builds SET state = ?, finished_at = ?, error = ? WHERE build_key = ?')
+        .run(canceled ? 'canceled' : 'failed', nowIso(), (err as Error).message, buildKey);
       fs.rmSync(prefix, { recursive: true, force: true });
-      job.output.note(canceled ? 'Build canceled; nothing was kept, the next build starts clean.' : 'Build failed; nothing was kept, the next build starts clean.');
+      job.output.note(
+        canceled
+          ? 'Build canceled; nothing was kept, the next build starts clean.'
+          : 'Build failed; nothing was kept, the next build starts clean.',
+      );
       throw err;
     }
   }
 
-  private backendImplementation(backend: Backend, installer: 'auto' | 'pip' | 'uv', condaPath: string | null): BuildBackend {
+  private backendImplementation(
+    backend: Backend,
+    installer: 'auto' | 'pip' | 'uv',
+    condaPath: string | null,
+  ): BuildBackend {
     switch (backend) {
       case 'venv':
         return new VenvBackend(installer === 'uv' || (installer === 'auto' && which('uv')) ? 'uv' : 'pip');
@@ -208,13 +273,23 @@ export class BuildService {
   }
 
   cacheList(): CacheEntry[] {
-    const rows = this.db.prepare('SELECT * FROM builds ORDER BY COALESCE(last_used_at, finished_at, started_at) DESC').all() as BuildRow[];
-    const users = this.db.prepare('SELECT name, version, build_key FROM environments').all() as { name: string; version: number; build_key: string }[];
+    const rows = this.db
+      .prepare('SELECT * FROM builds ORDER BY COALESCE(last_used_at, finished_at, started_at) DESC')
+      .all() as BuildRow[];
+    const users = this.db.prepare('SELECT name, version, build_key FROM environments').all() as {
+      name: string;
+      version: number;
+      build_key: string;
+    }[];
     const byKey = new Map<string, string[]>();
     for (const u of users) byKey.set(u.build_key, [...(byKey.get(u.build_key) ?? []), `${u.name}:${u.version}`]);
     if (rows.some((r) => r.backend === 'docker')) {
       // Environments record their default build; which ones an image serves is computed (one hash each).
-      const definitions = this.db.prepare('SELECT name, version, definition FROM environments').all() as { name: string; version: number; definition: string }[];
+      const definitions = this.db.prepare('SELECT name, version, definition FROM environments').all() as {
+        name: string;
+        version: number;
+        definition: string;
+      }[];
       for (const d of definitions) {
         const key = this.keyFor(JSON.parse(d.definition) as EnvironmentDefinition, 'docker').buildKey;
         byKey.set(key, [...(byKey.get(key) ?? []), `${d.name}:${d.version}`]);
@@ -227,16 +302,21 @@ export class BuildService {
         measure.run(row.size_bytes, row.build_key);
       }
     }
-    return rows.map((stored) => this.withLiveness(stored)).map((row) => ({
-      buildKey: row.build_key,
-      backend: row.backend,
-      state: rowToInfo(row, row.state === 'ready' && fs.existsSync(path.join(this.paths.envDir(row.build_key), READY_MARKER))).state,
-      path: row.path,
-      sizeBytes: row.size_bytes,
-      lastUsedAt: row.last_used_at,
-      finishedAt: row.finished_at,
-      environments: byKey.get(row.build_key) ?? [],
-    }));
+    return rows
+      .map((stored) => this.withLiveness(stored))
+      .map((row) => ({
+        buildKey: row.build_key,
+        backend: row.backend,
+        state: rowToInfo(
+          row,
+          row.state === 'ready' && fs.existsSync(path.join(this.paths.envDir(row.build_key), READY_MARKER)),
+        ).state,
+        path: row.path,
+        sizeBytes: row.size_bytes,
+        lastUsedAt: row.last_used_at,
+        finishedAt: row.finished_at,
+        environments: byKey.get(row.build_key) ?? [],
+      }));
   }
 
   /** Removes built environments: the given keys, or all but the `keep` most recently used; failed and orphaned folders always. */
@@ -244,7 +324,9 @@ export class BuildService {
     const entries = this.cacheList();
     const busy = new Set(this.inFlight.keys());
     const ready = entries.filter((e) => e.state === 'ready');
-    const doomed = new Set<string>(entries.filter((e) => e.state !== 'ready' && e.state !== 'building').map((e) => e.buildKey));
+    const doomed = new Set<string>(
+      entries.filter((e) => e.state !== 'ready' && e.state !== 'building').map((e) => e.buildKey),
+    );
     if (options.buildKeys) options.buildKeys.forEach((k) => doomed.add(k));
     if (options.keep !== undefined) ready.slice(options.keep).forEach((e) => doomed.add(e.buildKey));
     let freed = 0;

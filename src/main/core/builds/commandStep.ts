@@ -18,6 +18,10 @@ export async function runStep(
 ): Promise<void> {
   job.setProgress(step.progress, step.title);
   job.output.note(`$ ${[step.file, ...step.args].map(shellQuote).join(' ')}`);
-  const code = await spawnInPty({ file: step.file, args: step.args, cwd: step.cwd, env: step.env ?? process.env }, job.output, job.signal);
+  const code = await spawnInPty(
+    { file: step.file, args: step.args, cwd: step.cwd, env: step.env ?? process.env },
+    job.output,
+    job.signal,
+  );
   if (code !== 0) throw failure(code);
 }

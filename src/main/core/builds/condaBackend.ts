@@ -70,10 +70,28 @@ export class CondaBackend implements BuildBackend {
       this.tool.flavour === 'micromamba'
         ? ['create', '-y', '-p', prefix, '-f', specFile, ...offlineArgs]
         : ['env', 'create', '-p', prefix, '-f', specFile, ...offlineArgs];
-    const env = { ...process.env, CONDA_OFFLINE: request.offline ? 'true' : undefined, CONDA_PKGS_DIRS: process.env.CONDA_PKGS_DIRS };
+    const env = {
+      ...process.env,
+      CONDA_OFFLINE: request.offline ? 'true' : undefined,
+      CONDA_PKGS_DIRS: process.env.CONDA_PKGS_DIRS,
+    };
     try {
-      await runStep(job, { title: `Creating the environment with ${this.tool.flavour}`, progress: 0.1, file: this.tool.path, args, cwd: path.dirname(prefix), env }, (code) =>
-        new BenchtopError('BUILD_FAILED', `${this.tool.flavour} failed (exit code ${code}).`, 'The build log shows the solver\'s message; a package missing from the channels is the usual cause.'),
+      await runStep(
+        job,
+        {
+          title: `Creating the environment with ${this.tool.flavour}`,
+          progress: 0.1,
+          file: this.tool.path,
+          args,
+          cwd: path.dirname(prefix),
+          env,
+        },
+        (code) =>
+          new BenchtopError(
+            'BUILD_FAILED',
+            `${this.tool.flavour} failed (exit code ${code}).`,
+            "The build log shows the solver's message; a package missing from the channels is the usual cause.",
+          ),
       );
     } finally {
       fs.rmSync(specFile, { force: true });
@@ -85,7 +103,10 @@ export class CondaBackend implements BuildBackend {
   }
 
   private async listPackages(prefix: string): Promise<LockedPackage[]> {
-    const { stdout } = await run(this.tool.path, ['list', '-p', prefix, '--json'], { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await run(this.tool.path, ['list', '-p', prefix, '--json'], {
+      timeout: 60_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     const parsed = JSON.parse(stdout) as { name: string; version: string }[];
     return parsed.map((p) => ({ name: p.name, version: p.version })).sort((a, b) => a.name.localeCompare(b.name));
   }

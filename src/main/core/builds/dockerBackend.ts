@@ -14,7 +14,13 @@ import type { BuildBackend, BuildOutcome, BuildRequest } from './backend';
 import { pipRequirementsFor } from './venvBackend';
 
 /** The Dockerfile an environment builds with (shown in the UI and `benchtop env dockerfile`). */
-export function dockerfileFor(def: EnvironmentDefinition, buildKey: string, label: string, offline: boolean, note: (text: string) => void = () => undefined): GeneratedDockerfile {
+export function dockerfileFor(
+  def: EnvironmentDefinition,
+  buildKey: string,
+  label: string,
+  offline: boolean,
+  note: (text: string) => void = () => undefined,
+): GeneratedDockerfile {
   return generateDockerfile(def, {
     pipRequirements: pipRequirementsFor(def, note),
     baseImageFallback: DEFAULT_BASE_IMAGE,
@@ -44,7 +50,13 @@ export class DockerBackend implements BuildBackend {
     const { call } = this.engine.client();
     job.setProgress(0.01, 'Checking the Docker engine');
     await call((d) => d.ping());
-    const generated = dockerfileFor(request.definition, buildKey, `${request.definition.name} (build key ${buildKey})`, request.offline, (text) => job.output.note(text));
+    const generated = dockerfileFor(
+      request.definition,
+      buildKey,
+      `${request.definition.name} (build key ${buildKey})`,
+      request.offline,
+      (text) => job.output.note(text),
+    );
     await this.engine.requireImages(generated.baseImages);
 
     let lock: string | null = null;
@@ -66,18 +78,24 @@ export class DockerBackend implements BuildBackend {
     fs.mkdirSync(context, { recursive: true });
     try {
       fs.writeFileSync(path.join(context, 'Dockerfile'), generated.dockerfile);
-      for (const [name, content] of Object.entries(generated.files)) fs.writeFileSync(path.join(context, name), content);
-      if (request.offline && fs.existsSync(request.wheelsDir)) fs.cpSync(request.wheelsDir, path.join(context, 'wheels'), { recursive: true });
+      for (const [name, content] of Object.entries(generated.files))
+        fs.writeFileSync(path.join(context, name), content);
+      if (request.offline && fs.existsSync(request.wheelsDir))
+        fs.cpSync(request.wheelsDir, path.join(context, 'wheels'), { recursive: true });
       job.output.note(`Building image ${tag} on ${address.url} from this Dockerfile:`);
       job.output.push(`${generated.dockerfile.replace(/\n/g, '\r\n')}\r\n`);
       return await this.runBuild(docker, context, tag, request);
     } finally {
       fs.rmSync(context, { recursive: true, force: true });
     }
-
   }
 
-  private async recordImage(request: BuildRequest, generated: GeneratedDockerfile, tag: string, printed: string | null): Promise<BuildOutcome> {
+  private async recordImage(
+    request: BuildRequest,
+    generated: GeneratedDockerfile,
+    tag: string,
+    printed: string | null,
+  ): Promise<BuildOutcome> {
     const { job } = request;
     const { docker, address, call } = this.engine.client();
     job.setProgress(0.95, 'Recording installed versions');
@@ -93,19 +111,34 @@ export class DockerBackend implements BuildBackend {
     const parsed = JSON.parse(lockJson) as { python: string; packages: LockedPackage[] };
     const image = await call((d) => d.getImage(tag).inspect());
     job.output.note(`Image ${tag} (${image.Id.slice(7, 19)}), ${(image.Size / 1e6).toFixed(0)} MB`);
-    return { pythonVersion: parsed.python, pythonPath: generated.pythonPath, lock: parsed.packages, image: tag, sizeBytes: image.Size };
+    return {
+      pythonVersion: parsed.python,
+      pythonPath: generated.pythonPath,
+      lock: parsed.packages,
+      image: tag,
+      sizeBytes: image.Size,
+    };
   }
 
-  private async runBuild(docker: ReturnType<DockerEngine['client']>['docker'], context: string, tag: string, request: BuildRequest): Promise<string | null> {
+  private async runBuild(
+    docker: ReturnType<DockerEngine['client']>['docker'],
+    context: string,
+    tag: string,
+    request: BuildRequest,
+  ): Promise<string | null> {
     const { job } = request;
     const address = this.engine.address();
     const parser = new BuildStreamParser(
       (text) => job.output.push(text),
-      (step, steps, text) => job.setProgress(0.05 + (0.88 * (step - 1)) / Math.max(1, steps), `Step ${step}/${steps}: ${text.slice(0, 80)}`),
+      (step, steps, text) =>
+        job.setProgress(0.05 + (0.88 * (step - 1)) / Math.max(1, steps), `Step ${step}/${steps}: ${text.slice(0, 80)}`),
     );
     let stream: NodeJS.ReadableStream & { destroy?: () => void };
     try {
-      stream = (await docker.buildImage({ context, src: fs.readdirSync(context) }, { t: tag, rm: true, forcerm: true })) as typeof stream;
+      stream = (await docker.buildImage(
+        { context, src: fs.readdirSync(context) },
+        { t: tag, rm: true, forcerm: true },
+      )) as typeof stream;
     } catch (err) {
       throw engineError(err, address);
     }
@@ -127,13 +160,20 @@ export class DockerBackend implements BuildBackend {
     parser.end();
     if (job.signal.aborted) {
       // The engine stops the build when its client goes; make sure no tag points at a half-made image.
-      await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+      await docker
+        .getImage(tag)
+        .remove({ force: true })
+        .catch(() => undefined);
       throw new BenchtopError('CANCELED', 'The image build was canceled.', 'Build again to start over.');
     }
     if (parser.error || !parser.imageId) {
       const failure = parser.failure();
       if (/lock\.py/.test(parser.stepText)) throw interpreterFailed(pythonOfStep(parser.stepText), 1, failure.output);
-      throw new BenchtopError('BUILD_FAILED', failure.message, failure.output ? `The step's last output:\n${failure.output}` : 'The build log above shows the output.');
+      throw new BenchtopError(
+        'BUILD_FAILED',
+        failure.message,
+        failure.output ? `The step's last output:\n${failure.output}` : 'The build log above shows the output.',
+      );
     }
     return parser.lock;
   }

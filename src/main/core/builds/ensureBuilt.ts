@@ -24,7 +24,10 @@ export async function ensureBuilt(
     write(`cached: ${record.name}:${record.version} is already built (build key ${buildKey})\r\n`);
     return ready;
   }
-  const started = builds.start(record.definition, `${record.name}:${record.version}`, { backend: options.backend ?? 'auto', rebuild: options.rebuild ?? false });
+  const started = builds.start(record.definition, `${record.name}:${record.version}`, {
+    backend: options.backend ?? 'auto',
+    rebuild: options.rebuild ?? false,
+  });
   const job = jobs.get(started.job.id);
   const { replay } = job.output.attach({ id: `ensure-${started.job.id}`, acknowledges: false, write });
   write(replay);
@@ -33,9 +36,18 @@ export async function ensureBuilt(
   const finished = await job.done;
   signal?.removeEventListener('abort', cancel);
   if (finished.state !== 'completed') {
-    throw new BenchtopError('BUILD_FAILED', `The environment ${record.name}:${record.version} could not be built: ${finished.error?.message ?? finished.state}`, finished.error?.hint ?? `See the build log: benchtop env build -n ${record.name} -v ${record.version}`);
+    throw new BenchtopError(
+      'BUILD_FAILED',
+      `The environment ${record.name}:${record.version} could not be built: ${finished.error?.message ?? finished.state}`,
+      finished.error?.hint ?? `See the build log: benchtop env build -n ${record.name} -v ${record.version}`,
+    );
   }
   const built = builds.ready(started.buildKey);
-  if (!built) throw new BenchtopError('BUILD_FAILED', `The environment ${record.name}:${record.version} is not available after its build.`, 'Build it again with --rebuild.');
+  if (!built)
+    throw new BenchtopError(
+      'BUILD_FAILED',
+      `The environment ${record.name}:${record.version} is not available after its build.`,
+      'Build it again with --rebuild.',
+    );
   return built;
 }

@@ -4,14 +4,17 @@ import type { JobContext } from '../jobs/jobManager';
 import type { LiveOutput } from '../pty/liveOutput';
 import { stripAnsi } from '../../../shared/ansi';
 
-
 /** Names pip (or uv) could not find, from its output. */
 export function missingFromPipOutput(text: string): string[] {
   const plain = stripAnsi(text);
   const names = new Set<string>();
   for (const m of plain.matchAll(/No matching distribution found for ([^\s]+)/g)) names.add((m[1] as string).trim());
-  for (const m of plain.matchAll(/Because ([A-Za-z0-9._-]+) was not found in the (?:package registry|provided package locations)/g)) names.add(m[1] as string);
-  for (const m of plain.matchAll(/Package `?([A-Za-z0-9._-]+)`? (?:was not found|not found)/g)) names.add(m[1] as string);
+  for (const m of plain.matchAll(
+    /Because ([A-Za-z0-9._-]+) was not found in the (?:package registry|provided package locations)/g,
+  ))
+    names.add(m[1] as string);
+  for (const m of plain.matchAll(/Package `?([A-Za-z0-9._-]+)`? (?:was not found|not found)/g))
+    names.add(m[1] as string);
   return [...names];
 }
 
@@ -28,7 +31,7 @@ export function checkOfflineAvailability(requirements: string[], wheelsDir: stri
     files = [];
   }
   const available = new Set(files.map((f) => normalise(f.split('-')[0] ?? '')));
-  const wanted = requirements.filter((r) => !r.startsWith('-')).map((r) => (/^[A-Za-z0-9._-]+/.exec(r)?.[0] ?? r));
+  const wanted = requirements.filter((r) => !r.startsWith('-')).map((r) => /^[A-Za-z0-9._-]+/.exec(r)?.[0] ?? r);
   const missing = wanted.filter((name) => !available.has(normalise(name)));
   if (missing.length > 0) {
     output.note(`Offline: the workspace's wheels do not include ${missing.join(', ')}.`);
@@ -38,7 +41,9 @@ export function checkOfflineAvailability(requirements: string[], wheelsDir: stri
       `Add their wheels with \`benchtop wheel add FILE.whl\` (a wheel's dependencies too), or build with offline mode off.`,
     );
   }
-  output.note(`Offline: installing only from the workspace's wheels (${files.length} file${files.length === 1 ? '' : 's'}).`);
+  output.note(
+    `Offline: installing only from the workspace's wheels (${files.length} file${files.length === 1 ? '' : 's'}).`,
+  );
 }
 
 /** Turns pip's "Collecting"/"Installing" lines into job progress while the step runs. */

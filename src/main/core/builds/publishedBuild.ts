@@ -21,13 +21,23 @@ export interface ReadyBuild {
  * Kept apart from BuildService so the run supervisor's fast path loads nothing else.
  */
 export function publishedBuild(db: Db, paths: WorkspacePaths, buildKey: string): ReadyBuild | null {
-  const row = db.prepare("SELECT backend FROM builds WHERE build_key = ? AND state = 'ready'").get(buildKey) as { backend: string } | undefined;
+  const row = db.prepare("SELECT backend FROM builds WHERE build_key = ? AND state = 'ready'").get(buildKey) as
+    { backend: string } | undefined;
   if (!row) return null;
   let published: { pythonPath: string; image?: string | null };
   try {
-    published = JSON.parse(fs.readFileSync(path.join(paths.envDir(buildKey), READY_MARKER), 'utf8')) as { pythonPath: string; image?: string | null };
+    published = JSON.parse(fs.readFileSync(path.join(paths.envDir(buildKey), READY_MARKER), 'utf8')) as {
+      pythonPath: string;
+      image?: string | null;
+    };
   } catch {
     return null;
   }
-  return { buildKey, backend: row.backend as Backend, prefix: paths.envDir(buildKey), pythonPath: published.pythonPath, image: published.image ?? null };
+  return {
+    buildKey,
+    backend: row.backend as Backend,
+    prefix: paths.envDir(buildKey),
+    pythonPath: published.pythonPath,
+    image: published.image ?? null,
+  };
 }

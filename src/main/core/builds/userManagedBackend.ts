@@ -33,7 +33,11 @@ export class UserManagedBackend implements BuildBackend {
     try {
       installed = await readInstalled(python);
     } catch (err) {
-      throw new BenchtopError('BAD_INPUT', `${python} did not run as a Python 3 interpreter: ${(err as Error).message.split('\n')[0]}`, 'Point python.interpreterPath at a working Python 3.');
+      throw new BenchtopError(
+        'BAD_INPUT',
+        `${python} did not run as a Python 3 interpreter: ${(err as Error).message.split('\n')[0]}`,
+        'Point python.interpreterPath at a working Python 3.',
+      );
     }
     job.output.note(`Python ${installed.pythonVersion}, ${installed.packages.length} packages installed.`);
     return { pythonVersion: installed.pythonVersion, pythonPath: python, lock: installed.packages };

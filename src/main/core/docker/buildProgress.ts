@@ -38,7 +38,13 @@ export class BuildStreamParser {
   }
 
   private line(raw: string): void {
-    let message: { stream?: string; error?: string; errorDetail?: { message?: string }; aux?: { ID?: string }; status?: string };
+    let message: {
+      stream?: string;
+      error?: string;
+      errorDetail?: { message?: string };
+      aux?: { ID?: string };
+      status?: string;
+    };
     try {
       message = JSON.parse(raw) as typeof message;
     } catch {
@@ -79,7 +85,12 @@ export class BuildStreamParser {
 
   /** "Step 3/7 (RUN pip install ...) failed: <engine message>" with the step's last output lines. */
   failure(): { message: string; output: string } {
-    const where = this.step ? `Step ${this.step}/${this.steps} (${this.stepText.length > 120 ? `${this.stepText.slice(0, 117)}...` : this.stepText})` : 'The image build';
-    return { message: `${where} failed: ${this.error ?? 'the engine ended the build'}`, output: this.stepOutput.slice(-15).join('\n') };
+    const where = this.step
+      ? `Step ${this.step}/${this.steps} (${this.stepText.length > 120 ? `${this.stepText.slice(0, 117)}...` : this.stepText})`
+      : 'The image build';
+    return {
+      message: `${where} failed: ${this.error ?? 'the engine ended the build'}`,
+      output: this.stepOutput.slice(-15).join('\n'),
+    };
   }
 }

@@ -46,12 +46,27 @@ export interface ContainerExit {
  * runtime read-only; on a remote engine both are copied in before the start and the run's
  * folder is copied back at the end.
  */
-export async function runInContainer(engine: DockerEngine, spec: ContainerRunSpec, write: (data: string) => void, signal: AbortSignal, onStart: (terminal: ContainerTerminal) => void): Promise<ContainerExit> {
+export async function runInContainer(
+  engine: DockerEngine,
+  spec: ContainerRunSpec,
+  write: (data: string) => void,
+  signal: AbortSignal,
+  onStart: (terminal: ContainerTerminal) => void,
+): Promise<ContainerExit> {
   const { address, call } = engine.client();
-  const { hostConfig, env: extraEnv, user } = await containerBase(spec.docker, { ...address, runtimes: () => engine.runtimes() });
+  const {
+    hostConfig,
+    env: extraEnv,
+    user,
+  } = await containerBase(spec.docker, { ...address, runtimes: () => engine.runtimes() });
   const runDir = address.local ? spec.runDir : REMOTE_RUN_DIR;
   const remap = (value: string) => (address.local ? value : remapPath(value, spec.runDir, REMOTE_RUN_DIR));
-  const env = { ...Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, remap(v)])), PYTHONPATH: CONTAINER_RUNTIME_DIR, HOME: '/tmp', TERM: 'xterm-256color' };
+  const env = {
+    ...Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, remap(v)])),
+    PYTHONPATH: CONTAINER_RUNTIME_DIR,
+    HOME: '/tmp',
+    TERM: 'xterm-256color',
+  };
   if (address.local) {
     hostConfig.Binds = [`${spec.runDir}:${spec.runDir}`, `${spec.runtimeDir}:${CONTAINER_RUNTIME_DIR}:ro`];
   }
@@ -76,7 +91,9 @@ export async function runInContainer(engine: DockerEngine, spec: ContainerRunSpe
   );
   try {
     if (!address.local) await copyIn(container, spec);
-    const stream = (await call(() => container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }))) as Duplex;
+    const stream = (await call(() =>
+      container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }),
+    )) as Duplex;
     const ended = new Promise<void>((resolve) => {
       stream.on('data', (chunk: Buffer) => write(chunk.toString('utf8')));
       stream.on('end', () => resolve());
@@ -112,7 +129,10 @@ const runContainerName = (runId: string) => `benchtop-run-${runId}`.replace(/[^a
 /** Removes a run's container (its supervisor died): best effort, the engine may be down. */
 export async function removeRunContainer(engine: DockerEngine, runId: string): Promise<void> {
   const { docker } = engine.client();
-  await docker.getContainer(runContainerName(runId)).remove({ force: true }).catch(() => undefined);
+  await docker
+    .getContainer(runContainerName(runId))
+    .remove({ force: true })
+    .catch(() => undefined);
 }
 
 /** Ctrl-C first (Python raises KeyboardInterrupt), then `docker stop` (SIGTERM, SIGKILL after 5 s). */
@@ -120,7 +140,10 @@ async function stopContainer(container: Docker.Container): Promise<void> {
   await container.kill({ signal: 'SIGINT' }).catch(() => undefined);
   const deadline = Date.now() + 3000;
   while (Date.now() < deadline) {
-    const running = await container.inspect().then((i) => i.State.Running, () => false);
+    const running = await container.inspect().then(
+      (i) => i.State.Running,
+      () => false,
+    );
     if (!running) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -137,7 +160,12 @@ async function copyIn(container: Docker.Container, spec: ContainerRunSpec): Prom
   await container.putArchive(pack, { path: '/' });
   const runtime = tar.pack(spec.runtimeDir, {
     ignore: (name) => name.includes('__pycache__'),
-    map: (header) => ({ ...header, name: path.posix.join(CONTAINER_RUNTIME_DIR.slice(1), header.name), uid: 0, gid: 0 }),
+    map: (header) => ({
+      ...header,
+      name: path.posix.join(CONTAINER_RUNTIME_DIR.slice(1), header.name),
+      uid: 0,
+      gid: 0,
+    }),
   });
   await container.putArchive(runtime, { path: '/' });
 }

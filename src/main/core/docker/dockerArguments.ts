@@ -27,7 +27,8 @@ export function containerResources(docker: { arguments?: string[]; shmSize?: unk
   const hostConfig: Docker.HostConfig = {};
   const env: string[] = [];
   let gpus: string | null = null;
-  if (typeof docker.shmSize === 'string' && docker.shmSize.trim()) hostConfig.ShmSize = parseSize(docker.shmSize, 'docker.shmSize');
+  if (typeof docker.shmSize === 'string' && docker.shmSize.trim())
+    hostConfig.ShmSize = parseSize(docker.shmSize, 'docker.shmSize');
   const args = docker.arguments ?? [];
   for (let i = 0; i < args.length; i++) {
     const raw = args[i] as string;
@@ -37,7 +38,12 @@ export function containerResources(docker: { arguments?: string[]; shmSize?: unk
     const value = (): string => {
       if (inline !== null) return inline;
       const next = args[++i];
-      if (next === undefined) throw new BenchtopError('BAD_INPUT', `docker.arguments: ${flag} needs a value.`, `Give it as "${flag}=VALUE" or as the next item.`);
+      if (next === undefined)
+        throw new BenchtopError(
+          'BAD_INPUT',
+          `docker.arguments: ${flag} needs a value.`,
+          `Give it as "${flag}=VALUE" or as the next item.`,
+        );
       return next;
     };
     switch (flag) {
@@ -55,7 +61,12 @@ export function containerResources(docker: { arguments?: string[]; shmSize?: unk
         break;
       case '--cpus': {
         const cpus = Number(value());
-        if (!(cpus > 0)) throw new BenchtopError('BAD_INPUT', `docker.arguments: --cpus wants a positive number.`, 'For example --cpus 2 or --cpus 0.5.');
+        if (!(cpus > 0))
+          throw new BenchtopError(
+            'BAD_INPUT',
+            `docker.arguments: --cpus wants a positive number.`,
+            'For example --cpus 2 or --cpus 0.5.',
+          );
         hostConfig.NanoCpus = Math.round(cpus * 1e9);
         break;
       }
@@ -72,12 +83,24 @@ export function containerResources(docker: { arguments?: string[]; shmSize?: unk
       case '--ulimit': {
         const [name, limits] = value().split('=');
         const [soft, hard] = (limits ?? '').split(':').map(Number);
-        if (!name || !Number.isFinite(soft)) throw new BenchtopError('BAD_INPUT', `docker.arguments: --ulimit wants NAME=SOFT[:HARD].`, 'For example --ulimit memlock=-1:-1.');
-        hostConfig.Ulimits = [...(hostConfig.Ulimits ?? []), { Name: name, Soft: soft as number, Hard: Number.isFinite(hard) ? (hard as number) : (soft as number) }];
+        if (!name || !Number.isFinite(soft))
+          throw new BenchtopError(
+            'BAD_INPUT',
+            `docker.arguments: --ulimit wants NAME=SOFT[:HARD].`,
+            'For example --ulimit memlock=-1:-1.',
+          );
+        hostConfig.Ulimits = [
+          ...(hostConfig.Ulimits ?? []),
+          { Name: name, Soft: soft as number, Hard: Number.isFinite(hard) ? (hard as number) : (soft as number) },
+        ];
         break;
       }
       default:
-        throw new BenchtopError('BAD_INPUT', `docker.arguments: "${raw}" is not supported for Benchtop's containers.`, `Supported: ${SUPPORTED}.`);
+        throw new BenchtopError(
+          'BAD_INPUT',
+          `docker.arguments: "${raw}" is not supported for Benchtop's containers.`,
+          `Supported: ${SUPPORTED}.`,
+        );
     }
   }
   return { hostConfig, env, gpus };
@@ -103,14 +126,18 @@ export function noGpuRuntime(url: string, gpus: string): BenchtopError {
  * PID 1 (signals reach Python), a GPU request when asked and the engine can serve it, and the
  * host user (files written through bind mounts stay the user's; none on a remote engine).
  */
-export async function containerBase(docker: { arguments?: string[]; shmSize?: unknown }, engine: { url: string; local: boolean; runtimes: () => Promise<string[]> }): Promise<{ hostConfig: Docker.HostConfig; env: string[]; user: string | undefined }> {
+export async function containerBase(
+  docker: { arguments?: string[]; shmSize?: unknown },
+  engine: { url: string; local: boolean; runtimes: () => Promise<string[]> },
+): Promise<{ hostConfig: Docker.HostConfig; env: string[]; user: string | undefined }> {
   const resources = containerResources(docker);
   const hostConfig: Docker.HostConfig = { ...resources.hostConfig, Init: true };
   if (resources.gpus) {
     if (!(await engine.runtimes()).includes('nvidia')) throw noGpuRuntime(engine.url, resources.gpus);
     hostConfig.DeviceRequests = [gpuRequest(resources.gpus)];
   }
-  const user = engine.local && typeof process.getuid === 'function' ? `${process.getuid()}:${process.getgid?.() ?? 0}` : undefined;
+  const user =
+    engine.local && typeof process.getuid === 'function' ? `${process.getuid()}:${process.getgid?.() ?? 0}` : undefined;
   return { hostConfig, env: resources.env, user };
 }
 

@@ -1,6 +1,11 @@
 import fs from 'node:fs';
 import type Docker from 'dockerode';
-import { type EngineStatus, IMAGE_REPOSITORY, type ImageSummary, type LoadImage } from '../../../shared/api/dockerTypes';
+import {
+  type EngineStatus,
+  IMAGE_REPOSITORY,
+  type ImageSummary,
+  type LoadImage,
+} from '../../../shared/api/dockerTypes';
 import { BenchtopError, toApiError } from '../../../shared/errors';
 import { DEFAULT_BASE_IMAGE } from '../../../shared/environments/definition';
 import type { Db } from '../workspace/database';
@@ -32,12 +37,29 @@ export class DockerEngine {
       address = this.address();
     } catch (err) {
       const e = toApiError(err);
-      return { url: readSettings(this.db).dockerHost ?? '', local: false, running: false, version: null, apiVersion: null, os: null, images: null, containers: null, diskUsedBytes: null, runtimes: [], error: { message: e.message, hint: e.hint } };
+      return {
+        url: readSettings(this.db).dockerHost ?? '',
+        local: false,
+        running: false,
+        version: null,
+        apiVersion: null,
+        os: null,
+        images: null,
+        containers: null,
+        diskUsedBytes: null,
+        runtimes: [],
+        error: { message: e.message, hint: e.hint },
+      };
     }
     const { call } = this.client();
     try {
-      const [version, info] = await Promise.all([call((d) => d.version()), call((d) => d.info() as Promise<Record<string, unknown>>)]);
-      const df = await call((d) => d.df() as Promise<{ LayersSize?: number; Volumes?: { UsageData?: { Size?: number } }[] }>).catch(() => null);
+      const [version, info] = await Promise.all([
+        call((d) => d.version()),
+        call((d) => d.info() as Promise<Record<string, unknown>>),
+      ]);
+      const df = await call(
+        (d) => d.df() as Promise<{ LayersSize?: number; Volumes?: { UsageData?: { Size?: number } }[] }>,
+      ).catch(() => null);
       return {
         url: address.url,
         local: address.local,
@@ -47,13 +69,27 @@ export class DockerEngine {
         os: `${String(info.OperatingSystem ?? version.Os)} (${version.Arch})`,
         images: Number(info.Images ?? 0),
         containers: Number(info.Containers ?? 0),
-        diskUsedBytes: df ? (df.LayersSize ?? 0) + (df.Volumes ?? []).reduce((sum, v) => sum + Math.max(0, v.UsageData?.Size ?? 0), 0) : null,
+        diskUsedBytes: df
+          ? (df.LayersSize ?? 0) + (df.Volumes ?? []).reduce((sum, v) => sum + Math.max(0, v.UsageData?.Size ?? 0), 0)
+          : null,
         runtimes: Object.keys((info.Runtimes as Record<string, unknown> | undefined) ?? {}),
         error: null,
       };
     } catch (err) {
       const e = toApiError(err);
-      return { url: address.url, local: address.local, running: false, version: null, apiVersion: null, os: null, images: null, containers: null, diskUsedBytes: null, runtimes: [], error: { message: e.message, hint: e.hint } };
+      return {
+        url: address.url,
+        local: address.local,
+        running: false,
+        version: null,
+        apiVersion: null,
+        os: null,
+        images: null,
+        containers: null,
+        diskUsedBytes: null,
+        runtimes: [],
+        error: { message: e.message, hint: e.hint },
+      };
     }
   }
 
@@ -71,7 +107,13 @@ export class DockerEngine {
       .map((image) => {
         const tags = (image.RepoTags ?? []).filter((t) => t !== '<none>:<none>');
         const ours = tags.find((t) => t.startsWith(`${IMAGE_REPOSITORY}:`));
-        return { id: image.Id, tags, sizeBytes: image.Size, createdAt: new Date(image.Created * 1000).toISOString(), buildKey: ours ? ours.slice(IMAGE_REPOSITORY.length + 1) : null };
+        return {
+          id: image.Id,
+          tags,
+          sizeBytes: image.Size,
+          createdAt: new Date(image.Created * 1000).toISOString(),
+          buildKey: ours ? ours.slice(IMAGE_REPOSITORY.length + 1) : null,
+        };
       })
       .sort((a, b) => (a.tags[0] ?? '~').localeCompare(b.tags[0] ?? '~'));
   }
@@ -109,28 +151,59 @@ export class DockerEngine {
 
   /** Loads a `docker save` tarball (its own tags) or imports a root filesystem tarball as `tag`. */
   async load(input: LoadImage): Promise<{ tags: string[] }> {
-    if (!fs.existsSync(input.file)) throw new BenchtopError('NOT_FOUND', `No file at ${input.file}.`, 'Give the path of a .tar made by `docker save` or a root filesystem tarball.');
+    if (!fs.existsSync(input.file))
+      throw new BenchtopError(
+        'NOT_FOUND',
+        `No file at ${input.file}.`,
+        'Give the path of a .tar made by `docker save` or a root filesystem tarball.',
+      );
     const { docker, call } = this.client();
     if (isDockerSave(input.file)) {
       const stream = await call((d) => d.loadImage(fs.createReadStream(input.file)));
       const lines = await readJsonLines(stream);
       const failed = lines.find((l) => l.error);
-      if (failed) throw new BenchtopError('BAD_INPUT', `The engine refused ${input.file}: ${String(failed.error)}`, 'Make the file again with `docker save IMAGE -o FILE.tar`.');
-      const tags = lines.map((l) => /Loaded image: (\S+)/.exec(String(l.stream ?? ''))?.[1]).filter((t): t is string => !!t);
+      if (failed)
+        throw new BenchtopError(
+          'BAD_INPUT',
+          `The engine refused ${input.file}: ${String(failed.error)}`,
+          'Make the file again with `docker save IMAGE -o FILE.tar`.',
+        );
+      const tags = lines
+        .map((l) => /Loaded image: (\S+)/.exec(String(l.stream ?? ''))?.[1])
+        .filter((t): t is string => !!t);
       return { tags };
     }
-    if (!input.tag) throw new BenchtopError('BAD_INPUT', `${input.file} is a root filesystem tarball, so it needs a name.`, 'Give one with --tag NAME:TAG (e.g. --tag mybase:1).');
+    if (!input.tag)
+      throw new BenchtopError(
+        'BAD_INPUT',
+        `${input.file} is a root filesystem tarball, so it needs a name.`,
+        'Give one with --tag NAME:TAG (e.g. --tag mybase:1).',
+      );
     const [repo, tag] = splitTag(input.tag);
-    const stream = await call(() => docker.importImage(fs.createReadStream(input.file), { repo, tag, changes: ['ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'ENV LANG=C.UTF-8'] } as object));
+    const stream = await call(() =>
+      docker.importImage(fs.createReadStream(input.file), {
+        repo,
+        tag,
+        changes: ['ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'ENV LANG=C.UTF-8'],
+      } as object),
+    );
     const lines = await readJsonLines(stream);
     const failed = lines.find((l) => l.error);
-    if (failed) throw new BenchtopError('BAD_INPUT', `The engine could not import ${input.file}: ${String(failed.error)}`, 'Give a tar of a root filesystem (e.g. made with debootstrap).');
+    if (failed)
+      throw new BenchtopError(
+        'BAD_INPUT',
+        `The engine could not import ${input.file}: ${String(failed.error)}`,
+        'Give a tar of a root filesystem (e.g. made with debootstrap).',
+      );
     return { tags: [input.tag] };
   }
 
   async removeImage(reference: string): Promise<void> {
     const { docker } = this.client();
-    await docker.getImage(reference).remove({ force: true }).catch(() => undefined);
+    await docker
+      .getImage(reference)
+      .remove({ force: true })
+      .catch(() => undefined);
   }
 }
 

@@ -14,7 +14,10 @@ export function isDockerSave(file: string): boolean {
     while (offset + 512 <= size) {
       if (fs.readSync(fd, header, 0, 512, offset) < 512 || header.every((b) => b === 0)) return false;
       const type = String.fromCharCode(header[156] ?? 0);
-      const entrySize = Number.parseInt(header.subarray(124, 136).toString('ascii').replace(/\0.*$/, '').trim() || '0', 8);
+      const entrySize = Number.parseInt(
+        header.subarray(124, 136).toString('ascii').replace(/\0.*$/, '').trim() || '0',
+        8,
+      );
       let name = longName ?? header.subarray(0, 100).toString('utf8').replace(/\0.*$/s, '');
       longName = null;
       if (type === 'L') {

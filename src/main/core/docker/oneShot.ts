@@ -1,8 +1,20 @@
 import type Docker from 'dockerode';
 
 /** Runs one command in a throwaway container and returns what it printed (a terminal, so stdout and stderr in order). */
-export async function runOnce(docker: Docker, image: string, cmd: string[], options: { timeoutMs?: number } = {}): Promise<{ exitCode: number; output: string }> {
-  const container = await docker.createContainer({ Image: image, Cmd: cmd, Tty: true, Entrypoint: [], HostConfig: { NetworkMode: 'none' }, Labels: { 'benchtop.kind': 'probe' } });
+export async function runOnce(
+  docker: Docker,
+  image: string,
+  cmd: string[],
+  options: { timeoutMs?: number } = {},
+): Promise<{ exitCode: number; output: string }> {
+  const container = await docker.createContainer({
+    Image: image,
+    Cmd: cmd,
+    Tty: true,
+    Entrypoint: [],
+    HostConfig: { NetworkMode: 'none' },
+    Labels: { 'benchtop.kind': 'probe' },
+  });
   try {
     // Attached before the start so no output is missed; read raw (logs() would parse JSON output as JSON).
     const stream = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;

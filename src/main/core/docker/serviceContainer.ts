@@ -38,7 +38,11 @@ export function serviceContainerName(workspace: string, name: string): string {
 export async function startServiceContainer(engine: DockerEngine, spec: ServiceContainerSpec): Promise<string> {
   const { docker, address, call } = engine.client();
   if (!address.local) {
-    throw new BenchtopError('UNSUPPORTED', `Container services need a local Docker engine (the service's files are mounted), and ${address.url} is remote.`, 'Deploy with --target local, or switch to the local engine (benchtop docker engine local) for services.');
+    throw new BenchtopError(
+      'UNSUPPORTED',
+      `Container services need a local Docker engine (the service's files are mounted), and ${address.url} is remote.`,
+      'Deploy with --target local, or switch to the local engine (benchtop docker engine local) for services.',
+    );
   }
   const base = await containerBase(spec.docker, { ...address, runtimes: () => engine.runtimes() });
   const hostConfig: Docker.HostConfig = {
@@ -48,10 +52,19 @@ export async function startServiceContainer(engine: DockerEngine, spec: ServiceC
   };
   const inside = (value: string) => remapPath(value, spec.runtimeDir, CONTAINER_RUNTIME_DIR);
   const args = withInnerAddress(spec.args.map(inside));
-  const env = { ...Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, inside(v)])), PYTHONPATH: CONTAINER_RUNTIME_DIR, HOME: '/tmp', BENCHTOP_SERVICE_LOG: spec.log, PYTHONUNBUFFERED: '1' };
+  const env = {
+    ...Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, inside(v)])),
+    PYTHONPATH: CONTAINER_RUNTIME_DIR,
+    HOME: '/tmp',
+    BENCHTOP_SERVICE_LOG: spec.log,
+    PYTHONUNBUFFERED: '1',
+  };
   const containerName = serviceContainerName(spec.workspace, spec.name);
   // A container left from an earlier start (a crash, a restart) of this service goes first.
-  await docker.getContainer(containerName).remove({ force: true }).catch(() => undefined);
+  await docker
+    .getContainer(containerName)
+    .remove({ force: true })
+    .catch(() => undefined);
   const container = await call((d) =>
     d.createContainer({
       name: containerName,
@@ -63,7 +76,12 @@ export async function startServiceContainer(engine: DockerEngine, spec: ServiceC
       Env: [...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...base.env],
       ExposedPorts: { [`${INNER_PORT}/tcp`]: {} },
       ...(base.user ? { User: base.user } : {}),
-      Labels: { 'benchtop.kind': 'service', 'benchtop.service': spec.name, 'benchtop.workspace': spec.workspace, 'benchtop.port': String(spec.port) },
+      Labels: {
+        'benchtop.kind': 'service',
+        'benchtop.service': spec.name,
+        'benchtop.workspace': spec.workspace,
+        'benchtop.port': String(spec.port),
+      },
       HostConfig: hostConfig,
     }),
   );
@@ -73,7 +91,11 @@ export async function startServiceContainer(engine: DockerEngine, spec: ServiceC
     await container.remove({ force: true }).catch(() => undefined);
     const message = (err as { json?: { message?: string } }).json?.message ?? (err as Error).message;
     if (/port is already allocated|address already in use/i.test(message)) {
-      throw new BenchtopError('BAD_INPUT', `Port ${spec.port} is already in use.`, 'Choose another port, or leave --port out to get a free one.');
+      throw new BenchtopError(
+        'BAD_INPUT',
+        `Port ${spec.port} is already in use.`,
+        'Choose another port, or leave --port out to get a free one.',
+      );
     }
     throw engineError(err, address);
   }
@@ -94,11 +116,18 @@ function withInnerAddress(args: string[]): string[] {
 }
 
 /** A container's state: null when it is gone, 'unknown' when the engine cannot be asked. */
-export async function containerState(engine: DockerEngine, id: string): Promise<{ running: boolean; exitCode: number; oomKilled: boolean } | null | 'unknown'> {
+export async function containerState(
+  engine: DockerEngine,
+  id: string,
+): Promise<{ running: boolean; exitCode: number; oomKilled: boolean } | null | 'unknown'> {
   const { docker } = engine.client();
   try {
     const info = await docker.getContainer(id).inspect();
-    return { running: info.State.Running === true, exitCode: info.State.ExitCode, oomKilled: info.State.OOMKilled === true };
+    return {
+      running: info.State.Running === true,
+      exitCode: info.State.ExitCode,
+      oomKilled: info.State.OOMKilled === true,
+    };
   } catch (err) {
     return (err as { statusCode?: number }).statusCode === 404 ? null : 'unknown';
   }
@@ -109,7 +138,10 @@ export async function containerRunning(engine: DockerEngine, id: string): Promis
   return docker
     .getContainer(id)
     .inspect()
-    .then((info) => info.State.Running === true, () => false);
+    .then(
+      (info) => info.State.Running === true,
+      () => false,
+    );
 }
 
 export async function signalContainer(engine: DockerEngine, id: string, signal: string): Promise<void> {
@@ -131,8 +163,13 @@ export async function removeServiceContainer(engine: DockerEngine, id: string, g
 }
 
 /** Benchtop's service containers for a workspace, by label (how services are found again after a restart). */
-export async function listServiceContainers(engine: DockerEngine, workspace: string): Promise<{ id: string; service: string; running: boolean }[]> {
+export async function listServiceContainers(
+  engine: DockerEngine,
+  workspace: string,
+): Promise<{ id: string; service: string; running: boolean }[]> {
   const { call } = engine.client();
-  const list = await call((d) => d.listContainers({ all: true, filters: { label: ['benchtop.kind=service', `benchtop.workspace=${workspace}`] } }));
+  const list = await call((d) =>
+    d.listContainers({ all: true, filters: { label: ['benchtop.kind=service', `benchtop.workspace=${workspace}`] } }),
+  );
   return list.map((c) => ({ id: c.Id, service: c.Labels['benchtop.service'] ?? '', running: c.State === 'running' }));
 }

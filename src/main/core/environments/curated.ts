@@ -24,5 +24,10 @@ function curated(name: string, description: string, conda: string[], pip: string
 
 export const CURATED_ENVIRONMENTS: readonly EnvironmentDefinition[] = [
   curated('Benchtop-Minimal', 'Python only: the default environment for runs.', [], []),
-  curated('Benchtop-SKLearn', 'NumPy, SciPy, scikit-learn, pandas, joblib and matplotlib.', ['numpy', 'scipy', 'scikit-learn', 'pandas', 'joblib', 'matplotlib'], []),
+  curated(
+    'Benchtop-SKLearn',
+    'NumPy, SciPy, scikit-learn, pandas, joblib and matplotlib.',
+    ['numpy', 'scipy', 'scikit-learn', 'pandas', 'joblib', 'matplotlib'],
+    [],
+  ),
 ];

@@ -4,7 +4,13 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { BenchtopError } from '../../../shared/errors';
 import { type EnvironmentDefinition, scaffoldDefinition, withPackages } from '../../../shared/environments/definition';
-import { condaYamlText, normalizeDefinition, parseCondaYaml, parseJsonText, parsePipRequirements } from '../../../shared/environments/parse';
+import {
+  condaYamlText,
+  normalizeDefinition,
+  parseCondaYaml,
+  parseJsonText,
+  parsePipRequirements,
+} from '../../../shared/environments/parse';
 import { findCondaTool, noCondaError } from '../builds/condaBackend';
 import { writeFileAtomic } from '../workspace/files';
 
@@ -23,7 +29,7 @@ function readText(file: string, what: string): string {
     throw new BenchtopError(
       'NOT_FOUND',
       code === 'ENOENT' ? `${what} not found: ${file}` : `Cannot read ${file}: ${(err as Error).message}`,
-      code === 'ENOENT' ? 'Check the path.' : 'Check the file\'s permissions.',
+      code === 'ENOENT' ? 'Check the path.' : "Check the file's permissions.",
     );
   }
 }
@@ -31,11 +37,19 @@ function readText(file: string, what: string): string {
 /** Loads a folder written by `env scaffold`, `env download` or Azure's save_to_directory. */
 export function loadEnvironmentFolder(dir: string): EnvironmentDefinition {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new BenchtopError('NOT_FOUND', `Folder not found: ${dir}`, 'Give a folder that holds azureml_environment.json (`benchtop env scaffold` makes one).');
+    throw new BenchtopError(
+      'NOT_FOUND',
+      `Folder not found: ${dir}`,
+      'Give a folder that holds azureml_environment.json (`benchtop env scaffold` makes one).',
+    );
   }
   const jsonFile = path.join(dir, ENV_JSON);
   if (!fs.existsSync(jsonFile)) {
-    throw new BenchtopError('NOT_FOUND', `${dir} has no ${ENV_JSON}.`, `Create the folder with \`benchtop env scaffold -n NAME -d ${dir}\`.`);
+    throw new BenchtopError(
+      'NOT_FOUND',
+      `${dir} has no ${ENV_JSON}.`,
+      `Create the folder with \`benchtop env scaffold -n NAME -d ${dir}\`.`,
+    );
   }
   const text = readText(jsonFile, ENV_JSON);
   const raw = parseJsonText(text, jsonFile) as Record<string, unknown>;
@@ -51,7 +65,11 @@ export function loadEnvironmentFolder(dir: string): EnvironmentDefinition {
 /** Writes the folder form; returns the files written. Refuses to overwrite unless asked. */
 export function saveEnvironmentFolder(def: EnvironmentDefinition, dir: string, overwrite: boolean): string[] {
   if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0 && !overwrite) {
-    throw new BenchtopError('ALREADY_EXISTS', `${dir} already exists and is not empty.`, 'Pick an empty folder, or pass --overwrite.');
+    throw new BenchtopError(
+      'ALREADY_EXISTS',
+      `${dir} already exists and is not empty.`,
+      'Pick an empty folder, or pass --overwrite.',
+    );
   }
   fs.mkdirSync(dir, { recursive: true });
   const { condaDependencies, ...python } = def.python;
@@ -61,7 +79,8 @@ export function saveEnvironmentFolder(def: EnvironmentDefinition, dir: string, o
   writeFileAtomic(path.join(dir, ENV_JSON), `${JSON.stringify(json, null, 4)}\n`);
   written.push(ENV_JSON);
   if (condaDependencies) {
-    const header = '# Conda environment specification. The dependencies defined in this file will\n# be automatically provisioned for runs with userManagedDependencies=False.\n\n';
+    const header =
+      '# Conda environment specification. The dependencies defined in this file will\n# be automatically provisioned for runs with userManagedDependencies=False.\n\n';
     writeFileAtomic(path.join(dir, CONDA_FILE), header + condaYamlText(condaDependencies));
     written.push(CONDA_FILE);
   }
@@ -80,22 +99,43 @@ export function definitionFromCondaFile(name: string, file: string, pythonVersio
 }
 
 /** Environment.from_pip_requirements: python pinned to the default interpreter's version. */
-export function definitionFromPipRequirements(name: string, file: string, pythonVersion: string): EnvironmentDefinition {
+export function definitionFromPipRequirements(
+  name: string,
+  file: string,
+  pythonVersion: string,
+): EnvironmentDefinition {
   const requirements = parsePipRequirements(readText(file, 'Requirements file'));
   return withPackages({ ...scaffoldDefinition(name, pythonVersion), environmentVariables: {} }, [], requirements);
 }
 
 /** Environment.from_existing_conda_environment: exports the env's spec with the conda tool. */
-export async function definitionFromCondaEnv(name: string, condaEnv: string, pythonVersion: string, condaPath: string | null): Promise<EnvironmentDefinition> {
+export async function definitionFromCondaEnv(
+  name: string,
+  condaEnv: string,
+  pythonVersion: string,
+  condaPath: string | null,
+): Promise<EnvironmentDefinition> {
   const tool = findCondaTool(condaPath);
   if (!tool) throw noCondaError();
   let stdout: string;
   try {
-    ({ stdout } = await run(tool.path, ['env', 'export', '-n', condaEnv, ...(tool.flavour === 'micromamba' ? [] : ['--no-builds'])], { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }));
+    ({ stdout } = await run(
+      tool.path,
+      ['env', 'export', '-n', condaEnv, ...(tool.flavour === 'micromamba' ? [] : ['--no-builds'])],
+      { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
+    ));
   } catch (err) {
-    throw new BenchtopError('NOT_FOUND', `${tool.flavour} could not export the conda environment "${condaEnv}": ${((err as { stderr?: string }).stderr ?? (err as Error).message).trim().split('\n').pop()}`, `List the environments with \`${tool.flavour} env list\`.`);
+    throw new BenchtopError(
+      'NOT_FOUND',
+      `${tool.flavour} could not export the conda environment "${condaEnv}": ${((err as { stderr?: string }).stderr ?? (err as Error).message).trim().split('\n').pop()}`,
+      `List the environments with \`${tool.flavour} env list\`.`,
+    );
   }
   const spec = parseCondaYaml(stdout.replace(/^prefix:.*$/m, ''), `${condaEnv} (exported)`);
   const base = scaffoldDefinition(name, pythonVersion);
-  return { ...base, environmentVariables: {}, python: { ...base.python, condaDependencies: { ...spec, name: 'project_environment' } } };
+  return {
+    ...base,
+    environmentVariables: {},
+    python: { ...base.python, condaDependencies: { ...spec, name: 'project_environment' } },
+  };
 }

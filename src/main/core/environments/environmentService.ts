@@ -41,9 +41,15 @@ export class EnvironmentService {
     const auto = this.builds.autoBackend();
     const { buildKey, backend } = this.builds.keyFor(def, 'auto', auto);
     const result = writeTransaction(this.db, () => {
-      const latest = this.db.prepare('SELECT * FROM environments WHERE name = ? ORDER BY version DESC LIMIT 1').get(def.name) as EnvRow | undefined;
+      const latest = this.db
+        .prepare('SELECT * FROM environments WHERE name = ? ORDER BY version DESC LIMIT 1')
+        .get(def.name) as EnvRow | undefined;
       if (latest && latest.curated === 1 && !options.curated) {
-        throw new BenchtopError('READ_ONLY', `"${def.name}" is a curated environment and is read-only.`, 'Clone it under a new name to edit it.');
+        throw new BenchtopError(
+          'READ_ONLY',
+          `"${def.name}" is a curated environment and is read-only.`,
+          'Clone it under a new name to edit it.',
+        );
       }
       if (latest && latest.content === content) return { row: latest, created: false };
       const version = (latest?.version ?? 0) + 1;
@@ -59,7 +65,9 @@ export class EnvironmentService {
         created_at: nowIso(),
       };
       this.db
-        .prepare('INSERT INTO environments(name, version, definition, content, build_key, backend, curated, created_at) VALUES (@name, @version, @definition, @content, @build_key, @backend, @curated, @created_at)')
+        .prepare(
+          'INSERT INTO environments(name, version, definition, content, build_key, backend, curated, created_at) VALUES (@name, @version, @definition, @content, @build_key, @backend, @curated, @created_at)',
+        )
         .run(row);
       return { row, created: true };
     });
@@ -78,7 +86,10 @@ export class EnvironmentService {
          ${options.curated === undefined ? '' : 'WHERE e.curated = @curated'}
          ORDER BY e.curated DESC, e.name COLLATE NOCASE`,
       )
-      .all(options.curated === undefined ? {} : { curated: options.curated ? 1 : 0 }) as (EnvRow & { count: number; build_state: string | null })[];
+      .all(options.curated === undefined ? {} : { curated: options.curated ? 1 : 0 }) as (EnvRow & {
+      count: number;
+      build_state: string | null;
+    })[];
     return rows.map((row) => {
       const def = JSON.parse(row.definition) as EnvironmentDefinition;
       return {
@@ -95,7 +106,9 @@ export class EnvironmentService {
   }
 
   versions(name: string): EnvironmentRecord[] {
-    const rows = this.db.prepare('SELECT * FROM environments WHERE name = ? ORDER BY version DESC').all(name) as EnvRow[];
+    const rows = this.db
+      .prepare('SELECT * FROM environments WHERE name = ? ORDER BY version DESC')
+      .all(name) as EnvRow[];
     if (rows.length === 0) throw this.notFound(name);
     const auto = this.builds.autoBackend();
     return rows.map((r) => this.toRecord(r, auto));
@@ -112,7 +125,9 @@ export class EnvironmentService {
   }
 
   private notFound(name: string, version?: string): BenchtopError {
-    const known = (this.db.prepare('SELECT DISTINCT name FROM environments ORDER BY name LIMIT 200').all() as { name: string }[]).map((r) => r.name);
+    const known = (
+      this.db.prepare('SELECT DISTINCT name FROM environments ORDER BY name LIMIT 200').all() as { name: string }[]
+    ).map((r) => r.name);
     const close = known.filter((k) => k.toLowerCase().includes(name.toLowerCase().slice(0, 4))).slice(0, 5);
     const exists = known.includes(name);
     return new BenchtopError(

@@ -37,7 +37,12 @@ export class JobManager {
     private readonly bus: EventBus,
   ) {}
 
-  start(kind: Job['kind'], title: string, subject: Record<string, string>, work: (ctx: JobContext) => Promise<void>): LiveJob {
+  start(
+    kind: Job['kind'],
+    title: string,
+    subject: Record<string, string>,
+    work: (ctx: JobContext) => Promise<void>,
+  ): LiveJob {
     const job: Job = {
       id: `${kind}-${randomUUID().slice(0, 8)}`,
       kind,
@@ -104,7 +109,12 @@ export class JobManager {
 
   get(jobId: string): LiveJob {
     const liveJob = this.live.get(jobId);
-    if (!liveJob) throw new BenchtopError('NOT_FOUND', `No live job "${jobId}".`, 'It may have run in another Benchtop process; `jobs.log` reads its log from disk.');
+    if (!liveJob)
+      throw new BenchtopError(
+        'NOT_FOUND',
+        `No live job "${jobId}".`,
+        'It may have run in another Benchtop process; `jobs.log` reads its log from disk.',
+      );
     return liveJob;
   }
 
@@ -136,7 +146,10 @@ export class JobManager {
     if (state === 'completed') job.progress = 1;
     job.step = state === 'completed' ? 'Done' : state === 'canceled' ? 'Canceled' : (error?.message ?? job.step);
     // The workspace may have been closed under a job that finished late (app quitting).
-    if (this.db.open) this.db.prepare('UPDATE jobs SET state = ?, error = ?, finished_at = ? WHERE id = ?').run(state, error ? JSON.stringify(error) : null, job.finishedAt, job.id);
+    if (this.db.open)
+      this.db
+        .prepare('UPDATE jobs SET state = ?, error = ?, finished_at = ? WHERE id = ?')
+        .run(state, error ? JSON.stringify(error) : null, job.finishedAt, job.id);
     this.bus.emit('job.updated', { ...job });
   }
 }
@@ -167,7 +180,11 @@ function rowToJob(row: JobRow): Job {
     createdAt: row.created_at,
     finishedAt: row.finished_at,
     error: orphaned
-      ? { code: 'INTERNAL', message: 'The Benchtop process running this job stopped before it finished.', hint: 'Start it again; nothing it left half-done is reused.' }
+      ? {
+          code: 'INTERNAL',
+          message: 'The Benchtop process running this job stopped before it finished.',
+          hint: 'Start it again; nothing it left half-done is reused.',
+        }
       : row.error
         ? (JSON.parse(row.error) as Job['error'])
         : null,

@@ -90,7 +90,8 @@ export class BlobStore {
     if (!fs.existsSync(this.tmpDir)) return;
     for (const name of fs.readdirSync(this.tmpDir)) {
       const pid = Number(name.split('-')[0]);
-      if (!Number.isInteger(pid) || !processAlive(pid)) fs.rmSync(path.join(this.tmpDir, name), { force: true, recursive: true });
+      if (!Number.isInteger(pid) || !processAlive(pid))
+        fs.rmSync(path.join(this.tmpDir, name), { force: true, recursive: true });
     }
   }
 }

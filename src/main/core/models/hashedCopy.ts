@@ -29,7 +29,11 @@ export interface CopyOptions {
  * buffers where the next chunks are being read while this one is hashed and
  * the previous ones are still being written. The destination must not exist.
  */
-export async function copyHashed(from: string, to: string, options: CopyOptions = {}): Promise<{ digest: string; size: number }> {
+export async function copyHashed(
+  from: string,
+  to: string,
+  options: CopyOptions = {},
+): Promise<{ digest: string; size: number }> {
   const hasher = await (await contentHasher())();
   const input = await fsp.open(from, 'r');
   let output: fsp.FileHandle | null = null;
@@ -66,9 +70,15 @@ export async function copyHashed(from: string, to: string, options: CopyOptions 
     await Promise.all(writes);
     if (flushing) await flushing;
     // Written to meanwhile (a training still saving its model): what was copied is not the file.
-    if (position !== size || (await input.stat()).size !== size) throw new BenchtopError('BAD_INPUT', `${from} changed while it was being copied.`, 'Wait until whatever writes it has finished, then try again.');
+    if (position !== size || (await input.stat()).size !== size)
+      throw new BenchtopError(
+        'BAD_INPUT',
+        `${from} changed while it was being copied.`,
+        'Wait until whatever writes it has finished, then try again.',
+      );
     const digest = hasher.hex();
-    if (options.expectedDigest && digest !== options.expectedDigest) throw checksumMismatch(from, options.expectedDigest, digest);
+    if (options.expectedDigest && digest !== options.expectedDigest)
+      throw checksumMismatch(from, options.expectedDigest, digest);
     return { digest, size: position };
   } finally {
     await Promise.allSettled(writes);

@@ -14,15 +14,28 @@ export function checkModelName(name: string): string {
 }
 
 /** Azure ML's rule: a framework version needs a framework. Known names are matched case-insensitively. */
-export function checkFramework(framework: string | undefined, frameworkVersion: string | undefined): { framework: string; frameworkVersion: string | null } {
+export function checkFramework(
+  framework: string | undefined,
+  frameworkVersion: string | undefined,
+): { framework: string; frameworkVersion: string | null } {
   const version = frameworkVersion?.trim() || null;
   const given = framework?.trim();
   if (!given) {
-    if (version) throw new BenchtopError('BAD_INPUT', `A framework version (${version}) was given without a framework.`, `Add the framework too, e.g. --framework ScikitLearn --framework-version ${version}.`);
+    if (version)
+      throw new BenchtopError(
+        'BAD_INPUT',
+        `A framework version (${version}) was given without a framework.`,
+        `Add the framework too, e.g. --framework ScikitLearn --framework-version ${version}.`,
+      );
     return { framework: 'Custom', frameworkVersion: null };
   }
   const known = MODEL_FRAMEWORKS.find((f) => f.toLowerCase() === given.toLowerCase());
-  if (!known) throw new BenchtopError('BAD_INPUT', `Unknown framework "${given}".`, `Use one of: ${MODEL_FRAMEWORKS.join(', ')}.`);
+  if (!known)
+    throw new BenchtopError(
+      'BAD_INPUT',
+      `Unknown framework "${given}".`,
+      `Use one of: ${MODEL_FRAMEWORKS.join(', ')}.`,
+    );
   return { framework: known, frameworkVersion: version };
 }
 
@@ -31,7 +44,12 @@ export function parsePairs(pairs: string[] | undefined, what: string): Record<st
   const out: Record<string, string> = {};
   for (const pair of pairs ?? []) {
     const at = pair.indexOf('=');
-    if (at <= 0) throw new BenchtopError('BAD_INPUT', `"${pair}" is not a ${what} (KEY=VALUE).`, `Write the ${what} as key=value, e.g. --${what} stage=candidate.`);
+    if (at <= 0)
+      throw new BenchtopError(
+        'BAD_INPUT',
+        `"${pair}" is not a ${what} (KEY=VALUE).`,
+        `Write the ${what} as key=value, e.g. --${what} stage=candidate.`,
+      );
     out[pair.slice(0, at)] = pair.slice(at + 1);
   }
   return out;
@@ -40,5 +58,9 @@ export function parsePairs(pairs: string[] | undefined, what: string): Record<st
 /** ENOSPC becomes a message that says what stopped, that nothing was kept, and what to free. */
 export function diskFullError(err: unknown, what: string, where: string, needed: number): unknown {
   if ((err as NodeJS.ErrnoException)?.code !== 'ENOSPC') return err;
-  return new BenchtopError('DISK_FULL', `The disk is full: ${what} stopped and nothing was kept.`, `Free at least ${formatBytes(needed)} on the disk holding ${where}, then try again.`);
+  return new BenchtopError(
+    'DISK_FULL',
+    `The disk is full: ${what} stopped and nothing was kept.`,
+    `Free at least ${formatBytes(needed)} on the disk holding ${where}, then try again.`,
+  );
 }

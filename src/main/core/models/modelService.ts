@@ -51,7 +51,11 @@ export class ModelService {
   async register(input: RegisterModel): Promise<ModelRecord> {
     const name = checkModelName(input.name);
     const { framework, frameworkVersion } = checkFramework(input.framework, input.frameworkVersion);
-    const lineage = { runId: null as string | null, experiment: null as string | null, environment: null as string | null };
+    const lineage = {
+      runId: null as string | null,
+      experiment: null as string | null,
+      environment: null as string | null,
+    };
     let absolute: string;
     if (input.runId) {
       const run = this.runs.get(input.runId);
@@ -63,44 +67,58 @@ export class ModelService {
     const source = scanSource(absolute, input.path);
     this.checkFreeSpace(this.paths.models, source.size, `registering ${name}`);
     let version = 0;
-    const job = this.jobs.start('model', `Register model ${name}`, { operation: 'register', model: name, requestId: input.requestId ?? '' }, async (ctx) => {
-      ctx.output.note(`Registering model ${name} from ${input.runId ? `run ${input.runId}: ` : ''}${input.path} (${source.files.length} file${source.files.length === 1 ? '' : 's'}, ${formatBytes(source.size)})`);
-      const staged = await this.stageAll(source, ctx).catch((err: unknown) => {
-        throw diskFullError(err, `registering ${name}`, this.paths.models, source.size);
-      });
-      const newFiles = staged.filter((f) => f.tmp !== null).length;
-      try {
-        version = writeTransaction(this.db, () => {
-          const next = this.store.nextVersion(name);
-          for (const file of staged) this.blobs.publish(file);
-          this.store.insert(
-            {
-              name,
-              description: input.description?.trim() || null,
-              framework,
-              frameworkVersion,
-              tags: input.tags ?? {},
-              properties: input.properties ?? {},
-              ...lineage,
-              root: source.root,
-              kind: source.kind,
-              size: source.size,
-              fileCount: source.files.length,
-              source: input.runId ? input.path : absolute,
-              createdAt: nowIso(),
-            },
-            next,
-            source.files.map((file, i) => ({ path: file.path, size: file.size, digest: (staged[i] as StagedFile).digest })),
-          );
-          return next;
+    const job = this.jobs.start(
+      'model',
+      `Register model ${name}`,
+      { operation: 'register', model: name, requestId: input.requestId ?? '' },
+      async (ctx) => {
+        ctx.output.note(
+          `Registering model ${name} from ${input.runId ? `run ${input.runId}: ` : ''}${input.path} (${source.files.length} file${source.files.length === 1 ? '' : 's'}, ${formatBytes(source.size)})`,
+        );
+        const staged = await this.stageAll(source, ctx).catch((err: unknown) => {
+          throw diskFullError(err, `registering ${name}`, this.paths.models, source.size);
         });
-      } finally {
-        for (const file of staged) this.blobs.discard(file);
-      }
-      ctx.output.note(`Registered ${name} version ${version} (${newFiles === 0 ? 'all content was already stored' : `${newFiles} new file(s) stored`}).`);
-    });
+        const newFiles = staged.filter((f) => f.tmp !== null).length;
+        try {
+          version = writeTransaction(this.db, () => {
+            const next = this.store.nextVersion(name);
+            for (const file of staged) this.blobs.publish(file);
+            this.store.insert(
+              {
+                name,
+                description: input.description?.trim() || null,
+                framework,
+                frameworkVersion,
+                tags: input.tags ?? {},
+                properties: input.properties ?? {},
+                ...lineage,
+                root: source.root,
+                kind: source.kind,
+                size: source.size,
+                fileCount: source.files.length,
+                source: input.runId ? input.path : absolute,
+                createdAt: nowIso(),
+              },
+              next,
+              source.files.map((file, i) => ({
+                path: file.path,
+                size: file.size,
+                digest: (staged[i] as StagedFile).digest,
+              })),
+            );
+            return next;
+          });
+        } finally {
+          for (const file of staged) this.blobs.discard(file);
+        }
+        ctx.output.note(
+          `Registered ${name} version ${version} (${newFiles === 0 ? 'all content was already stored' : `${newFiles} new file(s) stored`}).`,
+        );
+      },
+    );
     const finished = await job.done;
-    if (finished.state !== 'completed') throw jobFailure(finished, `Registering ${name} was canceled; no version was created.`);
+    if (finished.state !== 'completed')
+      throw jobFailure(finished, `Registering ${name} was canceled; no version was created.`);
     this.bus.emit('models.changed', { name });
     return this.require(name, version);
   }
@@ -118,7 +136,11 @@ export class ModelService {
       for (const file of source.files) {
         // Most content is new (a retrained model of the same size is still new), and new content is
         // fsynced: start writing it back while copying. A duplicate found at the end is just unlinked.
-        const copy = await this.blobs.stage(file.absolute, { signal: ctx.signal, onBytes: progress.add, flushEvery: EARLY_FLUSH_BYTES });
+        const copy = await this.blobs.stage(file.absolute, {
+          signal: ctx.signal,
+          onBytes: progress.add,
+          flushEvery: EARLY_FLUSH_BYTES,
+        });
         staged.push(copy);
         if (this.blobs.has(copy.digest)) this.blobs.discard(copy);
         else await this.blobs.flush(copy);
@@ -136,7 +158,12 @@ export class ModelService {
 
   get(name: string, version?: number): ModelDetail {
     const model = this.require(name, version);
-    return { ...model, files: this.store.files(model.name, model.version), usedBy: this.store.usedBy(model.name, model.version), versions: this.store.versionCount(model.name) };
+    return {
+      ...model,
+      files: this.store.files(model.name, model.version),
+      usedBy: this.store.usedBy(model.name, model.version),
+      versions: this.store.versionCount(model.name),
+    };
   }
 
   require(name: string, version?: number): ModelRecord {
@@ -145,8 +172,12 @@ export class ModelService {
     const known = this.store.get(name);
     throw new BenchtopError(
       'NOT_FOUND',
-      version === undefined || !known ? `ModelNotFound: no model named "${name}".` : `ModelNotFound: model "${name}" has no version ${version} (the latest is ${known.version}).`,
-      known ? `See \`benchtop model list -n ${name}\`.` : 'See `benchtop model list`, or register it with `benchtop model register`.',
+      version === undefined || !known
+        ? `ModelNotFound: no model named "${name}".`
+        : `ModelNotFound: model "${name}" has no version ${version} (the latest is ${known.version}).`,
+      known
+        ? `See \`benchtop model list -n ${name}\`.`
+        : 'See `benchtop model list`, or register it with `benchtop model register`.',
     );
   }
 
@@ -158,7 +189,11 @@ export class ModelService {
       const properties = { ...model.properties };
       for (const [key, value] of Object.entries(input.addProperties ?? {})) {
         if (Object.hasOwn(properties, key) && properties[key] !== value) {
-          throw new BenchtopError('BAD_INPUT', `Error, properties are immutable: "${key}" is already "${properties[key]}" on ${model.id}.`, 'Add a property under a new key, or keep such values in tags (tags can change).');
+          throw new BenchtopError(
+            'BAD_INPUT',
+            `Error, properties are immutable: "${key}" is already "${properties[key]}" on ${model.id}.`,
+            'Add a property under a new key, or keep such values in tags (tags can change).',
+          );
         }
         properties[key] = value;
       }
@@ -175,7 +210,12 @@ export class ModelService {
     writeTransaction(this.db, () => {
       const model = this.require(name, version);
       const services = this.store.usedBy(name, version);
-      if (services.length) throw new BenchtopError('IN_USE', `${model.id} is used by the service${services.length > 1 ? 's' : ''} ${services.join(', ')}.`, 'Delete those services, or update them to another version, first.');
+      if (services.length)
+        throw new BenchtopError(
+          'IN_USE',
+          `${model.id} is used by the service${services.length > 1 ? 's' : ''} ${services.join(', ')}.`,
+          'Delete those services, or update them to another version, first.',
+        );
       this.store.delete(name, version);
       // Inside the write lock: a registration publishes its blobs under the same lock, so none is removed under it.
       const referenced = this.store.allDigests();
@@ -190,37 +230,59 @@ export class ModelService {
   }
 
   /** Copies a version to `<directory>/<root>`, checking every byte against its digest; nothing appears there unless all of it checked out. */
-  async download(input: { name: string; version?: number; directory: string; existOk?: boolean; requestId?: string }): Promise<DownloadResult> {
+  async download(input: {
+    name: string;
+    version?: number;
+    directory: string;
+    existOk?: boolean;
+    requestId?: string;
+  }): Promise<DownloadResult> {
     const model = this.require(input.name, input.version);
     const files = this.store.files(model.name, model.version);
     const directory = path.resolve(input.directory);
     const target = path.join(directory, model.root);
-    if (fs.existsSync(target) && !input.existOk) throw new BenchtopError('ALREADY_EXISTS', `File already exists: ${target}. To overwrite, set exist_ok to True.`, 'Pass --exist-ok to replace it, or choose another folder.');
+    if (fs.existsSync(target) && !input.existOk)
+      throw new BenchtopError(
+        'ALREADY_EXISTS',
+        `File already exists: ${target}. To overwrite, set exist_ok to True.`,
+        'Pass --exist-ok to replace it, or choose another folder.',
+      );
     fs.mkdirSync(directory, { recursive: true });
     this.checkFreeSpace(directory, model.size, `downloading ${model.id}`);
-    const job = this.jobs.start('model', `Download model ${model.id}`, { operation: 'download', model: model.name, requestId: input.requestId ?? '' }, async (ctx) => {
-      ctx.output.note(`Downloading ${model.id} to ${target} (${formatBytes(model.size)})`);
-      const staging = fs.mkdtempSync(path.join(directory, '.benchtop-download-'));
-      const progress = progressReporter(model.size, ctx);
-      try {
-        for (const file of files) {
-          const blob = this.blobs.blobPath(file.digest);
-          if (!fs.existsSync(blob)) throw new BenchtopError('CHECKSUM_MISMATCH', `The stored content of ${file.path} is missing from the workspace.`, 'Register the model again from its source.');
-          const out = path.join(staging, ...file.path.split('/'));
-          fs.mkdirSync(path.dirname(out), { recursive: true });
-          await copyHashed(blob, out, { signal: ctx.signal, onBytes: progress.add, expectedDigest: file.digest });
+    const job = this.jobs.start(
+      'model',
+      `Download model ${model.id}`,
+      { operation: 'download', model: model.name, requestId: input.requestId ?? '' },
+      async (ctx) => {
+        ctx.output.note(`Downloading ${model.id} to ${target} (${formatBytes(model.size)})`);
+        const staging = fs.mkdtempSync(path.join(directory, '.benchtop-download-'));
+        const progress = progressReporter(model.size, ctx);
+        try {
+          for (const file of files) {
+            const blob = this.blobs.blobPath(file.digest);
+            if (!fs.existsSync(blob))
+              throw new BenchtopError(
+                'CHECKSUM_MISMATCH',
+                `The stored content of ${file.path} is missing from the workspace.`,
+                'Register the model again from its source.',
+              );
+            const out = path.join(staging, ...file.path.split('/'));
+            fs.mkdirSync(path.dirname(out), { recursive: true });
+            await copyHashed(blob, out, { signal: ctx.signal, onBytes: progress.add, expectedDigest: file.digest });
+          }
+          if (fs.existsSync(target)) fs.rmSync(target, { recursive: true, force: true });
+          fs.renameSync(path.join(staging, model.root), target);
+          ctx.output.note(`Downloaded ${files.length} file(s), every checksum verified: ${target}`);
+        } catch (err) {
+          throw diskFullError(err, `downloading ${model.id}`, directory, model.size);
+        } finally {
+          fs.rmSync(staging, { recursive: true, force: true });
         }
-        if (fs.existsSync(target)) fs.rmSync(target, { recursive: true, force: true });
-        fs.renameSync(path.join(staging, model.root), target);
-        ctx.output.note(`Downloaded ${files.length} file(s), every checksum verified: ${target}`);
-      } catch (err) {
-        throw diskFullError(err, `downloading ${model.id}`, directory, model.size);
-      } finally {
-        fs.rmSync(staging, { recursive: true, force: true });
-      }
-    });
+      },
+    );
     const finished = await job.done;
-    if (finished.state !== 'completed') throw jobFailure(finished, `Downloading ${model.id} was canceled; nothing was left in ${directory}.`);
+    if (finished.state !== 'completed')
+      throw jobFailure(finished, `Downloading ${model.id} was canceled; nothing was left in ${directory}.`);
     return { path: target, files: files.length, size: model.size };
   }
 
@@ -236,7 +298,11 @@ export class ModelService {
       throw new BenchtopError('INTERNAL', `Could not read the free space of ${existing}: ${toApiError(err).message}`);
     }
     if (needed > free) {
-      throw new BenchtopError('DISK_FULL', `Not enough disk space for ${what}: it needs ${formatBytes(needed)}, ${formatBytes(free)} is free on the disk holding ${existing}.`, `Free at least ${formatBytes(needed - free)} there, then try again.`);
+      throw new BenchtopError(
+        'DISK_FULL',
+        `Not enough disk space for ${what}: it needs ${formatBytes(needed)}, ${formatBytes(free)} is free on the disk holding ${existing}.`,
+        `Free at least ${formatBytes(needed - free)} there, then try again.`,
+      );
     }
   }
 }

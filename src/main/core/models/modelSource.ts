@@ -22,11 +22,20 @@ export function scanSource(absolute: string, shownAs: string): ModelSource {
   try {
     stat = fs.statSync(absolute);
   } catch {
-    throw new BenchtopError('NOT_FOUND', `Error, provided model path "${shownAs}" cannot be found.`, 'Give the path of an existing file or folder (relative paths start from the current folder).');
+    throw new BenchtopError(
+      'NOT_FOUND',
+      `Error, provided model path "${shownAs}" cannot be found.`,
+      'Give the path of an existing file or folder (relative paths start from the current folder).',
+    );
   }
   const root = path.basename(absolute);
   if (stat.isFile()) return { root, kind: 'file', files: [{ absolute, path: root, size: stat.size }], size: stat.size };
-  if (!stat.isDirectory()) throw new BenchtopError('BAD_INPUT', `"${shownAs}" is neither a file nor a folder.`, 'Register a regular file or a folder.');
+  if (!stat.isDirectory())
+    throw new BenchtopError(
+      'BAD_INPUT',
+      `"${shownAs}" is neither a file nor a folder.`,
+      'Register a regular file or a folder.',
+    );
   const files: SourceFile[] = [];
   const walk = (dir: string, rel: string) => {
     for (const entry of fs.readdirSync(dir).sort()) {
@@ -38,7 +47,12 @@ export function scanSource(absolute: string, shownAs: string): ModelSource {
     }
   };
   walk(absolute, root);
-  if (files.length === 0) throw new BenchtopError('BAD_INPUT', `The folder "${shownAs}" has no files.`, 'Register a folder that holds the model files.');
+  if (files.length === 0)
+    throw new BenchtopError(
+      'BAD_INPUT',
+      `The folder "${shownAs}" has no files.`,
+      'Register a folder that holds the model files.',
+    );
   return { root, kind: 'folder', files, size: files.reduce((sum, f) => sum + f.size, 0) };
 }
 
@@ -50,7 +64,11 @@ export function scanSource(absolute: string, shownAs: string): ModelSource {
 export function resolveRunPath(runDir: string, running: boolean, rel: string): string {
   const clean = rel.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
   if (!clean || path.isAbsolute(clean) || clean.split('/').includes('..')) {
-    throw new BenchtopError('BAD_INPUT', `"${rel}" is not a path inside a run.`, 'Give a path such as outputs/model.joblib.');
+    throw new BenchtopError(
+      'BAD_INPUT',
+      `"${rel}" is not a path inside a run.`,
+      'Give a path such as outputs/model.joblib.',
+    );
   }
   const top = clean.split('/')[0];
   const candidates = [
@@ -64,7 +82,12 @@ export function resolveRunPath(runDir: string, running: boolean, rel: string): s
     throw new BenchtopError(
       'NOT_FOUND',
       `The run has no "${clean}".`,
-      outputs.length ? `Its outputs are: ${outputs.slice(0, 8).map((o) => `outputs/${o}`).join(', ')}${outputs.length > 8 ? ', ...' : ''}.` : 'The run wrote nothing to ./outputs; save the model there (or upload it with run.upload_file) first.',
+      outputs.length
+        ? `Its outputs are: ${outputs
+            .slice(0, 8)
+            .map((o) => `outputs/${o}`)
+            .join(', ')}${outputs.length > 8 ? ', ...' : ''}.`
+        : 'The run wrote nothing to ./outputs; save the model there (or upload it with run.upload_file) first.',
     );
   }
   return found;

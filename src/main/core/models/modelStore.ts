@@ -39,7 +39,9 @@ export class ModelStore {
   constructor(private readonly db: Db) {}
 
   nextVersion(name: string): number {
-    const row = this.db.prepare('SELECT MAX(version) AS v FROM models WHERE name = ?').get(name) as { v: number | null };
+    const row = this.db.prepare('SELECT MAX(version) AS v FROM models WHERE name = ?').get(name) as {
+      v: number | null;
+    };
     return (row.v ?? 0) + 1;
   }
 
@@ -50,21 +52,28 @@ export class ModelStore {
          VALUES (@name, @version, @description, @framework, @frameworkVersion, @tags, @properties, @runId, @experiment, @environment, @root, @kind, @size, @fileCount, @source, @createdAt)`,
       )
       .run({ ...model, version, tags: JSON.stringify(model.tags), properties: JSON.stringify(model.properties) });
-    const insertFile = this.db.prepare('INSERT INTO model_files(name, version, path, size, digest) VALUES (?, ?, ?, ?, ?)');
+    const insertFile = this.db.prepare(
+      'INSERT INTO model_files(name, version, path, size, digest) VALUES (?, ?, ?, ?, ?)',
+    );
     for (const file of files) insertFile.run(model.name, version, file.path, file.size, file.digest);
   }
 
   get(name: string, version?: number): ModelRecord | null {
     const row = (
       version === undefined
-        ? this.db.prepare(`SELECT ${RECORD_JSON} FROM models WHERE name = ? ORDER BY version DESC LIMIT 1`).pluck().get(name)
+        ? this.db
+            .prepare(`SELECT ${RECORD_JSON} FROM models WHERE name = ? ORDER BY version DESC LIMIT 1`)
+            .pluck()
+            .get(name)
         : this.db.prepare(`SELECT ${RECORD_JSON} FROM models WHERE name = ? AND version = ?`).pluck().get(name, version)
     ) as string | undefined;
     return row ? (JSON.parse(row) as ModelRecord) : null;
   }
 
   files(name: string, version: number): ModelFile[] {
-    return this.db.prepare('SELECT path, size, digest FROM model_files WHERE name = ? AND version = ? ORDER BY path').all(name, version) as ModelFile[];
+    return this.db
+      .prepare('SELECT path, size, digest FROM model_files WHERE name = ? AND version = ? ORDER BY path')
+      .all(name, version) as ModelFile[];
   }
 
   versionCount(name: string): number {
@@ -106,12 +115,23 @@ export class ModelStore {
     }
     const sql = `SELECT json_group_array(${RECORD_JSON}) FROM models ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
     // Mostly in insertion order already, so the sort is close to linear.
-    const records = (JSON.parse(this.db.prepare(sql).pluck().get(...params) as string) as ModelRecord[]).sort(newestFirst);
+    const records = (
+      JSON.parse(
+        this.db
+          .prepare(sql)
+          .pluck()
+          .get(...params) as string,
+      ) as ModelRecord[]
+    ).sort(newestFirst);
     if (!leftover.length) return records;
     return records.filter((m) => leftover.every(({ column, filter }) => matchesAll(m[column], [filter])));
   }
 
-  updateMetadata(name: string, version: number, fields: { tags: Record<string, string>; properties: Record<string, string>; description: string | null }): void {
+  updateMetadata(
+    name: string,
+    version: number,
+    fields: { tags: Record<string, string>; properties: Record<string, string>; description: string | null },
+  ): void {
     this.db
       .prepare('UPDATE models SET tags = ?, properties = ?, description = ? WHERE name = ? AND version = ?')
       .run(JSON.stringify(fields.tags), JSON.stringify(fields.properties), fields.description, name, version);
@@ -122,11 +142,17 @@ export class ModelStore {
   }
 
   allDigests(): Set<string> {
-    return new Set((this.db.prepare('SELECT DISTINCT digest FROM model_files').all() as { digest: string }[]).map((r) => r.digest));
+    return new Set(
+      (this.db.prepare('SELECT DISTINCT digest FROM model_files').all() as { digest: string }[]).map((r) => r.digest),
+    );
   }
 
   /** Services deployed with this model version. */
   usedBy(name: string, version: number): string[] {
-    return (this.db.prepare('SELECT DISTINCT service FROM service_models WHERE model = ? AND version = ?').all(name, version) as { service: string }[]).map((r) => r.service);
+    return (
+      this.db
+        .prepare('SELECT DISTINCT service FROM service_models WHERE model = ? AND version = ?')
+        .all(name, version) as { service: string }[]
+    ).map((r) => r.service);
   }
 }

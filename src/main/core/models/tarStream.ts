@@ -20,13 +20,24 @@ export function tarFileHeader(name: string, size: number, mtimeSeconds: number):
   const huge = size > MAX_OCTAL_SIZE;
   if (!long && !huge) return headerBlock(name, size, mtimeSeconds, '0');
   const records = Buffer.from((long ? paxRecord('path', name) : '') + (huge ? paxRecord('size', String(size)) : ''));
-  const shortName = Buffer.from(name).subarray(0, 100).toString('utf8').replace(/\uFFFD+$/, '');
-  return Buffer.concat([headerBlock('PaxHeader', records.length, mtimeSeconds, 'x'), records, tarPadding(records.length), headerBlock(shortName, huge ? 0 : size, mtimeSeconds, '0')]);
+  const shortName = Buffer.from(name)
+    .subarray(0, 100)
+    .toString('utf8')
+    .replace(/\uFFFD+$/, '');
+  return Buffer.concat([
+    headerBlock('PaxHeader', records.length, mtimeSeconds, 'x'),
+    records,
+    tarPadding(records.length),
+    headerBlock(shortName, huge ? 0 : size, mtimeSeconds, '0'),
+  ]);
 }
 
 /** Bytes of the whole archive (for Content-Length). */
 export function tarSize(files: { path: string; size: number }[]): number {
-  return files.reduce((sum, f) => sum + tarFileHeader(f.path, f.size, 0).length + f.size + tarPadding(f.size).length, 0) + TAR_END.length;
+  return (
+    files.reduce((sum, f) => sum + tarFileHeader(f.path, f.size, 0).length + f.size + tarPadding(f.size).length, 0) +
+    TAR_END.length
+  );
 }
 
 function headerBlock(name: string, size: number, mtime: number, type: '0' | 'x'): Buffer {
@@ -57,6 +68,7 @@ function octal(value: number, width: number): string {
 function paxRecord(key: string, value: string): string {
   const body = ` ${key}=${value}\n`;
   let length = Buffer.byteLength(body);
-  while (String(length).length + Buffer.byteLength(body) !== length) length = String(length).length + Buffer.byteLength(body);
+  while (String(length).length + Buffer.byteLength(body) !== length)
+    length = String(length).length + Buffer.byteLength(body);
   return `${length}${body}`;
 }

@@ -31,7 +31,11 @@ const DRAIN_LIMIT_MS = 10_000;
  * is ever missing, its own behaviour stays.
  */
 function keepReadingAfterExit(child: pty.IPty): void {
-  const socket = (child as unknown as { _socket?: { destroy: (...args: unknown[]) => unknown; destroyed?: boolean; readableEnded?: boolean } })._socket;
+  const socket = (
+    child as unknown as {
+      _socket?: { destroy: (...args: unknown[]) => unknown; destroyed?: boolean; readableEnded?: boolean };
+    }
+  )._socket;
   if (!socket || typeof socket.destroy !== 'function') return;
   const destroy = socket.destroy.bind(socket);
   let forced: NodeJS.Timeout | null = null;

@@ -7,7 +7,8 @@ import type { Interpreter } from '../../../shared/api/types';
 import { BenchtopError } from '../../../shared/errors';
 
 const run = promisify(execFile);
-const PROBE = "import sys\ntry:\n import ensurepip\n e=1\nexcept Exception:\n e=0\nprint('%d.%d.%d %d' % (sys.version_info[:3] + (e,)))";
+const PROBE =
+  "import sys\ntry:\n import ensurepip\n e=1\nexcept Exception:\n e=0\nprint('%d.%d.%d %d' % (sys.version_info[:3] + (e,)))";
 
 export interface FoundInterpreter extends Interpreter {
   /** Whether `python -m venv` can bootstrap pip (Debian splits ensurepip into python3-venv). */
@@ -53,7 +54,10 @@ function candidatePaths(): string[] {
   });
   const system = ['/usr/bin', '/usr/local/bin', '/opt/homebrew/bin'].flatMap((dir) => {
     try {
-      return fs.readdirSync(dir).filter((f) => /^python3\.\d+$/.test(f)).map((f) => path.join(dir, f));
+      return fs
+        .readdirSync(dir)
+        .filter((f) => /^python3\.\d+$/.test(f))
+        .map((f) => path.join(dir, f));
     } catch {
       return [];
     }
@@ -94,7 +98,11 @@ function writeProbeCache(entries: ProbeCacheEntry[]): void {
   }
 }
 
-async function probeCached(file: string, real: string, cache: Map<string, ProbeCacheEntry>): Promise<ProbeCacheEntry | null> {
+async function probeCached(
+  file: string,
+  real: string,
+  cache: Map<string, ProbeCacheEntry>,
+): Promise<ProbeCacheEntry | null> {
   const stat = fs.statSync(real);
   const hit = cache.get(real);
   if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size) return { ...hit, path: file };
@@ -138,9 +146,13 @@ export function findInterpreters(refresh = false): Promise<FoundInterpreter[]> {
         unique.push({ file: candidate, real });
       }
       const cache = readProbeCache();
-      const probed = (await Promise.all(unique.map(({ file, real }) => probeCached(file, real, cache).catch(() => null)))).filter((i): i is ProbeCacheEntry => i !== null);
+      const probed = (
+        await Promise.all(unique.map(({ file, real }) => probeCached(file, real, cache).catch(() => null)))
+      ).filter((i): i is ProbeCacheEntry => i !== null);
       writeProbeCache(probed);
-      return probed.map(({ path: p, version, hasEnsurepip }) => ({ path: p, version, hasEnsurepip })).sort((a, b) => compareVersions(a.version, b.version));
+      return probed
+        .map(({ path: p, version, hasEnsurepip }) => ({ path: p, version, hasEnsurepip }))
+        .sort((a, b) => compareVersions(a.version, b.version));
     })();
   }
   return cache;
@@ -163,7 +175,9 @@ export async function matchInterpreter(spec: string | null, needEnsurepip: boole
   const listed = all.map((i) => `${i.version} (${i.path})`).join(', ') || 'none';
   throw new BenchtopError(
     'NO_INTERPRETER',
-    spec ? `No Python ${spec} interpreter${needEnsurepip ? ' with venv support' : ''} was found on this machine.` : 'No Python 3 interpreter was found on this machine.',
+    spec
+      ? `No Python ${spec} interpreter${needEnsurepip ? ' with venv support' : ''} was found on this machine.`
+      : 'No Python 3 interpreter was found on this machine.',
     `Found: ${listed}. Install Python ${spec ?? '3'} (e.g. with pyenv or your package manager), or change "python=${spec ?? 'X.Y'}" to one of the versions found.`,
   );
 }

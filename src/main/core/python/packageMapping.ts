@@ -10,12 +10,12 @@ const CONDA_TO_PIP: Record<string, string | null> = {
   pytables: 'tables',
   opencv: 'opencv-python',
   'py-opencv': 'opencv-python',
-  'libopencv': null,
+  libopencv: null,
   'tensorflow-base': 'tensorflow',
   'python-graphviz': 'graphviz',
-  'ruamel_yaml': 'ruamel.yaml',
+  ruamel_yaml: 'ruamel.yaml',
   'msgpack-python': 'msgpack',
-  'pyyaml': 'PyYAML',
+  pyyaml: 'PyYAML',
   // Conda-only plumbing with no pip equivalent.
   pip: null,
   python: null,
@@ -23,17 +23,17 @@ const CONDA_TO_PIP: Record<string, string | null> = {
   nomkl: null,
   mkl: null,
   'mkl-service': null,
-  'blas': null,
-  'libblas': null,
+  blas: null,
+  libblas: null,
   cudatoolkit: null,
   'cuda-toolkit': null,
   cudnn: null,
   'pytorch-cuda': null,
   'pytorch-mutex': null,
-  'cpuonly': null,
+  cpuonly: null,
   'libgcc-ng': null,
   'libstdcxx-ng': null,
-  'openssl': null,
+  openssl: null,
   'ca-certificates': null,
 };
 
@@ -57,7 +57,11 @@ export function condaToPip(spec: string): MappedPackage {
   constraint = constraint.replace(/^(=?[^=\s<>!~]+)[=\s]\S+$/, '$1').replace(/^\s+/, '');
   if (/^=[^=]/.test(constraint)) {
     const version = constraint.slice(1);
-    constraint = version.includes('*') ? `==${version}` : version.split('.').length >= 3 ? `==${version}` : `==${version}.*`;
+    constraint = version.includes('*')
+      ? `==${version}`
+      : version.split('.').length >= 3
+        ? `==${version}`
+        : `==${version}.*`;
   } else if (/^\d/.test(constraint)) {
     constraint = constraint.includes('*') ? `==${constraint}` : `==${constraint}.*`;
   }

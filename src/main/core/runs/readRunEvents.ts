@@ -34,4 +34,3 @@ export function readRunEvents(file: string, offset = 0): { events: RunEvent[]; o
     fs.closeSync(fd);
   }
 }
-

@@ -2,7 +2,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FINAL_STATUSES, RunQuery as RunQuerySchema, type RunQuery, type RunSummary, SubmitRun } from '../../../shared/api/runTypes';
+import {
+  FINAL_STATUSES,
+  RunQuery as RunQuerySchema,
+  type RunQuery,
+  type RunSummary,
+  SubmitRun,
+} from '../../../shared/api/runTypes';
 import { applyRunEvents, emptyMetrics, type RunMetrics } from '../../../shared/api/runEvents';
 import { BenchtopError } from '../../../shared/errors';
 import { NAME_PATTERN, parseNameVersion } from '../../../shared/environments/names';
@@ -35,9 +41,11 @@ interface Stream {
 
 /** Where the bundled supervisor is: next to the CLI in dist/main, or found from the repository root in tests. */
 function supervisorScript(): string {
-  const candidates = [process.env.BENCHTOP_SUPERVISOR, path.join(__dirname, 'supervisor.js'), path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'main', 'supervisor.js')].filter(
-    (c): c is string => Boolean(c),
-  );
+  const candidates = [
+    process.env.BENCHTOP_SUPERVISOR,
+    path.join(__dirname, 'supervisor.js'),
+    path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'main', 'supervisor.js'),
+  ].filter((c): c is string => Boolean(c));
   const found = candidates.find((c) => fs.existsSync(c));
   if (!found) throw new BenchtopError('INTERNAL', 'The run supervisor is not built.', 'Run `npm run build`.');
   return found;
@@ -70,19 +78,43 @@ export class RunService {
   submit(raw: unknown): RunSummary {
     const input = SubmitRun.parse(raw);
     const experiment = input.experiment || 'Default';
-    if (!NAME_PATTERN.test(experiment)) throw new BenchtopError('INVALID_NAME', `"${experiment}" is not a valid experiment name.`, 'Use letters, digits, ".", "_" or "-", starting with a letter or digit.');
+    if (!NAME_PATTERN.test(experiment))
+      throw new BenchtopError(
+        'INVALID_NAME',
+        `"${experiment}" is not a valid experiment name.`,
+        'Use letters, digits, ".", "_" or "-", starting with a letter or digit.',
+      );
     const ref = parseNameVersion(input.environment || 'Benchtop-Minimal');
     const environment = this.environments.get(ref.name, ref.version);
     const sourceDir = path.resolve(input.sourceDirectory);
     const scriptPath = path.resolve(sourceDir, input.script);
-    if (!scriptPath.startsWith(sourceDir + path.sep)) throw new BenchtopError('BAD_INPUT', `The script "${input.script}" is outside the source folder.`, 'Give the script relative to the source folder (-d).');
-    if (!fs.existsSync(sourceDir)) throw new BenchtopError('NOT_FOUND', `Source folder not found: ${sourceDir}`, 'Give the folder that holds your training script with -d.');
-    if (!fs.existsSync(scriptPath)) throw new BenchtopError('NOT_FOUND', `Script not found: ${input.script} (in ${sourceDir})`, 'Give the script relative to the source folder, e.g. -s train.py.');
+    if (!scriptPath.startsWith(sourceDir + path.sep))
+      throw new BenchtopError(
+        'BAD_INPUT',
+        `The script "${input.script}" is outside the source folder.`,
+        'Give the script relative to the source folder (-d).',
+      );
+    if (!fs.existsSync(sourceDir))
+      throw new BenchtopError(
+        'NOT_FOUND',
+        `Source folder not found: ${sourceDir}`,
+        'Give the folder that holds your training script with -d.',
+      );
+    if (!fs.existsSync(scriptPath))
+      throw new BenchtopError(
+        'NOT_FOUND',
+        `Script not found: ${input.script} (in ${sourceDir})`,
+        'Give the script relative to the source folder, e.g. -s train.py.',
+      );
 
     const id = `${experiment}_${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString('hex')}`;
     const runDir = this.paths.runDir(id);
     try {
-      createSnapshot(sourceDir, path.join(runDir, 'snapshot'), this.snapshotLimits({ maxMb: input.snapshotMaxMb, maxFiles: input.snapshotMaxFiles }));
+      createSnapshot(
+        sourceDir,
+        path.join(runDir, 'snapshot'),
+        this.snapshotLimits({ maxMb: input.snapshotMaxMb, maxFiles: input.snapshotMaxFiles }),
+      );
     } catch (err) {
       fs.rmSync(runDir, { recursive: true, force: true });
       throw err;
@@ -104,14 +136,19 @@ export class RunService {
       arguments: JSON.stringify(spec.arguments),
       environment: `${environment.name}:${environment.version}`,
       // A container run uses the environment's image: the docker build of the same definition.
-      build_key: input.target === 'docker' ? this.builds.keyFor(environment.definition, 'docker').buildKey : environment.buildKey,
+      build_key:
+        input.target === 'docker'
+          ? this.builds.keyFor(environment.definition, 'docker').buildKey
+          : environment.buildKey,
       target: input.target,
       source_dir: sourceDir,
       max_duration_s: spec.maxDurationSeconds,
       created_at: nowIso(),
     });
     writeFileAtomic(path.join(runDir, 'spec.json'), JSON.stringify(spec, null, 2), false);
-    this.store.update(id, { supervisor_pid: this.takeStandby(id) ?? this.startSupervisor([this.paths.root, id]).pid ?? null });
+    this.store.update(id, {
+      supervisor_pid: this.takeStandby(id) ?? this.startSupervisor([this.paths.root, id]).pid ?? null,
+    });
     const summary = this.get(id);
     this.watch(summary);
     return summary;
@@ -189,7 +226,12 @@ export class RunService {
     // Re-read: the supervisor may have finished between the two reads.
     const again = this.store.get(id);
     if (!again || FINAL_STATUSES.has(again.status)) return;
-    this.store.update(id, { status: 'Failed', reason: 'The run stopped unexpectedly: its Benchtop supervisor process is gone (killed, or the machine restarted).', ended_at: nowIso() });
+    this.store.update(id, {
+      status: 'Failed',
+      reason:
+        'The run stopped unexpectedly: its Benchtop supervisor process is gone (killed, or the machine restarted).',
+      ended_at: nowIso(),
+    });
     // Its container, if any, would run on with nobody to collect it.
     if (again.target === 'docker') void removeRunContainer(this.builds.docker, id);
   }
@@ -245,7 +287,12 @@ export class RunService {
 
   input(id: string, data: string): void {
     const stream = this.streams.get(id);
-    if (!stream?.connection) throw new BenchtopError('BAD_INPUT', 'This run is not running, so it takes no input.', 'Input goes to a run while it is Running.');
+    if (!stream?.connection)
+      throw new BenchtopError(
+        'BAD_INPUT',
+        'This run is not running, so it takes no input.',
+        'Input goes to a run while it is Running.',
+      );
     stream.connection.send({ t: 'input', data });
   }
 
@@ -279,7 +326,10 @@ export class RunService {
       }
     }
     if (!stream.connection) return undefined;
-    output.setProducer({ pause: () => stream.connection?.send({ t: 'pause' }), resume: () => stream.connection?.send({ t: 'resume' }) });
+    output.setProducer({
+      pause: () => stream.connection?.send({ t: 'pause' }),
+      resume: () => stream.connection?.send({ t: 'resume' }),
+    });
     stream.connection.send({ t: 'attach' });
     // Let the replay arrive before the first viewer reads it.
     await new Promise((r) => setTimeout(r, 50));

@@ -2,7 +2,8 @@ import type { RunQuery, RunStatus, RunSummary } from '../../../shared/api/runTyp
 import type { Db } from '../workspace/database';
 
 /** A query after validation (defaults filled). */
-export type ParsedRunQuery = Required<Pick<RunQuery, 'sortOrder' | 'limit' | 'offset'>> & Omit<RunQuery, 'sortOrder' | 'limit' | 'offset'>;
+export type ParsedRunQuery = Required<Pick<RunQuery, 'sortOrder' | 'limit' | 'offset'>> &
+  Omit<RunQuery, 'sortOrder' | 'limit' | 'offset'>;
 
 export interface RunRow {
   id: string;
@@ -54,7 +55,9 @@ function jsonPath(name: string): string {
 export class RunStore {
   constructor(private readonly db: Db) {}
 
-  insert(row: Omit<RunRow, 'started_at' | 'ended_at' | 'exit_code' | 'reason' | 'supervisor_pid' | 'metrics' | 'tags'>): void {
+  insert(
+    row: Omit<RunRow, 'started_at' | 'ended_at' | 'exit_code' | 'reason' | 'supervisor_pid' | 'metrics' | 'tags'>,
+  ): void {
     this.db
       .prepare(
         `INSERT INTO runs(id, experiment, status, script, arguments, environment, build_key, target, source_dir, max_duration_s, created_at)
@@ -70,7 +73,9 @@ export class RunStore {
   update(id: string, fields: Partial<Omit<RunRow, 'id'>>): void {
     const keys = Object.keys(fields);
     if (keys.length === 0) return;
-    this.db.prepare(`UPDATE runs SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...fields, id });
+    this.db
+      .prepare(`UPDATE runs SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`)
+      .run({ ...fields, id });
   }
 
   /** Filtered, sorted page of runs plus the total that match. */
@@ -94,7 +99,9 @@ export class RunStore {
       } else where.push('json_type(tags, @tagPath) IS NOT NULL');
     }
     if (q.metric) {
-      where.push(`CAST(json_extract(metrics, @metricPath) AS REAL) ${q.metric.op === '=' ? '=' : q.metric.op} @metricValue AND json_type(metrics, @metricPath) IN ('integer', 'real')`);
+      where.push(
+        `CAST(json_extract(metrics, @metricPath) AS REAL) ${q.metric.op === '=' ? '=' : q.metric.op} @metricValue AND json_type(metrics, @metricPath) IN ('integer', 'real')`,
+      );
       params.metricPath = jsonPath(q.metric.name);
       params.metricValue = q.metric.value;
     }
@@ -107,12 +114,18 @@ export class RunStore {
       order = `json_extract(metrics, @sortPath) IS NULL, json_extract(metrics, @sortPath) ${direction}, created_at DESC`;
     }
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM runs ${clause}`).get(params) as { n: number }).n;
-    const rows = this.db.prepare(`SELECT * FROM runs ${clause} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all({ ...params, limit: q.limit, offset: q.offset }) as RunRow[];
+    const rows = this.db
+      .prepare(`SELECT * FROM runs ${clause} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
+      .all({ ...params, limit: q.limit, offset: q.offset }) as RunRow[];
     return { rows, total };
   }
 
   experiments(): { name: string; runs: number; lastRunAt: string }[] {
-    return this.db.prepare('SELECT experiment AS name, COUNT(*) AS runs, MAX(created_at) AS lastRunAt FROM runs GROUP BY experiment ORDER BY lastRunAt DESC').all() as {
+    return this.db
+      .prepare(
+        'SELECT experiment AS name, COUNT(*) AS runs, MAX(created_at) AS lastRunAt FROM runs GROUP BY experiment ORDER BY lastRunAt DESC',
+      )
+      .all() as {
       name: string;
       runs: number;
       lastRunAt: string;
@@ -121,6 +134,8 @@ export class RunStore {
 
   /** Runs that are not finished: candidates for re-attaching or for being marked failed. */
   unfinished(): RunRow[] {
-    return this.db.prepare("SELECT * FROM runs WHERE status NOT IN ('Completed', 'Failed', 'Canceled')").all() as RunRow[];
+    return this.db
+      .prepare("SELECT * FROM runs WHERE status NOT IN ('Completed', 'Failed', 'Canceled')")
+      .all() as RunRow[];
   }
 }

@@ -26,7 +26,11 @@ function ignoreRules(sourceDir: string): { rules: Ignore; file: string | null } 
 }
 
 /** The files a snapshot takes (relative, '/'-separated), and their total size. */
-export function listSnapshotFiles(sourceDir: string): { files: { rel: string; size: number }[]; bytes: number; ignoreFile: string | null } {
+export function listSnapshotFiles(sourceDir: string): {
+  files: { rel: string; size: number }[];
+  bytes: number;
+  ignoreFile: string | null;
+} {
   const { rules, file } = ignoreRules(sourceDir);
   const files: { rel: string; size: number }[] = [];
   let bytes = 0;
@@ -65,9 +69,17 @@ function biggest(files: { rel: string; size: number }[]): string {
 }
 
 /** Copies the source folder (minus ignored files) into `target`, refusing snapshots over the limits. */
-export function createSnapshot(sourceDir: string, target: string, limits: SnapshotLimits): { files: number; bytes: number } {
+export function createSnapshot(
+  sourceDir: string,
+  target: string,
+  limits: SnapshotLimits,
+): { files: number; bytes: number } {
   if (!fs.existsSync(sourceDir) || !fs.statSync(sourceDir).isDirectory()) {
-    throw new BenchtopError('NOT_FOUND', `Source folder not found: ${sourceDir}`, 'Give the folder that holds your training script with -d.');
+    throw new BenchtopError(
+      'NOT_FOUND',
+      `Source folder not found: ${sourceDir}`,
+      'Give the folder that holds your training script with -d.',
+    );
   }
   const { files, bytes, ignoreFile } = listSnapshotFiles(sourceDir);
   if (bytes > limits.maxBytes || files.length > limits.maxFiles) {

@@ -5,7 +5,11 @@ import { type FromSupervisor, type ToSupervisor, lineReader, supervisorSocketPat
 export class SupervisorConnection {
   private constructor(private readonly socket: net.Socket) {}
 
-  static connect(runDir: string, onMessage: (message: FromSupervisor) => void, onClose: () => void): Promise<SupervisorConnection> {
+  static connect(
+    runDir: string,
+    onMessage: (message: FromSupervisor) => void,
+    onClose: () => void,
+  ): Promise<SupervisorConnection> {
     return new Promise((resolve, reject) => {
       const socket = net.connect(supervisorSocketPath(runDir));
       socket.once('connect', () => {

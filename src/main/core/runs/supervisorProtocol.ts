@@ -12,9 +12,7 @@ export type ToSupervisor =
   | { t: 'cancel' };
 
 export type FromSupervisor =
-  | { t: 'replay'; data: string; truncated: boolean }
-  | { t: 'output'; data: string }
-  | { t: 'end'; status: string };
+  { t: 'replay'; data: string; truncated: boolean } | { t: 'output'; data: string } | { t: 'end'; status: string };
 
 /** A short, per-run socket path (Unix sockets allow ~100 characters; workspace paths can be long). */
 export function supervisorSocketPath(runDir: string): string {

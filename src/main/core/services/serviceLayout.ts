@@ -28,7 +28,10 @@ export class ServiceLayout {
     fs.rmSync(into, { recursive: true, force: true });
     fs.mkdirSync(into, { recursive: true });
     if (sourceDirectory) {
-      fs.cpSync(sourceDirectory, into, { recursive: true, filter: (src) => !/(^|[\\/])(\.git|__pycache__|\.venv|node_modules)$/.test(src) });
+      fs.cpSync(sourceDirectory, into, {
+        recursive: true,
+        filter: (src) => !/(^|[\\/])(\.git|__pycache__|\.venv|node_modules)$/.test(src),
+      });
       return path.join(this.app, path.relative(sourceDirectory, entryScript));
     }
     fs.copyFileSync(entryScript, path.join(into, path.basename(entryScript)));
@@ -83,7 +86,11 @@ export class ServiceLayout {
   tail(lines = 40): string {
     try {
       const text = fs.readFileSync(this.log, 'utf8');
-      return text.split('\n').slice(-lines - 1).join('\n').trim();
+      return text
+        .split('\n')
+        .slice(-lines - 1)
+        .join('\n')
+        .trim();
     } catch {
       return '';
     }

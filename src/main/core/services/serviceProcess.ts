@@ -26,10 +26,21 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts the scoring server detached (it outlives the app, like a run), its output appended to the log. */
-export function startServer(options: { python: string; args: string[]; cwd: string; env: NodeJS.ProcessEnv; log: string }): number {
+export function startServer(options: {
+  python: string;
+  args: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  log: string;
+}): number {
   const out = fs.openSync(options.log, 'a');
   try {
-    const child = spawn(options.python, ['-m', 'benchtop.serving', ...options.args], { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', out, out] });
+    const child = spawn(options.python, ['-m', 'benchtop.serving', ...options.args], {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: ['ignore', out, out],
+    });
     child.unref();
     if (!child.pid) throw new Error(`Could not start ${options.python}.`);
     return child.pid;
@@ -39,7 +50,11 @@ export function startServer(options: { python: string; args: string[]; cwd: stri
 }
 
 /** GET / until it answers 200; 'exited' as soon as the server (process or container) is gone, or 'timeout'. */
-export async function waitHealthy(port: number, alive: () => boolean | Promise<boolean>, timeoutMs: number): Promise<'healthy' | 'exited' | 'timeout'> {
+export async function waitHealthy(
+  port: number,
+  alive: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+): Promise<'healthy' | 'exited' | 'timeout'> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!(await alive())) return 'exited';

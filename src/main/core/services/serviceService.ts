@@ -2,7 +2,13 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { parseModelRef } from '../../../shared/api/modelTypes';
-import { type DeployService, SERVICE_NAME_PATTERN, type ScoreResult, type ServiceRecord, type UpdateService } from '../../../shared/api/serviceTypes';
+import {
+  type DeployService,
+  SERVICE_NAME_PATTERN,
+  type ScoreResult,
+  type ServiceRecord,
+  type UpdateService,
+} from '../../../shared/api/serviceTypes';
 import { parseNameVersion } from '../../../shared/environments/names';
 import { BenchtopError, toApiError } from '../../../shared/errors';
 import { stripAnsi } from '../../../shared/ansi';
@@ -20,7 +26,14 @@ import type { WorkspacePaths } from '../workspace/paths';
 import { ServiceLayout } from './serviceLayout';
 import { freePort, portFree, startServer, stopServer, waitHealthy } from './serviceProcess';
 import { ServiceStore } from './serviceStore';
-import { containerRunning, containerState, listServiceContainers, removeServiceContainer, signalContainer, startServiceContainer } from '../docker/serviceContainer';
+import {
+  containerRunning,
+  containerState,
+  listServiceContainers,
+  removeServiceContainer,
+  signalContainer,
+  startServiceContainer,
+} from '../docker/serviceContainer';
 
 const HEALTH_TIMEOUT_MS = 300_000;
 const DEFAULTS = { workers: 1, timeoutMs: 60_000, maxBodyMb: 10 };
@@ -57,7 +70,12 @@ export class ServiceManager {
 
   get(name: string): ServiceRecord {
     const service = this.store.get(name);
-    if (!service) throw new BenchtopError('NOT_FOUND', `No service named "${name}".`, 'See `benchtop service list`, or deploy one with `benchtop service deploy`.');
+    if (!service)
+      throw new BenchtopError(
+        'NOT_FOUND',
+        `No service named "${name}".`,
+        'See `benchtop service list`, or deploy one with `benchtop service deploy`.',
+      );
     return this.reconcile(service);
   }
 
@@ -70,11 +88,18 @@ export class ServiceManager {
       const deployer = this.store.deployer(service.name);
       if (deployer === null || processAlive(deployer)) return service;
       void this.stopServing(service);
-    } else if (service.state !== 'running' || service.target === 'docker' || (service.pid !== null && processAlive(service.pid))) {
+    } else if (
+      service.state !== 'running' ||
+      service.target === 'docker' ||
+      (service.pid !== null && processAlive(service.pid))
+    ) {
       // A container's state needs the engine (async): restore() and the health checks look at it.
       return service;
     }
-    const error = service.state === 'deploying' ? 'The deploy stopped before the service was running (the process deploying it ended).' : `The service's server process${service.pid ? ` (pid ${service.pid})` : ''} is not running any more.`;
+    const error =
+      service.state === 'deploying'
+        ? 'The deploy stopped before the service was running (the process deploying it ended).'
+        : `The service's server process${service.pid ? ` (pid ${service.pid})` : ''} is not running any more.`;
     this.store.update(service.name, { state: 'failed', error, pid: null });
     return { ...service, state: 'failed', error, pid: null };
   }
@@ -93,7 +118,10 @@ export class ServiceManager {
     const state = await containerState(this.engine, service.containerId);
     if (state === 'unknown' || state?.running) return service;
     const id = service.containerId.slice(0, 12);
-    const error = state === null ? `The service's container ${id} is gone (removed outside Benchtop).` : `The service's container ${id} stopped (exit code ${state.exitCode}${state.oomKilled ? ', killed for running out of memory' : ''}).`;
+    const error =
+      state === null
+        ? `The service's container ${id} is gone (removed outside Benchtop).`
+        : `The service's container ${id} stopped (exit code ${state.exitCode}${state.oomKilled ? ', killed for running out of memory' : ''}).`;
     this.store.update(service.name, { state: 'failed', error });
     this.changed(service.name);
     return this.get(service.name);
@@ -102,15 +130,30 @@ export class ServiceManager {
   async deploy(input: DeployService): Promise<ServiceRecord> {
     const name = input.name;
     if (!SERVICE_NAME_PATTERN.test(name) || name.length < 3 || name.length > 32) {
-      throw new BenchtopError('INVALID_NAME', `"${name}" is not a valid service name.`, 'Use 3 to 32 lower-case letters, digits and "-", starting with a letter and not ending with "-" (e.g. iris-svc).');
+      throw new BenchtopError(
+        'INVALID_NAME',
+        `"${name}" is not a valid service name.`,
+        'Use 3 to 32 lower-case letters, digits and "-", starting with a letter and not ending with "-" (e.g. iris-svc).',
+      );
     }
-    if (this.store.get(name)) throw new BenchtopError('ALREADY_EXISTS', `A service named "${name}" already exists.`, `Update it (benchtop service update ${name}), or delete it first.`);
+    if (this.store.get(name))
+      throw new BenchtopError(
+        'ALREADY_EXISTS',
+        `A service named "${name}" already exists.`,
+        `Update it (benchtop service update ${name}), or delete it first.`,
+      );
     const models = this.resolveModels(input.models);
     const entryScript = this.resolveEntryScript(input, models);
-    const environment = this.resolveEnvironment(input.environment ?? (entryScript ? 'Benchtop-Minimal' : 'Benchtop-SKLearn'));
+    const environment = this.resolveEnvironment(
+      input.environment ?? (entryScript ? 'Benchtop-Minimal' : 'Benchtop-SKLearn'),
+    );
     const port = input.port ?? (await freePort());
     if (input.port !== undefined && !(await portFree(port))) {
-      throw new BenchtopError('BAD_INPUT', `Port ${port} is already in use.`, 'Choose another port, or leave --port out to get a free one.');
+      throw new BenchtopError(
+        'BAD_INPUT',
+        `Port ${port} is already in use.`,
+        'Choose another port, or leave --port out to get a free one.',
+      );
     }
     writeTransaction(this.deps.db, () =>
       this.store.insert({
@@ -143,12 +186,21 @@ export class ServiceManager {
     const note = (text: string) => fs.appendFileSync(layout.log, stripAnsi(text).replace(/\r\n/g, '\n'));
     try {
       const env = this.resolveEnvironment(service.environment);
-      note(`Deploying ${name}: models ${service.models.join(', ')}, environment ${service.environment}, port ${service.port}\n`);
+      note(
+        `Deploying ${name}: models ${service.models.join(', ')}, environment ${service.environment}, port ${service.port}\n`,
+      );
       const inContainer = service.target === 'docker';
-      const built = await ensureBuilt(this.deps.builds, this.deps.jobs, env, note, { backend: inContainer ? 'docker' : 'auto' });
+      const built = await ensureBuilt(this.deps.builds, this.deps.jobs, env, note, {
+        backend: inContainer ? 'docker' : 'auto',
+      });
       const python = built.pythonPath;
-      const script = service.entryScript ? this.appScript(layout, service, options.copyApp) : path.join(runtimeDir(), 'benchtop', 'serving', 'sklearn_scorer.py');
-      const modelDir = layout.linkModels(this.deps.models, service.models.map((ref) => parseModelRef(ref) as { name: string; version: number }));
+      const script = service.entryScript
+        ? this.appScript(layout, service, options.copyApp)
+        : path.join(runtimeDir(), 'benchtop', 'serving', 'sklearn_scorer.py');
+      const modelDir = layout.linkModels(
+        this.deps.models,
+        service.models.map((ref) => parseModelRef(ref) as { name: string; version: number }),
+      );
       const runtime = runtimeDir();
       const variables: NodeJS.ProcessEnv = {
         ...process.env,
@@ -163,7 +215,22 @@ export class ServiceManager {
         PYTHONUNBUFFERED: '1',
       };
       delete variables.ELECTRON_RUN_AS_NODE;
-      const args = ['--entry-script', script, '--source-directory', service.sourceDirectory ? layout.app : path.dirname(script), '--port', String(service.port), '--workers', String(service.workers), '--timeout-ms', String(service.timeoutMs), '--max-body-mb', String(service.maxBodyMb), '--status-file', layout.status];
+      const args = [
+        '--entry-script',
+        script,
+        '--source-directory',
+        service.sourceDirectory ? layout.app : path.dirname(script),
+        '--port',
+        String(service.port),
+        '--workers',
+        String(service.workers),
+        '--timeout-ms',
+        String(service.timeoutMs),
+        '--max-body-mb',
+        String(service.maxBodyMb),
+        '--status-file',
+        layout.status,
+      ];
       let alive: () => boolean | Promise<boolean>;
       if (inContainer) {
         const containerId = await startServiceContainer(this.engine, {
@@ -174,7 +241,13 @@ export class ServiceManager {
           args,
           serviceDir: layout.dir,
           runtimeDir: runtime,
-          env: { ...env.definition.environmentVariables, AZUREML_MODEL_DIR: modelDir, AZUREML_ENTRY_SCRIPT: script, AML_APP_ROOT: layout.app, SERVICE_NAME: name },
+          env: {
+            ...env.definition.environmentVariables,
+            AZUREML_MODEL_DIR: modelDir,
+            AZUREML_ENTRY_SCRIPT: script,
+            AML_APP_ROOT: layout.app,
+            SERVICE_NAME: name,
+          },
           port: service.port,
           log: layout.log,
           docker: env.definition.docker as { arguments?: string[]; shmSize?: unknown },
@@ -184,18 +257,31 @@ export class ServiceManager {
         // Asking the engine costs an API call: at most every 250 ms while GET / is probed every 25 ms.
         let checked = { at: 0, running: true };
         alive = async () => {
-          if (Date.now() - checked.at >= 250) checked = { at: Date.now(), running: await containerRunning(this.engine, containerId) };
+          if (Date.now() - checked.at >= 250)
+            checked = { at: Date.now(), running: await containerRunning(this.engine, containerId) };
           return checked.running;
         };
       } else {
-        const pid = startServer({ python, args, cwd: service.entryScript ? layout.app : layout.dir, log: layout.log, env: variables });
+        const pid = startServer({
+          python,
+          args,
+          cwd: service.entryScript ? layout.app : layout.dir,
+          log: layout.log,
+          env: variables,
+        });
         this.store.update(name, { pid, container_id: null, state: 'deploying', error: null });
         alive = () => processAlive(pid);
       }
       const outcome = await waitHealthy(service.port, alive, HEALTH_TIMEOUT_MS);
       if (outcome !== 'healthy') {
         if (outcome === 'timeout') await this.stopServing(this.get(name));
-        throw new BenchtopError('BUILD_FAILED', outcome === 'timeout' ? `${name} did not answer GET / within ${HEALTH_TIMEOUT_MS / 1000} s.` : `${name} stopped while starting.`, `The log says:\n${layout.tail(30)}`);
+        throw new BenchtopError(
+          'BUILD_FAILED',
+          outcome === 'timeout'
+            ? `${name} did not answer GET / within ${HEALTH_TIMEOUT_MS / 1000} s.`
+            : `${name} stopped while starting.`,
+          `The log says:\n${layout.tail(30)}`,
+        );
       }
       this.store.update(name, { state: 'running', error: null });
       this.changed(name);
@@ -205,7 +291,12 @@ export class ServiceManager {
       note(`Deploy failed: ${error.message}\n`);
       const failed = this.store.get(name);
       if (failed?.containerId) await removeServiceContainer(this.engine, failed.containerId, 0);
-      this.store.update(name, { state: 'failed', error: `${error.message}${error.hint && !error.hint.startsWith('The log says') ? ` ${error.hint}` : ''}`, pid: null, container_id: null });
+      this.store.update(name, {
+        state: 'failed',
+        error: `${error.message}${error.hint && !error.hint.startsWith('The log says') ? ` ${error.hint}` : ''}`,
+        pid: null,
+        container_id: null,
+      });
       this.changed(name);
       throw err instanceof BenchtopError ? err : new BenchtopError(error.code, error.message, error.hint);
     }
@@ -213,26 +304,50 @@ export class ServiceManager {
 
   private appScript(layout: ServiceLayout, service: ServiceRecord, copy: boolean): string {
     const entry = service.entryScript as string;
-    if (!copy) return service.sourceDirectory ? path.join(layout.app, path.relative(service.sourceDirectory, entry)) : path.join(layout.app, path.basename(entry));
-    if (!fs.existsSync(entry)) throw new BenchtopError('NOT_FOUND', `The entry script ${entry} does not exist any more.`, 'Put it back, or update the service with another one.');
+    if (!copy)
+      return service.sourceDirectory
+        ? path.join(layout.app, path.relative(service.sourceDirectory, entry))
+        : path.join(layout.app, path.basename(entry));
+    if (!fs.existsSync(entry))
+      throw new BenchtopError(
+        'NOT_FOUND',
+        `The entry script ${entry} does not exist any more.`,
+        'Put it back, or update the service with another one.',
+      );
     return layout.copyApp(entry, service.sourceDirectory);
   }
 
   /** Copies the entry script and source folder again and restarts the workers; the port keeps answering. */
   async reload(name: string): Promise<ServiceRecord & { reloaded: boolean; message: string }> {
     const service = this.get(name);
-    if (service.state !== 'running' || (!service.pid && !service.containerId)) throw new BenchtopError('BAD_INPUT', `${name} is ${service.state}, so there is nothing to reload.`, `Start it again with benchtop service update ${name}.`);
-    if (!service.entryScript) throw new BenchtopError('BAD_INPUT', `${name} is a no-code deployment: it has no entry script to reload.`, 'Update it instead.');
+    if (service.state !== 'running' || (!service.pid && !service.containerId))
+      throw new BenchtopError(
+        'BAD_INPUT',
+        `${name} is ${service.state}, so there is nothing to reload.`,
+        `Start it again with benchtop service update ${name}.`,
+      );
+    if (!service.entryScript)
+      throw new BenchtopError(
+        'BAD_INPUT',
+        `${name} is a no-code deployment: it has no entry script to reload.`,
+        'Update it instead.',
+      );
     const entryScript = service.entryScript;
     const layout = this.layout(name);
     const before = readStatus(layout.status);
     const entry = entryScript;
-    if (!fs.existsSync(entry)) throw new BenchtopError('NOT_FOUND', `The entry script ${entry} does not exist any more.`, 'Put it back, or update the service with another one.');
+    if (!fs.existsSync(entry))
+      throw new BenchtopError(
+        'NOT_FOUND',
+        `The entry script ${entry} does not exist any more.`,
+        'Put it back, or update the service with another one.',
+      );
     const staged = layout.stageApp(entry, service.sourceDirectory);
     fs.appendFileSync(layout.log, `Reloading ${name}: entry script and source copied again\n`);
     if (service.containerId) await signalContainer(this.engine, service.containerId, 'SIGHUP');
     else process.kill(service.pid as number, 'SIGHUP');
-    const alive = () => (service.containerId ? containerRunning(this.engine, service.containerId) : processAlive(service.pid as number));
+    const alive = () =>
+      service.containerId ? containerRunning(this.engine, service.containerId) : processAlive(service.pid as number);
     const deadline = Date.now() + HEALTH_TIMEOUT_MS;
     for (;;) {
       const status = readStatus(layout.status);
@@ -242,11 +357,19 @@ export class ServiceManager {
         if (ok) staged.commit();
         else staged.undo();
         this.changed(name);
-        return { ...this.get(name), reloaded: ok, message: ok ? `${name} reloaded.` : `${status.error}\n${layout.tail(20)}` };
+        return {
+          ...this.get(name),
+          reloaded: ok,
+          message: ok ? `${name} reloaded.` : `${status.error}\n${layout.tail(20)}`,
+        };
       }
       if (!(await alive()) || Date.now() > deadline) {
         staged.undo();
-        throw new BenchtopError('BUILD_FAILED', `${name} did not come back after the reload.`, `The log says:\n${layout.tail(20)}`);
+        throw new BenchtopError(
+          'BUILD_FAILED',
+          `${name} did not come back after the reload.`,
+          `The log says:\n${layout.tail(20)}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -258,11 +381,19 @@ export class ServiceManager {
     const models = input.models ? this.resolveModels(input.models) : null;
     const environment = input.environment ? this.resolveEnvironment(input.environment) : null;
     if (models && !service.entryScript && (models.length !== 1 || models[0]?.framework !== 'ScikitLearn')) {
-      throw new BenchtopError('BAD_INPUT', 'A no-code deployment serves exactly one ScikitLearn model.', 'Deploy with an entry script to serve other models.');
+      throw new BenchtopError(
+        'BAD_INPUT',
+        'A no-code deployment serves exactly one ScikitLearn model.',
+        'Deploy with an entry script to serve other models.',
+      );
     }
     await this.stopServing(service);
     writeTransaction(this.deps.db, () => {
-      if (models) this.store.setModels(input.name, models.map((m) => `${m.name}:${m.version}`));
+      if (models)
+        this.store.setModels(
+          input.name,
+          models.map((m) => `${m.name}:${m.version}`),
+        );
       this.store.update(input.name, {
         state: 'deploying',
         pid: null,
@@ -289,7 +420,9 @@ export class ServiceManager {
   async restore(): Promise<void> {
     const services = this.store.list();
     // Containers are found by their labels; one that still runs keeps serving.
-    const containers = services.some((s) => s.target === 'docker' && s.state === 'running') ? await listServiceContainers(this.engine, this.deps.paths.root).catch(() => []) : [];
+    const containers = services.some((s) => s.target === 'docker' && s.state === 'running')
+      ? await listServiceContainers(this.engine, this.deps.paths.root).catch(() => [])
+      : [];
     for (const service of services) {
       if (service.state !== 'running' || (service.pid && processAlive(service.pid))) continue;
       const container = containers.find((c) => c.service === service.name);
@@ -332,19 +465,48 @@ export class ServiceManager {
   /** POSTs a body to the service's /score (the test console and `service run`). */
   score(name: string, body: string, headers: Record<string, string> = {}): Promise<ScoreResult> {
     const service = this.get(name);
-    if (service.state !== 'running') throw new BenchtopError('BAD_INPUT', `${name} is ${service.state}.`, service.state === 'failed' ? `See why: benchtop service logs ${name}` : 'Wait until it is running.');
+    if (service.state !== 'running')
+      throw new BenchtopError(
+        'BAD_INPUT',
+        `${name} is ${service.state}.`,
+        service.state === 'failed' ? `See why: benchtop service logs ${name}` : 'Wait until it is running.',
+      );
     const started = performance.now();
     return new Promise((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: service.port, path: '/score', method: 'POST', agent: false, headers: { 'content-type': 'application/json', ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const out: Record<string, string> = {};
-          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
-          resolve({ status: res.statusCode ?? 0, headers: out, body: Buffer.concat(chunks).toString('utf8'), ms: Math.round((performance.now() - started) * 1000) / 1000 });
-        });
-      });
-      req.on('error', (err) => reject(new BenchtopError('INTERNAL', `Could not reach ${name} on port ${service.port}: ${err.message}`, `See its log: benchtop service logs ${name}`)));
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: service.port,
+          path: '/score',
+          method: 'POST',
+          agent: false,
+          headers: { 'content-type': 'application/json', ...headers, 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const out: Record<string, string> = {};
+            for (const [k, v] of Object.entries(res.headers))
+              if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: out,
+              body: Buffer.concat(chunks).toString('utf8'),
+              ms: Math.round((performance.now() - started) * 1000) / 1000,
+            });
+          });
+        },
+      );
+      req.on('error', (err) =>
+        reject(
+          new BenchtopError(
+            'INTERNAL',
+            `Could not reach ${name} on port ${service.port}: ${err.message}`,
+            `See its log: benchtop service logs ${name}`,
+          ),
+        ),
+      );
       req.end(body);
     });
   }
@@ -356,20 +518,57 @@ export class ServiceManager {
     });
   }
 
-  private resolveEntryScript(input: DeployService, models: { framework: string }[]): { file: string; sourceDirectory: string | null } | null {
+  private resolveEntryScript(
+    input: DeployService,
+    models: { framework: string }[],
+  ): { file: string; sourceDirectory: string | null } | null {
     if (!input.entryScript) {
-      if (input.sourceDirectory) throw new BenchtopError('BAD_INPUT', 'A source folder was given without an entry script.', 'Add --entry-script score.py (relative to the source folder).');
+      if (input.sourceDirectory)
+        throw new BenchtopError(
+          'BAD_INPUT',
+          'A source folder was given without an entry script.',
+          'Add --entry-script score.py (relative to the source folder).',
+        );
       if (models.length !== 1 || models[0]?.framework !== 'ScikitLearn') {
-        throw new BenchtopError('BAD_INPUT', 'You must provide an entry script when deploying zero or several models, or a model whose framework is not ScikitLearn.', 'Add --entry-script score.py, or register the model with --framework ScikitLearn for a no-code deployment.');
+        throw new BenchtopError(
+          'BAD_INPUT',
+          'You must provide an entry script when deploying zero or several models, or a model whose framework is not ScikitLearn.',
+          'Add --entry-script score.py, or register the model with --framework ScikitLearn for a no-code deployment.',
+        );
       }
       return null;
     }
     const sourceDirectory = input.sourceDirectory ? path.resolve(input.sourceDirectory) : null;
-    if (sourceDirectory && !fs.statSync(sourceDirectory, { throwIfNoEntry: false })?.isDirectory()) throw new BenchtopError('NOT_FOUND', `The source folder ${sourceDirectory} does not exist.`, 'Give an existing folder with -d.');
-    const file = sourceDirectory && !path.isAbsolute(input.entryScript) ? path.join(sourceDirectory, input.entryScript) : path.resolve(input.entryScript);
-    if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) throw new BenchtopError('NOT_FOUND', `The entry script ${file} does not exist.`, sourceDirectory ? 'With -d, the entry script is relative to the source folder.' : 'Give the path of your score.py.');
-    if (sourceDirectory && path.relative(sourceDirectory, file).startsWith('..')) throw new BenchtopError('BAD_INPUT', `The entry script ${file} is outside the source folder ${sourceDirectory}.`, 'Put score.py inside the source folder.');
-    if (!/^[A-Za-z_][A-Za-z0-9_]*\.py$/.test(path.basename(file))) throw new BenchtopError('BAD_INPUT', `The entry script's name "${path.basename(file)}" is not a Python module name.`, 'Rename it, e.g. score.py (it is imported).');
+    if (sourceDirectory && !fs.statSync(sourceDirectory, { throwIfNoEntry: false })?.isDirectory())
+      throw new BenchtopError(
+        'NOT_FOUND',
+        `The source folder ${sourceDirectory} does not exist.`,
+        'Give an existing folder with -d.',
+      );
+    const file =
+      sourceDirectory && !path.isAbsolute(input.entryScript)
+        ? path.join(sourceDirectory, input.entryScript)
+        : path.resolve(input.entryScript);
+    if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile())
+      throw new BenchtopError(
+        'NOT_FOUND',
+        `The entry script ${file} does not exist.`,
+        sourceDirectory
+          ? 'With -d, the entry script is relative to the source folder.'
+          : 'Give the path of your score.py.',
+      );
+    if (sourceDirectory && path.relative(sourceDirectory, file).startsWith('..'))
+      throw new BenchtopError(
+        'BAD_INPUT',
+        `The entry script ${file} is outside the source folder ${sourceDirectory}.`,
+        'Put score.py inside the source folder.',
+      );
+    if (!/^[A-Za-z_][A-Za-z0-9_]*\.py$/.test(path.basename(file)))
+      throw new BenchtopError(
+        'BAD_INPUT',
+        `The entry script's name "${path.basename(file)}" is not a Python module name.`,
+        'Rename it, e.g. score.py (it is imported).',
+      );
     return { file, sourceDirectory };
   }
 

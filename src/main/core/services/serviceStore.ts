@@ -21,7 +21,10 @@ interface ServiceRow {
   updated_at: string;
 }
 
-export type NewService = Omit<ServiceRecord, 'scoringUri' | 'swaggerUri' | 'createdAt' | 'updatedAt' | 'pid' | 'containerId' | 'error'>;
+export type NewService = Omit<
+  ServiceRecord,
+  'scoringUri' | 'swaggerUri' | 'createdAt' | 'updatedAt' | 'pid' | 'containerId' | 'error'
+>;
 
 /** Service rows and which model versions each serves. */
 export class ServiceStore {
@@ -43,7 +46,20 @@ export class ServiceStore {
         `INSERT INTO services(name, state, port, entry_script, source_dir, environment, workers, timeout_ms, max_body_mb, target, pid, error, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)`,
       )
-      .run(service.name, service.state, service.port, service.entryScript, service.sourceDirectory, service.environment, service.workers, service.timeoutMs, service.maxBodyMb, service.target, now, now);
+      .run(
+        service.name,
+        service.state,
+        service.port,
+        service.entryScript,
+        service.sourceDirectory,
+        service.environment,
+        service.workers,
+        service.timeoutMs,
+        service.maxBodyMb,
+        service.target,
+        now,
+        now,
+      );
     this.setModels(service.name, service.models);
   }
 
@@ -56,9 +72,23 @@ export class ServiceStore {
     }
   }
 
-  update(name: string, fields: Partial<{ state: ServiceState; pid: number | null; container_id: string | null; deployer_pid: number | null; error: string | null; environment: string; workers: number; port: number }>): void {
+  update(
+    name: string,
+    fields: Partial<{
+      state: ServiceState;
+      pid: number | null;
+      container_id: string | null;
+      deployer_pid: number | null;
+      error: string | null;
+      environment: string;
+      workers: number;
+      port: number;
+    }>,
+  ): void {
     const sets = Object.keys(fields).map((k) => `${k} = @${k}`);
-    this.db.prepare(`UPDATE services SET ${[...sets, 'updated_at = @updatedAt'].join(', ')} WHERE name = @name`).run({ ...fields, name, updatedAt: nowIso() });
+    this.db
+      .prepare(`UPDATE services SET ${[...sets, 'updated_at = @updatedAt'].join(', ')} WHERE name = @name`)
+      .run({ ...fields, name, updatedAt: nowIso() });
   }
 
   delete(name: string): void {
@@ -67,11 +97,20 @@ export class ServiceStore {
 
   /** The process deploying or updating the service (it may die before the server answers). */
   deployer(name: string): number | null {
-    return (this.db.prepare('SELECT deployer_pid FROM services WHERE name = ?').get(name) as { deployer_pid: number | null } | undefined)?.deployer_pid ?? null;
+    return (
+      (
+        this.db.prepare('SELECT deployer_pid FROM services WHERE name = ?').get(name) as
+          { deployer_pid: number | null } | undefined
+      )?.deployer_pid ?? null
+    );
   }
 
   private toRecord(row: ServiceRow): ServiceRecord {
-    const models = (this.db.prepare('SELECT model, version FROM service_models WHERE service = ? ORDER BY model, version').all(row.name) as { model: string; version: number }[]).map((m) => `${m.model}:${m.version}`);
+    const models = (
+      this.db
+        .prepare('SELECT model, version FROM service_models WHERE service = ? ORDER BY model, version')
+        .all(row.name) as { model: string; version: number }[]
+    ).map((m) => `${m.model}:${m.version}`);
     return {
       name: row.name,
       state: row.state,

@@ -29,14 +29,22 @@ export class WheelService {
     const file = path.basename(source);
     const match = WHEEL_NAME.exec(file);
     if (!match) {
-      throw new BenchtopError('BAD_INPUT', `"${file}" is not a wheel file name.`, 'Expected NAME-VERSION-PYTAG-ABITAG-PLATFORM.whl, as `pip wheel` or `python -m build` writes it.');
+      throw new BenchtopError(
+        'BAD_INPUT',
+        `"${file}" is not a wheel file name.`,
+        'Expected NAME-VERSION-PYTAG-ABITAG-PLATFORM.whl, as `pip wheel` or `python -m build` writes it.',
+      );
     }
     if (!fs.existsSync(source) || !fs.statSync(source).isFile()) {
       throw new BenchtopError('NOT_FOUND', `No such file: ${source}`, 'Check the path to the .whl file.');
     }
     const data = fs.readFileSync(source);
     if (data.subarray(0, 4).toString('latin1') !== 'PK\x03\x04') {
-      throw new BenchtopError('BAD_INPUT', `${file} is not a zip archive, so not a valid wheel.`, 'Rebuild the wheel with `pip wheel .`.');
+      throw new BenchtopError(
+        'BAD_INPUT',
+        `${file} is not a zip archive, so not a valid wheel.`,
+        'Rebuild the wheel with `pip wheel .`.',
+      );
     }
     const sha256 = createHash('sha256').update(data).digest('hex');
     fs.mkdirSync(this.paths.wheels, { recursive: true });
@@ -47,7 +55,9 @@ export class WheelService {
     const name = (match[1] as string).replace(/_/g, '-');
     const row: WheelRow = { file, name, version: match[2] as string, sha256, added_at: nowIso() };
     this.db
-      .prepare('INSERT INTO wheels(file, name, version, sha256, added_at) VALUES (@file, @name, @version, @sha256, @added_at) ON CONFLICT(file) DO UPDATE SET sha256 = excluded.sha256, added_at = excluded.added_at')
+      .prepare(
+        'INSERT INTO wheels(file, name, version, sha256, added_at) VALUES (@file, @name, @version, @sha256, @added_at) ON CONFLICT(file) DO UPDATE SET sha256 = excluded.sha256, added_at = excluded.added_at',
+      )
       .run(row);
     return toWheel(row);
   }
@@ -58,5 +68,12 @@ export class WheelService {
 }
 
 function toWheel(row: WheelRow): Wheel {
-  return { file: row.file, name: row.name, version: row.version, sha256: row.sha256, reference: `${row.name}==${row.version}`, addedAt: row.added_at };
+  return {
+    file: row.file,
+    name: row.name,
+    version: row.version,
+    sha256: row.sha256,
+    reference: `${row.name}==${row.version}`,
+    addedAt: row.added_at,
+  };
 }

@@ -1,7 +1,15 @@
 import { Settings } from '../../../shared/api/types';
 import type { Db } from './database';
 
-const DEFAULTS: Settings = { offline: false, installer: 'auto', condaPath: null, snapshotMaxMb: 300, snapshotMaxFiles: 2000, dockerHost: null, dockerDefaultBaseImage: null };
+const DEFAULTS: Settings = {
+  offline: false,
+  installer: 'auto',
+  condaPath: null,
+  snapshotMaxMb: 300,
+  snapshotMaxFiles: 2000,
+  dockerHost: null,
+  dockerDefaultBaseImage: null,
+};
 
 export function readSettings(db: Db): Settings {
   const rows = db.prepare('SELECT key, value FROM settings').all() as { key: string; value: string }[];
@@ -12,9 +20,12 @@ export function readSettings(db: Db): Settings {
 
 export function writeSettings(db: Db, patch: Partial<Settings>): Settings {
   const merged = Settings.parse({ ...readSettings(db), ...patch });
-  const upsert = db.prepare('INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+  const upsert = db.prepare(
+    'INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+  );
   db.transaction(() => {
-    for (const [key, value] of Object.entries(patch)) if (value !== undefined) upsert.run(key, JSON.stringify(merged[key as keyof Settings]));
+    for (const [key, value] of Object.entries(patch))
+      if (value !== undefined) upsert.run(key, JSON.stringify(merged[key as keyof Settings]));
   }).immediate();
   return merged;
 }

@@ -17,7 +17,9 @@ export function BuildPanel({ record }: { record: EnvironmentRecord }) {
   const [cached, setCached] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [kind, setKind] = useState<'auto' | 'docker'>(record.backend === 'docker' ? 'docker' : 'auto');
-  const latest = sortedJobs(jobs).find((j) => j.subject.environment === label && (j.subject.backend === 'docker') === (kind === 'docker'));
+  const latest = sortedJobs(jobs).find(
+    (j) => j.subject.environment === label && (j.subject.backend === 'docker') === (kind === 'docker'),
+  );
   const start = async (rebuild: boolean) => {
     setBusy(true);
     try {
@@ -34,10 +36,15 @@ export function BuildPanel({ record }: { record: EnvironmentRecord }) {
   return (
     <div className="build-panel">
       <div className="row">
-        <label className="inline">Build as<select aria-label="Build as" value={kind} onChange={(e) => setKind(e.target.value as 'auto' | 'docker')}>
-          <option value="auto">an environment on this machine ({record.backend === 'docker' ? 'auto' : record.backend})</option>
-          <option value="docker">a Docker image</option>
-        </select></label>
+        <label className="inline">
+          Build as
+          <select aria-label="Build as" value={kind} onChange={(e) => setKind(e.target.value as 'auto' | 'docker')}>
+            <option value="auto">
+              an environment on this machine ({record.backend === 'docker' ? 'auto' : record.backend})
+            </option>
+            <option value="docker">a Docker image</option>
+          </select>
+        </label>
         <button type="button" className="primary" disabled={busy || running} onClick={() => void start(false)}>
           Build
         </button>
@@ -49,9 +56,25 @@ export function BuildPanel({ record }: { record: EnvironmentRecord }) {
             Cancel build
           </button>
         ) : null}
-        {latest && cached === latest.id ? <span className="badge cached" data-testid="build-status">cached</span> : null}
-        {latest && cached !== latest.id ? <span className={`state ${latest.state}`} data-testid="build-status">{latest.state}</span> : null}
-        {kind === 'docker' ? <span className="muted">image <code>benchtop/env:{latest?.subject.buildKey ?? '…'}</code></span> : <span className="muted">build key <code>{record.buildKey}</code> ({record.backend})</span>}
+        {latest && cached === latest.id ? (
+          <span className="badge cached" data-testid="build-status">
+            cached
+          </span>
+        ) : null}
+        {latest && cached !== latest.id ? (
+          <span className={`state ${latest.state}`} data-testid="build-status">
+            {latest.state}
+          </span>
+        ) : null}
+        {kind === 'docker' ? (
+          <span className="muted">
+            image <code>benchtop/env:{latest?.subject.buildKey ?? '…'}</code>
+          </span>
+        ) : (
+          <span className="muted">
+            build key <code>{record.buildKey}</code> ({record.backend})
+          </span>
+        )}
       </div>
       {latest ? (
         <>
@@ -59,12 +82,21 @@ export function BuildPanel({ record }: { record: EnvironmentRecord }) {
             <ProgressBar job={latest} />
             <span className="muted step">{latest.step ?? ''}</span>
           </div>
-          {latest.error ? <div className="error" role="alert"><strong>{latest.error.message}</strong>{latest.error.hint ? <div className="hint">{latest.error.hint}</div> : null}</div> : null}
+          {latest.error ? (
+            <div className="error" role="alert">
+              <strong>{latest.error.message}</strong>
+              {latest.error.hint ? <div className="hint">{latest.error.hint}</div> : null}
+            </div>
+          ) : null}
           <Terminal key={latest.id} source={jobSource(latest.id)} label={`Build log of ${label}`} />
         </>
       ) : (
         <p className="muted">
-          {kind === 'docker' ? 'Builds the image from the generated Dockerfile (see the Dockerfile tab); the engine\'s output shows here live, step by step.' : record.build?.state === 'ready' ? `Built ${record.build.finishedAt ?? ''} at ${record.build.path ?? ''}. Build again to see the log; it will be cached.` : 'Not built yet. Build it to create the environment; the log shows here live.'}
+          {kind === 'docker'
+            ? "Builds the image from the generated Dockerfile (see the Dockerfile tab); the engine's output shows here live, step by step."
+            : record.build?.state === 'ready'
+              ? `Built ${record.build.finishedAt ?? ''} at ${record.build.path ?? ''}. Build again to see the log; it will be cached.`
+              : 'Not built yet. Build it to create the environment; the log shows here live.'}
         </p>
       )}
     </div>

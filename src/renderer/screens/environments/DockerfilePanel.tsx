@@ -37,32 +37,72 @@ function DockerfileView({ record }: { record: EnvironmentRecord }) {
       live = false;
     };
   }, [record.name, record.version]);
-  if (error) return <div className="error" role="alert">{error}</div>;
+  if (error)
+    return (
+      <div className="error" role="alert">
+        {error}
+      </div>
+    );
   if (!generated) return <p className="muted">Generating…</p>;
   return (
     <div className="dockerfile-panel">
       <dl className="facts">
-        <dt>Image</dt><dd><code>{generated.imageTag}</code></dd>
-        <dt>Interpreter</dt><dd><code>{generated.pythonPath}</code></dd>
+        <dt>Image</dt>
+        <dd>
+          <code>{generated.imageTag}</code>
+        </dd>
+        <dt>Interpreter</dt>
+        <dd>
+          <code>{generated.pythonPath}</code>
+        </dd>
         <dt>Base images</dt>
         <dd>
           {generated.baseImages.map((image) => (
             <span key={image} className="base-image">
               <code>{image}</code>{' '}
-              {present === null ? <span className="muted">(engine not reachable)</span> : present.has(image) || present.has(`${image}:latest`) ? <span className="badge cached">on the engine</span> : <span className="badge failed" title="Nothing is pulled from registries: load it in Settings → Docker engine, or make one with scripts/make-base-image.sh">missing: load it in Settings</span>}
+              {present === null ? (
+                <span className="muted">(engine not reachable)</span>
+              ) : present.has(image) || present.has(`${image}:latest`) ? (
+                <span className="badge cached">on the engine</span>
+              ) : (
+                <span
+                  className="badge failed"
+                  title="Nothing is pulled from registries: load it in Settings → Docker engine, or make one with scripts/make-base-image.sh"
+                >
+                  missing: load it in Settings
+                </span>
+              )}
             </span>
           ))}
         </dd>
         <dt>Built</dt>
-        <dd data-testid="image-build">{build ? `${build.state}${build.finishedAt ? ` ${build.finishedAt.slice(0, 16).replace('T', ' ')}` : ''}${build.state === 'ready' ? `, ${build.lock.length} packages (Python ${build.pythonVersion ?? '?'})` : ''}` : 'not yet: Build tab → Build as a Docker image'}</dd>
+        <dd data-testid="image-build">
+          {build
+            ? `${build.state}${build.finishedAt ? ` ${build.finishedAt.slice(0, 16).replace('T', ' ')}` : ''}${build.state === 'ready' ? `, ${build.lock.length} packages (Python ${build.pythonVersion ?? '?'})` : ''}`
+            : 'not yet: Build tab → Build as a Docker image'}
+        </dd>
       </dl>
-      <pre className="code" aria-label="Generated Dockerfile">{generated.dockerfile}</pre>
+      <pre className="code" aria-label="Generated Dockerfile">
+        {generated.dockerfile}
+      </pre>
       {build?.state === 'ready' && build.lock.length ? (
         <details>
           <summary>Installed in the image ({build.lock.length})</summary>
           <table className="table" aria-label="Packages in the image">
-            <thead><tr><th>Package</th><th>Version</th></tr></thead>
-            <tbody>{build.lock.map((p) => <tr key={p.name}><td>{p.name}</td><td>{p.version}</td></tr>)}</tbody>
+            <thead>
+              <tr>
+                <th>Package</th>
+                <th>Version</th>
+              </tr>
+            </thead>
+            <tbody>
+              {build.lock.map((p) => (
+                <tr key={p.name}>
+                  <td>{p.name}</td>
+                  <td>{p.version}</td>
+                </tr>
+              ))}
+            </tbody>
           </table>
         </details>
       ) : null}

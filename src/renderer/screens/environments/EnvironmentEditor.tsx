@@ -1,7 +1,14 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ApiError } from '../../../shared/errors';
 import { BenchtopError } from '../../../shared/errors';
-import { type EnvironmentDefinition, condaPackagesOf, pipPackagesOf, pythonVersionOf, withPackages, withPythonVersion } from '../../../shared/environments/definition';
+import {
+  type EnvironmentDefinition,
+  condaPackagesOf,
+  pipPackagesOf,
+  pythonVersionOf,
+  withPackages,
+  withPythonVersion,
+} from '../../../shared/environments/definition';
 import { assertNotReserved, assertValidName } from '../../../shared/environments/names';
 import { definitionYamlText, parseDefinitionText } from '../../../shared/environments/parse';
 import { ListField } from '../../components/ListField';
@@ -9,7 +16,6 @@ import { ErrorMessage } from '../../components/ErrorBanner';
 import { useEnvironments } from '../../stores/environments';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
-
 
 function nameProblem(name: string): string | null {
   try {
@@ -26,7 +32,17 @@ function serialise(def: EnvironmentDefinition, format: 'yaml' | 'json'): string 
 }
 
 /** The raw definition with line numbers; the line with an error is marked. */
-function RawEditor({ text, error, onChange, format }: { text: string; error: ApiError | null; onChange: (t: string) => void; format: string }) {
+function RawEditor({
+  text,
+  error,
+  onChange,
+  format,
+}: {
+  text: string;
+  error: ApiError | null;
+  onChange: (t: string) => void;
+  format: string;
+}) {
   const count = text.split('\n').length;
   const bad = error?.location?.line;
   const box = useRef<HTMLDivElement>(null);
@@ -38,17 +54,38 @@ function RawEditor({ text, error, onChange, format }: { text: string; error: Api
     <div className="raw-editor" ref={box}>
       <pre className="gutter" aria-hidden="true">
         {Array.from({ length: count }, (_, i) => (
-          <div key={i} className={bad === i + 1 ? 'bad-line' : ''}>{i + 1}</div>
+          <div key={i} className={bad === i + 1 ? 'bad-line' : ''}>
+            {i + 1}
+          </div>
         ))}
       </pre>
-      <textarea aria-label={`Definition (${format.toUpperCase()})`} spellCheck={false} value={text} onChange={(e) => onChange(e.target.value)} rows={Math.max(18, count + 1)} />
+      <textarea
+        aria-label={`Definition (${format.toUpperCase()})`}
+        spellCheck={false}
+        value={text}
+        onChange={(e) => onChange(e.target.value)}
+        rows={Math.max(18, count + 1)}
+      />
     </div>
   );
 }
 
-export function EnvironmentEditor({ base, clone }: { base: { definition: EnvironmentDefinition; name: string } | null; clone: boolean }) {
+export function EnvironmentEditor({
+  base,
+  clone,
+}: {
+  base: { definition: EnvironmentDefinition; name: string } | null;
+  clone: boolean;
+}) {
   const { setMode, select } = useEnvironments();
-  const [definition, setDefinition] = useState<EnvironmentDefinition | null>(base ? { ...base.definition, name: clone ? `my-${base.name.replace(/^(Benchtop|AzureML)-?/i, '').toLowerCase()}` : base.name } : null);
+  const [definition, setDefinition] = useState<EnvironmentDefinition | null>(
+    base
+      ? {
+          ...base.definition,
+          name: clone ? `my-${base.name.replace(/^(Benchtop|AzureML)-?/i, '').toLowerCase()}` : base.name,
+        }
+      : null,
+  );
   const [pythonChoices, setPythonChoices] = useState<string[]>([]);
   const [view, setView] = useState<'form' | 'raw'>('form');
   const [format, setFormat] = useState<'yaml' | 'json'>('yaml');
@@ -58,14 +95,29 @@ export function EnvironmentEditor({ base, clone }: { base: { definition: Environ
   const [localImages, setLocalImages] = useState<string[]>([]);
 
   useEffect(() => {
-    if (!definition) void client.environments.scaffold({ name: '' }).then((d) => setDefinition({ ...d, environmentVariables: {} })).catch((e: unknown) => useUi.getState().showError(e));
-    void client.app.info({}).then((info) => setPythonChoices([...new Set(info.interpreters.map((i) => i.version.split('.').slice(0, 2).join('.')))])).catch(() => undefined);
+    if (!definition)
+      void client.environments
+        .scaffold({ name: '' })
+        .then((d) => setDefinition({ ...d, environmentVariables: {} }))
+        .catch((e: unknown) => useUi.getState().showError(e));
+    void client.app
+      .info({})
+      .then((info) =>
+        setPythonChoices([...new Set(info.interpreters.map((i) => i.version.split('.').slice(0, 2).join('.')))]),
+      )
+      .catch(() => undefined);
     // Base image suggestions: what the engine has (nothing is pulled); no engine, no suggestions.
-    void client.docker.images({}).then((images) => setLocalImages(images.flatMap((i) => i.tags).filter((t) => !t.startsWith('benchtop/env:')))).catch(() => undefined);
+    void client.docker
+      .images({})
+      .then((images) => setLocalImages(images.flatMap((i) => i.tags).filter((t) => !t.startsWith('benchtop/env:'))))
+      .catch(() => undefined);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const conda = useMemo(() => (definition ? condaPackagesOf(definition).filter((p) => !/^python(\s|=|>|<|~|$)/i.test(p)) : []), [definition]);
+  const conda = useMemo(
+    () => (definition ? condaPackagesOf(definition).filter((p) => !/^python(\s|=|>|<|~|$)/i.test(p)) : []),
+    [definition],
+  );
   if (!definition) return <div className="muted pad">Preparing a new definition...</div>;
   const pip = pipPackagesOf(definition);
   const python = pythonVersionOf(definition);
@@ -93,7 +145,13 @@ export function EnvironmentEditor({ base, clone }: { base: { definition: Environ
     try {
       const result = await client.environments.register({ definition });
       const { name, version } = result.environment;
-      useUi.getState().notify(result.created ? `Registered ${name} version ${version}.` : `Unchanged: ${name} version ${version} already has this definition.`);
+      useUi
+        .getState()
+        .notify(
+          result.created
+            ? `Registered ${name} version ${version}.`
+            : `Unchanged: ${name} version ${version} already has this definition.`,
+        );
       await useEnvironments.getState().refresh();
       await select(name);
     } catch (err) {
@@ -110,57 +168,146 @@ export function EnvironmentEditor({ base, clone }: { base: { definition: Environ
         <h2>{base && !clone ? `New version of ${base.name}` : clone ? `Clone of ${base?.name}` : 'New environment'}</h2>
         <span className="spacer" />
         <div role="tablist" className="tabs compact">
-          <button type="button" role="tab" aria-selected={view === 'form'} className={view === 'form' ? 'active' : ''} onClick={() => switchView('form')}>Form</button>
-          <button type="button" role="tab" aria-selected={view === 'raw' && format === 'yaml'} className={view === 'raw' && format === 'yaml' ? 'active' : ''} onClick={() => switchView('raw', 'yaml')} disabled={rawError !== null}>YAML</button>
-          <button type="button" role="tab" aria-selected={view === 'raw' && format === 'json'} className={view === 'raw' && format === 'json' ? 'active' : ''} onClick={() => switchView('raw', 'json')} disabled={rawError !== null}>JSON</button>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={view === 'form'}
+            className={view === 'form' ? 'active' : ''}
+            onClick={() => switchView('form')}
+          >
+            Form
+          </button>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={view === 'raw' && format === 'yaml'}
+            className={view === 'raw' && format === 'yaml' ? 'active' : ''}
+            onClick={() => switchView('raw', 'yaml')}
+            disabled={rawError !== null}
+          >
+            YAML
+          </button>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={view === 'raw' && format === 'json'}
+            className={view === 'raw' && format === 'json' ? 'active' : ''}
+            onClick={() => switchView('raw', 'json')}
+            disabled={rawError !== null}
+          >
+            JSON
+          </button>
         </div>
       </header>
       {view === 'form' ? (
         <div className="form">
           <label>
             Name
-            <input value={definition.name} onChange={(e) => set({ name: e.target.value })} disabled={Boolean(base && !clone)} aria-invalid={problem !== null} autoFocus />
+            <input
+              value={definition.name}
+              onChange={(e) => set({ name: e.target.value })}
+              disabled={Boolean(base && !clone)}
+              aria-invalid={problem !== null}
+              autoFocus
+            />
           </label>
-          {problem && definition.name ? <div className="field-error" role="alert">{problem}</div> : null}
+          {problem && definition.name ? (
+            <div className="field-error" role="alert">
+              {problem}
+            </div>
+          ) : null}
           <label className="inline">
-            <input type="checkbox" checked={definition.python.userManagedDependencies} onChange={(e) => set({ python: { ...definition.python, userManagedDependencies: e.target.checked } })} />
+            <input
+              type="checkbox"
+              checked={definition.python.userManagedDependencies}
+              onChange={(e) => set({ python: { ...definition.python, userManagedDependencies: e.target.checked } })}
+            />
             User-managed (use an existing interpreter as it is; nothing is installed)
           </label>
           {definition.python.userManagedDependencies ? (
             <label>
               Interpreter path
-              <input value={definition.python.interpreterPath} onChange={(e) => set({ python: { ...definition.python, interpreterPath: e.target.value } })} placeholder="/usr/bin/python3" />
+              <input
+                value={definition.python.interpreterPath}
+                onChange={(e) => set({ python: { ...definition.python, interpreterPath: e.target.value } })}
+                placeholder="/usr/bin/python3"
+              />
             </label>
           ) : (
             <>
               <label>
                 Python version
-                <select value={python ?? ''} onChange={(e) => setDefinition(withPythonVersion(definition, e.target.value))}>
-                  {python && !pythonChoices.includes(python) ? <option value={python}>{python} (not found on this machine)</option> : null}
+                <select
+                  value={python ?? ''}
+                  onChange={(e) => setDefinition(withPythonVersion(definition, e.target.value))}
+                >
+                  {python && !pythonChoices.includes(python) ? (
+                    <option value={python}>{python} (not found on this machine)</option>
+                  ) : null}
                   {python === null ? <option value="">default interpreter</option> : null}
-                  {pythonChoices.map((v) => <option key={v} value={v}>{v}</option>)}
+                  {pythonChoices.map((v) => (
+                    <option key={v} value={v}>
+                      {v}
+                    </option>
+                  ))}
                 </select>
               </label>
-              <ListField label="Conda packages (one per line; the venv backend maps them to pip)" rows={4} values={conda} onChange={(next) => setDefinition(withPackages(definition, next, pip))} placeholder="numpy=1.26" />
-              <ListField label="Pip packages (one per line)" ariaLabel="Pip packages" rows={5} values={pip} onChange={(next) => setDefinition(withPackages(definition, conda, next))} placeholder="scikit-learn==1.5.2" />
+              <ListField
+                label="Conda packages (one per line; the venv backend maps them to pip)"
+                rows={4}
+                values={conda}
+                onChange={(next) => setDefinition(withPackages(definition, next, pip))}
+                placeholder="numpy=1.26"
+              />
+              <ListField
+                label="Pip packages (one per line)"
+                ariaLabel="Pip packages"
+                rows={5}
+                values={pip}
+                onChange={(next) => setDefinition(withPackages(definition, conda, next))}
+                placeholder="scikit-learn==1.5.2"
+              />
             </>
           )}
           <ListField
             label="Environment variables (KEY=VALUE, one per line)"
             values={Object.entries(definition.environmentVariables).map(([k, v]) => `${k}=${v}`)}
-            onChange={(next) => set({ environmentVariables: Object.fromEntries(next.map((l) => [l.split('=')[0] ?? l, l.includes('=') ? l.slice(l.indexOf('=') + 1) : ''])) })}
+            onChange={(next) =>
+              set({
+                environmentVariables: Object.fromEntries(
+                  next.map((l) => [l.split('=')[0] ?? l, l.includes('=') ? l.slice(l.indexOf('=') + 1) : '']),
+                ),
+              })
+            }
           />
           <fieldset>
             <legend>Docker (used by the Docker backend)</legend>
             <label>
               Base image
-              <input list="local-images" value={definition.docker.baseImage ?? ''} onChange={(e) => set({ docker: { ...definition.docker, baseImage: e.target.value || null } })} />
-              <datalist id="local-images">{localImages.map((tag) => <option key={tag} value={tag} />)}</datalist>
+              <input
+                list="local-images"
+                value={definition.docker.baseImage ?? ''}
+                onChange={(e) => set({ docker: { ...definition.docker, baseImage: e.target.value || null } })}
+              />
+              <datalist id="local-images">
+                {localImages.map((tag) => (
+                  <option key={tag} value={tag} />
+                ))}
+              </datalist>
             </label>
-            <ListField label="Container arguments (one per line: --memory, 4g, --gpus, all, --shm-size, 2g, ...)" rows={2} values={definition.docker.arguments} onChange={(next) => set({ docker: { ...definition.docker, arguments: next } })} />
+            <ListField
+              label="Container arguments (one per line: --memory, 4g, --gpus, all, --shm-size, 2g, ...)"
+              rows={2}
+              values={definition.docker.arguments}
+              onChange={(next) => set({ docker: { ...definition.docker, arguments: next } })}
+            />
             <label>
               Base Dockerfile (replaces the base image)
-              <textarea rows={3} value={definition.docker.baseDockerfile ?? ''} onChange={(e) => set({ docker: { ...definition.docker, baseDockerfile: e.target.value || null } })} />
+              <textarea
+                rows={3}
+                value={definition.docker.baseDockerfile ?? ''}
+                onChange={(e) => set({ docker: { ...definition.docker, baseDockerfile: e.target.value || null } })}
+              />
             </label>
           </fieldset>
         </div>
@@ -171,10 +318,17 @@ export function EnvironmentEditor({ base, clone }: { base: { definition: Environ
         </>
       )}
       <footer className="row">
-        <button type="button" className="primary" disabled={saving || problem !== null || rawError !== null} onClick={() => void register()}>
+        <button
+          type="button"
+          className="primary"
+          disabled={saving || problem !== null || rawError !== null}
+          onClick={() => void register()}
+        >
           {saving ? 'Registering...' : 'Register'}
         </button>
-        <button type="button" onClick={() => setMode({ kind: 'view' })}>Cancel</button>
+        <button type="button" onClick={() => setMode({ kind: 'view' })}>
+          Cancel
+        </button>
         <span className="muted">Registering identical content returns the existing version.</span>
       </footer>
     </article>

@@ -5,10 +5,16 @@ import type { EnvironmentSummary } from '../../../shared/api/types';
 function Row({ env, selected, onSelect }: { env: EnvironmentSummary; selected: boolean; onSelect: () => void }) {
   return (
     <li>
-      <button type="button" className={`env-row ${selected ? 'selected' : ''}`} onClick={onSelect} aria-current={selected ? 'true' : undefined}>
+      <button
+        type="button"
+        className={`env-row ${selected ? 'selected' : ''}`}
+        onClick={onSelect}
+        aria-current={selected ? 'true' : undefined}
+      >
         <span className="env-name">{env.name}</span>
         <span className="muted">
-          v{env.latestVersion} · {env.versionCount} version{env.versionCount === 1 ? '' : 's'} · python {env.pythonVersion ?? 'default'}
+          v{env.latestVersion} · {env.versionCount} version{env.versionCount === 1 ? '' : 's'} · python{' '}
+          {env.pythonVersion ?? 'default'}
         </span>
         <span className={`state ${env.buildState}`}>{env.buildState === 'none' ? 'not built' : env.buildState}</span>
       </button>
@@ -22,23 +28,47 @@ export function EnvironmentList() {
   if (list === null) return <div className="muted pad">Loading environments...</div>;
   const own = list.filter((e) => !e.curated);
   const curated = list.filter((e) => e.curated);
-  const onKeyDown = (event: React.KeyboardEvent) => moveSelectionWithArrows(event, list, list.findIndex((e) => e.name === selected), (e) => void select(e.name));
+  const onKeyDown = (event: React.KeyboardEvent) =>
+    moveSelectionWithArrows(
+      event,
+      list,
+      list.findIndex((e) => e.name === selected),
+      (e) => void select(e.name),
+    );
   return (
     <nav className="env-list" aria-label="Environments" onKeyDown={onKeyDown}>
       <div className="list-header">
         <h2>Environments</h2>
-        <button type="button" className="primary" onClick={() => { void select(null); setMode({ kind: 'edit', base: null, clone: false }); }}>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => {
+            void select(null);
+            setMode({ kind: 'edit', base: null, clone: false });
+          }}
+        >
           New environment
         </button>
       </div>
       <h3 className="group">Yours</h3>
       {own.length === 0 ? (
-        <p className="muted pad">No environments of your own yet. Create one with <em>New environment</em>, or open a curated one below and clone it.</p>
+        <p className="muted pad">
+          No environments of your own yet. Create one with <em>New environment</em>, or open a curated one below and
+          clone it.
+        </p>
       ) : (
-        <ul>{own.map((e) => <Row key={e.name} env={e} selected={e.name === selected} onSelect={() => void select(e.name)} />)}</ul>
+        <ul>
+          {own.map((e) => (
+            <Row key={e.name} env={e} selected={e.name === selected} onSelect={() => void select(e.name)} />
+          ))}
+        </ul>
       )}
       <h3 className="group">Curated (read-only)</h3>
-      <ul>{curated.map((e) => <Row key={e.name} env={e} selected={e.name === selected} onSelect={() => void select(e.name)} />)}</ul>
+      <ul>
+        {curated.map((e) => (
+          <Row key={e.name} env={e} selected={e.name === selected} onSelect={() => void select(e.name)} />
+        ))}
+      </ul>
     </nav>
   );
 }

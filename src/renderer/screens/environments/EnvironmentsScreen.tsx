@@ -9,7 +9,11 @@ export function EnvironmentsScreen() {
     <div className="split">
       <EnvironmentList />
       {mode.kind === 'edit' ? (
-        <EnvironmentEditor key={`${mode.base?.name ?? 'new'}-${mode.base?.version ?? ''}-${mode.clone}`} base={mode.base ? { definition: mode.base.definition, name: mode.base.name } : null} clone={mode.clone} />
+        <EnvironmentEditor
+          key={`${mode.base?.name ?? 'new'}-${mode.base?.version ?? ''}-${mode.clone}`}
+          base={mode.base ? { definition: mode.base.definition, name: mode.base.name } : null}
+          clone={mode.clone}
+        />
       ) : (
         <EnvironmentDetail />
       )}

@@ -15,24 +15,61 @@ export function DownloadModel({ model }: { model: ModelDetail }) {
   const url = browserDownloadUrl(model.name, model.version);
   const download = () =>
     run(async (requestId) => {
-      const result = await client.models.download({ name: model.name, version: model.version, directory, existOk, requestId });
+      const result = await client.models.download({
+        name: model.name,
+        version: model.version,
+        directory,
+        existOk,
+        requestId,
+      });
       useUi.getState().notify(`Downloaded ${model.id} to ${result.path} (checksums verified).`);
     });
   return (
     <section aria-label="Download">
       <h4>Download</h4>
-      <form className="row" onSubmit={(e) => { e.preventDefault(); void download(); }}>
-        <PathField label="To folder" value={directory} onChange={setDirectory} kinds={['folder']} placeholder="/path/to/folder" />
-        <label className="inline"><input type="checkbox" checked={existOk} onChange={(e) => setExistOk(e.target.checked)} /> Replace if it exists</label>
-        <button type="submit" disabled={!directory.trim() || busy}>Download to folder</button>
-        {url ? <a className="button" href={url} download={model.kind === 'file' ? model.root : `${model.root}.tar`}>Download in browser{model.kind === 'folder' ? ' (.tar)' : ''}</a> : null}
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void download();
+        }}
+      >
+        <PathField
+          label="To folder"
+          value={directory}
+          onChange={setDirectory}
+          kinds={['folder']}
+          placeholder="/path/to/folder"
+        />
+        <label className="inline">
+          <input type="checkbox" checked={existOk} onChange={(e) => setExistOk(e.target.checked)} /> Replace if it
+          exists
+        </label>
+        <button type="submit" disabled={!directory.trim() || busy}>
+          Download to folder
+        </button>
+        {url ? (
+          <a className="button" href={url} download={model.kind === 'file' ? model.root : `${model.root}.tar`}>
+            Download in browser{model.kind === 'folder' ? ' (.tar)' : ''}
+          </a>
+        ) : null}
       </form>
-      <p className="muted">Creates <code>{directory.trim() ? `${directory.trim().replace(/\/+$/, '')}/${model.root}` : `<folder>/${model.root}`}</code>.</p>
+      <p className="muted">
+        Creates{' '}
+        <code>
+          {directory.trim() ? `${directory.trim().replace(/\/+$/, '')}/${model.root}` : `<folder>/${model.root}`}
+        </code>
+        .
+      </p>
       {busy ? (
         <div className="row" role="status" aria-label="Download progress">
           <ByteProgress job={job} />
           <span>{job?.step ?? 'Starting...'}</span>
-          {job ? <button type="button" onClick={cancel}>Cancel</button> : null}
+          {job ? (
+            <button type="button" onClick={cancel}>
+              Cancel
+            </button>
+          ) : null}
         </div>
       ) : null}
     </section>

@@ -31,7 +31,8 @@ function Branch({ nodes }: { nodes: Node[] }) {
     <ul className="tree">
       {nodes.map((n) => (
         <li key={n.name}>
-          <span className="tree-name">{n.children ? `${n.name}/` : n.name}</span> <span className="muted">{formatBytes(n.size)}</span>
+          <span className="tree-name">{n.children ? `${n.name}/` : n.name}</span>{' '}
+          <span className="muted">{formatBytes(n.size)}</span>
           {n.children ? <Branch nodes={[...n.children.values()]} /> : null}
         </li>
       ))}

@@ -1,7 +1,21 @@
 import { useState } from 'react';
 
 /** Tags (editable) or properties (add-only, so no remove): chips plus a key/value form. */
-export function KeyValueEditor({ title, noun, note, values, onAdd, onRemove }: { title: string; noun: string; note?: string; values: Record<string, string>; onAdd(key: string, value: string): Promise<void>; onRemove?(key: string): Promise<void> }) {
+export function KeyValueEditor({
+  title,
+  noun,
+  note,
+  values,
+  onAdd,
+  onRemove,
+}: {
+  title: string;
+  noun: string;
+  note?: string;
+  values: Record<string, string>;
+  onAdd(key: string, value: string): Promise<void>;
+  onRemove?(key: string): Promise<void>;
+}) {
   const [key, setKey] = useState('');
   const [value, setValue] = useState('');
   const submit = async () => {
@@ -18,14 +32,36 @@ export function KeyValueEditor({ title, noun, note, values, onAdd, onRemove }: {
         {Object.entries(values).map(([k, v]) => (
           <span key={k} className="chip">
             {v ? `${k}=${v}` : k}
-            {onRemove ? <button type="button" className="chip-remove" aria-label={`Remove ${noun} ${k}`} onClick={() => void onRemove(k)}>×</button> : null}
+            {onRemove ? (
+              <button
+                type="button"
+                className="chip-remove"
+                aria-label={`Remove ${noun} ${k}`}
+                onClick={() => void onRemove(k)}
+              >
+                ×
+              </button>
+            ) : null}
           </span>
         ))}
       </div>
-      <form className="row" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
         <input aria-label={`New ${noun} key`} placeholder="key" value={key} onChange={(e) => setKey(e.target.value)} />
-        <input aria-label={`New ${noun} value`} placeholder="value" value={value} onChange={(e) => setValue(e.target.value)} />
-        <button type="submit" disabled={!key.trim()}>Add {noun}</button>
+        <input
+          aria-label={`New ${noun} value`}
+          placeholder="value"
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+        />
+        <button type="submit" disabled={!key.trim()}>
+          Add {noun}
+        </button>
       </form>
     </section>
   );

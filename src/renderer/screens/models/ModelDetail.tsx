@@ -26,15 +26,44 @@ function openEnvironment(reference: string) {
 function Lineage({ model }: { model: ModelDetail }) {
   return (
     <dl className="facts">
-      <dt>Description</dt><dd>{model.description ?? <span className="muted">none</span>}</dd>
-      <dt>Framework</dt><dd>{model.framework}{model.frameworkVersion ? ` ${model.frameworkVersion}` : ''}</dd>
-      <dt>Content</dt><dd>{model.kind === 'file' ? 'file' : `folder, ${model.fileCount} files`}, {formatBytes(model.size)}</dd>
-      <dt>Registered</dt><dd>{model.createdAt.replace('T', ' ').slice(0, 19)} from <code>{model.source ?? '-'}</code></dd>
+      <dt>Description</dt>
+      <dd>{model.description ?? <span className="muted">none</span>}</dd>
+      <dt>Framework</dt>
+      <dd>
+        {model.framework}
+        {model.frameworkVersion ? ` ${model.frameworkVersion}` : ''}
+      </dd>
+      <dt>Content</dt>
+      <dd>
+        {model.kind === 'file' ? 'file' : `folder, ${model.fileCount} files`}, {formatBytes(model.size)}
+      </dd>
+      <dt>Registered</dt>
+      <dd>
+        {model.createdAt.replace('T', ' ').slice(0, 19)} from <code>{model.source ?? '-'}</code>
+      </dd>
       <dt>Run</dt>
-      <dd>{model.runId ? <button type="button" className="link" onClick={() => openRun(model.runId as string)}>{model.runId}</button> : <span className="muted">not from a run</span>}{model.experiment ? <span className="muted"> · experiment {model.experiment}</span> : null}</dd>
+      <dd>
+        {model.runId ? (
+          <button type="button" className="link" onClick={() => openRun(model.runId as string)}>
+            {model.runId}
+          </button>
+        ) : (
+          <span className="muted">not from a run</span>
+        )}
+        {model.experiment ? <span className="muted"> · experiment {model.experiment}</span> : null}
+      </dd>
       <dt>Environment</dt>
-      <dd>{model.environment ? <button type="button" className="link" onClick={() => openEnvironment(model.environment as string)}>{model.environment}</button> : <span className="muted">-</span>}</dd>
-      <dt>Used by</dt><dd>{model.usedBy.length ? model.usedBy.join(', ') : <span className="muted">no service</span>}</dd>
+      <dd>
+        {model.environment ? (
+          <button type="button" className="link" onClick={() => openEnvironment(model.environment as string)}>
+            {model.environment}
+          </button>
+        ) : (
+          <span className="muted">-</span>
+        )}
+      </dd>
+      <dt>Used by</dt>
+      <dd>{model.usedBy.length ? model.usedBy.join(', ') : <span className="muted">no service</span>}</dd>
     </dl>
   );
 }
@@ -52,15 +81,26 @@ function DeleteVersion({ model }: { model: ModelDetail }) {
       fail(err);
     }
   };
-  if (model.usedBy.length) return <p className="muted">Used by {model.usedBy.join(', ')}: delete or update those services to delete this version.</p>;
+  if (model.usedBy.length)
+    return (
+      <p className="muted">
+        Used by {model.usedBy.join(', ')}: delete or update those services to delete this version.
+      </p>
+    );
   return confirming ? (
     <div className="row" role="group" aria-label="Confirm delete">
       <span>Delete {model.id}? Its files go unless another version has the same content.</span>
-      <button type="button" className="danger" onClick={() => void remove()}>Delete {model.id}</button>
-      <button type="button" onClick={() => setConfirming(false)}>Keep it</button>
+      <button type="button" className="danger" onClick={() => void remove()}>
+        Delete {model.id}
+      </button>
+      <button type="button" onClick={() => setConfirming(false)}>
+        Keep it
+      </button>
     </div>
   ) : (
-    <button type="button" className="danger" onClick={() => setConfirming(true)}>Delete version {model.version}…</button>
+    <button type="button" className="danger" onClick={() => setConfirming(true)}>
+      Delete version {model.version}…
+    </button>
   );
 }
 
@@ -72,7 +112,13 @@ export function ModelDetailView({ name }: { name: string }) {
     client.models.get({ name, version }).then(setDetail, fail);
   }, [name, version]);
   useEffect(load, [load]);
-  useEffect(() => client.on('models.changed', (e) => { if (e.name === name) load(); }), [name, load]);
+  useEffect(
+    () =>
+      client.on('models.changed', (e) => {
+        if (e.name === name) load();
+      }),
+    [name, load],
+  );
   const update = async (change: Parameters<typeof client.models.update>[0]) => {
     try {
       await client.models.update(change);
@@ -88,20 +134,43 @@ export function ModelDetailView({ name }: { name: string }) {
     <article className="detail" aria-label={`Model ${name}`}>
       <header className="detail-header">
         <h2>{name}</h2>
-        <span className="badge">{versions.length} version{versions.length === 1 ? '' : 's'}</span>
+        <span className="badge">
+          {versions.length} version{versions.length === 1 ? '' : 's'}
+        </span>
         <span className="spacer" />
-        <button type="button" onClick={() => openRegister({ name })}>Register new version…</button>
+        <button type="button" onClick={() => openRegister({ name })}>
+          Register new version…
+        </button>
       </header>
       <table className="table versions" aria-label="Versions">
-        <thead><tr><th>Version</th><th>Registered</th><th>Framework</th><th>Size</th><th>Tags</th><th>Run</th></tr></thead>
+        <thead>
+          <tr>
+            <th>Version</th>
+            <th>Registered</th>
+            <th>Framework</th>
+            <th>Size</th>
+            <th>Tags</th>
+            <th>Run</th>
+          </tr>
+        </thead>
         <tbody>
           {versions.map((v) => (
-            <tr key={v.version} className={v.version === version ? 'selected' : ''} aria-selected={v.version === version}>
-              <td><button type="button" className="link" onClick={() => setVersion(v.version)}>v{v.version}</button></td>
+            <tr
+              key={v.version}
+              className={v.version === version ? 'selected' : ''}
+              aria-selected={v.version === version}
+            >
+              <td>
+                <button type="button" className="link" onClick={() => setVersion(v.version)}>
+                  v{v.version}
+                </button>
+              </td>
               <td>{v.createdAt.replace('T', ' ').slice(0, 19)}</td>
               <td>{v.framework}</td>
               <td>{formatBytes(v.size)}</td>
-              <td><TagChips tags={v.tags} /></td>
+              <td>
+                <TagChips tags={v.tags} />
+              </td>
               <td>{v.runId ?? ''}</td>
             </tr>
           ))}
@@ -118,7 +187,13 @@ export function ModelDetailView({ name }: { name: string }) {
             onAdd={(key, value) => update({ name, version: detail.version, addTags: { [key]: value } })}
             onRemove={(key) => update({ name, version: detail.version, removeTags: [key] })}
           />
-          <KeyValueEditor title="Properties" noun="property" note="Properties are add-only: once set, a key keeps its value." values={detail.properties} onAdd={(key, value) => update({ name, version: detail.version, addProperties: { [key]: value } })} />
+          <KeyValueEditor
+            title="Properties"
+            noun="property"
+            note="Properties are add-only: once set, a key keeps its value."
+            values={detail.properties}
+            onAdd={(key, value) => update({ name, version: detail.version, addProperties: { [key]: value } })}
+          />
           <h4>Files</h4>
           <FileTree files={detail.files} />
           <DownloadModel model={detail} />

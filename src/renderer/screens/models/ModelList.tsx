@@ -17,7 +17,15 @@ function matches(model: ModelRecord, filter: string): boolean {
 export function TagChips({ tags }: { tags: Record<string, string> }) {
   const entries = Object.entries(tags);
   if (entries.length === 0) return null;
-  return <span className="chips">{entries.map(([k, v]) => <span key={k} className="chip">{v ? `${k}=${v}` : k}</span>)}</span>;
+  return (
+    <span className="chips">
+      {entries.map(([k, v]) => (
+        <span key={k} className="chip">
+          {v ? `${k}=${v}` : k}
+        </span>
+      ))}
+    </span>
+  );
 }
 
 /** Every model name with its newest version; arrow keys move the selection. */
@@ -25,26 +33,51 @@ export function ModelList() {
   const { latest, selected, select, openRegister } = useModels();
   const [filter, setFilter] = useState('');
   const shown = (latest ?? []).filter((m) => matches(m, filter)).sort((a, b) => a.name.localeCompare(b.name));
-  const onKeyDown = (event: React.KeyboardEvent) => moveSelectionWithArrows(event, shown, shown.findIndex((m) => m.name === selected), (m) => void select(m.name));
+  const onKeyDown = (event: React.KeyboardEvent) =>
+    moveSelectionWithArrows(
+      event,
+      shown,
+      shown.findIndex((m) => m.name === selected),
+      (m) => void select(m.name),
+    );
   return (
     <nav className="env-list" aria-label="Models" onKeyDown={onKeyDown}>
       <div className="list-header">
         <h2>Models</h2>
-        <button type="button" className="primary" onClick={() => openRegister({})}>Register model</button>
+        <button type="button" className="primary" onClick={() => openRegister({})}>
+          Register model
+        </button>
       </div>
       <div className="pad">
-        <input aria-label="Filter models" placeholder="Filter: name, framework, tag or tag=value" value={filter} onChange={(e) => setFilter(e.target.value)} />
+        <input
+          aria-label="Filter models"
+          placeholder="Filter: name, framework, tag or tag=value"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+        />
       </div>
       {latest === null ? <p className="muted pad">Loading models...</p> : null}
-      {latest?.length === 0 ? <p className="muted pad">No models yet. Register one from a file or folder, or from a run&apos;s outputs.</p> : null}
-      {latest && latest.length > 0 && shown.length === 0 ? <p className="muted pad">No model matches &quot;{filter}&quot;.</p> : null}
+      {latest?.length === 0 ? (
+        <p className="muted pad">No models yet. Register one from a file or folder, or from a run&apos;s outputs.</p>
+      ) : null}
+      {latest && latest.length > 0 && shown.length === 0 ? (
+        <p className="muted pad">No model matches &quot;{filter}&quot;.</p>
+      ) : null}
       <ul>
         {shown.map((m) => (
           <li key={m.name}>
-            <button type="button" className={`env-row ${m.name === selected ? 'selected' : ''}`} onClick={() => void select(m.name)} aria-current={m.name === selected ? 'true' : undefined}>
+            <button
+              type="button"
+              className={`env-row ${m.name === selected ? 'selected' : ''}`}
+              onClick={() => void select(m.name)}
+              aria-current={m.name === selected ? 'true' : undefined}
+            >
               <span className="env-name">{m.name}</span>
               <span className="badge">v{m.version}</span>
-              <span className="muted">{m.framework}{m.frameworkVersion ? ` ${m.frameworkVersion}` : ''}</span>
+              <span className="muted">
+                {m.framework}
+                {m.frameworkVersion ? ` ${m.frameworkVersion}` : ''}
+              </span>
               <TagChips tags={m.tags} />
             </button>
           </li>

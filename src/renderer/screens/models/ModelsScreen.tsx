@@ -19,8 +19,13 @@ export function ModelsScreen() {
       ) : (
         <div className="empty">
           <h2>Models</h2>
-          <p>Register a trained model from a file, a folder or a run&apos;s outputs; every registration is a new version with its tags, properties and lineage.</p>
-          <button type="button" className="primary" onClick={() => useModels.getState().openRegister({})}>Register model</button>
+          <p>
+            Register a trained model from a file, a folder or a run&apos;s outputs; every registration is a new version
+            with its tags, properties and lineage.
+          </p>
+          <button type="button" className="primary" onClick={() => useModels.getState().openRegister({})}>
+            Register model
+          </button>
         </div>
       )}
     </div>

@@ -12,7 +12,11 @@ import { useJobRequest } from './useJobRequest';
 /** A model name from a path: "outputs/sk-model.joblib" -> "sk-model". */
 function nameFrom(path: string | undefined): string {
   const base = (path ?? '').replace(/\/+$/, '').split(/[\\/]/).pop() ?? '';
-  return base.replace(/\.[^.]+$/, '').replace(/[^a-zA-Z0-9._-]/g, '-').replace(/^[^a-zA-Z0-9]+/, '').slice(0, 255);
+  return base
+    .replace(/\.[^.]+$/, '')
+    .replace(/[^a-zA-Z0-9._-]/g, '-')
+    .replace(/^[^a-zA-Z0-9]+/, '')
+    .slice(0, 255);
 }
 
 /** A run's files you can register: outputs (each file and each folder), then uploads. */
@@ -26,31 +30,69 @@ function runChoices(files: { outputs: string[]; uploads: string[] }): string[] {
   return [...folders, ...outputs, ...files.uploads.filter((u) => !outputs.includes(u))].sort();
 }
 
-function RunSource({ runId, setRunId, path, setPath }: { runId: string; setRunId(id: string): void; path: string; setPath(p: string): void }) {
+function RunSource({
+  runId,
+  setRunId,
+  path,
+  setPath,
+}: {
+  runId: string;
+  setRunId(id: string): void;
+  path: string;
+  setPath(p: string): void;
+}) {
   const [runs, setRuns] = useState<RunSummary[] | null>(null);
   const [loaded, setLoaded] = useState<{ runId: string; choices: string[] } | null>(null);
   const choices = loaded && loaded.runId === runId ? loaded.choices : null;
   useEffect(() => {
-    client.runs.list({ limit: 200, sortOrder: 'desc' }).then((r) => setRuns(r.runs), (e: unknown) => useUi.getState().showError(e));
+    client.runs.list({ limit: 200, sortOrder: 'desc' }).then(
+      (r) => setRuns(r.runs),
+      (e: unknown) => useUi.getState().showError(e),
+    );
   }, []);
   useEffect(() => {
-    if (runId) client.runs.files({ runId }).then((f) => setLoaded({ runId, choices: runChoices(f) }), (e: unknown) => useUi.getState().showError(e));
+    if (runId)
+      client.runs.files({ runId }).then(
+        (f) => setLoaded({ runId, choices: runChoices(f) }),
+        (e: unknown) => useUi.getState().showError(e),
+      );
   }, [runId]);
   return (
     <>
-      <label>Run
-        <select aria-label="Run" value={runId} onChange={(e) => { setRunId(e.target.value); setPath(''); }}>
+      <label>
+        Run
+        <select
+          aria-label="Run"
+          value={runId}
+          onChange={(e) => {
+            setRunId(e.target.value);
+            setPath('');
+          }}
+        >
           <option value="">Choose a run…</option>
-          {(runs ?? []).map((r) => <option key={r.id} value={r.id}>{r.id} · {r.status}</option>)}
+          {(runs ?? []).map((r) => (
+            <option key={r.id} value={r.id}>
+              {r.id} · {r.status}
+            </option>
+          ))}
         </select>
       </label>
-      {runs?.length === 0 ? <p className="muted">No runs yet: submit one that saves its model under ./outputs.</p> : null}
-      {runId && choices?.length === 0 ? <p className="muted">This run has no outputs: save the model under ./outputs (or upload it with run.upload_file).</p> : null}
+      {runs?.length === 0 ? (
+        <p className="muted">No runs yet: submit one that saves its model under ./outputs.</p>
+      ) : null}
+      {runId && choices?.length === 0 ? (
+        <p className="muted">
+          This run has no outputs: save the model under ./outputs (or upload it with run.upload_file).
+        </p>
+      ) : null}
       {choices && choices.length > 0 ? (
         <fieldset className="choices">
           <legend>File or folder of the run</legend>
           {choices.map((c) => (
-            <label key={c} className="inline"><input type="radio" name="run-path" value={c} checked={path === c} onChange={() => setPath(c)} /> <code>{c}</code></label>
+            <label key={c} className="inline">
+              <input type="radio" name="run-path" value={c} checked={path === c} onChange={() => setPath(c)} />{' '}
+              <code>{c}</code>
+            </label>
           ))}
         </fieldset>
       ) : null}
@@ -75,7 +117,10 @@ export function RegisterModelView({ prefill }: { prefill: RegisterPrefill }) {
   const path = from === 'run' ? runPath : localPath;
   const tags = parseLines(tagsText, 'Tags');
   const properties = parseLines(propertiesText, 'Properties');
-  const nameError = name && !MODEL_NAME_PATTERN.test(name) ? 'Use letters, digits, ".", "_" or "-", starting with a letter or a digit.' : null;
+  const nameError =
+    name && !MODEL_NAME_PATTERN.test(name)
+      ? 'Use letters, digits, ".", "_" or "-", starting with a letter or a digit.'
+      : null;
   const problems = [nameError, tags.error, properties.error].filter(Boolean);
   const ready = Boolean(name && path.trim() && (from === 'path' || runId)) && problems.length === 0;
 
@@ -107,39 +152,105 @@ export function RegisterModelView({ prefill }: { prefill: RegisterPrefill }) {
       <header className="detail-header">
         <h2>Register model</h2>
         <span className="spacer" />
-        <button type="button" onClick={() => useModels.getState().closeRegister()} disabled={busy}>Close</button>
+        <button type="button" onClick={() => useModels.getState().closeRegister()} disabled={busy}>
+          Close
+        </button>
       </header>
-      <form className="form" onSubmit={(e) => { e.preventDefault(); if (ready) void register(); }}>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (ready) void register();
+        }}
+      >
         <fieldset className="row" role="radiogroup" aria-label="Register from">
-          <label className="inline"><input type="radio" name="from" checked={from === 'path'} onChange={() => setFrom('path')} /> A file or folder on this computer</label>
-          <label className="inline"><input type="radio" name="from" checked={from === 'run'} onChange={() => setFrom('run')} /> A run&apos;s outputs</label>
+          <label className="inline">
+            <input type="radio" name="from" checked={from === 'path'} onChange={() => setFrom('path')} /> A file or
+            folder on this computer
+          </label>
+          <label className="inline">
+            <input type="radio" name="from" checked={from === 'run'} onChange={() => setFrom('run')} /> A run&apos;s
+            outputs
+          </label>
         </fieldset>
         {from === 'path' ? (
-          <PathField label="File or folder path" value={localPath} onChange={(p) => choosePath(p, setLocalPath)} kinds={['file', 'folder']} placeholder="/home/me/models/model.joblib" />
+          <PathField
+            label="File or folder path"
+            value={localPath}
+            onChange={(p) => choosePath(p, setLocalPath)}
+            kinds={['file', 'folder']}
+            placeholder="/home/me/models/model.joblib"
+          />
         ) : (
-          <RunSource runId={runId} setRunId={setRunId} path={runPath} setPath={(p) => choosePath(p.replace(/\/$/, ''), setRunPath)} />
+          <RunSource
+            runId={runId}
+            setRunId={setRunId}
+            path={runPath}
+            setPath={(p) => choosePath(p.replace(/\/$/, ''), setRunPath)}
+          />
         )}
-        <label>Name<input value={name} onChange={(e) => { setName(e.target.value); setNameTouched(true); }} aria-invalid={Boolean(nameError)} /></label>
+        <label>
+          Name
+          <input
+            value={name}
+            onChange={(e) => {
+              setName(e.target.value);
+              setNameTouched(true);
+            }}
+            aria-invalid={Boolean(nameError)}
+          />
+        </label>
         {nameError ? <div className="field-error">{nameError}</div> : null}
         <div className="row">
-          <label>Framework
+          <label>
+            Framework
             <select aria-label="Framework" value={framework} onChange={(e) => setFramework(e.target.value)}>
-              {MODEL_FRAMEWORKS.map((f) => <option key={f} value={f}>{f}</option>)}
+              {MODEL_FRAMEWORKS.map((f) => (
+                <option key={f} value={f}>
+                  {f}
+                </option>
+              ))}
             </select>
           </label>
-          <label>Framework version<input value={frameworkVersion} onChange={(e) => setFrameworkVersion(e.target.value)} placeholder="e.g. 1.5.2" /></label>
+          <label>
+            Framework version
+            <input
+              value={frameworkVersion}
+              onChange={(e) => setFrameworkVersion(e.target.value)}
+              placeholder="e.g. 1.5.2"
+            />
+          </label>
         </div>
-        <label>Description<input value={description} onChange={(e) => setDescription(e.target.value)} /></label>
-        <label>Tags (one key=value per line)<textarea rows={3} value={tagsText} onChange={(e) => setTagsText(e.target.value)} /></label>
-        <label>Properties (add-only; one key=value per line)<textarea rows={2} value={propertiesText} onChange={(e) => setPropertiesText(e.target.value)} /></label>
-        {[tags.error, properties.error].filter(Boolean).map((p) => <div key={p} className="field-error">{p}</div>)}
+        <label>
+          Description
+          <input value={description} onChange={(e) => setDescription(e.target.value)} />
+        </label>
+        <label>
+          Tags (one key=value per line)
+          <textarea rows={3} value={tagsText} onChange={(e) => setTagsText(e.target.value)} />
+        </label>
+        <label>
+          Properties (add-only; one key=value per line)
+          <textarea rows={2} value={propertiesText} onChange={(e) => setPropertiesText(e.target.value)} />
+        </label>
+        {[tags.error, properties.error].filter(Boolean).map((p) => (
+          <div key={p} className="field-error">
+            {p}
+          </div>
+        ))}
         <div className="row">
-          <button type="submit" className="primary" disabled={!ready || busy}>Register</button>
+          <button type="submit" className="primary" disabled={!ready || busy}>
+            Register
+          </button>
           {busy ? (
             <>
               <ByteProgress job={job} />
               <span role="status">{job?.step ?? 'Starting...'}</span>
-              {job ? <button type="button" onClick={cancel}>Cancel registration</button> : null}
+              {job ? (
+                <button type="button" onClick={cancel}>
+                  Cancel registration
+                </button>
+              ) : null}
             </>
           ) : null}
         </div>

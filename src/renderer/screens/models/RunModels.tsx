@@ -17,7 +17,17 @@ export function RunModels({ runId }: { runId: string }) {
   return (
     <span className="chips">
       {models.map((m) => (
-        <button key={m.id} type="button" className="link" onClick={() => { useUi.getState().setScreen('models'); void useModels.getState().select(m.name, m.version); }}>{m.id}</button>
+        <button
+          key={m.id}
+          type="button"
+          className="link"
+          onClick={() => {
+            useUi.getState().setScreen('models');
+            void useModels.getState().select(m.name, m.version);
+          }}
+        >
+          {m.id}
+        </button>
       ))}
     </span>
   );

@@ -12,7 +12,12 @@ export function CompareRuns({ runIds }: { runIds: string[] }) {
   const setView = useRuns((s) => s.setView);
   const [data, setData] = useState<{ run: RunSummary; metrics: RunMetrics }[] | null>(null);
   useEffect(() => {
-    void Promise.all(runIds.map(async (runId) => ({ run: await client.runs.get({ runId }), metrics: (await client.runs.metrics({ runId })) as RunMetrics })))
+    void Promise.all(
+      runIds.map(async (runId) => ({
+        run: await client.runs.get({ runId }),
+        metrics: (await client.runs.metrics({ runId })) as RunMetrics,
+      })),
+    )
       .then(setData)
       .catch((e: unknown) => useUi.getState().showError(e));
   }, [runIds]);
@@ -22,16 +27,47 @@ export function CompareRuns({ runIds }: { runIds: string[] }) {
   return (
     <section className="page" aria-label="Compare runs">
       <header className="detail-header">
-        <button type="button" onClick={() => setView({ kind: 'list' })}>← Runs</button>
+        <button type="button" onClick={() => setView({ kind: 'list' })}>
+          ← Runs
+        </button>
         <h2>Compare {data.length} runs</h2>
       </header>
       <table className="table compare" aria-label="Comparison">
-        <thead><tr><th /> {data.map((d) => <th key={d.run.id}>{d.run.id}</th>)}</tr></thead>
+        <thead>
+          <tr>
+            <th />{' '}
+            {data.map((d) => (
+              <th key={d.run.id}>{d.run.id}</th>
+            ))}
+          </tr>
+        </thead>
         <tbody>
-          <tr><th>Status</th>{data.map((d) => <td key={d.run.id}>{d.run.status}</td>)}</tr>
-          <tr><th>Environment</th>{data.map((d) => <td key={d.run.id}>{d.run.environment}</td>)}</tr>
-          <tr><th>Arguments</th>{data.map((d) => <td key={d.run.id}>{d.run.arguments.join(' ') || '-'}</td>)}</tr>
-          {metricNames.map((m) => <tr key={m}><th>{m}</th>{data.map((d) => <td key={d.run.id}>{formatMetric(d.run.metrics[m])}</td>)}</tr>)}
+          <tr>
+            <th>Status</th>
+            {data.map((d) => (
+              <td key={d.run.id}>{d.run.status}</td>
+            ))}
+          </tr>
+          <tr>
+            <th>Environment</th>
+            {data.map((d) => (
+              <td key={d.run.id}>{d.run.environment}</td>
+            ))}
+          </tr>
+          <tr>
+            <th>Arguments</th>
+            {data.map((d) => (
+              <td key={d.run.id}>{d.run.arguments.join(' ') || '-'}</td>
+            ))}
+          </tr>
+          {metricNames.map((m) => (
+            <tr key={m}>
+              <th>{m}</th>
+              {data.map((d) => (
+                <td key={d.run.id}>{formatMetric(d.run.metrics[m])}</td>
+              ))}
+            </tr>
+          ))}
         </tbody>
       </table>
       <div className="charts">
@@ -39,7 +75,15 @@ export function CompareRuns({ runIds }: { runIds: string[] }) {
           <LineChart
             key={name}
             title={name}
-            series={data.filter((d) => d.metrics.scalars[name]).map((d) => ({ label: d.run.id, points: (d.metrics.scalars[name] ?? []).map((p) => ({ x: p.step, y: typeof p.value === 'number' ? p.value : Number.NaN })) }))}
+            series={data
+              .filter((d) => d.metrics.scalars[name])
+              .map((d) => ({
+                label: d.run.id,
+                points: (d.metrics.scalars[name] ?? []).map((p) => ({
+                  x: p.step,
+                  y: typeof p.value === 'number' ? p.value : Number.NaN,
+                })),
+              }))}
           />
         ))}
       </div>

@@ -23,12 +23,27 @@ function LogSearch({ runId }: { runId: string }) {
   };
   return (
     <div>
-      <form className="row" onSubmit={(e) => { e.preventDefault(); void search(); }}>
-        <label>Search the full log <input aria-label="Search the log" value={query} onChange={(e) => setQuery(e.target.value)} /></label>
-        <button type="submit" disabled={!query}>Search</button>
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void search();
+        }}
+      >
+        <label>
+          Search the full log{' '}
+          <input aria-label="Search the log" value={query} onChange={(e) => setQuery(e.target.value)} />
+        </label>
+        <button type="submit" disabled={!query}>
+          Search
+        </button>
       </form>
-      {matches === null ? null : matches.length === 0 ? <p className="muted">No line contains "{query}".</p> : (
-        <pre className="code" aria-label="Matches">{matches.map((m) => `${String(m.line).padStart(6)}  ${m.text}`).join('\n')}</pre>
+      {matches === null ? null : matches.length === 0 ? (
+        <p className="muted">No line contains "{query}".</p>
+      ) : (
+        <pre className="code" aria-label="Matches">
+          {matches.map((m) => `${String(m.line).padStart(6)}  ${m.text}`).join('\n')}
+        </pre>
       )}
     </div>
   );
@@ -42,47 +57,133 @@ export function RunDetail({ runId }: { runId: string }) {
   const run = fromList ?? fetched;
   const [tab, setTab] = useState<Tab>('terminal');
   useEffect(() => {
-    void client.runs.get({ runId }).then(setRun).catch((e: unknown) => useUi.getState().showError(e));
+    void client.runs
+      .get({ runId })
+      .then(setRun)
+      .catch((e: unknown) => useUi.getState().showError(e));
   }, [runId]);
   if (!run) return <div className="muted pad">Loading {runId}...</div>;
   const live = !FINAL_STATUSES.has(run.status);
-  const tabs: [Tab, string][] = [['overview', 'Overview'], ['terminal', 'Terminal'], ['metrics', 'Metrics'], ['files', 'Files'], ['search', 'Search log']];
+  const tabs: [Tab, string][] = [
+    ['overview', 'Overview'],
+    ['terminal', 'Terminal'],
+    ['metrics', 'Metrics'],
+    ['files', 'Files'],
+    ['search', 'Search log'],
+  ];
   return (
     <article className="detail" aria-label={`Run ${run.id}`}>
       <header className="detail-header">
-        <button type="button" onClick={() => setView({ kind: 'list' })} aria-label="Back to runs">← Runs</button>
+        <button type="button" onClick={() => setView({ kind: 'list' })} aria-label="Back to runs">
+          ← Runs
+        </button>
         <h2>{run.id}</h2>
-        <span className={`state ${run.status.toLowerCase()}`} data-testid="run-status">{run.status}</span>
+        <span className={`state ${run.status.toLowerCase()}`} data-testid="run-status">
+          {run.status}
+        </span>
         <span className="spacer" />
-        {live ? <button type="button" className="danger" onClick={() => void client.runs.cancel({ runId }).catch((e: unknown) => useUi.getState().showError(e))}>Cancel run</button> : null}
-        <button type="button" onClick={() => setView({ kind: 'submit', from: run })}>Re-run…</button>
+        {live ? (
+          <button
+            type="button"
+            className="danger"
+            onClick={() => void client.runs.cancel({ runId }).catch((e: unknown) => useUi.getState().showError(e))}
+          >
+            Cancel run
+          </button>
+        ) : null}
+        <button type="button" onClick={() => setView({ kind: 'submit', from: run })}>
+          Re-run…
+        </button>
       </header>
-      {run.reason ? <div className={run.status === 'Failed' ? 'error' : 'notice'} role="status"><pre className="reason">{run.reason}</pre></div> : null}
+      {run.reason ? (
+        <div className={run.status === 'Failed' ? 'error' : 'notice'} role="status">
+          <pre className="reason">{run.reason}</pre>
+        </div>
+      ) : null}
       <div role="tablist" className="tabs">
-        {tabs.map(([id, title]) => <button key={id} type="button" role="tab" aria-selected={tab === id} className={tab === id ? 'active' : ''} onClick={() => setTab(id)}>{title}</button>)}
+        {tabs.map(([id, title]) => (
+          <button
+            key={id}
+            type="button"
+            role="tab"
+            aria-selected={tab === id}
+            className={tab === id ? 'active' : ''}
+            onClick={() => setTab(id)}
+          >
+            {title}
+          </button>
+        ))}
       </div>
       <div role="tabpanel" className="tabpanel">
         {tab === 'overview' ? (
           <dl className="facts">
-            <dt>Status</dt><dd>{run.status}{run.exitCode !== null ? ` (exit code ${run.exitCode})` : ''}</dd>
-            <dt>Experiment</dt><dd>{run.experiment}</dd>
-            <dt>Script</dt><dd><code>{run.script}</code></dd>
-            <dt>Arguments</dt><dd>{run.arguments.length ? run.arguments.map((a, i) => <code key={i} className="arg">{a}</code>) : '-'}</dd>
-            <dt>Environment</dt><dd>{run.environment} <span className="muted">build key <code>{run.buildKey ?? '-'}</code></span></dd>
-            <dt>Ran on</dt><dd>{run.target === 'docker' ? 'a Docker container' : 'this machine (a local process)'}</dd>
-            <dt>Created</dt><dd>{run.createdAt}</dd>
-            <dt>Started</dt><dd>{run.startedAt ?? '-'}</dd>
-            <dt>Ended</dt><dd>{run.endedAt ?? '-'}</dd>
-            <dt>Duration</dt><dd>{duration(run)}</dd>
-            <dt>Metrics</dt><dd>{Object.entries(run.metrics).map(([k, v]) => `${k}=${formatMetric(v)}`).join(', ') || '-'}</dd>
-            <dt>Tags</dt><dd>{Object.entries(run.tags).map(([k, v]) => `${k}=${v}`).join(', ') || '-'}</dd>
-            <dt>Models</dt><dd><RunModels runId={run.id} /></dd>
+            <dt>Status</dt>
+            <dd>
+              {run.status}
+              {run.exitCode !== null ? ` (exit code ${run.exitCode})` : ''}
+            </dd>
+            <dt>Experiment</dt>
+            <dd>{run.experiment}</dd>
+            <dt>Script</dt>
+            <dd>
+              <code>{run.script}</code>
+            </dd>
+            <dt>Arguments</dt>
+            <dd>
+              {run.arguments.length
+                ? run.arguments.map((a, i) => (
+                    <code key={i} className="arg">
+                      {a}
+                    </code>
+                  ))
+                : '-'}
+            </dd>
+            <dt>Environment</dt>
+            <dd>
+              {run.environment}{' '}
+              <span className="muted">
+                build key <code>{run.buildKey ?? '-'}</code>
+              </span>
+            </dd>
+            <dt>Ran on</dt>
+            <dd>{run.target === 'docker' ? 'a Docker container' : 'this machine (a local process)'}</dd>
+            <dt>Created</dt>
+            <dd>{run.createdAt}</dd>
+            <dt>Started</dt>
+            <dd>{run.startedAt ?? '-'}</dd>
+            <dt>Ended</dt>
+            <dd>{run.endedAt ?? '-'}</dd>
+            <dt>Duration</dt>
+            <dd>{duration(run)}</dd>
+            <dt>Metrics</dt>
+            <dd>
+              {Object.entries(run.metrics)
+                .map(([k, v]) => `${k}=${formatMetric(v)}`)
+                .join(', ') || '-'}
+            </dd>
+            <dt>Tags</dt>
+            <dd>
+              {Object.entries(run.tags)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(', ') || '-'}
+            </dd>
+            <dt>Models</dt>
+            <dd>
+              <RunModels runId={run.id} />
+            </dd>
           </dl>
         ) : null}
         {tab === 'terminal' ? (
           <>
-            <p className="muted">{live ? 'Live: type here to answer input() or drive pdb.' : 'The run has ended; this is its output.'}</p>
-            <Terminal key={`${run.id}-${live}`} source={runSource(run.id, live)} label={`Terminal of ${run.id}`} height={420} />
+            <p className="muted">
+              {live ? 'Live: type here to answer input() or drive pdb.' : 'The run has ended; this is its output.'}
+            </p>
+            <Terminal
+              key={`${run.id}-${live}`}
+              source={runSource(run.id, live)}
+              label={`Terminal of ${run.id}`}
+              height={420}
+            />
           </>
         ) : null}
         {tab === 'metrics' ? <RunMetricsView runId={run.id} live={live} /> : null}

@@ -20,17 +20,52 @@ function registerAsModel(runId: string, path: string) {
   useModels.getState().openRegister({ runId, path });
 }
 
-function Listing({ runId, title, prefix, files, registrable, modelPath }: { runId: string; title: string; prefix: string; files: string[]; registrable?: boolean; modelPath?: (file: string) => string }) {
+function Listing({
+  runId,
+  title,
+  prefix,
+  files,
+  registrable,
+  modelPath,
+}: {
+  runId: string;
+  title: string;
+  prefix: string;
+  files: string[];
+  registrable?: boolean;
+  modelPath?: (file: string) => string;
+}) {
   return (
     <section>
       <h3>{title}</h3>
-      {files.length === 0 ? <p className="muted">None.</p> : (
+      {files.length === 0 ? (
+        <p className="muted">None.</p>
+      ) : (
         <ul className="files">
           {files.map((f) => (
             <li key={f}>
               <code>{f}</code>{' '}
-              <button type="button" className="link" onClick={() => void saveFile(runId, `${prefix}/${f}`).catch((e: unknown) => useUi.getState().showError(e))}>Download</button>
-              {registrable ? <>{' '}<button type="button" className="link" onClick={() => registerAsModel(runId, modelPath ? modelPath(f) : `${prefix}/${f}`)}>Register as model</button></> : null}
+              <button
+                type="button"
+                className="link"
+                onClick={() =>
+                  void saveFile(runId, `${prefix}/${f}`).catch((e: unknown) => useUi.getState().showError(e))
+                }
+              >
+                Download
+              </button>
+              {registrable ? (
+                <>
+                  {' '}
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => registerAsModel(runId, modelPath ? modelPath(f) : `${prefix}/${f}`)}
+                  >
+                    Register as model
+                  </button>
+                </>
+              ) : null}
             </li>
           ))}
         </ul>
@@ -40,10 +75,18 @@ function Listing({ runId, title, prefix, files, registrable, modelPath }: { runI
 }
 
 export function RunFilesView({ runId }: { runId: string }) {
-  const [files, setFiles] = useState<{ snapshot: string[]; outputs: string[]; logs: string[]; uploads: string[] } | null>(null);
+  const [files, setFiles] = useState<{
+    snapshot: string[];
+    outputs: string[];
+    logs: string[];
+    uploads: string[];
+  } | null>(null);
   const [dir, setDir] = useState('');
   useEffect(() => {
-    void client.runs.files({ runId }).then(setFiles).catch((e: unknown) => useUi.getState().showError(e));
+    void client.runs
+      .files({ runId })
+      .then(setFiles)
+      .catch((e: unknown) => useUi.getState().showError(e));
   }, [runId]);
   if (!files) return <div className="muted">Loading files...</div>;
   const downloadAll = async () => {
@@ -56,12 +99,32 @@ export function RunFilesView({ runId }: { runId: string }) {
   };
   return (
     <div className="run-files">
-      <form className="row" onSubmit={(e) => { e.preventDefault(); void downloadAll(); }}>
-        <label>Copy outputs, logs and output to folder <input value={dir} onChange={(e) => setDir(e.target.value)} placeholder="/path/to/folder" /></label>
-        <button type="submit" disabled={!dir.trim()}>Download all</button>
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void downloadAll();
+        }}
+      >
+        <label>
+          Copy outputs, logs and output to folder{' '}
+          <input value={dir} onChange={(e) => setDir(e.target.value)} placeholder="/path/to/folder" />
+        </label>
+        <button type="submit" disabled={!dir.trim()}>
+          Download all
+        </button>
       </form>
       <Listing runId={runId} title="Outputs (./outputs)" prefix="outputs" files={files.outputs} registrable />
-      {files.uploads.length ? <Listing runId={runId} title="Uploaded (run.upload_file)" prefix="files/uploads" files={files.uploads} registrable modelPath={(f) => f} /> : null}
+      {files.uploads.length ? (
+        <Listing
+          runId={runId}
+          title="Uploaded (run.upload_file)"
+          prefix="files/uploads"
+          files={files.uploads}
+          registrable
+          modelPath={(f) => f}
+        />
+      ) : null}
       <Listing runId={runId} title="Logs (./logs)" prefix="logs" files={files.logs} />
       <Listing runId={runId} title="Snapshot" prefix="snapshot" files={files.snapshot} />
     </div>

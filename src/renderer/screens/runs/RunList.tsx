@@ -9,7 +9,9 @@ const OVERSCAN = 10;
 export function duration(run: RunSummary): string {
   if (!run.startedAt) return '-';
   const ms = (run.endedAt ? Date.parse(run.endedAt) : Date.now()) - Date.parse(run.startedAt);
-  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} m ${Math.round((ms % 60_000) / 1000)} s`;
+  return ms < 60_000
+    ? `${(ms / 1000).toFixed(1)} s`
+    : `${Math.floor(ms / 60_000)} m ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
 export function formatMetric(v: unknown): string {
@@ -38,8 +40,12 @@ export function RunList() {
   }, []);
   const metricColumns = useMemo(() => {
     const names = new Map<string, number>();
-    for (const run of runs.slice(0, 500)) for (const name of Object.keys(run.metrics)) names.set(name, (names.get(name) ?? 0) + 1);
-    return [...names.entries()].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([n]) => n);
+    for (const run of runs.slice(0, 500))
+      for (const name of Object.keys(run.metrics)) names.set(name, (names.get(name) ?? 0) + 1);
+    return [...names.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([n]) => n);
   }, [runs]);
   const first = Math.max(0, Math.floor(scrollTop / ROW) - OVERSCAN);
   const last = Math.min(runs.length, Math.ceil((scrollTop + height) / ROW) + OVERSCAN);
@@ -48,74 +54,174 @@ export function RunList() {
   const allRuns = experiments.reduce((n, x) => n + x.runs, 0);
   return (
     <div className="runs-split">
-    <nav className="experiments" aria-label="Experiments">
-      <h3 className="group">Experiments</h3>
-      <button type="button" className={!query.experiment ? 'selected' : ''} aria-current={!query.experiment ? 'true' : undefined} onClick={() => setQuery({ experiment: undefined })}>
-        All experiments <span className="muted">{allRuns}</span>
-      </button>
-      {experiments.map((x) => (
-        <button key={x.name} type="button" className={query.experiment === x.name ? 'selected' : ''} aria-current={query.experiment === x.name ? 'true' : undefined} onClick={() => setQuery({ experiment: x.name })}>
-          {x.name} <span className="muted">{x.runs}</span>
+      <nav className="experiments" aria-label="Experiments">
+        <h3 className="group">Experiments</h3>
+        <button
+          type="button"
+          className={!query.experiment ? 'selected' : ''}
+          aria-current={!query.experiment ? 'true' : undefined}
+          onClick={() => setQuery({ experiment: undefined })}
+        >
+          All experiments <span className="muted">{allRuns}</span>
         </button>
-      ))}
-    </nav>
-    <section className="page runs-page" aria-label="Runs">
-      <header className="detail-header">
-        <h2>Runs</h2>
-        <span className="muted" data-testid="run-count">{total.toLocaleString()} run{total === 1 ? '' : 's'}{loading ? ' (loading...)' : ''}</span>
-        <span className="spacer" />
-        <button type="button" disabled={selected.size < 2} onClick={() => setView({ kind: 'compare', runIds: [...selected] })}>
-          Compare ({selected.size})
-        </button>
-        <button type="button" className="primary" onClick={() => setView({ kind: 'submit', from: null })}>Submit run</button>
-      </header>
-      <div className="row filters">
-        <label>Status <select aria-label="Status" value={query.status ?? ''} onChange={(e) => setQuery({ status: (e.target.value || undefined) as RunStatus | undefined })}>
-          <option value="">any</option>
-          {RUN_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
-        </select></label>
-        <label>Tag <input aria-label="Tag filter" placeholder="key or key=value" defaultValue={query.tag ?? ''} onKeyDown={(e) => e.key === 'Enter' && setQuery({ tag: e.currentTarget.value || undefined })} /></label>
-        <label>Metric <input aria-label="Metric filter" aria-invalid={metricFilterInvalid} placeholder="accuracy > 0.9" value={metricText} onChange={(e) => setMetricText(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && !metricFilterInvalid && setQuery({ metric: parseMetricFilter(metricText) ?? undefined })} /></label>
-        <label>Sort by <select aria-label="Sort by" value={query.sortMetric ?? ''} onChange={(e) => setQuery({ sortMetric: e.target.value || undefined })}>
-          <option value="">newest</option>
-          {metricColumns.map((m) => <option key={m} value={m}>{m}</option>)}
-        </select></label>
-        <button type="button" aria-label="Sort direction" onClick={() => setQuery({ sortOrder: query.sortOrder === 'asc' ? 'desc' : 'asc' })}>{query.sortOrder === 'asc' ? '↑ asc' : '↓ desc'}</button>
-      </div>
-      {metricFilterInvalid ? <div className="field-error">Write a metric filter as NAME OP NUMBER, e.g. accuracy &gt; 0.9 (ops: &gt; &gt;= &lt; &lt;= =), then Enter.</div> : null}
-      {runs.length === 0 && !loading ? (
-        <EmptyState title={total === 0 && !query.experiment && !query.status ? 'No runs yet' : 'No runs match'}>
-          {total === 0 ? <>Submit a script with <em>Submit run</em>, or from a terminal: <code>benchtop run submit -d SRC -s train.py</code>.</> : 'Change the filters.'}
-        </EmptyState>
-      ) : (
-        <div className="run-table" role="table" aria-label="Runs" aria-rowcount={runs.length}>
-          <div className="run-row head" role="row">
-            <span role="columnheader" />
-            <span role="columnheader">Run</span>
-            <span role="columnheader">Experiment</span>
-            <span role="columnheader">Status</span>
-            <span role="columnheader">Environment</span>
-            <span role="columnheader">Duration</span>
-            {metricColumns.map((m) => <span key={m} role="columnheader">{m}</span>)}
+        {experiments.map((x) => (
+          <button
+            key={x.name}
+            type="button"
+            className={query.experiment === x.name ? 'selected' : ''}
+            aria-current={query.experiment === x.name ? 'true' : undefined}
+            onClick={() => setQuery({ experiment: x.name })}
+          >
+            {x.name} <span className="muted">{x.runs}</span>
+          </button>
+        ))}
+      </nav>
+      <section className="page runs-page" aria-label="Runs">
+        <header className="detail-header">
+          <h2>Runs</h2>
+          <span className="muted" data-testid="run-count">
+            {total.toLocaleString()} run{total === 1 ? '' : 's'}
+            {loading ? ' (loading...)' : ''}
+          </span>
+          <span className="spacer" />
+          <button
+            type="button"
+            disabled={selected.size < 2}
+            onClick={() => setView({ kind: 'compare', runIds: [...selected] })}
+          >
+            Compare ({selected.size})
+          </button>
+          <button type="button" className="primary" onClick={() => setView({ kind: 'submit', from: null })}>
+            Submit run
+          </button>
+        </header>
+        <div className="row filters">
+          <label>
+            Status{' '}
+            <select
+              aria-label="Status"
+              value={query.status ?? ''}
+              onChange={(e) => setQuery({ status: (e.target.value || undefined) as RunStatus | undefined })}
+            >
+              <option value="">any</option>
+              {RUN_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Tag{' '}
+            <input
+              aria-label="Tag filter"
+              placeholder="key or key=value"
+              defaultValue={query.tag ?? ''}
+              onKeyDown={(e) => e.key === 'Enter' && setQuery({ tag: e.currentTarget.value || undefined })}
+            />
+          </label>
+          <label>
+            Metric{' '}
+            <input
+              aria-label="Metric filter"
+              aria-invalid={metricFilterInvalid}
+              placeholder="accuracy > 0.9"
+              value={metricText}
+              onChange={(e) => setMetricText(e.target.value)}
+              onKeyDown={(e) =>
+                e.key === 'Enter' &&
+                !metricFilterInvalid &&
+                setQuery({ metric: parseMetricFilter(metricText) ?? undefined })
+              }
+            />
+          </label>
+          <label>
+            Sort by{' '}
+            <select
+              aria-label="Sort by"
+              value={query.sortMetric ?? ''}
+              onChange={(e) => setQuery({ sortMetric: e.target.value || undefined })}
+            >
+              <option value="">newest</option>
+              {metricColumns.map((m) => (
+                <option key={m} value={m}>
+                  {m}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button
+            type="button"
+            aria-label="Sort direction"
+            onClick={() => setQuery({ sortOrder: query.sortOrder === 'asc' ? 'desc' : 'asc' })}
+          >
+            {query.sortOrder === 'asc' ? '↑ asc' : '↓ desc'}
+          </button>
+        </div>
+        {metricFilterInvalid ? (
+          <div className="field-error">
+            Write a metric filter as NAME OP NUMBER, e.g. accuracy &gt; 0.9 (ops: &gt; &gt;= &lt; &lt;= =), then Enter.
           </div>
-          <div className="run-rows" ref={box} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
-            <div style={{ height: runs.length * ROW, position: 'relative' }}>
-              {runs.slice(first, last).map((run, i) => (
-                <div key={run.id} role="row" className="run-row" style={{ top: (first + i) * ROW }}>
-                  <span><input type="checkbox" aria-label={`Select ${run.id}`} checked={selected.has(run.id)} onChange={() => toggle(run.id)} /></span>
-                  <span><button type="button" className="link" onClick={() => setView({ kind: 'detail', runId: run.id })}>{run.id}</button></span>
-                  <span className="muted">{run.experiment}</span>
-                  <span><span className={`state ${run.status.toLowerCase()}`}>{run.status}</span></span>
-                  <span className="muted">{run.environment}</span>
-                  <span>{duration(run)}</span>
-                  {metricColumns.map((m) => <span key={m}>{formatMetric(run.metrics[m])}</span>)}
-                </div>
+        ) : null}
+        {runs.length === 0 && !loading ? (
+          <EmptyState title={total === 0 && !query.experiment && !query.status ? 'No runs yet' : 'No runs match'}>
+            {total === 0 ? (
+              <>
+                Submit a script with <em>Submit run</em>, or from a terminal:{' '}
+                <code>benchtop run submit -d SRC -s train.py</code>.
+              </>
+            ) : (
+              'Change the filters.'
+            )}
+          </EmptyState>
+        ) : (
+          <div className="run-table" role="table" aria-label="Runs" aria-rowcount={runs.length}>
+            <div className="run-row head" role="row">
+              <span role="columnheader" />
+              <span role="columnheader">Run</span>
+              <span role="columnheader">Experiment</span>
+              <span role="columnheader">Status</span>
+              <span role="columnheader">Environment</span>
+              <span role="columnheader">Duration</span>
+              {metricColumns.map((m) => (
+                <span key={m} role="columnheader">
+                  {m}
+                </span>
               ))}
             </div>
+            <div className="run-rows" ref={box} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+              <div style={{ height: runs.length * ROW, position: 'relative' }}>
+                {runs.slice(first, last).map((run, i) => (
+                  <div key={run.id} role="row" className="run-row" style={{ top: (first + i) * ROW }}>
+                    <span>
+                      <input
+                        type="checkbox"
+                        aria-label={`Select ${run.id}`}
+                        checked={selected.has(run.id)}
+                        onChange={() => toggle(run.id)}
+                      />
+                    </span>
+                    <span>
+                      <button type="button" className="link" onClick={() => setView({ kind: 'detail', runId: run.id })}>
+                        {run.id}
+                      </button>
+                    </span>
+                    <span className="muted">{run.experiment}</span>
+                    <span>
+                      <span className={`state ${run.status.toLowerCase()}`}>{run.status}</span>
+                    </span>
+                    <span className="muted">{run.environment}</span>
+                    <span>{duration(run)}</span>
+                    {metricColumns.map((m) => (
+                      <span key={m}>{formatMetric(run.metrics[m])}</span>
+                    ))}
+                  </div>
+                ))}
+              </div>
+            </div>
           </div>
-        </div>
-      )}
-    </section>
+        )}
+      </section>
     </div>
   );
 }

@@ -8,7 +8,10 @@ import { formatMetric } from './RunList';
 function Image({ runId, path }: { runId: string; path: string }) {
   const [src, setSrc] = useState<string | null>(null);
   useEffect(() => {
-    void client.runs.file({ runId, path: `files/${path.replace(/^files\//, '')}` }).then((f) => setSrc(`data:${f.mime};base64,${f.base64}`)).catch(() => setSrc(null));
+    void client.runs
+      .file({ runId, path: `files/${path.replace(/^files\//, '')}` })
+      .then((f) => setSrc(`data:${f.mime};base64,${f.base64}`))
+      .catch(() => setSrc(null));
   }, [runId, path]);
   return src ? <img src={src} alt={path} className="metric-image" /> : <span className="muted">{path}</span>;
 }
@@ -19,8 +22,22 @@ function Table({ name, columns }: { name: string; columns: Record<string, unknow
   return (
     <table className="table" aria-label={`Table ${name}`}>
       <caption>{name}</caption>
-      <thead><tr>{keys.map((k) => <th key={k}>{k}</th>)}</tr></thead>
-      <tbody>{Array.from({ length: Math.min(rows, 500) }, (_, i) => <tr key={i}>{keys.map((k) => <td key={k}>{formatMetric(columns[k]?.[i])}</td>)}</tr>)}</tbody>
+      <thead>
+        <tr>
+          {keys.map((k) => (
+            <th key={k}>{k}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {Array.from({ length: Math.min(rows, 500) }, (_, i) => (
+          <tr key={i}>
+            {keys.map((k) => (
+              <td key={k}>{formatMetric(columns[k]?.[i])}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
     </table>
   );
 }
@@ -65,20 +82,52 @@ export function RunMetricsView({ runId, live }: { runId: string; live: boolean }
   }, [runId, live]);
   if (!metrics) return <div className="muted">Loading metrics...</div>;
   const scalars = Object.entries(metrics.scalars);
-  const nothing = scalars.length + Object.keys(metrics.lists).length + Object.keys(metrics.rows).length + Object.keys(metrics.tables).length + Object.keys(metrics.images).length === 0;
-  if (nothing) return <p className="muted">No metrics yet. Scripts log them with <code>Run.get_context().log(name, value)</code>{live ? '; they appear here while the run is live.' : '.'}</p>;
+  const nothing =
+    scalars.length +
+      Object.keys(metrics.lists).length +
+      Object.keys(metrics.rows).length +
+      Object.keys(metrics.tables).length +
+      Object.keys(metrics.images).length ===
+    0;
+  if (nothing)
+    return (
+      <p className="muted">
+        No metrics yet. Scripts log them with <code>Run.get_context().log(name, value)</code>
+        {live ? '; they appear here while the run is live.' : '.'}
+      </p>
+    );
   return (
     <div className="metrics">
       <div className="charts">
         {scalars.map(([name, points]) => (
-          <LineChart key={name} title={name} series={[{ label: name, points: points.map((p) => ({ x: p.step, y: typeof p.value === 'number' ? p.value : Number.NaN })) }]} />
+          <LineChart
+            key={name}
+            title={name}
+            series={[
+              {
+                label: name,
+                points: points.map((p) => ({ x: p.step, y: typeof p.value === 'number' ? p.value : Number.NaN })),
+              },
+            ]}
+          />
         ))}
       </div>
-      {Object.entries(metrics.lists).map(([name, values]) => <Table key={name} name={name} columns={{ value: values }} />)}
-      {Object.entries(metrics.rows).map(([name, columns]) => <Table key={name} name={name} columns={columns} />)}
-      {Object.entries(metrics.tables).map(([name, columns]) => <Table key={name} name={name} columns={columns} />)}
+      {Object.entries(metrics.lists).map(([name, values]) => (
+        <Table key={name} name={name} columns={{ value: values }} />
+      ))}
+      {Object.entries(metrics.rows).map(([name, columns]) => (
+        <Table key={name} name={name} columns={columns} />
+      ))}
+      {Object.entries(metrics.tables).map(([name, columns]) => (
+        <Table key={name} name={name} columns={columns} />
+      ))}
       {Object.entries(metrics.images).map(([name, paths]) => (
-        <figure key={name}><figcaption>{name}</figcaption>{paths.map((p) => <Image key={p} runId={runId} path={p} />)}</figure>
+        <figure key={name}>
+          <figcaption>{name}</figcaption>
+          {paths.map((p) => (
+            <Image key={p} runId={runId} path={p} />
+          ))}
+        </figure>
       ))}
     </div>
   );

@@ -18,7 +18,10 @@ export function SubmitRun({ from }: { from: RunSummary | null }) {
   const [target, setTarget] = useState<'local' | 'docker'>(from?.target === 'docker' ? 'docker' : 'local');
   const [busy, setBusy] = useState(false);
   useEffect(() => {
-    void client.environments.list({}).then(setEnvironments).catch(() => undefined);
+    void client.environments
+      .list({})
+      .then(setEnvironments)
+      .catch(() => undefined);
   }, []);
   const argumentList = args === '' ? [] : args.split('\n');
   const submit = async () => {
@@ -26,7 +29,15 @@ export function SubmitRun({ from }: { from: RunSummary | null }) {
     try {
       const run = from
         ? await client.runs.rerun({ runId: from.id, arguments: argumentList, environment, experiment, target })
-        : await client.runs.submit({ sourceDirectory, script, arguments: argumentList, environment, experiment, target, maxDurationSeconds: maxDuration ? Number(maxDuration) : undefined });
+        : await client.runs.submit({
+            sourceDirectory,
+            script,
+            arguments: argumentList,
+            environment,
+            experiment,
+            target,
+            maxDurationSeconds: maxDuration ? Number(maxDuration) : undefined,
+          });
       useRuns.getState().upsert(run);
       useUi.getState().notify(`Submitted ${run.id}`);
       setView({ kind: 'detail', runId: run.id });
@@ -36,35 +47,87 @@ export function SubmitRun({ from }: { from: RunSummary | null }) {
       setBusy(false);
     }
   };
-  const options = environments.flatMap((e) => [`${e.name}:${e.latestVersion}`, ...(e.versionCount > 1 ? [e.name] : [])]);
+  const options = environments.flatMap((e) => [
+    `${e.name}:${e.latestVersion}`,
+    ...(e.versionCount > 1 ? [e.name] : []),
+  ]);
   if (!options.includes(environment)) options.unshift(environment);
   return (
     <section className="page" aria-label={from ? 'Re-run' : 'Submit a run'}>
       <header className="detail-header">
-        <button type="button" onClick={() => setView(from ? { kind: 'detail', runId: from.id } : { kind: 'list' })}>← Back</button>
+        <button type="button" onClick={() => setView(from ? { kind: 'detail', runId: from.id } : { kind: 'list' })}>
+          ← Back
+        </button>
         <h2>{from ? `Re-run ${from.id}` : 'Submit a run'}</h2>
       </header>
-      <form className="form" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
         {from ? (
-          <p className="muted">Runs <code>{from.script}</code> from that run's snapshot.</p>
+          <p className="muted">
+            Runs <code>{from.script}</code> from that run's snapshot.
+          </p>
         ) : (
           <>
-            <label>Source folder (snapshot honours .amlignore, else .gitignore)<input value={sourceDirectory} onChange={(e) => setSource(e.target.value)} placeholder="/path/to/project" required autoFocus /></label>
-            <label>Script (relative to the source folder)<input value={script} onChange={(e) => setScript(e.target.value)} required /></label>
+            <label>
+              Source folder (snapshot honours .amlignore, else .gitignore)
+              <input
+                value={sourceDirectory}
+                onChange={(e) => setSource(e.target.value)}
+                placeholder="/path/to/project"
+                required
+                autoFocus
+              />
+            </label>
+            <label>
+              Script (relative to the source folder)
+              <input value={script} onChange={(e) => setScript(e.target.value)} required />
+            </label>
           </>
         )}
-        <label>Arguments (one per line, passed exactly: spaces and quotes kept)<textarea aria-label="Arguments" rows={4} value={args} onChange={(e) => setArgs(e.target.value)} /></label>
-        <label>Environment<select aria-label="Environment" value={environment} onChange={(e) => setEnvironment(e.target.value)}>
-          {options.map((o) => <option key={o} value={o}>{o}</option>)}
-        </select></label>
-        <label>Run on<select aria-label="Run on" value={target} onChange={(e) => setTarget(e.target.value as 'local' | 'docker')}>
-          <option value="local">This machine (a local process)</option>
-          <option value="docker">A Docker container (the environment's image, built if needed)</option>
-        </select></label>
-        <label>Experiment<input value={experiment} onChange={(e) => setExperiment(e.target.value)} /></label>
-        {from ? null : <label>Maximum duration in seconds (optional)<input type="number" min={1} value={maxDuration} onChange={(e) => setMaxDuration(e.target.value)} /></label>}
+        <label>
+          Arguments (one per line, passed exactly: spaces and quotes kept)
+          <textarea aria-label="Arguments" rows={4} value={args} onChange={(e) => setArgs(e.target.value)} />
+        </label>
+        <label>
+          Environment
+          <select aria-label="Environment" value={environment} onChange={(e) => setEnvironment(e.target.value)}>
+            {options.map((o) => (
+              <option key={o} value={o}>
+                {o}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Run on
+          <select aria-label="Run on" value={target} onChange={(e) => setTarget(e.target.value as 'local' | 'docker')}>
+            <option value="local">This machine (a local process)</option>
+            <option value="docker">A Docker container (the environment's image, built if needed)</option>
+          </select>
+        </label>
+        <label>
+          Experiment
+          <input value={experiment} onChange={(e) => setExperiment(e.target.value)} />
+        </label>
+        {from ? null : (
+          <label>
+            Maximum duration in seconds (optional)
+            <input type="number" min={1} value={maxDuration} onChange={(e) => setMaxDuration(e.target.value)} />
+          </label>
+        )}
         <div className="row">
-          <button type="submit" className="primary" disabled={busy || (!from && (!sourceDirectory.trim() || !script.trim()))}>{busy ? 'Submitting...' : from ? 'Re-run' : 'Submit'}</button>
+          <button
+            type="submit"
+            className="primary"
+            disabled={busy || (!from && (!sourceDirectory.trim() || !script.trim()))}
+          >
+            {busy ? 'Submitting...' : from ? 'Re-run' : 'Submit'}
+          </button>
         </div>
       </form>
     </section>

@@ -18,8 +18,14 @@ export function DeployServiceView() {
   const [workers, setWorkers] = useState(1);
   const [target, setTarget] = useState<'local' | 'docker'>('local');
   const [deploying, setDeploying] = useState(false);
-  const nameError = name && (!SERVICE_NAME_PATTERN.test(name) || name.length < 3 || name.length > 32) ? 'Use 3 to 32 lower-case letters, digits and "-", starting with a letter.' : null;
-  const portError = port && !(Number.isInteger(Number(port)) && Number(port) >= 1 && Number(port) <= 65535) ? 'A port is a whole number from 1 to 65535 (leave it empty for a free one).' : null;
+  const nameError =
+    name && (!SERVICE_NAME_PATTERN.test(name) || name.length < 3 || name.length > 32)
+      ? 'Use 3 to 32 lower-case letters, digits and "-", starting with a letter.'
+      : null;
+  const portError =
+    port && !(Number.isInteger(Number(port)) && Number(port) >= 1 && Number(port) <= 65535)
+      ? 'A port is a whole number from 1 to 65535 (leave it empty for a free one).'
+      : null;
   const ready = Boolean(name) && !nameError && !portError && models.length > 0;
   const deploy = async () => {
     setDeploying(true);
@@ -49,27 +55,87 @@ export function DeployServiceView() {
       <header className="detail-header">
         <h2>Deploy a local web service</h2>
         <span className="spacer" />
-        <button type="button" onClick={() => useServices.getState().openDeploy(false)} disabled={deploying}>Close</button>
+        <button type="button" onClick={() => useServices.getState().openDeploy(false)} disabled={deploying}>
+          Close
+        </button>
       </header>
-      <form className="form" onSubmit={(e) => { e.preventDefault(); if (ready) void deploy(); }}>
-        <label>Name<input value={name} onChange={(e) => setName(e.target.value)} placeholder="iris-svc" aria-invalid={Boolean(nameError)} /></label>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (ready) void deploy();
+        }}
+      >
+        <label>
+          Name
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="iris-svc"
+            aria-invalid={Boolean(nameError)}
+          />
+        </label>
         {nameError ? <div className="field-error">{nameError}</div> : null}
         <ModelPicker value={models} onChange={setModels} />
-        <PathField label="Entry script (score.py with init() and run(); empty for a no-code scikit-learn deployment)" value={entryScript} onChange={setEntryScript} kinds={['file']} placeholder="score.py, or /path/to/score.py" />
-        <PathField label="Source folder (copied with the script; the script's path is relative to it)" value={sourceDirectory} onChange={setSourceDirectory} kinds={['folder']} placeholder="/path/to/project" />
-        <EnvironmentPicker value={environment} onChange={setEnvironment} placeholder="Default (Benchtop-Minimal, or Benchtop-SKLearn for no-code)" />
+        <PathField
+          label="Entry script (score.py with init() and run(); empty for a no-code scikit-learn deployment)"
+          value={entryScript}
+          onChange={setEntryScript}
+          kinds={['file']}
+          placeholder="score.py, or /path/to/score.py"
+        />
+        <PathField
+          label="Source folder (copied with the script; the script's path is relative to it)"
+          value={sourceDirectory}
+          onChange={setSourceDirectory}
+          kinds={['folder']}
+          placeholder="/path/to/project"
+        />
+        <EnvironmentPicker
+          value={environment}
+          onChange={setEnvironment}
+          placeholder="Default (Benchtop-Minimal, or Benchtop-SKLearn for no-code)"
+        />
         <div className="row">
-          <label>Port<input value={port} onChange={(e) => setPort(e.target.value)} placeholder="a free one" inputMode="numeric" /></label>
-          <label>Workers<input type="number" min={1} max={64} value={workers} onChange={(e) => setWorkers(Number(e.target.value))} /></label>
-          <label>Serve from<select aria-label="Serve from" value={target} onChange={(e) => setTarget(e.target.value as 'local' | 'docker')}>
-            <option value="local">A local process</option>
-            <option value="docker">A Docker container</option>
-          </select></label>
+          <label>
+            Port
+            <input
+              value={port}
+              onChange={(e) => setPort(e.target.value)}
+              placeholder="a free one"
+              inputMode="numeric"
+            />
+          </label>
+          <label>
+            Workers
+            <input
+              type="number"
+              min={1}
+              max={64}
+              value={workers}
+              onChange={(e) => setWorkers(Number(e.target.value))}
+            />
+          </label>
+          <label>
+            Serve from
+            <select
+              aria-label="Serve from"
+              value={target}
+              onChange={(e) => setTarget(e.target.value as 'local' | 'docker')}
+            >
+              <option value="local">A local process</option>
+              <option value="docker">A Docker container</option>
+            </select>
+          </label>
         </div>
         {portError ? <div className="field-error">{portError}</div> : null}
         <div className="row">
-          <button type="submit" className="primary" disabled={!ready || deploying}>{deploying ? 'Deploying…' : 'Deploy'}</button>
-          {deploying ? <span role="status">Building or reusing the environment, starting the server, waiting for GET / …</span> : null}
+          <button type="submit" className="primary" disabled={!ready || deploying}>
+            {deploying ? 'Deploying…' : 'Deploy'}
+          </button>
+          {deploying ? (
+            <span role="status">Building or reusing the environment, starting the server, waiting for GET / …</span>
+          ) : null}
         </div>
       </form>
       {deploying && name ? (

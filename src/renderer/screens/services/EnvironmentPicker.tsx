@@ -3,7 +3,15 @@ import type { EnvironmentSummary } from '../../../shared/api/types';
 import { client } from '../../transport/client';
 
 /** An environment as "name:version" (the latest version of each, with curated ones). */
-export function EnvironmentPicker({ value, onChange, placeholder }: { value: string; onChange(env: string): void; placeholder?: string }) {
+export function EnvironmentPicker({
+  value,
+  onChange,
+  placeholder,
+}: {
+  value: string;
+  onChange(env: string): void;
+  placeholder?: string;
+}) {
   const [environments, setEnvironments] = useState<EnvironmentSummary[]>([]);
   useEffect(() => {
     client.environments.list({}).then(setEnvironments, () => setEnvironments([]));
@@ -11,10 +19,15 @@ export function EnvironmentPicker({ value, onChange, placeholder }: { value: str
   const options = environments.map((e) => `${e.name}:${e.latestVersion}`);
   if (value && !options.includes(value)) options.unshift(value);
   return (
-    <label>Environment
+    <label>
+      Environment
       <select aria-label="Environment" value={value} onChange={(e) => onChange(e.target.value)}>
         {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
-        {options.map((o) => <option key={o} value={o}>{o}</option>)}
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
       </select>
     </label>
   );

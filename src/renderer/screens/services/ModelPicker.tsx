@@ -13,10 +13,13 @@ export function ModelPicker({ value, onChange }: { value: string[]; onChange(mod
     <fieldset className="choices" aria-label="Models">
       <legend>Models</legend>
       {models === null ? <span className="muted">Loading models...</span> : null}
-      {models?.length === 0 ? <span className="muted">No registered models: register one on the Models screen first.</span> : null}
+      {models?.length === 0 ? (
+        <span className="muted">No registered models: register one on the Models screen first.</span>
+      ) : null}
       {(models ?? []).map((m) => (
         <label key={m.id} className="inline">
-          <input type="checkbox" checked={value.includes(m.id)} onChange={() => toggle(m.id)} /> {m.id} <span className="muted">{m.framework}</span>
+          <input type="checkbox" checked={value.includes(m.id)} onChange={() => toggle(m.id)} /> {m.id}{' '}
+          <span className="muted">{m.framework}</span>
         </label>
       ))}
     </fieldset>

@@ -29,13 +29,27 @@ function UpdateForm({ service, onDone }: { service: ServiceRecord; onDone(): voi
     }
   };
   return (
-    <form className="form" aria-label="Update service" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+    <form
+      className="form"
+      aria-label="Update service"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
       <ModelPicker value={models} onChange={setModels} />
       <EnvironmentPicker value={environment} onChange={setEnvironment} />
-      <label>Workers<input type="number" min={1} max={64} value={workers} onChange={(e) => setWorkers(Number(e.target.value))} /></label>
+      <label>
+        Workers
+        <input type="number" min={1} max={64} value={workers} onChange={(e) => setWorkers(Number(e.target.value))} />
+      </label>
       <div className="row">
-        <button type="submit" className="primary" disabled={busy || models.length === 0}>{busy ? 'Updating…' : 'Update and restart'}</button>
-        <button type="button" onClick={onDone} disabled={busy}>Cancel</button>
+        <button type="submit" className="primary" disabled={busy || models.length === 0}>
+          {busy ? 'Updating…' : 'Update and restart'}
+        </button>
+        <button type="button" onClick={onDone} disabled={busy}>
+          Cancel
+        </button>
       </div>
     </form>
   );
@@ -61,7 +75,14 @@ export function ServiceDetail({ name }: { name: string }) {
     act('reload', async () => {
       const result = await client.services.reload({ name });
       if (result.reloaded) useUi.getState().notify(`Reloaded ${name}.`);
-      else fail(new BenchtopError('BUILD_FAILED', 'The reloaded entry script could not start; the service still serves the previous one.', result.message));
+      else
+        fail(
+          new BenchtopError(
+            'BUILD_FAILED',
+            'The reloaded entry script could not start; the service still serves the previous one.',
+            result.message,
+          ),
+        );
     });
   const remove = () =>
     act('delete', async () => {
@@ -73,28 +94,80 @@ export function ServiceDetail({ name }: { name: string }) {
     <article className="detail" aria-label={`Service ${name}`}>
       <header className="detail-header">
         <h2>{name}</h2>
-        <span className={`state ${service.state}`} data-testid="service-state">{service.state}</span>
+        <span className={`state ${service.state}`} data-testid="service-state">
+          {service.state}
+        </span>
         <span className="spacer" />
-        <button type="button" onClick={() => void reload()} disabled={service.state !== 'running' || !service.entryScript || busy !== null} title={service.entryScript ? 'Copy score.py and the source folder again; no environment rebuild' : 'No-code deployments have no entry script'}>{busy === 'reload' ? 'Reloading…' : 'Reload'}</button>
-        <button type="button" onClick={() => setUpdating(true)} disabled={busy !== null}>Update…</button>
+        <button
+          type="button"
+          onClick={() => void reload()}
+          disabled={service.state !== 'running' || !service.entryScript || busy !== null}
+          title={
+            service.entryScript
+              ? 'Copy score.py and the source folder again; no environment rebuild'
+              : 'No-code deployments have no entry script'
+          }
+        >
+          {busy === 'reload' ? 'Reloading…' : 'Reload'}
+        </button>
+        <button type="button" onClick={() => setUpdating(true)} disabled={busy !== null}>
+          Update…
+        </button>
         {confirmDelete ? (
           <>
-            <button type="button" className="danger" onClick={() => void remove()} disabled={busy !== null}>Delete {name}</button>
-            <button type="button" onClick={() => setConfirmDelete(false)}>Keep it</button>
+            <button type="button" className="danger" onClick={() => void remove()} disabled={busy !== null}>
+              Delete {name}
+            </button>
+            <button type="button" onClick={() => setConfirmDelete(false)}>
+              Keep it
+            </button>
           </>
         ) : (
-          <button type="button" className="danger" onClick={() => setConfirmDelete(true)} disabled={busy !== null}>Delete…</button>
+          <button type="button" className="danger" onClick={() => setConfirmDelete(true)} disabled={busy !== null}>
+            Delete…
+          </button>
         )}
       </header>
-      {service.error ? <div className="error" role="status"><pre className="reason">{service.error}</pre></div> : null}
+      {service.error ? (
+        <div className="error" role="status">
+          <pre className="reason">{service.error}</pre>
+        </div>
+      ) : null}
       <dl className="facts">
-        <dt>Scoring URI</dt><dd><code>{service.scoringUri}</code></dd>
-        <dt>Swagger</dt><dd><code>{service.swaggerUri}</code></dd>
-        <dt>Models</dt><dd>{service.models.join(', ')}</dd>
-        <dt>Entry script</dt><dd>{service.entryScript ? <code>{service.entryScript}</code> : 'built-in scikit-learn scorer (no-code)'}</dd>
-        <dt>Environment</dt><dd>{service.environment}</dd>
-        <dt>Serving from</dt><dd>{service.target === 'docker' ? <>a Docker container{service.containerId ? <> <code>{service.containerId.slice(0, 12)}</code></> : null}</> : `a local process${service.pid ? ` (pid ${service.pid})` : ''}`}</dd>
-        <dt>Workers</dt><dd>{service.workers} · timeout {service.timeoutMs} ms · body limit {service.maxBodyMb} MB</dd>
+        <dt>Scoring URI</dt>
+        <dd>
+          <code>{service.scoringUri}</code>
+        </dd>
+        <dt>Swagger</dt>
+        <dd>
+          <code>{service.swaggerUri}</code>
+        </dd>
+        <dt>Models</dt>
+        <dd>{service.models.join(', ')}</dd>
+        <dt>Entry script</dt>
+        <dd>{service.entryScript ? <code>{service.entryScript}</code> : 'built-in scikit-learn scorer (no-code)'}</dd>
+        <dt>Environment</dt>
+        <dd>{service.environment}</dd>
+        <dt>Serving from</dt>
+        <dd>
+          {service.target === 'docker' ? (
+            <>
+              a Docker container
+              {service.containerId ? (
+                <>
+                  {' '}
+                  <code>{service.containerId.slice(0, 12)}</code>
+                </>
+              ) : null}
+            </>
+          ) : (
+            `a local process${service.pid ? ` (pid ${service.pid})` : ''}`
+          )}
+        </dd>
+        <dt>Workers</dt>
+        <dd>
+          {service.workers} · timeout {service.timeoutMs} ms · body limit {service.maxBodyMb} MB
+        </dd>
       </dl>
       {updating ? <UpdateForm service={service} onDone={() => setUpdating(false)} /> : null}
       <TestConsole service={service} />

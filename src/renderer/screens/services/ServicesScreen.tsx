@@ -7,19 +7,36 @@ import { ServiceDetail } from './ServiceDetail';
 function ServiceList() {
   const { list, selected, select, openDeploy } = useServices();
   const services = list ?? [];
-  const onKeyDown = (event: React.KeyboardEvent) => moveSelectionWithArrows(event, services, services.findIndex((s) => s.name === selected), (s) => select(s.name));
+  const onKeyDown = (event: React.KeyboardEvent) =>
+    moveSelectionWithArrows(
+      event,
+      services,
+      services.findIndex((s) => s.name === selected),
+      (s) => select(s.name),
+    );
   return (
     <nav className="env-list" aria-label="Services" onKeyDown={onKeyDown}>
       <div className="list-header">
         <h2>Services</h2>
-        <button type="button" className="primary" onClick={() => openDeploy(true)}>Deploy</button>
+        <button type="button" className="primary" onClick={() => openDeploy(true)}>
+          Deploy
+        </button>
       </div>
       {list === null ? <p className="muted pad">Loading services...</p> : null}
-      {list?.length === 0 ? <p className="muted pad">No services yet. Deploy a registered model with a score.py (or a scikit-learn model with no code at all).</p> : null}
+      {list?.length === 0 ? (
+        <p className="muted pad">
+          No services yet. Deploy a registered model with a score.py (or a scikit-learn model with no code at all).
+        </p>
+      ) : null}
       <ul>
         {services.map((s) => (
           <li key={s.name}>
-            <button type="button" className={`env-row ${s.name === selected ? 'selected' : ''}`} onClick={() => select(s.name)} aria-current={s.name === selected ? 'true' : undefined}>
+            <button
+              type="button"
+              className={`env-row ${s.name === selected ? 'selected' : ''}`}
+              onClick={() => select(s.name)}
+              aria-current={s.name === selected ? 'true' : undefined}
+            >
               <span className="env-name">{s.name}</span>
               <span className={`state ${s.state}`}>{s.state}</span>
               <span className="muted">{s.scoringUri}</span>
@@ -47,8 +64,13 @@ export function ServicesScreen() {
       ) : (
         <div className="empty">
           <h2>Local web services</h2>
-          <p>Serve registered models on 127.0.0.1 with the Azure ML scoring contract: <code>GET /</code>, <code>POST /score</code>, <code>/swagger.json</code>.</p>
-          <button type="button" className="primary" onClick={() => useServices.getState().openDeploy(true)}>Deploy a service</button>
+          <p>
+            Serve registered models on 127.0.0.1 with the Azure ML scoring contract: <code>GET /</code>,{' '}
+            <code>POST /score</code>, <code>/swagger.json</code>.
+          </p>
+          <button type="button" className="primary" onClick={() => useServices.getState().openDeploy(true)}>
+            Deploy a service
+          </button>
         </div>
       )}
     </div>

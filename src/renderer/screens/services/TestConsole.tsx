@@ -31,28 +31,74 @@ export function TestConsole({ service }: { service: ServiceRecord }) {
   return (
     <section aria-label="Test console">
       <h3>Test console</h3>
-      <form className="form" onSubmit={(e) => { e.preventDefault(); void send(); }}>
-        <label>Request body (JSON)<textarea rows={5} value={body} onChange={(e) => setBody(e.target.value)} onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); void send(); } }} /></label>
-        {invalid ? <div className="field-error">{invalid} (sent as it is anyway, to see the service&apos;s answer)</div> : null}
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void send();
+        }}
+      >
+        <label>
+          Request body (JSON)
+          <textarea
+            rows={5}
+            value={body}
+            onChange={(e) => setBody(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+                e.preventDefault();
+                void send();
+              }
+            }}
+          />
+        </label>
+        {invalid ? (
+          <div className="field-error">{invalid} (sent as it is anyway, to see the service&apos;s answer)</div>
+        ) : null}
         <div className="row">
-          <button type="submit" className="primary" disabled={sending || service.state !== 'running'}>Send</button>
+          <button type="submit" className="primary" disabled={sending || service.state !== 'running'}>
+            Send
+          </button>
           <span className="muted">Ctrl+Enter sends. POST {service.scoringUri}</span>
         </div>
       </form>
       {result ? (
         <div aria-label="Response" role="region">
-          <p><span className={`state ${result.status === 200 ? 'completed' : 'failed'}`} data-testid="response-status">{result.status}</span> <span className="muted">{result.ms.toFixed(1)} ms</span></p>
-          <pre className="code" aria-label="Response body">{result.body}</pre>
+          <p>
+            <span className={`state ${result.status === 200 ? 'completed' : 'failed'}`} data-testid="response-status">
+              {result.status}
+            </span>{' '}
+            <span className="muted">{result.ms.toFixed(1)} ms</span>
+          </p>
+          <pre className="code" aria-label="Response body">
+            {result.body}
+          </pre>
           <details>
             <summary>Headers</summary>
-            <pre className="code">{Object.entries(result.headers).map(([k, v]) => `${k}: ${v}`).join('\n')}</pre>
+            <pre className="code">
+              {Object.entries(result.headers)
+                .map(([k, v]) => `${k}: ${v}`)
+                .join('\n')}
+            </pre>
           </details>
         </div>
       ) : null}
       <h4>curl</h4>
       <div className="row">
-        <code className="curl" aria-label="curl command">{curlLine(service, body)}</code>
-        <button type="button" onClick={() => void navigator.clipboard?.writeText(curlLine(service, body)).then(() => useUi.getState().notify('Copied the curl line.'), () => undefined)}>Copy</button>
+        <code className="curl" aria-label="curl command">
+          {curlLine(service, body)}
+        </code>
+        <button
+          type="button"
+          onClick={() =>
+            void navigator.clipboard?.writeText(curlLine(service, body)).then(
+              () => useUi.getState().notify('Copied the curl line.'),
+              () => undefined,
+            )
+          }
+        >
+          Copy
+        </button>
       </div>
     </section>
   );

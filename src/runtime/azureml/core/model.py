@@ -1,4 +1,5 @@
 """`from azureml.core.model import Model, InferenceConfig`."""
+
 from benchtop._model import Model
 from benchtop._webservice import InferenceConfig
 

@@ -3,6 +3,7 @@ restarts a worker that dies, reloads on SIGHUP without closing the port, stops o
 
 Exit codes: 0 stopped, 2 the port is taken or the settings are bad, 3 init() failed, 4 the script cannot be served.
 """
+
 import argparse
 import errno
 import json
@@ -44,7 +45,9 @@ class Master:
             return
         tmp = self.args.status_file + ".tmp"
         with open(tmp, "w") as f:
-            json.dump({"state": state, "pid": os.getpid(), "generation": self.generation, "error": error, "t": time.time()}, f)
+            json.dump(
+                {"state": state, "pid": os.getpid(), "generation": self.generation, "error": error, "t": time.time()}, f
+            )
         os.replace(tmp, self.args.status_file)
 
     def bind(self):
@@ -111,7 +114,10 @@ class Master:
             log("E", str(err), flush=True)
             os._exit(4)
         except BaseException:
-            exit_after_init_failure("Failed to import user script because it raised an unhandled exception:\n%s" % traceback.format_exc().rstrip())
+            exit_after_init_failure(
+                "Failed to import user script because it raised an unhandled exception:\n%s"
+                % traceback.format_exc().rstrip()
+            )
         try:
             log("I", "Invoking user's init function", flush=True)
             module.init()
@@ -185,12 +191,22 @@ class Master:
         ready, failure = self.start_generation()
         if failure is not None or len(ready) < self.args.workers:
             self.stop_pids(list(self.workers))
-            message = "init() failed; the service is not serving." if failure == 3 else "The entry script cannot be served." if failure == 4 else "A worker stopped during start-up."
+            message = (
+                "init() failed; the service is not serving."
+                if failure == 3
+                else "The entry script cannot be served."
+                if failure == 4
+                else "A worker stopped during start-up."
+            )
             log("E", message, flush=True)
             self.status("failed", message)
             sys.exit(failure or 3)
         self.status("running")
-        log("I", "Service is ready: %d worker(s) serving on http://%s:%d" % (len(ready), self.args.host, self.args.port), flush=True)
+        log(
+            "I",
+            "Service is ready: %d worker(s) serving on http://%s:%d" % (len(ready), self.args.host, self.args.port),
+            flush=True,
+        )
         while not self.stopping:
             if self.reload_requested:
                 self.reload_requested = False
@@ -221,7 +237,11 @@ class Master:
     def reload(self):
         """New workers (fresh import of the entry script) start before the old ones stop, so the port keeps answering."""
         old = [pid for pid, gen in self.workers.items() if gen == self.generation]
-        log("I", "Reloading: starting %d new worker(s) with the entry script copied again" % self.args.workers, flush=True)
+        log(
+            "I",
+            "Reloading: starting %d new worker(s) with the entry script copied again" % self.args.workers,
+            flush=True,
+        )
         self.status("reloading")
         ready, failure = self.start_generation()
         if failure is not None or len(ready) < self.args.workers:
@@ -229,7 +249,10 @@ class Master:
             self.stop_pids([pid for pid, gen in self.workers.items() if gen == self.generation])
             self.generation -= 1
             log("E", "Reload failed: the new entry script could not start; still serving the previous one", flush=True)
-            self.status("running", "Reload failed: the new entry script could not start (see the log); still serving the previous one.")
+            self.status(
+                "running",
+                "Reload failed: the new entry script could not start (see the log); still serving the previous one.",
+            )
             return
         self.stop_pids(old)
         log("I", "Reload complete: %d worker(s) serving the new entry script" % len(ready), flush=True)

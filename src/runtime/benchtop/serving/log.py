@@ -5,6 +5,7 @@ The log is the service's stdout (a file the app opened). Under load the access l
 BENCHTOP_SERVICE_LOG_MAX_MB (default 20): the main process renames it to `.1` (one old file kept)
 and every process moves its stdout/stderr to the new file when it sees the change.
 """
+
 import os
 import sys
 import time

@@ -1,4 +1,5 @@
 """@rawhttp scoring: run() gets the request itself and may return an AMLResponse."""
+
 import json
 from urllib.parse import parse_qs
 
@@ -34,7 +35,9 @@ class AMLRequest:
 
     @property
     def is_json(self):
-        return self.mimetype == "application/json" or (self.mimetype.startswith("application/") and self.mimetype.endswith("+json"))
+        return self.mimetype == "application/json" or (
+            self.mimetype.startswith("application/") and self.mimetype.endswith("+json")
+        )
 
     def get_json(self, force=False, silent=False, cache=True):
         if not (force or self.is_json):

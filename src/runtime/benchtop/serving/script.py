@@ -1,4 +1,5 @@
 """Loading score.py and calling its run() the way the Azure ML inference server does."""
+
 import importlib.util
 import inspect
 import json
@@ -27,13 +28,16 @@ def load(entry_script, source_dir):
     spec.loader.exec_module(module)
     missing = [f for f in ("init", "run") if not callable(getattr(module, f, None))]
     if missing:
-        raise ScriptError("User script at %s does not have a %s function defined." % (path, "/".join(f + "()" for f in missing)))
+        raise ScriptError(
+            "User script at %s does not have a %s function defined." % (path, "/".join(f + "()" for f in missing))
+        )
     return module
 
 
 def _schema_util():
     try:
-        from inference_schema import schema_util  # noqa: only when the environment has inference-schema
+        from inference_schema import schema_util  # only when the environment has inference-schema
+
         return schema_util
     except Exception:
         return None
@@ -62,7 +66,9 @@ class Runner:
         if self.raw:
             return "run() is decorated with @rawhttp. Server will invoke it with the raw request object."
         if self.schema:
-            return "run() is decorated with inference-schema. Server will invoke it with the input as keyword arguments."
+            return (
+                "run() is decorated with inference-schema. Server will invoke it with the input as keyword arguments."
+            )
         return "run() is not decorated. Server will invoke it with the input in JSON string."
 
     def call(self, method, path, query, headers, body):

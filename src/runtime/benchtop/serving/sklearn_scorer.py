@@ -1,4 +1,5 @@
 """The built-in scorer of a no-code deployment: one ScikitLearn model, {"data": [[...], ...], "method": "predict" | "predict_proba"}."""
+
 import json
 import os
 import pickle
@@ -39,7 +40,9 @@ def run(raw):
     except ValueError as err:
         raise BadRequest("The body is not JSON: %s" % err)
     if not isinstance(payload, dict) or "data" not in payload:
-        raise BadRequest('Send {"data": [[feature, ...], ...]} (optionally with "method": "predict" or "predict_proba").')
+        raise BadRequest(
+            'Send {"data": [[feature, ...], ...]} (optionally with "method": "predict" or "predict_proba").'
+        )
     method = payload.get("method") or ("predict_proba" if hasattr(model, "predict_proba") else "predict")
     if method not in ("predict", "predict_proba") or not hasattr(model, method):
         raise BadRequest('"method" must be "predict" or "predict_proba" (one this model has).')

@@ -3,6 +3,7 @@
 Hand-parsed HTTP/1.1 on non-blocking sockets: no framework between the socket
 and run(), which is most of why this serves faster than Flask on gunicorn.
 """
+
 import json
 import os
 import selectors
@@ -18,8 +19,17 @@ from .log import log
 from .raw import BadRequest
 from .script import Runner, is_response, to_json_bytes
 
-REASONS = {200: "OK", 100: "Continue", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 413: "Payload Too Large",
-           415: "Unsupported Media Type", 431: "Request Header Fields Too Large", 500: "Internal Server Error"}
+REASONS = {
+    200: "OK",
+    100: "Continue",
+    400: "Bad Request",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    413: "Payload Too Large",
+    415: "Unsupported Media Type",
+    431: "Request Header Fields Too Large",
+    500: "Internal Server Error",
+}
 MAX_HEAD = 64 * 1024
 RUN_FAILED = "An unexpected error occurred in scoring script. Check the logs for more info."
 
@@ -160,7 +170,11 @@ class Worker:
         for line in lines[1:]:
             name, _, value = line.partition(":")
             headers[name.strip().lower()] = value.strip()
-        keep_alive = headers.get("connection", "").lower() != "close" if version == "HTTP/1.1" else headers.get("connection", "").lower() == "keep-alive"
+        keep_alive = (
+            headers.get("connection", "").lower() != "close"
+            if version == "HTTP/1.1"
+            else headers.get("connection", "").lower() == "keep-alive"
+        )
         keep_alive = keep_alive and not self.draining
         body_start = end + 4
         if headers.get("transfer-encoding", "").lower() == "chunked":
@@ -183,7 +197,7 @@ class Worker:
                 return self._too_large(conn, headers)
             if len(buf) - body_start < length:
                 return self._continue_if_asked(conn, headers)
-            body = bytes(buf[body_start:body_start + length])
+            body = bytes(buf[body_start : body_start + length])
             consumed = body_start + length
         del buf[:consumed]
         conn.continued = False
@@ -218,7 +232,9 @@ class Worker:
         extra = {"x-request-id": request_id}
         if len(request_id) > 100:
             extra = {"x-request-id": request_id[:100]}
-            status = self._send(conn, 431, {"message": "x-request-id must not exceed 100 characters"}, extra, keep_alive)
+            status = self._send(
+                conn, 431, {"message": "x-request-id must not exceed 100 characters"}, extra, keep_alive
+            )
         elif path == "/score":
             status = self._score(conn, method, path, query, headers, body, extra, keep_alive)
         elif path == "/" and method in ("GET", "HEAD"):
@@ -227,14 +243,26 @@ class Worker:
             version = dict(p.partition("=")[::2] for p in query.split("&") if p).get("version", "2")
             doc = self.swagger_cache.get(version) or swagger.document(self.runner, version)
             if doc is None:
-                status = self._send(conn, 404, {"message": "Swagger version [%s] is not valid. Supported versions: 2, 3" % version}, extra, keep_alive)
+                status = self._send(
+                    conn,
+                    404,
+                    {"message": "Swagger version [%s] is not valid. Supported versions: 2, 3" % version},
+                    extra,
+                    keep_alive,
+                )
             else:
                 self.swagger_cache[version] = doc
                 status = self._send(conn, 200, doc, extra, keep_alive)
         elif path in ("/", "/swagger.json"):
             status = self._send(conn, 405, {"message": "Method not allowed"}, extra, keep_alive)
         else:
-            status = self._send(conn, 404, {"message": "Not found: %s. The routes are GET /, POST /score and GET /swagger.json." % path}, extra, keep_alive)
+            status = self._send(
+                conn,
+                404,
+                {"message": "Not found: %s. The routes are GET /, POST /score and GET /swagger.json." % path},
+                extra,
+                keep_alive,
+            )
         elapsed = (time.perf_counter() - started) * 1000
         log("I", "%s %s %d %.3fms %d" % (method, target, status, elapsed, len(body)))
 
@@ -250,7 +278,9 @@ class Worker:
         except ScoringTimeout:
             log("E", "run() did not finish within the scoring timeout of %d ms" % self.settings["timeout_ms"])
             extra["x-ms-run-function-failed"] = "True"
-            return self._send(conn, 500, {"message": "Scoring timeout after %d ms" % self.settings["timeout_ms"]}, extra, keep_alive)
+            return self._send(
+                conn, 500, {"message": "Scoring timeout after %d ms" % self.settings["timeout_ms"]}, extra, keep_alive
+            )
         except BadRequest as err:
             return self._send(conn, getattr(err, "status", 400), {"message": str(err)}, extra, keep_alive)
         except Exception:
@@ -278,7 +308,10 @@ class Worker:
         return self._send_raw(conn, status, json.dumps(value).encode("utf-8"), "application/json", extra, keep_alive)
 
     def _send_raw(self, conn, status, body, content_type, extra, keep_alive):
-        head = ["HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n" % (status, REASONS.get(status, "Status"), content_type, len(body))]
+        head = [
+            "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n"
+            % (status, REASONS.get(status, "Status"), content_type, len(body))
+        ]
         for name, value in extra.items():
             for part in str(value).split(",") if name.lower() not in ("content-type", "x-request-id") else [str(value)]:
                 head.append("%s: %s\r\n" % (name, part.strip()))
@@ -311,7 +344,7 @@ def _dechunk(buf, start, limit):
             return False
         if len(buf) < pos + size + 2:
             return None
-        out += buf[pos:pos + size]
+        out += buf[pos : pos + size]
         pos += size + 2
 
 
