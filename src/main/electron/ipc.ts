@@ -5,15 +5,31 @@ import { EVENT_NAMES } from '../../shared/api/contract';
 import { handlers } from '../core/api/handlers';
 import { dispatch } from '../core/api/router';
 import type { Core } from '../core/core';
+import { type IpcSender, isTrustedSender } from './policy';
 
 export const CALL_CHANNEL = 'benchtop:call';
 export const EVENT_CHANNEL = 'benchtop:event';
 
-/** Binds the whole contract to one IPC channel; the sender must be one of our windows showing our UI. */
+/** The sender of an IPC call as plain values, for isTrustedSender. */
+function describeSender(event: IpcMainInvokeEvent): IpcSender {
+  const frame = event.senderFrame;
+  const mainFrame = event.sender.isDestroyed() ? null : event.sender.mainFrame;
+  return {
+    fromOurWindow: BrowserWindow.fromWebContents(event.sender) !== null,
+    frame: frame
+      ? { url: frame.url, processId: frame.processId, routingId: frame.routingId, isTop: frame.parent === null }
+      : null,
+    mainFrame: mainFrame ? { processId: mainFrame.processId, routingId: mainFrame.routingId } : null,
+  };
+}
+
+/**
+ * Binds the whole contract to one IPC channel. A call is answered only when it comes from the
+ * main frame of one of our windows while that frame shows our renderer (isTrustedSender).
+ */
 export function bindIpc(core: Core, isAppUrl: (url: string) => boolean): void {
   ipcMain.handle(CALL_CHANNEL, (event: IpcMainInvokeEvent, name: unknown, input: unknown) => {
-    const frameUrl = event.senderFrame?.url ?? '';
-    if (!BrowserWindow.fromWebContents(event.sender) || !isAppUrl(frameUrl)) {
+    if (!isTrustedSender(describeSender(event), isAppUrl)) {
       return { ok: false, error: { code: 'UNAUTHORIZED', message: 'Call refused: not from the Benchtop window.' } };
     }
     const sender = event.sender;
@@ -24,7 +40,7 @@ export function bindIpc(core: Core, isAppUrl: (url: string) => boolean): void {
         id: connectionId,
         acknowledges: true,
         write: (data) => {
-          if (sender.isDestroyed()) return;
+          if (sender.isDestroyed() || !isAppUrl(sender.getURL())) return;
           if (kind === 'job') sender.send(EVENT_CHANNEL, 'job.output', { jobId: id, data });
           else sender.send(EVENT_CHANNEL, 'run.output', { runId: id, data });
         },
@@ -33,7 +49,11 @@ export function bindIpc(core: Core, isAppUrl: (url: string) => boolean): void {
   });
   for (const name of EVENT_NAMES.filter((e) => e !== 'job.output' && e !== 'run.output')) {
     core.bus.on(name, (payload) => {
-      for (const window of BrowserWindow.getAllWindows()) window.webContents.send(EVENT_CHANNEL, name, payload);
+      // Events go only to windows still showing our renderer.
+      for (const window of BrowserWindow.getAllWindows()) {
+        const contents = window.webContents;
+        if (!contents.isDestroyed() && isAppUrl(contents.getURL())) contents.send(EVENT_CHANNEL, name, payload);
+      }
     });
   }
 }

@@ -1,26 +1,32 @@
 import { BrowserWindow, app } from 'electron';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { openCore } from '../core/core';
 import { resolveWorkspaceDir } from '../core/workspace/paths';
 import { bindIpc } from './ipc';
-import { restrictNavigation, secureWebPreferences } from './security';
+import { APP_INDEX_URL, isAppUrl } from './policy';
+import { registerAppScheme, restrictNavigation, secureWebPreferences, serveRenderer } from './security';
 
-/** The desktop app: one core in the main process, the renderer from dist/renderer over IPC. */
-const rendererIndex = path.join(__dirname, '..', 'renderer', 'index.html');
-const rendererRoot = pathToFileURL(path.dirname(rendererIndex)).href;
-const isAppUrl = (url: string) => url.startsWith(rendererRoot);
+/**
+ * The desktop app: one core in the main process, the renderer from dist/renderer over IPC,
+ * served as app://benchtop/ (see policy.ts) rather than from file://.
+ */
+const rendererDir = path.join(__dirname, '..', 'renderer');
+const isOurPage = (url: string) => isAppUrl(url, rendererDir);
 
 function workspaceFlag(argv: string[]): string | undefined {
   const index = argv.indexOf('--workspace');
   return index >= 0 ? argv[index + 1] : argv.find((a) => a.startsWith('--workspace='))?.split('=')[1];
 }
 
-restrictNavigation(isAppUrl);
+// Every renderer sandboxed, whatever a window's options say.
+app.enableSandbox();
+registerAppScheme();
+restrictNavigation(rendererDir);
 
 void app.whenReady().then(() => {
+  serveRenderer(rendererDir);
   const core = openCore(resolveWorkspaceDir(workspaceFlag(process.argv)));
-  bindIpc(core, isAppUrl);
+  bindIpc(core, isOurPage);
   core.runs.watch();
   core.runs.prewarm();
   // Services that were running when the machine or the app went down come back.
@@ -35,7 +41,7 @@ void app.whenReady().then(() => {
     webPreferences: secureWebPreferences(path.join(__dirname, '..', 'preload', 'preload.js')),
   });
   window.once('ready-to-show', () => window.show());
-  void window.loadFile(rendererIndex);
+  void window.loadURL(APP_INDEX_URL);
   app.on('window-all-closed', () => {
     core.close();
     app.quit();
