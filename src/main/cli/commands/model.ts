@@ -196,7 +196,7 @@ export function registerModelCommands(program: Command, action: Action): void {
     .description('Copy a version to DIR/<registered name>, verifying every checksum')
     .argument('<model>', 'NAME[:VERSION]')
     .requiredOption('-d, --directory <dir>', 'target folder')
-    .option('--exist-ok', 'replace what is already there')
+    .option('--exist-ok', "overwrite the model's own files if they are there (every other file stays)")
     .action(
       action(async (ctx: CliContext, ref: string, opts: { directory: string; existOk?: boolean }) => {
         const result = await withJobProgress(ctx, `Downloading ${ref}`, 'download', (requestId) =>

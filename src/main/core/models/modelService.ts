@@ -12,6 +12,7 @@ import { type Db, writeTransaction } from '../workspace/database';
 import { nowIso } from '../workspace/files';
 import type { WorkspacePaths } from '../workspace/paths';
 import { BlobStore, type StagedFile } from './blobStore';
+import { DownloadTarget } from './downloadTarget';
 import { copyHashed } from './hashedCopy';
 import { checkFramework, checkModelName, diskFullError } from './modelRules';
 import { type ModelSource, resolveRunPath, scanSource } from './modelSource';
@@ -229,7 +230,11 @@ export class ModelService {
     return { freedBytes };
   }
 
-  /** Copies a version to `<directory>/<root>`, checking every byte against its digest; nothing appears there unless all of it checked out. */
+  /**
+   * Copies a version to `<directory>/<root>`, checking every byte against its digest; nothing
+   * changes there unless all of it checked out. With existOk the version's own files are
+   * overwritten (each in one rename); every other file in the folder stays.
+   */
   async download(input: {
     name: string;
     version?: number;
@@ -241,12 +246,7 @@ export class ModelService {
     const files = this.store.files(model.name, model.version);
     const directory = path.resolve(input.directory);
     const target = path.join(directory, model.root);
-    if (fs.existsSync(target) && !input.existOk)
-      throw new BenchtopError(
-        'ALREADY_EXISTS',
-        `File already exists: ${target}. To overwrite, set exist_ok to True.`,
-        'Pass --exist-ok to replace it, or choose another folder.',
-      );
+    const plan = new DownloadTarget(directory, files, input.existOk ?? false, model.id);
     fs.mkdirSync(directory, { recursive: true });
     this.checkFreeSpace(directory, model.size, `downloading ${model.id}`);
     const job = this.jobs.start(
@@ -255,10 +255,10 @@ export class ModelService {
       { operation: 'download', model: model.name, requestId: input.requestId ?? '' },
       async (ctx) => {
         ctx.output.note(`Downloading ${model.id} to ${target} (${formatBytes(model.size)})`);
-        const staging = fs.mkdtempSync(path.join(directory, '.benchtop-download-'));
         const progress = progressReporter(model.size, ctx);
         try {
-          for (const file of files) {
+          for (const planned of plan.files) {
+            const { file } = planned;
             const blob = this.blobs.blobPath(file.digest);
             if (!fs.existsSync(blob))
               throw new BenchtopError(
@@ -266,23 +266,24 @@ export class ModelService {
                 `The stored content of ${file.path} is missing from the workspace.`,
                 'Register the model again from its source.',
               );
-            const out = path.join(staging, ...file.path.split('/'));
-            fs.mkdirSync(path.dirname(out), { recursive: true });
-            await copyHashed(blob, out, { signal: ctx.signal, onBytes: progress.add, expectedDigest: file.digest });
+            await copyHashed(blob, plan.prepare(planned), {
+              signal: ctx.signal,
+              onBytes: progress.add,
+              expectedDigest: file.digest,
+            });
           }
-          if (fs.existsSync(target)) fs.rmSync(target, { recursive: true, force: true });
-          fs.renameSync(path.join(staging, model.root), target);
+          plan.commit();
           ctx.output.note(`Downloaded ${files.length} file(s), every checksum verified: ${target}`);
         } catch (err) {
           throw diskFullError(err, `downloading ${model.id}`, directory, model.size);
         } finally {
-          fs.rmSync(staging, { recursive: true, force: true });
+          plan.abort();
         }
       },
     );
     const finished = await job.done;
     if (finished.state !== 'completed')
-      throw jobFailure(finished, `Downloading ${model.id} was canceled; nothing was left in ${directory}.`);
+      throw jobFailure(finished, `Downloading ${model.id} was canceled; nothing was changed in ${directory}.`);
     return { path: target, files: files.length, size: model.size };
   }
 

@@ -42,8 +42,8 @@ export function DownloadModel({ model }: { model: ModelDetail }) {
           placeholder="/path/to/folder"
         />
         <label className="inline">
-          <input type="checkbox" checked={existOk} onChange={(e) => setExistOk(e.target.checked)} /> Replace if it
-          exists
+          <input type="checkbox" checked={existOk} onChange={(e) => setExistOk(e.target.checked)} /> Replace the
+          model&apos;s files if they exist (other files stay)
         </label>
         <button type="submit" disabled={!directory.trim() || busy}>
           Download to folder
