@@ -7,6 +7,7 @@ import type { Core } from '../core/core';
 import { publishedBuild, type ReadyBuild } from '../core/builds/publishedBuild';
 import { LiveOutput } from '../core/pty/liveOutput';
 import { spawnInPtyDetailed } from '../core/pty/spawnInPty';
+import { finalizeRunFiles } from '../core/runs/finalizeRunFiles';
 import { readRunEvents } from '../core/runs/readRunEvents';
 import { RunStore } from '../core/runs/runStore';
 import {
@@ -293,13 +294,7 @@ class Supervisor {
 
   /** Finalizing: keep ./outputs and ./logs with the run; the rest of the working copy goes. */
   private finalizeFiles(): void {
-    const work = path.join(this.runDir, 'work');
-    if (!fs.existsSync(work)) return;
-    for (const name of ['outputs', 'logs']) {
-      const from = path.join(work, name);
-      if (fs.existsSync(from)) fs.renameSync(from, path.join(this.runDir, name));
-    }
-    fs.rmSync(work, { recursive: true, force: true });
+    finalizeRunFiles(this.runDir);
   }
 
   /** Folds new events in; while running, keeps the list's metric summary and tags fresh. */
@@ -448,7 +443,12 @@ async function main(): Promise<void> {
     const spec = JSON.parse(fs.readFileSync(path.join(paths.runDir(runId), 'spec.json'), 'utf8')) as RunSpec;
     await new Supervisor(db, paths, spec).run();
   } catch (err) {
-    // Never leave the run "Running": record why the supervisor itself failed.
+    // Never leave the run "Running": record why the supervisor itself failed (keeping what the script wrote).
+    try {
+      finalizeRunFiles(paths.runDir(runId));
+    } catch {
+      // The status matters more; the app moves the files when it reads them (RunService.filesOf).
+    }
     new RunStore(db).update(runId, {
       status: 'Failed',
       reason: `The run's supervisor failed: ${(err as Error).message}`,

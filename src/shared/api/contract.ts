@@ -123,7 +123,8 @@ export const calls = {
   ),
   'runs.download': call(
     RunRef.extend({ directory: z.string().min(1) }),
-    z.object({ directory: z.string(), files: z.number() }),
+    /** skipped: links the run made that point outside it, not copied. */
+    z.object({ directory: z.string(), files: z.number(), skipped: z.array(z.string()) }),
   ),
 
   'models.register': call(RegisterModel, ModelRecord),

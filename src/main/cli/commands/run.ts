@@ -275,6 +275,10 @@ export function registerRunCommands(program: Command, action: Action): void {
         const result = await ctx.client.runs.download({ runId, directory: path.resolve(opts.directory) });
         if (ctx.json) return printJson(result);
         console.log(`Downloaded ${result.files} file(s) of ${runId} to ${result.directory}`);
+        if (result.skipped.length)
+          console.log(
+            `Not copied: ${result.skipped.join(', ')} (links that point outside the run, or not regular files).`,
+          );
       }),
     );
 }

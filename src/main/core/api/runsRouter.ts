@@ -1,9 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { BenchtopError } from '../../../shared/errors';
 import type { RunMetrics } from '../../../shared/api/runEvents';
 import type { Router } from './router';
 import { stripAnsi } from '../../../shared/ansi';
+import { downloadRunFiles, listRunFiles, readRunFile } from '../runs/runFiles';
 
 const MIME: Record<string, string> = {
   '.png': 'image/png',
@@ -17,20 +16,6 @@ const MIME: Record<string, string> = {
 };
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (current: string, rel: string) => {
-    if (!fs.existsSync(current)) return;
-    for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
-      const child = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(path.join(current, entry.name), child);
-      else if (entry.isFile()) out.push(child);
-    }
-  };
-  walk(dir, '');
-  return out.sort();
-}
-
 /** JSON has no NaN or infinities: they cross as strings. */
 function transportable(metrics: RunMetrics): RunMetrics {
   for (const points of Object.values(metrics.scalars)) {
@@ -38,18 +23,6 @@ function transportable(metrics: RunMetrics): RunMetrics {
       if (typeof point.value === 'number' && !Number.isFinite(point.value)) point.value = String(point.value);
   }
   return metrics;
-}
-
-/** A path inside the run's folder (snapshot/, outputs/, logs/, files/), never outside it. */
-function runFile(runDir: string, rel: string): string {
-  const target = path.resolve(runDir, rel);
-  const allowed = ['snapshot', 'outputs', 'logs', 'files'].some((top) =>
-    target.startsWith(path.join(runDir, top) + path.sep),
-  );
-  if (!allowed || !fs.existsSync(target) || !fs.statSync(target).isFile()) {
-    throw new BenchtopError('NOT_FOUND', `No file "${rel}" in this run.`, "Pick a file from the run's Files tab.");
-  }
-  return target;
 }
 
 export const runsRouter: Router<
@@ -126,49 +99,17 @@ export const runsRouter: Router<
       : [];
     return { text, matches };
   },
-  'runs.files': (input, _ctx, core) => {
-    core.runs.get(input.runId);
-    const dir = core.paths.runDir(input.runId);
-    return {
-      snapshot: listFiles(path.join(dir, 'snapshot')),
-      outputs: listFiles(path.join(dir, 'outputs')),
-      logs: listFiles(path.join(dir, 'logs')),
-      uploads: listFiles(path.join(dir, 'files', 'uploads')),
-    };
-  },
+  // These read a run's folder by real paths (see runFiles.ts); filesOf first recovers the outputs
+  // of a run whose supervisor died before moving them out of its working copy.
+  'runs.files': (input, _ctx, core) => listRunFiles(core.runs.filesOf(input.runId)),
   'runs.file': (input, _ctx, core) => {
-    core.runs.get(input.runId);
-    const file = runFile(core.paths.runDir(input.runId), input.path);
-    const size = fs.statSync(file).size;
-    if (size > MAX_FILE_BYTES)
-      throw new BenchtopError(
-        'BAD_INPUT',
-        `${input.path} is ${Math.round(size / 1024 / 1024)} MB, too large to open here.`,
-        "Use Download to copy the run's files to a folder.",
-      );
+    const { data, size } = readRunFile(core.runs.filesOf(input.runId), input.path, MAX_FILE_BYTES);
     return {
-      base64: fs.readFileSync(file).toString('base64'),
-      mime: MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+      base64: data.toString('base64'),
+      mime: MIME[path.extname(input.path).toLowerCase()] ?? 'application/octet-stream',
       size,
     };
   },
-  'runs.download': (input, _ctx, core) => {
-    core.runs.get(input.runId);
-    const dir = core.paths.runDir(input.runId);
-    const target = path.resolve(input.directory);
-    let files = 0;
-    for (const part of ['outputs', 'logs', 'files']) {
-      const from = path.join(dir, part);
-      if (!fs.existsSync(from)) continue;
-      fs.cpSync(from, path.join(target, part), { recursive: true });
-      files += listFiles(from).length;
-    }
-    const log = path.join(dir, 'output.log');
-    if (fs.existsSync(log)) {
-      fs.mkdirSync(target, { recursive: true });
-      fs.copyFileSync(log, path.join(target, 'output.log'));
-      files += 1;
-    }
-    return { directory: target, files };
-  },
+  'runs.download': (input, _ctx, core) =>
+    downloadRunFiles(core.runs.filesOf(input.runId), path.resolve(input.directory)),
 };

@@ -24,6 +24,7 @@ import { readRunEvents } from './readRunEvents';
 import { RunStore, rowToSummary } from './runStore';
 import type { BuildService } from '../builds/buildService';
 import { removeRunContainer } from '../docker/containerRun';
+import { finalizeRunFiles } from './finalizeRunFiles';
 import { createSnapshot } from './snapshot';
 import { SupervisorConnection } from './supervisorClient';
 import type { RunSpec } from './supervisorProtocol';
@@ -229,11 +230,34 @@ export class RunService {
     this.store.update(id, {
       status: 'Failed',
       reason:
-        'The run stopped unexpectedly: its Benchtop supervisor process is gone (killed, or the machine restarted).',
+        'The run stopped unexpectedly: its Benchtop supervisor process is gone (killed, or the machine restarted). ' +
+        'Its outputs and logs so far are kept (`benchtop run download`, the Files tab).',
       ended_at: nowIso(),
     });
-    // Its container, if any, would run on with nobody to collect it.
-    if (again.target === 'docker') void removeRunContainer(this.builds.docker, id);
+    // What the script wrote so far is still in the working copy: keep it as a finished run keeps it.
+    // A container, if any, would run on with nobody to collect it: stop it first, so it writes no more.
+    // (Best effort here, where any read of the run lands: filesOf does it again and reports a failure.)
+    const keep = () => {
+      try {
+        finalizeRunFiles(this.paths.runDir(id));
+      } catch {
+        // filesOf retries, with the error.
+      }
+    };
+    if (again.target === 'docker') void removeRunContainer(this.builds.docker, id).then(keep, keep);
+    else keep();
+  }
+
+  /**
+   * The run's folder, for reading its files: a finished run whose working copy is still there (its
+   * supervisor died before finalizing, or was marked failed by an older Benchtop) has its outputs
+   * and logs moved out of it first, so they are never hidden.
+   */
+  filesOf(id: string): string {
+    const run = this.get(id);
+    const runDir = this.paths.runDir(id);
+    if (FINAL_STATUSES.has(run.status)) finalizeRunFiles(runDir);
+    return runDir;
   }
 
   metrics(id: string): RunMetrics {

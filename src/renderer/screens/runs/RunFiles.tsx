@@ -92,7 +92,11 @@ export function RunFilesView({ runId }: { runId: string }) {
   const downloadAll = async () => {
     try {
       const result = await client.runs.download({ runId, directory: dir });
-      useUi.getState().notify(`Copied ${result.files} file(s) to ${result.directory}`);
+      useUi
+        .getState()
+        .notify(
+          `Copied ${result.files} file(s) to ${result.directory}${result.skipped.length ? `; not copied (links out of the run): ${result.skipped.join(', ')}` : ''}`,
+        );
     } catch (err) {
       useUi.getState().showError(err);
     }
