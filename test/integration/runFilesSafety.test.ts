@@ -104,7 +104,9 @@ describe('a run whose supervisor was killed', () => {
     const files = await call('runs.files', { runId: run.id });
     expect(files).toMatchObject({ ok: true, value: { outputs: ['partial.txt'], logs: ['train.log'] } });
     const file = await call('runs.file', { runId: run.id, path: 'outputs/partial.txt' });
-    expect(Buffer.from((file.ok && file.value.base64) || '', 'base64').toString()).toBe('epoch 1 weights');
+    expect(Buffer.from((file as { value: { base64: string } }).value.base64, 'base64').toString()).toBe(
+      'epoch 1 weights',
+    );
     expect(fs.existsSync(path.join(runDir, 'work'))).toBe(false);
   });
 
@@ -171,5 +173,13 @@ describe('links a run makes', () => {
       expect(content).not.toContain('secret outside the run');
       if (hostname) expect(content).not.toBe(hostname);
     }
+
+    // Registering a model from the run takes the run's own files only.
+    for (const rel of ['outputs/secret.txt', 'outputs']) {
+      const registered = await cli(['model', 'register', '-n', 'leak', '--run', run.id, '-p', rel]);
+      expect(registered.code, rel).toBe(2);
+      expect(registered.stderr).toMatch(/is a link to .*, outside the run: a model registered from a run holds/);
+    }
+    expect((await cli(['model', 'register', '-n', 'fine', '--run', run.id, '-p', 'outputs/alias.txt'])).code).toBe(0);
   });
 });

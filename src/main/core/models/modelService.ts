@@ -58,14 +58,16 @@ export class ModelService {
       environment: null as string | null,
     };
     let absolute: string;
+    let runDir: string | undefined;
     if (input.runId) {
       const run = this.runs.get(input.runId);
-      absolute = resolveRunPath(this.paths.runDir(run.id), !FINAL_STATUSES.has(run.status), input.path);
+      runDir = this.runs.filesOf(run.id);
+      absolute = resolveRunPath(runDir, !FINAL_STATUSES.has(run.status), input.path);
       Object.assign(lineage, { runId: run.id, experiment: run.experiment, environment: run.environment });
     } else {
       absolute = path.resolve(input.path);
     }
-    const source = scanSource(absolute, input.path);
+    const source = scanSource(absolute, input.path, runDir);
     this.checkFreeSpace(this.paths.models, source.size, `registering ${name}`);
     let version = 0;
     const job = this.jobs.start(

@@ -16,8 +16,29 @@ export interface ModelSource {
   size: number;
 }
 
-/** What a registration copies: one file, or every file under a folder (links followed, special files skipped). */
-export function scanSource(absolute: string, shownAs: string): ModelSource {
+/**
+ * What a registration copies: one file, or every file under a folder (links followed, special
+ * files skipped). `within` (a run's folder, when registering from a run): every file must really
+ * be inside it, so a link the run's script made cannot put a file from elsewhere in the registry.
+ */
+export function scanSource(absolute: string, shownAs: string, within?: string): ModelSource {
+  const source = scan(absolute, shownAs);
+  if (within) {
+    const root = fs.realpathSync(within);
+    for (const file of source.files) {
+      const real = fs.realpathSync(file.absolute);
+      if (!real.startsWith(root + path.sep))
+        throw new BenchtopError(
+          'BAD_INPUT',
+          `${file.path} in "${shownAs}" is a link to ${real}, outside the run: a model registered from a run holds the run's own files only.`,
+          'Have the script copy the file into ./outputs, or register it by its own path (without --run).',
+        );
+    }
+  }
+  return source;
+}
+
+function scan(absolute: string, shownAs: string): ModelSource {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(absolute);
