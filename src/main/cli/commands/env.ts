@@ -188,7 +188,7 @@ export function registerEnvCommands(program: Command, action: Action): void {
     .requiredOption('-n, --name <name>', 'environment name')
     .option('-v, --version <version>', 'version (default: latest)')
     .requiredOption('-d, --directory <dir>', 'target folder')
-    .option('--overwrite', 'replace files in a non-empty folder')
+    .option('--overwrite', "write the environment's files into a non-empty folder (other files there stay)")
     .action(
       action(async (ctx, opts: { name: string; version?: string; directory: string; overwrite?: boolean }) => {
         const result = await ctx.client.environments.download({

@@ -17,7 +17,7 @@ import type { WorkspacePaths } from '../workspace/paths';
 import { readSettings } from '../workspace/settings';
 import { which } from '../python/interpreters';
 import type { BuildBackend } from './backend';
-import { acquireBuildLock, processAlive } from './buildLock';
+import { acquireBuildLock, processAlive, tryAcquireBuildLock } from './buildLock';
 import { publishedBuild, READY_MARKER, type ReadyBuild } from './publishedBuild';
 import { CondaBackend, findCondaTool, noCondaError } from './condaBackend';
 import { DockerBackend } from './dockerBackend';
@@ -27,6 +27,8 @@ import { UserManagedBackend } from './userManagedBackend';
 import { VenvBackend } from './venvBackend';
 
 const LOCK_FILE = 'benchtop-lock.json';
+/** computeBuildKey's shape: the only names prune removes under cache/envs. */
+const BUILD_KEY = /^[0-9a-f]{32}$/;
 export { READY_MARKER, type ReadyBuild };
 
 interface BuildRow {
@@ -319,8 +321,20 @@ export class BuildService {
       }));
   }
 
-  /** Removes built environments: the given keys, or all but the `keep` most recently used; failed and orphaned folders always. */
+  /**
+   * Removes built environments: the given keys, or all but the `keep` most recently used; failed and
+   * orphaned folders always. It only ever removes `cache/envs/<build key>` folders (a key is 32 hex
+   * digits, so a given "key" cannot name a path elsewhere), each under its build lock, so a build
+   * that starts meanwhile waits instead of losing its folder.
+   */
   async prune(options: { keep?: number; buildKeys?: string[] }): Promise<{ removed: string[]; freedBytes: number }> {
+    const badKey = options.buildKeys?.find((k) => !BUILD_KEY.test(k));
+    if (badKey !== undefined)
+      throw new BenchtopError(
+        'BAD_INPUT',
+        `"${badKey}" is not a build key (32 hex digits).`,
+        'Pick build keys from `benchtop env cache list`.',
+      );
     const entries = this.cacheList();
     const busy = new Set(this.inFlight.keys());
     const ready = entries.filter((e) => e.state === 'ready');
@@ -332,28 +346,42 @@ export class BuildService {
     let freed = 0;
     const removed: string[] = [];
     for (const key of doomed) {
-      if (busy.has(key) || fs.existsSync(this.paths.buildLock(key))) continue;
-      const dir = this.paths.envDir(key);
-      const entry = entries.find((e) => e.buildKey === key);
-      if (entry?.backend === 'docker') {
-        // The image is the build: remove it from the engine too (its size was recorded when it was built).
-        freed += entry.sizeBytes ?? 0;
-        await this.docker.removeImage(imageTagFor(key));
-      } else {
-        freed += fs.existsSync(dir) ? folderSize(dir) : 0;
+      if (busy.has(key)) continue;
+      const release = tryAcquireBuildLock(this.paths.buildLock(key));
+      if (!release) continue; // being built right now
+      try {
+        const dir = this.paths.envDir(key);
+        const entry = entries.find((e) => e.buildKey === key);
+        if (entry?.backend === 'docker') {
+          // The image is the build: remove it from the engine too (its size was recorded when it was built).
+          freed += entry.sizeBytes ?? 0;
+          await this.docker.removeImage(imageTagFor(key));
+        } else {
+          freed += fs.existsSync(dir) ? folderSize(dir) : 0;
+        }
+        fs.rmSync(dir, { recursive: true, force: true });
+        this.db.prepare('DELETE FROM builds WHERE build_key = ?').run(key);
+        removed.push(key);
+      } finally {
+        release();
       }
-      fs.rmSync(dir, { recursive: true, force: true });
-      this.db.prepare('DELETE FROM builds WHERE build_key = ?').run(key);
-      removed.push(key);
     }
-    // Folders no build row knows about (a crash before the row was written).
+    // Folders no build row knows about (a crash before the row was written); only build-key names, which are Benchtop's.
     const known = new Set(this.cacheList().map((e) => e.buildKey));
     for (const name of fs.existsSync(this.paths.envCache) ? fs.readdirSync(this.paths.envCache) : []) {
-      if (known.has(name) || busy.has(name) || fs.existsSync(this.paths.buildLock(name))) continue;
-      const dir = path.join(this.paths.envCache, name);
-      freed += folderSize(dir);
-      fs.rmSync(dir, { recursive: true, force: true });
-      removed.push(name);
+      if (!BUILD_KEY.test(name) || known.has(name) || busy.has(name)) continue;
+      const release = tryAcquireBuildLock(this.paths.buildLock(name));
+      if (!release) continue;
+      try {
+        // Re-check under the lock: a build that finished meanwhile has its row now.
+        if (this.db.prepare('SELECT 1 FROM builds WHERE build_key = ?').get(name)) continue;
+        const dir = path.join(this.paths.envCache, name);
+        freed += folderSize(dir);
+        fs.rmSync(dir, { recursive: true, force: true });
+        removed.push(name);
+      } finally {
+        release();
+      }
     }
     return { removed, freedBytes: freed };
   }

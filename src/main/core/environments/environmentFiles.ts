@@ -62,7 +62,12 @@ export function loadEnvironmentFolder(dir: string): EnvironmentDefinition {
   return normalizeDefinition({ ...raw, python, docker }, jsonFile, text);
 }
 
-/** Writes the folder form; returns the files written. Refuses to overwrite unless asked. */
+/**
+ * Writes the folder form; returns the files written. Refuses a non-empty folder unless asked to
+ * overwrite, and then writes only the environment's own files (each atomically); every other
+ * file stays. A conda_dependencies.yml or BaseDockerfile this environment does not have is
+ * refused rather than deleted: loading the folder would read it back as part of the environment.
+ */
 export function saveEnvironmentFolder(def: EnvironmentDefinition, dir: string, overwrite: boolean): string[] {
   if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0 && !overwrite) {
     throw new BenchtopError(
@@ -71,9 +76,26 @@ export function saveEnvironmentFolder(def: EnvironmentDefinition, dir: string, o
       'Pick an empty folder, or pass --overwrite.',
     );
   }
-  fs.mkdirSync(dir, { recursive: true });
   const { condaDependencies, ...python } = def.python;
   const { baseDockerfile, ...docker } = def.docker;
+  const writes = { [ENV_JSON]: true, [CONDA_FILE]: Boolean(condaDependencies), [DOCKERFILE]: Boolean(baseDockerfile) };
+  for (const [name, written] of Object.entries(writes)) {
+    const file = path.join(dir, name);
+    const existing = fs.lstatSync(file, { throwIfNoEntry: false });
+    if (existing?.isDirectory())
+      throw new BenchtopError(
+        'ALREADY_EXISTS',
+        `${file} is a folder, where the environment has a file. Nothing was written.`,
+        'Move that folder away, or pick an empty folder.',
+      );
+    if (existing && !written)
+      throw new BenchtopError(
+        'ALREADY_EXISTS',
+        `${file} is there, but this environment has no ${name}: registering the folder would read it back as part of the environment. Nothing was written.`,
+        'Move or delete that file yourself, or pick an empty folder.',
+      );
+  }
+  fs.mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   const json = { ...def, python, docker: baseDockerfile ? docker : { ...docker, baseDockerfile: null } };
   writeFileAtomic(path.join(dir, ENV_JSON), `${JSON.stringify(json, null, 4)}\n`);
