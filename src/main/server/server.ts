@@ -1,13 +1,14 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WebSocket, WebSocketServer } from 'ws';
-import { EVENT_NAMES } from '../../shared/api/contract';
-import { handlers } from '../core/api/handlers';
-import { dispatch } from '../core/api/router';
+import { randomBytes } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
 import type { Core } from '../core/core';
-import { RequestGuard, contentSecurityPolicy } from './security';
+import { serveApiSocket } from './apiSocket';
+import { type ServerLog, answerClientError, guardRequest, guardUpgrade, refuseSocket } from './handlerGuards';
 import { serveModelDownload } from './modelDownload';
+import { type RequestTarget, parseRequestTarget } from './requestTarget';
+import { type HostVerdict, RequestGuard, contentSecurityPolicy, securityHeaders } from './security';
 import { serveStatic } from './staticFiles';
 
 export interface RunningServer {
@@ -17,11 +18,33 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-interface ClientMessage {
-  id: number;
-  call: string;
-  input: unknown;
+/** How long slow or silent clients may hold a connection (ms). Tests shorten them. */
+export interface ServerTimeouts {
+  /** Until the request's headers are complete (slowloris). */
+  headers: number;
+  /** Until the whole request is received. */
+  request: number;
+  /** An idle keep-alive connection between requests. */
+  keepAlive: number;
+  /** No bytes either way on a connection (e.g. a download nobody reads). */
+  idle: number;
+  /** From an upgrade request to the finished WebSocket handshake. */
+  handshake: number;
+  /** WebSocket ping period; a client that misses one pong is dropped. */
+  heartbeat: number;
 }
+
+export const DEFAULT_TIMEOUTS: ServerTimeouts = {
+  headers: 10_000,
+  request: 30_000,
+  keepAlive: 5_000,
+  idle: 120_000,
+  handshake: 10_000,
+  heartbeat: 30_000,
+};
+
+/** The largest WebSocket message accepted; bigger frames close that socket with 1009. */
+export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 /** `benchtop serve`: the UI over HTTP and the whole API over one token-guarded WebSocket. */
 export async function startServer(options: {
@@ -30,11 +53,22 @@ export async function startServer(options: {
   port: number;
   staticDir: string;
   token?: string;
+  timeouts?: Partial<ServerTimeouts>;
+  log?: ServerLog;
 }): Promise<RunningServer> {
   const { core } = options;
   const token = options.token ?? randomBytes(24).toString('hex');
-  const server = http.createServer();
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const log = options.log ?? ((line: string) => void process.stderr.write(`benchtop serve: ${line}\n`));
+  const server = http.createServer({
+    headersTimeout: timeouts.headers,
+    requestTimeout: timeouts.request,
+    keepAliveTimeout: timeouts.keepAlive,
+    // How often node checks the two timeouts above (its default, 30 s, would let them run long).
+    connectionsCheckingInterval: Math.min(1_000, timeouts.headers),
+  });
+  server.timeout = timeouts.idle;
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
@@ -45,94 +79,71 @@ export async function startServer(options: {
   // Services that were running when the machine or the app went down come back.
   void core.services.restore();
   const guard = new RequestGuard(token, options.host, port);
-  const csp = contentSecurityPolicy(`ws://127.0.0.1:${port} ws://localhost:${port}`);
+  const headers = securityHeaders(contentSecurityPolicy(`ws://127.0.0.1:${port} ws://localhost:${port}`));
 
-  server.on('request', (req, res) => {
-    if (!guard.hostAllowed(req)) {
-      res.writeHead(403, { 'content-type': 'text/plain' });
-      res.end('Forbidden: unknown Host header.');
-      return;
-    }
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname.startsWith('/download/')) {
+  /** Host check first, then the target: a malformed one is a 400, whoever it names. Null: answered. */
+  const admit = (req: IncomingMessage, refuse: (status: number, text: string) => void): RequestTarget | null => {
+    const target = parseRequestTarget(req.url);
+    const verdicts: HostVerdict[] = [guard.hostVerdict(req.headers.host)];
+    if (target?.authority !== undefined) verdicts.push(guard.hostVerdict(target.authority));
+    if (verdicts.includes('malformed')) refuse(400, 'Bad request: malformed Host header.');
+    else if (verdicts.includes('foreign')) refuse(403, 'Forbidden: unknown Host header.');
+    else if (!target) refuse(400, 'Bad request: malformed request target or %-escape.');
+    else return target;
+    return null;
+  };
+
+  const withHeaders = (res: ServerResponse) => {
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  };
+
+  const onRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    withHeaders(res);
+    const refuse = (status: number, text: string) =>
+      void res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(text);
+    const target = admit(req, refuse);
+    if (!target) return;
+    if (target.pathname.startsWith('/download/')) {
       // Downloads are API access: the token (in the link the UI makes) is required, as on the socket.
       if (req.method !== 'GET') return void res.writeHead(405, { allow: 'GET' }).end();
-      if (!guard.tokenValid(url.searchParams.get('token')))
-        return void res
-          .writeHead(401, { 'content-type': 'text/plain' })
-          .end('Unauthorized: the token is missing or wrong.');
-      void serveModelDownload(core, url.pathname, res);
-      return;
+      if (!guard.tokenValid(target.query.get('token')))
+        return refuse(401, 'Unauthorized: the token is missing or wrong.');
+      return serveModelDownload(core, target.pathname, res);
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' });
-      res.end();
-      return;
-    }
-    serveStatic(options.staticDir, req.url ?? '/', res, {
-      'content-security-policy': csp,
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
-      'x-frame-options': 'DENY',
-    });
-  });
+    if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { allow: 'GET, HEAD' }).end();
+    return serveStatic(options.staticDir, target.decodedPath, req.method, res);
+  };
 
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'invalid'}`);
-    const refuse = (status: string) => {
-      socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
-      socket.destroy();
-    };
-    if (url.pathname !== '/api') return refuse('404 Not Found');
-    if (!guard.hostAllowed(req) || !guard.originAllowed(req)) return refuse('403 Forbidden');
-    if (!guard.tokenValid(url.searchParams.get('token'))) return refuse('401 Unauthorized');
-    sockets.handleUpgrade(req, socket, head, (ws) => connect(ws));
-  });
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    // Until the handshake is done; ws clears it on success (socket.setTimeout(0)).
+    (socket as Socket).setTimeout(timeouts.handshake, () => socket.destroy());
+    const refuse = (status: number, text?: string) => refuseSocket(socket, status, headers, text);
+    const target = admit(req, refuse);
+    if (!target) return;
+    if (target.pathname !== '/api') return refuse(404);
+    if (!guard.originAllowed(req)) return refuse(403, 'Forbidden: foreign Origin.');
+    if (!guard.tokenValid(target.query.get('token')))
+      return refuse(401, 'Unauthorized: the token is missing or wrong.');
+    sockets.handleUpgrade(req, socket, head, (ws) => serveApiSocket(ws, core, log, timeouts.heartbeat));
+  };
 
-  function connect(ws: WebSocket): void {
-    const connectionId = `ws-${randomUUID()}`;
-    const attached = new Set<string>();
-    const send = (message: unknown) => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
-    };
-    const unsubscribe = EVENT_NAMES.filter((e) => e !== 'job.output' && e !== 'run.output').map((event) =>
-      core.bus.on(event, (payload) => send({ event, payload })),
-    );
-    const attachedRuns = new Set<string>();
-    const ctx = {
-      connectionId,
-      viewerFor: (kind: 'job' | 'run', id: string) => {
-        (kind === 'job' ? attached : attachedRuns).add(id);
-        const write =
-          kind === 'job'
-            ? (data: string) => send({ event: 'job.output', payload: { jobId: id, data } })
-            : (data: string) => send({ event: 'run.output', payload: { runId: id, data } });
-        return { id: connectionId, acknowledges: true, write };
-      },
-    };
-    ws.on('message', (raw) => {
-      let message: ClientMessage;
-      try {
-        message = JSON.parse(raw.toString()) as ClientMessage;
-      } catch {
-        return send({ id: null, result: { ok: false, error: { code: 'BAD_INPUT', message: 'Malformed message.' } } });
-      }
-      void dispatch(handlers, core, message.call, message.input, ctx).then((result) =>
-        send({ id: message.id, result }),
-      );
-    });
-    ws.on('close', () => {
-      unsubscribe.forEach((off) => off());
-      for (const jobId of attached) {
-        try {
-          core.jobs.get(jobId).output.detach(connectionId);
-        } catch {
-          // The job is gone; nothing to detach.
-        }
-      }
-      for (const runId of attachedRuns) core.runs.detach(runId, connectionId);
-    });
-  }
+  server.on('request', guardRequest(onRequest, log));
+  // `Expect: something-else` and CONNECT would otherwise be answered (or dropped) by node without our headers.
+  server.on(
+    'checkExpectation',
+    guardRequest((_req, res) => {
+      withHeaders(res);
+      res.writeHead(417).end();
+    }, log),
+  );
+  server.on(
+    'connect',
+    guardUpgrade((_req, socket) => refuseSocket(socket, 405, headers), headers, log),
+  );
+  server.on('upgrade', guardUpgrade(onUpgrade, headers, log));
+  server.on('clientError', answerClientError(headers));
+  // The 101 answer carries the same headers as every other response.
+  sockets.on('headers', (lines) => lines.push(...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)));
 
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
