@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Its own temp folder per run, and what the run leaves removed at the end (scripts/test-cleanup.mjs).
+    globalSetup: ['test/globalSetup.ts'],
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
       {
