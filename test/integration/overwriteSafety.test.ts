@@ -64,7 +64,7 @@ describe('cache prune', () => {
     const cache = core.paths.envCache;
     const orphan = '0123456789abcdef0123456789abcdef';
     const building = 'fedcba9876543210fedcba9876543210';
-    for (const name of [orphan, building, 'my-notes']) {
+    for (const name of [orphan, `${orphan}.context`, building, `${building}.context`, 'my-notes']) {
       fs.mkdirSync(path.join(cache, name), { recursive: true });
       fs.writeFileSync(path.join(cache, name, 'f.txt'), name);
     }
@@ -72,8 +72,8 @@ describe('cache prune', () => {
     // A live process (the test runner's parent) is building this key.
     fs.writeFileSync(core.paths.buildLock(building), `${process.ppid} token`);
     const result = await core.builds.prune({});
-    expect(result.removed).toEqual([orphan]);
-    expect(fs.readdirSync(cache).sort()).toEqual([building, 'my-notes']);
+    expect(result.removed.sort()).toEqual([orphan, `${orphan}.context`]);
+    expect(fs.readdirSync(cache).sort()).toEqual([building, `${building}.context`, 'my-notes']);
     expect(fs.readFileSync(core.paths.buildLock(building), 'utf8')).toBe(`${process.ppid} token`);
   });
 });

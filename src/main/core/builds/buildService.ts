@@ -29,6 +29,8 @@ import { VenvBackend } from './venvBackend';
 const LOCK_FILE = 'benchtop-lock.json';
 /** computeBuildKey's shape: the only names prune removes under cache/envs. */
 const BUILD_KEY = /^[0-9a-f]{32}$/;
+/** What builds leave in cache/envs: `<key>` and, for an image, `<key>.context` while it builds. */
+const LEFTOVER = /^([0-9a-f]{32})(?:\.context)?$/;
 export { READY_MARKER, type ReadyBuild };
 
 interface BuildRow {
@@ -366,15 +368,18 @@ export class BuildService {
         release();
       }
     }
-    // Folders no build row knows about (a crash before the row was written); only build-key names, which are Benchtop's.
+    // Folders no build row knows about (a crash before the row was written) and image build contexts a
+    // crash left; only these names, which are Benchtop's, and each under its key's lock.
     const known = new Set(this.cacheList().map((e) => e.buildKey));
     for (const name of fs.existsSync(this.paths.envCache) ? fs.readdirSync(this.paths.envCache) : []) {
-      if (!BUILD_KEY.test(name) || known.has(name) || busy.has(name)) continue;
-      const release = tryAcquireBuildLock(this.paths.buildLock(name));
+      const key = LEFTOVER.exec(name)?.[1];
+      const context = name !== key;
+      if (!key || (!context && known.has(key)) || busy.has(key)) continue;
+      const release = tryAcquireBuildLock(this.paths.buildLock(key));
       if (!release) continue;
       try {
         // Re-check under the lock: a build that finished meanwhile has its row now.
-        if (this.db.prepare('SELECT 1 FROM builds WHERE build_key = ?').get(name)) continue;
+        if (!context && this.db.prepare('SELECT 1 FROM builds WHERE build_key = ?').get(key)) continue;
         const dir = path.join(this.paths.envCache, name);
         freed += folderSize(dir);
         fs.rmSync(dir, { recursive: true, force: true });
