@@ -2,13 +2,15 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../core/workspace/files';
+import { type BridgeScope, refuseBridgeRequest } from './bridgePolicy';
 
 /**
  * Lets a script in a container call the Benchtop CLI of the app that started the run
  * (run.register_model, Model.register, ...): the container has no Node and no CLI. The
  * script writes `<id>.json` ({"args": [...]}) into a folder of the run, which a local
  * engine shares at the same path; this runs the CLI on the host against the run's
- * workspace and writes `<id>.reply.json` ({code, stdout, stderr}) back.
+ * workspace and writes `<id>.reply.json` ({code, stdout, stderr}) back. Only what the
+ * runtime needs, with paths inside the run's folder (bridgePolicy.ts).
  */
 export class HostCliBridge {
   private timer: NodeJS.Timeout | null = null;
@@ -18,6 +20,7 @@ export class HostCliBridge {
     readonly dir: string,
     private readonly workspace: string,
     private readonly cli: string | null,
+    private readonly scope: BridgeScope,
   ) {
     fs.mkdirSync(dir, { recursive: true });
   }
@@ -56,6 +59,18 @@ export class HostCliBridge {
       return reply({ code: 2, stdout: '', stderr: `error: unreadable request: ${(err as Error).message}\n` });
     }
     if (!this.cli) return reply({ code: 2, stdout: '', stderr: 'error: The Benchtop CLI is not built here.\n' });
+    const refused = refuseBridgeRequest(args, this.scope);
+    if (refused) {
+      // Answered as the CLI answers a bad input (exit 2; with --json the error as JSON on stdout).
+      const hint = "From a container, give paths inside the run's folder (./outputs, the working copy).";
+      return reply({
+        code: 2,
+        stdout: args.includes('--json')
+          ? `${JSON.stringify({ error: { code: 'BAD_INPUT', message: refused, hint } })}\n`
+          : '',
+        stderr: `error: ${refused}\nhint: ${hint}\n`,
+      });
+    }
     const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, [this.cli as string, '--workspace', this.workspace, ...args], {
         env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },

@@ -243,7 +243,10 @@ class Supervisor {
     const engine = await this.dockerEngine();
     // The CLI (model registry) is reached through files in the run's folder, which only a local engine shares.
     const bridge = engine.address().local
-      ? new HostCliBridge(path.join(this.runDir, 'host-cli'), this.paths.root, cliScript())
+      ? new HostCliBridge(path.join(this.runDir, 'host-cli'), this.paths.root, cliScript(), {
+          runDir: this.runDir,
+          runId: this.spec.runId,
+        })
       : null;
     if (bridge) {
       passed.BENCHTOP_HOST_CLI_DIR = bridge.dir;
