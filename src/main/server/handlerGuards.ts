@@ -13,6 +13,9 @@ function errorText(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
+/** Errors that mean the peer closed the connection, not that the server failed. */
+const CLIENT_LEFT = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE', 'ERR_STREAM_DESTROYED']);
+
 /**
  * Wraps a request handler so that nothing it throws or rejects with escapes into the process: the
  * error is logged and answered with a 500 (no stack) when nothing was sent yet, else the response is
@@ -26,7 +29,9 @@ export function guardRequest(
     // A write after end or a failed stream emits 'error' on the response; unheard, that is a crash.
     res.on('error', (err) => log(`response error for ${describeRequest(req)}: ${errorText(err)}`));
     const fail = (err: unknown) => {
-      log(`error answering ${describeRequest(req)}: ${errorText(err)}`);
+      // A client that went away mid-response is no failure of ours: nothing to log.
+      if (!CLIENT_LEFT.has((err as NodeJS.ErrnoException).code ?? ''))
+        log(`error answering ${describeRequest(req)}: ${errorText(err)}`);
       if (res.headersSent || res.destroyed) return void res.destroy();
       res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { code: 'INTERNAL', message: 'The server failed to answer this request.' } }));
@@ -53,7 +58,7 @@ export function guardUpgrade(
       handler(req, socket, head);
     } catch (err) {
       log(`error upgrading ${describeRequest(req)}: ${errorText(err)}`);
-      refuseSocket(socket, 500, headers);
+      refuseSocket(socket, 500, headers, { method: req.method });
     }
   };
 }
@@ -67,10 +72,16 @@ const LINGER_MS = 1_000;
  * ends or LINGER_MS pass, because closing with unread input makes the kernel send a reset that
  * can destroy the answer before the client reads it.
  */
-export function refuseSocket(socket: Duplex, status: number, headers: Record<string, string>, body?: string): void {
+export function refuseSocket(
+  socket: Duplex,
+  status: number,
+  headers: Record<string, string>,
+  options: { body?: string; method?: string } = {},
+): void {
   if (!socket.writable) return void socket.destroy(); // Already answered or gone.
   const reason = STATUS_CODES[status] ?? 'Error';
-  const text = body ?? `${reason}.`;
+  // An answer to HEAD has no body (the client would read it as the start of the next response).
+  const text = options.method === 'HEAD' ? '' : (options.body ?? `${reason}.`);
   const lines = [
     `HTTP/1.1 ${status} ${reason}`,
     ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
@@ -97,15 +108,25 @@ function clientErrorStatus(code: string | undefined): number {
 
 /**
  * `clientError`: the request could not be parsed (bad bytes, headers too large, too slow). Answer
- * when no response has started on that socket, then close it; never let the error go further.
+ * with a status and close; never let the error go further. When the bad bytes follow a good
+ * request on the same connection (a broken body, a garbled pipelined request), that request's
+ * response is still being made: it finishes first, then the refusal follows, so the stream stays
+ * well-formed and the good request is not lost.
  */
 export function answerClientError(headers: Record<string, string>): (err: Error, socket: Duplex) => void {
   return (err, socket) => {
     const code = (err as NodeJS.ErrnoException).code;
-    // A response still owed on this socket (a pipelined request before the bad one) would be
-    // garbled by a raw answer written beside it: then the connection is only cut.
-    const owed = (socket as Duplex & { _httpMessage?: unknown })._httpMessage;
-    if (code === 'ECONNRESET' || owed) return void socket.destroy();
-    refuseSocket(socket, clientErrorStatus(code), headers);
+    if (code === 'ECONNRESET') return void socket.destroy();
+    // No body: the request did not parse, so it may have been a HEAD, whose answer must have none.
+    const refuse = () => refuseSocket(socket, clientErrorStatus(code), headers, { body: '' });
+    const owed = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (!owed || owed.writableFinished) return refuse();
+    if (refusing.has(socket)) return; // The parser reports again while we wait: one answer is enough.
+    refusing.add(socket);
+    owed.once('finish', refuse);
+    owed.once('close', () => owed.writableFinished || socket.destroy());
   };
 }
+
+/** Sockets whose refusal waits for a response in progress. */
+const refusing = new WeakSet<Duplex>();

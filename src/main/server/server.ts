@@ -64,6 +64,8 @@ export async function startServer(options: {
     headersTimeout: timeouts.headers,
     requestTimeout: timeouts.request,
     keepAliveTimeout: timeouts.keepAlive,
+    // Node would answer a missing Host itself, without our headers; admit() answers it (400) instead.
+    requireHostHeader: false,
     // How often node checks the two timeouts above (its default, 30 s, would let them run long).
     connectionsCheckingInterval: Math.min(1_000, timeouts.headers),
   });
@@ -117,7 +119,8 @@ export async function startServer(options: {
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     // Until the handshake is done; ws clears it on success (socket.setTimeout(0)).
     (socket as Socket).setTimeout(timeouts.handshake, () => socket.destroy());
-    const refuse = (status: number, text?: string) => refuseSocket(socket, status, headers, text);
+    const refuse = (status: number, body?: string) =>
+      refuseSocket(socket, status, headers, { body, method: req.method });
     const target = admit(req, refuse);
     if (!target) return;
     if (target.pathname !== '/api') return refuse(404);
@@ -142,6 +145,18 @@ export async function startServer(options: {
   );
   server.on('upgrade', guardUpgrade(onUpgrade, headers, log));
   server.on('clientError', answerClientError(headers));
+  // ws's own refusals (bad Sec-WebSocket-Key or -Version, not GET) would go out without our headers.
+  sockets.on('wsClientError', (err, socket, req) => {
+    const extra: Record<string, string> = /Sec-WebSocket-Version/.test(err.message)
+      ? { 'sec-websocket-version': '13, 8' }
+      : {};
+    refuseSocket(
+      socket,
+      /method/i.test(err.message) ? 405 : 400,
+      { ...headers, ...extra },
+      { body: `Bad request: ${err.message}.`, method: req.method },
+    );
+  });
   // The 101 answer carries the same headers as every other response.
   sockets.on('headers', (lines) => lines.push(...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)));
 
