@@ -14,6 +14,8 @@ export interface RawExchange {
   /** The server closed the connection (as opposed to us giving up waiting). */
   closed: boolean;
   timedOut: boolean;
+  /** The socket error that ended it, if any (ECONNRESET: the server reset the connection). */
+  error?: string;
 }
 
 const STATUS_LINE = /^HTTP\/1\.1 ([1-5]\d\d) [^\r\n]*$/;
@@ -88,6 +90,7 @@ export function rawExchange(
     const socket = net.connect(port, '127.0.0.1');
     let data: Buffer = Buffer.alloc(0);
     let settled = false;
+    let error: string | undefined;
     const finish = (closed: boolean, timedOut: boolean) => {
       if (settled) return;
       settled = true;
@@ -97,7 +100,8 @@ export function rawExchange(
       let rest = data;
       let garbage = '';
       while (rest.length > 0) {
-        const parsed = parseResponse(rest, options.head, closed);
+        // Only the first request is known to be a HEAD (the grammar makes later ones GET).
+        const parsed = parseResponse(rest, options.head && responses.length === 0, closed);
         if (parsed === 'incomplete') break;
         if (parsed === 'malformed') {
           garbage = rest.subarray(0, 300).toString('latin1');
@@ -108,10 +112,13 @@ export function rawExchange(
         if (parsed.response.status === 101) rest = Buffer.alloc(0); // WebSocket frames follow, not HTTP.
       }
       if (!garbage && rest.length > 0 && (closed || timedOut)) garbage = rest.subarray(0, 300).toString('latin1');
-      resolve({ responses, garbage, closed, timedOut });
+      resolve({ responses, garbage, closed, timedOut, error });
     };
     const timer = setTimeout(() => finish(false, true), options.timeoutMs ?? 5_000);
-    socket.on('error', () => finish(true, false));
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      error = err.code ?? err.message;
+      finish(true, false);
+    });
     socket.on('close', () => finish(true, false));
     socket.on('data', (chunk: Buffer) => {
       data = Buffer.concat([data, chunk]);
@@ -130,10 +137,10 @@ function completeCount(data: Buffer, head?: boolean): number {
   let count = 0;
   let rest = data;
   for (;;) {
-    const parsed = parseResponse(rest, head);
+    const parsed = parseResponse(rest, head && count === 0);
     if (typeof parsed === 'string') return count;
     if (isFinal(parsed.response.status)) count += 1;
-    if (parsed.response.status === 101) return count;
+    if (parsed.response.status === 101) return Number.POSITIVE_INFINITY; // nothing more will come as HTTP
     rest = parsed.rest;
   }
 }
