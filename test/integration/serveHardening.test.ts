@@ -1,8 +1,11 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Core, openCore } from '../../src/main/core/core';
+import { guardRequest } from '../../src/main/server/handlerGuards';
 import { type RunningServer, startServer } from '../../src/main/server/server';
 import { rawExchange, rawGet } from '../helpers/rawHttp';
 import { OPCODE, encodeFrame, openRawWebSocket } from '../helpers/rawWebSocket';
@@ -260,5 +263,39 @@ describe('benchtop serve (in this process): files stay inside their folder, slow
     const started = Date.now();
     await raw.closed;
     expect(Date.now() - started).toBeLessThan(3_000);
+  });
+});
+
+describe('guardRequest: a handler that fails is answered, logged and never reaches the process', () => {
+  let server: http.Server;
+  const logged: string[] = [];
+  beforeAll(async () => {
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse): void | Promise<void> => {
+      if (req.url === '/throw') throw new Error('boom at /throw');
+      if (req.url === '/reject') return Promise.reject(new TypeError('boom at /reject'));
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('partial');
+      throw new Error('boom after the head');
+    };
+    server = http.createServer(guardRequest(handler, (line) => logged.push(line)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('answers 500 with a JSON message and no stack, and logs the error', async () => {
+    const port = (server.address() as AddressInfo).port;
+    for (const target of ['/throw', '/reject']) {
+      const answer = (await rawGet(port, target)).responses[0];
+      expect(answer?.status).toBe(500);
+      expect(JSON.parse(answer?.body.toString() ?? '')).toEqual({
+        error: { code: 'INTERNAL', message: 'The server failed to answer this request.' },
+      });
+      expect(answer?.body.toString()).not.toContain('boom');
+    }
+    // Once the head is out, the only honest signal left is a cut connection.
+    const cut = await rawGet(port, '/late');
+    expect(cut.closed).toBe(true);
+    expect(cut.responses).toEqual([]);
+    expect(logged.join('\n')).toMatch(/GET "\/throw": Error: boom at \/throw[\s\S]*GET "\/reject": TypeError/);
   });
 });
