@@ -3,8 +3,15 @@ import { z } from 'zod';
 /** Azure ML's service name rule: 3-32 lower-case letters, digits and '-', starting with a letter. */
 export const SERVICE_NAME_PATTERN = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
-export const ServiceState = z.enum(['deploying', 'running', 'failed', 'deleted']);
+/**
+ * `degraded`: the server runs but not every worker serves (one died and is restarting, or keeps dying),
+ * or GET / does not answer; `error` says why. Read live (the server's status file and a probe), never stored.
+ */
+export const ServiceState = z.enum(['deploying', 'running', 'degraded', 'failed', 'deleted']);
 export type ServiceState = z.infer<typeof ServiceState>;
+
+/** States in which the service takes requests (a degraded one still answers with the workers it has). */
+export const serving = (state: ServiceState): boolean => state === 'running' || state === 'degraded';
 
 export const ServiceRecord = z.object({
   name: z.string(),

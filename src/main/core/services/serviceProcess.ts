@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -64,18 +64,51 @@ export async function waitHealthy(
   return 'timeout';
 }
 
-function probe(port: number): Promise<number> {
+async function probe(port: number): Promise<number> {
+  const answer = await probeHealth(port, 1000);
+  return 'status' in answer ? answer.status : 0;
+}
+
+export type ProbeAnswer = { status: number } | { failure: 'refused' | 'timeout' | 'error'; message: string };
+
+/** One GET / on 127.0.0.1:port: its status, or why there was none within timeoutMs. */
+export function probeHealth(port: number, timeoutMs: number): Promise<ProbeAnswer> {
   return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/', timeout: 1000, agent: false }, (res) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
       res.resume();
-      resolve(res.statusCode ?? 0);
+      clearTimeout(timer);
+      resolve({ status: res.statusCode ?? 0 });
     });
-    req.on('error', () => resolve(0));
-    req.on('timeout', () => {
+    // The whole exchange, connecting included, has timeoutMs: a queued connection nobody accepts is a timeout.
+    const timer = setTimeout(() => {
       req.destroy();
-      resolve(0);
+      resolve({ failure: 'timeout', message: `no answer within ${timeoutMs} ms` });
+    }, timeoutMs);
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      resolve({ failure: err.code === 'ECONNREFUSED' ? 'refused' : 'error', message: err.message });
     });
   });
+}
+
+/**
+ * Is pid a scoring server started with this status file? So a pid read from a stale record or status
+ * file, now reused by some other program, is never signalled. Null when the system cannot tell.
+ */
+export function isServerFor(pid: number, statusFile: string): boolean | null {
+  if (!processAlive(pid)) return false;
+  try {
+    const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return args.includes('benchtop.serving') && args.includes(statusFile);
+  } catch {
+    // No /proc (macOS): the command line as ps prints it (arguments joined by spaces).
+    try {
+      const line = execFileSync('ps', ['-p', String(pid), '-o', 'command='], { encoding: 'utf8' });
+      return line.includes(' benchtop.serving ') && line.includes(statusFile);
+    } catch {
+      return null;
+    }
+  }
 }
 
 /** SIGTERM to the server's process group (it stops its workers), SIGKILL after the grace period. */

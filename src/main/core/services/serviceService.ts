@@ -12,7 +12,7 @@ import {
 import { parseNameVersion } from '../../../shared/environments/names';
 import { BenchtopError, toApiError } from '../../../shared/errors';
 import { stripAnsi } from '../../../shared/ansi';
-import type { EnvironmentRecord } from '../../../shared/api/types';
+import type { EnvironmentRecord, Settings } from '../../../shared/api/types';
 import { processAlive } from '../builds/buildLock';
 import type { BuildService } from '../builds/buildService';
 import { ensureBuilt } from '../builds/ensureBuilt';
@@ -23,7 +23,10 @@ import type { ModelService } from '../models/modelService';
 import { runtimeDir } from '../python/runtimeDir';
 import { type Db, writeTransaction } from '../workspace/database';
 import type { WorkspacePaths } from '../workspace/paths';
+import { readSettings } from '../workspace/settings';
+import { liveHealth, readServerStatus } from './serviceHealth';
 import { ServiceLayout } from './serviceLayout';
+import { clearLeftovers, redeployBlocker, serverPids } from './serviceLeftovers';
 import { freePort, portFree, startServer, stopServer, waitHealthy } from './serviceProcess';
 import { ServiceStore } from './serviceStore';
 import {
@@ -104,13 +107,23 @@ export class ServiceManager {
     return { ...service, state: 'failed', error, pid: null };
   }
 
-  /** list(), asking the engine about container services too (a container can stop unseen: killed, out of memory). */
+  /**
+   * list(), asking the engine about container services too (a container can stop unseen: killed, out of
+   * memory), and each running server whether its workers answer (degraded / failed when they do not).
+   */
   async listLive(): Promise<ServiceRecord[]> {
-    return Promise.all(this.list().map((service) => this.withContainerState(service)));
+    return Promise.all(this.list().map(async (service) => this.withHealth(await this.withContainerState(service))));
   }
 
   async getLive(name: string): Promise<ServiceRecord> {
-    return this.withContainerState(this.get(name));
+    return this.withHealth(await this.withContainerState(this.get(name)));
+  }
+
+  /** A running service's live state: the server's status file and a GET / (not stored: the server may recover). */
+  private async withHealth(service: ServiceRecord): Promise<ServiceRecord> {
+    if (service.state !== 'running') return service;
+    const live = await liveHealth(service, this.layout(service.name).status);
+    return live ? { ...service, ...live } : service;
   }
 
   private async withContainerState(service: ServiceRecord): Promise<ServiceRecord> {
@@ -136,17 +149,19 @@ export class ServiceManager {
         'Use 3 to 32 lower-case letters, digits and "-", starting with a letter and not ending with "-" (e.g. iris-svc).',
       );
     }
-    if (this.store.get(name))
-      throw new BenchtopError(
-        'ALREADY_EXISTS',
-        `A service named "${name}" already exists.`,
-        `Update it (benchtop service update ${name}), or delete it first.`,
-      );
+    // A failed record (an interrupted deploy, a server that died) is replaced; anything else stops here.
+    const existing = this.store.get(name) ? this.get(name) : null;
+    const blocker = existing && redeployBlocker(existing, this.store.deployer(name));
+    if (blocker) throw blocker;
     const models = this.resolveModels(input.models);
     const entryScript = this.resolveEntryScript(input, models);
     const environment = this.resolveEnvironment(
       input.environment ?? (entryScript ? 'Benchtop-Minimal' : 'Benchtop-SKLearn'),
     );
+    // Before the port check: the server an interrupted deploy left may hold the very port asked for.
+    const cleared = existing
+      ? await clearLeftovers(existing, this.layout(name), () => this.engine, this.deps.paths.root)
+      : [];
     const port = input.port ?? (await freePort());
     if (input.port !== undefined && !(await portFree(port))) {
       throw new BenchtopError(
@@ -155,32 +170,49 @@ export class ServiceManager {
         'Choose another port, or leave --port out to get a free one.',
       );
     }
-    writeTransaction(this.deps.db, () =>
-      this.store.insert({
-        name,
-        state: 'deploying',
-        port,
-        models: models.map((m) => `${m.name}:${m.version}`),
-        entryScript: entryScript?.file ?? null,
-        sourceDirectory: entryScript?.sourceDirectory ?? null,
-        environment: `${environment.name}:${environment.version}`,
-        workers: input.workers ?? DEFAULTS.workers,
-        timeoutMs: input.timeoutMs ?? DEFAULTS.timeoutMs,
-        maxBodyMb: input.maxBodyMb ?? DEFAULTS.maxBodyMb,
-        target: input.target ?? 'local',
-      }),
-    );
+    writeTransaction(this.deps.db, () => {
+      // Another deploy of the name may have got here first: only the record judged replaceable goes.
+      const now = this.store.get(name);
+      if (now && now.createdAt !== existing?.createdAt)
+        throw new BenchtopError(
+          'ALREADY_EXISTS',
+          `A service named "${name}" was just deployed by another process.`,
+          `See it: benchtop service show ${name}`,
+        );
+      if (now) this.store.delete(name);
+      this.store.insert(
+        {
+          name,
+          state: 'deploying',
+          port,
+          models: models.map((m) => `${m.name}:${m.version}`),
+          entryScript: entryScript?.file ?? null,
+          sourceDirectory: entryScript?.sourceDirectory ?? null,
+          environment: `${environment.name}:${environment.version}`,
+          workers: input.workers ?? DEFAULTS.workers,
+          timeoutMs: input.timeoutMs ?? DEFAULTS.timeoutMs,
+          maxBodyMb: input.maxBodyMb ?? DEFAULTS.maxBodyMb,
+          target: input.target ?? 'local',
+        },
+        process.pid,
+      );
+    });
     const layout = this.layout(name);
     fs.mkdirSync(layout.dir, { recursive: true });
-    fs.writeFileSync(layout.log, '');
+    fs.writeFileSync(
+      layout.log,
+      cleared.length
+        ? `Replacing the failed service ${name} (${existing?.error ?? 'no reason recorded'}): ${cleared.join(', ')}\n`
+        : '',
+    );
     this.changed(name);
     return this.start(name, { copyApp: true });
   }
 
   /** Builds (or reuses) the environment, lays out app/ and the models, starts the server and waits for GET / -> 200. */
   private async start(name: string, options: { copyApp: boolean }): Promise<ServiceRecord> {
-    // This process owns the start until the server answers: if it dies first, the service reads as failed.
-    this.store.update(name, { deployer_pid: process.pid });
+    // The caller recorded this process as the deployer (with the state, in one statement): it owns the start
+    // until the server answers, and if it dies first the service reads as failed.
     const service = this.get(name);
     const layout = this.layout(name);
     const note = (text: string) => fs.appendFileSync(layout.log, stripAnsi(text).replace(/\r\n/g, '\n'));
@@ -228,6 +260,7 @@ export class ServiceManager {
         String(service.timeoutMs),
         '--max-body-mb',
         String(service.maxBodyMb),
+        ...serverLimitArgs(readSettings(this.deps.db)),
         '--status-file',
         layout.status,
       ];
@@ -334,7 +367,7 @@ export class ServiceManager {
       );
     const entryScript = service.entryScript;
     const layout = this.layout(name);
-    const before = readStatus(layout.status);
+    const reloadsBefore = readServerStatus(layout.status)?.reload?.count ?? 0;
     const entry = entryScript;
     if (!fs.existsSync(entry))
       throw new BenchtopError(
@@ -350,17 +383,16 @@ export class ServiceManager {
       service.containerId ? containerRunning(this.engine, service.containerId) : processAlive(service.pid as number);
     const deadline = Date.now() + HEALTH_TIMEOUT_MS;
     for (;;) {
-      const status = readStatus(layout.status);
-      if (status && status.t > (before?.t ?? 0) && status.state === 'running') {
-        const ok = !status.error;
+      const reloaded = readServerStatus(layout.status)?.reload;
+      if (reloaded && reloaded.count > reloadsBefore) {
         // A failed reload keeps serving the previous code, so app/ goes back to it too.
-        if (ok) staged.commit();
+        if (reloaded.ok) staged.commit();
         else staged.undo();
         this.changed(name);
         return {
-          ...this.get(name),
-          reloaded: ok,
-          message: ok ? `${name} reloaded.` : `${status.error}\n${layout.tail(20)}`,
+          ...(await this.getLive(name)),
+          reloaded: reloaded.ok,
+          message: reloaded.ok ? `${name} reloaded.` : `${reloaded.error ?? 'Reload failed.'}\n${layout.tail(20)}`,
         };
       }
       if (!(await alive()) || Date.now() > deadline) {
@@ -431,13 +463,14 @@ export class ServiceManager {
         continue;
       }
       if (!(await portFree(service.port))) continue;
+      this.store.update(service.name, { deployer_pid: process.pid });
       await this.start(service.name, { copyApp: false }).catch(() => undefined);
     }
   }
 
   /** Stops what serves the service: its process group, or its container (which is removed). */
   private async stopServing(service: ServiceRecord): Promise<void> {
-    if (service.pid) await stopServer(service.pid);
+    for (const pid of serverPids(service, this.layout(service.name))) await stopServer(pid);
     if (service.containerId) await removeServiceContainer(this.engine, service.containerId);
   }
 
@@ -583,12 +616,20 @@ export class ServiceManager {
   }
 }
 
-function readStatus(file: string): { state: string; error: string | null; t: number } | null {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as { state: string; error: string | null; t: number };
-  } catch {
-    return null;
-  }
+/** The workspace's limits for every scoring server (Settings), as the server's flags. */
+function serverLimitArgs(settings: Settings): string[] {
+  return [
+    '--header-timeout-s',
+    String(settings.serviceHeaderTimeoutS),
+    '--body-timeout-s',
+    String(settings.serviceBodyTimeoutS),
+    '--idle-timeout-s',
+    String(settings.serviceIdleTimeoutS),
+    '--write-timeout-s',
+    String(settings.serviceWriteTimeoutS),
+    '--max-connections',
+    String(settings.serviceMaxConnections),
+  ];
 }
 
 const LOG_TAIL_BYTES = 1024 * 1024;

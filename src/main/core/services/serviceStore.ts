@@ -39,12 +39,13 @@ export class ServiceStore {
     return (this.db.prepare('SELECT * FROM services ORDER BY name').all() as ServiceRow[]).map((r) => this.toRecord(r));
   }
 
-  insert(service: NewService): void {
+  /** The row and the deploying process's pid in one statement: a deployer killed at any moment leaves no row without it. */
+  insert(service: NewService, deployerPid: number): void {
     const now = nowIso();
     this.db
       .prepare(
-        `INSERT INTO services(name, state, port, entry_script, source_dir, environment, workers, timeout_ms, max_body_mb, target, pid, error, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)`,
+        `INSERT INTO services(name, state, port, entry_script, source_dir, environment, workers, timeout_ms, max_body_mb, target, pid, deployer_pid, error, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL, ?, ?)`,
       )
       .run(
         service.name,
@@ -57,6 +58,7 @@ export class ServiceStore {
         service.timeoutMs,
         service.maxBodyMb,
         service.target,
+        deployerPid,
         now,
         now,
       );
