@@ -3,6 +3,7 @@ import type { AppInfo, Wheel } from '../../shared/api/types';
 import { useUi } from '../stores/ui';
 import { client } from '../transport/client';
 import { DockerEngineSettings } from './DockerEngineSettings';
+import { ServiceSettings } from './services/ServiceSettings';
 
 /** Offline mode, installer, conda tool, the interpreters found, the Docker engine, and private wheels. */
 export function SettingsScreen() {
@@ -73,6 +74,7 @@ export function SettingsScreen() {
         </label>
       </div>
       <DockerEngineSettings settings={info.settings} onSaved={(settings) => setInfo({ ...info, settings })} />
+      <ServiceSettings settings={info.settings} onSaved={(settings) => setInfo({ ...info, settings })} />
       <h3>Private wheels</h3>
       <form
         className="row"

@@ -116,6 +116,17 @@ export const Settings = z.object({
    * e.g. the curated ones: set it to a local Python image so they build as images too.
    */
   dockerDefaultBaseImage: z.string().nullable(),
+  /**
+   * Scoring server limits, for every local and container service (a running one takes new values when
+   * it restarts: `service update`, or the app starting it again). Seconds for a request's headers to
+   * arrive, then its body, a keep-alive connection to stay idle, a client to read its answer; open
+   * connections per worker.
+   */
+  serviceHeaderTimeoutS: z.number().positive().max(3600),
+  serviceBodyTimeoutS: z.number().positive().max(3600),
+  serviceIdleTimeoutS: z.number().positive().max(86_400),
+  serviceWriteTimeoutS: z.number().positive().max(3600),
+  serviceMaxConnections: z.number().int().min(1).max(100_000),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -19,6 +19,26 @@ const integer = (what: string) => (value: string) => {
   return n;
 };
 
+const seconds = (what: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new BenchtopError(
+      'BAD_INPUT',
+      `${what} must be a number of seconds above 0 (got "${value}").`,
+      `E.g. ${what} 30.`,
+    );
+  return n;
+};
+
+/** `service settings` options -> the Settings keys the scoring server's limits live in. */
+const LIMIT_KEYS = {
+  headerTimeoutS: 'serviceHeaderTimeoutS',
+  bodyTimeoutS: 'serviceBodyTimeoutS',
+  idleTimeoutS: 'serviceIdleTimeoutS',
+  writeTimeoutS: 'serviceWriteTimeoutS',
+  maxConnections: 'serviceMaxConnections',
+} as const;
+
 /** CONTRACTS.md's --json keys (name, state, port, scoringUri, swaggerUri, models) and the rest of the record. */
 function serviceJson(service: ServiceRecord) {
   return {
@@ -279,6 +299,53 @@ export function registerServiceCommands(program: Command, action: Action): void 
           );
         },
       ),
+    );
+
+  service
+    .command('settings')
+    .description(
+      "Show or set the scoring server's limits for every service (a running one takes them when it restarts)",
+    )
+    .option(
+      '--header-timeout-s <s>',
+      "seconds for a request's headers to arrive (default 10)",
+      seconds('--header-timeout-s'),
+    )
+    .option('--body-timeout-s <s>', 'seconds for its body to arrive (default 30)', seconds('--body-timeout-s'))
+    .option(
+      '--idle-timeout-s <s>',
+      'seconds a keep-alive connection may stay idle (default 60)',
+      seconds('--idle-timeout-s'),
+    )
+    .option(
+      '--write-timeout-s <s>',
+      'seconds for a client to read its answer (default 30)',
+      seconds('--write-timeout-s'),
+    )
+    .option('--max-connections <n>', 'open connections per worker (default 1000)', integer('--max-connections'))
+    .action(
+      action(async (ctx: CliContext, opts: Partial<Record<keyof typeof LIMIT_KEYS, number>>) => {
+        const patch = Object.fromEntries(
+          Object.entries(LIMIT_KEYS).flatMap(([opt, key]) =>
+            opts[opt as keyof typeof LIMIT_KEYS] === undefined ? [] : [[key, opts[opt as keyof typeof LIMIT_KEYS]]],
+          ),
+        );
+        const settings =
+          Object.keys(patch).length > 0
+            ? await ctx.client.settings.update(patch)
+            : (await ctx.client.app.info({})).settings;
+        const limits = Object.fromEntries(Object.values(LIMIT_KEYS).map((key) => [key, settings[key]]));
+        if (ctx.json) return printJson(limits);
+        console.log(
+          [
+            `Header timeout:  ${settings.serviceHeaderTimeoutS} s`,
+            `Body timeout:    ${settings.serviceBodyTimeoutS} s`,
+            `Idle timeout:    ${settings.serviceIdleTimeoutS} s`,
+            `Write timeout:   ${settings.serviceWriteTimeoutS} s`,
+            `Connections:     ${settings.serviceMaxConnections} per worker`,
+          ].join('\n'),
+        );
+      }),
     );
 
   service

@@ -9,6 +9,11 @@ const DEFAULTS: Settings = {
   snapshotMaxFiles: 2000,
   dockerHost: null,
   dockerDefaultBaseImage: null,
+  serviceHeaderTimeoutS: 10,
+  serviceBodyTimeoutS: 30,
+  serviceIdleTimeoutS: 60,
+  serviceWriteTimeoutS: 30,
+  serviceMaxConnections: 1000,
 };
 
 export function readSettings(db: Db): Settings {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ServiceRecord } from '../../../shared/api/serviceTypes';
+import { type ServiceRecord, serving } from '../../../shared/api/serviceTypes';
 import { BenchtopError } from '../../../shared/errors';
 import { useServices } from '../../stores/services';
 import { useUi } from '../../stores/ui';
@@ -101,7 +101,7 @@ export function ServiceDetail({ name }: { name: string }) {
         <button
           type="button"
           onClick={() => void reload()}
-          disabled={service.state !== 'running' || !service.entryScript || busy !== null}
+          disabled={!serving(service.state) || !service.entryScript || busy !== null}
           title={
             service.entryScript
               ? 'Copy score.py and the source folder again; no environment rebuild'

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { moveSelectionWithArrows } from '../../components/listKeys';
 import { useServices } from '../../stores/services';
+import { client } from '../../transport/client';
 import { DeployServiceView } from './DeployService';
 import { ServiceDetail } from './ServiceDetail';
 
@@ -53,6 +54,17 @@ export function ServicesScreen() {
   const { selected, deploying } = useServices();
   useEffect(() => {
     void useServices.getState().refresh();
+    // States change without an event (a worker dies, a crash loop ends): ask again while the screen is open,
+    // quietly (the first load already reported an error, if any).
+    const timer = setInterval(
+      () =>
+        void client.services
+          .list({})
+          .then((list) => useServices.setState({ list }))
+          .catch(() => undefined),
+      5000,
+    );
+    return () => clearInterval(timer);
   }, []);
   return (
     <div className="split">

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ScoreResult, ServiceRecord } from '../../../shared/api/serviceTypes';
+import { type ScoreResult, type ServiceRecord, serving } from '../../../shared/api/serviceTypes';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
 
@@ -56,7 +56,7 @@ export function TestConsole({ service }: { service: ServiceRecord }) {
           <div className="field-error">{invalid} (sent as it is anyway, to see the service&apos;s answer)</div>
         ) : null}
         <div className="row">
-          <button type="submit" className="primary" disabled={sending || service.state !== 'running'}>
+          <button type="submit" className="primary" disabled={sending || !serving(service.state)}>
             Send
           </button>
           <span className="muted">Ctrl+Enter sends. POST {service.scoringUri}</span>
