@@ -1,7 +1,8 @@
-// Bundles the Node side (CLI + server, Electron main, preload) with esbuild
-// and the renderer with Vite, into dist/.
+// Bundles the Node side (CLI + server, Electron main, preload) with esbuild,
+// the renderer with Vite, and the Python package's wheel, into dist/.
 import { build as esbuild } from 'esbuild';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,6 +45,25 @@ if (!only || only === 'node') {
     outdir: 'dist/preload',
     absWorkingDir: root,
     external: ['electron'],
+  });
+}
+if (!only || only === 'node' || only === 'python') {
+  // dist/python/benchtop_sdk-<version>-py3-none-any.whl: `pip install` it into any Python >= 3.8
+  // (`benchtop sdk install` does, and records where this CLI is). Written by the same code as
+  // the CLI uses (src/main/core/sdk/sdkWheel.ts: a zip in Node), so it needs no network, no
+  // setuptools and no Python at build time.
+  await esbuild({
+    ...node,
+    entryPoints: { sdkWheel: 'src/main/core/sdk/sdkWheel.ts' },
+    outdir: 'dist/build',
+    absWorkingDir: root,
+    sourcemap: false,
+  });
+  const { writeSdkWheel } = createRequire(import.meta.url)(path.join(root, 'dist', 'build', 'sdkWheel.js'));
+  writeSdkWheel({
+    runtimeDir: path.join(root, 'src', 'runtime'),
+    outDir: path.join(root, 'dist', 'python'),
+    version: pkg.version,
   });
 }
 if (!only || only === 'renderer') {

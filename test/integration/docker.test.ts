@@ -267,7 +267,7 @@ describe('the Azure ML SDK for images (unchanged v1 script)', () => {
       'env = Environment("sdk-image")',
       'env.docker.enabled = True',
       `env.docker.base_image = "${BASE_IMAGE}"`,
-      'env.python.conda_dependencies = CondaDependencies.create(python_version="3.11")',
+      'env.python.conda_dependencies = CondaDependencies.create(python_version="3.11", pip_packages=[])',
       'env.environment_variables = {"GREETING": "hello"}',
       'env.register(workspace=ws)',
       'print("REGISTERED", env.name, env.version)',

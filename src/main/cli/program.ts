@@ -6,8 +6,10 @@ import { registerEnvCommands } from './commands/env';
 import { registerModelCommands } from './commands/model';
 import { registerRunCommands } from './commands/run';
 import { registerServeCommand } from './commands/serve';
+import { registerSdkCommands } from './commands/sdk';
 import { registerServiceCommands } from './commands/service';
 import { registerWheelCommands } from './commands/wheel';
+import { registerWorkspaceCommands } from './commands/workspace';
 
 declare const BENCHTOP_VERSION: string | undefined;
 
@@ -42,6 +44,8 @@ export function buildProgram(): Command {
   registerServiceCommands(program, action);
   registerDockerCommands(program, action);
   registerServeCommand(program, action);
+  registerSdkCommands(program);
+  registerWorkspaceCommands(program, action);
   program.commands.forEach(function inherit(cmd: Command) {
     cmd.exitOverride();
     cmd.showHelpAfterError('(add --help for usage)');

@@ -1,5 +1,51 @@
-"""`from azureml.exceptions import WebserviceException`."""
+"""`from azureml.exceptions import UserErrorException, WebserviceException, ...` (azureml-core's classes)."""
 
+from benchtop._exceptions import (
+    ActivityCanceledException,
+    ActivityFailedException,
+    AuthenticationException,
+    AzureMLAggregatedException,
+    AzureMLException,
+    ComputeTargetException,
+    DatasetTimestampMissingError,
+    DiscoveryUrlNotFoundException,
+    ExperimentExecutionException,
+    ModelNotFoundException,
+    ModelPathNotFoundException,
+    ParallelRunException,
+    ProjectSystemException,
+    RunConfigurationException,
+    RunEnvironmentException,
+    ServiceException,
+    SnapshotException,
+    TrainingException,
+    UserErrorException,
+    WorkspaceException,
+    WorkspacePrivateEndpointException,
+)
 from benchtop._webservice import WebserviceException
 
-__all__ = ["WebserviceException"]
+__all__ = [
+    "ActivityCanceledException",
+    "ActivityFailedException",
+    "AuthenticationException",
+    "AzureMLAggregatedException",
+    "AzureMLException",
+    "ComputeTargetException",
+    "DatasetTimestampMissingError",
+    "DiscoveryUrlNotFoundException",
+    "ExperimentExecutionException",
+    "ModelNotFoundException",
+    "ModelPathNotFoundException",
+    "ParallelRunException",
+    "ProjectSystemException",
+    "RunConfigurationException",
+    "RunEnvironmentException",
+    "ServiceException",
+    "SnapshotException",
+    "TrainingException",
+    "UserErrorException",
+    "WebserviceException",
+    "WorkspaceException",
+    "WorkspacePrivateEndpointException",
+]

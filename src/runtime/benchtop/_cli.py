@@ -1,15 +1,23 @@
 """Calls the Benchtop CLI from Python: the model registry lives in the app's core, not here.
 
 Inside a run the supervisor sets BENCHTOP_NODE + BENCHTOP_CLI (the exact CLI of
-the app that started the run) and BENCHTOP_WORKSPACE; elsewhere `benchtop` on
-PATH is used. In a container (no Node there) BENCHTOP_HOST_CLI_DIR names a folder
-shared with the host, where the supervisor answers CLI requests.
+the app that started the run) and BENCHTOP_WORKSPACE. In the user's own Python the
+package was installed by `benchtop sdk install`, which records the node and CLI it
+was run with in _install.json next to this file (a wheel cannot carry Node);
+failing both, `benchtop` on PATH is used. In a container (no Node there)
+BENCHTOP_HOST_CLI_DIR names a folder shared with the host, where the supervisor
+answers CLI requests.
+
+Calls go to the workspace of the Workspace object they are made for, else to the
+one the last Workspace named (use_workspace), else to BENCHTOP_WORKSPACE / the
+OS default as the CLI resolves it.
 """
 
 import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 import uuid
 
@@ -32,13 +40,50 @@ def _command():
     node, cli = os.environ.get("BENCHTOP_NODE"), os.environ.get("BENCHTOP_CLI")
     if node and cli:
         return [node, cli]
+    installed = installed_cli()
+    if installed:
+        return installed
     found = shutil.which("benchtop")
     if found:
         return [found]
     raise BenchtopCliError(
-        "The Benchtop CLI was not found, so the model registry cannot be reached.",
-        hint="Run this script with `benchtop run submit`, or put `benchtop` on PATH (npm install -g, or npx).",
+        "The Benchtop CLI was not found, so the Benchtop workspace cannot be reached.",
+        hint="Install this package with `benchtop sdk install --python %s` (it records where the CLI is), "
+        "set BENCHTOP_NODE and BENCHTOP_CLI, or put `benchtop` on PATH." % sys.executable,
     )
+
+
+INSTALL_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_install.json")
+
+
+def installed_cli():
+    """[node, bin/benchtop.js] as `benchtop sdk install` recorded them, while both still exist."""
+    try:
+        with open(INSTALL_FILE) as f:
+            recorded = json.load(f)
+    except (OSError, ValueError):
+        return None
+    node, cli = recorded.get("node"), recorded.get("cli")
+    if node and cli and os.path.isfile(node) and os.path.isfile(cli):
+        return [node, cli]
+    return None
+
+
+_active_workspace = None
+
+
+def use_workspace(path):
+    """Makes `path` the workspace of calls that name none (Model.register(ws, ...) and the like)."""
+    global _active_workspace
+    _active_workspace = os.path.abspath(path) if path else None
+
+
+def _workspace_args(workspace):
+    """--workspace DIR for the workspace a call is for, unless it is the one the CLI would pick anyway."""
+    path = getattr(workspace, "_path", workspace) or _active_workspace
+    if not path or os.path.abspath(path) == os.path.abspath(os.environ.get("BENCHTOP_WORKSPACE") or os.sep + "-"):
+        return []
+    return ["--workspace", path]
 
 
 class _Reply:
@@ -72,37 +117,69 @@ def _run_on_host(folder, args, timeout=3600.0):
     return _Reply(data["code"], data["stdout"].encode("utf-8"), data["stderr"].encode("utf-8"))
 
 
-def _run(args):
+def _env():
+    env = dict(os.environ)
+    env["ELECTRON_RUN_AS_NODE"] = "1"
+    return env
+
+
+def _run(args, workspace=None):
     folder = os.environ.get("BENCHTOP_HOST_CLI_DIR")
     if folder:
         return _run_on_host(folder, args)
-    env = dict(os.environ)
-    env["ELECTRON_RUN_AS_NODE"] = "1"
-    return subprocess.run(_command() + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    command = _command() + _workspace_args(workspace) + list(args)
+    return subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
 
 
-def call(args):
-    """Runs `benchtop --json ARGS...` and returns its JSON document; raises BenchtopCliError on failure."""
-    proc = _run(["--json"] + list(args))
-    out = proc.stdout.decode("utf-8", "replace").strip()
-    try:
-        data = json.loads(out) if out else {}
-    except ValueError:
-        data = {}
-    if proc.returncode != 0:
+def popen(args, workspace=None):
+    """`benchtop --json ARGS...` started, not waited for: its live log on stderr, its JSON on stdout.
+
+    None in a container, where requests go through the host's folder and cannot stream."""
+    if os.environ.get("BENCHTOP_HOST_CLI_DIR"):
+        return None
+    command = _command() + _workspace_args(workspace) + ["--json"] + list(args)
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
+
+
+def parse_reply(args, returncode, stdout, stderr):
+    """The JSON document of a finished `benchtop --json` call; raises BenchtopCliError on failure."""
+    documents = _documents(stdout.decode("utf-8", "replace"))
+    # A command that printed its result and then failed (docker status) prints two: the error is last.
+    data = documents[-1] if documents else {}
+    if returncode != 0:
         error = data.get("error") if isinstance(data, dict) else None
         if error:
             raise BenchtopCliError(error.get("message", "failed"), error.get("code"), error.get("hint"))
         raise BenchtopCliError(
             "benchtop %s failed (exit %s): %s"
-            % (" ".join(args[:2]), proc.returncode, proc.stderr.decode("utf-8", "replace").strip()[-2000:])
+            % (" ".join(args[:2]), returncode, stderr.decode("utf-8", "replace").strip()[-2000:])
         )
     return data
 
 
-def text(args):
+def _documents(text):
+    decoder, out, at = json.JSONDecoder(), [], 0
+    while True:
+        while at < len(text) and text[at].isspace():
+            at += 1
+        if at >= len(text):
+            return out
+        try:
+            value, at = decoder.raw_decode(text, at)
+        except ValueError:
+            return out
+        out.append(value)
+
+
+def call(args, workspace=None):
+    """Runs `benchtop --json ARGS...` and returns its JSON document; raises BenchtopCliError on failure."""
+    proc = _run(["--json"] + list(args), workspace)
+    return parse_reply(args, proc.returncode, proc.stdout, proc.stderr)
+
+
+def text(args, workspace=None):
     """Runs `benchtop ARGS...` for its plain output (a log), which has no JSON form."""
-    return _run(args).stdout.decode("utf-8", "replace")
+    return _run(args, workspace).stdout.decode("utf-8", "replace")
 
 
 def pairs(flag, values):

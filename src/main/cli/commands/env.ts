@@ -119,12 +119,19 @@ export function registerEnvCommands(program: Command, action: Action): void {
     .command('list')
     .description('List environments (latest version of each)')
     .option('--curated', 'only the curated environments')
+    .option('--definitions', "with --json: each latest version's definition too (Environment.list in Python)")
     .action(
-      action(async (ctx, opts: { curated?: boolean }) => {
+      action(async (ctx, opts: { curated?: boolean; definitions?: boolean }) => {
         const list = await ctx.client.environments.list(opts.curated ? { curated: true } : {});
-        if (ctx.json)
+        if (ctx.json) {
+          // One call for the whole list: Python's Environment.list needs every definition.
+          const definitions = opts.definitions
+            ? await Promise.all(
+                list.map((e) => ctx.client.environments.get({ name: e.name, version: e.latestVersion })),
+              )
+            : null;
           return printJson(
-            list.map((e) => ({
+            list.map((e, i) => ({
               name: e.name,
               version: e.latestVersion,
               versions: e.versionCount,
@@ -132,8 +139,10 @@ export function registerEnvCommands(program: Command, action: Action): void {
               buildState: e.buildState,
               curated: e.curated,
               python: e.pythonVersion,
+              ...(definitions ? { definition: definitions[i]?.definition } : {}),
             })),
           );
+        }
         if (list.length === 0)
           return console.log('No environments yet. Create one: benchtop env scaffold -n NAME -d DIR');
         console.log(

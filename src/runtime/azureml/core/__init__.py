@@ -1,7 +1,13 @@
-"""`from azureml.core import Run` (and Model, Experiment, Workspace, Environment) for scripts written for Azure ML v1."""
+"""`from azureml.core import Workspace, Experiment, Environment, Run, Model, ...` for code written for Azure ML v1."""
 
+from benchtop._container_registry import ContainerRegistry
+from benchtop._environment import Environment
 from benchtop._model import Model
 from benchtop._run import Experiment, Run
-from benchtop._workspace import Environment, Workspace
+from benchtop._version import AZUREML_VERSION as VERSION
+from benchtop._webservice import Webservice
+from benchtop._workspace import Workspace
 
-__all__ = ["Run", "Model", "Experiment", "Workspace", "Environment"]
+__version__ = VERSION
+
+__all__ = ["ContainerRegistry", "Environment", "Experiment", "Model", "Run", "Webservice", "Workspace", "VERSION"]

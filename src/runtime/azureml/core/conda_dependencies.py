@@ -1,5 +1,5 @@
-"""`from azureml.core.conda_dependencies import CondaDependencies` for scripts written for Azure ML v1."""
+"""`from azureml.core.conda_dependencies import CondaDependencies`."""
 
-from benchtop._environment import CondaDependencies
+from benchtop._conda_dependencies import PYTHON_DEFAULT_VERSION, CondaDependencies
 
-__all__ = ["CondaDependencies"]
+__all__ = ["CondaDependencies", "PYTHON_DEFAULT_VERSION"]

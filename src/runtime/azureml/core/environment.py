@@ -1,5 +1,42 @@
-"""`from azureml.core.environment import Environment` for scripts written for Azure ML v1."""
+"""`from azureml.core.environment import Environment, PythonSection, DockerSection, ...`."""
 
-from benchtop._environment import CondaDependencies, DockerSection, Environment, PythonSection
+from benchtop._conda_dependencies import CondaDependencies
+from benchtop._environment import Environment, EnvironmentReference
+from benchtop._environment_build import ImageBuildDetails
+from benchtop._environment_sections import (
+    DEFAULT_CPU_IMAGE,
+    DEFAULT_GPU_IMAGE,
+    DockerBuildContext,
+    DockerEnvironment,
+    DockerImagePlatform,
+    DockerSection,
+    PythonEnvironment,
+    PythonSection,
+    RCranPackage,
+    RGitHubPackage,
+    RSection,
+    SparkEnvironment,
+    SparkPackage,
+    SparkSection,
+)
 
-__all__ = ["Environment", "CondaDependencies", "DockerSection", "PythonSection"]
+__all__ = [
+    "CondaDependencies",
+    "DEFAULT_CPU_IMAGE",
+    "DEFAULT_GPU_IMAGE",
+    "DockerBuildContext",
+    "DockerEnvironment",
+    "DockerImagePlatform",
+    "DockerSection",
+    "Environment",
+    "EnvironmentReference",
+    "ImageBuildDetails",
+    "PythonEnvironment",
+    "PythonSection",
+    "RCranPackage",
+    "RGitHubPackage",
+    "RSection",
+    "SparkEnvironment",
+    "SparkPackage",
+    "SparkSection",
+]

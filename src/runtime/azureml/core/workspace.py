@@ -1,0 +1,5 @@
+"""`from azureml.core.workspace import Workspace`."""
+
+from benchtop._workspace import Workspace
+
+__all__ = ["Workspace"]
