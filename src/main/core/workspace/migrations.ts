@@ -142,4 +142,15 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE services ADD COLUMN container_id TEXT;
   `,
+  // 7: runs from the SDK (Python notebooks): child runs, Azure's display name, description and
+  // add-only properties, the run's Azure type; runs without a script (interactive, child) have
+  // target "sdk" and their owning Python process in supervisor_pid.
+  `
+  ALTER TABLE runs ADD COLUMN parent_run_id TEXT;
+  ALTER TABLE runs ADD COLUMN display_name TEXT;
+  ALTER TABLE runs ADD COLUMN description TEXT;
+  ALTER TABLE runs ADD COLUMN properties TEXT NOT NULL DEFAULT '{}';
+  ALTER TABLE runs ADD COLUMN run_type TEXT;
+  CREATE INDEX runs_parent ON runs(parent_run_id);
+  `,
 ];
