@@ -37,7 +37,22 @@ describe('environment registry (real SQLite)', () => {
 
   it('seeds read-only curated environments that can be cloned', () => {
     const curated = core.environments.list({ curated: true }).map((e) => e.name);
-    expect(curated).toEqual(['Benchtop-Minimal', 'Benchtop-SKLearn']);
+    expect(curated).toEqual([
+      'AzureML-Minimal',
+      'AzureML-minimal-ubuntu18.04-py37-cpu-inference',
+      'AzureML-Scikit-learn-0.20.3',
+      'AzureML-sklearn-0.24-ubuntu18.04-py37-cpu',
+      'AzureML-sklearn-1.0-ubuntu20.04-py38-cpu',
+      'AzureML-Tutorial',
+      'Benchtop-Minimal',
+      'Benchtop-SKLearn',
+    ]);
+    // Azure's curated names are local definitions with the content of Benchtop's: one build serves both.
+    expect(core.environments.get('AzureML-Minimal').buildKey).toBe(core.environments.get('Benchtop-Minimal').buildKey);
+    expect(core.environments.get('AzureML-Tutorial').buildKey).toBe(core.environments.get('Benchtop-SKLearn').buildKey);
+    expect(() => core.environments.register({ ...core.environments.get('AzureML-Minimal').definition })).toThrow(
+      /reserved/,
+    );
     const sklearn = core.environments.get('Benchtop-SKLearn');
     expect(JSON.stringify(sklearn.definition)).toMatch(/scikit-learn.*pandas.*joblib.*matplotlib/);
     expect(() => core.environments.register(sklearn.definition)).toThrow(/reserved/);

@@ -45,6 +45,19 @@ export type BackendChoice = z.infer<typeof BackendChoice>;
 /** Azure's late-SDK default base image; kept as data, only the docker backend uses it. */
 export const DEFAULT_BASE_IMAGE = 'mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04';
 
+/**
+ * Whether an image is one of the CPU base images azureml-core sets by default (`Environment()`'s
+ * docker.base_image across SDK releases, any tag: 1.61 sets openmpi4.1.0-ubuntu22.04:20251130.v1).
+ * None can be pulled offline, so the docker backend treats them all as "Azure's default".
+ */
+export function isAzureDefaultBaseImage(image: string | null | undefined): boolean {
+  const name = (image ?? '').trim().replace(/:[^/:]+$/, '');
+  return (
+    name === DEFAULT_BASE_IMAGE ||
+    /^mcr\.microsoft\.com\/azureml\/(openmpi[\d.]+-ubuntu\d\d\.04|base|intelmpi2018\.3-ubuntu16\.04)$/.test(name)
+  );
+}
+
 export function condaPackagesOf(def: EnvironmentDefinition): string[] {
   const deps = def.python.condaDependencies?.dependencies ?? [];
   return deps.filter((d): d is string => typeof d === 'string');

@@ -6,7 +6,7 @@ import { BenchtopError } from '../../../shared/errors';
 import {
   type Backend,
   type BackendChoice,
-  DEFAULT_BASE_IMAGE,
+  isAzureDefaultBaseImage,
   type EnvironmentDefinition,
 } from '../../../shared/environments/definition';
 import { buildRelevantContent, stableStringify } from '../../../shared/environments/canonical';
@@ -101,7 +101,7 @@ export class BuildService {
     if (backend !== 'docker' || def.docker.baseDockerfile?.trim()) return def;
     const fallback = readSettings(this.db).dockerDefaultBaseImage;
     const named = def.docker.baseImage?.trim() || null;
-    if (!fallback || (named !== null && named !== DEFAULT_BASE_IMAGE)) return def;
+    if (!fallback || (named !== null && !isAzureDefaultBaseImage(named))) return def;
     return { ...def, docker: { ...def.docker, baseImage: fallback } };
   }
 

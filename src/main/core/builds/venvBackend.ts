@@ -8,7 +8,7 @@ import {
   pythonVersionOf,
 } from '../../../shared/environments/definition';
 import { condaToPip } from '../python/packageMapping';
-import { matchInterpreter, which } from '../python/interpreters';
+import { type FoundInterpreter, findInterpreters, matchInterpreter, which } from '../python/interpreters';
 import { readInstalled } from '../python/lockScript';
 import type { BuildBackend, BuildOutcome, BuildRequest } from './backend';
 import { runStep } from './commandStep';
@@ -20,15 +20,70 @@ export function venvPython(prefix: string): string {
   return process.platform === 'win32' ? path.join(prefix, 'Scripts', 'python.exe') : path.join(prefix, 'bin', 'python');
 }
 
+/**
+ * conda's `pip=20.2.4` / `pip 23.1` / `pip>=21`: the requirement that pins pip itself in the venv, or
+ * null for a bare `pip` (a venv has pip already). The version is read by the rules of any other
+ * conda package (`=20.2` means 20.2.*).
+ */
+export function pipPinOf(spec: string): string | null {
+  const match = /^(?:[\w.-]+::)?pip(?:\s*([=<>!~].*)|\s+(\d.*))$/i.exec(spec.trim());
+  const constraint = match?.[1] ?? match?.[2];
+  if (!constraint) return null;
+  const mapped = condaToPip(`pip-pin${/^\d/.test(constraint) ? ` ${constraint}` : constraint}`).pip;
+  return mapped ? mapped.replace(/^pip-pin/, 'pip') : null;
+}
+
 /** Conda dependencies mapped to pip names (each mapping printed), then the pip list. */
 export function pipRequirementsFor(definition: EnvironmentDefinition, note: (text: string) => void): string[] {
   const requirements: string[] = [];
   for (const spec of condaPackagesOf(definition)) {
+    // A pinned pip is installed into the venv first (pip upgrades or downgrades itself), not dropped.
+    const pin = pipPinOf(spec);
+    if (pin) {
+      note(`conda -> pip: ${spec} -> ${pin} (the venv's pip is set to it)`);
+      requirements.unshift(pin);
+      continue;
+    }
     const mapped = condaToPip(spec);
     if (mapped.note && !/^python\b/i.test(spec) && !/^pip\b/i.test(spec)) note(`conda -> pip: ${mapped.note}`);
     if (mapped.pip) requirements.push(mapped.pip);
   }
   return [...requirements, ...pipPackagesOf(definition)];
+}
+
+/**
+ * The interpreter for the definition's `python=` pin. Where this machine has none of that version
+ * (Azure's CondaDependencies() pins python=3.8.13, which few machines have), the build goes on
+ * with the closest one (the same X.Y, else the default interpreter) and `reason` says which and
+ * why, rather than failing: a venv cannot install a Python, only conda can.
+ */
+export async function pickInterpreter(
+  wanted: string | null,
+  needEnsurepip: boolean,
+): Promise<{ interpreter: FoundInterpreter; reason: string }> {
+  try {
+    const interpreter = await matchInterpreter(wanted, needEnsurepip);
+    return { interpreter, reason: wanted ? `matches python=${wanted}` : 'default interpreter' };
+  } catch (err) {
+    if (!wanted || !(err instanceof BenchtopError) || err.code !== 'NO_INTERPRETER') throw err;
+    const minor = wanted.split('.').slice(0, 2).join('.');
+    const usable = (await findInterpreters()).filter((i) => !needEnsurepip || i.hasEnsurepip);
+    const sameMinor = usable.find((i) => i.version.split('.').slice(0, 2).join('.') === minor);
+    if (sameMinor) {
+      return {
+        interpreter: sameMinor,
+        reason: `instead of python=${wanted}: no Python ${wanted} on this machine, ${sameMinor.version} is the same ${minor} series`,
+      };
+    }
+    const fallback = await matchInterpreter(null, needEnsurepip).catch(() => {
+      throw err;
+    });
+    const found = usable.map((i) => i.version).join(', ');
+    return {
+      interpreter: fallback,
+      reason: `instead of python=${wanted}: no Python ${minor} on this machine (found ${found}), so the default interpreter; install Python ${minor} (pyenv, uv python install, your package manager) or use the conda backend to build with ${wanted} itself`,
+    };
+  }
 }
 
 /** `python -m venv` + `pip install` (or uv when chosen), in a pty so the log is live. */
@@ -46,9 +101,9 @@ export class VenvBackend implements BuildBackend {
     const useUv = this.installer === 'uv' && this.uvPath !== null;
     job.setProgress(0.02, 'Finding a Python interpreter');
     const wanted = pythonVersionOf(request.definition);
-    const interpreter = await matchInterpreter(wanted, !useUv);
+    const { interpreter, reason } = await pickInterpreter(wanted, !useUv);
     job.output.note(
-      `Python ${interpreter.version} at ${interpreter.path}${wanted ? ` (matches python=${wanted})` : ' (default interpreter)'}; installer: ${useUv ? 'uv' : 'pip'}`,
+      `Python ${interpreter.version} at ${interpreter.path} (${reason}); installer: ${useUv ? 'uv' : 'pip'}`,
     );
 
     const requirements = pipRequirementsFor(request.definition, (text) => job.output.note(text));

@@ -7,7 +7,7 @@ import {
   type LoadImage,
 } from '../../../shared/api/dockerTypes';
 import { BenchtopError, toApiError } from '../../../shared/errors';
-import { DEFAULT_BASE_IMAGE } from '../../../shared/environments/definition';
+import { isAzureDefaultBaseImage } from '../../../shared/environments/definition';
 import type { Db } from '../workspace/database';
 import { readSettings } from '../workspace/settings';
 import { type EngineAddress, connect, engineAddress, engineCall, engineError } from './engine';
@@ -134,7 +134,7 @@ export class DockerEngine {
     for (const reference of references) {
       if (await this.imageExists(reference)) continue;
       const local = (await this.images()).flatMap((i) => i.tags).filter((t) => !t.startsWith(`${IMAGE_REPOSITORY}:`));
-      if (reference === DEFAULT_BASE_IMAGE) {
+      if (isAzureDefaultBaseImage(reference)) {
         throw new BenchtopError(
           'IMAGE_MISSING',
           `The environment uses Azure's default base image (${reference}), which cannot be pulled here.`,
