@@ -420,7 +420,9 @@ class Master:
         self.status("reloading")
         procs, failure = self.start_generation()
         count = self.reloads["count"] + 1
-        if failure is not None or self.stopping:
+        if self.stopping:
+            return  # the main loop stops every worker, old and new
+        if failure is not None:
             # Keep serving the previous code.
             self.stop_pids([p.pid for p in procs if p.pid in self.workers])
             error = "Reload failed: the new entry script could not start (see the log); still serving the previous one."
