@@ -10,6 +10,7 @@ import { spawnInPtyDetailed } from '../core/pty/spawnInPty';
 import { finalizeRunFiles } from '../core/runs/finalizeRunFiles';
 import { readRunEvents } from '../core/runs/readRunEvents';
 import { RunStore } from '../core/runs/runStore';
+import { finishChildren, metricSummary } from '../core/runs/sdkRuns';
 import {
   type FromSupervisor,
   type RunSpec,
@@ -126,7 +127,10 @@ class Supervisor {
       ended_at: nowIso(),
       metrics: JSON.stringify(this.summary()),
       tags: JSON.stringify(this.metrics.tags),
+      properties: JSON.stringify(this.metrics.properties),
     });
+    // Child runs the script made (run.child_run) and left open end with it.
+    finishChildren(this.store, this.paths, this.spec.runId, status);
     trace('final status written');
     this.broadcast({ t: 'end', status });
     for (const client of this.clients) client.end();
@@ -310,16 +314,12 @@ class Supervisor {
       this.store.update(this.spec.runId, {
         metrics: JSON.stringify(this.summary()),
         tags: JSON.stringify(this.metrics.tags),
+        properties: JSON.stringify(this.metrics.properties),
       });
   }
 
   private summary(): Record<string, number | string | boolean | null> {
-    const out: Record<string, number | string | boolean | null> = {};
-    for (const [name, points] of Object.entries(this.metrics.scalars)) {
-      const last = points[points.length - 1]?.value ?? null;
-      out[name] = typeof last === 'number' && !Number.isFinite(last) ? String(last) : last;
-    }
-    return out;
+    return metricSummary(this.metrics);
   }
 
   private lastLines(): string {

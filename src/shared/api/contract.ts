@@ -3,7 +3,7 @@ import { BackendChoice, EnvironmentDefinition } from '../environments/definition
 import { ModelDetail, ModelQuery, ModelRecord, ModelRef, RegisterModel, UpdateModel } from './modelTypes';
 import { EngineStatus, ImageSummary, LoadImage } from './dockerTypes';
 import { DeployService, ScoreResult, ServiceRecord, UpdateService } from './serviceTypes';
-import { RunFiles, RunMetrics, RunQuery, RunSummary, SubmitRun } from './runTypes';
+import { CreateRun, FinishRun, RunFiles, RunMetrics, RunQuery, RunSummary, SubmitRun, UpdateRun } from './runTypes';
 import {
   AppInfo,
   BuildInfo,
@@ -125,6 +125,25 @@ export const calls = {
     RunRef.extend({ directory: z.string().min(1) }),
     /** skipped: links the run made that point outside it, not copied. */
     z.object({ directory: z.string(), files: z.number(), skipped: z.array(z.string()) }),
+  ),
+  /** Runs made from Python (Experiment.start_logging, run.child_run, run.create_children). */
+  'runs.create': call(CreateRun, z.array(RunSummary)),
+  'runs.update': call(UpdateRun, RunSummary),
+  /** Ends a run made from Python; a script's run ends with its script. */
+  'runs.finish': call(FinishRun, RunSummary),
+  /** The run's files by Azure's artifact names (outputs/..., logs/..., uploaded names, azureml-logs/70_driver_log.txt). */
+  'runs.artifacts': call(RunRef, z.array(z.string())),
+  'runs.downloadArtifact': call(
+    RunRef.extend({ name: z.string().min(1), destination: z.string().min(1) }),
+    z.object({ path: z.string(), size: z.number() }),
+  ),
+  'runs.downloadArtifacts': call(
+    RunRef.extend({
+      directory: z.string().min(1),
+      prefix: z.string().optional(),
+      appendPrefix: z.boolean().optional(),
+    }),
+    z.object({ directory: z.string(), files: z.array(z.string()), skipped: z.array(z.string()) }),
   ),
 
   'models.register': call(RegisterModel, ModelRecord),

@@ -5,7 +5,7 @@ export type RunEvent =
   | { type: 'row'; name: string; value: Record<string, unknown>; t: number }
   | { type: 'table'; name: string; value: Record<string, unknown[]>; t: number }
   | { type: 'image'; name: string; path: string; t: number }
-  | { type: 'tags'; tags: Record<string, string>; t: number }
+  | { type: 'tags'; tags: Record<string, string>; removed?: string[]; t: number }
   | { type: 'properties'; properties: Record<string, string>; t: number }
   | { type: 'file'; name: string; t: number }
   | { type: 'register_model'; name: string; version: number; path: string | null; t: number }
@@ -86,6 +86,7 @@ export function applyRunEvents(metrics: RunMetrics, events: RunEvent[]): RunMetr
         break;
       case 'tags':
         Object.assign(metrics.tags, event.tags);
+        for (const key of event.removed ?? []) delete metrics.tags[key];
         break;
       case 'properties':
         for (const [key, value] of Object.entries(event.properties)) metrics.properties[key] ??= value;

@@ -1,5 +1,7 @@
 /** Run statuses in lifecycle order (kept free of zod: the run supervisor loads this on its fast path). */
 export const RUN_STATUSES = [
+  // A child run made by create_children() and not started yet (Azure's first status).
+  'NotStarted',
   'Queued',
   'Preparing',
   'Running',

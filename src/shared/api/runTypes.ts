@@ -23,6 +23,17 @@ export const RunSummary = z.object({
   /** The last value of each scalar metric. */
   metrics: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
   tags: z.record(z.string(), z.string()),
+  /** Add-only key/value pairs (Azure's run properties). */
+  properties: z.record(z.string(), z.string()),
+  /** The run this one is a child of (child_run, create_children, submit_child). */
+  parentRunId: z.string().nullable(),
+  /** Azure's display name (defaults to the id); description as Azure has it. */
+  displayName: z.string().nullable(),
+  description: z.string().nullable(),
+  /** Azure's run type: "azureml.scriptrun" for a submitted script, null for runs made from Python. */
+  runType: z.string().nullable(),
+  /** How many child runs it has. */
+  children: z.number(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
@@ -37,6 +48,12 @@ export const SubmitRun = z.object({
   /** Override the workspace's snapshot limits for this run. */
   snapshotMaxMb: z.number().positive().optional(),
   snapshotMaxFiles: z.number().int().positive().optional(),
+  tags: z.record(z.string(), z.string()).optional(),
+  properties: z.record(z.string(), z.string()).optional(),
+  displayName: z.string().max(256).optional(),
+  description: z.string().max(5000).optional(),
+  /** Submit as a child of this run (Run.submit_child). */
+  parentRunId: z.string().optional(),
 });
 export type SubmitRun = z.input<typeof SubmitRun>;
 
@@ -48,6 +65,15 @@ export const RunQuery = z.object({
   /** e.g. { name: "accuracy", op: ">", value: 0.9 } */
   metric: z.object({ name: z.string(), op: z.enum(['>', '>=', '<', '<=', '=']), value: z.number() }).optional(),
   sortMetric: z.string().optional(),
+  /** Only the children of this run. */
+  parentRunId: z.string().optional(),
+  /** Only runs that are no other run's child (Experiment.get_runs without include_children). */
+  topLevel: z.boolean().optional(),
+  /** Only runs with all of these properties ("key" or "key=value"). */
+  properties: z.array(z.string()).optional(),
+  /** Every tag filter must match (more than the single `tag`). */
+  tags: z.array(z.string()).optional(),
+  runType: z.string().optional(),
   sortOrder: z.enum(['asc', 'desc']).default('desc'),
   limit: z.number().int().min(1).max(20_000).default(500),
   offset: z.number().int().min(0).default(0),
@@ -69,6 +95,54 @@ export const RunMetrics = z.object({
   status: z.object({ status: z.string(), error: z.string().nullable() }).nullable(),
 });
 export type RunMetricsData = z.infer<typeof RunMetrics>;
+
+/** A run made from Python, not from a script: an interactive run (start_logging) or a child run. */
+export const CreateRun = z.object({
+  experiment: z.string().optional(),
+  /** The id to give it (child_run(run_id=...), start_logging(run_id=...)); one run only. */
+  runId: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/)
+    .optional(),
+  parentRunId: z.string().optional(),
+  displayName: z.string().max(256).optional(),
+  description: z.string().max(5000).optional(),
+  tags: z.record(z.string(), z.string()).optional(),
+  properties: z.record(z.string(), z.string()).optional(),
+  /** Copied as the run's snapshot (start_logging(snapshot_directory=...)). */
+  snapshotDirectory: z.string().optional(),
+  /** The Python process logging to it: when it is gone and the run is not finished, the run is marked Failed. */
+  ownerPid: z.number().int().positive().optional(),
+  /** NotStarted (create_children) or Running. */
+  status: z.enum(['NotStarted', 'Running']).default('Running'),
+  /** create_children(): one run per value, each tagged tagKey=value. */
+  tagKey: z.string().optional(),
+  tagValues: z.array(z.string()).max(100).optional(),
+});
+export type CreateRun = z.input<typeof CreateRun>;
+
+/** Tags, properties and names changed from Python (Run.tag, add_properties, display_name). */
+export const UpdateRun = z.object({
+  runId: z.string(),
+  tags: z.record(z.string(), z.string()).optional(),
+  removeTags: z.array(z.string()).optional(),
+  properties: z.record(z.string(), z.string()).optional(),
+  displayName: z.string().max(256).optional(),
+  description: z.string().max(5000).optional(),
+  /** Start a NotStarted run (Run.start). */
+  start: z.boolean().optional(),
+});
+export type UpdateRun = z.input<typeof UpdateRun>;
+
+/** Ends a run made from Python (run.complete(), run.fail(), run.cancel(), leaving `with`). */
+export const FinishRun = z.object({
+  runId: z.string(),
+  status: z.enum(['Completed', 'Failed', 'Canceled']),
+  error: z.string().max(100_000).optional(),
+  /** The folder whose files become the run's outputs/ (start_logging's outputs). */
+  outputsDirectory: z.string().optional(),
+});
+export type FinishRun = z.input<typeof FinishRun>;
 
 export const RunFiles = z.object({
   snapshot: z.array(z.string()),

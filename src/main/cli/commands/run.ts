@@ -7,25 +7,12 @@ import { fileTail } from '../fileTail';
 import { cancelOnInterrupt } from '../interrupt';
 import { OperationFailed, printJson, table } from '../output';
 import type { Action } from '../program';
+import { loadEnvironmentFolder } from '../../core/environments/environmentFiles';
+import { parsePairs } from '../../core/models/modelRules';
+import { registerRunSdkCommands } from './runSdk';
+import { runJson } from './runJson';
 
-function runJson(run: RunSummary) {
-  return {
-    id: run.id,
-    experiment: run.experiment,
-    status: run.status,
-    metrics: run.metrics,
-    tags: run.tags,
-    environment: run.environment,
-    startedAt: run.startedAt,
-    endedAt: run.endedAt,
-    createdAt: run.createdAt,
-    script: run.script,
-    arguments: run.arguments,
-    exitCode: run.exitCode,
-    reason: run.reason,
-    buildKey: run.buildKey,
-  };
-}
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /**
  * Follows a run to its end, printing its output as it grows when asked
@@ -40,14 +27,17 @@ async function follow(ctx: CliContext, runId: string, showOutput: boolean): Prom
     if (showOutput) tail();
   };
   try {
-    for (;;) {
+    // The log is read every 50 ms (what a script prints shows within about 0.1 s), the status every 100 ms.
+    for (let tick = 0; ; tick++) {
       pump();
-      const run = await ctx.client.runs.get({ runId });
-      if (FINAL_STATUSES.has(run.status)) {
-        pump();
-        return run;
+      if (tick % 2 === 0) {
+        const run = await ctx.client.runs.get({ runId });
+        if (FINAL_STATUSES.has(run.status)) {
+          pump();
+          return run;
+        }
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 50));
     }
   } finally {
     release();
@@ -55,7 +45,7 @@ async function follow(ctx: CliContext, runId: string, showOutput: boolean): Prom
 }
 
 function endOf(ctx: CliContext, run: RunSummary): void {
-  if (ctx.json) printJson(runJson(run));
+  if (ctx.json) printJson(runJson(ctx, run));
   else
     process.stderr.write(
       `Run ${run.id}: ${run.status}${run.exitCode !== null ? ` (exit code ${run.exitCode})` : ''}\n`,
@@ -91,6 +81,12 @@ export function registerRunCommands(program: Command, action: Action): void {
     )
     .option('--wait', 'wait for the run to end; exit 0 only if it Completed')
     .option('--show-output', "stream the run's output until it ends (implies --wait)")
+    .option('--environment-directory <dir>', 'register the environment in this folder (as env register -d) and use it')
+    .option('--tag <key=value>', 'a tag (repeatable)', collect)
+    .option('--property <key=value>', 'a property, add-only (repeatable)', collect)
+    .option('--display-name <name>', "the run's display name")
+    .option('--description <text>', "the run's description")
+    .option('--parent <run-id>', 'submit as a child run of this run')
     .argument('[args...]', 'arguments for the script, passed exactly')
     .action(
       action(
@@ -108,6 +104,12 @@ export function registerRunCommands(program: Command, action: Action): void {
             snapshotMaxFiles?: number;
             wait?: boolean;
             showOutput?: boolean;
+            environmentDirectory?: string;
+            tag?: string[];
+            property?: string[];
+            displayName?: string;
+            description?: string;
+            parent?: string;
           },
         ) => {
           if (opts.target !== 'local' && opts.target !== 'docker')
@@ -118,11 +120,30 @@ export function registerRunCommands(program: Command, action: Action): void {
               '--max-duration takes a number of seconds.',
               'E.g. --max-duration 3600.',
             );
+          if (opts.environment && opts.environmentDirectory)
+            throw new BenchtopError(
+              'BAD_INPUT',
+              'Give -e or --environment-directory, not both.',
+              'Use -e NAME[:VERSION] for a registered environment.',
+            );
+          const tags = parsePairs(opts.tag, 'tag');
+          const properties = parsePairs(opts.property, 'property');
+          let environment = opts.environment;
+          if (opts.environmentDirectory) {
+            const definition = loadEnvironmentFolder(path.resolve(opts.environmentDirectory));
+            const registered = (await ctx.client.environments.register({ definition })).environment;
+            environment = `${registered.name}:${registered.version}`;
+          }
           const submitted = await ctx.client.runs.submit({
             sourceDirectory: path.resolve(opts.sourceDirectory),
             script: opts.script,
             arguments: args,
-            environment: opts.environment,
+            environment,
+            tags,
+            properties,
+            displayName: opts.displayName,
+            description: opts.description,
+            parentRunId: opts.parent,
             experiment: opts.experiment,
             target: opts.target as 'local',
             maxDurationSeconds: opts.maxDuration,
@@ -130,7 +151,7 @@ export function registerRunCommands(program: Command, action: Action): void {
             snapshotMaxFiles: opts.snapshotMaxFiles,
           });
           if (!opts.wait && !opts.showOutput) {
-            if (ctx.json) return printJson(runJson(submitted));
+            if (ctx.json) return printJson(runJson(ctx, submitted));
             console.log(submitted.id);
             process.stderr.write(
               `Submitted ${submitted.id} (${submitted.environment}). Follow it: benchtop run logs ${submitted.id} --follow\n`,
@@ -148,36 +169,58 @@ export function registerRunCommands(program: Command, action: Action): void {
     .description('List runs, newest first')
     .option('-x, --experiment <name>', 'only this experiment')
     .option('--status <status>', 'Queued | Preparing | Running | Finalizing | Completed | Failed | Canceled')
-    .option('--tag <k[=v]>', 'only runs with this tag')
+    .option('--tag <k[=v]>', 'only runs with this tag (repeatable; all must match)', collect)
+    .option('--property <k[=v]>', 'only runs with this property (repeatable; all must match)', collect)
+    .option('--parent <run-id>', 'only the child runs of this run')
+    .option('--top-level', 'only runs that are not child runs')
+    .option('--type <type>', 'only runs of this type (azureml.scriptrun)')
     .option('--limit <n>', 'how many', (v) => Number.parseInt(v, 10), 100)
     .action(
-      action(async (ctx, opts: { experiment?: string; status?: string; tag?: string; limit: number }) => {
-        const { runs, total } = await ctx.client.runs.list({
-          experiment: opts.experiment,
-          status: opts.status as RunStatus | undefined,
-          tag: opts.tag,
-          limit: opts.limit,
-        });
-        if (ctx.json) return printJson(runs.map(runJson));
-        if (runs.length === 0) return console.log('No runs yet. Submit one: benchtop run submit -d SRC -s train.py');
-        console.log(
-          table(
-            ['ID', 'EXPERIMENT', 'STATUS', 'ENVIRONMENT', 'STARTED', 'METRICS'],
-            runs.map((r) => [
-              r.id,
-              r.experiment,
-              r.status,
-              r.environment,
-              r.startedAt ?? '-',
-              Object.entries(r.metrics)
-                .slice(0, 3)
-                .map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : v}`)
-                .join(' '),
-            ]),
-          ),
-        );
-        if (total > runs.length) console.log(`(${total - runs.length} more; use --limit)`);
-      }),
+      action(
+        async (
+          ctx,
+          opts: {
+            experiment?: string;
+            status?: string;
+            tag?: string[];
+            property?: string[];
+            parent?: string;
+            topLevel?: boolean;
+            type?: string;
+            limit: number;
+          },
+        ) => {
+          const { runs, total } = await ctx.client.runs.list({
+            experiment: opts.experiment,
+            status: opts.status as RunStatus | undefined,
+            tags: opts.tag,
+            properties: opts.property,
+            parentRunId: opts.parent,
+            topLevel: opts.topLevel,
+            runType: opts.type,
+            limit: opts.limit,
+          });
+          if (ctx.json) return printJson(runs.map((r) => runJson(ctx, r)));
+          if (runs.length === 0) return console.log('No runs yet. Submit one: benchtop run submit -d SRC -s train.py');
+          console.log(
+            table(
+              ['ID', 'EXPERIMENT', 'STATUS', 'ENVIRONMENT', 'STARTED', 'METRICS'],
+              runs.map((r) => [
+                r.id,
+                r.experiment,
+                r.status,
+                r.environment,
+                r.startedAt ?? '-',
+                Object.entries(r.metrics)
+                  .slice(0, 3)
+                  .map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : v}`)
+                  .join(' '),
+              ]),
+            ),
+          );
+          if (total > runs.length) console.log(`(${total - runs.length} more; use --limit)`);
+        },
+      ),
     );
 
   run
@@ -187,7 +230,7 @@ export function registerRunCommands(program: Command, action: Action): void {
     .action(
       action(async (ctx, runId: string) => {
         const r = await ctx.client.runs.get({ runId });
-        if (ctx.json) return printJson(runJson(r));
+        if (ctx.json) return printJson(runJson(ctx, r));
         console.log(
           [
             `${r.id} (${r.experiment})`,
@@ -222,6 +265,7 @@ export function registerRunCommands(program: Command, action: Action): void {
       action(async (ctx, runId: string, opts: { follow?: boolean }) => {
         if (opts.follow) {
           const r = await follow(ctx, runId, true);
+          if (ctx.json) return printJson(runJson(ctx, r));
           process.stderr.write(`Run ${r.id}: ${r.status}\n`);
           return;
         }
@@ -229,6 +273,8 @@ export function registerRunCommands(program: Command, action: Action): void {
         process.stdout.write(text);
       }),
     );
+
+  registerRunSdkCommands(run, action);
 
   run
     .command('metrics')
@@ -258,7 +304,7 @@ export function registerRunCommands(program: Command, action: Action): void {
     .action(
       action(async (ctx, runId: string) => {
         const r = await ctx.client.runs.cancel({ runId });
-        if (ctx.json) return printJson(runJson(r));
+        if (ctx.json) return printJson(runJson(ctx, r));
         console.log(
           FINAL_STATUSES.has(r.status) ? `${runId} already ended: ${r.status}.` : `Cancel requested for ${runId}.`,
         );
@@ -267,18 +313,53 @@ export function registerRunCommands(program: Command, action: Action): void {
 
   run
     .command('download')
-    .description("Copy a run's outputs, logs and output to a folder")
+    .description("Copy a run's outputs, logs and output to a folder (or one file, or the files under a prefix)")
     .argument('<run-id>')
-    .requiredOption('-d, --directory <dir>', 'target folder')
+    .option('-d, --directory <dir>', 'target folder')
+    .option('--prefix <prefix>', 'only the files whose artifact name starts with this (see `run files`), under -d')
+    .option('--no-append-prefix', 'with --prefix: leave the prefix out of the names written under -d')
+    .option('--file <name>', 'one file, by its artifact name (see `run files`), to -o')
+    .option('-o, --output <path>', 'with --file: where to write it (default: its base name here)')
     .action(
-      action(async (ctx, runId: string, opts: { directory: string }) => {
-        const result = await ctx.client.runs.download({ runId, directory: path.resolve(opts.directory) });
-        if (ctx.json) return printJson(result);
-        console.log(`Downloaded ${result.files} file(s) of ${runId} to ${result.directory}`);
-        if (result.skipped.length)
-          console.log(
-            `Not copied: ${result.skipped.join(', ')} (links that point outside the run, or not regular files).`,
-          );
-      }),
+      action(
+        async (
+          ctx,
+          runId: string,
+          opts: { directory?: string; prefix?: string; appendPrefix: boolean; file?: string; output?: string },
+        ) => {
+          if (opts.file) {
+            const result = await ctx.client.runs.downloadArtifact({
+              runId,
+              name: opts.file,
+              destination: path.resolve(opts.output ?? path.basename(opts.file)),
+            });
+            if (ctx.json) return printJson(result);
+            return console.log(`Downloaded ${opts.file} of ${runId} to ${result.path}`);
+          }
+          if (!opts.directory)
+            throw new BenchtopError(
+              'BAD_INPUT',
+              'Give the target folder with -d.',
+              'Or one file: --file NAME -o PATH.',
+            );
+          if (opts.prefix !== undefined) {
+            const result = await ctx.client.runs.downloadArtifacts({
+              runId,
+              directory: path.resolve(opts.directory),
+              prefix: opts.prefix,
+              appendPrefix: opts.appendPrefix,
+            });
+            if (ctx.json) return printJson(result);
+            return console.log(`Downloaded ${result.files.length} file(s) of ${runId} to ${result.directory}`);
+          }
+          const result = await ctx.client.runs.download({ runId, directory: path.resolve(opts.directory) });
+          if (ctx.json) return printJson(result);
+          console.log(`Downloaded ${result.files} file(s) of ${runId} to ${result.directory}`);
+          if (result.skipped.length)
+            console.log(
+              `Not copied: ${result.skipped.join(', ')} (links that point outside the run, or not regular files).`,
+            );
+        },
+      ),
     );
 }

@@ -43,6 +43,12 @@ export const runsRouter: Router<
   | 'runs.files'
   | 'runs.file'
   | 'runs.download'
+  | 'runs.create'
+  | 'runs.update'
+  | 'runs.finish'
+  | 'runs.artifacts'
+  | 'runs.downloadArtifact'
+  | 'runs.downloadArtifacts'
 > = {
   'runs.submit': (input, _ctx, core) => core.runs.submit(input),
   'runs.rerun': (input, _ctx, core) => {
@@ -112,4 +118,12 @@ export const runsRouter: Router<
   },
   'runs.download': (input, _ctx, core) =>
     downloadRunFiles(core.runs.filesOf(input.runId), path.resolve(input.directory)),
+  'runs.create': (input, _ctx, core) => core.runs.create(input),
+  'runs.update': (input, _ctx, core) => core.runs.update(input),
+  'runs.finish': (input, _ctx, core) => core.runs.finish(input),
+  'runs.artifacts': (input, _ctx, core) => core.runs.artifacts(input.runId),
+  'runs.downloadArtifact': (input, _ctx, core) =>
+    core.runs.downloadArtifact(input.runId, input.name, input.destination),
+  'runs.downloadArtifacts': (input, _ctx, core) =>
+    core.runs.downloadArtifacts(input.runId, input.directory, input.prefix, input.appendPrefix),
 };

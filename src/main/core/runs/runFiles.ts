@@ -182,7 +182,7 @@ export function downloadRunFiles(runDir: string, target: string): RunDownload {
 }
 
 /** Copies an open file to `destination` through a temporary file in the same folder and one rename. */
-function writeFileFrom(fd: number, destination: string): void {
+export function writeFileFrom(fd: number, destination: string): void {
   fs.mkdirSync(path.dirname(destination), { recursive: true });
   if (fs.lstatSync(destination, { throwIfNoEntry: false })?.isDirectory())
     throw new BenchtopError(

@@ -3,11 +3,14 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  CreateRun,
   FINAL_STATUSES,
+  FinishRun,
   RunQuery as RunQuerySchema,
   type RunQuery,
   type RunSummary,
   SubmitRun,
+  UpdateRun,
 } from '../../../shared/api/runTypes';
 import { applyRunEvents, emptyMetrics, type RunMetrics } from '../../../shared/api/runEvents';
 import { BenchtopError } from '../../../shared/errors';
@@ -21,13 +24,32 @@ import { nowIso, writeFileAtomic } from '../workspace/files';
 import type { WorkspacePaths } from '../workspace/paths';
 import { readSettings } from '../workspace/settings';
 import { readRunEvents } from './readRunEvents';
-import { RunStore, rowToSummary } from './runStore';
+import { type RunRow, RunStore, rowToSummary } from './runStore';
 import type { BuildService } from '../builds/buildService';
 import { removeRunContainer } from '../docker/containerRun';
 import { finalizeRunFiles } from './finalizeRunFiles';
 import { createSnapshot } from './snapshot';
+import {
+  appendRunEvents,
+  createSdkRuns,
+  finishChildren,
+  finishSdkRun,
+  initialEvents,
+  SDK_TARGET,
+  updateRun,
+} from './sdkRuns';
+import { artifactNames, downloadArtifact, downloadArtifacts } from './runArtifacts';
 import { SupervisorConnection } from './supervisorClient';
 import type { RunSpec } from './supervisorProtocol';
+
+function checkExperimentName(experiment: string): void {
+  if (!NAME_PATTERN.test(experiment))
+    throw new BenchtopError(
+      'INVALID_NAME',
+      `"${experiment}" is not a valid experiment name.`,
+      'Use letters, digits, ".", "_" or "-", starting with a letter or digit.',
+    );
+}
 
 /** How long a new run may go without a supervisor pid before it counts as lost. */
 const SUPERVISOR_START_GRACE_MS = 30_000;
@@ -78,13 +100,9 @@ export class RunService {
 
   submit(raw: unknown): RunSummary {
     const input = SubmitRun.parse(raw);
-    const experiment = input.experiment || 'Default';
-    if (!NAME_PATTERN.test(experiment))
-      throw new BenchtopError(
-        'INVALID_NAME',
-        `"${experiment}" is not a valid experiment name.`,
-        'Use letters, digits, ".", "_" or "-", starting with a letter or digit.',
-      );
+    const parent = input.parentRunId ? this.get(input.parentRunId) : null;
+    const experiment = input.experiment || parent?.experiment || 'Default';
+    checkExperimentName(experiment);
     const ref = parseNameVersion(input.environment || 'Benchtop-Minimal');
     const environment = this.environments.get(ref.name, ref.version);
     const sourceDir = path.resolve(input.sourceDirectory);
@@ -108,7 +126,9 @@ export class RunService {
         'Give the script relative to the source folder, e.g. -s train.py.',
       );
 
-    const id = `${experiment}_${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString('hex')}`;
+    const id = parent
+      ? `${parent.id}_${this.store.children(parent.id).length}`
+      : `${experiment}_${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString('hex')}`;
     const runDir = this.paths.runDir(id);
     try {
       createSnapshot(
@@ -145,7 +165,16 @@ export class RunService {
       source_dir: sourceDir,
       max_duration_s: spec.maxDurationSeconds,
       created_at: nowIso(),
+      parent_run_id: parent?.id ?? null,
+      display_name: input.displayName ?? null,
+      description: input.description ?? null,
+      tags: JSON.stringify(input.tags ?? {}),
+      properties: JSON.stringify(input.properties ?? {}),
+      run_type: 'azureml.scriptrun',
     });
+    // Tags and properties given at submit are the first records of the events file, which the
+    // supervisor folds (with the script's own) into the run's columns.
+    appendRunEvents(runDir, initialEvents(input.tags, input.properties));
     writeFileAtomic(path.join(runDir, 'spec.json'), JSON.stringify(spec, null, 2), false);
     this.store.update(id, {
       supervisor_pid: this.takeStandby(id) ?? this.startSupervisor([this.paths.root, id]).pid ?? null,
@@ -205,10 +234,15 @@ export class RunService {
   }
 
   get(id: string): RunSummary {
+    return rowToSummary(this.row(id));
+  }
+
+  /** The run's row, brought up to date (reconciled); NOT_FOUND when there is none. */
+  private row(id: string): RunRow {
     this.reconcile(id);
     const row = this.store.get(id);
     if (!row) throw new BenchtopError('NOT_FOUND', `No run "${id}".`, 'See `benchtop run list`.');
-    return rowToSummary(row);
+    return row;
   }
 
   list(query: RunQuery): { runs: RunSummary[]; total: number } {
@@ -221,6 +255,7 @@ export class RunService {
   reconcile(id: string): void {
     const row = this.store.get(id);
     if (!row || FINAL_STATUSES.has(row.status)) return;
+    if (row.target === SDK_TARGET) return this.reconcileSdkRun(row.id);
     const age = Date.now() - Date.parse(row.created_at);
     const lost = row.supervisor_pid ? !processAlive(row.supervisor_pid) : age > SUPERVISOR_START_GRACE_MS;
     if (!lost) return;
@@ -246,6 +281,101 @@ export class RunService {
     };
     if (again.target === 'docker') void removeRunContainer(this.builds.docker, id).then(keep, keep);
     else keep();
+    finishChildren(this.store, this.paths, id, 'Failed');
+  }
+
+  /**
+   * A run made from Python whose process is gone without completing it is marked Failed. A child
+   * of an unfinished run is left to its parent, which ends its children when it ends (a script's
+   * children stay open until the script's supervisor has finished).
+   */
+  private reconcileSdkRun(id: string): void {
+    const row = this.store.get(id);
+    if (!row || FINAL_STATUSES.has(row.status) || !row.supervisor_pid || processAlive(row.supervisor_pid)) return;
+    const parent = row.parent_run_id ? this.store.get(row.parent_run_id) : undefined;
+    if (parent && !FINAL_STATUSES.has(parent.status)) return;
+    finishSdkRun(
+      this.store,
+      this.paths,
+      row,
+      'Failed',
+      `The Python process that logged to this run (pid ${row.supervisor_pid}) ended without completing it ` +
+        '(run.complete(), or `with experiment.start_logging() as run:`).',
+    );
+  }
+
+  /** Interactive runs (start_logging) and child runs (child_run, create_children). */
+  create(raw: unknown): RunSummary[] {
+    const input = CreateRun.parse(raw);
+    const parent = input.parentRunId ? this.row(input.parentRunId) : null;
+    const experiment = input.experiment || parent?.experiment || 'Default';
+    checkExperimentName(experiment);
+    const snapshotDir = input.snapshotDirectory ? path.resolve(input.snapshotDirectory) : null;
+    const limits = snapshotDir ? this.snapshotLimits({}) : null;
+    const ids = createSdkRuns(this.store, this.paths, {
+      experiment,
+      runId: input.runId,
+      parent: parent ?? null,
+      displayName: input.displayName,
+      description: input.description,
+      tags: input.tags,
+      properties: input.properties,
+      ownerPid: input.ownerPid,
+      status: input.status,
+      tagKey: input.tagKey,
+      tagValues: input.tagValues,
+      snapshot:
+        snapshotDir && limits
+          ? (dir) => {
+              createSnapshot(snapshotDir, path.join(dir, 'snapshot'), limits);
+              this.store.update(path.basename(dir), { source_dir: snapshotDir });
+            }
+          : undefined,
+    });
+    const runs = ids.map((id) => this.get(id));
+    for (const run of runs) this.watch(run);
+    return runs;
+  }
+
+  /** Tags, properties, display name, description; starting a NotStarted run. */
+  update(raw: unknown): RunSummary {
+    const input = UpdateRun.parse(raw);
+    updateRun(this.store, this.paths, this.row(input.runId), input);
+    return this.get(input.runId);
+  }
+
+  /** Ends a run made from Python. A script's run ends with its script: complete() there is recorded by the script. */
+  finish(raw: unknown): RunSummary {
+    const input = FinishRun.parse(raw);
+    const run = this.get(input.runId);
+    if (FINAL_STATUSES.has(run.status)) return run;
+    if (run.target !== SDK_TARGET)
+      throw new BenchtopError(
+        'BAD_INPUT',
+        `Run ${run.id} runs a script (${run.script}): it ends when the script ends.`,
+        `To stop it: benchtop run cancel ${run.id}`,
+      );
+    finishSdkRun(
+      this.store,
+      this.paths,
+      this.row(run.id),
+      input.status,
+      input.error,
+      input.outputsDirectory ? path.resolve(input.outputsDirectory) : undefined,
+    );
+    return this.get(run.id);
+  }
+
+  artifacts(id: string): string[] {
+    return artifactNames(this.filesOf(id));
+  }
+
+  downloadArtifact(id: string, name: string, destination: string): { path: string; size: number } {
+    return downloadArtifact(this.filesOf(id), id, name, path.resolve(destination));
+  }
+
+  downloadArtifacts(id: string, directory: string, prefix?: string, appendPrefix?: boolean) {
+    return downloadArtifacts(this.filesOf(id), id, path.resolve(directory), prefix, appendPrefix);
   }
 
   /**
@@ -275,6 +405,7 @@ export class RunService {
   cancel(id: string): RunSummary {
     const run = this.get(id);
     if (FINAL_STATUSES.has(run.status)) return run;
+    if (run.target === SDK_TARGET) return this.finish({ runId: id, status: 'Canceled' });
     const stream = this.streams.get(id);
     if (stream?.connection) stream.connection.send({ t: 'cancel' });
     else {

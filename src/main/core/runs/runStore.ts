@@ -24,7 +24,17 @@ export interface RunRow {
   supervisor_pid: number | null;
   metrics: string;
   tags: string;
+  parent_run_id: string | null;
+  display_name: string | null;
+  description: string | null;
+  properties: string;
+  run_type: string | null;
+  /** Not a column: how many runs name this one as their parent (filled by the queries). */
+  child_count?: number;
 }
+
+/** What every read selects: the row and its number of children. */
+const SELECT = 'SELECT runs.*, (SELECT COUNT(*) FROM runs c WHERE c.parent_run_id = runs.id) AS child_count FROM runs';
 
 export function rowToSummary(row: RunRow): RunSummary {
   return {
@@ -43,6 +53,12 @@ export function rowToSummary(row: RunRow): RunSummary {
     reason: row.reason,
     metrics: JSON.parse(row.metrics) as RunSummary['metrics'],
     tags: JSON.parse(row.tags) as Record<string, string>,
+    properties: JSON.parse(row.properties || '{}') as Record<string, string>,
+    parentRunId: row.parent_run_id,
+    displayName: row.display_name,
+    description: row.description,
+    runType: row.run_type,
+    children: row.child_count ?? 0,
   };
 }
 
@@ -56,18 +72,67 @@ export class RunStore {
   constructor(private readonly db: Db) {}
 
   insert(
-    row: Omit<RunRow, 'started_at' | 'ended_at' | 'exit_code' | 'reason' | 'supervisor_pid' | 'metrics' | 'tags'>,
+    row: Omit<
+      RunRow,
+      | 'started_at'
+      | 'ended_at'
+      | 'exit_code'
+      | 'reason'
+      | 'supervisor_pid'
+      | 'metrics'
+      | 'tags'
+      | 'parent_run_id'
+      | 'display_name'
+      | 'description'
+      | 'properties'
+      | 'run_type'
+    > &
+      Partial<
+        Pick<
+          RunRow,
+          | 'parent_run_id'
+          | 'display_name'
+          | 'description'
+          | 'properties'
+          | 'run_type'
+          | 'tags'
+          | 'started_at'
+          | 'supervisor_pid'
+        >
+      >,
   ): void {
     this.db
       .prepare(
-        `INSERT INTO runs(id, experiment, status, script, arguments, environment, build_key, target, source_dir, max_duration_s, created_at)
-         VALUES (@id, @experiment, @status, @script, @arguments, @environment, @build_key, @target, @source_dir, @max_duration_s, @created_at)`,
+        `INSERT INTO runs(id, experiment, status, script, arguments, environment, build_key, target, source_dir, max_duration_s, created_at,
+                          parent_run_id, display_name, description, properties, run_type, tags, started_at, supervisor_pid)
+         VALUES (@id, @experiment, @status, @script, @arguments, @environment, @build_key, @target, @source_dir, @max_duration_s, @created_at,
+                 @parent_run_id, @display_name, @description, @properties, @run_type, @tags, @started_at, @supervisor_pid)`,
       )
-      .run(row);
+      .run({
+        parent_run_id: null,
+        display_name: null,
+        description: null,
+        properties: '{}',
+        run_type: null,
+        tags: '{}',
+        started_at: null,
+        supervisor_pid: null,
+        ...row,
+      });
+  }
+
+  /** Runs fn holding the write lock (IMMEDIATE): read-then-insert is safe across processes. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
   }
 
   get(id: string): RunRow | undefined {
-    return this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+    return this.db.prepare(`${SELECT} WHERE id = ?`).get(id) as RunRow | undefined;
+  }
+
+  /** The runs whose parent is `id`, oldest first. */
+  children(id: string): RunRow[] {
+    return this.db.prepare(`${SELECT} WHERE parent_run_id = ? ORDER BY created_at, rowid`).all(id) as RunRow[];
   }
 
   update(id: string, fields: Partial<Omit<RunRow, 'id'>>): void {
@@ -90,13 +155,24 @@ export class RunStore {
       where.push('status = @status');
       params.status = q.status;
     }
-    if (q.tag) {
-      const [key, ...rest] = q.tag.split('=');
-      params.tagPath = jsonPath(key ?? '');
+    const keyValue = (column: 'tags' | 'properties', filter: string, n: number) => {
+      const [key, ...rest] = filter.split('=');
+      params[`${column}Path${n}`] = jsonPath(key ?? '');
       if (rest.length > 0) {
-        where.push('json_extract(tags, @tagPath) = @tagValue');
-        params.tagValue = rest.join('=');
-      } else where.push('json_type(tags, @tagPath) IS NOT NULL');
+        where.push(`json_extract(${column}, @${column}Path${n}) = @${column}Value${n}`);
+        params[`${column}Value${n}`] = rest.join('=');
+      } else where.push(`json_type(${column}, @${column}Path${n}) IS NOT NULL`);
+    };
+    [...(q.tag ? [q.tag] : []), ...(q.tags ?? [])].forEach((filter, n) => keyValue('tags', filter, n));
+    (q.properties ?? []).forEach((filter, n) => keyValue('properties', filter, n));
+    if (q.parentRunId) {
+      where.push('parent_run_id = @parentRunId');
+      params.parentRunId = q.parentRunId;
+    }
+    if (q.topLevel) where.push('parent_run_id IS NULL');
+    if (q.runType) {
+      where.push('run_type = @runType');
+      params.runType = q.runType;
     }
     if (q.metric) {
       where.push(
@@ -115,7 +191,7 @@ export class RunStore {
     }
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM runs ${clause}`).get(params) as { n: number }).n;
     const rows = this.db
-      .prepare(`SELECT * FROM runs ${clause} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
+      .prepare(`${SELECT} ${clause} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
       .all({ ...params, limit: q.limit, offset: q.offset }) as RunRow[];
     return { rows, total };
   }
@@ -134,8 +210,6 @@ export class RunStore {
 
   /** Runs that are not finished: candidates for re-attaching or for being marked failed. */
   unfinished(): RunRow[] {
-    return this.db
-      .prepare("SELECT * FROM runs WHERE status NOT IN ('Completed', 'Failed', 'Canceled')")
-      .all() as RunRow[];
+    return this.db.prepare(`${SELECT} WHERE status NOT IN ('Completed', 'Failed', 'Canceled')`).all() as RunRow[];
   }
 }
