@@ -20,10 +20,12 @@ describe('venv backend: pins from a conda file', () => {
   it("uses the closest interpreter, saying which and why, when the pinned Python isn't here", async () => {
     const found = await findInterpreters();
     if (found.length === 0) return;
-    const other = await pickInterpreter('3.99.1', false);
-    expect(other.reason).toMatch(
-      /^instead of python=3\.99\.1: no Python 3\.99 on this machine \(found .+\), so the default interpreter/,
+    const old = await pickInterpreter('3.1.2', false);
+    expect(old.reason).toMatch(
+      /^instead of python=3\.1\.2: no Python 3\.1 on this machine and every one here is newer \(found .+\), so the default interpreter/,
     );
+    // Newer than anything here: still an error listing what was found (the code may need that Python).
+    await expect(pickInterpreter('3.99.1', false)).rejects.toThrow(/No Python 3\.99\.1 interpreter/);
     const first = found[0]!;
     const [major, minor] = first.version.split('.');
     const same = await pickInterpreter(`${major}.${minor}.999`, false);

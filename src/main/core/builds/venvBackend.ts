@@ -53,9 +53,11 @@ export function pipRequirementsFor(definition: EnvironmentDefinition, note: (tex
 
 /**
  * The interpreter for the definition's `python=` pin. Where this machine has none of that version
- * (Azure's CondaDependencies() pins python=3.8.13, which few machines have), the build goes on
- * with the closest one (the same X.Y, else the default interpreter) and `reason` says which and
- * why, rather than failing: a venv cannot install a Python, only conda can.
+ * (Azure's CondaDependencies() pins python=3.8.13, old samples 3.6.2), the build goes on with the
+ * same X.Y series, or, for a pin older than every interpreter here, with the default interpreter;
+ * `reason` says which and why. A venv cannot install a Python (only conda can), and old pins are
+ * what v1 code carries by default. A pin newer than anything here still fails (NO_INTERPRETER,
+ * listing what was found): code that asks for a newer Python may need it.
  */
 export async function pickInterpreter(
   wanted: string | null,
@@ -75,13 +77,16 @@ export async function pickInterpreter(
         reason: `instead of python=${wanted}: no Python ${wanted} on this machine, ${sameMinor.version} is the same ${minor} series`,
       };
     }
-    const fallback = await matchInterpreter(null, needEnsurepip).catch(() => {
-      throw err;
-    });
+    const older = (a: string, b: string) => {
+      const [pa, pb] = [a.split('.').map(Number), b.split('.').map(Number)];
+      return (pa[0] ?? 0) < (pb[0] ?? 0) || ((pa[0] ?? 0) === (pb[0] ?? 0) && (pa[1] ?? 0) < (pb[1] ?? 0));
+    };
+    if (usable.length === 0 || !usable.every((i) => older(minor, i.version))) throw err;
+    const fallback = await matchInterpreter(null, needEnsurepip);
     const found = usable.map((i) => i.version).join(', ');
     return {
       interpreter: fallback,
-      reason: `instead of python=${wanted}: no Python ${minor} on this machine (found ${found}), so the default interpreter; install Python ${minor} (pyenv, uv python install, your package manager) or use the conda backend to build with ${wanted} itself`,
+      reason: `instead of python=${wanted}: no Python ${minor} on this machine and every one here is newer (found ${found}), so the default interpreter; install Python ${minor} (pyenv, uv python install, your package manager) or use the conda backend to build with ${wanted} itself`,
     };
   }
 }
