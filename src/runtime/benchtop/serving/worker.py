@@ -1,9 +1,22 @@
 """One worker process: an event loop over keep-alive connections, one request at a time into run().
 
-Hand-parsed HTTP/1.1 on non-blocking sockets: no framework between the socket
-and run(), which is most of why this serves faster than Flask on gunicorn.
+Non-blocking sockets and a strict parser (http1.py), no framework between the socket and run(), which
+is most of why this serves faster than Flask on gunicorn. No client can hold the worker: heads, bodies,
+idle keep-alive connections and unread answers each have a timeout, writes are buffered, anything
+malformed or ambiguous is refused with 400 and the connection closed, and at the connection cap the
+worker stops accepting (the kernel queues new connections) until one closes.
+
+Settings (the master passes them; defaults here):
+  timeout_ms       run()'s time limit
+  max_body         request body limit in bytes (413 above it)
+  header_timeout_s 10    the whole head, counted from the connection's start or the request's first byte
+  body_timeout_s   30    the whole body, counted from the end of the head
+  idle_timeout_s   60    a keep-alive connection between requests
+  write_timeout_s  30    an answer the client does not read
+  max_connections  1000  open connections per worker
 """
 
+import ctypes
 import json
 import os
 import selectors
@@ -12,26 +25,21 @@ import socket
 import sys
 import time
 import traceback
-import uuid
 
-from . import swagger
+from . import response, swagger
+from .connection import LINGER, WRITE, Connection
+from .http1 import BODY, HEAD, IDLE, HttpError
 from .log import log
 from .raw import BadRequest
 from .script import Runner, is_response, to_json_bytes
 
-REASONS = {
-    200: "OK",
-    100: "Continue",
-    400: "Bad Request",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    413: "Payload Too Large",
-    415: "Unsupported Media Type",
-    431: "Request Header Fields Too Large",
-    500: "Internal Server Error",
-}
-MAX_HEAD = 64 * 1024
 RUN_FAILED = "An unexpected error occurred in scoring script. Check the logs for more info."
+# After an error answer: how long to read and drop what the client still sends, so that closing does
+# not reset the connection before the client has read the answer.
+LINGER_S = 2.0
+BIG = 1024 * 1024  # bodies and buffers above this are given back to the OS once done with (_trim)
+READ_EVENT = selectors.EVENT_READ
+WRITE_EVENT = selectors.EVENT_WRITE
 
 
 class ScoringTimeout(Exception):
@@ -42,17 +50,6 @@ def _on_alarm(signum, frame):
     raise ScoringTimeout()
 
 
-class Connection:
-    __slots__ = ("sock", "buf", "continued", "discarding")
-
-    def __init__(self, sock):
-        self.sock = sock
-        self.buf = bytearray()
-        self.continued = False
-        # After a 413: the rest of the body is read and dropped, so the client sees the answer instead of a reset.
-        self.discarding = False
-
-
 class Worker:
     def __init__(self, listener, module, settings):
         self.listener = listener
@@ -60,68 +57,115 @@ class Worker:
         self.settings = settings
         self.timeout_s = settings["timeout_ms"] / 1000.0
         self.max_body = settings["max_body"]
+        self.timeouts = {
+            HEAD: float(settings.get("header_timeout_s", 10)),
+            BODY: float(settings.get("body_timeout_s", 30)),
+            IDLE: float(settings.get("idle_timeout_s", 60)),
+            WRITE: float(settings.get("write_timeout_s", 30)),
+        }
+        self.max_connections = max(1, int(settings.get("max_connections", 1000)))
         self.running = True
         self.pid = os.getpid()
         self.swagger_cache = {}
         self.draining = False
+        self.connections = set()
+        self.accepting = False
+        self.scratch = bytearray(256 * 1024)
+        self.scratch_view = memoryview(self.scratch)
+        self.trim_due = False
+        self.trimmed_at = 0.0
+        self.accept_again_at = 0.0
+        self.cap_logged_at = -60.0
 
     def serve(self):
         signal.signal(signal.SIGALRM, _on_alarm)
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        selector = selectors.DefaultSelector()
+        self.selector = selectors.DefaultSelector()
         self.listener.setblocking(False)
-        selector.register(self.listener, selectors.EVENT_READ, None)
-        self.selector = selector
+        self._accept_new(True)
         log("I", "Scoring timeout is set to %d ms" % self.settings["timeout_ms"])
         log("I", self.runner.describe())
         log("I", "Worker with pid %d ready for serving traffic" % self.pid, flush=True)
+        next_sweep = 0.0
         while self.running:
-            events = selector.select(0.25)
-            for key, _ in events:
+            events = self.selector.select(0.25)
+            for key, mask in events:
                 if key.data is None:
                     self._accept()
                 else:
-                    self._readable(key.data)
+                    self._ready(key.data, mask)
+            now = time.monotonic()
+            if now >= next_sweep:
+                self._sweep(now)
+                next_sweep = now + 0.1
             if not events:
                 log(None, None, flush=True)
-        # Draining: stop accepting (the next generation or a sibling takes new connections), answer the
-        # requests already on accepted connections, close each after its answer, then leave.
-        selector.unregister(self.listener)
+        self._drain()
+
+    def _drain(self):
+        """Stops accepting (the next generation or a sibling takes new connections), answers the requests
+        already on accepted connections, closes each after its answer, then returns."""
+        self._accept_new(False)
         log("I", "Worker with pid %d stopping" % self.pid, flush=True)
         self.draining = True
         started = time.monotonic()
-        while time.monotonic() - started < 2.0:
-            open_connections = [key.data for key in selector.get_map().values() if key.data is not None]
-            if not open_connections:
-                break
-            for key, _ in selector.select(0.02):
-                self._readable(key.data)
+        while self.connections and time.monotonic() - started < 2.0:
+            for key, mask in self.selector.select(0.02):
+                self._ready(key.data, mask)
             if time.monotonic() - started > 0.3:
-                for conn in open_connections:
-                    if not conn.buf:
+                for conn in list(self.connections):
+                    if conn.closing is None and not conn.out and conn.parser.idle:
                         self._close(conn)
-        for key in list(selector.get_map().values()):
-            if key.data is not None:
-                self._close(key.data)
+        for conn in list(self.connections):
+            self._close(conn)
         log(None, None, flush=True)
 
     def _stop(self, signum, frame):
         self.running = False
 
+    # --- connections -----------------------------------------------------------------------------
+
+    def _accept_new(self, on):
+        if on == self.accepting:
+            return
+        self.accepting = on
+        if on:
+            self.selector.register(self.listener, READ_EVENT, None)
+        else:
+            self.selector.unregister(self.listener)
+
     def _accept(self):
-        while True:
+        while len(self.connections) < self.max_connections:
             try:
                 sock, _ = self.listener.accept()
             except (BlockingIOError, InterruptedError):
                 return
-            except OSError:
+            except OSError as err:
+                # Out of file descriptors: stop accepting for a moment instead of spinning on the listener.
+                log("W", "accept() failed: %s" % err)
+                self._accept_new(False)
+                self.accept_again_at = time.monotonic() + 0.5
                 return
+            sock.setblocking(False)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            sock.settimeout(30)
-            self.selector.register(sock, selectors.EVENT_READ, Connection(sock))
+            conn = Connection(sock, self.max_body)
+            conn.deadline = time.monotonic() + self.timeouts[HEAD]
+            conn.events = READ_EVENT
+            self.selector.register(sock, READ_EVENT, conn)
+            self.connections.add(conn)
+        now = time.monotonic()
+        if now - self.cap_logged_at > 10:
+            self.cap_logged_at = now
+            log("W", "At the connection limit (%d); new connections wait until one closes" % self.max_connections)
+        self._accept_new(False)
 
     def _close(self, conn):
+        if conn not in self.connections:
+            return
+        self.connections.discard(conn)
+        if conn.out or (conn.parser is not None and len(conn.parser.buf) > BIG):
+            self.trim_due = True
         try:
             self.selector.unregister(conn.sock)
         except (KeyError, ValueError):
@@ -130,141 +174,168 @@ class Worker:
             conn.sock.close()
         except OSError:
             pass
+        conn.out = []
+        conn.parser = None
+        if self.running and not self.accepting and len(self.connections) < self.max_connections:
+            if time.monotonic() >= self.accept_again_at:
+                self._accept_new(True)
+
+    def _sweep(self, now):
+        """Closes the connections past their deadline; gives freed memory back to the OS now and then."""
+        if self.running and not self.accepting and len(self.connections) < self.max_connections:
+            if now >= self.accept_again_at:
+                self._accept_new(True)
+        expired = [conn for conn in self.connections if conn.deadline <= now]
+        if expired:
+            phases = {}
+            for conn in expired:
+                phases[conn.phase] = phases.get(conn.phase, 0) + 1
+                self._close(conn)
+            busy = {phase: count for phase, count in phases.items() if phase not in (IDLE, LINGER)}
+            if busy:
+                waits = ", ".join("%d waiting for %s" % (count, phase) for phase, count in sorted(busy.items()))
+                log("I", "Closed %d connection(s) past their timeout: %s" % (sum(busy.values()), waits))
+        if self.trim_due and now - self.trimmed_at > 1.0:
+            self.trim_due = False
+            self.trimmed_at = now
+            _trim()
+
+    def _ready(self, conn, mask):
+        try:
+            if mask & WRITE_EVENT:
+                if conn.flush():
+                    self._process(conn)
+            else:
+                self._readable(conn)
+        except OSError:
+            self._close(conn)
 
     def _readable(self, conn):
         try:
-            data = conn.sock.recv(262144)
-        except (socket.timeout, BlockingIOError, InterruptedError):
+            received = conn.sock.recv_into(self.scratch)
+        except (BlockingIOError, InterruptedError):
             return
-        except OSError:
+        if not received:
+            # The client is done. Everything it sent has been answered: nothing is read while an answer
+            # waits to be written.
             return self._close(conn)
-        if not data:
-            return self._close(conn)
-        if conn.discarding:
-            return
-        conn.buf += data
-        try:
-            while conn.buf and self._one_request(conn):
-                pass
-        except OSError:
-            self._close(conn)
+        if conn.closing is not None:
+            return  # refused: what it still sends is dropped until it closes or the linger ends
+        conn.parser.feed(self.scratch_view[:received])
+        self._process(conn)
 
-    def _one_request(self, conn):
-        """Handles the first complete request in the buffer; False when more bytes are needed."""
-        buf = conn.buf
-        end = buf.find(b"\r\n\r\n")
-        if end < 0:
-            if len(buf) > MAX_HEAD:
-                self._send(conn, 431, {"message": "Request headers are too large."}, {}, False)
-                self._close(conn)
-            return False
-        head = bytes(buf[:end]).decode("latin-1")
-        lines = head.split("\r\n")
-        try:
-            method, target, version = lines[0].split(" ", 2)
-        except ValueError:
-            self._send(conn, 400, {"message": "Malformed request line."}, {}, False)
-            self._close(conn)
-            return False
-        headers = {}
-        for line in lines[1:]:
-            name, _, value = line.partition(":")
-            headers[name.strip().lower()] = value.strip()
-        keep_alive = (
-            headers.get("connection", "").lower() != "close"
-            if version == "HTTP/1.1"
-            else headers.get("connection", "").lower() == "keep-alive"
-        )
-        keep_alive = keep_alive and not self.draining
-        body_start = end + 4
-        if headers.get("transfer-encoding", "").lower() == "chunked":
-            decoded = _dechunk(buf, body_start, self.max_body)
-            if decoded is None:
-                return self._continue_if_asked(conn, headers)
-            if decoded is False:
-                return self._too_large(conn, headers)
-            body, consumed = decoded
-        else:
+    def _process(self, conn):
+        """Answers the complete requests that have arrived, one at a time, then waits for what is next."""
+        parser = conn.parser
+        while not conn.out and conn.closing is None:
             try:
-                length = int(headers.get("content-length", "0") or 0)
-            except ValueError:
-                length = -1
-            if length < 0:
-                self._send(conn, 400, {"message": "Invalid Content-Length."}, {}, False)
-                self._close(conn)
-                return False
-            if length > self.max_body:
-                return self._too_large(conn, headers)
-            if len(buf) - body_start < length:
-                return self._continue_if_asked(conn, headers)
-            body = bytes(buf[body_start : body_start + length])
-            consumed = body_start + length
-        del buf[:consumed]
-        conn.continued = False
-        self._handle(conn, method, target, headers, body, keep_alive)
-        if not keep_alive:
-            self._close(conn)
-            return False
-        return True
+                request = parser.next()
+            except HttpError as err:
+                self._refuse(conn, err)
+                break
+            if request is None:
+                if parser.state != IDLE and not conn.continued and parser.request.expect_continue:
+                    conn.continued = True
+                    conn.send(response.CONTINUE)
+                break
+            conn.phase = None  # a pipelined request gets its own head deadline
+            conn.continued = False
+            self._handle(conn, request)
+            if parser.pos == len(parser.buf):
+                break  # nothing more has arrived
+        if len(parser.buf) > BIG and parser.pos == len(parser.buf):
+            parser.release()
+            self.trim_due = True
+        self._arm(conn)
 
-    def _continue_if_asked(self, conn, headers):
-        if headers.get("expect", "").lower() == "100-continue" and not conn.continued:
-            conn.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
-            conn.continued = True
-        return False
+    def _arm(self, conn):
+        """Sets what the connection waits for next (read or write) and until when."""
+        if conn.out:
+            events = WRITE_EVENT
+            phase = WRITE
+        elif conn.closing is None:
+            events = READ_EVENT
+            phase = conn.parser.waiting_for()
+        elif conn.closing == "close":
+            return self._close(conn)
+        else:
+            events = READ_EVENT
+            phase = LINGER
+        if phase != conn.phase:
+            # A head's clock starts at its first byte (or at accept() for a connection's first request) and
+            # is not restarted by more bytes, so a head sent a byte at a time still has to be complete in time.
+            now = time.monotonic()
+            if phase == LINGER:
+                conn.sock.shutdown(socket.SHUT_WR)
+                conn.deadline = now + (self.timeouts[BODY] if conn.closing == "drop" else LINGER_S)
+            else:
+                conn.deadline = now + self.timeouts[phase]
+            conn.phase = phase
+        if events != conn.events:
+            self.selector.modify(conn.sock, events, conn)
+            conn.events = events
 
-    def _too_large(self, conn, headers):
-        mb = self.max_body / (1024 * 1024)
-        self._send(conn, 413, {"message": "Request body is larger than the service's limit of %g MB." % mb}, {}, False)
-        log("I", "%s %s %d %s" % ("POST", "/score", 413, "body over the limit"))
-        conn.discarding = True
-        del conn.buf[:]
-        try:
-            conn.sock.shutdown(socket.SHUT_WR)
-        except OSError:
-            self._close(conn)
-        return False
+    def _refuse(self, conn, err):
+        """Answers a request that cannot be read with its error and closes the connection after."""
+        conn.head_request = False
+        if err.status == 413:
+            mb = self.max_body / (1024 * 1024)
+            message = "Request body is larger than the service's limit of %g MB." % mb
+            log("I", "%s %s %d %s" % ("POST", "/score", 413, "body over the limit"))
+            # The client is most likely still sending the body: read and drop it until it is done.
+            conn.closing = "drop"
+        else:
+            message = err.message
+            log("I", "Refused a request: %d %s" % (err.status, message))
+            conn.closing = "linger"
+        body = json.dumps({"message": message}).encode("utf-8")
+        conn.send(response.head(err.status, "application/json", len(body), {}, False) + body)
+        conn.parser.discard()
 
-    def _handle(self, conn, method, target, headers, body, keep_alive):
+    # --- requests ------------------------------------------------------------------------------------
+
+    def _handle(self, conn, request):
         started = time.perf_counter()
+        method = request.method
+        target = request.target
+        headers = request.headers()
+        body = request.body
+        keep_alive = request.keep_alive and not self.draining
+        if not keep_alive:
+            conn.closing = "close"
+        conn.head_request = method == "HEAD"
         path, _, query = target.partition("?")
-        request_id = headers.get("x-request-id") or str(uuid.uuid4())
-        extra = {"x-request-id": request_id}
-        if len(request_id) > 100:
-            extra = {"x-request-id": request_id[:100]}
+        client_id = headers.get("x-request-id")
+        if client_id is not None and len(client_id) > 100:
+            extra = {"x-request-id": response.request_id(client_id[:100])}
             status = self._send(
                 conn, 431, {"message": "x-request-id must not exceed 100 characters"}, extra, keep_alive
             )
-        elif path == "/score":
-            status = self._score(conn, method, path, query, headers, body, extra, keep_alive)
-        elif path == "/" and method in ("GET", "HEAD"):
-            status = self._send_raw(conn, 200, b"Healthy", "text/plain; charset=utf-8", extra, keep_alive)
-        elif path == "/swagger.json" and method == "GET":
+        else:
+            extra = {"x-request-id": response.request_id(client_id)}
+            status = self._route(conn, method, path, query, headers, body, extra, keep_alive)
+        if len(body) > BIG:
+            self.trim_due = True
+        elapsed = (time.perf_counter() - started) * 1000
+        log("I", "%s %s %d %.3fms %d" % (method, target, status, elapsed, len(body)))
+
+    def _route(self, conn, method, path, query, headers, body, extra, keep_alive):
+        if path == "/score":
+            return self._score(conn, method, path, query, headers, body, extra, keep_alive)
+        if path == "/" and method in ("GET", "HEAD"):
+            return self._send_raw(conn, 200, b"Healthy", "text/plain; charset=utf-8", extra, keep_alive)
+        if path == "/swagger.json" and method in ("GET", "HEAD"):
             version = dict(p.partition("=")[::2] for p in query.split("&") if p).get("version", "2")
             doc = self.swagger_cache.get(version) or swagger.document(self.runner, version)
             if doc is None:
-                status = self._send(
-                    conn,
-                    404,
-                    {"message": "Swagger version [%s] is not valid. Supported versions: 2, 3" % version},
-                    extra,
-                    keep_alive,
-                )
-            else:
-                self.swagger_cache[version] = doc
-                status = self._send(conn, 200, doc, extra, keep_alive)
-        elif path in ("/", "/swagger.json"):
-            status = self._send(conn, 405, {"message": "Method not allowed"}, extra, keep_alive)
-        else:
-            status = self._send(
-                conn,
-                404,
-                {"message": "Not found: %s. The routes are GET /, POST /score and GET /swagger.json." % path},
-                extra,
-                keep_alive,
-            )
-        elapsed = (time.perf_counter() - started) * 1000
-        log("I", "%s %s %d %.3fms %d" % (method, target, status, elapsed, len(body)))
+                message = "Swagger version [%s] is not valid. Supported versions: 2, 3" % version
+                return self._send(conn, 404, {"message": message}, extra, keep_alive)
+            self.swagger_cache[version] = doc
+            return self._send(conn, 200, doc, extra, keep_alive)
+        if path in ("/", "/swagger.json"):
+            return self._send(conn, 405, {"message": "Method not allowed"}, extra, keep_alive)
+        message = "Not found: %s. The routes are GET /, POST /score and GET /swagger.json." % path
+        return self._send(conn, 404, {"message": message}, extra, keep_alive)
 
     def _score(self, conn, method, path, query, headers, body, extra, keep_alive):
         if method == "OPTIONS":
@@ -278,9 +349,8 @@ class Worker:
         except ScoringTimeout:
             log("E", "run() did not finish within the scoring timeout of %d ms" % self.settings["timeout_ms"])
             extra["x-ms-run-function-failed"] = "True"
-            return self._send(
-                conn, 500, {"message": "Scoring timeout after %d ms" % self.settings["timeout_ms"]}, extra, keep_alive
-            )
+            message = "Scoring timeout after %d ms" % self.settings["timeout_ms"]
+            return self._send(conn, 500, {"message": message}, extra, keep_alive)
         except BadRequest as err:
             return self._send(conn, getattr(err, "status", 400), {"message": str(err)}, extra, keep_alive)
         except Exception:
@@ -291,10 +361,7 @@ class Worker:
             signal.setitimer(signal.ITIMER_REAL, 0)
         extra["x-ms-run-fn-exec-ms"] = "%.3f" % ((time.perf_counter() - started) * 1000)
         if is_response(result):
-            extra.update(result.headers)
-            extra["x-ms-run-function-failed"] = "True" if result.status_code >= 500 else "False"
-            content_type = extra.pop("Content-Type", "text/html; charset=utf-8")
-            return self._send_raw(conn, result.status_code, result.body, content_type, extra, keep_alive)
+            return self._send_script_response(conn, result, extra, keep_alive)
         extra["x-ms-run-function-failed"] = "False"
         try:
             payload = to_json_bytes(result)
@@ -304,48 +371,55 @@ class Worker:
             return self._send(conn, 500, {"message": RUN_FAILED}, extra, keep_alive)
         return self._send_raw(conn, 200, payload, "application/json", extra, keep_alive)
 
+    def _send_script_response(self, conn, result, extra, keep_alive):
+        """An AMLResponse: its headers only when they are safe in a head, its status only when valid."""
+        safe, content_type, refused = response.script_headers(result.headers)
+        if refused:
+            log("W", "Dropped response header(s) from run() that cannot be sent as they are: %s" % refused)
+        status = result.status_code
+        if not 200 <= status <= 599:
+            log("E", "run() returned an AMLResponse with status %d; answering 500" % status)
+            extra["x-ms-run-function-failed"] = "True"
+            return self._send(conn, 500, {"message": RUN_FAILED}, extra, keep_alive)
+        extra.update(safe)
+        extra["x-ms-run-function-failed"] = "True" if status >= 500 else "False"
+        content_type = content_type or "text/html; charset=utf-8"
+        return self._send_raw(conn, status, result.body, content_type, extra, keep_alive)
+
     def _send(self, conn, status, value, extra, keep_alive):
         return self._send_raw(conn, status, json.dumps(value).encode("utf-8"), "application/json", extra, keep_alive)
 
     def _send_raw(self, conn, status, body, content_type, extra, keep_alive):
-        head = [
-            "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n"
-            % (status, REASONS.get(status, "Status"), content_type, len(body))
-        ]
-        for name, value in extra.items():
-            for part in str(value).split(",") if name.lower() not in ("content-type", "x-request-id") else [str(value)]:
-                head.append("%s: %s\r\n" % (name, part.strip()))
-        if not keep_alive:
-            head.append("Connection: close\r\n")
-        head.append("\r\n")
-        conn.sock.sendall("".join(head).encode("latin-1") + body)
+        if status in (204, 304):
+            # No body, and no length to promise one.
+            conn.send(response.head(status, content_type, None, extra, keep_alive))
+            return status
+        head = response.head(status, content_type, len(body), extra, keep_alive)
+        if conn.head_request:
+            conn.send(head)
+        elif len(body) < 65536:
+            conn.send(head + body)
+        else:
+            if len(body) > BIG:
+                self.trim_due = True
+            conn.send(head)
+            conn.send(body)
         return status
 
 
-def _dechunk(buf, start, limit):
-    """(body, bytes consumed), None when incomplete, False when over the limit."""
-    out = bytearray()
-    pos = start
-    while True:
-        line_end = buf.find(b"\r\n", pos)
-        if line_end < 0:
-            return None
-        try:
-            size = int(bytes(buf[pos:line_end]).split(b";")[0], 16)
-        except ValueError:
-            return False
-        pos = line_end + 2
-        if size == 0:
-            trailer_end = buf.find(b"\r\n", pos)
-            if trailer_end < 0:
-                return None
-            return bytes(out), trailer_end + 2
-        if len(out) + size > limit:
-            return False
-        if len(buf) < pos + size + 2:
-            return None
-        out += buf[pos : pos + size]
-        pos += size + 2
+def _trim():
+    """Gives freed heap memory back to the OS (glibc keeps it otherwise: a worker that once held big
+    bodies would stay big after the clients left)."""
+    try:
+        _libc().malloc_trim(0)
+    except (AttributeError, OSError):
+        pass
+
+
+def _libc():
+    if not hasattr(_libc, "lib"):
+        _libc.lib = ctypes.CDLL(None)
+    return _libc.lib
 
 
 def exit_after_init_failure(message):
