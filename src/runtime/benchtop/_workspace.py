@@ -77,10 +77,15 @@ class Workspace(object):
         if key in _notified:
             return
         _notified.add(key)
+        ids = [
+            "%s %s" % (what, value)
+            for what, value in (("subscription", self._subscription_id), ("resource group", self._resource_group))
+            if value
+        ]
         print(
-            "Benchtop: Azure ML workspace %r (subscription %s, resource group %s) is the local workspace %s (%s). "
+            "Benchtop: Azure ML workspace %r%s is the local workspace %s (%s). "
             "To use another folder: benchtop --workspace DIR workspace config -d ."
-            % (self._workspace_name, self._subscription_id, self._resource_group, path, _default_source())
+            % (self._workspace_name, " (%s)" % ", ".join(ids) if ids else "", path, _default_source())
         )
 
     @classmethod
