@@ -161,6 +161,13 @@ class Environment(ConfigElement):
     # --- the registry -----------------------------------------------------------------
     def register(self, workspace):
         """Registers this definition: the next version, or the latest one when the content is the same."""
+        if self.docker is not None and self.docker.build_context is not None:
+            # Registering it would build from the default base image instead: say so rather than guess.
+            raise UserErrorException(
+                "A Docker build context (%s) is fetched by Azure from git or storage, which Benchtop does not "
+                "reach. Locally, write the build as a Dockerfile: Environment.from_dockerfile(name, path)."
+                % (self.docker.build_context.location or "no location")
+            )
         folder = tempfile.mkdtemp(prefix="benchtop-env-")
         try:
             target = os.path.join(folder, "environment")
