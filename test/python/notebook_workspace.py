@@ -38,6 +38,7 @@ def write(path, data):
 # --- the package, imported the way notebooks import it ---------------------------------------
 import azureml.core  # noqa: E402
 from azureml.core import Environment, Experiment, Model, Run, Webservice, Workspace  # noqa: E402,F401
+from azureml.core.authentication import InteractiveLoginAuthentication, ServicePrincipalAuthentication  # noqa: E402
 from azureml.core.compute_target import LocalTarget  # noqa: E402
 from azureml.core.conda_dependencies import CondaDependencies  # noqa: E402,F401
 from azureml.core.environment import DockerSection, PythonSection  # noqa: E402,F401
@@ -130,7 +131,7 @@ write(
     os.path.join(azure, "config.json"),
     {"subscription_id": "0000-sub", "resource_group": "rg-ml", "workspace_name": "cloud-ws"},
 )
-ws, out = printed(lambda: Workspace.from_config(path=azure))
+ws, out = printed(lambda: Workspace.from_config(path=azure, auth=InteractiveLoginAuthentication(tenant_id="t")))
 assert (ws.name, ws.subscription_id, ws.resource_group, ws.location) == ("cloud-ws", "0000-sub", "rg-ml", "local")
 assert ws.path == WS
 assert out.count("Benchtop: Azure ML workspace 'cloud-ws'") == 1 and WS in out and "BENCHTOP_WORKSPACE" in out, out
@@ -142,7 +143,10 @@ write(
 )
 ws, out = printed(lambda: Workspace.from_config(path=azure))
 assert (ws.name, ws.subscription_id, ws.resource_group) == ("scoped", "sub-2", "rg-2") and "'scoped'" in out
-ws, out = printed(lambda: Workspace("sub-3", "rg-3", "by-constructor"))
+# Credentials are accepted and ask for nothing (no browser, no token): the workspace is local.
+sp = ServicePrincipalAuthentication(tenant_id="t", service_principal_id="id", service_principal_password="pw")
+assert sp.get_authentication_header() == {}
+ws, out = printed(lambda: Workspace("sub-3", "rg-3", "by-constructor", auth=sp))
 assert ws.path == WS and "'by-constructor'" in out
 assert Workspace.get("by-constructor", subscription_id="sub-3", resource_group="rg-3").path == WS
 assert Workspace.create("created", subscription_id="s", resource_group="r", exist_ok=True, location="eastus").path == WS
