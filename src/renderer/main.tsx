@@ -1,5 +1,7 @@
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { followRunLinks } from './screens/runs/runLinks';
 import './styles.css';
 
 createRoot(document.getElementById('root') as HTMLElement).render(<App />);
+followRunLinks();

@@ -202,7 +202,7 @@ class Supervisor {
     trace('spawning');
     this.output.note(`$ python ${[this.spec.script, ...this.spec.arguments].map((a) => JSON.stringify(a)).join(' ')}`);
     const timer = this.spec.maxDurationSeconds
-      ? setTimeout(
+      ? longTimeout(
           () => this.cancel(`Canceled: the run exceeded its maximum duration of ${this.spec.maxDurationSeconds} s.`),
           this.spec.maxDurationSeconds * 1000,
         )
@@ -226,7 +226,7 @@ class Supervisor {
         throw err;
       });
     } finally {
-      if (timer) clearTimeout(timer);
+      timer?.clear();
       clearInterval(metricsTimer);
       this.child = null;
     }
@@ -402,6 +402,22 @@ class Supervisor {
     if (after) this.child?.pause();
     else this.child?.resume();
   }
+}
+
+/**
+ * setTimeout for any delay: Node fires a delay over 2^31-1 ms (24.8 days) at once, and Azure's
+ * default maximum run duration is 30 days, so a long delay waits in steps.
+ */
+function longTimeout(fn: () => void, ms: number): { clear(): void } {
+  const STEP = 2 ** 31 - 1;
+  const deadline = Date.now() + ms;
+  let handle: NodeJS.Timeout;
+  const arm = () => {
+    const left = deadline - Date.now();
+    handle = left > STEP ? setTimeout(arm, STEP) : setTimeout(fn, Math.max(0, left));
+  };
+  arm();
+  return { clear: () => clearTimeout(handle) };
 }
 
 /** The first line on stdin: the run a standby supervisor is given (EOF: none, so it exits). */

@@ -9,7 +9,7 @@ export type RunsView =
   | { kind: 'compare'; runIds: string[] }
   | { kind: 'submit'; from: RunSummary | null };
 
-interface RunsState {
+export interface RunsState {
   query: RunQuery;
   runs: RunSummary[];
   total: number;
@@ -17,6 +17,10 @@ interface RunsState {
   experiments: { name: string; runs: number }[];
   selected: Set<string>;
   view: RunsView;
+  /** Child runs of the parents that are open in the list, oldest first. */
+  children: Record<string, RunSummary[]>;
+  expanded: Set<string>;
+  toggleExpanded(runId: string): Promise<void>;
   setQuery(patch: Partial<RunQuery>): void;
   refresh(): Promise<void>;
   upsert(run: RunSummary): void;
@@ -34,6 +38,8 @@ export const useRuns = create<RunsState>((set, get) => ({
   experiments: [],
   selected: new Set(),
   view: { kind: 'list' },
+  children: {},
+  expanded: new Set(),
   setQuery: (patch) => {
     set((s) => ({ query: { ...s.query, ...patch } }));
     void get().refresh();
@@ -41,25 +47,32 @@ export const useRuns = create<RunsState>((set, get) => ({
   refresh: async () => {
     set({ loading: true });
     try {
+      const query = get().query;
+      // Child runs show under their parents; a filter on status, tags or metrics searches every run.
+      const topLevel = !query.status && !query.tag && !query.metric;
       const [{ runs, total }, experiments] = await Promise.all([
-        client.runs.list(get().query),
+        client.runs.list({ ...query, topLevel }),
         client.runs.experiments({}),
       ]);
       set({ runs, total, experiments });
+      await Promise.all([...get().expanded].map((id) => loadChildren(id)));
     } catch (err) {
       useUi.getState().showError(err);
     } finally {
       set({ loading: false });
     }
   },
-  upsert: (run) =>
+  upsert: (run) => {
+    const s = get();
+    if (run.parentRunId && !s.query.status && !s.query.tag && !s.query.metric) return upsertChild(run);
     set((s) => {
       const index = s.runs.findIndex((r) => r.id === run.id);
       if (index < 0) return { runs: [run, ...s.runs], total: s.total + 1 };
       const runs = s.runs.slice();
       runs[index] = run;
       return { runs };
-    }),
+    });
+  },
   toggle: (runId) =>
     set((s) => {
       const selected = new Set(s.selected);
@@ -68,4 +81,56 @@ export const useRuns = create<RunsState>((set, get) => ({
       return { selected };
     }),
   setView: (view) => set({ view }),
+  toggleExpanded: async (runId) => {
+    const expanded = new Set(get().expanded);
+    if (expanded.has(runId)) expanded.delete(runId);
+    else expanded.add(runId);
+    set({ expanded });
+    if (expanded.has(runId)) await loadChildren(runId);
+  },
 }));
+
+async function loadChildren(parentRunId: string): Promise<void> {
+  try {
+    const { runs } = await client.runs.list({ parentRunId, sortOrder: 'asc', limit: PAGE });
+    useRuns.setState((s) => ({ children: { ...s.children, [parentRunId]: runs } }));
+  } catch (err) {
+    useUi.getState().showError(err);
+  }
+}
+
+/**
+ * A child run's update goes into its parent's open list; a child not seen before also refreshes the
+ * parent's row (its number of children).
+ */
+const seenChildren = new Set<string>();
+
+function upsertChild(run: RunSummary): void {
+  const parent = run.parentRunId as string;
+  const s = useRuns.getState();
+  const siblings = s.children[parent];
+  const known = (siblings?.some((r) => r.id === run.id) ?? false) || seenChildren.has(run.id);
+  seenChildren.add(run.id);
+  if (siblings)
+    useRuns.setState({
+      children: {
+        ...s.children,
+        [parent]: known ? siblings.map((r) => (r.id === run.id ? run : r)) : [...siblings, run],
+      },
+    });
+  if (!known && s.runs.some((r) => r.id === parent))
+    void client.runs
+      .get({ runId: parent })
+      .then((p) => useRuns.getState().upsert(p))
+      .catch(() => undefined);
+}
+
+/** A run shown anywhere in the list: a top-level run or an open parent's child. */
+export function findListedRun(s: RunsState, runId: string): RunSummary | undefined {
+  return (
+    s.runs.find((r) => r.id === runId) ??
+    Object.values(s.children)
+      .flat()
+      .find((r) => r.id === runId)
+  );
+}

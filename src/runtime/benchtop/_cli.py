@@ -131,14 +131,18 @@ def _run(args, workspace=None):
     return subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
 
 
-def popen(args, workspace=None):
+def popen(args, workspace=None, own_session=False):
     """`benchtop --json ARGS...` started, not waited for: its live log on stderr, its JSON on stdout.
 
-    None in a container, where requests go through the host's folder and cannot stream."""
+    own_session: the CLI does not get this process's Ctrl-C (a notebook that stops following a run
+    must not cancel it). None in a container, where requests go through the host's folder and
+    cannot stream."""
     if os.environ.get("BENCHTOP_HOST_CLI_DIR"):
         return None
     command = _command() + _workspace_args(workspace) + ["--json"] + list(args)
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
+    return subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(), start_new_session=own_session
+    )
 
 
 def parse_reply(args, returncode, stdout, stderr):

@@ -66,10 +66,15 @@ def docker_status(workspace=None):
 
 
 def list_targets(workspace=None):
+    """local, docker (while an engine answers), and the cloud names created here (ComputeTarget.create)."""
     targets = [LocalTarget()]
     status = docker_status(workspace)
     if status:
         targets.append(DockerTarget(status))
+    if workspace is not None:
+        from ._compute import ComputeTarget, cloud_names
+
+        targets += [ComputeTarget(workspace, name) for name in sorted(cloud_names(workspace))]
     return targets
 
 

@@ -67,6 +67,9 @@ class EventWriter:
         self._lock = threading.Lock()
         self._file = open(path, "a", encoding="utf-8", buffering=1 << 16)
         self._last_flush = time.monotonic()
+        # What is written is flushed within FLUSH_SECONDS even when nothing follows it (a run that
+        # logs once, then trains for an hour, shows the value in the app at once).
+        self._timer = None
         atexit.register(self.close)
 
     def write(self, record):
@@ -80,6 +83,17 @@ class EventWriter:
             if now - self._last_flush >= FLUSH_SECONDS:
                 self._file.flush()
                 self._last_flush = now
+            elif self._timer is None:
+                self._timer = threading.Timer(FLUSH_SECONDS, self._timed_flush)
+                self._timer.daemon = True
+                self._timer.start()
+
+    def _timed_flush(self):
+        with self._lock:
+            self._timer = None
+            if not self._file.closed:
+                self._file.flush()
+                self._last_flush = time.monotonic()
 
     def flush(self):
         with self._lock:

@@ -161,6 +161,17 @@ export function registerRunSdkCommands(run: Command, action: Action): void {
     );
 
   run
+    .command('experiments')
+    .description('List the experiments that have runs, newest activity first')
+    .action(
+      action(async (ctx) => {
+        const experiments = await ctx.client.runs.experiments({});
+        if (ctx.json) return printJson(experiments);
+        for (const e of experiments) console.log(`${e.name}  ${e.runs} run(s), last ${e.lastRunAt}`);
+      }),
+    );
+
+  run
     .command('files')
     .description("List a run's files by Azure's artifact names (outputs/..., logs/..., uploads, the driver log)")
     .argument('<run-id>')

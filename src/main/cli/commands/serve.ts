@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { BenchtopError } from '../../../shared/errors';
 import { startServer } from '../../server/server';
+import { recordUi } from '../../server/uiRecord';
 import { keepWorkspaceOpen } from '../program';
 import type { Action } from '../program';
 
@@ -45,7 +46,10 @@ export function registerServeCommand(program: Command, action: Action): void {
         console.log(`Workspace: ${ctx.core.paths.root}`);
         if (ctx.json) console.log(JSON.stringify({ url: server.url, port: server.port, token: server.token }));
         if (opts.open) openBrowser(server.url);
+        const forgetUi = recordUi(ctx.core.paths.root, server.url);
+        process.on('exit', forgetUi);
         const stop = () => {
+          forgetUi();
           void server.close().then(() => {
             ctx.core.close();
             process.exit(0);

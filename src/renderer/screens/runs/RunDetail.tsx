@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { FINAL_STATUSES, type RunSummary } from '../../../shared/api/runTypes';
 import { runSource, Terminal } from '../../components/Terminal';
-import { useRuns } from '../../stores/runs';
+import { findListedRun, useRuns } from '../../stores/runs';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
 import { RunModels } from '../models/RunModels';
@@ -50,7 +50,7 @@ function LogSearch({ runId }: { runId: string }) {
 }
 
 export function RunDetail({ runId }: { runId: string }) {
-  const fromList = useRuns((s) => s.runs.find((r) => r.id === runId));
+  const fromList = useRuns((s) => findListedRun(s, runId));
   const setView = useRuns((s) => s.setView);
   const [fetched, setRun] = useState<RunSummary | null>(null);
   // The list's copy is kept current by run.updated events; the fetched one covers runs not in the list.
@@ -124,6 +124,32 @@ export function RunDetail({ runId }: { runId: string }) {
             </dd>
             <dt>Experiment</dt>
             <dd>{run.experiment}</dd>
+            {run.displayName ? (
+              <>
+                <dt>Display name</dt>
+                <dd>{run.displayName}</dd>
+              </>
+            ) : null}
+            {run.parentRunId ? (
+              <>
+                <dt>Parent run</dt>
+                <dd>
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => setView({ kind: 'detail', runId: run.parentRunId as string })}
+                  >
+                    {run.parentRunId}
+                  </button>
+                </dd>
+              </>
+            ) : null}
+            {run.children > 0 ? (
+              <>
+                <dt>Child runs</dt>
+                <dd>{run.children}</dd>
+              </>
+            ) : null}
             <dt>Script</dt>
             <dd>
               <code>{run.script}</code>
@@ -146,7 +172,13 @@ export function RunDetail({ runId }: { runId: string }) {
               </span>
             </dd>
             <dt>Ran on</dt>
-            <dd>{run.target === 'docker' ? 'a Docker container' : 'this machine (a local process)'}</dd>
+            <dd>
+              {run.target === 'docker'
+                ? 'a Docker container'
+                : run.target === 'sdk'
+                  ? 'Python (logged from a notebook or script, no script of its own)'
+                  : 'this machine (a local process)'}
+            </dd>
             <dt>Created</dt>
             <dd>{run.createdAt}</dd>
             <dt>Started</dt>

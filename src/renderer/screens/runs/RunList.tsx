@@ -25,8 +25,27 @@ function parseMetricFilter(text: string) {
 }
 
 /** Run history: filters, a metric sort, and a virtualised table that stays fast for tens of thousands of runs. */
+/** The list's rows: each run, and under an open parent its child runs (indented by depth). */
+function listRows(
+  runs: RunSummary[],
+  children: Record<string, RunSummary[]>,
+  expanded: Set<string>,
+): { run: RunSummary; depth: number }[] {
+  const out: { run: RunSummary; depth: number }[] = [];
+  const add = (run: RunSummary, depth: number) => {
+    out.push({ run, depth });
+    if (expanded.has(run.id) && depth < 8) for (const child of children[run.id] ?? []) add(child, depth + 1);
+  };
+  for (const run of runs) add(run, 0);
+  return out;
+}
+
 export function RunList() {
   const { runs, total, query, setQuery, experiments, selected, toggle, setView, loading } = useRuns();
+  const children = useRuns((s) => s.children);
+  const expanded = useRuns((s) => s.expanded);
+  const toggleExpanded = useRuns((s) => s.toggleExpanded);
+  const rows = useMemo(() => listRows(runs, children, expanded), [runs, children, expanded]);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(500);
   const [metricText, setMetricText] = useState('');
@@ -48,7 +67,7 @@ export function RunList() {
       .map(([n]) => n);
   }, [runs]);
   const first = Math.max(0, Math.floor(scrollTop / ROW) - OVERSCAN);
-  const last = Math.min(runs.length, Math.ceil((scrollTop + height) / ROW) + OVERSCAN);
+  const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW) + OVERSCAN);
   const metricFilterInvalid = metricText.trim() !== '' && parseMetricFilter(metricText) === null;
 
   const allRuns = experiments.reduce((n, x) => n + x.runs, 0);
@@ -175,7 +194,7 @@ export function RunList() {
             )}
           </EmptyState>
         ) : (
-          <div className="run-table" role="table" aria-label="Runs" aria-rowcount={runs.length}>
+          <div className="run-table" role="table" aria-label="Runs" aria-rowcount={rows.length}>
             <div className="run-row head" role="row">
               <span role="columnheader" />
               <span role="columnheader">Run</span>
@@ -190,9 +209,15 @@ export function RunList() {
               ))}
             </div>
             <div className="run-rows" ref={box} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
-              <div style={{ height: runs.length * ROW, position: 'relative' }}>
-                {runs.slice(first, last).map((run, i) => (
-                  <div key={run.id} role="row" className="run-row" style={{ top: (first + i) * ROW }}>
+              <div style={{ height: rows.length * ROW, position: 'relative' }}>
+                {rows.slice(first, last).map(({ run, depth }, i) => (
+                  <div
+                    key={run.id}
+                    role="row"
+                    className="run-row"
+                    aria-level={depth + 1}
+                    style={{ top: (first + i) * ROW }}
+                  >
                     <span>
                       <input
                         type="checkbox"
@@ -201,10 +226,25 @@ export function RunList() {
                         onChange={() => toggle(run.id)}
                       />
                     </span>
-                    <span>
+                    <span style={{ paddingLeft: depth * 18 }}>
+                      {run.children > 0 ? (
+                        <button
+                          type="button"
+                          className="link"
+                          aria-expanded={expanded.has(run.id)}
+                          aria-label={`${expanded.has(run.id) ? 'Hide' : 'Show'} the ${run.children} child runs of ${run.id}`}
+                          title={`${run.children} child run${run.children === 1 ? '' : 's'}`}
+                          onClick={() => void toggleExpanded(run.id)}
+                        >
+                          {expanded.has(run.id) ? '▾' : '▸'} {run.children}
+                        </button>
+                      ) : null}{' '}
                       <button type="button" className="link" onClick={() => setView({ kind: 'detail', runId: run.id })}>
                         {run.id}
                       </button>
+                      {run.displayName && run.displayName !== run.id ? (
+                        <span className="muted"> {run.displayName}</span>
+                      ) : null}
                     </span>
                     <span className="muted">{run.experiment}</span>
                     <span>

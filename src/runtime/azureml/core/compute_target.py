@@ -1,5 +1,6 @@
-"""`from azureml.core.compute_target import LocalTarget, AbstractComputeTarget`."""
+"""`from azureml.core.compute_target import LocalTarget, AbstractComputeTarget, ComputeTargetException`."""
 
-from benchtop._compute_target import AbstractComputeTarget, LocalTarget
+from benchtop._compute_target import AbstractComputeTarget, DockerTarget, LocalTarget
+from benchtop._exceptions import ComputeTargetException
 
-__all__ = ["AbstractComputeTarget", "LocalTarget"]
+__all__ = ["AbstractComputeTarget", "ComputeTargetException", "DockerTarget", "LocalTarget"]

@@ -1,5 +1,5 @@
 """`from azureml.core.experiment import Experiment`."""
 
-from benchtop._run import Experiment
+from benchtop._experiment import Experiment, ViewType
 
-__all__ = ["Experiment"]
+__all__ = ["Experiment", "ViewType"]

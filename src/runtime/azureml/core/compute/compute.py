@@ -1,0 +1,5 @@
+"""`from azureml.core.compute.compute import ComputeTarget, ComputeTargetProvisioningConfiguration`."""
+
+from benchtop._compute import ComputeTarget, ComputeTargetProvisioningConfiguration
+
+__all__ = ["ComputeTarget", "ComputeTargetProvisioningConfiguration"]

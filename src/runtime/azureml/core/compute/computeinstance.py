@@ -1,0 +1,5 @@
+"""`from azureml.core.compute.computeinstance import ComputeInstance`."""
+
+from benchtop._compute import ComputeInstance, ComputeInstanceProvisioningConfiguration
+
+__all__ = ["ComputeInstance", "ComputeInstanceProvisioningConfiguration"]

@@ -1,0 +1,1 @@
+"""azureml.train (azureml-train-core): the deprecated estimators, as ScriptRunConfigs."""

@@ -1,0 +1,5 @@
+"""`from azureml.train.estimator import Estimator, Mpi`."""
+
+from benchtop._estimator import Estimator, Mpi
+
+__all__ = ["Estimator", "Mpi"]
