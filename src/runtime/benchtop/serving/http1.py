@@ -175,11 +175,13 @@ class RequestParser:
         request.body = b""
         request.keep_alive = version == "1.1"
         request.expect_continue = False
-        length, chunked = _fields(request, text[line_end + 1 : -1])
-        if chunked and (length is not None or version == "1.0"):
+        length, coding = _fields(request, text[line_end + 1 : -1])
+        if coding is not None and (length is not None or version == "1.0"):
             raise HttpError(400, "Transfer-Encoding with Content-Length, or on HTTP/1.0, is ambiguous.")
+        if coding == "unsupported":
+            raise HttpError(501, "Only Transfer-Encoding: chunked is supported.")
         self.request = request
-        if chunked:
+        if coding:
             self.state = _CHUNK_SIZE
             self.body = bytearray()
         elif length:
@@ -256,8 +258,8 @@ class RequestParser:
         text = self._text(True)
         if text is None:
             return False
-        if text:
-            _fields(None, text.replace("\r\n", "\n")[:-1])
+        if text and _fields(None, text.replace("\r\n", "\n")[:-1])[1] == "unsupported":
+            raise HttpError(400, "Invalid Transfer-Encoding in the trailers.")
         self.request.body = bytes(body)
         return True
 
@@ -289,14 +291,13 @@ def _fields(request, block):
     """Fills request.fields (and keep_alive, expect_continue) from block, the field lines, each ending in LF.
 
     Content-Length and Transfer-Encoding follow h11's normalize_and_validate; trailers get the same
-    checks (request None). Returns (Content-Length or None, chunked).
+    checks (request None). Returns (Content-Length or None, None or the coding: "chunked" or "unsupported").
     """
     pairs = _FIELD_LINE.findall(block)
     if len(pairs) != block.count("\n"):
         raise HttpError(400, _bad_line(block))
     fields = [(name.lower(), value.strip(" \t")) for name, value in pairs]
-    length = length_text = None
-    chunked = False
+    length = length_text = coding = None
     hosts = 0
     length_at = duplicate = None
     for index, (name, value) in enumerate(fields):
@@ -320,15 +321,15 @@ def _fields(request, block):
             length = int(value)
         elif name == "transfer-encoding":
             value = value.lower()
-            if chunked:
+            if coding is not None:
                 raise HttpError(400, "Repeated Transfer-Encoding.")
+            coding = "chunked"
             if value != "chunked":
                 codings = [c.strip(" \t") for c in value.split(",")]
-                if codings[-1] == "chunked" and codings.count("chunked") == 1:
-                    raise HttpError(501, "Only Transfer-Encoding: chunked is supported.")
-                raise HttpError(400, "Invalid Transfer-Encoding.")
+                if codings[-1] != "chunked" or codings.count("chunked") != 1:
+                    raise HttpError(400, "Invalid Transfer-Encoding.")
+                coding = "unsupported"  # chunked over another coding: 501 unless the framing is ambiguous too
             fields[index] = (name, value)
-            chunked = True
         elif request is None:
             pass
         elif name == "host":
@@ -344,7 +345,7 @@ def _fields(request, block):
         if duplicate is not None:
             fields = [field for i, field in enumerate(fields) if field[0] != "content-length" or i == length_at]
         request.fields = fields
-    return length, chunked
+    return length, coding
 
 
 def _comma_values(value):

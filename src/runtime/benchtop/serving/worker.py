@@ -22,6 +22,7 @@ import os
 import selectors
 import signal
 import socket
+import struct
 import sys
 import time
 import traceback
@@ -190,6 +191,10 @@ class Worker:
             phases = {}
             for conn in expired:
                 phases[conn.phase] = phases.get(conn.phase, 0) + 1
+                if conn.phase == WRITE:
+                    # Reset rather than close: a graceful close would leave the unread answer in the kernel's
+                    # buffers until the client reads it, which it is not doing.
+                    conn.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 self._close(conn)
             busy = {phase: count for phase, count in phases.items() if phase not in (IDLE, LINGER)}
             if busy:
