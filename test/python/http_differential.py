@@ -20,10 +20,13 @@ Prints one JSON line with the counts (and the first disagreements); exits 1 on a
 
 import argparse
 import json
+import multiprocessing
 import random
 import re
+import socket
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import h11
 import h11._readers
@@ -457,30 +460,49 @@ class Generator:
         return text.encode("latin-1")
 
 
-def differential(count, seed, show):
+def _differential_part(part):
+    seed, count = part
     generator = Generator(seed)
     rng = random.Random(seed + 1)
     disagreements = []
-    accepted = refused = requests = 0
+    requests = 0
     ends = {}
-    started = time.time()
     for index in range(count):
         data = generator.stream()
         ours = run_ours(data, rng)
         theirs = run_h11(data)
         ends[theirs[1]] = ends.get(theirs[1], 0) + 1
         requests += len(theirs[0]) + (theirs[1] == "error")
-        if theirs[1] == "error":
-            refused += 1
-        else:
-            accepted += 1
         if ours != theirs:
             disagreements.append(
-                {"case": index, "stream": data[:600].decode("latin-1"), "ours": _show(ours), "h11": _show(theirs)}
+                {
+                    "seed": seed,
+                    "case": index,
+                    "stream": data[:600].decode("latin-1"),
+                    "ours": _show(ours),
+                    "h11": _show(theirs),
+                }
             )
+    return requests, ends, disagreements
+
+
+def differential(count, seed, show, jobs):
+    """count streams, split over jobs processes (each with its own seed)."""
+    started = time.time()
+    parts = [(seed * 1000 + job, count // jobs + (job < count % jobs)) for job in range(jobs)]
+    if jobs > 1:
+        with multiprocessing.Pool(jobs) as pool:
+            results = pool.map(_differential_part, parts)
+    else:
+        results = [_differential_part(parts[0])]
+    ends = {}
+    for _, part_ends, _ in results:
+        for end, n in part_ends.items():
+            ends[end] = ends.get(end, 0) + n
+    disagreements = [d for _, _, found in results for d in found]
     result = {
         "streams": count,
-        "requests": requests,
+        "requests": sum(r[0] for r in results),
         "h11_ends": ends,
         "disagreements": len(disagreements),
         "first": disagreements[:show],
@@ -495,13 +517,129 @@ def _show(outcome):
     return {"end": end, "requests": [repr(r)[:400] for r in requests]}
 
 
+# ---------------------------------------------------------------------------------------------------
+# Live: the same streams against a running service. Every byte that comes back must be well-formed
+# HTTP/1.1 answers, one per request h11 read (HEAD answers without a body), plus at most one error
+# answer (4xx/5xx with Connection: close) where the stream went wrong.
+# ---------------------------------------------------------------------------------------------------
+_STATUS_LINE = re.compile(rb"HTTP/1\.1 ([1-5][0-9][0-9]) [\x20-\x7e]*\r\n")
+_ANSWER_FIELD = re.compile(rb"([-!#$%&'*+.^_`|~0-9a-zA-Z]+): ([\t\x20-\x7e\x80-\xff]*)\r\n")
+
+
+def check_answers(data, expected):
+    """None when data is well-formed answers to the requests h11 read from the stream, else why not."""
+    requests, end = expected
+    heads = [r[0] == b"HEAD" for r in requests]
+    answers = []
+    pos = 0
+    while pos < len(data):
+        status = _STATUS_LINE.match(data, pos)
+        if status is None:
+            return "bad status line at %d: %r" % (pos, data[pos : pos + 80])
+        pos = status.end()
+        fields = {}
+        while not data.startswith(b"\r\n", pos):
+            field = _ANSWER_FIELD.match(data, pos)
+            if field is None:
+                return "bad field line at %d: %r" % (pos, data[pos : pos + 80])
+            name = field.group(1).lower()
+            if name in fields:
+                return "repeated field %r" % name
+            fields[name] = field.group(2)
+            pos = field.end()
+        pos += 2
+        code = int(status.group(1))
+        if code == 100:
+            continue
+        is_head = len(answers) < len(heads) and heads[len(answers)]
+        if code not in (204, 304) and not is_head:
+            if not re.fullmatch(rb"[0-9]+", fields.get(b"content-length", b"")):
+                return "answer %d without a Content-Length" % code
+            length = int(fields[b"content-length"])
+            if len(data) - pos < length:
+                return "answer %d cut short" % code
+            pos += length
+        answers.append((code, fields.get(b"connection", b"")))
+    if len(answers) < len(requests) or len(answers) > len(requests) + 1:
+        return "%d answers to %d requests (h11 end: %s)" % (len(answers), len(requests), end)
+    if len(answers) == len(requests) + 1 and (answers[-1][0] < 400 or answers[-1][1] != b"close"):
+        return "the extra answer is %d without Connection: close" % answers[-1][0]
+    if end == "error" and len(answers) == len(requests):
+        return "a stream h11 refuses got no error answer"
+    return None
+
+
+def _exchange(port, data, timeout):
+    sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    received = bytearray()
+    try:
+        try:
+            sock.sendall(data)
+            sock.shutdown(socket.SHUT_WR)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server refused early and closed; what it answered is still to be read
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return bytes(received), None
+            received += chunk
+    except socket.timeout:
+        return bytes(received), "no close within %g s" % timeout
+    except ConnectionResetError:
+        return bytes(received), None if received else "reset before any answer"
+    finally:
+        sock.close()
+
+
+def live(port, count, seed, show, jobs=4):
+    started = time.time()
+    generator = Generator(seed, huge=True)
+    streams = [generator.stream() for _ in range(count)]
+    problems = []
+    answered = [0]
+
+    def one(index):
+        data = streams[index]
+        expected = run_h11(data)
+        received, problem = _exchange(port, data, 10.0)
+        problem = problem or check_answers(received, expected)
+        answered[0] += 1
+        if problem:
+            problems.append(
+                {
+                    "case": index,
+                    "problem": problem,
+                    "stream": data[:400].decode("latin-1"),
+                    "answers": received[:400].decode("latin-1"),
+                }
+            )
+
+    with ThreadPoolExecutor(jobs) as pool:
+        list(pool.map(one, range(count)))
+    requests = sum(len(run_h11(s)[0]) + 1 for s in streams)
+    print(
+        json.dumps(
+            {
+                "streams": count,
+                "requests": requests,
+                "problems": len(problems),
+                "first": problems[:show],
+                "seconds": round(time.time() - started, 1),
+            }
+        )
+    )
+    return not problems
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("mode", nargs="?", default="differential", choices=["differential", "live"])
     parser.add_argument("--count", type=int, default=100000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--show", type=int, default=5)
+    parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
     if args.mode == "differential":
-        sys.exit(0 if differential(args.count, args.seed, args.show) else 1)
+        sys.exit(0 if differential(args.count, args.seed, args.show, args.jobs) else 1)
+    sys.exit(0 if live(args.port, args.count, args.seed, args.show) else 1)
