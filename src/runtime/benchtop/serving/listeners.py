@@ -1,11 +1,14 @@
 """Where the workers accept connections, and how a worker tells the main process it is ready.
 
-On Linux each worker accepts on its own listening socket, bound with SO_REUSEPORT to the same
-host:port: the kernel hands each new connection to one socket, so one worker wakes up per
-connection instead of all of them racing for a shared accept (the thundering herd that made
-`Connection: close` traffic slow). Elsewhere SO_REUSEPORT means something else (on macOS the
-last socket bound takes every connection), so all workers share one listening socket.
-BENCHTOP_SERVICE_REUSEPORT=0 forces the shared socket (benchmarks compare the two).
+By default all workers accept on one shared listening socket: whichever worker is idle takes the
+next connection. BENCHTOP_SERVICE_REUSEPORT=1 (Linux only: on macOS SO_REUSEPORT lets the last
+socket bound take every connection) gives each worker its own socket bound with SO_REUSEPORT to
+the same host:port, so the kernel hands each connection to one worker and no worker wakes for a
+connection another one takes (the shared accept's thundering herd). Measured on 2 cores it did
+not help (`Connection: close` with a trivial score.py: within noise; with a run() that waits
+5 ms: 22% fewer requests/s, p90 twice as long, because a connection hashed to a busy worker waits
+while the other is idle), so it is off by default; it stays for measuring on many-core machines.
+Another cost: connections queued on a dead worker's own socket are reset when it is dropped.
 """
 
 import array
@@ -22,8 +25,8 @@ class PortError(Exception):
     """The port cannot be served; the message says why (the server exits with code 2)."""
 
 
-def reuseport_available():
-    if os.environ.get("BENCHTOP_SERVICE_REUSEPORT", "1") == "0":
+def reuseport_wanted():
+    if os.environ.get("BENCHTOP_SERVICE_REUSEPORT", "0") != "1":
         return False
     return sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
 
@@ -63,13 +66,13 @@ def open_reuseport(host, port):
 
 
 class Listeners:
-    """The sockets the first workers accept on: one per worker with SO_REUSEPORT, else one shared by all."""
+    """The sockets the first workers accept on: one shared by all, or one per worker with SO_REUSEPORT."""
 
     def __init__(self, host, port, count):
         # A bind without SO_REUSEPORT fails against any listening socket, another Benchtop service's included
         # (with SO_REUSEPORT on both, a second service by the same user would silently share the port).
         probe = _bound(host, port, False)
-        self.reuseport = reuseport_available()
+        self.reuseport = reuseport_wanted()
         if not self.reuseport:
             self.shared = _listening(probe, port)
             self.initial = [self.shared] * count
