@@ -23,6 +23,25 @@ export function readServerStatus(file: string): ServerStatus | null {
   }
 }
 
+/**
+ * GET / answers as soon as one worker serves; the start is over when the server says every worker is
+ * ready ('started'), or that one failed, or it is gone ('exited').
+ */
+export async function waitStarted(
+  statusFile: string,
+  alive: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+): Promise<'started' | 'exited' | 'timeout'> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const state = readServerStatus(statusFile)?.state;
+    if (state === 'failed' || state === 'stopped' || !(await alive())) return 'exited';
+    if (state !== 'starting') return 'started';
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return 'timeout';
+}
+
 const PROBE_TIMEOUT_MS = 1000;
 
 /**

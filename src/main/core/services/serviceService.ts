@@ -24,7 +24,7 @@ import { runtimeDir } from '../python/runtimeDir';
 import { type Db, writeTransaction } from '../workspace/database';
 import type { WorkspacePaths } from '../workspace/paths';
 import { readSettings } from '../workspace/settings';
-import { liveHealth, readServerStatus } from './serviceHealth';
+import { liveHealth, readServerStatus, waitStarted } from './serviceHealth';
 import { ServiceLayout } from './serviceLayout';
 import { clearLeftovers, redeployBlocker, serverPids } from './serviceLeftovers';
 import { freePort, portFree, startServer, stopServer, waitHealthy } from './serviceProcess';
@@ -305,8 +305,15 @@ export class ServiceManager {
         this.store.update(name, { pid, container_id: null, state: 'deploying', error: null });
         alive = () => processAlive(pid);
       }
-      const outcome = await waitHealthy(service.port, alive, HEALTH_TIMEOUT_MS);
-      if (outcome !== 'healthy') {
+      const startedAt = Date.now();
+      let outcome: 'healthy' | 'started' | 'exited' | 'timeout' = await waitHealthy(
+        service.port,
+        alive,
+        HEALTH_TIMEOUT_MS,
+      );
+      if (outcome === 'healthy')
+        outcome = await waitStarted(layout.status, alive, HEALTH_TIMEOUT_MS - (Date.now() - startedAt));
+      if (outcome !== 'started') {
         if (outcome === 'timeout') await this.stopServing(this.get(name));
         throw new BenchtopError(
           'BUILD_FAILED',
