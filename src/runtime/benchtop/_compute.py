@@ -120,7 +120,7 @@ def resolve(workspace, name, use_docker=False, base_image=None):
         if target == "local":
             _announce(
                 ("local-docker", why),
-                "Benchtop: the run asks for Docker (use_docker=True), but %s: it runs as a local process." % why,
+                "Benchtop: the run asks for Docker (use_docker=True) and runs as a local process instead: %s." % why,
             )
         return target
     if name == "docker":

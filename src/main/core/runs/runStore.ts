@@ -183,7 +183,8 @@ export class RunStore {
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const direction = q.sortOrder === 'asc' ? 'ASC' : 'DESC';
-    let order = `created_at ${direction}`;
+    // rowid breaks ties: runs made in the same millisecond (create_children) keep their order.
+    let order = `created_at ${direction}, runs.rowid ${direction}`;
     if (q.sortMetric) {
       params.sortPath = jsonPath(q.sortMetric);
       // Runs without the metric go last whichever the direction.
