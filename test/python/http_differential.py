@@ -471,6 +471,9 @@ def _differential_part(part):
         data = generator.stream()
         ours = run_ours(data, rng)
         theirs = run_h11(data)
+        if ours == theirs:
+            # Again: the heads are now in the parser's cache of parsed heads, and must read the same from it.
+            ours = run_ours(data, rng)
         ends[theirs[1]] = ends.get(theirs[1], 0) + 1
         requests += len(theirs[0]) + (theirs[1] == "error")
         if ours != theirs:
