@@ -286,7 +286,8 @@ class Worker:
         if err.status == 413:
             mb = self.max_body / (1024 * 1024)
             message = "Request body is larger than the service's limit of %g MB." % mb
-            log("I", "%s %s %d %s" % ("POST", "/score", 413, "body over the limit"))
+            request = conn.parser.request
+            log("I", "%s %s %d %s" % (request.method, request.target, 413, "body over the limit"))
             # The client is most likely still sending the body: read and drop it until it is done.
             conn.closing = "drop"
         else:
