@@ -200,6 +200,14 @@ describe('runs from the notebook (Python SDK against a real workspace)', () => {
     await driver('cancel');
   });
 
+  it('registers an Environment object on submit (identical content: the same version) and runs in it', async (ctx) => {
+    if (!hasPython) return ctx.skip();
+    const out = await driver('environment');
+    expect(out).toContain(`NB_FLAG from-the-environment python ${venvPython}`);
+    const versions = await runJson<{ version: string }[]>(['env', 'show', '-n', 'nb-env']);
+    expect(JSON.stringify(versions)).toContain('"version":"1"');
+  });
+
   it('runs the deprecated Estimator as a ScriptRunConfig (script_params as arguments)', async (ctx) => {
     if (!hasPython) return ctx.skip();
     const out = await driver('estimator');

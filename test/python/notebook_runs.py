@@ -282,6 +282,30 @@ def section_cancel():
     check(details["status"] == "Canceled", details["status"])
 
 
+def section_environment():
+    from azureml.core.environment import Environment
+
+    write("envsrc/train.py", "import os, sys\nprint('NB_FLAG', os.environ.get('NB_FLAG'), 'python', sys.executable)\n")
+    exp = Experiment(ws, "nb-env")
+    env = Environment("nb-env")
+    env.python.user_managed_dependencies = True
+    env.python.interpreter_path = sys.executable
+    env.environment_variables = {"NB_FLAG": "from-the-environment"}
+    first = exp.submit(ScriptRunConfig(source_directory="envsrc", script="train.py", environment=env))
+    first.wait_for_completion(show_output=True)
+    used = first.get_environment()
+    check((used.name, used.version) == ("nb-env", "1"), (used.name, used.version))
+    second = exp.submit(ScriptRunConfig(source_directory="envsrc", script="train.py", environment=env))
+    second.wait_for_completion()
+    check(second.get_environment().version == "1", "identical content reuses the version")
+    registered = Environment.get(ws, "nb-env")
+    third = exp.submit(ScriptRunConfig(source_directory="envsrc", script="train.py", environment=registered))
+    third.wait_for_completion()
+    check(
+        third.get_details()["runDefinition"]["environment"] == {"name": "nb-env", "version": "1"}, third.get_details()
+    )
+
+
 def section_estimator():
     from azureml.train.estimator import Estimator
 
@@ -314,7 +338,9 @@ def section_compute():
     check("cpu-cluster" in ws.compute_targets, list(ws.compute_targets))
     for alpha in ("0.3", "0.4"):
         run = exp.submit(
-            ScriptRunConfig(source_directory="src", script="train.py", arguments=["--alpha", alpha], compute_target=cluster)
+            ScriptRunConfig(
+                source_directory="src", script="train.py", arguments=["--alpha", alpha], compute_target=cluster
+            )
         )
         run.wait_for_completion()
         check(run.get_status() == "Completed" and run.get_details()["target"] == "local", run.get_details())
@@ -325,13 +351,18 @@ def section_compute():
     run.wait_for_completion()
     check(run.get_status() == "Completed", run.get_status())
     mpi = ScriptRunConfig(
-        source_directory="src", script="train.py", compute_target="local", distributed_job_config=MpiConfiguration(node_count=2)
+        source_directory="src",
+        script="train.py",
+        compute_target="local",
+        distributed_job_config=MpiConfiguration(node_count=2),
     )
     exp.submit(mpi).wait_for_completion()
     raises(UserErrorException, AmlCompute.supported_vmsizes, ws)
     raises(ComputeTargetException, AmlCompute.provisioning_configuration, vm_size="STANDARD_D2_V2")
     err = raises(
-        ComputeTargetException, exp.submit, ScriptRunConfig(source_directory="src", script="train.py", compute_target="gpu-cluster")
+        ComputeTargetException,
+        exp.submit,
+        ScriptRunConfig(source_directory="src", script="train.py", compute_target="gpu-cluster"),
     )
     check("gpu-cluster" in str(err) and "cpu-cluster" in str(err), str(err))
 

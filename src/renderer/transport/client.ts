@@ -14,7 +14,7 @@ function pickClient(): BenchtopClient {
   const token = new URLSearchParams(location.search).get('token') ?? sessionStorage.getItem('benchtop-token') ?? '';
   sessionStorage.setItem('benchtop-token', token);
   // Keep the token out of the address bar (and out of screenshots and history).
-  if (location.search.includes('token=')) history.replaceState(null, '', location.pathname);
+  if (location.search.includes('token=')) history.replaceState(null, '', location.pathname + location.hash); // the token goes, a #/runs/ID link stays
   return createWebSocketClient(token, (connected) => useUi.getState().setConnected(connected));
 }
 

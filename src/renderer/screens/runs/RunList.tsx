@@ -226,11 +226,12 @@ export function RunList() {
                         onChange={() => toggle(run.id)}
                       />
                     </span>
-                    <span style={{ paddingLeft: depth * 18 }}>
+                    <span style={{ paddingLeft: depth * 18, display: 'flex', alignItems: 'center', gap: 4 }}>
                       {run.children > 0 ? (
                         <button
                           type="button"
                           className="link"
+                          style={{ flexShrink: 0 }}
                           aria-expanded={expanded.has(run.id)}
                           aria-label={`${expanded.has(run.id) ? 'Hide' : 'Show'} the ${run.children} child runs of ${run.id}`}
                           title={`${run.children} child run${run.children === 1 ? '' : 's'}`}
@@ -238,12 +239,20 @@ export function RunList() {
                         >
                           {expanded.has(run.id) ? '▾' : '▸'} {run.children}
                         </button>
-                      ) : null}{' '}
-                      <button type="button" className="link" onClick={() => setView({ kind: 'detail', runId: run.id })}>
+                      ) : null}
+                      <button
+                        type="button"
+                        className="link"
+                        style={{ minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis' }}
+                        title={run.id}
+                        onClick={() => setView({ kind: 'detail', runId: run.id })}
+                      >
                         {run.id}
                       </button>
                       {run.displayName && run.displayName !== run.id ? (
-                        <span className="muted"> {run.displayName}</span>
+                        <span className="muted" style={{ minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis' }}>
+                          {run.displayName}
+                        </span>
                       ) : null}
                     </span>
                     <span className="muted">{run.experiment}</span>
