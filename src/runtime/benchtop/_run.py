@@ -12,7 +12,6 @@ anything else goes through the Benchtop CLI (the one client of the core, benchto
 status, names, tags on another process's run, files by name, ending a run.
 """
 
-import getpass
 import json
 import logging
 import os
@@ -875,6 +874,8 @@ def get_context(allow_offline=True, **kwargs):
 
 
 def submitted_by():
+    import getpass
+
     try:
         return getpass.getuser()
     except Exception:
