@@ -1,4 +1,6 @@
 import { expect, test } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
 import { type ServedApp, cli, serve } from './serveFixture';
 
 /**
@@ -46,6 +48,14 @@ test('child runs show under their parent, live; a #/runs/<id> link opens the run
   // A third child appears under the open parent.
   cli(app, ['run', 'create', '--parent', parent, '--display-name', 'late child']);
   await expect(rows.filter({ hasText: 'late child' })).toHaveCount(1, { timeout: 10_000 });
+
+  // A metric a Python process appends to a run without a supervisor shows in the list while it is live.
+  fs.appendFileSync(
+    path.join(app.workspace, 'runs', parent, 'events.jsonl'),
+    `${JSON.stringify({ type: 'scalar', name: 'rows_seen', value: 442, t: Date.now() / 1000 })}\n`,
+  );
+  await expect(page.getByRole('columnheader', { name: 'rows_seen' })).toBeVisible({ timeout: 10_000 });
+  await expect(rows.filter({ hasText: 'sweep' }).first()).toContainText('442');
 
   await page.getByRole('button', { name: `Hide the 3 child runs of ${parent}` }).click();
   await expect(rows.filter({ hasText: `${parent}_0` })).toHaveCount(0);

@@ -156,9 +156,10 @@ describe('runs from the notebook (Python SDK against a real workspace)', () => {
     if (!hasPython) return ctx.skip();
     await driver('children');
     const [parent] = await runJson<RunJson[]>(['run', 'list', '-x', 'nb-children', '--top-level']);
-    expect(parent?.children).toBe(8);
+    expect(parent?.children).toBe(9);
     const children = await runJson<RunJson[]>(['run', 'list', '--parent', parent?.id as string]);
-    expect(children.every((c) => c.parentRunId === parent?.id && c.target === 'sdk')).toBe(true);
+    expect(children.every((c) => c.parentRunId === parent?.id)).toBe(true);
+    expect(children.filter((c) => c.target === 'local').map((c) => c.id)).toEqual([`${parent?.id}_8`]);
     const leftOpen = children.find((c) => c.displayName === 'left-open');
     expect(leftOpen?.status).toBe('Completed');
     expect(children.map((c) => c.id).sort()).toContain(`${parent?.id}_0`);

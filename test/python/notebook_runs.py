@@ -216,6 +216,13 @@ def section_children():
     everything = list(run.get_children(recursive=True))
     check(grandchild.id in [c.id for c in everything], [c.id for c in everything])
     check(len(list(run.get_children())) == 8, "one more direct child")
+    # A script submitted as a child run (submit_child), with its own supervisor.
+    write("src/train.py", TRAIN)
+    submitted = run.submit_child(ScriptRunConfig(source_directory="src", script="train.py"), tags={"kind": "submitted"})
+    submitted.wait_for_completion()
+    check(isinstance(submitted, ScriptRun) and submitted.parent.id == run.id, submitted)
+    check(submitted.id == "%s_8" % run.id and submitted.get_tags()["kind"] == "submitted", submitted.get_tags())
+    check(submitted.get_metrics()["alpha"] == 0.1, submitted.get_metrics())
 
 
 def section_interactive():

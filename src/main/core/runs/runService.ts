@@ -36,6 +36,7 @@ import {
   finishSdkRun,
   initialEvents,
   SDK_TARGET,
+  summaryColumns,
   updateRun,
 } from './sdkRuns';
 import { artifactNames, downloadArtifact, downloadArtifacts } from './runArtifacts';
@@ -85,6 +86,7 @@ export class RunService {
   /** Unfinished runs this process reports on, with the last summary it sent (to send only changes). */
   private readonly known = new Map<string, string>();
   private readonly metricWatchers = new Map<string, { offset: number; count: number }>();
+  private readonly liveFolds = new Map<string, { offset: number; metrics: RunMetrics }>();
   private timer: NodeJS.Timeout | null = null;
   private standby: ChildProcess | null = null;
 
@@ -516,6 +518,7 @@ export class RunService {
     for (const row of this.store.unfinished()) if (!this.known.has(row.id)) this.known.set(row.id, '');
     for (const [id, last] of this.known) {
       this.reconcile(id);
+      this.foldLive(id);
       const row = this.store.get(id);
       if (!row) continue;
       const summary = rowToSummary(row);
@@ -531,6 +534,25 @@ export class RunService {
       entry.offset = read.offset;
       if (read.events.length > 0) this.bus.emit('run.metrics', { runId: id, events: read.events });
     }
+  }
+
+  /**
+   * A run made from Python has no supervisor to fold its events into the list's columns while it
+   * is live: the app does it, for the unfinished ones it watches (its end folds the whole file).
+   */
+  private foldLive(id: string): void {
+    const row = this.store.get(id);
+    if (!row || row.target !== SDK_TARGET || FINAL_STATUSES.has(row.status)) {
+      this.liveFolds.delete(id);
+      return;
+    }
+    const fold = this.liveFolds.get(id) ?? { offset: 0, metrics: emptyMetrics() };
+    this.liveFolds.set(id, fold);
+    const read = readRunEvents(path.join(this.paths.runDir(id), 'events.jsonl'), fold.offset);
+    fold.offset = read.offset;
+    if (read.events.length === 0) return;
+    applyRunEvents(fold.metrics, read.events);
+    this.store.updateUnfinished(id, summaryColumns(fold.metrics));
   }
 
   close(): void {

@@ -143,6 +143,17 @@ export class RunStore {
       .run({ ...fields, id });
   }
 
+  /** Updates a run only while it is unfinished (a live summary must not overwrite a final one). */
+  updateUnfinished(id: string, fields: Partial<Omit<RunRow, 'id' | 'child_count'>>): void {
+    const keys = Object.keys(fields);
+    if (keys.length === 0) return;
+    this.db
+      .prepare(
+        `UPDATE runs SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id AND status NOT IN ('Completed', 'Failed', 'Canceled')`,
+      )
+      .run({ ...fields, id });
+  }
+
   /** Filtered, sorted page of runs plus the total that match. */
   list(q: ParsedRunQuery): { rows: RunRow[]; total: number } {
     const where: string[] = [];
