@@ -325,6 +325,15 @@ def section_estimator():
     run.wait_for_completion(show_output=True)
     check(run.get_metrics()["alpha"] == 0.25, run.get_metrics())
     raises(TypeError, Estimator, "src", entry_script="train.py", script_param={"--alpha": 1})
+    raises(TypeError, Estimator, "src", "train.py")  # keyword-only, as in azureml-train-core
+
+    from azureml.train.sklearn import SKLearn
+
+    sk = SKLearn("src", entry_script="train.py", script_params={"--alpha": 2, "--name": "sk"}, pip_packages=["joblib"])
+    check(sk.arguments == ["--alpha", 2, "--name", "sk"], sk.arguments)
+    pip = list(sk.run_config.environment.python.conda_dependencies.pip_packages)
+    check("scikit-learn" in pip and "joblib" in pip and "azureml-defaults" in pip, pip)
+    check(sk.run_config.docker.use_docker is True and sk.run_config.target == "local", sk.run_config.target)
 
 
 def section_compute():
