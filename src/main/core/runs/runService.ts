@@ -35,6 +35,7 @@ import {
   finishChildren,
   finishSdkRun,
   initialEvents,
+  reconcileSdkRun,
   SDK_TARGET,
   summaryColumns,
   updateRun,
@@ -257,7 +258,7 @@ export class RunService {
   reconcile(id: string): void {
     const row = this.store.get(id);
     if (!row || FINAL_STATUSES.has(row.status)) return;
-    if (row.target === SDK_TARGET) return this.reconcileSdkRun(row.id);
+    if (row.target === SDK_TARGET) return reconcileSdkRun(this.store, this.paths, row.id);
     const age = Date.now() - Date.parse(row.created_at);
     const lost = row.supervisor_pid ? !processAlive(row.supervisor_pid) : age > SUPERVISOR_START_GRACE_MS;
     if (!lost) return;
@@ -284,26 +285,6 @@ export class RunService {
     if (again.target === 'docker') void removeRunContainer(this.builds.docker, id).then(keep, keep);
     else keep();
     finishChildren(this.store, this.paths, id, 'Failed');
-  }
-
-  /**
-   * A run made from Python whose process is gone without completing it is marked Failed. A child
-   * of an unfinished run is left to its parent, which ends its children when it ends (a script's
-   * children stay open until the script's supervisor has finished).
-   */
-  private reconcileSdkRun(id: string): void {
-    const row = this.store.get(id);
-    if (!row || FINAL_STATUSES.has(row.status) || !row.supervisor_pid || processAlive(row.supervisor_pid)) return;
-    const parent = row.parent_run_id ? this.store.get(row.parent_run_id) : undefined;
-    if (parent && !FINAL_STATUSES.has(parent.status)) return;
-    finishSdkRun(
-      this.store,
-      this.paths,
-      row,
-      'Failed',
-      `The Python process that logged to this run (pid ${row.supervisor_pid}) ended without completing it ` +
-        '(run.complete(), or `with experiment.start_logging() as run:`).',
-    );
   }
 
   /** Interactive runs (start_logging) and child runs (child_run, create_children). */

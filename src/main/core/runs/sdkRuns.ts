@@ -4,6 +4,7 @@ import path from 'node:path';
 import { applyRunEvents, emptyMetrics, type RunEvent, type RunMetrics } from '../../../shared/api/runEvents';
 import { FINAL_STATUSES, type RunStatusName as RunStatus } from '../../../shared/api/runStatus';
 import { BenchtopError } from '../../../shared/errors';
+import { processAlive } from '../builds/buildLock';
 import { nowIso } from '../workspace/files';
 import type { WorkspacePaths } from '../workspace/paths';
 import { readRunEvents } from './readRunEvents';
@@ -221,4 +222,24 @@ export function finishChildren(store: RunStore, paths: WorkspacePaths, parentId:
       final === 'Completed' ? null : `Ended with its parent run ${parentId} (${status}).`,
     );
   }
+}
+
+/**
+ * A run made from Python whose process is gone without completing it is marked Failed. A child
+ * of an unfinished run is left to its parent, which ends its children when it ends (a script's
+ * children stay open until the script's supervisor has finished).
+ */
+export function reconcileSdkRun(store: RunStore, paths: WorkspacePaths, id: string): void {
+  const row = store.get(id);
+  if (!row || FINAL_STATUSES.has(row.status) || !row.supervisor_pid || processAlive(row.supervisor_pid)) return;
+  const parent = row.parent_run_id ? store.get(row.parent_run_id) : undefined;
+  if (parent && !FINAL_STATUSES.has(parent.status)) return;
+  finishSdkRun(
+    store,
+    paths,
+    row,
+    'Failed',
+    `The Python process that logged to this run (pid ${row.supervisor_pid}) ended without completing it ` +
+      '(run.complete(), or `with experiment.start_logging() as run:`).',
+  );
 }
