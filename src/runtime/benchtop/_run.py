@@ -852,6 +852,11 @@ class _SubmittedRun(Run):
     __repr__ = __str__
 
 
+def get_run(experiment, run_id, rehydrate=True, clean_up=True):
+    """azureml.core.run.get_run: the run of `experiment` with this id."""
+    return Run(experiment, run_id)
+
+
 LiveRun = _SubmittedRun
 _OfflineRun = OfflineRun
 
