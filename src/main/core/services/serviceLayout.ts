@@ -23,19 +23,35 @@ export class ServiceLayout {
     return path.join(this.dir, 'status.json');
   }
 
-  /** Copies the source folder (or just the entry script) into `into` (app/ by default), replacing what was there; returns the script's path in app/. */
+  /**
+   * Copies the source folder (or just the entry script) into `into` (app/ by default), replacing what was there;
+   * returns the script's path in app/. As Azure's LocalWebservice, the folder keeps its name: app/<folder name>/,
+   * and the server runs in app/, so a score.py that opens './<folder name>/extradata.json' finds it.
+   */
   copyApp(entryScript: string, sourceDirectory: string | null, into = this.app): string {
     fs.rmSync(into, { recursive: true, force: true });
     fs.mkdirSync(into, { recursive: true });
     if (sourceDirectory) {
-      fs.cpSync(sourceDirectory, into, {
+      fs.cpSync(sourceDirectory, path.join(into, sourceFolderName(sourceDirectory)), {
         recursive: true,
         filter: (src) => !/(^|[\\/])(\.git|__pycache__|\.venv|node_modules)$/.test(src),
       });
-      return path.join(this.app, path.relative(sourceDirectory, entryScript));
+      return this.appScript(entryScript, sourceDirectory);
     }
     fs.copyFileSync(entryScript, path.join(into, path.basename(entryScript)));
-    return path.join(this.app, path.basename(entryScript));
+    return this.appScript(entryScript, null);
+  }
+
+  /** Where the entry script is in app/: app/<source folder name>/<its path in the folder>, or app/<script>. */
+  appScript(entryScript: string, sourceDirectory: string | null): string {
+    return sourceDirectory
+      ? path.join(this.appSource(sourceDirectory), path.relative(sourceDirectory, entryScript))
+      : path.join(this.app, path.basename(entryScript));
+  }
+
+  /** The source folder's copy in app/ (put on sys.path, as Azure's AZUREML_SOURCE_DIRECTORY). */
+  appSource(sourceDirectory: string): string {
+    return path.join(this.app, sourceFolderName(sourceDirectory));
   }
 
   /**
@@ -95,4 +111,9 @@ export class ServiceLayout {
       return '';
     }
   }
+}
+
+/** The name the source folder keeps in app/ (its base name; "source" for a drive or file-system root). */
+function sourceFolderName(sourceDirectory: string): string {
+  return path.basename(path.resolve(sourceDirectory)) || 'source';
 }

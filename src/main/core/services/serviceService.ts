@@ -234,6 +234,10 @@ export class ServiceManager {
         service.models.map((ref) => parseModelRef(ref) as { name: string; version: number }),
       );
       const runtime = runtimeDir();
+      // Azure sets it to the folder's name in the app root; an absolute path joins onto AML_APP_ROOT the same.
+      const sourceVariable: Record<string, string> = service.sourceDirectory
+        ? { AZUREML_SOURCE_DIRECTORY: layout.appSource(service.sourceDirectory) }
+        : {};
       const variables: NodeJS.ProcessEnv = {
         ...process.env,
         ...env.definition.environmentVariables,
@@ -241,6 +245,7 @@ export class ServiceManager {
         PATH: [path.dirname(python), process.env.PATH].filter(Boolean).join(path.delimiter),
         AZUREML_MODEL_DIR: modelDir,
         AZUREML_ENTRY_SCRIPT: script,
+        ...sourceVariable,
         AML_APP_ROOT: layout.app,
         SERVICE_NAME: name,
         BENCHTOP_SERVICE_LOG: layout.log,
@@ -251,7 +256,7 @@ export class ServiceManager {
         '--entry-script',
         script,
         '--source-directory',
-        service.sourceDirectory ? layout.app : path.dirname(script),
+        service.sourceDirectory ? layout.appSource(service.sourceDirectory) : path.dirname(script),
         '--port',
         String(service.port),
         '--workers',
@@ -278,6 +283,7 @@ export class ServiceManager {
             ...env.definition.environmentVariables,
             AZUREML_MODEL_DIR: modelDir,
             AZUREML_ENTRY_SCRIPT: script,
+            ...sourceVariable,
             AML_APP_ROOT: layout.app,
             SERVICE_NAME: name,
           },
@@ -344,10 +350,14 @@ export class ServiceManager {
 
   private appScript(layout: ServiceLayout, service: ServiceRecord, copy: boolean): string {
     const entry = service.entryScript as string;
-    if (!copy)
-      return service.sourceDirectory
+    if (!copy) {
+      const script = layout.appScript(entry, service.sourceDirectory);
+      // A copy made before app/ kept the source folder's name has the folder's files directly in app/.
+      const before = service.sourceDirectory
         ? path.join(layout.app, path.relative(service.sourceDirectory, entry))
-        : path.join(layout.app, path.basename(entry));
+        : script;
+      return fs.existsSync(script) || !fs.existsSync(before) ? script : before;
+    }
     if (!fs.existsSync(entry))
       throw new BenchtopError(
         'NOT_FOUND',
