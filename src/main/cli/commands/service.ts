@@ -39,8 +39,12 @@ const LIMIT_KEYS = {
   maxConnections: 'serviceMaxConnections',
 } as const;
 
-/** CONTRACTS.md's --json keys (name, state, port, scoringUri, swaggerUri, models) and the rest of the record. */
-function serviceJson(service: ServiceRecord) {
+/**
+ * CONTRACTS.md's --json keys (name, state, port, scoringUri, swaggerUri, models) and the rest of the record;
+ * `directory` and `logFile` say where it runs from, so the Python SDK can name the log of a failed deploy.
+ */
+function serviceJson(ctx: CliContext, service: ServiceRecord) {
+  const layout = ctx.core.services.layout(service.name);
   return {
     name: service.name,
     state: service.state,
@@ -49,12 +53,16 @@ function serviceJson(service: ServiceRecord) {
     swaggerUri: service.swaggerUri,
     models: service.models,
     entryScript: service.entryScript,
+    sourceDirectory: service.sourceDirectory,
     environment: service.environment,
+    target: service.target,
     workers: service.workers,
     error: service.error,
     pid: service.pid,
     createdAt: service.createdAt,
     updatedAt: service.updatedAt,
+    directory: layout.dir,
+    logFile: layout.log,
   };
 }
 
@@ -158,7 +166,7 @@ export function registerServiceCommands(program: Command, action: Action): void 
             release();
           }
           if (canceled) return leaveCanceled(canceled);
-          if (ctx.json) return printJson(serviceJson(deployed));
+          if (ctx.json) return printJson(serviceJson(ctx, deployed));
           console.log(`Local webservice is running at ${deployed.scoringUri}`);
           console.log(`Swagger: ${deployed.swaggerUri}`);
         },
@@ -171,7 +179,7 @@ export function registerServiceCommands(program: Command, action: Action): void 
     .action(
       action(async (ctx: CliContext) => {
         const services = await ctx.client.services.list({});
-        if (ctx.json) return printJson(services.map(serviceJson));
+        if (ctx.json) return printJson(services.map((s) => serviceJson(ctx, s)));
         if (services.length === 0)
           return console.log(
             'No services yet. Deploy one: benchtop service deploy -n NAME -m MODEL --entry-script score.py',
@@ -192,7 +200,7 @@ export function registerServiceCommands(program: Command, action: Action): void 
     .action(
       action(async (ctx: CliContext, name: string) => {
         const s = await ctx.client.services.get({ name });
-        if (ctx.json) return printJson(serviceJson(s));
+        if (ctx.json) return printJson(serviceJson(ctx, s));
         console.log(
           [
             `${s.name}: ${s.state}`,
@@ -264,7 +272,8 @@ export function registerServiceCommands(program: Command, action: Action): void 
     .action(
       action(async (ctx: CliContext, name: string) => {
         const result = await ctx.client.services.reload({ name });
-        if (ctx.json) return printJson({ ...serviceJson(result), reloaded: result.reloaded, message: result.message });
+        if (ctx.json)
+          return printJson({ ...serviceJson(ctx, result), reloaded: result.reloaded, message: result.message });
         if (!result.reloaded)
           throw new OperationFailed({
             code: 'BUILD_FAILED',
@@ -293,7 +302,7 @@ export function registerServiceCommands(program: Command, action: Action): void 
               workers: opts.workers,
             }),
           ).catch((err: unknown) => failed(ctx, err));
-          if (ctx.json) return printJson(serviceJson(updated));
+          if (ctx.json) return printJson(serviceJson(ctx, updated));
           console.log(
             `Updated ${name}: ${updated.models.join(', ')} on ${updated.environment}, running at ${updated.scoringUri}`,
           );
