@@ -21,16 +21,38 @@ def _model_file():
     return path
 
 
+def _load(path):
+    """joblib as Azure's no-code scorer, then pickle; dill's own loader for what only it reads."""
+    try:
+        import joblib
+    except ImportError:
+        joblib = None
+    try:
+        if joblib is not None:
+            return joblib.load(path)
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except ModuleNotFoundError as err:
+        # A model pickled with dill (or holding a class from a package) needs that package here.
+        raise RuntimeError(
+            "Loading %s needs the Python package %r, which this environment lacks (Azure's no-code environment has "
+            "dill, scikit-learn, joblib, numpy, pandas and scipy). Deploy with an environment that has it: "
+            "Model.deploy(ws, name, [model], InferenceConfig(environment=env)) with no entry script, or "
+            "benchtop service deploy -n NAME -m MODEL -e ENV." % (os.path.basename(path), err.name)
+        ) from err
+    except Exception:
+        try:
+            import dill
+        except ImportError:
+            raise
+        with open(path, "rb") as f:
+            return dill.load(f)
+
+
 def init():
     global model
     path = _model_file()
-    try:
-        import joblib
-
-        model = joblib.load(path)
-    except ImportError:
-        with open(path, "rb") as f:
-            model = pickle.load(f)
+    model = _load(path)
     print("Loaded %s (%s)" % (os.path.basename(path), type(model).__name__))
 
 
