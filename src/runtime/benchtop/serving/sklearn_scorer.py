@@ -21,32 +21,44 @@ def _model_file():
     return path
 
 
+def _written_by_dill(path):
+    with open(path, "rb") as f:
+        return b"dill._dill" in f.read()
+
+
+def _needs(path, package, err):
+    # A model pickled with dill (or holding a class from a package) needs that package here.
+    return RuntimeError(
+        "Loading %s needs the Python package %r, which this environment lacks (Azure's no-code environment has "
+        "dill, scikit-learn, joblib, numpy, pandas and scipy). Deploy with an environment that has it: "
+        "Model.deploy(ws, name, [model], InferenceConfig(environment=env)) with no entry script, or "
+        "benchtop service deploy -n NAME -m MODEL -e ENV." % (os.path.basename(path), package)
+    )
+
+
 def _load(path):
     """joblib as Azure's no-code scorer, then pickle; dill's own loader for what only it reads."""
     try:
-        import joblib
-    except ImportError:
-        joblib = None
-    try:
-        if joblib is not None:
-            return joblib.load(path)
-        with open(path, "rb") as f:
-            return pickle.load(f)
-    except ModuleNotFoundError as err:
-        # A model pickled with dill (or holding a class from a package) needs that package here.
-        raise RuntimeError(
-            "Loading %s needs the Python package %r, which this environment lacks (Azure's no-code environment has "
-            "dill, scikit-learn, joblib, numpy, pandas and scipy). Deploy with an environment that has it: "
-            "Model.deploy(ws, name, [model], InferenceConfig(environment=env)) with no entry script, or "
-            "benchtop service deploy -n NAME -m MODEL -e ENV." % (os.path.basename(path), err.name)
-        ) from err
-    except Exception:
+        try:
+            import joblib
+        except ImportError:
+            with open(path, "rb") as f:
+                return pickle.load(f)
+        return joblib.load(path)
+    except Exception as err:
         try:
             import dill
         except ImportError:
-            raise
+            if _written_by_dill(path):
+                raise _needs(path, "dill", err) from err
+            if isinstance(err, ModuleNotFoundError):
+                raise _needs(path, err.name, err) from err
+            raise err
+    try:
         with open(path, "rb") as f:
             return dill.load(f)
+    except ModuleNotFoundError as err:
+        raise _needs(path, err.name, err) from err
 
 
 def init():
