@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const MODEL_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,254}$/;
 
 /** Azure ML v1's Model.Framework values (matched case-insensitively, stored in this spelling). */
-export const MODEL_FRAMEWORKS = ['Custom', 'Multi', 'Onnx', 'PyTorch', 'ScikitLearn', 'TensorFlow'] as const;
+export const MODEL_FRAMEWORKS = ['Custom', 'Multi', 'Onnx', 'PyTorch', 'ScikitLearn', 'TensorFlow', 'TfKeras'] as const;
 
 export const ModelFile = z.object({ path: z.string(), size: z.number(), digest: z.string() });
 export type ModelFile = z.infer<typeof ModelFile>;
