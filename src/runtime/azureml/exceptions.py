@@ -23,7 +23,7 @@ from benchtop._exceptions import (
     WorkspaceException,
     WorkspacePrivateEndpointException,
 )
-from benchtop._webservice import WebserviceException
+from benchtop._webservice_exception import WebserviceException
 
 __all__ = [
     "ActivityCanceledException",

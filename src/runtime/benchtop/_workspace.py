@@ -17,6 +17,7 @@ import sys
 
 from . import _cli, _workspace_config
 from ._exceptions import UserErrorException
+from ._workspace_cloud import AzureOnlyWorkspaceParts
 
 _notified = set()
 
@@ -44,7 +45,7 @@ def _is_workspace(path):
     return os.path.isfile(os.path.join(path, "benchtop.db"))
 
 
-class Workspace(object):
+class Workspace(AzureOnlyWorkspaceParts):
     """A local workspace: environments, experiments and runs, models and services in one folder."""
 
     def __init__(
@@ -276,7 +277,7 @@ class Workspace(object):
         from ._webservice import Webservice
 
         _cli.use_workspace(self._path)
-        return {service.name: service for service in Webservice.list(self, all=True)}
+        return {service.name: service for service in Webservice.list(self)}
 
     @property
     def experiments(self):

@@ -1,6 +1,6 @@
 """`from azureml.core.model import Model, InferenceConfig`."""
 
+from benchtop._inference_config import InferenceConfig
 from benchtop._model import Model
-from benchtop._webservice import InferenceConfig
 
-__all__ = ["Model", "InferenceConfig"]
+__all__ = ["InferenceConfig", "Model"]
