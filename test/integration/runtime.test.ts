@@ -178,7 +178,9 @@ describe('Python runtime (azureml.core compatibility, real Python)', () => {
       env: { ...process.env, PYTHONPATH: RUNTIME, AZUREML_MODEL_DIR: '' },
       encoding: 'utf8',
     });
+    // Outside a service and a run: azureml-core's search (the azureml-models cache, then ./clf) and its error.
     expect(outside.status).toBe(1);
-    expect(outside.stderr).toContain('works inside a Benchtop service');
+    expect(outside.stderr).toContain('ModelNotFoundException');
+    expect(outside.stderr).toContain('Model clf not found in cache at azureml-models or in current working directory');
   });
 });
