@@ -92,6 +92,18 @@ describe('benchtop serve (its own process) survives hostile requests', { timeout
     expect(upgrade.responses[0]?.status).toBe(400);
   });
 
+  it('answers a request and an upgrade pipelined behind it in order (found by the fuzzer)', async () => {
+    const host = `Host: 127.0.0.1:${serve.port}\r\n`;
+    const answer = await rawExchange(
+      serve.port,
+      `GET / HTTP/1.1\r\n${host}\r\n` +
+        `GET /api?token=wrong HTTP/1.1\r\n${host}Upgrade: websocket\r\nConnection: Upgrade\r\n\r\n`,
+      { expect: 2 },
+    );
+    expect(answer.garbage).toBe('');
+    expect(answer.responses.map((r) => r.status)).toEqual([200, 401]);
+  });
+
   it('answers 400 with a message to a download link with a bad escape', async () => {
     const answer = await rawGet(serve.port, `/download/models/%E0%A4%A/1?token=${serve.token}`);
     expect(answer.responses[0]?.status).toBe(400);

@@ -117,6 +117,14 @@ export async function startServer(options: {
   };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    // An upgrade pipelined behind a request whose answer is still being made: answer in order (node leaves the
+    // earlier response attached to the socket; writing ours first would hand the client the answers swapped).
+    const earlier = (socket as unknown as { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (earlier && !earlier.writableFinished) {
+      earlier.once('finish', () => onUpgrade(req, socket, head));
+      earlier.once('close', () => earlier.writableFinished || socket.destroy());
+      return;
+    }
     // Until the handshake is done; ws clears it on success (socket.setTimeout(0)).
     (socket as Socket).setTimeout(timeouts.handshake, () => socket.destroy());
     const refuse = (status: number, body?: string) =>
