@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findInterpreters } from '../../src/main/core/python/interpreters';
 import { stripAnsi } from '../../src/shared/ansi';
+import { BASE_IMAGE, dockerReady } from '../helpers/docker';
 import { CLI, ROOT, python, requireComponent, tempDir } from '../helpers/workspace';
 
 /**
@@ -178,6 +179,18 @@ describe('deployments from the notebook', () => {
   it("AksWebservice: served here with AKS's keys and token, its scoring timeout applied; AksEndpoint needs Azure", async (ctx) => {
     if (!hasPython) return ctx.skip();
     await driver('notebook_deploy.py', ['aks']);
+  });
+
+  it('AciWebservice with an environment that has docker.enabled: served from a container', async (ctx) => {
+    if (!hasPython || !(await dockerReady())) return ctx.skip();
+    const r = await exec(venvPython, [path.join(DRIVERS, 'notebook_deploy.py'), 'aci_docker'], {
+      cwd: notebook,
+      env: userEnv({ BENCHTOP_TEST_BASE_IMAGE: BASE_IMAGE }),
+    });
+    const out = stripAnsi(r.stdout);
+    expect(r.code, `${out}\n${r.stderr}`).toBe(0);
+    expect(out).toContain('ok aci_docker');
+    expect(out).toMatch(/Container [0-9a-f]{12} from benchtop\/env:[0-9a-f]{32}, port 127\.0\.0\.1:\d+/);
   });
 
   it('no-code: a dill-pickled scikit-learn model fails in the default environment (naming dill) and serves in one with dill', async (ctx) => {

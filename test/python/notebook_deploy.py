@@ -301,6 +301,25 @@ def section_aks():
     service.delete()
 
 
+def section_aci_docker():
+    """An environment with docker.enabled: the ACI service runs in a container (BENCHTOP_TEST_BASE_IMAGE)."""
+    v1, _ = scale_models()
+    env = Environment("nb-box")
+    env.docker.enabled = True
+    env.docker.base_image = os.environ["BENCHTOP_TEST_BASE_IMAGE"]
+    env.python.user_managed_dependencies = True
+    env.python.interpreter_path = "/usr/bin/python3"
+    config = InferenceConfig(entry_script="score.py", source_directory=source_directory(), environment=env)
+    service, out = printed(Model.deploy, ws, "nb-aci-box", [v1], config, AciWebservice.deploy_configuration())
+    check("Benchtop: ACI service nb-aci-box is deployed here, in a container" in out, out)
+    service.wait_for_deployment(show_output=True)
+    check(service.state == "Healthy", service.state)
+    # In the container too, the source folder keeps its name beside the working directory.
+    result = service.run(json.dumps({"data": [2]}))
+    check(result == {"scaled": [6], "extra": "hello from extradata", "version": "v1"}, result)
+    service.delete()
+
+
 NOCODE_TRAIN = """
 import json, sys, dill
 from sklearn.datasets import load_iris
