@@ -181,6 +181,73 @@ describe('deployments from the notebook', () => {
     await driver('notebook_deploy.py', ['aks']);
   });
 
+  it('a degraded service (a worker down) answers: wait_for_deployment says so and returns, run() still scores', async (ctx) => {
+    if (!hasPython) return ctx.skip();
+    const src = path.join(notebook, 'degrading');
+    fs.mkdirSync(src, { recursive: true });
+    // A worker killed by a request is replaced, and the replacement's init() hangs: 1 of 2 workers serve.
+    fs.writeFileSync(
+      path.join(src, 'score.py'),
+      [
+        'import os, time',
+        'FLAG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "died")',
+        'def init():',
+        '    if os.path.exists(FLAG):',
+        '        time.sleep(3600)',
+        'def run(raw):',
+        '    if raw == "die":',
+        '        open(FLAG, "w").close()',
+        '        os._exit(1)',
+        '    return "alive"',
+      ].join('\n'),
+    );
+    fs.writeFileSync(path.join(src, 'w.txt'), '1');
+    const registered = await benchtop(['model', 'register', '-n', 'nb-degrading', '-p', path.join(src, 'w.txt')]);
+    expect(registered.code, registered.stderr).toBe(0);
+    const deployed = await benchtop([
+      'service',
+      'deploy',
+      '-n',
+      'nb-degraded',
+      '-m',
+      'nb-degrading',
+      '--entry-script',
+      'score.py',
+      '-d',
+      src,
+      '--workers',
+      '2',
+    ]);
+    expect(deployed.code, deployed.stderr + deployed.stdout).toBe(0);
+    const script = [
+      'import json, time',
+      'from azureml.core import Workspace',
+      'from azureml.core.webservice import LocalWebservice',
+      'from azureml.exceptions import WebserviceException',
+      'ws = Workspace.from_config()',
+      'service = LocalWebservice(ws, "nb-degraded")',
+      'try:',
+      '    service.run("die")',
+      'except WebserviceException:',
+      '    pass',
+      'for _ in range(100):',
+      '    service.update_deployment_state()',
+      '    if service.state == "degraded":',
+      '        break',
+      '    time.sleep(0.1)',
+      'print("STATE", service.state)',
+      'service.wait_for_deployment()',
+      'print("RUN", service.run("{}"))',
+      'service.delete()',
+    ].join('\n');
+    const r = await exec(venvPython, ['-c', script], { cwd: notebook });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('STATE degraded');
+    expect(r.stdout).toMatch(/Benchtop: nb-degraded answers, but not with every worker: 1 of 2 workers serving/);
+    expect(r.stdout).toContain('Local webservice is degraded at http://localhost:');
+    expect(r.stdout).toContain('RUN alive');
+  });
+
   it('AciWebservice with an environment that has docker.enabled: served from a container', async (ctx) => {
     if (!hasPython || !(await dockerReady())) return ctx.skip();
     const r = await exec(venvPython, [path.join(DRIVERS, 'notebook_deploy.py'), 'aci_docker'], {

@@ -608,6 +608,7 @@ def _matches(service, compute_type, model_name, model_id, tags, properties):
 
 def _post(url, input_data):
     """(status, headers, body) of POST url with input_data, as azureml-core's requests call sends it."""
+    import http.client
     import urllib.error
     import urllib.request
 
@@ -623,9 +624,11 @@ def _post(url, input_data):
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as err:
         return err.code, dict(err.headers or {}), err.read()
-    except urllib.error.URLError as err:
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
+        # A worker that died while scoring closes the connection without an answer (RemoteDisconnected).
         raise WebserviceException(
-            "Error: Connection with the service for scoring has failed: %s. See service.get_logs()." % err.reason,
+            "Error: Connection with the service for scoring has failed: %s. See service.get_logs()."
+            % (getattr(err, "reason", None) or err),
             logger=module_logger,
         )
 
