@@ -1,11 +1,21 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findInterpreters } from '../../src/main/core/python/interpreters';
 import { stripAnsi } from '../../src/shared/ansi';
 import { BASE_IMAGE, dockerReady } from '../helpers/docker';
-import { CLI, ROOT, python, requireComponent, tempDir } from '../helpers/workspace';
+import {
+  benchtopIn,
+  cachedVenv,
+  exec,
+  hasVenvPython,
+  jsonIn,
+  makeVenv,
+  notebookEnv,
+  runDriver,
+  sdkInstall,
+  writeNotebookConfig,
+} from '../helpers/sdkVenv';
+import { CLI, ROOT, requireComponent, tempDir } from '../helpers/workspace';
 
 /**
  * Models and services from the notebook (issue 11, Builds 6 and 7 and the web service half of 5):
@@ -22,85 +32,26 @@ const RUNTIME = path.join(ROOT, 'src', 'runtime');
 /** A venv with Azure's azureml-core from the package index (big: kept between test runs). */
 const AZUREML_CORE_VENV = path.join(ROOT, 'node_modules', '.cache', 'benchtop-azureml-core-venv');
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** A notebook's environment: none of the variables a Benchtop run sets. */
-function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: '1' };
-  for (const name of ['PYTHONPATH', 'BENCHTOP_NODE', 'BENCHTOP_CLI', 'BENCHTOP_WORKSPACE', 'BENCHTOP_RUN_ID'])
-    delete env[name];
-  delete env.BENCHTOP_CLOUD_COMPUTE;
-  return { ...env, ...extra };
-}
-
-function exec(
-  file: string,
-  args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
-): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {
-      cwd: options.cwd,
-      env: options.env ?? userEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${file} ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
-    }, options.timeoutMs ?? 240_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
-}
-
 let hasPython = false;
 const root = tempDir('bt-sdk-models-');
-const venvPython = path.join(root, 'venv', 'bin', 'python');
 const workspace = path.join(root, 'ws');
+const venvPython = path.join(root, 'venv', 'bin', 'python');
 const notebook = path.join(root, 'notebook');
 
-function benchtop(args: string[]): Promise<Result> {
-  return exec(process.execPath, [CLI, '--workspace', workspace, ...args]);
-}
-
-async function cliJson<T>(args: string[]): Promise<T> {
-  const r = await benchtop(['--json', ...args]);
-  expect(r.code, r.stderr + r.stdout).toBe(0);
-  return JSON.parse(r.stdout) as T;
-}
+const benchtop = (args: string[]) => benchtopIn(workspace, args);
+const cliJson = <T>(args: string[]) => jsonIn<T>(workspace, args);
 
 /** Runs sections of a driver in the notebook folder; each must end with `ok SECTION`. */
-async function driver(file: string, sections: string[], timeoutMs = 240_000): Promise<string> {
-  const r = await exec(venvPython, [path.join(DRIVERS, file), ...sections], { cwd: notebook, timeoutMs });
-  const out = stripAnsi(r.stdout);
-  expect(r.code, `${out}\n${r.stderr}`).toBe(0);
-  for (const s of sections) expect(out).toContain(`ok ${s}`);
-  return out;
+function driver(file: string, sections: string[], timeoutMs = 240_000): Promise<string> {
+  return runDriver(venvPython, path.join(DRIVERS, file), sections, { cwd: notebook, timeoutMs });
 }
 
 beforeAll(async () => {
-  hasPython = requireComponent(
-    'Python 3 with venv',
-    (await findInterpreters()).some((i) => i.hasEnsurepip),
-  );
+  hasPython = await hasVenvPython();
   if (!hasPython) return;
-  const made = await exec(python(), ['-m', 'venv', path.join(root, 'venv')]);
-  expect(made.code, made.stderr).toBe(0);
-  const installed = await exec(process.execPath, [CLI, 'sdk', 'install', '--python', venvPython]);
-  expect(installed.code, installed.stderr + installed.stdout).toBe(0);
-  fs.mkdirSync(notebook, { recursive: true });
-  const config = await benchtop(['workspace', 'config', '-d', notebook]);
-  expect(config.code, config.stderr + config.stdout).toBe(0);
+  await makeVenv(path.join(root, 'venv'));
+  await sdkInstall(venvPython);
+  await writeNotebookConfig(workspace, notebook);
 }, 300_000);
 
 afterAll(async () => {
@@ -252,7 +203,8 @@ describe('deployments from the notebook', () => {
     if (!hasPython || !(await dockerReady())) return ctx.skip();
     const r = await exec(venvPython, [path.join(DRIVERS, 'notebook_deploy.py'), 'aci_docker'], {
       cwd: notebook,
-      env: userEnv({ BENCHTOP_TEST_BASE_IMAGE: BASE_IMAGE }),
+      timeoutMs: 240_000,
+      env: notebookEnv({ BENCHTOP_TEST_BASE_IMAGE: BASE_IMAGE }),
     });
     const out = stripAnsi(r.stdout);
     expect(r.code, `${out}\n${r.stderr}`).toBe(0);
@@ -268,17 +220,13 @@ describe('deployments from the notebook', () => {
 });
 
 /** Azure's azureml-core in a venv (cached); null when the package index cannot be reached. */
-async function azuremlCorePython(): Promise<string | null> {
-  const bin = path.join(AZUREML_CORE_VENV, 'bin', 'python');
-  const probe = ['-c', 'import importlib.metadata as m; print(m.version("azureml-core"))'];
-  const has = async () => fs.existsSync(bin) && (await exec(bin, probe, { env: userEnv() })).code === 0;
-  if (await has()) return bin;
-  fs.rmSync(AZUREML_CORE_VENV, { recursive: true, force: true });
-  if ((await exec(python(), ['-m', 'venv', AZUREML_CORE_VENV])).code !== 0) return null;
-  await exec(bin, ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', 'azureml-core~=1.61.0'], {
-    timeoutMs: 600_000,
-  });
-  return (await has()) ? bin : null;
+function azuremlCorePython(): Promise<string | null> {
+  return cachedVenv(
+    AZUREML_CORE_VENV,
+    'import importlib.metadata as m; print(m.version("azureml-core"))',
+    ['azureml-core~=1.61.0'],
+    { timeoutMs: 600_000 },
+  );
 }
 
 describe("beside the real azureml-core (from the package index): Benchtop's package serves, Azure's other modules import", () => {
@@ -309,7 +257,7 @@ describe("beside the real azureml-core (from the package index): Benchtop's pack
     ].join('\n');
     const r = await exec(real as string, ['-c', script], {
       cwd: notebook,
-      env: userEnv({ PYTHONPATH: RUNTIME, BENCHTOP_NODE: process.execPath, BENCHTOP_CLI: CLI }),
+      env: notebookEnv({ PYTHONPATH: RUNTIME, BENCHTOP_NODE: process.execPath, BENCHTOP_CLI: CLI }),
     });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain(
@@ -371,7 +319,7 @@ describe("beside the real azureml-core (from the package index): Benchtop's pack
       'print("SERVED", json.dumps(service.run("{}")))',
       'service.delete()',
     ].join('\n');
-    const r = await exec(venvPython, ['-c', script, real as string], { cwd: notebook });
+    const r = await exec(venvPython, ['-c', script, real as string], { cwd: notebook, timeoutMs: 240_000 });
     const out = stripAnsi(r.stdout);
     expect(r.code, out + r.stderr).toBe(0);
     expect(out).toContain('IN_RUN benchtop._run azureml.core.dataset azureml.data');

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCore } from '../../src/main/core/core';
-import { findInterpreters } from '../../src/main/core/python/interpreters';
 import { writeSettings } from '../../src/main/core/workspace/settings';
 import { stripAnsi } from '../../src/shared/ansi';
+import { exec, hasVenvPython, makeVenv, notebookEnv, sdkInstall } from '../helpers/sdkVenv';
 import { CLI, ROOT, python, requireComponent, runCli, tempDir } from '../helpers/workspace';
 
 /**
@@ -18,48 +17,8 @@ import { CLI, ROOT, python, requireComponent, runCli, tempDir } from '../helpers
 const DRIVERS = path.join(ROOT, 'test', 'python');
 const WHEEL = path.join(ROOT, 'dist', 'python', 'benchtop_sdk-0.1.0-py3-none-any.whl');
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The environment a notebook has: none of the variables a Benchtop run sets. */
-function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: '1' };
-  for (const name of ['PYTHONPATH', 'BENCHTOP_NODE', 'BENCHTOP_CLI', 'BENCHTOP_WORKSPACE', 'BENCHTOP_RUN_ID'])
-    delete env[name];
-  return { ...env, ...extra };
-}
-
-function exec(
-  file: string,
-  args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
-) {
-  return new Promise<Result>((resolve, reject) => {
-    const child = spawn(file, args, {
-      cwd: options.cwd,
-      env: options.env ?? userEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${file} ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
-    }, options.timeoutMs ?? 180_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
-}
-
 /** `benchtop ARGS` as a user types it (no workspace flag unless given). */
-function benchtop(args: string[], env: NodeJS.ProcessEnv = userEnv()) {
+function benchtop(args: string[], env: NodeJS.ProcessEnv = notebookEnv()) {
   return exec(process.execPath, [CLI, ...args], { env });
 }
 
@@ -72,20 +31,14 @@ const other = path.join(root, 'other-ws');
 let installOutput = '';
 
 beforeAll(async () => {
-  hasPython = requireComponent(
-    'Python 3 with venv',
-    (await findInterpreters()).some((i) => i.hasEnsurepip),
-  );
+  hasPython = await hasVenvPython();
   if (!hasPython) return;
   expect(fs.existsSync(WHEEL), 'node scripts/build.mjs writes dist/python/*.whl').toBe(true);
-  const made = await exec(python(), ['-m', 'venv', venv]);
-  expect(made.code, made.stderr).toBe(0);
-  const installed = await benchtop(['sdk', 'install', '--python', venvPython]);
-  expect(installed.code, installed.stderr + installed.stdout).toBe(0);
-  installOutput = installed.stdout;
+  await makeVenv(venv);
+  installOutput = await sdkInstall(venvPython);
   // Two workspaces, the first with an experiment's run and a model (what ws.experiments / ws.models list).
   for (const ws of [workspace, other]) {
-    const listed = await runCli(['env', 'list'], { workspace: ws, env: userEnv() });
+    const listed = await runCli(['env', 'list'], { workspace: ws, env: notebookEnv() });
     expect(listed.code, listed.stderr).toBe(0);
   }
   const src = path.join(root, 'src');
@@ -94,12 +47,12 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(src, 'model.txt'), 'weights\n');
   const ran = await runCli(['run', 'submit', '-d', src, '-s', 'hello.py', '-x', 'nb-exp', '--wait'], {
     workspace,
-    env: userEnv(),
+    env: notebookEnv(),
   });
   expect(ran.code, ran.stderr + ran.stdout).toBe(0);
   const model = await runCli(['model', 'register', '-n', 'nb-model', '-p', path.join(src, 'model.txt')], {
     workspace,
-    env: userEnv(),
+    env: notebookEnv(),
   });
   expect(model.code, model.stderr).toBe(0);
 }, 300_000);
@@ -154,7 +107,7 @@ describe('benchtop sdk install: the package in a plain venv', () => {
     ]);
     expect(pip.code, pip.stderr).toBe(0);
     const plain = await exec(venvPython, ['-c', 'import benchtop._cli as c; print(c.installed_cli())'], {
-      env: userEnv({ PYTHONPATH: target }),
+      env: notebookEnv({ PYTHONPATH: target }),
       cwd: root,
     });
     expect(plain.stdout.trim()).toBe('None');
@@ -203,7 +156,7 @@ describe('notebook code against a real workspace (test/python drivers)', () => {
     const scratch = path.join(root, 'nb-workspace');
     const result = await exec(venvPython, [path.join(DRIVERS, 'notebook_workspace.py'), scratch], {
       cwd: root,
-      env: userEnv({
+      env: notebookEnv({
         BENCHTOP_TEST_WS: workspace,
         BENCHTOP_TEST_OTHER_WS: other,
         BENCHTOP_TEST_DOCKER: docker ? '1' : '0',
@@ -226,7 +179,7 @@ describe('notebook code against a real workspace (test/python drivers)', () => {
   it("an Azure workspace without BENCHTOP_WORKSPACE is the CLI's own default workspace (the OS app-data folder)", async (ctx) => {
     if (!hasPython || process.platform !== 'linux') return ctx.skip();
     const data = path.join(root, 'xdg');
-    const env = userEnv({ XDG_DATA_HOME: data });
+    const env = notebookEnv({ XDG_DATA_HOME: data });
     const script = [
       'from azureml.core import Workspace, Environment',
       'ws = Workspace("sub", "rg", "cloud-ws")',
@@ -265,7 +218,7 @@ describe('notebook code against a real workspace (test/python drivers)', () => {
     const scratch = path.join(root, 'nb-envs');
     const result = await exec(venvPython, [path.join(DRIVERS, 'notebook_environments.py'), scratch], {
       cwd: root,
-      env: userEnv({ BENCHTOP_TEST_WS: workspace, BENCHTOP_TEST_PIP_WHEEL: wheel }),
+      env: notebookEnv({ BENCHTOP_TEST_WS: workspace, BENCHTOP_TEST_PIP_WHEEL: wheel }),
       timeoutMs: 240_000,
     });
     expect(result.code, result.stdout + result.stderr).toBe(0);

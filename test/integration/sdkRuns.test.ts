@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findInterpreters } from '../../src/main/core/python/interpreters';
-import { stripAnsi } from '../../src/shared/ansi';
+import { exec, hasVenvPython, jsonIn, makeVenv, runDriver, sdkInstall, writeNotebookConfig } from '../helpers/sdkVenv';
 import { startServeProcess } from '../helpers/serveProcess';
-import { CLI, ROOT, python, requireComponent, tempDir } from '../helpers/workspace';
+import { ROOT, tempDir } from '../helpers/workspace';
 
 /**
  * Runs from the notebook (issue 11, Build 3 and the compute half of Build 5): the driver code of
@@ -17,62 +15,17 @@ import { CLI, ROOT, python, requireComponent, tempDir } from '../helpers/workspa
 
 const DRIVER = path.join(ROOT, 'test', 'python', 'notebook_runs.py');
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** A notebook's environment: none of the variables a Benchtop run sets. */
-function userEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: '1' };
-  for (const name of ['PYTHONPATH', 'BENCHTOP_NODE', 'BENCHTOP_CLI', 'BENCHTOP_WORKSPACE', 'BENCHTOP_RUN_ID'])
-    delete env[name];
-  delete env.BENCHTOP_CLOUD_COMPUTE;
-  return env;
-}
-
-function exec(file: string, args: string[], cwd?: string, timeoutMs = 200_000): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { cwd, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${file} ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
-}
-
 let hasPython = false;
 const root = tempDir('bt-sdk-runs-');
 const venvPython = path.join(root, 'venv', 'bin', 'python');
 const workspace = path.join(root, 'ws');
 const notebook = path.join(root, 'notebook');
 
-function benchtop(args: string[]): Promise<Result> {
-  return exec(process.execPath, [CLI, '--workspace', workspace, ...args]);
-}
-
-async function runJson<T>(args: string[]): Promise<T> {
-  const r = await benchtop(['--json', ...args]);
-  expect(r.code, r.stderr + r.stdout).toBe(0);
-  return JSON.parse(r.stdout) as T;
-}
+const runJson = <T>(args: string[]) => jsonIn<T>(workspace, args);
 
 /** Runs sections of the driver in the notebook folder; each must end with `ok SECTION`. */
-async function driver(...sections: string[]): Promise<string> {
-  const r = await exec(venvPython, [DRIVER, ...sections], notebook);
-  const out = stripAnsi(r.stdout);
-  expect(r.code, `${out}\n${r.stderr}`).toBe(0);
-  for (const s of sections) expect(out).toContain(`ok ${s}`);
-  return out;
+function driver(...sections: string[]): Promise<string> {
+  return runDriver(venvPython, DRIVER, sections, { cwd: notebook, timeoutMs: 200_000 });
 }
 
 interface RunJson {
@@ -89,18 +42,11 @@ interface RunJson {
 }
 
 beforeAll(async () => {
-  hasPython = requireComponent(
-    'Python 3 with venv',
-    (await findInterpreters()).some((i) => i.hasEnsurepip),
-  );
+  hasPython = await hasVenvPython();
   if (!hasPython) return;
-  const made = await exec(python(), ['-m', 'venv', path.join(root, 'venv')]);
-  expect(made.code, made.stderr).toBe(0);
-  const installed = await exec(process.execPath, [CLI, 'sdk', 'install', '--python', venvPython]);
-  expect(installed.code, installed.stderr + installed.stdout).toBe(0);
-  fs.mkdirSync(notebook, { recursive: true });
-  const config = await benchtop(['workspace', 'config', '-d', notebook]);
-  expect(config.code, config.stderr + config.stdout).toBe(0);
+  await makeVenv(path.join(root, 'venv'));
+  await sdkInstall(venvPython);
+  await writeNotebookConfig(workspace, notebook);
 }, 300_000);
 
 afterAll(() => {
@@ -140,7 +86,7 @@ describe('runs from the notebook (Python SDK against a real workspace)', () => {
       const code =
         'import sys; from azureml.core.workspace import Workspace; from azureml.core.run import Run; ' +
         'print(Run.get(Workspace.from_config(), sys.argv[1]).get_portal_url())';
-      const r = await exec(venvPython, ['-c', code, run?.id as string], notebook);
+      const r = await exec(venvPython, ['-c', code, run?.id as string], { cwd: notebook });
       expect(r.code, r.stderr).toBe(0);
       const url = r.stdout.trim();
       expect(url).toBe(`http://127.0.0.1:${serve.port}/?token=${serve.token}#/runs/${run?.id}`);
