@@ -7,15 +7,14 @@ BENCHTOP_TEST_PORT is a free port for the LocalWebservice section; BENCHTOP_TEST
 unused (the nocode section builds its own environment).
 """
 
-import contextlib
-import io
 import json
 import os
 import socket
 import sys
-import time
 import urllib.request
 
+import _notebook_helpers
+from _notebook_helpers import check, raises, run_sections, write
 from azureml.core import Environment, Workspace
 from azureml.core.conda_dependencies import CondaDependencies
 from azureml.core.model import InferenceConfig, Model
@@ -49,33 +48,11 @@ VERSION = "v1"
 """
 
 
-def check(condition, detail):
-    if not condition:
-        raise AssertionError(detail)
-
-
-def raises(kind, fn, *args, **kwargs):
-    try:
-        fn(*args, **kwargs)
-    except kind as err:
-        return err
-    raise AssertionError("%s did not raise %s" % (getattr(fn, "__name__", fn), kind.__name__))
-
-
 def printed(fn, *args, **kwargs):
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        value = fn(*args, **kwargs)
-    sys.stdout.write(out.getvalue())
-    return value, out.getvalue()
-
-
-def write(path, text):
-    folder = os.path.dirname(path)
-    if folder:
-        os.makedirs(folder, exist_ok=True)
-    with open(path, "w") as f:
-        f.write(text)
+    """As _notebook_helpers.printed, and what fn printed shows in this driver's output too (the test reads the streamed log)."""
+    value, out = _notebook_helpers.printed(fn, *args, **kwargs)
+    sys.stdout.write(out)
+    return value, out
 
 
 def free_port():
@@ -384,12 +361,5 @@ def section_nocode():
     check(err.message == "You must provide an InferenceConfig when deploying zero or multiple models.", err.message)
 
 
-SECTIONS = {name[len("section_") :]: fn for name, fn in globals().items() if name.startswith("section_")}
-
 if __name__ == "__main__":
-    started = time.time()
-    for name in sys.argv[1:]:
-        SECTIONS[name]()
-        print("ok %s" % name, flush=True)
-    if not sys.argv[1:]:
-        print(json.dumps(sorted(SECTIONS)))
+    run_sections(globals())

@@ -6,13 +6,11 @@ workspace. One section per call: `python notebook_models.py SECTION...`; each as
 and prints `ok SECTION` at the end. Sections build on the earlier ones (register first).
 """
 
-import contextlib
 import datetime
-import io
 import json
 import os
-import sys
 
+from _notebook_helpers import check, printed, raises, run_sections, write
 from azureml.core import Workspace
 from azureml.core.experiment import Experiment
 from azureml.core.model import Model
@@ -21,34 +19,6 @@ from azureml.core.script_run_config import ScriptRunConfig
 from azureml.exceptions import ModelNotFoundException, UserErrorException, WebserviceException
 
 ws = Workspace.from_config()
-
-
-def check(condition, detail):
-    if not condition:
-        raise AssertionError(detail)
-
-
-def raises(kind, fn, *args, **kwargs):
-    try:
-        fn(*args, **kwargs)
-    except kind as err:
-        return err
-    raise AssertionError("%s did not raise %s" % (getattr(fn, "__name__", fn), kind.__name__))
-
-
-def printed(fn, *args, **kwargs):
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        value = fn(*args, **kwargs)
-    return value, out.getvalue()
-
-
-def write(path, text):
-    folder = os.path.dirname(path)
-    if folder:
-        os.makedirs(folder, exist_ok=True)
-    with open(path, "w") as f:
-        f.write(text)
 
 
 def section_register():
@@ -255,11 +225,5 @@ def section_errors():
     raises(WebserviceException, Model, ws, id=gone.id)
 
 
-SECTIONS = {name[len("section_") :]: fn for name, fn in globals().items() if name.startswith("section_")}
-
 if __name__ == "__main__":
-    for name in sys.argv[1:]:
-        SECTIONS[name]()
-        print("ok %s" % name, flush=True)
-    if not sys.argv[1:]:
-        print(json.dumps(sorted(SECTIONS)))
+    run_sections(globals())

@@ -9,11 +9,11 @@ way (the streamed log, notices) is checked by the test too.
 Imports use azureml-core's module paths (azureml.core.experiment, .script_run_config, ...).
 """
 
-import json
 import os
 import sys
 import time
 
+from _notebook_helpers import check, raises, run_sections, write
 from azureml.core.compute import AmlCompute, ComputeTarget
 from azureml.core.compute_target import ComputeTargetException
 from azureml.core.experiment import Experiment
@@ -84,25 +84,6 @@ import time
 print("sleeping", flush=True)
 time.sleep(120)
 """
-
-
-def write(path, text):
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    with open(path, "w") as f:
-        f.write(text)
-
-
-def check(condition, message):
-    if not condition:
-        raise AssertionError(message)
-
-
-def raises(kind, fn, *args, **kwargs):
-    try:
-        fn(*args, **kwargs)
-    except kind as err:
-        return err
-    raise AssertionError("%s was not raised by %s" % (kind.__name__, getattr(fn, "__name__", fn)))
 
 
 ws = Workspace.from_config()
@@ -399,11 +380,5 @@ def section_errors():
     check(offline.id.startswith("OfflineRun"), offline.id)
 
 
-SECTIONS = {name[len("section_") :]: fn for name, fn in globals().items() if name.startswith("section_")}
-
 if __name__ == "__main__":
-    for name in sys.argv[1:]:
-        SECTIONS[name]()
-        print("ok %s" % name, flush=True)
-    if not sys.argv[1:]:
-        print(json.dumps(sorted(SECTIONS)))
+    run_sections(globals())
