@@ -170,31 +170,15 @@ class AciWebservice(Webservice):
         inference_config=None,
     ):
         """Other models or inference configuration (deployed again here); tags replaced, properties added."""
-        if image is not None:
-            raise WebserviceException(
-                "Error, Image-based updates need Azure's image registry; give models= and inference_config=.",
-                logger=module_logger,
-            )
         settings = {
-            k: v
-            for k, v in (
-                ("auth_enabled", auth_enabled),
-                ("ssl_enabled", ssl_enabled),
-                ("ssl_cert_pem_file", ssl_cert_pem_file),
-                ("ssl_key_pem_file", ssl_key_pem_file),
-                ("ssl_cname", ssl_cname),
-                ("enable_app_insights", enable_app_insights),
-            )
-            if v is not None
+            "auth_enabled": auth_enabled,
+            "ssl_enabled": ssl_enabled,
+            "ssl_cert_pem_file": ssl_cert_pem_file,
+            "ssl_key_pem_file": ssl_key_pem_file,
+            "ssl_cname": ssl_cname,
+            "enable_app_insights": enable_app_insights,
         }
-        if settings:
-            config = dict(self._meta.get("config") or {})
-            config.update(settings)
-            self._note(config=config)
-            self._load(self._record, self._meta, self.workspace)
-        self._update(
-            models=models, inference_config=inference_config, tags=tags, properties=properties, description=description
-        )
+        self._update_cloud_kind(image, settings, models, inference_config, tags, properties, description)
 
     def serialize(self):
         data = super(AciWebservice, self).serialize()

@@ -137,20 +137,7 @@ class AksWebservice(Webservice):
         self, image=None, tags=None, properties=None, description=None, models=None, inference_config=None, **settings
     ):
         """Other models or inference configuration (deployed again here); the AKS settings are kept."""
-        if image is not None:
-            raise WebserviceException(
-                "Error, Image-based updates need Azure's image registry; give models= and inference_config=.",
-                logger=module_logger,
-            )
-        given = {k: v for k, v in settings.items() if v is not None}
-        if given:
-            config = dict(self._meta.get("config") or {})
-            config.update(given)
-            self._note(config=config)
-            self._load(self._record, self._meta, self.workspace)
-        self._update(
-            models=models, inference_config=inference_config, tags=tags, properties=properties, description=description
-        )
+        self._update_cloud_kind(image, settings, models, inference_config, tags, properties, description)
 
     def get_access_token(self):
         now = datetime.datetime.now(datetime.timezone.utc)

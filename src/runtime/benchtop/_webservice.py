@@ -504,6 +504,25 @@ class Webservice(object):
         if wait:
             self.wait_for_deployment()
 
+    def _update_cloud_kind(self, image, settings, models, inference_config, tags, properties, description):
+        """AciWebservice's and AksWebservice's update(): no image-based updates (they need Azure's registry);
+        the kind's own settings that are given (not None) are kept in the service's record, where its
+        attributes are read from, then models or inference configuration are deployed again."""
+        if image is not None:
+            raise WebserviceException(
+                "Error, Image-based updates need Azure's image registry; give models= and inference_config=.",
+                logger=module_logger,
+            )
+        given = {k: v for k, v in settings.items() if v is not None}
+        if given:
+            config = dict(self._meta.get("config") or {})
+            config.update(given)
+            self._note(config=config)
+            self._load(self._record, self._meta, self.workspace)
+        self._update(
+            models=models, inference_config=inference_config, tags=tags, properties=properties, description=description
+        )
+
     # --- Azure's image-based deployment (removed from Azure ML) -----------------------------------------
     @staticmethod
     def deploy(
