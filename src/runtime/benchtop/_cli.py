@@ -80,6 +80,9 @@ def use_workspace(path):
 
 def _workspace_args(workspace):
     """--workspace DIR for the workspace a call is for, unless it is the one the CLI would pick anyway."""
+    if workspace is not None and not isinstance(workspace, str) and not hasattr(workspace, "_path"):
+        # An Experiment or a Run passed where a Workspace goes (scripts written before Benchtop did): its workspace.
+        workspace = getattr(workspace, "workspace", None)
     path = getattr(workspace, "_path", workspace) or _active_workspace
     if not path or os.path.abspath(path) == os.path.abspath(os.environ.get("BENCHTOP_WORKSPACE") or os.sep + "-"):
         return []
