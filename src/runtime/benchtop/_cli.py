@@ -197,6 +197,18 @@ def pairs(flag, values):
     return out
 
 
+def timestamp(text):
+    """A time in a CLI record ("2024-05-01T10:00:00.123Z") as an aware datetime; None when absent or not that shape."""
+    import datetime
+
+    if not text:
+        return None
+    try:
+        return datetime.datetime.strptime(text.replace("Z", "+0000"), "%Y-%m-%dT%H:%M:%S.%f%z")
+    except ValueError:
+        return None
+
+
 class JsonBacked:
     """Objects (Model, LocalWebservice) built from the CLI's --json document; subclasses define _load(data)."""
 

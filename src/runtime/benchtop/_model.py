@@ -22,17 +22,6 @@ def _ref(name, version):
     return name if version is None else "%s:%s" % (name, version)
 
 
-def _created(text):
-    import datetime
-
-    if not text:
-        return None
-    try:
-        return datetime.datetime.strptime(text.replace("Z", "+0000"), "%Y-%m-%dT%H:%M:%S.%f%z")
-    except ValueError:
-        return None
-
-
 def model_name_validation(name):
     if not isinstance(name, str) or not re.match(r"^[a-zA-Z0-9][a-zA-Z0-9\-\._]{0,254}$", name):
         raise WebserviceException(
@@ -179,7 +168,7 @@ class Model(_cli.JsonBacked):
         self.model_framework_version = data.get("frameworkVersion")
         self.run_id = data.get("runId")
         self.experiment_name = data.get("experiment")
-        self.created_time = _created(data.get("createdAt"))
+        self.created_time = _cli.timestamp(data.get("createdAt"))
         self.created_by = None
         self.mime_type = "application/octet-stream"
         self.unpack = False
@@ -485,7 +474,7 @@ class Model(_cli.JsonBacked):
             "createdAt": model_payload.get("createdTime"),
         }
         model = Model._from_json(data, workspace)
-        model.created_time = _created(model_payload.get("createdTime")) or _iso(model_payload.get("createdTime"))
+        model.created_time = _cli.timestamp(model_payload.get("createdTime")) or _iso(model_payload.get("createdTime"))
         resources = model_payload.get("resourceConfiguration")
         if resources:
             from ._resource_configuration import ResourceConfiguration

@@ -10,7 +10,6 @@ This module has what all kinds share; each kind is in its own module (_local_web
 _aci_webservice, _aks_webservice), the deployment itself in _deploy.
 """
 
-import datetime
 import json
 import logging
 import os
@@ -96,15 +95,6 @@ def not_found(workspace, name):
     )
 
 
-def _time(text):
-    if not text:
-        return None
-    try:
-        return datetime.datetime.strptime(text.replace("Z", "+0000"), "%Y-%m-%dT%H:%M:%S.%f%z")
-    except ValueError:
-        return None
-
-
 def _class_for(compute_type):
     """The Webservice subclass for an Azure compute type (Local when the SDK noted none)."""
     from . import _aci_webservice, _aks_webservice, _local_webservice
@@ -183,8 +173,8 @@ class Webservice(object):
         self.image_id = None
         self.image_digest = None
         self.created_by = None
-        self.created_time = _time(record.get("createdAt"))
-        self.updated_time = _time(record.get("updatedAt"))
+        self.created_time = _cli.timestamp(record.get("createdAt"))
+        self.updated_time = _cli.timestamp(record.get("updatedAt"))
 
     # Read after a deployment started here has ended, so a notebook that looks at them sees the outcome.
     @property
