@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Core, openCore } from '../../src/main/core/core';
+import { folderTree } from '../helpers/folderTree';
 import { runCli, tempDir } from '../helpers/workspace';
 
 // `--exist-ok` / existOk / the UI's Replace overwrite the model's own files only, as Azure's
@@ -20,21 +21,6 @@ const cli = (args: string[]) => runCli(args, { workspace });
 function write(file: string, text: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, text);
-}
-
-/** Every entry under a folder (links as "-> target"), relative path -> content. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string, rel: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, e.name);
-      if (e.isSymbolicLink()) out[`${rel}${e.name}`] = `-> ${fs.readlinkSync(full)}`;
-      else if (e.isDirectory()) walk(full, `${rel}${e.name}/`);
-      else out[`${rel}${e.name}`] = fs.readFileSync(full, 'utf8');
-    }
-  };
-  walk(dir, '');
-  return out;
 }
 
 describe('model download into a folder that already has files', () => {
@@ -58,7 +44,7 @@ describe('model download into a folder that already has files', () => {
 
     const replaced = await cli(['model', 'download', 'clf', '-d', target, '--exist-ok']);
     expect(replaced.code, replaced.stderr).toBe(0);
-    expect(tree(target)).toEqual({
+    expect(folderTree(target)).toEqual({
       'beside.txt': 'beside',
       'clf/config.json': '{"depth": 3}',
       'clf/mine/keep.txt': 'keep me',
@@ -83,7 +69,7 @@ describe('model download into a folder that already has files', () => {
     });
     const result = await core.models.download({ name: 'iris-safe', directory: target, existOk: true });
     expect(result.path).toBe(path.join(target, 'model.joblib'));
-    expect(tree(target)).toEqual({ 'model.joblib': 'model-bytes', 'notes.txt': 'my notes' });
+    expect(folderTree(target)).toEqual({ 'model.joblib': 'model-bytes', 'notes.txt': 'my notes' });
     expect(fs.readFileSync(elsewhere, 'utf8')).toBe('not the model');
   });
 
@@ -99,7 +85,7 @@ describe('model download into a folder that already has files', () => {
       code: 'ALREADY_EXISTS',
       message: `${path.join(target, 'clf')} is a file, where clf:1 has a folder. Nothing was written.`,
     });
-    expect(tree(target)).toEqual({
+    expect(folderTree(target)).toEqual({
       clf: 'a file named like the folder model',
       'model.joblib/inside.txt': 'a folder of mine',
     });
@@ -121,6 +107,6 @@ describe('model download into a folder that already has files', () => {
     await expect(core.models.download({ name: 'pair', directory: target, existOk: true })).rejects.toMatchObject({
       code: 'CHECKSUM_MISMATCH',
     });
-    expect(tree(target)).toEqual({ 'pair/a/first.bin': 'old first', 'pair/notes.txt': 'my notes' });
+    expect(folderTree(target)).toEqual({ 'pair/a/first.bin': 'old first', 'pair/notes.txt': 'my notes' });
   });
 });

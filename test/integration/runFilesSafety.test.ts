@@ -6,6 +6,7 @@ import { handlers } from '../../src/main/core/api/handlers';
 import { dispatch } from '../../src/main/core/api/router';
 import { type Core, openCore } from '../../src/main/core/core';
 import { findInterpreters } from '../../src/main/core/python/interpreters';
+import { folderTree } from '../helpers/folderTree';
 import { requireComponent, runCli, tempDir, waitUntil } from '../helpers/workspace';
 
 // A run's files reach the user (run download, the Files tab) even when its supervisor died,
@@ -44,21 +45,6 @@ function source(files: Record<string, string>): string {
 async function finished(id: string) {
   await waitUntil(() => ['Completed', 'Failed', 'Canceled'].includes(core.runs.get(id).status), 120_000);
   return core.runs.get(id);
-}
-
-/** Every entry under a folder: links as "-> target", files by content. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string, rel: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, e.name);
-      if (e.isSymbolicLink()) out[`${rel}${e.name}`] = `-> ${fs.readlinkSync(full)}`;
-      else if (e.isDirectory()) walk(full, `${rel}${e.name}/`);
-      else out[`${rel}${e.name}`] = fs.readFileSync(full, 'utf8');
-    }
-  };
-  walk(dir, '');
-  return out;
 }
 
 describe('a run whose supervisor was killed', () => {
@@ -166,7 +152,7 @@ describe('links a run makes', () => {
     const downloaded = await cli(['run', 'download', run.id, '-d', target]);
     expect(downloaded.code, downloaded.stderr).toBe(0);
     expect(downloaded.stdout).toContain('Not copied: ');
-    const copied = tree(target);
+    const copied = folderTree(target);
     expect(Object.keys(copied).sort()).toEqual(['notes.txt', 'output.log', 'outputs/alias.txt', 'outputs/real.txt']);
     expect(copied['outputs/alias.txt']).toBe('mine');
     for (const content of Object.values(copied)) {
