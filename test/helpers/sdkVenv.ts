@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { findInterpreters } from '../../src/main/core/python/interpreters';
 import { stripAnsi } from '../../src/shared/ansi';
-import { CLI, python, requireComponent, type CliResult } from './workspace';
+import { CLI, python, requireComponent, runProcess, type CliResult } from './workspace';
 
 /**
  * The SDK tests' side of a user's own Python (test/integration/sdk*.test.ts): a plain venv that
@@ -36,27 +35,9 @@ export interface ExecOptions {
   timeoutMs?: number;
 }
 
-/** Runs FILE ARGS to its end, collecting its output; rejects (with that output) when it runs past the timeout. */
+/** runProcess with a notebook's environment unless one is given. */
 export function exec(file: string, args: string[], options: ExecOptions = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {
-      cwd: options.cwd,
-      env: options.env ?? notebookEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${file} ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
-    }, options.timeoutMs ?? 180_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
+  return runProcess(file, args, { ...options, env: options.env ?? notebookEnv() });
 }
 
 /** `benchtop --workspace WORKSPACE ARGS`, as a notebook's user types it. */

@@ -17,28 +17,41 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real CLI (the built bin) as a separate process. */
-export function runCli(
+/**
+ * Runs FILE ARGS to its end, collecting its output; killed, and rejected with that output, when it
+ * runs past the timeout (180 s unless given). LABEL names it in that message (default: FILE).
+ */
+export function runProcess(
+  file: string,
   args: string[],
-  options: { workspace: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+  options: { cwd?: string; env: NodeJS.ProcessEnv; timeoutMs?: number; label?: string },
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, '--workspace', options.workspace, ...args], {
-      env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(file, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`benchtop ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
+      reject(new Error(`${options.label ?? file} ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
     }, options.timeoutMs ?? 180_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
       resolve({ code: code ?? -1, stdout, stderr });
     });
+  });
+}
+
+/** Runs the real CLI (the built bin) as a separate process. */
+export function runCli(
+  args: string[],
+  options: { workspace: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<CliResult> {
+  return runProcess(process.execPath, [CLI, '--workspace', options.workspace, ...args], {
+    env: { ...process.env, ...options.env },
+    timeoutMs: options.timeoutMs,
+    label: 'benchtop',
   });
 }
 
