@@ -13,6 +13,24 @@ import { readSettings } from '../workspace/settings';
 import { type EngineAddress, connect, engineAddress, engineCall, engineError } from './engine';
 import { isDockerSave } from './imageArchive';
 
+/** The status of an engine that could not be asked (a bad address, or it is down): why, and the fix. */
+function notRunning(url: string, local: boolean, err: unknown): EngineStatus {
+  const e = toApiError(err);
+  return {
+    url,
+    local,
+    running: false,
+    version: null,
+    apiVersion: null,
+    os: null,
+    images: null,
+    containers: null,
+    diskUsedBytes: null,
+    runtimes: [],
+    error: { message: e.message, hint: e.hint },
+  };
+}
+
 /**
  * The Docker engine the settings name, built fresh per call so a settings change
  * applies at once. Everything that talks to Docker goes through here.
@@ -36,20 +54,7 @@ export class DockerEngine {
     try {
       address = this.address();
     } catch (err) {
-      const e = toApiError(err);
-      return {
-        url: readSettings(this.db).dockerHost ?? '',
-        local: false,
-        running: false,
-        version: null,
-        apiVersion: null,
-        os: null,
-        images: null,
-        containers: null,
-        diskUsedBytes: null,
-        runtimes: [],
-        error: { message: e.message, hint: e.hint },
-      };
+      return notRunning(readSettings(this.db).dockerHost ?? '', false, err);
     }
     const { call } = this.client();
     try {
@@ -76,20 +81,7 @@ export class DockerEngine {
         error: null,
       };
     } catch (err) {
-      const e = toApiError(err);
-      return {
-        url: address.url,
-        local: address.local,
-        running: false,
-        version: null,
-        apiVersion: null,
-        os: null,
-        images: null,
-        containers: null,
-        diskUsedBytes: null,
-        runtimes: [],
-        error: { message: e.message, hint: e.hint },
-      };
+      return notRunning(address.url, address.local, err);
     }
   }
 
