@@ -1,10 +1,18 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findInterpreters } from '../../src/main/core/python/interpreters';
 import { stripAnsi } from '../../src/shared/ansi';
-import { CLI, ROOT, python, requireComponent, tempDir } from '../helpers/workspace';
+import {
+  type ExecOptions,
+  benchtopIn,
+  cachedVenv,
+  exec,
+  hasVenvPython,
+  notebookEnv,
+  sdkInstall,
+  writeNotebookConfig,
+} from '../helpers/sdkVenv';
+import { ROOT, python, requireComponent, tempDir } from '../helpers/workspace';
 
 /**
  * A real notebook (test/notebooks/local-training.ipynb: Azure ML v1's local training, unchanged)
@@ -51,56 +59,10 @@ for cell in nb.cells:
 print("CELLS " + json.dumps(cells))
 `;
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 interface Cell {
   count: number | null;
   types: string[];
   text: string;
-}
-
-/** A notebook server's environment: none of the variables a Benchtop run sets; Jupyter's files in the test's folder. */
-function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: '1' };
-  for (const name of ['PYTHONPATH', 'BENCHTOP_NODE', 'BENCHTOP_CLI', 'BENCHTOP_WORKSPACE', 'BENCHTOP_RUN_ID'])
-    delete env[name];
-  delete env.BENCHTOP_CLOUD_COMPUTE;
-  return {
-    ...env,
-    JUPYTER_RUNTIME_DIR: path.join(root, 'jupyter-runtime'),
-    IPYTHONDIR: path.join(root, 'ipython'),
-    ...extra,
-  };
-}
-
-function exec(
-  file: string,
-  args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
-): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {
-      cwd: options.cwd,
-      env: options.env ?? userEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${file} ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
-    }, options.timeoutMs ?? 180_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
 }
 
 const root = tempDir('bt-sdk-jupyter-');
@@ -110,39 +72,33 @@ let hasPython = false;
 let jupyterPython: string | null = null;
 let installOutput = '';
 
-function benchtop(args: string[]): Promise<Result> {
-  return exec(process.execPath, [CLI, '--workspace', workspace, ...args]);
-}
-
-/** The cached venv with Jupyter's packages; null when the package index cannot be reached. */
-async function jupyterVenv(): Promise<string | null> {
-  const bin = path.join(JUPYTER_VENV, 'bin', 'python');
-  const probe = ['-c', 'import nbclient, nbformat, ipykernel'];
-  const has = async () => fs.existsSync(bin) && (await exec(bin, probe)).code === 0;
-  if (await has()) return bin;
-  fs.rmSync(JUPYTER_VENV, { recursive: true, force: true });
-  if ((await exec(python(), ['-m', 'venv', JUPYTER_VENV])).code !== 0) return null;
-  await exec(bin, ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', 'nbclient', 'ipykernel', 'nbformat'], {
-    timeoutMs: 400_000,
+/** A notebook server's environment, Jupyter's files in the test's folder. */
+const userEnv = (extra: NodeJS.ProcessEnv = {}) =>
+  notebookEnv({
+    JUPYTER_RUNTIME_DIR: path.join(root, 'jupyter-runtime'),
+    IPYTHONDIR: path.join(root, 'ipython'),
+    ...extra,
   });
-  return (await has()) ? bin : null;
-}
+const run = (file: string, args: string[], options: ExecOptions = {}) =>
+  exec(file, args, { env: userEnv(), ...options });
+const benchtop = (args: string[]) => benchtopIn(workspace, args, { env: userEnv() });
 
 beforeAll(async () => {
-  hasPython = requireComponent(
-    'Python 3 with venv',
-    (await findInterpreters()).some((i) => i.hasEnsurepip),
-  );
+  hasPython = await hasVenvPython();
   if (!hasPython) return;
-  jupyterPython = await jupyterVenv();
+  jupyterPython = await cachedVenv(
+    JUPYTER_VENV,
+    'import nbclient, nbformat, ipykernel',
+    ['nbclient', 'ipykernel', 'nbformat'],
+    {
+      env: userEnv(),
+      timeoutMs: 400_000,
+    },
+  );
   if (!requireComponent('nbclient, ipykernel and nbformat from the package index', jupyterPython !== null)) return;
   // The documented way; ipykernel is there, so it installs the kernel spec into the venv too.
-  const installed = await exec(process.execPath, [CLI, 'sdk', 'install', '--python', jupyterPython as string]);
-  expect(installed.code, installed.stderr + installed.stdout).toBe(0);
-  installOutput = installed.stdout;
-  fs.mkdirSync(notebook, { recursive: true });
-  const config = await benchtop(['workspace', 'config', '-d', notebook]);
-  expect(config.code, config.stderr + config.stdout).toBe(0);
+  installOutput = await sdkInstall(jupyterPython as string, userEnv());
+  await writeNotebookConfig(workspace, notebook);
 }, 480_000);
 
 afterAll(() => {
@@ -155,7 +111,7 @@ describe('a real notebook in a real Jupyter kernel (nbclient)', () => {
     const kernel = /Jupyter kernel "Benchtop \(Python (\d+\.\d+)\)" installed/.exec(installOutput)?.[1];
     expect(kernel, installOutput).toBeDefined();
     const executed = path.join(root, 'executed.ipynb');
-    const r = await exec(jupyterPython, ['-c', EXECUTE, NOTEBOOK, `benchtop-python${kernel}`, notebook, executed], {
+    const r = await run(jupyterPython, ['-c', EXECUTE, NOTEBOOK, `benchtop-python${kernel}`, notebook, executed], {
       cwd: notebook,
       timeoutMs: 200_000,
     });
@@ -218,7 +174,7 @@ describe('azureml.train beside Azure azureml-train-* packages', () => {
       'print("HYPERDRIVE", h.HYPERDRIVE, h.__file__)',
       'print("ESTIMATOR", Estimator.__module__, getattr(azureml.train, "FROM", "ours"))',
     ].join('\n');
-    const r = await exec(python(), ['-c', code], { cwd: root, env: userEnv({ PYTHONPATH: `${RUNTIME}:${azure}` }) });
+    const r = await run(python(), ['-c', code], { cwd: root, env: userEnv({ PYTHONPATH: `${RUNTIME}:${azure}` }) });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain(
       `PATH ${path.join(RUNTIME, 'azureml', 'train')} ${path.join(azure, 'azureml', 'train')}`,
