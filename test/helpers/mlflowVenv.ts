@@ -1,0 +1,22 @@
+import path from 'node:path';
+import { cachedVenv } from './sdkVenv';
+import { ROOT } from './workspace';
+
+/**
+ * The real MLflow client from the package index, shared by every MLflow test (tracking, models,
+ * serving, import): mlflow-skinny (the client and the flavors, no server) with scikit-learn and
+ * pandas for autolog and pyfunc models. Kept between test runs under node_modules/.cache (big).
+ */
+export const MLFLOW_VERSION = '3.17.2';
+
+export const MLFLOW_VENV = path.join(ROOT, 'node_modules', '.cache', 'benchtop-mlflow-venv');
+
+/** Its python, or null when the package index cannot be reached (callers fail under CI=true). */
+export function mlflowPython(): Promise<string | null> {
+  return cachedVenv(
+    MLFLOW_VENV,
+    `import mlflow, sklearn, pandas; assert mlflow.__version__ == "${MLFLOW_VERSION}"`,
+    [`mlflow-skinny==${MLFLOW_VERSION}`, 'scikit-learn', 'pandas'],
+    { timeoutMs: 900_000 },
+  );
+}
