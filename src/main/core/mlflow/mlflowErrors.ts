@@ -1,0 +1,51 @@
+/**
+ * MLflow's error answers, as mlflow/server/handlers.py makes them: `{"error_code", "message"}` with the
+ * HTTP status MLflow maps each code to (mlflow/protos/databricks.proto, ERROR_CODE_TO_HTTP_STATUS).
+ */
+export type MlflowErrorCode =
+  | 'ENDPOINT_NOT_FOUND'
+  | 'INVALID_PARAMETER_VALUE'
+  | 'RESOURCE_DOES_NOT_EXIST'
+  | 'RESOURCE_ALREADY_EXISTS'
+  | 'INVALID_STATE'
+  | 'BAD_REQUEST'
+  | 'UNAUTHENTICATED'
+  | 'INTERNAL_ERROR';
+
+const STATUS: Record<MlflowErrorCode, number> = {
+  ENDPOINT_NOT_FOUND: 404,
+  INVALID_PARAMETER_VALUE: 400,
+  RESOURCE_DOES_NOT_EXIST: 404,
+  RESOURCE_ALREADY_EXISTS: 400,
+  INVALID_STATE: 400,
+  BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  INTERNAL_ERROR: 500,
+};
+
+/** Thrown by handlers; the router turns it into MLflow's error JSON. */
+export class MlflowError extends Error {
+  constructor(
+    readonly errorCode: MlflowErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'MlflowError';
+  }
+
+  get status(): number {
+    return STATUS[this.errorCode];
+  }
+
+  toJSON(): { error_code: MlflowErrorCode; message: string } {
+    return { error_code: this.errorCode, message: this.message };
+  }
+}
+
+export function invalidParameter(message: string): MlflowError {
+  return new MlflowError('INVALID_PARAMETER_VALUE', message);
+}
+
+export function doesNotExist(message: string): MlflowError {
+  return new MlflowError('RESOURCE_DOES_NOT_EXIST', message);
+}
