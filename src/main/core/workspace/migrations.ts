@@ -153,4 +153,17 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE runs ADD COLUMN run_type TEXT;
   CREATE INDEX runs_parent ON runs(parent_run_id);
   `,
+  // 8: imports from MLflow stores: which source run (or model version) became which Benchtop run (or
+  // version), and a fingerprint of what was imported, so importing again adds nothing or brings it up to date.
+  `
+  CREATE TABLE mlflow_imports (
+    source TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('run', 'model_version')),
+    source_id TEXT NOT NULL,
+    target TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    PRIMARY KEY (source, kind, source_id)
+  );
+  `,
 ];
