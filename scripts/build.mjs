@@ -26,7 +26,11 @@ const node = {
 if (!only || only === 'node') {
   await esbuild({
     ...node,
-    entryPoints: { cli: 'src/main/cli/index.ts', supervisor: 'src/main/supervisor/supervisor.ts' },
+    entryPoints: {
+      cli: 'src/main/cli/index.ts',
+      supervisor: 'src/main/supervisor/supervisor.ts',
+      mlflowServer: 'src/main/mlflowServer.ts',
+    },
     outdir: 'dist/main',
     absWorkingDir: root,
   });

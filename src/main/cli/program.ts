@@ -3,6 +3,7 @@ import { type CliContext, type GlobalOptions, cliContext, closeCliContext } from
 import { EXIT_OK, EXIT_USAGE, reportError } from './output';
 import { registerDockerCommands } from './commands/docker';
 import { registerEnvCommands } from './commands/env';
+import { registerMlflowCommands } from './commands/mlflow';
 import { registerModelCommands } from './commands/model';
 import { registerRunCommands } from './commands/run';
 import { registerServeCommand } from './commands/serve';
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerServeCommand(program, action);
   registerSdkCommands(program);
   registerWorkspaceCommands(program, action);
+  registerMlflowCommands(program, action);
   program.commands.forEach(function inherit(cmd: Command) {
     cmd.exitOverride();
     cmd.showHelpAfterError('(add --help for usage)');
