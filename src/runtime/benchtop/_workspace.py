@@ -311,6 +311,17 @@ class Workspace(AzureOnlyWorkspaceParts):
             "Run lookup by id is not available in this Benchtop runtime: benchtop run show %s" % run_id
         )
 
+    def get_mlflow_tracking_uri(self, mlflow_home_dir=None):
+        """The URI for mlflow.set_tracking_uri(): MLflow runs then land in this workspace's runs.
+
+        Inside a Benchtop run: the run's own endpoint (mlflow.start_run() attaches to the run).
+        Elsewhere: the workspace's tracking server, which `benchtop mlflow-uri` starts when none is
+        running (it outlives this Python). mlflow_home_dir is azureml-core's and unused here.
+        """
+        if os.environ.get("BENCHTOP_RUN_ID") and os.environ.get("MLFLOW_TRACKING_URI"):
+            return os.environ["MLFLOW_TRACKING_URI"]
+        return _cli.call(["mlflow-uri"], workspace=self)["uri"]
+
     def delete(self, delete_dependent_resources=False, no_wait=False):
         raise UserErrorException(
             "A Benchtop workspace is a folder on this machine; Python does not delete it. Remove %s yourself "

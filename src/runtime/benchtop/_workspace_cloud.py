@@ -46,12 +46,6 @@ class AzureOnlyWorkspaceParts(object):
             "Give secrets to runs as environment variables instead: env.environment_variables = {...}.",
         )
 
-    def get_mlflow_tracking_uri(self, mlflow_home_dir=None):
-        raise _needs_azure(
-            "workspace.get_mlflow_tracking_uri()",
-            "Log with run.log(...) (Run.get_context()); Benchtop's UI shows the metrics.",
-        )
-
     @property
     def private_endpoints(self):
         raise _needs_azure("workspace.private_endpoints", "A local workspace has no network endpoints.")
