@@ -166,4 +166,43 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (source, kind, source_id)
   );
   `,
+  // 9: MLflow model folders: what their MLmodel says (flavors, signature, requirements) as JSON; NULL for other models.
+  `
+  ALTER TABLE models ADD COLUMN mlflow TEXT;
+  `,
+  // 10: the MLflow tracking endpoint: MLflow's numeric experiment ids for Benchtop's experiment names ("0" is
+  // Default), the logged models of mlflow.<flavor>.log_model (their files live in the run's files), run inputs/outputs.
+  `
+  CREATE TABLE mlflow_experiments (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    lifecycle_stage TEXT NOT NULL DEFAULT 'active',
+    creation_time INTEGER NOT NULL,
+    last_update_time INTEGER NOT NULL,
+    tags TEXT NOT NULL DEFAULT '{}'
+  );
+  INSERT INTO mlflow_experiments(id, name, creation_time, last_update_time)
+    VALUES (0, 'Default', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);
+  CREATE TABLE mlflow_logged_models (
+    model_id TEXT PRIMARY KEY,
+    experiment_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    source_run_id TEXT,
+    artifact_path TEXT NOT NULL,
+    status TEXT NOT NULL,
+    status_message TEXT,
+    model_type TEXT,
+    creation_time INTEGER NOT NULL,
+    last_update_time INTEGER NOT NULL,
+    tags TEXT NOT NULL DEFAULT '{}',
+    params TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX mlflow_logged_models_run ON mlflow_logged_models(source_run_id);
+  CREATE TABLE mlflow_run_links (
+    run_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    body TEXT NOT NULL
+  );
+  CREATE INDEX mlflow_run_links_run ON mlflow_run_links(run_id);
+  `,
 ];
