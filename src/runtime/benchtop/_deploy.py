@@ -222,9 +222,12 @@ def _delete(workspace, name):
 
 
 def _check_no_code(models):
-    """azureml-core's no-code rules, and Benchtop's: its built-in scorer serves scikit-learn."""
+    """azureml-core's no-code rules, and Benchtop's: its built-in scorers serve scikit-learn and MLflow models."""
     if len(models) != 1:
         raise UserErrorException("You must provide an InferenceConfig when deploying zero or multiple models.")
+    if (getattr(models[0], "_data", None) or {}).get("mlflow"):
+        # An MLflow model folder: Benchtop serves its python_function flavor (the CLI refuses other flavors, naming them).
+        return
     framework = models[0].model_framework
     if framework not in NO_CODE_FRAMEWORKS:
         raise UserErrorException(

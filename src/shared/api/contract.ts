@@ -1,8 +1,16 @@
 import { z } from 'zod';
 import { BackendChoice, EnvironmentDefinition } from '../environments/definition';
-import { ModelDetail, ModelQuery, ModelRecord, ModelRef, RegisterModel, UpdateModel } from './modelTypes';
+import {
+  ModelDetail,
+  ModelQuery,
+  ModelRecord,
+  ModelRef,
+  RegisteredModel,
+  RegisterModel,
+  UpdateModel,
+} from './modelTypes';
 import { EngineStatus, ImageSummary, LoadImage } from './dockerTypes';
-import { DeployService, ScoreResult, ServiceRecord, UpdateService } from './serviceTypes';
+import { DeployService, ScoreResult, ScoringRoute, ServiceRecord, UpdateService } from './serviceTypes';
 import { CreateRun, FinishRun, RunFiles, RunMetrics, RunQuery, RunSummary, SubmitRun, UpdateRun } from './runTypes';
 import {
   AppInfo,
@@ -146,7 +154,7 @@ export const calls = {
     z.object({ directory: z.string(), files: z.array(z.string()), skipped: z.array(z.string()) }),
   ),
 
-  'models.register': call(RegisterModel, ModelRecord),
+  'models.register': call(RegisterModel, RegisteredModel),
   'models.list': call(ModelQuery, z.array(ModelRecord)),
   'models.get': call(ModelRef, ModelDetail),
   'models.update': call(UpdateModel, ModelRecord),
@@ -190,6 +198,8 @@ export const calls = {
       name: z.string().min(1),
       body: z.string().max(64 * 1024 * 1024),
       headers: z.record(z.string(), z.string()).optional(),
+      /** Azure's contract (/score, the default) or MLflow's (/invocations). */
+      route: ScoringRoute.optional(),
     }),
     ScoreResult,
   ),

@@ -9,6 +9,41 @@ export const MODEL_FRAMEWORKS = ['Custom', 'Multi', 'Onnx', 'PyTorch', 'ScikitLe
 export const ModelFile = z.object({ path: z.string(), size: z.number(), digest: z.string() });
 export type ModelFile = z.infer<typeof ModelFile>;
 
+/** A signature's columns or tensors as MLflow writes them (`{"type": "double", "name": "x", "required": true}`). */
+const MlflowSpec = z.array(z.record(z.string(), z.unknown()));
+
+/**
+ * What a registered MLflow model folder's MLmodel file (and its environment files) says. Read once at
+ * registration from the real files; the UI, `model show` and the no-code deploy use it.
+ */
+export const MlflowModelInfo = z.object({
+  /** The folder holding MLmodel, as a path in the model ("model", or "outputs/model"). */
+  path: z.string(),
+  /** Each flavor's configuration exactly as in MLmodel (loader_module, python_version, sklearn_version, ...). */
+  flavors: z.record(z.string(), z.record(z.string(), z.unknown())),
+  signature: z
+    .object({ inputs: MlflowSpec.nullable(), outputs: MlflowSpec.nullable(), params: MlflowSpec.nullable() })
+    .nullable(),
+  /** The serving_input_example.json the library wrote with the model (a ready /invocations body), up to 64 KiB. */
+  servingInputExample: z.string().nullable(),
+  /** The Python the model was saved with (python_env.yaml, conda.yaml or the python_function flavor). */
+  pythonVersion: z.string().nullable(),
+  /** The pip requirements of the file named in environmentFile (`-r requirements.txt` followed). */
+  requirements: z.array(z.string()),
+  /** conda.yaml's dependencies that are not pip packages (python and pip left out). */
+  condaDependencies: z.array(z.string()),
+  /** Which file the requirements come from: python_env.yaml, conda.yaml or requirements.txt (in `path`). */
+  environmentFile: z.string().nullable(),
+  mlflowVersion: z.string().nullable(),
+  runId: z.string().nullable(),
+  artifactPath: z.string().nullable(),
+  modelUuid: z.string().nullable(),
+  /** MLflow 3's LoggedModel id (null for a model saved with save_model). */
+  modelId: z.string().nullable(),
+  utcTimeCreated: z.string().nullable(),
+});
+export type MlflowModelInfo = z.infer<typeof MlflowModelInfo>;
+
 export const ModelRecord = z.object({
   name: z.string(),
   version: z.number().int(),
@@ -31,8 +66,14 @@ export const ModelRecord = z.object({
   /** Where it was registered from (a local path, or a path inside the run). */
   source: z.string().nullable(),
   createdAt: z.string(),
+  /** Set when the folder is an MLflow model (an MLmodel file at its root, or in its single subfolder). */
+  mlflow: MlflowModelInfo.nullable().optional(),
 });
 export type ModelRecord = z.infer<typeof ModelRecord>;
+
+/** A registration's answer: the new version, and what it could not use (a broken MLmodel, as plain files). */
+export const RegisteredModel = ModelRecord.extend({ warnings: z.array(z.string()).optional() });
+export type RegisteredModel = z.infer<typeof RegisteredModel>;
 
 export const ModelDetail = ModelRecord.extend({
   files: z.array(ModelFile),

@@ -61,6 +61,10 @@ export const UpdateService = z.object({
 });
 export type UpdateService = z.infer<typeof UpdateService>;
 
+/** The scoring contracts every service answers: Azure ML's and MLflow's scoring server's. */
+export const ScoringRoute = z.enum(['/score', '/invocations']);
+export type ScoringRoute = z.infer<typeof ScoringRoute>;
+
 export const ScoreResult = z.object({
   status: z.number().int(),
   headers: z.record(z.string(), z.string()),

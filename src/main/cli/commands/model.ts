@@ -6,6 +6,7 @@ import { parsePairs } from '../../core/models/modelRules';
 import type { CliContext } from '../context';
 import { withJobProgress } from '../jobProgress';
 import { printJson, table } from '../output';
+import { mlflowLines } from './mlflowModelText';
 import type { Action } from '../program';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -29,6 +30,8 @@ function modelJson(model: ModelRecord) {
     size: model.size,
     fileCount: model.fileCount,
     createdAt: model.createdAt,
+    // Only MLflow models have the key.
+    ...(model.mlflow ? { mlflow: model.mlflow } : {}),
   };
 }
 
@@ -47,6 +50,7 @@ function printDetail(model: ModelDetail): void {
     `Run:         ${model.runId ? `${model.runId} (experiment ${model.experiment}, environment ${model.environment})` : '-'}`,
     `Registered:  ${model.createdAt} from ${model.source ?? '-'}`,
     model.usedBy.length ? `Used by:     ${model.usedBy.join(', ')}` : null,
+    ...(model.mlflow ? mlflowLines(model.mlflow) : []),
     'Files:',
     ...model.files.map((f) => `  ${formatBytes(f.size).padStart(9)}  ${f.path}`),
   ];
@@ -114,6 +118,7 @@ export function registerModelCommands(program: Command, action: Action): void {
               requestId,
             }),
           );
+          for (const warning of registered.warnings ?? []) process.stderr.write(`Warning: ${warning}\n`);
           if (ctx.json) return printJson(modelJson(registered));
           console.log(
             `Registered ${registered.id} (${registered.fileCount} file${registered.fileCount === 1 ? '' : 's'}, ${formatBytes(registered.size)}${registered.runId ? `, from run ${registered.runId}` : ''}).`,

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import type { ServiceRecord } from '../../../shared/api/serviceTypes';
 import { BenchtopError } from '../../../shared/errors';
@@ -97,7 +99,7 @@ export function registerServiceCommands(program: Command, action: Action): void 
   service
     .command('deploy')
     .description(
-      'Deploy models with an entry script (or no-code for one ScikitLearn model); returns when GET / answers 200',
+      'Deploy models with an entry script (or no-code for one ScikitLearn or MLflow model); returns when GET / answers 200',
     )
     .requiredOption('-n, --name <name>', 'service name (3-32 lower-case letters, digits and -)')
     .requiredOption('-m, --model <model>', 'NAME[:VERSION] (repeatable)', collect)
@@ -105,7 +107,7 @@ export function registerServiceCommands(program: Command, action: Action): void 
     .option('-d, --source-directory <dir>', 'folder copied with the entry script')
     .option(
       '-e, --environment <env>',
-      'NAME[:VERSION] (default Benchtop-Minimal, or Benchtop-SKLearn without an entry script)',
+      'NAME[:VERSION] (default Benchtop-Minimal; without an entry script Benchtop-SKLearn, or for an MLflow model one made from its python_env.yaml / conda.yaml / requirements.txt)',
     )
     .option('--port <port>', 'port on 127.0.0.1 (default: a free one)', integer('--port'))
     .option('--target <target>', 'local | docker', 'local')
@@ -207,7 +209,7 @@ export function registerServiceCommands(program: Command, action: Action): void 
             `Scoring URI: ${s.scoringUri}`,
             `Swagger:     ${s.swaggerUri}`,
             `Models:      ${s.models.join(', ')}`,
-            `Entry:       ${s.entryScript ?? '(no-code scikit-learn scorer)'}`,
+            `Entry:       ${s.entryScript ?? '(no-code: the built-in scikit-learn or MLflow scorer)'}`,
             `Environment: ${s.environment}`,
             `Serving:     ${s.target === 'docker' ? `container ${s.containerId?.slice(0, 12) ?? '-'}` : `process ${s.pid ?? '-'}`}`,
             `Workers:     ${s.workers}, timeout ${s.timeoutMs} ms, body limit ${s.maxBodyMb} MB`,
@@ -249,20 +251,33 @@ export function registerServiceCommands(program: Command, action: Action): void 
   service
     .command('run')
     .argument('<name>')
-    .requiredOption('--data <json>', 'the request body (e.g. \'{"data": [[5.1, 3.5, 1.4, 0.2]]}\')')
-    .description("POST a body to the service's /score and print the response")
+    .requiredOption(
+      '--data <body>',
+      "the request body (e.g. '{\"data\": [[5.1, 3.5, 1.4, 0.2]]}'), or @FILE to send a file's content",
+    )
+    .option('--invocations', "POST to MLflow's /invocations instead of Azure's /score")
+    .option('--content-type <type>', "the body's type (default application/json; text/csv for an @FILE.csv)")
+    .description("POST a body to the service's /score (or MLflow's /invocations) and print the response")
     .action(
-      action(async (ctx: CliContext, name: string, opts: { data: string }) => {
-        const result = await ctx.client.services.score({ name, body: opts.data });
-        if (ctx.json) return printJson({ ...result, json: safeJson(result.body) });
-        console.log(result.body);
-        if (result.status !== 200)
-          throw new OperationFailed({
-            code: 'BUILD_FAILED',
-            message: `The service answered ${result.status}.`,
-            hint: `See its log: benchtop service logs ${name}`,
+      action(
+        async (ctx: CliContext, name: string, opts: { data: string; invocations?: boolean; contentType?: string }) => {
+          const request = requestBody(opts.data, opts.contentType);
+          const result = await ctx.client.services.score({
+            name,
+            body: request.body,
+            headers: { 'content-type': request.contentType },
+            route: opts.invocations ? '/invocations' : '/score',
           });
-      }),
+          if (ctx.json) return printJson({ ...result, json: safeJson(result.body) });
+          console.log(result.body);
+          if (result.status !== 200)
+            throw new OperationFailed({
+              code: 'BUILD_FAILED',
+              message: `The service answered ${result.status}.`,
+              hint: `See its log: benchtop service logs ${name}`,
+            });
+        },
+      ),
     );
 
   service
@@ -368,6 +383,23 @@ export function registerServiceCommands(program: Command, action: Action): void 
         console.log(`Deleted ${name}.`);
       }),
     );
+}
+
+/** --data as typed, or @FILE's content; a .csv file goes as text/csv unless --content-type says otherwise. */
+function requestBody(data: string, contentType: string | undefined): { body: string; contentType: string } {
+  if (!data.startsWith('@')) return { body: data, contentType: contentType ?? 'application/json' };
+  const file = path.resolve(data.slice(1));
+  let body: string;
+  try {
+    body = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new BenchtopError(
+      'NOT_FOUND',
+      `Cannot read the request body from ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`,
+      'Give --data @PATH of an existing file, or the body itself.',
+    );
+  }
+  return { body, contentType: contentType ?? (/\.csv$/i.test(file) ? 'text/csv' : 'application/json') };
 }
 
 function safeJson(text: string): unknown {

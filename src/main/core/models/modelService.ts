@@ -1,6 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ModelDetail, ModelQuery, ModelRecord, RegisterModel, UpdateModel } from '../../../shared/api/modelTypes';
+import type {
+  ModelDetail,
+  ModelQuery,
+  ModelRecord,
+  RegisteredModel,
+  RegisterModel,
+  UpdateModel,
+} from '../../../shared/api/modelTypes';
 import { FINAL_STATUSES } from '../../../shared/api/runStatus';
 import type { Job } from '../../../shared/api/types';
 import { BenchtopError, type ErrorCode, toApiError } from '../../../shared/errors';
@@ -14,6 +21,7 @@ import type { WorkspacePaths } from '../workspace/paths';
 import { BlobStore, type StagedFile } from './blobStore';
 import { DownloadTarget } from './downloadTarget';
 import { copyHashed } from './hashedCopy';
+import { frameworkFromFlavors, inspectMlflowModel } from './mlflowModel';
 import { checkFramework, checkModelName, diskFullError } from './modelRules';
 import { type ModelSource, resolveRunPath, scanSource } from './modelSource';
 import { ModelStore } from './modelStore';
@@ -49,9 +57,9 @@ export class ModelService {
     this.blobs = new BlobStore(paths.models);
   }
 
-  async register(input: RegisterModel): Promise<ModelRecord> {
+  async register(input: RegisterModel): Promise<RegisteredModel> {
     const name = checkModelName(input.name);
-    const { framework, frameworkVersion } = checkFramework(input.framework, input.frameworkVersion);
+    const checked = checkFramework(input.framework, input.frameworkVersion);
     const lineage = {
       runId: null as string | null,
       experiment: null as string | null,
@@ -68,6 +76,10 @@ export class ModelService {
       absolute = path.resolve(input.path);
     }
     const source = scanSource(absolute, input.path, runDir);
+    const mlflow = inspectMlflowModel(source);
+    // Without --framework an MLflow model is Custom, as on Azure, unless its flavor names a framework plainly.
+    const { framework, frameworkVersion } =
+      (!input.framework?.trim() && mlflow.info && frameworkFromFlavors(mlflow.info)) || checked;
     this.checkFreeSpace(this.paths.models, source.size, `registering ${name}`);
     let version = 0;
     const job = this.jobs.start(
@@ -75,6 +87,7 @@ export class ModelService {
       `Register model ${name}`,
       { operation: 'register', model: name, requestId: input.requestId ?? '' },
       async (ctx) => {
+        if (mlflow.warning) ctx.output.note(`Warning: ${mlflow.warning}`);
         ctx.output.note(
           `Registering model ${name} from ${input.runId ? `run ${input.runId}: ` : ''}${input.path} (${source.files.length} file${source.files.length === 1 ? '' : 's'}, ${formatBytes(source.size)})`,
         );
@@ -101,6 +114,7 @@ export class ModelService {
                 fileCount: source.files.length,
                 source: input.runId ? input.path : absolute,
                 createdAt: nowIso(),
+                mlflow: mlflow.info,
               },
               next,
               source.files.map((file, i) => ({
@@ -123,7 +137,7 @@ export class ModelService {
     if (finished.state !== 'completed')
       throw jobFailure(finished, `Registering ${name} was canceled; no version was created.`);
     this.bus.emit('models.changed', { name });
-    return this.require(name, version);
+    return { ...this.require(name, version), warnings: mlflow.warning ? [mlflow.warning] : [] };
   }
 
   /**

@@ -11,7 +11,7 @@ export type NewModel = Omit<ModelRecord, 'id' | 'version'>;
 const RECORD_JSON = `json_object('name', name, 'version', version, 'id', name || ':' || version, 'description', description,
   'framework', framework, 'frameworkVersion', framework_version, 'tags', json(tags), 'properties', json(properties),
   'runId', run_id, 'experiment', experiment, 'environment', environment, 'root', root, 'kind', kind, 'size', size,
-  'fileCount', file_count, 'source', source, 'createdAt', created_at)`;
+  'fileCount', file_count, 'source', source, 'createdAt', created_at, 'mlflow', json(mlflow))`;
 
 /** Newest first; ties (same millisecond) by name, then higher version first. */
 function newestFirst(a: ModelRecord, b: ModelRecord): number {
@@ -48,10 +48,16 @@ export class ModelStore {
   insert(model: NewModel, version: number, files: ModelFile[]): void {
     this.db
       .prepare(
-        `INSERT INTO models(name, version, description, framework, framework_version, tags, properties, run_id, experiment, environment, root, kind, size, file_count, source, created_at)
-         VALUES (@name, @version, @description, @framework, @frameworkVersion, @tags, @properties, @runId, @experiment, @environment, @root, @kind, @size, @fileCount, @source, @createdAt)`,
+        `INSERT INTO models(name, version, description, framework, framework_version, tags, properties, run_id, experiment, environment, root, kind, size, file_count, source, created_at, mlflow)
+         VALUES (@name, @version, @description, @framework, @frameworkVersion, @tags, @properties, @runId, @experiment, @environment, @root, @kind, @size, @fileCount, @source, @createdAt, @mlflow)`,
       )
-      .run({ ...model, version, tags: JSON.stringify(model.tags), properties: JSON.stringify(model.properties) });
+      .run({
+        ...model,
+        version,
+        tags: JSON.stringify(model.tags),
+        properties: JSON.stringify(model.properties),
+        mlflow: model.mlflow ? JSON.stringify(model.mlflow) : null,
+      });
     const insertFile = this.db.prepare(
       'INSERT INTO model_files(name, version, path, size, digest) VALUES (?, ?, ?, ?, ?)',
     );

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { parseModelRef } from '../../../shared/api/modelTypes';
+import { type ModelRecord, parseModelRef } from '../../../shared/api/modelTypes';
 import {
   type DeployService,
   SERVICE_NAME_PATTERN,
   type ScoreResult,
+  type ScoringRoute,
   type ServiceRecord,
   type UpdateService,
 } from '../../../shared/api/serviceTypes';
@@ -24,6 +25,7 @@ import { runtimeDir } from '../python/runtimeDir';
 import { type Db, writeTransaction } from '../workspace/database';
 import type { WorkspacePaths } from '../workspace/paths';
 import { readSettings } from '../workspace/settings';
+import { mlflowEnvironment, mlflowEnvironmentName, mlflowNoCodeModel, noCodeEntryScript } from './mlflowDeploy';
 import { liveHealth, readServerStatus, waitStarted } from './serviceHealth';
 import { ServiceLayout } from './serviceLayout';
 import { clearLeftovers, redeployBlocker, serverPids } from './serviceLeftovers';
@@ -154,10 +156,17 @@ export class ServiceManager {
     const blocker = existing && redeployBlocker(existing, this.store.deployer(name));
     if (blocker) throw blocker;
     const models = this.resolveModels(input.models);
-    const entryScript = this.resolveEntryScript(input, models);
-    const environment = this.resolveEnvironment(
-      input.environment ?? (entryScript ? 'Benchtop-Minimal' : 'Benchtop-SKLearn'),
-    );
+    // No entry script and an MLflow model: the MLflow scorer, in the environment its requirements make.
+    const mlflowModel = input.entryScript ? null : mlflowNoCodeModel(models);
+    const entryScript = this.resolveEntryScript(input, models, mlflowModel !== null);
+    const made = mlflowModel && !input.environment ? mlflowEnvironment(mlflowModel, this.deps.environments) : null;
+    const environment =
+      made?.environment ??
+      this.resolveEnvironment(input.environment ?? (entryScript ? 'Benchtop-Minimal' : 'Benchtop-SKLearn'));
+    const plan = mlflowModel
+      ? [`Serving the MLflow model ${mlflowModel.id} (python_function) with the built-in mlflow_scorer.py`]
+      : [];
+    if (mlflowModel && !made) plan.push(`Environment ${environment.name}:${environment.version} (given)`);
     // Before the port check: the server an interrupted deploy left may hold the very port asked for.
     const cleared = existing
       ? await clearLeftovers(existing, this.layout(name), () => this.engine, this.deps.paths.root)
@@ -201,9 +210,9 @@ export class ServiceManager {
     fs.mkdirSync(layout.dir, { recursive: true });
     fs.writeFileSync(
       layout.log,
-      cleared.length
+      (cleared.length
         ? `Replacing the failed service ${name} (${existing?.error ?? 'no reason recorded'}): ${cleared.join(', ')}\n`
-        : '',
+        : '') + [...plan, ...(made?.notes ?? [])].map((line) => `${line}\n`).join(''),
     );
     this.changed(name);
     return this.start(name, { copyApp: true });
@@ -228,7 +237,7 @@ export class ServiceManager {
       const python = built.pythonPath;
       const script = service.entryScript
         ? this.appScript(layout, service, options.copyApp)
-        : path.join(runtimeDir(), 'benchtop', 'serving', 'sklearn_scorer.py');
+        : noCodeEntryScript(this.noCodeModel(service));
       const modelDir = layout.linkModels(
         this.deps.models,
         service.models.map((ref) => parseModelRef(ref) as { name: string; version: number }),
@@ -429,13 +438,25 @@ export class ServiceManager {
     const service = this.get(input.name);
     const models = input.models ? this.resolveModels(input.models) : null;
     const environment = input.environment ? this.resolveEnvironment(input.environment) : null;
-    if (models && !service.entryScript && (models.length !== 1 || models[0]?.framework !== 'ScikitLearn')) {
+    const mlflowModel = models && !service.entryScript ? mlflowNoCodeModel(models) : null;
+    if (
+      models &&
+      !service.entryScript &&
+      !mlflowModel &&
+      (models.length !== 1 || models[0]?.framework !== 'ScikitLearn')
+    ) {
       throw new BenchtopError(
         'BAD_INPUT',
-        'A no-code deployment serves exactly one ScikitLearn model.',
+        'A no-code deployment serves exactly one ScikitLearn model or one MLflow model.',
         'Deploy with an entry script to serve other models.',
       );
     }
+    // A service on the environment made for its MLflow model moves to the one the new version's requirements make.
+    const remade =
+      mlflowModel && !environment && service.environment.startsWith(`${mlflowEnvironmentName(mlflowModel.name)}:`)
+        ? mlflowEnvironment(mlflowModel, this.deps.environments).environment
+        : null;
+    const newEnvironment = environment ?? remade;
     await this.stopServing(service);
     writeTransaction(this.deps.db, () => {
       if (models)
@@ -449,7 +470,7 @@ export class ServiceManager {
         container_id: null,
         deployer_pid: process.pid,
         error: null,
-        ...(environment ? { environment: `${environment.name}:${environment.version}` } : {}),
+        ...(newEnvironment ? { environment: `${newEnvironment.name}:${newEnvironment.version}` } : {}),
         ...(input.workers ? { workers: input.workers } : {}),
       });
     });
@@ -512,8 +533,13 @@ export class ServiceManager {
     return { text: readRange(file, offset > size ? 0 : offset, size), offset: size };
   }
 
-  /** POSTs a body to the service's /score (the test console and `service run`). */
-  score(name: string, body: string, headers: Record<string, string> = {}): Promise<ScoreResult> {
+  /** POSTs a body to the service's /score or /invocations (the test console and `service run`). */
+  score(
+    name: string,
+    body: string,
+    headers: Record<string, string> = {},
+    route: ScoringRoute = '/score',
+  ): Promise<ScoreResult> {
     const service = this.get(name);
     if (service.state !== 'running')
       throw new BenchtopError(
@@ -527,7 +553,7 @@ export class ServiceManager {
         {
           host: '127.0.0.1',
           port: service.port,
-          path: '/score',
+          path: route,
           method: 'POST',
           agent: false,
           headers: { 'content-type': 'application/json', ...headers, 'content-length': Buffer.byteLength(body) },
@@ -568,9 +594,16 @@ export class ServiceManager {
     });
   }
 
+  /** The model a no-code service serves (its first), as stored. */
+  private noCodeModel(service: ServiceRecord): ModelRecord | undefined {
+    const ref = service.models[0] ? parseModelRef(service.models[0]) : null;
+    return (ref && this.deps.models.store.get(ref.name, ref.version)) ?? undefined;
+  }
+
   private resolveEntryScript(
     input: DeployService,
     models: { framework: string }[],
+    mlflowNoCode: boolean,
   ): { file: string; sourceDirectory: string | null } | null {
     if (!input.entryScript) {
       if (input.sourceDirectory)
@@ -579,11 +612,11 @@ export class ServiceManager {
           'A source folder was given without an entry script.',
           'Add --entry-script score.py (relative to the source folder).',
         );
-      if (models.length !== 1 || models[0]?.framework !== 'ScikitLearn') {
+      if (!mlflowNoCode && (models.length !== 1 || models[0]?.framework !== 'ScikitLearn')) {
         throw new BenchtopError(
           'BAD_INPUT',
-          'You must provide an entry script when deploying zero or several models, or a model whose framework is not ScikitLearn.',
-          'Add --entry-script score.py, or register the model with --framework ScikitLearn for a no-code deployment.',
+          'You must provide an entry script when deploying zero or several models, or a model whose framework is not ScikitLearn (or an MLflow model).',
+          'Add --entry-script score.py, or register the model with --framework ScikitLearn (or as an MLflow model folder with an MLmodel file) for a no-code deployment.',
         );
       }
       return null;
