@@ -27,7 +27,7 @@ import sys
 import time
 import traceback
 
-from . import response, swagger
+from . import mlflow_routes, response, swagger
 from .connection import LINGER, WRITE, Connection
 from .http1 import BODY, HEAD, IDLE, HttpError
 from .log import log
@@ -48,7 +48,13 @@ class ScoringTimeout(Exception):
     pass
 
 
+# Set when the scoring timeout fires: a scorer that catches Exception (mlflow's predict wrapper does) would
+# otherwise turn the timeout into its own error answer.
+ALARM = {"fired": False}
+
+
 def _on_alarm(signum, frame):
+    ALARM["fired"] = True
     raise ScoringTimeout()
 
 
@@ -56,6 +62,7 @@ class Worker:
     def __init__(self, listener, module, settings):
         self.listener = listener
         self.runner = Runner(module)
+        self.mlflow = mlflow_routes.MlflowContract(module, self.runner)
         self.settings = settings
         self.timeout_s = settings["timeout_ms"] / 1000.0
         self.max_body = settings["max_body"]
@@ -309,7 +316,11 @@ class Worker:
             message = err.message
             log("I", "Refused a request: %d %s" % (err.status, message))
             conn.closing = "linger"
-        body = json.dumps({"message": message}).encode("utf-8")
+        target = conn.parser.request.target if conn.parser.request is not None else ""
+        if target.partition("?")[0] == "/invocations":
+            body = mlflow_routes.error_body(mlflow_routes.status_code(err.status), message)
+        else:
+            body = json.dumps({"message": message}).encode("utf-8")
         conn.send(response.head(err.status, "application/json", len(body), {}, False) + body)
         conn.parser.discard()
 
@@ -343,6 +354,8 @@ class Worker:
     def _route(self, conn, method, path, query, headers, body, extra, keep_alive):
         if path == "/score":
             return self._score(conn, method, path, query, headers, body, extra, keep_alive)
+        if path in mlflow_routes.PATHS:
+            return self._mlflow(conn, method, path, query, headers, body, extra, keep_alive)
         if path == "/" and method in ("GET", "HEAD"):
             return self._send_raw(conn, 200, b"Healthy", "text/plain; charset=utf-8", extra, keep_alive)
         if path == "/swagger.json" and method in ("GET", "HEAD"):
@@ -355,7 +368,10 @@ class Worker:
             return self._send(conn, 200, doc, extra, keep_alive)
         if path in ("/", "/swagger.json"):
             return self._send(conn, 405, {"message": "Method not allowed"}, extra, keep_alive)
-        message = "Not found: %s. The routes are GET /, POST /score and GET /swagger.json." % path
+        message = (
+            "Not found: %s. The routes are GET /, POST /score, GET /swagger.json and MLflow's POST /invocations, "
+            "GET /ping, /health and /version." % path
+        )
         return self._send(conn, 404, {"message": message}, extra, keep_alive)
 
     def _score(self, conn, method, path, query, headers, body, extra, keep_alive):
@@ -391,6 +407,39 @@ class Worker:
             extra["x-ms-run-function-failed"] = "True"
             return self._send(conn, 500, {"message": RUN_FAILED}, extra, keep_alive)
         return self._send_raw(conn, 200, payload, "application/json", extra, keep_alive)
+
+    def _mlflow(self, conn, method, path, query, headers, body, extra, keep_alive):
+        """MLflow's routes (mlflow_routes.py), with its error JSON; /invocations under the scoring timeout."""
+        if path != "/invocations":
+            status, payload, content_type = self.mlflow.probe(method, path)
+            return self._send_raw(conn, status, payload, content_type, extra, keep_alive)
+        if method != "POST":
+            message = "Method %s is not allowed on /invocations; use POST." % method
+            return self._send_raw(
+                conn, 405, mlflow_routes.error_body("BAD_REQUEST", message), "application/json", extra, keep_alive
+            )
+        ALARM["fired"] = False
+        signal.setitimer(signal.ITIMER_REAL, self.timeout_s)
+        try:
+            result = self.mlflow.invoke(method, path, query, headers, body)
+        except ScoringTimeout:
+            result = None
+        except BadRequest as err:
+            status = getattr(err, "status", 400)
+            result = status, mlflow_routes.error_body(mlflow_routes.status_code(status), str(err)), "application/json"
+        except Exception:
+            log("E", "Encountered Exception: %s" % traceback.format_exc().rstrip())
+            result = 500, mlflow_routes.error_body("INTERNAL_ERROR", RUN_FAILED), "application/json"
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        if ALARM["fired"]:
+            log("E", "/invocations did not finish within the scoring timeout of %d ms" % self.settings["timeout_ms"])
+            message = "Request processing time exceeded limit (%d ms)" % self.settings["timeout_ms"]
+            result = 504, mlflow_routes.error_body("DEADLINE_EXCEEDED", message), "application/json"
+        if is_response(result):
+            return self._send_script_response(conn, result, extra, keep_alive)
+        status, payload, content_type = result
+        return self._send_raw(conn, status, payload, content_type, extra, keep_alive)
 
     def _send_script_response(self, conn, result, extra, keep_alive):
         """An AMLResponse: its headers only when they are safe in a head, its status only when valid."""
