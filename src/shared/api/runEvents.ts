@@ -7,6 +7,8 @@ export type RunEvent =
   | { type: 'image'; name: string; path: string; t: number }
   | { type: 'tags'; tags: Record<string, string>; removed?: string[]; t: number }
   | { type: 'properties'; properties: Record<string, string>; t: number }
+  /** MLflow params (log_param): a key keeps its first value, as MLflow refuses to change one. */
+  | { type: 'params'; params: Record<string, string>; t: number }
   | { type: 'file'; name: string; t: number }
   | { type: 'register_model'; name: string; version: number; path: string | null; t: number }
   | { type: 'status'; status: 'Completed' | 'Failed'; error?: string | null; t: number };
@@ -27,6 +29,8 @@ export interface RunMetrics {
   images: Record<string, string[]>;
   tags: Record<string, string>;
   properties: Record<string, string>;
+  /** MLflow params (mlflow.log_param). */
+  params: Record<string, string>;
   files: string[];
   /** Model versions the script registered (run.register_model). */
   models: { name: string; version: number; path: string | null }[];
@@ -52,6 +56,7 @@ export function emptyMetrics(): RunMetrics {
     images: {},
     tags: {},
     properties: {},
+    params: {},
     files: [],
     models: [],
     status: null,
@@ -90,6 +95,9 @@ export function applyRunEvents(metrics: RunMetrics, events: RunEvent[]): RunMetr
         break;
       case 'properties':
         for (const [key, value] of Object.entries(event.properties)) metrics.properties[key] ??= value;
+        break;
+      case 'params':
+        for (const [key, value] of Object.entries(event.params)) metrics.params[key] ??= value;
         break;
       case 'file':
         metrics.files.push(event.name);

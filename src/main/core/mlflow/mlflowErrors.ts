@@ -10,6 +10,7 @@ export type MlflowErrorCode =
   | 'INVALID_STATE'
   | 'BAD_REQUEST'
   | 'UNAUTHENTICATED'
+  | 'PERMISSION_DENIED'
   | 'INTERNAL_ERROR';
 
 const STATUS: Record<MlflowErrorCode, number> = {
@@ -20,6 +21,7 @@ const STATUS: Record<MlflowErrorCode, number> = {
   INVALID_STATE: 400,
   BAD_REQUEST: 400,
   UNAUTHENTICATED: 401,
+  PERMISSION_DENIED: 403,
   INTERNAL_ERROR: 500,
 };
 
@@ -28,13 +30,15 @@ export class MlflowError extends Error {
   constructor(
     readonly errorCode: MlflowErrorCode,
     message: string,
+    /** An HTTP status other than the code's usual one (413 for a body over the limit). */
+    private readonly statusOverride?: number,
   ) {
     super(message);
     this.name = 'MlflowError';
   }
 
   get status(): number {
-    return STATUS[this.errorCode];
+    return this.statusOverride ?? STATUS[this.errorCode];
   }
 
   toJSON(): { error_code: MlflowErrorCode; message: string } {

@@ -49,12 +49,15 @@ export function summaryColumns(metrics: RunMetrics): Pick<RunRow, 'metrics' | 't
   };
 }
 
-/** Appends records to a run's events file as the Python writer does: whole lines, so concurrent writers never mix. */
-export function appendRunEvents(runDir: string, records: NewEvent[]): void {
+/**
+ * Appends records to a run's events file as the Python writer does: whole lines in one write, so concurrent
+ * writers never mix. A record's own `t` (an MLflow metric's timestamp) is kept; the others get now.
+ */
+export function appendRunEvents(runDir: string, records: (NewEvent & { t?: number })[]): void {
   if (records.length === 0) return;
   const t = Date.now() / 1000;
   fs.mkdirSync(runDir, { recursive: true });
-  fs.appendFileSync(path.join(runDir, 'events.jsonl'), records.map((r) => `${JSON.stringify({ ...r, t })}\n`).join(''));
+  fs.appendFileSync(path.join(runDir, 'events.jsonl'), records.map((r) => `${JSON.stringify({ t, ...r })}\n`).join(''));
 }
 
 /** Initial tags and properties, as the first lines of a new run's events file. */
