@@ -3,6 +3,7 @@ import { type CliContext, type GlobalOptions, cliContext, closeCliContext } from
 import { EXIT_OK, EXIT_USAGE, reportError } from './output';
 import { registerDockerCommands } from './commands/docker';
 import { registerEnvCommands } from './commands/env';
+import { registerImportCommands } from './commands/import';
 import { registerMlflowCommands } from './commands/mlflow';
 import { registerModelCommands } from './commands/model';
 import { registerRunCommands } from './commands/run';
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerServeCommand(program, action);
   registerSdkCommands(program);
   registerWorkspaceCommands(program, action);
+  registerImportCommands(program, action);
   registerMlflowCommands(program, action);
   program.commands.forEach(function inherit(cmd: Command) {
     cmd.exitOverride();

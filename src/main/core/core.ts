@@ -4,9 +4,11 @@ import { CURATED_ENVIRONMENTS } from './environments/curated';
 import { EnvironmentService } from './environments/environmentService';
 import { EventBus } from './events';
 import { JobManager } from './jobs/jobManager';
+import { MlflowImporter } from './mlflowImport/mlflowImporter';
 import { ModelService } from './models/modelService';
 import { RunService } from './runs/runService';
 import { ServiceManager } from './services/serviceService';
+import { ToolEnvironments } from './tools/toolEnvironment';
 import { WheelService } from './wheels/wheelService';
 import { type Db, openDatabase } from './workspace/database';
 import { WorkspacePaths } from './workspace/paths';
@@ -23,6 +25,9 @@ export interface Core {
   runs: RunService;
   models: ModelService;
   services: ServiceManager;
+  /** Virtual environments Benchtop makes for itself to run a library it needs (mlflow for imports). */
+  tools: ToolEnvironments;
+  mlflowImporter: MlflowImporter;
   close(): void;
 }
 
@@ -38,6 +43,8 @@ export function openCore(workspaceDir: string): Core {
   const runs = new RunService(db, paths, environments, bus, builds);
   const models = new ModelService(db, paths, jobs, runs, bus);
   const services = new ServiceManager({ db, paths, bus, jobs, builds, environments, models });
+  const tools = new ToolEnvironments(db, paths, jobs);
+  const mlflowImporter = new MlflowImporter({ db, paths, jobs, bus, runs, models, tools });
   for (const def of CURATED_ENVIRONMENTS) environments.register(def, { curated: true });
   return {
     paths,
@@ -50,6 +57,8 @@ export function openCore(workspaceDir: string): Core {
     runs,
     models,
     services,
+    tools,
+    mlflowImporter,
     close: () => {
       runs.close();
       db.close();

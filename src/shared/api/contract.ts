@@ -10,6 +10,7 @@ import {
   UpdateModel,
 } from './modelTypes';
 import { EngineStatus, ImageSummary, LoadImage } from './dockerTypes';
+import { ImportMlflow, MlflowImportSummary } from './importTypes';
 import { DeployService, ScoreResult, ScoringRoute, ServiceRecord, UpdateService } from './serviceTypes';
 import { CreateRun, FinishRun, RunFiles, RunMetrics, RunQuery, RunSummary, SubmitRun, UpdateRun } from './runTypes';
 import {
@@ -170,6 +171,9 @@ export const calls = {
     }),
     z.object({ path: z.string(), files: z.number(), size: z.number() }),
   ),
+
+  /** An MLflow store (mlruns/ folder, file: URI, tracking server on 127.0.0.1) into the workspace, idempotently. */
+  'imports.mlflow': call(ImportMlflow, MlflowImportSummary),
 
   'docker.status': call(z.object({}), EngineStatus),
   'docker.images': call(z.object({}), z.array(ImageSummary)),

@@ -3,6 +3,7 @@ import { appRouter } from './appRouter';
 import { buildsRouter } from './buildsRouter';
 import { dockerRouter } from './dockerRouter';
 import { environmentsRouter } from './environmentsRouter';
+import { importsRouter } from './importsRouter';
 import { jobsRouter } from './jobsRouter';
 import { modelsRouter } from './modelsRouter';
 import type { Router } from './router';
@@ -19,4 +20,5 @@ export const handlers: Router<CallName> = {
   ...modelsRouter,
   ...servicesRouter,
   ...dockerRouter,
+  ...importsRouter,
 };

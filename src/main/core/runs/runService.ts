@@ -14,6 +14,7 @@ import {
 } from '../../../shared/api/runTypes';
 import { applyRunEvents, emptyMetrics, type RunMetrics } from '../../../shared/api/runEvents';
 import { BenchtopError } from '../../../shared/errors';
+import { MLFLOW_TARGET } from '../mlflowImport/runImport';
 import { NAME_PATTERN, parseNameVersion } from '../../../shared/environments/names';
 import { processAlive } from '../builds/buildLock';
 import type { EnvironmentService } from '../environments/environmentService';
@@ -259,6 +260,8 @@ export class RunService {
     const row = this.store.get(id);
     if (!row || FINAL_STATUSES.has(row.status)) return;
     if (row.target === SDK_TARGET) return reconcileSdkRun(this.store, this.paths, row.id);
+    // An imported run has no supervisor: its MLflow store owns its status, and importing again brings it up to date.
+    if (row.target === MLFLOW_TARGET) return;
     const age = Date.now() - Date.parse(row.created_at);
     const lost = row.supervisor_pid ? !processAlive(row.supervisor_pid) : age > SUPERVISOR_START_GRACE_MS;
     if (!lost) return;
