@@ -200,10 +200,11 @@ describe('no-code deploy of MLflow models', () => {
     if (!mlflow) return ctx.skip();
     const r = await cli(['service', 'deploy', '-n', 'iris-um', '-m', 'iris-model', '-e', 'mlflow-venv']);
     expect(r.code, r.stderr + r.stdout).toBe(0);
-    expect(r.stderr).toMatch(
+    // The deploy's live log (its stdout without --json) says what it serves and with what.
+    expect(r.stdout).toMatch(
       /Serving the MLflow model iris-model:1 \(python_function\) with the built-in mlflow_scorer\.py/,
     );
-    expect(r.stderr).toMatch(/Environment mlflow-venv:1 \(given\)/);
+    expect(r.stdout).toMatch(/Environment mlflow-venv:1 \(given\)/);
     const invocations = await run(['iris-um', '--invocations', '--data', split()]);
     expect(invocations.status).toBe(200);
     expect(invocations.json).toEqual({ predictions: saved.predictions });
@@ -223,7 +224,7 @@ describe('no-code deploy of MLflow models', () => {
     if (!mlflow) return ctx.skip();
     const r = await cli(['service', 'deploy', '-n', 'iris-auto', '-m', 'iris-model']);
     expect(r.code, r.stderr + r.stdout).toBe(0);
-    const log = stripAnsi(r.stderr);
+    const log = stripAnsi(r.stdout);
     expect(log).toMatch(
       /Environment mlflow-iris-model:1 \(new\) made from iris-model:1's iris-model\/python_env\.yaml/,
     );
