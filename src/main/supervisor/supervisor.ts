@@ -25,6 +25,7 @@ import { cliScript, runtimeDir } from '../core/python/runtimeDir';
 import { ensureBuilt } from '../core/builds/ensureBuilt';
 import { stripAnsi } from '../../shared/ansi';
 import { HostCliBridge } from './hostCliBridge';
+import type { RunTracking } from '../core/mlflow/runTracking';
 
 /** BENCHTOP_TRACE=1 prints when each launch phase is reached, in ms since the process started (for the launch benchmark). */
 const trace = process.env.BENCHTOP_TRACE
@@ -59,6 +60,8 @@ class Supervisor {
   private readonly metrics = emptyMetrics();
   private server: net.Server | null = null;
   private core: Core | null = null;
+  /** The run's MLflow endpoint while the script runs (process target). */
+  private tracking: RunTracking | null = null;
 
   constructor(
     private readonly db: Db,
@@ -114,6 +117,8 @@ class Supervisor {
       this.finalizeFiles();
     }
     this.collectMetrics();
+    // Runs the script made through MLflow and left open end with this one; then the endpoint stops.
+    await this.tracking?.close(status).catch((err: Error) => this.output.note(`MLflow endpoint: ${err.message}`));
     this.output.note(
       status === 'Completed'
         ? `Run ${this.spec.runId} completed.`
@@ -183,9 +188,11 @@ class Supervisor {
     fs.mkdirSync(path.join(work, 'logs'), { recursive: true });
     const variables = this.environmentVariables();
     const runtime = runtimeDir();
+    const mlflow = this.spec.target === 'docker' ? {} : await this.startTracking(variables);
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       ...variables,
+      ...mlflow,
       BENCHTOP_RUN_ID: this.spec.runId,
       AZUREML_RUN_ID: this.spec.runId,
       AZUREML_ARM_PROJECT_NAME: this.spec.experiment,
@@ -230,6 +237,25 @@ class Supervisor {
       clearInterval(metricsTimer);
       this.child = null;
     }
+  }
+
+  /**
+   * The run's MLflow endpoint (loaded only now: launch speed) and the variables that point the MLflow client at
+   * it. An environment that names its own MLFLOW_TRACKING_URI keeps it: the script logs where its author said.
+   */
+  private async startTracking(variables: Record<string, string>): Promise<Record<string, string>> {
+    if (variables.MLFLOW_TRACKING_URI) {
+      this.output.note(
+        `MLflow: the environment sets MLFLOW_TRACKING_URI=${variables.MLFLOW_TRACKING_URI}; MLflow calls go there, not to this run.`,
+      );
+      return {};
+    }
+    const { startRunTracking } = await import('../core/mlflow/runTracking');
+    this.tracking = await startRunTracking(this.db, this.paths, this.spec.runId, this.spec.experiment, (line) =>
+      this.output.note(`MLflow endpoint: ${line}`),
+    );
+    trace('mlflow endpoint listening');
+    return this.tracking.env;
   }
 
   /** The script in a container from the environment's image, its terminal attached like the pty's. */

@@ -90,6 +90,8 @@ export const RunMetrics = z.object({
   images: z.record(z.string(), z.array(z.string())),
   tags: z.record(z.string(), z.string()),
   properties: z.record(z.string(), z.string()),
+  /** MLflow params (mlflow.log_param), kept first-value-wins. */
+  params: z.record(z.string(), z.string()).default({}),
   files: z.array(z.string()),
   models: z.array(z.object({ name: z.string(), version: z.number(), path: z.string().nullable() })),
   status: z.object({ status: z.string(), error: z.string().nullable() }).nullable(),

@@ -230,7 +230,9 @@ export function registerRunCommands(program: Command, action: Action): void {
     .action(
       action(async (ctx, runId: string) => {
         const r = await ctx.client.runs.get({ runId });
-        if (ctx.json) return printJson(runJson(ctx, r));
+        // MLflow params live in the events file (not a column): read with the metrics.
+        const params = (await ctx.client.runs.metrics({ runId })).params ?? {};
+        if (ctx.json) return printJson({ ...runJson(ctx, r), params });
         console.log(
           [
             `${r.id} (${r.experiment})`,
@@ -246,6 +248,13 @@ export function registerRunCommands(program: Command, action: Action): void {
                 .map(([k, v]) => `${k}=${v}`)
                 .join(', ') || '-'
             }`,
+            ...(Object.keys(params).length
+              ? [
+                  `  params       ${Object.entries(params)
+                    .map(([k, v]) => `${k}=${v}`)
+                    .join(', ')}`,
+                ]
+              : []),
             `  tags         ${
               Object.entries(r.tags)
                 .map(([k, v]) => `${k}=${v}`)

@@ -1,4 +1,4 @@
-import type { RunEvent } from '../../../shared/api/runEvents';
+import { decodeValue, type RunEvent, type ScalarPoint } from '../../../shared/api/runEvents';
 import { FINAL_STATUSES, type RunStatusName } from '../../../shared/api/runStatus';
 import { appendRunEvents } from '../runs/sdkRuns';
 import type { RunRow } from '../runs/runStore';
@@ -70,6 +70,20 @@ function stringField(fields: Fields, what: string, limit: number): { key: string
   return { key, value: text };
 }
 
+function alreadyLogged(
+  points: ScalarPoint[] | undefined,
+  record: { step?: unknown; t: number; value: unknown },
+): boolean {
+  const value =
+    typeof record.value === 'object' && record.value !== null ? decodeValue(record.value) : (record.value as number);
+  return (points ?? []).some(
+    (p) =>
+      p.step === record.step &&
+      Math.round(p.t * 1000) === Math.round(record.t * 1000) &&
+      (p.value === value || (Number.isNaN(p.value) && Number.isNaN(value))),
+  );
+}
+
 export interface Batch {
   metrics?: Fields[];
   params?: Fields[];
@@ -79,8 +93,14 @@ export interface Batch {
 /** log-batch, and every single-value call through it: validated whole first, then one append. */
 export function logBatch(ctx: MlflowContext, row: RunRow, batch: Batch): void {
   const records: Parameters<typeof appendRunEvents>[1] = [];
-  for (const metric of batch.metrics ?? []) records.push(metricRecord(metric));
   const current = ctx.folds.get(row.id);
+  for (const metric of batch.metrics ?? []) {
+    const record = metricRecord(metric);
+    // log_model logs the step's metrics again with the model's id; MLflow's store keeps one copy of a metric
+    // (same key, step, timestamp and value), and so does Benchtop.
+    if (metric.model_id !== undefined && alreadyLogged(current.scalars[record.name], record)) continue;
+    records.push(record);
+  }
   const params: Record<string, string> = {};
   for (const entry of batch.params ?? []) {
     const { key, value } = stringField(entry, 'Param', MAX_PARAM_VALUE);
