@@ -10,6 +10,7 @@ import { DownloadModel } from './DownloadModel';
 import { FileTree } from './FileTree';
 import { TagChips } from './ModelList';
 import { KeyValueEditor } from './KeyValueEditor';
+import { MlflowInfo } from './MlflowInfo';
 
 const fail = (err: unknown) => useUi.getState().showError(err);
 
@@ -180,6 +181,7 @@ export function ModelDetailView({ name }: { name: string }) {
         <section aria-label={`Version ${detail.version}`} className="version-detail">
           <h3>{detail.id}</h3>
           <Lineage model={detail} />
+          {detail.mlflow ? <MlflowInfo info={detail.mlflow} /> : null}
           <KeyValueEditor
             title="Tags"
             noun="tag"

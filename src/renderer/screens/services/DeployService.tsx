@@ -78,7 +78,7 @@ export function DeployServiceView() {
         {nameError ? <div className="field-error">{nameError}</div> : null}
         <ModelPicker value={models} onChange={setModels} />
         <PathField
-          label="Entry script (score.py with init() and run(); empty for a no-code scikit-learn deployment)"
+          label="Entry script (score.py with init() and run(); empty for a no-code deployment of a scikit-learn or MLflow model)"
           value={entryScript}
           onChange={setEntryScript}
           kinds={['file']}
@@ -94,7 +94,7 @@ export function DeployServiceView() {
         <EnvironmentPicker
           value={environment}
           onChange={setEnvironment}
-          placeholder="Default (Benchtop-Minimal, or Benchtop-SKLearn for no-code)"
+          placeholder="Default (Benchtop-Minimal; no-code: Benchtop-SKLearn, or one made from the MLflow model's requirements)"
         />
         <div className="row">
           <label>
