@@ -18,6 +18,8 @@ import os
 import random
 import sys
 
+JSON = "application/json"
+
 
 def _value(rng):
     kind = rng.random()
@@ -67,8 +69,10 @@ def request(rng, names):
     elif shape < 0.75:
         columns = _columns(rng, names)
         payload = {"dataframe_records": [dict(zip(columns, r)) for r in rows]}
-    elif shape < 0.85:
+    elif shape < 0.8:
         payload = {rng.choice(["inputs", "instances"]): [dict(zip(names, r)) for r in rows]}
+    elif shape < 0.85:
+        payload = {rng.choice(["inputs", "instances"]): rows}
     elif shape < 0.9:
         payload = {"inputs": {n: [r[i] for r in rows if i < len(r)] for i, n in enumerate(names)}}
     else:
@@ -100,12 +104,19 @@ def main():
     from mlflow.pyfunc import scoring_server
 
     scorer.init()
-    names = scorer.input_schema.input_names()
+    schema = scorer.input_schema
+    width = getattr(getattr(scorer.model._model_impl, "sklearn_model", None), "n_features_in_", 4)
+    names = schema.input_names() if schema is not None else ["f%d" % i for i in range(width)]
+    tensor_share = 0.0 if schema is not None else 0.4
     rng = random.Random(args.seed)
     counts = {"requests": 0, "shortcut": 0, "ok": 0, "errors": 0, "disagreements": 0}
     first = []
     for _ in range(args.count):
-        body, content_type = request(rng, names)
+        if rng.random() < tensor_share:
+            rows = [_row(rng, width, rng.random() < 0.6) for _ in range(rng.choice([1, 2, 10]))]
+            body, content_type = json.dumps({rng.choice(["inputs", "instances"]): rows}).encode("utf-8"), JSON
+        else:
+            body, content_type = request(rng, names)
         try:
             result = scoring_server.invocations(body, content_type, scorer.model, scorer.input_schema)
             expected = (result.status, result.response.encode("utf-8"))

@@ -37,21 +37,29 @@ def for_model(model, scoring_server):
     if meta.get_params_schema() is not None or (meta.metadata or {}).get("dependencies_schemas"):
         return None, "the signature has params"
     schema = meta.get_input_schema()
-    if schema is None or not schema.has_input_names():
-        return None, "the signature does not name its input columns"
-    if not all(spec.type == DataType.double and spec.required for spec in schema.inputs):
-        return None, "not every input column is a required double"
-    names = schema.input_names()
     estimator = impl.sklearn_model
-    fitted = getattr(estimator, "feature_names_in_", None)
-    if fitted is not None and [str(n) for n in fitted] != names:
-        return None, "the estimator was fitted on other column names than the signature's"
     problem = _estimator_problem(estimator)
     if problem:
         return None, problem
-    path = FastPath(names, estimator, scoring_server.predictions_to_json)
+    if schema is None:
+        # No signature: mlflow hands np.array(rows) of {"inputs"|"instances": rows} to predict, as this does.
+        width = getattr(estimator, "n_features_in_", None)
+        if not isinstance(width, int):
+            return None, "the estimator does not say how many features it takes"
+        path = FastPath(None, width, estimator, scoring_server.predictions_to_json)
+        probe = {"inputs": [[0.0] * width, [1.0] * width]}
+    else:
+        if not schema.has_input_names():
+            return None, "the signature does not name its input columns"
+        if not all(spec.type == DataType.double and spec.required for spec in schema.inputs):
+            return None, "not every input column is a required double"
+        names = schema.input_names()
+        fitted = getattr(estimator, "feature_names_in_", None)
+        if fitted is not None and [str(n) for n in fitted] != names:
+            return None, "the estimator was fitted on other column names than the signature's"
+        path = FastPath(names, len(names), estimator, scoring_server.predictions_to_json)
+        probe = {"dataframe_split": {"columns": names, "data": [[0.0] * len(names), [1.0] * len(names)]}}
     # The same answer as the library's on a probe request, or no shortcut.
-    probe = {"dataframe_split": {"columns": names, "data": [[0.0] * len(names), [1.0] * len(names)]}}
     body = json.dumps(probe).encode("utf-8")
     try:
         expected = scoring_server.invocations(body, JSON_MIME, model, schema)
@@ -80,13 +88,13 @@ def _estimator_problem(estimator):
 
 
 class FastPath:
-    def __init__(self, names, estimator, predictions_to_json):
+    def __init__(self, names, width, estimator, predictions_to_json):
+        """names: the signature's columns, or None (no signature: the tensor shapes, rows of `width`)."""
         import numpy
 
         self.numpy = numpy
-        self.names = list(names)
-        self.width = len(names)
-        self.position = {name: i for i, name in enumerate(names)}
+        self.names = names
+        self.width = width
         self.estimator = estimator
         self.predictions_to_json = predictions_to_json
 
@@ -96,15 +104,22 @@ class FastPath:
             return None
         if type(payload) is not dict or len(payload) != 1:
             return None
-        if "dataframe_split" in payload:
-            rows = self._split_rows(payload["dataframe_split"])
-        elif "dataframe_records" in payload:
-            rows = self._record_rows(payload["dataframe_records"])
+        if self.names is None:
+            rows = payload.get("inputs", payload.get("instances"))
+            if type(rows) is not list or not rows or not _plain_rows(rows, self.width):
+                return None
+            matrix = self.numpy.array(rows)  # the library's own conversion (convert_data_type without a spec)
         else:
-            return None
-        if rows is None:
-            return None
-        matrix = self.numpy.array(rows, dtype=self.numpy.float64)
+            if "dataframe_split" in payload:
+                rows = self._split_rows(payload["dataframe_split"])
+            elif "dataframe_records" in payload:
+                rows = self._record_rows(payload["dataframe_records"])
+            else:
+                return None
+            if rows is None:
+                return None
+            # pandas' frame of these rows cast to the signature's float64 columns: the same numbers.
+            matrix = self.numpy.array(rows, dtype=self.numpy.float64)
         if matrix.ndim != 2 or not self.numpy.isfinite(matrix).all():
             return None
         out = StringIO()

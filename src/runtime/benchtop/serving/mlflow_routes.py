@@ -15,12 +15,16 @@ from .script import is_response, to_json_bytes
 
 PATHS = frozenset(("/invocations", "/ping", "/health", "/version"))
 JSON = "application/json"
-TEXT = "text/plain"
+TEXT = "text/plain; charset=utf-8"  # as Starlette sends mlflow's plain-text answers
 SCRIPT_ONLY_JSON = (
     "This service has an entry script (score.py): /invocations passes the JSON body to its run(), so it "
     "takes Content-Type application/json only. Got '%s'. Send JSON, or deploy an MLflow model (no entry "
     "script) to score CSV."
 )
+
+
+# What mlflow's FastAPI app answers a method a route does not take (with an Allow header).
+METHOD_NOT_ALLOWED = b'{"detail":"Method Not Allowed"}'
 
 
 def error_body(code, message):
@@ -52,7 +56,7 @@ class MlflowContract:
     def probe(self, method, path):
         """(status, body, content type) of GET /ping, /health, /version (HEAD too, as for GET /)."""
         if method not in ("GET", "HEAD"):
-            return 405, error_body("BAD_REQUEST", "Method %s is not allowed on %s; use GET." % (method, path)), JSON
+            return 405, METHOD_NOT_ALLOWED, JSON
         if path == "/version":
             return 200, self.version, JSON
         return 200, b"\n", JSON

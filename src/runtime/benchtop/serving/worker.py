@@ -412,12 +412,12 @@ class Worker:
         """MLflow's routes (mlflow_routes.py), with its error JSON; /invocations under the scoring timeout."""
         if path != "/invocations":
             status, payload, content_type = self.mlflow.probe(method, path)
+            if status == 405:
+                extra["allow"] = "GET"
             return self._send_raw(conn, status, payload, content_type, extra, keep_alive)
         if method != "POST":
-            message = "Method %s is not allowed on /invocations; use POST." % method
-            return self._send_raw(
-                conn, 405, mlflow_routes.error_body("BAD_REQUEST", message), "application/json", extra, keep_alive
-            )
+            extra["allow"] = "POST"
+            return self._send_raw(conn, 405, mlflow_routes.METHOD_NOT_ALLOWED, "application/json", extra, keep_alive)
         ALARM["fired"] = False
         signal.setitimer(signal.ITIMER_REAL, self.timeout_s)
         try:
