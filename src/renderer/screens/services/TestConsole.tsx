@@ -40,6 +40,8 @@ function useMlflowInfo(service: ServiceRecord): MlflowModelInfo | null {
 export function TestConsole({ service }: { service: ServiceRecord }) {
   const info = useMlflowInfo(service);
   const [kind, setKind] = useState<BodyKind>('score');
+  // The MLflow shape last chosen, so coming back from /score lands on it.
+  const [mlflowKind, setMlflowKind] = useState<BodyKind>('dataframe_split');
   const [drafts, setDrafts] = useState<Partial<Record<BodyKind, string>>>({});
   const [result, setResult] = useState<ScoreResult | null>(null);
   const [sending, setSending] = useState(false);
@@ -91,14 +93,21 @@ export function TestConsole({ service }: { service: ServiceRecord }) {
               type="radio"
               name="contract"
               checked={spec.route === '/invocations'}
-              onChange={() => setKind('dataframe_split')}
+              onChange={() => setKind(mlflowKind)}
             />{' '}
             MLflow /invocations
           </label>
           {spec.route === '/invocations' ? (
             <label>
               Shape{' '}
-              <select aria-label="Body shape" value={kind} onChange={(e) => setKind(e.target.value as BodyKind)}>
+              <select
+                aria-label="Body shape"
+                value={kind}
+                onChange={(e) => {
+                  setKind(e.target.value as BodyKind);
+                  setMlflowKind(e.target.value as BodyKind);
+                }}
+              >
                 {BODY_KINDS.filter((k) => k.route === '/invocations').map((k) => (
                   <option key={k.id} value={k.id}>
                     {k.label}
