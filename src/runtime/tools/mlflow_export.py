@@ -7,11 +7,11 @@ as they come, so a run with 100,000 metric points is never held whole on the Nod
 Lines, each a JSON object with "kind":
   plan           {"runs": N, "models": M} once, before anything else
   experiment     id, name, tags
-  run            the run's info, params, tags, fingerprint; "unchanged": true when the importer
-                 already holds this fingerprint (nothing else follows for it)
+  run            the run's info, params, tags; "unchanged": true when the importer already holds
+                 its fingerprint (nothing else follows for it)
   metric         key, value, step, timestamp (ms), for the run announced last
   artifact       path (in the run), local (a file on this machine), size
-  run_end        run_id: everything of the run has been written
+  run_end        run_id, fingerprint: everything of the run has been written
   model_version  a registered model version, its files (run-relative path or a local folder)
   error          code, message, hint: the export stopped
 NaN and the infinities travel as {"$float": "NaN"} as in a run's events file.
@@ -105,25 +105,36 @@ class RunExport:
     def history(self, key):
         return self.client.get_metric_history(self.run.info.run_id, key)
 
-    def fingerprint(self):
+    def _digest(self):
         info, data = self.run.info, self.run.data
         digest = hashlib.sha256()
         head = [info.status, info.start_time, info.end_time, info.run_name, info.lifecycle_stage]
         head += [sorted(data.params.items()), sorted(data.tags.items()), self.artifacts]
         digest.update(json.dumps(head, default=str).encode())
+        return digest
+
+    @staticmethod
+    def _add(digest, key, history):
+        digest.update(json.dumps([key, [[m.step, m.timestamp, repr(m.value)] for m in history]]).encode())
+
+    def fingerprint(self):
+        """What the importer compares with what it holds: everything of the run, metric histories included."""
+        digest = self._digest()
         for key in self.metric_keys:
-            points = [[m.step, m.timestamp, repr(m.value)] for m in self.history(key)]
-            digest.update(json.dumps([key, points]).encode())
+            self._add(digest, key, self.history(key))
         return digest.hexdigest()[:32]
 
     def write(self, out):
-        run_id = self.run.info.run_id
+        """Streams the run; its fingerprint is computed on the way (one read of each history)."""
+        digest = self._digest()
         for key in self.metric_keys:
-            for m in self.history(key):
+            history = self.history(key)
+            self._add(digest, key, history)
+            for m in history:
                 out.write("metric", key=key, value=_float(m.value), step=m.step, timestamp=m.timestamp)
         for path, size in self.artifacts:
             out.write("artifact", path=path, local=self.local_file(path), size=size)
-        out.write("run_end", run_id=run_id)
+        out.write("run_end", run_id=self.run.info.run_id, fingerprint=digest.hexdigest()[:32])
 
     def local_file(self, path):
         if self.local_root is not None:
@@ -261,9 +272,11 @@ def export(args, out):
     out.flush()
     for run in runs:
         exporting = RunExport(client, run, args.staging)
-        fingerprint = exporting.fingerprint()
+        held = known["runs"].get(run.info.run_id)
+        # Only a run the importer holds is fingerprinted first (a new one is read once, as it is streamed).
+        fingerprint = exporting.fingerprint() if held else None
         fields = _run_fields(run, names[run.info.experiment_id], fingerprint)
-        if known["runs"].get(run.info.run_id) == fingerprint:
+        if held and held == fingerprint:
             out.write("run", unchanged=True, **fields)
         else:
             out.write("run", **fields)

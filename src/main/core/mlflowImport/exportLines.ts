@@ -8,7 +8,7 @@ export type ExportLine =
   | ({ kind: 'run'; unchanged?: boolean } & ExportedRun)
   | { kind: 'metric'; key: string; value: number | { $float: string }; step: number; timestamp: number }
   | { kind: 'artifact'; path: string; local: string; size: number }
-  | { kind: 'run_end'; run_id: string }
+  | { kind: 'run_end'; run_id: string; fingerprint: string }
   | ({ kind: 'model_version'; unchanged?: boolean } & ExportedVersion)
   | { kind: 'error'; code: string; message: string; hint?: string }
   | { kind: 'done' };
@@ -25,7 +25,8 @@ export interface ExportedRun {
   parent_run_id: string | null;
   params: Record<string, string>;
   tags: Record<string, string>;
-  fingerprint: string;
+  /** Null for a run the importer does not hold yet (run_end carries it). */
+  fingerprint: string | null;
 }
 
 export interface ExportedVersion {

@@ -181,7 +181,7 @@ export class MlflowImporter {
             break;
           case 'run_end': {
             if (!current) break;
-            const state = current.finish();
+            const state = current.finish(line.fingerprint);
             const id = current.id;
             current = null;
             add({ kind: 'run', source: line.run_id, target: id, state }, summary.runs);

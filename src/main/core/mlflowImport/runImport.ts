@@ -99,7 +99,7 @@ export class RunImport {
   }
 
   /** All of the run is in: makes it visible (or brings the existing one up to date). */
-  finish(): 'new' | 'updated' {
+  finish(fingerprint: string): 'new' | 'updated' {
     this.flush();
     fs.fsyncSync(this.events);
     fs.closeSync(this.events);
@@ -134,7 +134,7 @@ export class RunImport {
           properties: columns.properties,
         });
         store.update(this.id, { ended_at: columns.ended_at, metrics: columns.metrics });
-        mapping.put('run', this.run.run_id, this.id, this.run.fingerprint);
+        mapping.put('run', this.run.run_id, this.id, fingerprint);
       });
       return 'new';
     }
@@ -147,7 +147,7 @@ export class RunImport {
     fs.renameSync(path.join(this.dir, 'events.jsonl'), path.join(runDir, 'events.jsonl'));
     store.transaction(() => {
       store.update(this.id, { ...columns, parent_run_id: this.parentId });
-      mapping.put('run', this.run.run_id, this.id, this.run.fingerprint);
+      mapping.put('run', this.run.run_id, this.id, fingerprint);
     });
     fs.rmSync(this.dir, { recursive: true, force: true });
     return 'updated';

@@ -1,0 +1,274 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MlflowImportSummary } from '../../src/shared/api/importTypes';
+import { mlflowPython } from '../helpers/mlflowVenv';
+import { CLI, ROOT, requireComponent, runCli, tempDir, waitUntil } from '../helpers/workspace';
+
+/**
+ * `benchtop import mlflow` (issue 14, build 4) against stores written by the real mlflow library:
+ * what Benchtop shows afterwards (run list/show/metrics, run files, model list) is compared field
+ * by field with what the library itself reads back from the same store. The tool environment the
+ * import reads with is built here from the package index, as a user's first import builds it.
+ */
+
+const STORE_DRIVER = path.join(ROOT, 'test', 'python', 'mlflow_store.py');
+const root = tempDir('bt-mlflow-import-');
+const workspace = path.join(root, 'ws');
+const project = path.join(root, 'project');
+const store = path.join(project, 'mlruns');
+let py: string | null = null;
+
+interface LibraryRun {
+  run_id: string;
+  experiment: string;
+  status: string;
+  start_time: number;
+  end_time: number | null;
+  run_name: string;
+  params: Record<string, string>;
+  tags: Record<string, string>;
+  metrics: Record<string, [number, number, number | string][]>;
+  artifacts: string[];
+}
+interface LibraryView {
+  experiments: string[];
+  runs: LibraryRun[];
+  models: {
+    name: string;
+    version: number;
+    run_id: string | null;
+    tags: Record<string, string>;
+    model_tags: Record<string, string>;
+    description: string;
+    source: string;
+  }[];
+}
+interface BenchtopRun {
+  id: string;
+  experiment: string;
+  status: string;
+  startedAt: string;
+  endedAt: string | null;
+  displayName: string | null;
+  parentRunId: string | null;
+  tags: Record<string, string>;
+  target: string;
+}
+interface BenchtopMetrics {
+  scalars: Record<string, { step: number; value: number | string; t: number }[]>;
+  params: Record<string, string>;
+  tags: Record<string, string>;
+}
+
+async function library(args: string[]): Promise<string> {
+  const r = await runProcessText(py as string, [STORE_DRIVER, ...args]);
+  return r;
+}
+
+function runProcessText(file: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { env: { ...process.env, MLFLOW_ALLOW_FILE_STORE: 'true' } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${args.join(' ')}: ${code}\n${err}`))));
+  });
+}
+
+async function json<T>(args: string[], ws = workspace): Promise<T> {
+  const r = await runCli(['--json', ...args], { workspace: ws, timeoutMs: 600_000 });
+  expect(r.code, r.stderr + r.stdout).toBe(0);
+  return JSON.parse(r.stdout) as T;
+}
+
+const STATUS: Record<string, string> = { FINISHED: 'Completed', FAILED: 'Failed', KILLED: 'Canceled' };
+const iso = (ms: number | null) => (ms ? new Date(ms).toISOString() : null);
+
+beforeAll(async () => {
+  py = await mlflowPython();
+  if (!requireComponent('the mlflow client from the package index', py !== null)) return;
+  fs.mkdirSync(project, { recursive: true });
+  await library(['write', store]);
+}, 900_000);
+
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+describe('benchtop import mlflow', () => {
+  it('refuses what is not an MLflow store, a server elsewhere and one that does not answer, writing nothing', async () => {
+    const notStore = path.join(root, 'not-a-store');
+    fs.mkdirSync(path.join(notStore, 'src'), { recursive: true });
+    fs.writeFileSync(path.join(notStore, 'train.py'), 'print(1)\n');
+    const empty = path.join(root, 'ws-refused');
+    const bad = await runCli(['import', 'mlflow', notStore], { workspace: empty });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/is not an MLflow store: expected an mlruns\/ folder/);
+    expect(bad.stderr).toMatch(/hint: /);
+
+    const remote = await runCli(['import', 'mlflow', 'http://10.1.2.3:5000'], { workspace: empty });
+    expect(remote.code).toBe(2);
+    expect(remote.stderr).toMatch(/only from a tracking server on this machine, not 10\.1\.2\.3:5000/);
+
+    const port = await freePort();
+    const down = await runCli(['--json', 'import', 'mlflow', `http://127.0.0.1:${port}`], { workspace: empty });
+    expect(down.code).toBe(2);
+    const error = (JSON.parse(down.stdout) as { error: { message: string; hint: string } }).error;
+    expect(error.message).toContain(`No MLflow tracking server answers at http://127.0.0.1:${port}`);
+    expect(error.hint).toMatch(/mlflow server --host 127\.0\.0\.1/);
+
+    const sqlite = await runCli(['import', 'mlflow', 'sqlite:///mlflow.db'], { workspace: empty });
+    expect(sqlite.code).toBe(2);
+    expect(sqlite.stderr).toMatch(/mlflow server --backend-store-uri sqlite:\/\/\/mlflow.db/);
+
+    // Refused before anything was built or written.
+    expect(fs.existsSync(path.join(empty, 'cache', 'tools'))).toBe(false);
+    expect(fs.existsSync(path.join(empty, 'runs'))).toBe(false);
+    expect(await json<unknown[]>(['run', 'list'], empty)).toEqual([]);
+  });
+
+  it('imports experiments, runs and model versions equal to what the mlflow library reads back', async (ctx) => {
+    if (!py) return ctx.skip();
+    const view = JSON.parse(await library(['view', store])) as LibraryView;
+    const started = Date.now();
+    const summary = await json<MlflowImportSummary>(['import', 'mlflow', project]);
+    console.log(`first import (tool environment built from the index): ${Date.now() - started} ms`);
+    expect(summary.source).toBe(`file://${fs.realpathSync(store)}`);
+    expect(summary.mlflowVersion).toBe('3.17.2');
+    expect(summary.runs).toEqual({ new: view.runs.length, updated: 0, unchanged: 0 });
+    expect(summary.modelVersions).toEqual({ new: 2, updated: 0, unchanged: 0 });
+    expect(summary.notes.join('\n')).toContain('"eval set" is named "eval_set" here');
+
+    const listed = await json<BenchtopRun[]>(['run', 'list', '--limit', '1000']);
+    const byId = new Map(listed.map((r) => [r.id, r]));
+    for (const run of view.runs) {
+      const mine = byId.get(run.run_id);
+      expect(mine, run.run_name).toBeDefined();
+      expect(mine).toMatchObject({
+        experiment: run.experiment.replace(' ', '_'),
+        status: STATUS[run.status],
+        startedAt: iso(run.start_time),
+        endedAt: iso(run.end_time),
+        displayName: run.run_name,
+        parentRunId: run.tags['mlflow.parentRunId'] ?? null,
+        tags: run.tags,
+        target: 'mlflow',
+      });
+      const shown = await json<BenchtopRun>(['run', 'show', run.run_id]);
+      expect(shown.tags).toEqual(run.tags);
+      const metrics = await json<BenchtopMetrics>(['run', 'metrics', run.run_id]);
+      expect(metrics.params).toEqual(run.params);
+      expect(Object.keys(metrics.scalars).sort()).toEqual(Object.keys(run.metrics).sort());
+      for (const [key, points] of Object.entries(run.metrics)) {
+        const got = (metrics.scalars[key] ?? []).map((p) => [p.step, Math.round(p.t * 1000), p.value]);
+        expect(got, `${run.run_name} ${key}`).toEqual(points);
+      }
+      const files = await json<string[]>(['run', 'files', run.run_id]);
+      expect(files.filter((f) => !f.startsWith('azureml-logs/'))).toEqual(run.artifacts);
+    }
+    // Artifacts are the same bytes (a file and a folder).
+    const parent = view.runs.find((r) => r.run_name === 'parent') as LibraryRun;
+    const downloaded = path.join(root, 'download');
+    await json(['run', 'download', parent.run_id, '-d', downloaded]);
+    const artifactRoot = path.join(store, (await experimentIdOf(parent.run_id)) ?? '', parent.run_id, 'artifacts');
+    for (const name of parent.artifacts)
+      expect(fs.readFileSync(path.join(downloaded, 'files', 'uploads', name))).toEqual(
+        fs.readFileSync(path.join(artifactRoot, name)),
+      );
+
+    const models = await json<
+      {
+        name: string;
+        version: number;
+        runId: string | null;
+        tags: Record<string, string>;
+        description: string | null;
+        properties: Record<string, string>;
+        fileCount: number;
+      }[]
+    >(['model', 'list']);
+    for (const version of view.models) {
+      const mine = models.find((m) => m.properties['mlflow.modelVersion'] === `${version.name}/${version.version}`);
+      expect(mine, `${version.name} ${version.version}`).toBeDefined();
+      expect(mine?.name).toBe(version.name);
+      expect(mine?.tags).toEqual({ ...version.model_tags, ...version.tags });
+      expect(mine?.description).toBe(version.description);
+      expect(mine?.runId).toBe(version.run_id);
+      expect(mine?.properties['mlflow.source']).toBe(version.source);
+      expect(mine?.fileCount).toBe(2); // MLmodel and data/weights.bin
+    }
+  });
+
+  it('imports nothing new the second time, and brings a run changed in the store up to date', async (ctx) => {
+    if (!py) return ctx.skip();
+    const again = await json<MlflowImportSummary>(['import', 'mlflow', store]);
+    expect(again.runs.new + again.runs.updated).toBe(0);
+    expect(again.modelVersions.new + again.modelVersions.updated).toBe(0);
+    expect(again.items.filter((i) => i.kind !== 'experiment').every((i) => i.state === 'unchanged')).toBe(true);
+    const before = await json<BenchtopRun[]>(['run', 'list', '--limit', '1000']);
+
+    const view = JSON.parse(await library(['view', store])) as LibraryView;
+    const parent = view.runs.find((r) => r.run_name === 'parent') as LibraryRun;
+    await library(['add-metric', store, parent.run_id, 'loss', '0.125', '5']);
+    const updated = await json<MlflowImportSummary>(['import', 'mlflow', store]);
+    expect(updated.runs).toMatchObject({ new: 0, updated: 1 });
+    expect(updated.items.find((i) => i.state === 'updated')?.source).toBe(parent.run_id);
+    const metrics = await json<BenchtopMetrics>(['run', 'metrics', parent.run_id]);
+    expect(metrics.scalars.loss?.at(-1)).toMatchObject({ step: 5, value: 0.125 });
+    expect(metrics.scalars.loss).toHaveLength(6);
+    expect((await json<BenchtopRun[]>(['run', 'list', '--limit', '1000'])).length).toBe(before.length);
+  });
+
+  it('streams a run of 100,000 points; a kill -9 mid-import leaves no partial run and importing again completes', async (ctx) => {
+    if (!py) return ctx.skip();
+    const big = path.join(root, 'big');
+    await library(['big', big, '12', '100000']);
+    const ws = path.join(root, 'ws-big');
+    // The tool environment is the same content: taken from the first workspace's build, not built again.
+    fs.mkdirSync(path.join(ws, 'cache'), { recursive: true });
+    fs.cpSync(path.join(workspace, 'cache', 'tools'), path.join(ws, 'cache', 'tools'), { recursive: true });
+    const child = spawn(process.execPath, [CLI, '--workspace', ws, 'import', 'mlflow', big], { stdio: 'ignore' });
+    const runsDir = path.join(ws, 'runs');
+    await waitUntil(() => fs.existsSync(runsDir) && fs.readdirSync(runsDir).length >= 2, 120_000);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    const partial = await json<BenchtopRun[]>(['run', 'list', '--limit', '1000'], ws);
+    expect(partial.length).toBeLessThan(12);
+    for (const run of partial) {
+      const metrics = await json<BenchtopMetrics>(['run', 'metrics', run.id], ws);
+      expect(metrics.scalars.m?.length, run.displayName ?? run.id).toBe(run.displayName === 'run-0' ? 100_000 : 200);
+    }
+    const started = Date.now();
+    const rest = await json<MlflowImportSummary>(['import', 'mlflow', big], ws);
+    console.log(`import continued after kill -9: ${Date.now() - started} ms, ${rest.runs.new} runs new`);
+    expect(rest.runs.new).toBe(12 - partial.length);
+    expect(rest.runs.unchanged).toBe(partial.length);
+    const all = await json<BenchtopRun[]>(['run', 'list', '--limit', '1000'], ws);
+    expect(all).toHaveLength(12);
+    const first = all.find((r) => r.displayName === 'run-0') as BenchtopRun;
+    const metrics = await json<BenchtopMetrics>(['run', 'metrics', first.id], ws);
+    expect(metrics.scalars.m).toHaveLength(100_000);
+    expect(metrics.scalars.m?.[99_999]).toMatchObject({ step: 99_999, value: 49_999.5 });
+    // The killed import's staging folder is gone; no folder is left without its run.
+    expect(fs.readdirSync(path.join(ws, 'tmp')).filter((n) => n.startsWith('mlflow-import-'))).toEqual([]);
+    expect(fs.readdirSync(runsDir).sort()).toEqual(all.map((r) => r.id).sort());
+  });
+});
+
+async function experimentIdOf(runId: string): Promise<string | undefined> {
+  for (const entry of fs.readdirSync(store))
+    if (fs.existsSync(path.join(store, entry, runId, 'meta.yaml'))) return entry;
+  return undefined;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
