@@ -10,17 +10,23 @@ import { doesNotExist, invalidParameter, MlflowError } from './mlflowErrors';
 
 /**
  * Where MLflow artifacts live. The artifact URIs this server hands out name them:
- *   mlflow-artifacts:/runs/<run id>/<path>     -> the run's files/uploads/<path>, where run.upload_file puts a
- *                                                file, so they are in the run's file list and `model register --run`
- *   mlflow-artifacts:/models/<model id>/<path> -> a logged model made outside any run (workspace mlflow/models/).
+ *   mlflow-artifacts:/runs/<run id>/<path>  -> the run's files/uploads/<path>, where run.upload_file puts a file,
+ *                                              so they are in the run's file list and `model register --run`
+ *   mlflow-artifacts:/models/<model id>/... -> a logged model's files: the folder <name>/ of its run's uploads
+ *                                              (a model logged outside any run: the workspace's mlflow/models/).
+ * A logged model's folder is listed under the model, not under the run, as MLflow 3 does (its client merges the
+ * two listings, and would show every file twice).
  */
 export interface ArtifactLocation {
   /** The folder the path is inside of (may not exist yet). */
   root: string;
   /** The path inside root, '/'-separated, '' for root itself. */
   rel: string;
-  /** The run whose files these are, if any. */
+  /** The run whose files these are, if any, and the path inside its uploads. */
   runId: string | null;
+  uploadsRel: string;
+  /** A run listing: the folders of its logged models, which are listed under the models. */
+  modelFolders: Set<string>;
 }
 
 /** Splits a raw URL path (after the artifacts prefix) into checked, %-decoded segments. */
@@ -43,12 +49,43 @@ export function artifactSegments(raw: string): string[] {
 
 export function locate(ctx: MlflowContext, segments: string[]): ArtifactLocation {
   const [kind, id, ...rest] = segments;
+  const rel = rest.join('/');
   if (kind === 'runs' && id) {
     if (!ctx.store.get(id)) throw doesNotExist(`Run with id=${id} not found`);
-    return { root: path.join(ctx.paths.runDir(id), 'files', 'uploads'), rel: rest.join('/'), runId: id };
+    const folders = ctx.db
+      .prepare('SELECT artifact_path FROM mlflow_logged_models WHERE source_run_id = ?')
+      .all(id) as { artifact_path: string }[];
+    const prefix = `runs/${id}/`;
+    return {
+      root: path.join(ctx.paths.runDir(id), 'files', 'uploads'),
+      rel,
+      runId: id,
+      uploadsRel: rel,
+      modelFolders: new Set(folders.map((f) => f.artifact_path.slice(prefix.length))),
+    };
   }
-  if (kind === 'models' && id && /^m-[0-9a-f]{32}$/.test(id)) {
-    return { root: path.join(ctx.paths.root, 'mlflow', 'models', id), rel: rest.join('/'), runId: null };
+  if (kind === 'models' && id) {
+    const model = ctx.db
+      .prepare('SELECT artifact_path, source_run_id FROM mlflow_logged_models WHERE model_id = ?')
+      .get(id) as { artifact_path: string; source_run_id: string | null } | undefined;
+    if (!model) throw doesNotExist(`Logged model with ID '${id}' not found.`);
+    if (model.source_run_id) {
+      const folder = model.artifact_path.slice(`runs/${model.source_run_id}/`.length);
+      return {
+        root: path.join(ctx.paths.runDir(model.source_run_id), 'files', 'uploads', folder),
+        rel,
+        runId: model.source_run_id,
+        uploadsRel: rel ? `${folder}/${rel}` : folder,
+        modelFolders: new Set(),
+      };
+    }
+    return {
+      root: path.join(ctx.paths.root, 'mlflow', 'models', id),
+      rel,
+      runId: null,
+      uploadsRel: rel,
+      modelFolders: new Set(),
+    };
   }
   throw doesNotExist(
     `No artifact location ${JSON.stringify(segments.join('/'))}: artifact paths here start with runs/<run id>/ or models/<model id>/.`,
@@ -95,7 +132,7 @@ export async function writeArtifact(
     fs.rmSync(temp, { force: true });
     throw err;
   }
-  if (location.runId) appendRunEvents(ctx.paths.runDir(location.runId), [{ type: 'file', name: location.rel }]);
+  if (location.runId) appendRunEvents(ctx.paths.runDir(location.runId), [{ type: 'file', name: location.uploadsRel }]);
 }
 
 /** The real path of an existing artifact (file or folder) inside its root, or null. */
@@ -113,6 +150,7 @@ export interface ListedFile {
 
 /** list: the entries of a folder by name (MLflow's server answers basenames), or the one file named. */
 export async function listArtifacts(location: ArtifactLocation): Promise<ListedFile[]> {
+  if (location.modelFolders.has(location.rel.split('/')[0] as string)) return [];
   const real = await findArtifact(location);
   if (!real) return [];
   const stat = fs.statSync(real);
@@ -121,6 +159,7 @@ export async function listArtifacts(location: ArtifactLocation): Promise<ListedF
   const out: ListedFile[] = [];
   for (const entry of fs.readdirSync(real, { withFileTypes: true })) {
     if (entry.name.includes(TEMP_MARK)) continue; // an upload in progress
+    if (!location.rel && location.modelFolders.has(entry.name)) continue; // listed under its model
     if (entry.isDirectory()) out.push({ path: entry.name, is_dir: true });
     else if (entry.isFile() && isInside(realRoot, path.join(real, entry.name)))
       out.push({ path: entry.name, is_dir: false, file_size: fs.statSync(path.join(real, entry.name)).size });

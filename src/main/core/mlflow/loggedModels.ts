@@ -11,7 +11,14 @@ import {
   requireString,
 } from './context';
 import { doesNotExist, invalidParameter } from './mlflowErrors';
-import { pageOffset, pageToken } from './searchFilter';
+import {
+  type AttributeKeys,
+  type EntityType,
+  matchesAll,
+  pageOffset,
+  pageToken,
+  parseSearchFilter,
+} from './searchFilter';
 
 /**
  * MLflow 3's logged models (mlflow.<flavor>.log_model creates one, uploads its files to the artifact URI we
@@ -60,7 +67,7 @@ function modelJson(ctx: MlflowContext, row: ModelRow) {
       name: row.name,
       creation_timestamp_ms: row.creation_time,
       last_updated_timestamp_ms: row.last_update_time,
-      artifact_uri: `mlflow-artifacts:/${row.artifact_path}`,
+      artifact_uri: `mlflow-artifacts:/models/${row.model_id}`,
       status: row.status,
       ...(row.status_message ? { status_message: row.status_message } : {}),
       ...(row.model_type ? { model_type: row.model_type } : {}),
@@ -168,13 +175,14 @@ export function logLoggedModelParams(ctx: MlflowContext, fields: Fields) {
   return {};
 }
 
-/** logged-models/search by experiment (the client's own lookups); filters beyond that are refused by name. */
+const MODEL_ATTRIBUTES: AttributeKeys = {
+  strings: new Set(['name', 'model_id', 'status', 'source_run_id', 'model_type']),
+  numbers: new Set(['creation_timestamp', 'creation_time', 'last_updated_timestamp']),
+};
+
+/** logged-models/search: by experiment, with MLflow's filter on attributes, tags and params (the client's lookups). */
 export function searchLoggedModels(ctx: MlflowContext, fields: Fields) {
-  const filter = optionalString(fields, 'filter');
-  if (filter && filter.trim())
-    throw invalidParameter(
-      `Benchtop's MLflow endpoint does not filter logged models (filter ${JSON.stringify(filter)}); search without a filter.`,
-    );
+  const clauses = parseSearchFilter(optionalString(fields, 'filter'), MODEL_ATTRIBUTES);
   const ids = optionalList(fields, 'experiment_ids').map(String);
   const max = optionalInteger(fields, 'max_results') ?? 100;
   const rows = ctx.db
@@ -182,7 +190,16 @@ export function searchLoggedModels(ctx: MlflowContext, fields: Fields) {
       `SELECT * FROM mlflow_logged_models WHERE experiment_id IN (SELECT value FROM json_each(?)) ORDER BY creation_time DESC, model_id`,
     )
     .all(JSON.stringify(ids)) as ModelRow[];
+  const valueOf = (row: ModelRow, type: EntityType, key: string): string | number | undefined => {
+    if (type === 'tag') return (JSON.parse(row.tags) as Record<string, string>)[key];
+    if (type === 'parameter') return (JSON.parse(row.params) as Record<string, string>)[key];
+    if (type === 'metric') return undefined;
+    if (key === 'creation_timestamp' || key === 'creation_time') return row.creation_time;
+    if (key === 'last_updated_timestamp') return row.last_update_time;
+    return (row as unknown as Record<string, string | null>)[key] ?? undefined;
+  };
+  const matched = rows.filter((row) => matchesAll(row, clauses, valueOf));
   const offset = pageOffset(optionalString(fields, 'page_token'));
-  const page = rows.slice(offset, offset + max).map((row) => modelJson(ctx, row));
-  return { models: page, ...(offset + max < rows.length ? { next_page_token: pageToken(offset + max) } : {}) };
+  const page = matched.slice(offset, offset + max).map((row) => modelJson(ctx, row));
+  return { models: page, ...(offset + max < matched.length ? { next_page_token: pageToken(offset + max) } : {}) };
 }

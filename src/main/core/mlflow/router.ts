@@ -194,7 +194,7 @@ async function artifacts(
   let fd: number;
   let size: number;
   if (location.runId) {
-    const opened = openRunFile(ctx.paths.runDir(location.runId), `files/uploads/${location.rel}`);
+    const opened = openRunFile(ctx.paths.runDir(location.runId), `files/uploads/${location.uploadsRel}`);
     fd = opened.fd;
     size = opened.size;
   } else {

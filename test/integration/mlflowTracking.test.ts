@@ -1,0 +1,353 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendRunEvents } from '../../src/main/core/runs/sdkRuns';
+import { mlflowPython } from '../helpers/mlflowVenv';
+import { python, requireComponent, ROOT, runCli, tempDir } from '../helpers/workspace';
+
+/**
+ * MLflow tracking inside Benchtop runs (issue 14, build 1): scripts that log with the real mlflow client
+ * (mlflow-skinny 3.17.2 from the package index, test/helpers/mlflowVenv.ts) run through the built CLI in a
+ * user-managed environment on that venv; what they logged is read back through `benchtop run metrics/show/files
+ * --json`, the run's folder and the model registry.
+ */
+
+let mlflow: string | null = null;
+const root = tempDir('bt-mlflow-tracking-');
+const workspace = path.join(root, 'ws');
+const source = path.join(root, 'src');
+const cli = (args: string[]) => runCli(args, { workspace, timeoutMs: 300_000 });
+const json = <T>(text: string) => JSON.parse(text) as T;
+
+interface Point {
+  step: number;
+  value: number | string;
+  t: number;
+}
+interface Metrics {
+  scalars: Record<string, Point[]>;
+  params: Record<string, string>;
+  tags: Record<string, string>;
+  files: string[];
+}
+interface Shown {
+  id: string;
+  experiment: string;
+  status: string;
+  metrics: Record<string, unknown>;
+  tags: Record<string, string>;
+  params: Record<string, string>;
+  parentRunId: string | null;
+  displayName: string | null;
+}
+
+/** What a script printed after `RESULT ` (one JSON object), from the run's log. */
+async function result(runId: string): Promise<Record<string, unknown>> {
+  const logs = await cli(['run', 'logs', runId]);
+  const line = logs.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  if (!line) throw new Error(`no RESULT line in the run's log:\n${logs.stdout}`);
+  return JSON.parse(line.slice('RESULT '.length)) as Record<string, unknown>;
+}
+
+/** Submits a script, waits, and returns its run id (the run must complete). */
+async function submit(script: string, experiment = 'mlflow-exp'): Promise<string> {
+  const r = await cli([
+    '--json',
+    'run',
+    'submit',
+    '-d',
+    source,
+    '-s',
+    script,
+    '-e',
+    'mlflow-venv',
+    '-x',
+    experiment,
+    '--wait',
+  ]);
+  const run = r.stdout ? json<{ id: string; status: string }>(r.stdout) : null;
+  if (r.code !== 0 && run) console.error((await cli(['run', 'logs', run.id])).stdout);
+  expect(r.code, r.stderr).toBe(0);
+  return (run as { id: string }).id;
+}
+
+const LOGGING = String.raw`
+import json, math, os, urllib.request, urllib.error
+import mlflow
+from mlflow import MlflowClient
+from mlflow.entities import Metric, Param, RunTag
+
+out = {}
+with mlflow.start_run() as run:
+    out["attached"] = run.info.run_id
+    out["experiment_id"] = run.info.experiment_id
+    for i, v in enumerate([0.5, 0.6, 0.7]):
+        mlflow.log_metric("acc", v, step=i)
+    mlflow.log_metric("nan", float("nan"), step=0)
+    mlflow.log_metric("pinf", float("inf"), step=0)
+    mlflow.log_metric("ninf", float("-inf"), step=0)
+    mlflow.log_param("lr", 0.01)
+    mlflow.log_params({"layers": 3, "act": "relu"})
+    client = MlflowClient()
+    now = 1_700_000_000_000
+    client.log_batch(run.info.run_id,
+                     metrics=[Metric("batch", float(i), now + i, i) for i in range(10_000)],
+                     params=[Param("batch_param", "yes")], tags=[RunTag("batch_tag", "t")])
+    mlflow.set_tag("team", "blue")
+    mlflow.set_tag("mlflow.note.content", "a note")
+    os.makedirs("art/sub", exist_ok=True)
+    with open("art/a.txt", "w") as f:
+        f.write("alpha")
+    with open("art/sub/b.txt", "w") as f:
+        f.write("beta")
+    mlflow.log_artifact("art/a.txt")
+    mlflow.log_artifacts("art", artifact_path="folder")
+    out["listed"] = sorted(f.path for f in client.list_artifacts(run.info.run_id, "folder"))
+    os.makedirs("downloaded", exist_ok=True)
+    local = client.download_artifacts(run.info.run_id, "folder/sub/b.txt", "downloaded")
+    out["downloaded"] = open(local).read()
+    try:
+        mlflow.log_param("lr", 0.5)
+        out["param_change"] = "accepted"
+    except mlflow.exceptions.MlflowException as e:
+        out["param_change"] = e.error_code
+    with mlflow.start_run(nested=True, run_name="child-a") as child:
+        mlflow.log_metric("child_metric", 1.5)
+        out["child"] = child.info.run_id
+    with mlflow.start_run(nested=True, run_name="child-b"):
+        mlflow.log_metric("child_metric", 2.5)
+    out["children_found"] = list(
+        r.info.run_name for r in mlflow.search_runs(
+            experiment_ids=[run.info.experiment_id], output_format="list",
+            filter_string="tags.mlflow.parentRunId = '%s' AND metrics.child_metric > 1" % run.info.run_id,
+            order_by=["metrics.child_metric DESC"]))
+    try:
+        client.delete_run(out["child"])
+        out["unsupported"] = "accepted"
+    except mlflow.exceptions.MlflowException as e:
+        out["unsupported"] = [e.error_code, str(e)]
+    url = os.environ["MLFLOW_TRACKING_URI"] + "/api/2.0/mlflow/runs/get?run_id=" + run.info.run_id
+    try:
+        urllib.request.urlopen(urllib.request.Request(url, headers={"Authorization": "Bearer wrong"}))
+        out["wrong_token"] = 200
+    except urllib.error.HTTPError as e:
+        out["wrong_token"] = [e.code, json.loads(e.read())["error_code"]]
+    from sklearn.datasets import load_iris
+    from sklearn.tree import DecisionTreeClassifier
+    X, y = load_iris(return_X_y=True)
+    info = mlflow.sklearn.log_model(DecisionTreeClassifier(max_depth=2).fit(X, y), name="clf",
+                                    serialization_format="cloudpickle")
+    out["model_uri"] = info.model_uri
+    out["reloaded"] = mlflow.pyfunc.load_model(info.model_uri).predict(X[:3]).tolist()
+    fetched = client.get_run(run.info.run_id)
+    out["get_run"] = {"status": fetched.info.status, "acc": fetched.data.metrics["acc"],
+                      "params": fetched.data.params, "nan_is_nan": math.isnan(fetched.data.metrics["nan"])}
+    out["history"] = [(m.step, m.value) for m in client.get_metric_history(run.info.run_id, "acc")]
+print("RESULT " + json.dumps(out))
+`;
+
+const AUTOLOG = String.raw`
+import json
+import mlflow
+from sklearn.datasets import load_iris
+from sklearn.linear_model import LogisticRegression
+mlflow.sklearn.autolog(serialization_format="cloudpickle")
+X, y = load_iris(return_X_y=True)
+LogisticRegression(max_iter=300, C=0.5).fit(X, y)
+print("RESULT " + json.dumps({"last": mlflow.last_active_run().info.run_id}))
+`;
+
+/** The same numbers as LOGGING's "acc", logged the Azure ML v1 way. */
+const V1 = String.raw`
+from azureml.core import Run
+run = Run.get_context()
+for i, v in enumerate([0.5, 0.6, 0.7]):
+    run.log("acc", v, step=i)
+run.tag("team", "blue")
+`;
+
+beforeAll(async () => {
+  mlflow = await mlflowPython();
+  if (!requireComponent('the mlflow client venv (package index)', mlflow !== null)) return;
+  fs.mkdirSync(source, { recursive: true });
+  fs.writeFileSync(path.join(source, 'logging_script.py'), LOGGING);
+  fs.writeFileSync(path.join(source, 'autolog_script.py'), AUTOLOG);
+  fs.writeFileSync(path.join(source, 'v1_script.py'), V1);
+  const envDir = path.join(root, 'env');
+  fs.mkdirSync(envDir, { recursive: true });
+  fs.writeFileSync(
+    path.join(envDir, 'azureml_environment.json'),
+    JSON.stringify({ name: 'mlflow-venv', python: { userManagedDependencies: true, interpreterPath: mlflow } }),
+  );
+  const env = await cli(['env', 'register', '-d', envDir]);
+  expect(env.code, env.stderr).toBe(0);
+}, 900_000);
+
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+describe('MLflow tracking in a process run', () => {
+  let runId = '';
+  let out: Record<string, unknown> = {};
+
+  beforeAll(async () => {
+    if (!mlflow) return;
+    runId = await submit('logging_script.py');
+    out = await result(runId);
+  }, 300_000);
+
+  it('mlflow.start_run() attaches to the Benchtop run, in the Benchtop experiment', async () => {
+    if (!mlflow) return;
+    expect(out.attached).toBe(runId);
+    const experiments = await cli(['run', 'show', runId]);
+    expect(experiments.stdout).toContain('(mlflow-exp)');
+    expect(out.experiment_id).toMatch(/^[1-9]\d*$/);
+  });
+
+  it('metrics with steps, NaN and infinities, and a 10,000-metric log_batch land in the run', async () => {
+    if (!mlflow) return;
+    const metrics = json<Metrics>((await cli(['--json', 'run', 'metrics', runId])).stdout);
+    expect(metrics.scalars.acc?.map((p) => [p.step, p.value])).toEqual([
+      [0, 0.5],
+      [1, 0.6],
+      [2, 0.7],
+    ]);
+    expect(metrics.scalars.nan?.[0]?.value).toBe('NaN');
+    expect(metrics.scalars.pinf?.[0]?.value).toBe('Infinity');
+    expect(metrics.scalars.ninf?.[0]?.value).toBe('-Infinity');
+    const batch = metrics.scalars.batch ?? [];
+    expect(batch).toHaveLength(10_000);
+    // MLflow's timestamp (ms) is the event's time (s).
+    expect(batch[9_999]).toEqual({ step: 9_999, value: 9_999, t: 1_700_000_009.999 });
+    expect((out.get_run as { acc: number; nan_is_nan: boolean }).acc).toBe(0.7);
+    expect((out.get_run as { nan_is_nan: boolean }).nan_is_nan).toBe(true);
+    expect(out.history).toEqual([
+      [0, 0.5],
+      [1, 0.6],
+      [2, 0.7],
+    ]);
+  });
+
+  it('params are kept first-value-wins (changing one is INVALID_PARAMETER_VALUE) and shown by run show', async () => {
+    if (!mlflow) return;
+    expect(out.param_change).toBe('INVALID_PARAMETER_VALUE');
+    const shown = json<Shown>((await cli(['--json', 'run', 'show', runId])).stdout);
+    expect(shown.params).toEqual({ lr: '0.01', layers: '3', act: 'relu', batch_param: 'yes' });
+    expect(shown.tags).toMatchObject({ team: 'blue', batch_tag: 't', 'mlflow.note.content': 'a note' });
+    expect(shown.status).toBe('Completed');
+    expect((out.get_run as { params: unknown }).params).toEqual(shown.params);
+  });
+
+  it('artifacts are the run files (listed, downloaded, on disk), the logged model a folder of them', async () => {
+    if (!mlflow) return;
+    expect(out.listed).toEqual(['folder/a.txt', 'folder/sub']);
+    expect(out.downloaded).toBe('beta');
+    const files = json<string[]>((await cli(['--json', 'run', 'files', runId])).stdout);
+    expect(files).toEqual(expect.arrayContaining(['a.txt', 'folder/a.txt', 'folder/sub/b.txt', 'clf/MLmodel']));
+    const dir = path.join(workspace, 'runs', runId, 'files', 'uploads');
+    expect(fs.readFileSync(path.join(dir, 'folder', 'sub', 'b.txt'), 'utf8')).toBe('beta');
+    expect(fs.readFileSync(path.join(dir, 'clf', 'MLmodel'), 'utf8')).toContain('sklearn');
+    expect(out.model_uri).toMatch(/^models:\/m-[0-9a-f]{32}$/);
+    expect(out.reloaded).toHaveLength(3);
+  });
+
+  it('nested runs are child runs, found by runs/search with a filter and order_by', async () => {
+    if (!mlflow) return;
+    const children = json<Shown[]>((await cli(['--json', 'run', 'list', '--parent', runId])).stdout);
+    expect(children.map((c) => c.displayName).sort()).toEqual(['child-a', 'child-b']);
+    expect(children.every((c) => c.status === 'Completed' && c.parentRunId === runId)).toBe(true);
+    expect(children.map((c) => c.id)).toContain(out.child);
+    expect(out.children_found).toEqual(['child-b', 'child-a']);
+  });
+
+  it('a wrong token is a 401; a call outside the supported part is ENDPOINT_NOT_FOUND naming it', async () => {
+    if (!mlflow) return;
+    expect(out.wrong_token).toEqual([401, 'UNAUTHENTICATED']);
+    const [code, message] = out.unsupported as [string, string];
+    expect(code).toBe('ENDPOINT_NOT_FOUND');
+    expect(message).toContain('/api/2.0/mlflow/runs/delete');
+  });
+
+  it('a v1 run.log script in the same experiment shows the same metrics and tags', async () => {
+    if (!mlflow) return;
+    const v1 = await submit('v1_script.py');
+    const [a, b] = await Promise.all(
+      [v1, runId].map(async (id) => json<Metrics>((await cli(['--json', 'run', 'metrics', id])).stdout)),
+    );
+    const shape = (m: Metrics) => m.scalars.acc?.map((p) => ({ step: p.step, value: p.value }));
+    expect(shape(a as Metrics)).toEqual(shape(b as Metrics));
+    expect((a as Metrics).tags.team).toBe((b as Metrics).tags.team);
+    const listed = json<Shown[]>((await cli(['--json', 'run', 'list', '-x', 'mlflow-exp', '--top-level'])).stdout);
+    const byId = new Map(listed.map((r) => [r.id, r]));
+    expect(byId.get(v1)?.metrics.acc).toBe(0.7);
+    expect(byId.get(runId)?.metrics.acc).toBe(0.7);
+  });
+});
+
+describe('mlflow.autolog() with scikit-learn', () => {
+  it('records params, metrics and the model, which registers with --run -p model', async () => {
+    if (!mlflow) return;
+    const runId = await submit('autolog_script.py');
+    expect((await result(runId)).last).toBe(runId);
+    const shown = json<Shown>((await cli(['--json', 'run', 'show', runId])).stdout);
+    expect(shown.params).toMatchObject({ C: '0.5', max_iter: '300' });
+    expect(shown.metrics.training_accuracy_score).toBeGreaterThan(0.9);
+    expect(shown.tags['mlflow.autologging']).toBe('sklearn');
+    const registered = await cli(['--json', 'model', 'register', '-n', 'autologged', '--run', runId, '-p', 'model']);
+    expect(registered.code, registered.stderr).toBe(0);
+    const model = json<{ runId: string; id: string }>(registered.stdout);
+    expect(model).toMatchObject({ id: 'autologged:1', runId });
+    const download = path.join(root, 'autologged');
+    expect((await cli(['model', 'download', 'autologged:1', '-d', download])).code).toBe(0);
+    const names = fs.readdirSync(download, { recursive: true }).map(String);
+    expect(names.some((n) => n.endsWith('MLmodel'))).toBe(true);
+    expect(names.some((n) => n.endsWith('model.pkl'))).toBe(true);
+  });
+});
+
+describe('the events file with two writers at once', () => {
+  it('a Node appender and the Python writer lose and mix nothing', async () => {
+    const dir = path.join(root, 'two-writers');
+    fs.mkdirSync(dir, { recursive: true });
+    const events = path.join(dir, 'events.jsonl');
+    const padding = 'x'.repeat(300); // lines long enough that torn 64 KB buffers would show
+    const script = `
+import sys
+sys.path.insert(0, ${JSON.stringify(path.join(ROOT, 'src', 'runtime'))})
+from benchtop._writer import EventWriter
+w = EventWriter(${JSON.stringify(events)})
+for i in range(60000):
+    w.write({"type": "scalar", "name": "py", "value": i, "step": i, "description": "${padding}"})
+w.close()
+`;
+    const child = spawn(python(), ['-c', script], { stdio: 'inherit' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    let running = true;
+    void exited.then(() => (running = false));
+    let nodeBatches = 0;
+    while (running || nodeBatches < 50) {
+      appendRunEvents(
+        dir,
+        Array.from({ length: 20 }, (_, k) => ({
+          type: 'scalar' as const,
+          name: 'node',
+          value: nodeBatches * 20 + k,
+          step: nodeBatches * 20 + k,
+          description: padding,
+        })),
+      );
+      nodeBatches++;
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    expect(await exited).toBe(0);
+    const lines = fs.readFileSync(events, 'utf8').split('\n');
+    expect(lines.pop()).toBe('');
+    const parsed = lines.map((l) => JSON.parse(l) as { name: string; step: number });
+    const steps = (name: string) => parsed.filter((e) => e.name === name).map((e) => e.step);
+    expect(steps('py')).toEqual(Array.from({ length: 60000 }, (_, i) => i));
+    expect(steps('node')).toEqual(Array.from({ length: nodeBatches * 20 }, (_, i) => i));
+    // They did run at the same time: Node lines sit between Python lines.
+    const firstNode = parsed.findIndex((e) => e.name === 'node');
+    expect(parsed.slice(firstNode).some((e) => e.name === 'py')).toBe(true);
+  }, 120_000);
+});
