@@ -48,7 +48,8 @@ export function servingRequirements(info: MlflowModelInfo): { requirements: stri
   let named = false;
   let skinny = false;
   const requirements = info.requirements.map((line) => {
-    if (/^mlflow[-_]skinny\b/i.test(line)) named = true;
+    // mlflow-skinny, or mlflow with extras (kept as asked): the model's loader is already there.
+    if (/^mlflow([-_]skinny)?\s*(\[|[=<>~!;]|$)/i.test(line)) named = true;
     const full = FULL_MLFLOW.exec(line);
     if (!full) return line;
     named = skinny = true;
