@@ -42,7 +42,30 @@ function Table({ name, columns }: { name: string; columns: Record<string, unknow
   );
 }
 
-/** A chart per scalar series that grows while the run is live; lists, rows, tables and images below. */
+/** MLflow params (mlflow.log_param): one row per key, in the order they were logged. */
+function ParamsTable({ params }: { params: Record<string, string> }) {
+  return (
+    <table className="table" aria-label="Parameters">
+      <caption>Parameters</caption>
+      <thead>
+        <tr>
+          <th>Name</th>
+          <th>Value</th>
+        </tr>
+      </thead>
+      <tbody>
+        {Object.entries(params).map(([key, value]) => (
+          <tr key={key}>
+            <td>{key}</td>
+            <td>{value}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** A chart per scalar series that grows while the run is live; params, lists, rows, tables and images below. */
 export function RunMetricsView({ runId, live }: { runId: string; live: boolean }) {
   const [metrics, setMetrics] = useState<RunMetrics | null>(null);
   useEffect(() => {
@@ -82,8 +105,10 @@ export function RunMetricsView({ runId, live }: { runId: string; live: boolean }
   }, [runId, live]);
   if (!metrics) return <div className="muted">Loading metrics...</div>;
   const scalars = Object.entries(metrics.scalars);
+  const params = metrics.params ?? {};
   const nothing =
     scalars.length +
+      Object.keys(params).length +
       Object.keys(metrics.lists).length +
       Object.keys(metrics.rows).length +
       Object.keys(metrics.tables).length +
@@ -92,7 +117,8 @@ export function RunMetricsView({ runId, live }: { runId: string; live: boolean }
   if (nothing)
     return (
       <p className="muted">
-        No metrics yet. Scripts log them with <code>Run.get_context().log(name, value)</code>
+        No metrics yet. Scripts log them with <code>Run.get_context().log(name, value)</code> or{' '}
+        <code>mlflow.log_metric(name, value)</code>
         {live ? '; they appear here while the run is live.' : '.'}
       </p>
     );
@@ -112,6 +138,7 @@ export function RunMetricsView({ runId, live }: { runId: string; live: boolean }
           />
         ))}
       </div>
+      {Object.keys(params).length > 0 && <ParamsTable params={params} />}
       {Object.entries(metrics.lists).map(([name, values]) => (
         <Table key={name} name={name} columns={{ value: values }} />
       ))}
