@@ -254,7 +254,7 @@ describe('an MLflow model served by Benchtop answers what mlflow serve answers',
     const untyped = await post(ours.port, '/invocations', split(ROWS));
     expect(untyped.status).toBe(415);
     expect(untyped.body).toContain('This predictor only supports the following content types');
-    const huge = await post(ours.port, '/invocations', split(Array(40_000).fill(ROWS[0])), JSON_TYPE);
+    const huge = await post(ours.port, '/invocations', split(Array(80_000).fill(ROWS[0])), JSON_TYPE);
     expect(huge.status).toBe(413);
     expect(JSON.parse(huge.body)).toEqual({
       error_code: 'BAD_REQUEST',

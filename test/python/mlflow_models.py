@@ -59,7 +59,8 @@ def predict(model_dir, cases_file):
     with open(cases_file) as f:
         for case in json.load(f):
             if "split" in case:
-                data = pd.DataFrame(case["split"]["data"], columns=case["split"]["columns"])
+                # Double columns, as the signatures say (JSON writes 5.0 as 5; the server casts by the schema).
+                data = pd.DataFrame(case["split"]["data"], columns=case["split"]["columns"], dtype="float64")
             elif "records" in case:
                 data = pd.DataFrame(case["records"])
             else:
