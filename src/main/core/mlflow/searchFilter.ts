@@ -230,7 +230,7 @@ export function parseSearchFilter(filter: string | undefined, attributes: Attrib
       );
     const partial = { ...id, comparator: comparator.comparator };
     at += 1 + comparator.used;
-    if (nullCheck) clauses.push({ ...partial, value: clauseValue(partial, undefined, attributes) ?? null });
+    if (nullCheck) clauses.push({ ...partial, value: null });
     else clauses.push({ ...partial, value: clauseValue(partial, tokens[at++], attributes) });
   }
   return clauses;
