@@ -3,6 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendRunEvents } from '../../src/main/core/runs/sdkRuns';
+import {
+  type Clause,
+  matchesAll,
+  parseOrderBy,
+  parseSearchFilter,
+  sortBy,
+} from '../../src/main/core/mlflow/searchFilter';
 import { mlflowPython } from '../helpers/mlflowVenv';
 import { python, requireComponent, ROOT, runCli, tempDir } from '../helpers/workspace';
 
@@ -349,5 +356,161 @@ w.close()
     // They did run at the same time: Node lines sit between Python lines.
     const firstNode = parsed.findIndex((e) => e.name === 'node');
     expect(parsed.slice(firstNode).some((e) => e.name === 'py')).toBe(true);
+  }, 120_000);
+});
+
+/** A reproducible pseudo-random sequence (mulberry32), so a failing case can be run again. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface FakeRun {
+  run_id: string;
+  run_name: string;
+  status: string;
+  start_time: number;
+  metrics: Record<string, number>;
+  params: Record<string, string>;
+  tags: Record<string, string>;
+}
+
+/** Runs our search filter and order_by on generated runs and filters, and MLflow's SearchUtils on the same. */
+const DIFFERENTIAL = String.raw`
+import json, sys
+from mlflow.entities import Metric, Param, Run, RunData, RunInfo, RunTag
+from mlflow.exceptions import MlflowException
+from mlflow.utils.search_utils import SearchUtils
+spec = json.load(sys.stdin)
+runs = [Run(RunInfo(run_id=r["run_id"], experiment_id="1", user_id="u", status=r["status"],
+                    start_time=r["start_time"], end_time=None, lifecycle_stage="active", run_name=r["run_name"]),
+            RunData(metrics=[Metric(k, v, 0, 0) for k, v in r["metrics"].items()],
+                    params=[Param(k, v) for k, v in r["params"].items()],
+                    tags=[RunTag(k, v) for k, v in r["tags"].items()])) for r in spec["runs"]]
+def attempt(fn):
+    try:
+        return [r.info.run_id for r in fn()]
+    except MlflowException as e:
+        return "ERROR " + e.error_code
+print(json.dumps({"filters": [attempt(lambda f=f: SearchUtils.filter(runs, f)) for f in spec["filters"]],
+                  "orders": [attempt(lambda o=o: SearchUtils.sort(runs, o)) for o in spec["orders"]]}))
+`;
+
+describe("runs/search against MLflow's own SearchUtils (differential)", () => {
+  it('filters and orders generated runs exactly as mlflow.utils.search_utils does', async () => {
+    if (!mlflow) return;
+    const next = random(14);
+    const pick = <T>(items: T[]): T => items[Math.floor(next() * items.length)] as T;
+    const words = ['a', 'ab', 'b', 'Ab', 'a_b', 'x%y', 'relu', 'tanh', ''];
+    const runs: FakeRun[] = Array.from({ length: 40 }, (_, i) => {
+      const maybe = <T>(v: T) => (next() < 0.75 ? v : undefined);
+      const entries = (o: Record<string, unknown>) =>
+        Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Record<string, never>;
+      return {
+        run_id: `run_${i}`,
+        run_name: pick(words) + String(i % 3),
+        status: pick(['RUNNING', 'FINISHED', 'FAILED', 'KILLED']),
+        start_time: Math.floor(next() * 5) * 1000,
+        metrics: entries({ acc: maybe(Math.round(next() * 10) / 10), loss: maybe(pick([0, 1, 2.5, -1])) }),
+        params: entries({ lr: maybe(pick(['0.1', '0.01', '1'])), act: maybe(pick(words)) }),
+        tags: entries({ team: maybe(pick(words)), 'mlflow.note': maybe(pick(words)) }),
+      };
+    });
+    const clause = (): string => {
+      const kind = pick(['metric', 'param', 'tag', 'attr', 'bad']);
+      const str = () => `'${pick(words.concat(['a%', '%b', '_b', '%', 'A%', 'r%u']))}'`;
+      if (kind === 'metric')
+        return `${pick(['metrics', 'metric'])}.${pick(['acc', 'loss', '`acc`'])} ${pick(['=', '!=', '>', '>=', '<', '<='])} ${pick(['0.5', '1', '0', '2.5', '1e0', '.5', '-1', '-0.5'])}`;
+      if (kind === 'param')
+        return `${pick(['params', 'param', 'parameter'])}.${pick(['lr', 'act', '"act"'])} ${pick(['=', '!=', 'LIKE', 'ILIKE', 'like'])} ${str()}`;
+      if (kind === 'tag')
+        return pick([
+          `tags.${pick(['team', '"mlflow.note"', 'mlflow.note', '`team`'])} ${pick(['=', '!=', 'LIKE', 'ILIKE'])} ${str()}`,
+          `tags.team ${pick(['IS NULL', 'IS NOT NULL'])}`,
+        ]);
+      if (kind === 'attr')
+        return pick([
+          `attributes.status ${pick(['=', '!=', 'LIKE', 'ILIKE'])} '${pick(['RUNNING', 'FINISHED', 'F%', '%ED', 'running'])}'`,
+          `${pick(['attributes.', 'attribute.', 'run.', ''])}run_name ${pick(['=', 'LIKE', 'ILIKE', '!='])} ${str()}`,
+          `attributes.start_time ${pick(['>', '<', '=', '>=', '!='])} ${pick(['1000', '2500', '0'])}`,
+          `attributes.run_id ${pick(['IN', 'NOT IN'])} ('run_1', 'run_2', 'run_30')`,
+        ]);
+      return pick([
+        "metrics.acc = 'x'",
+        'params.lr = 1',
+        "metrics.acc LIKE '1'",
+        "attributes.colour = 'x'",
+        "things.x = 'y'",
+        'metrics.acc IS NULL',
+        "attributes.status IN ('x')",
+      ]);
+    };
+    const filters = Array.from({ length: 400 }, () =>
+      Array.from({ length: 1 + Math.floor(next() * 3) }, clause).join(pick([' AND ', ' and '])),
+    );
+    const orderKeys = [
+      'metrics.acc',
+      'metrics.loss',
+      'params.lr',
+      'params.act',
+      'tags.team',
+      'attributes.start_time',
+      'attributes.run_name',
+      'attributes.status',
+    ];
+    const orders = Array.from({ length: 100 }, () =>
+      Array.from(
+        { length: 1 + Math.floor(next() * 2) },
+        () => `${pick(orderKeys)}${pick(['', ' ASC', ' DESC', ' asc'])}`,
+      ),
+    );
+
+    const valueOf = (r: FakeRun, type: Clause['type'], key: string) => {
+      if (type === 'metric') return r.metrics[key];
+      if (type === 'parameter') return r.params[key];
+      if (type === 'tag') return r.tags[key];
+      return (r as unknown as Record<string, string | number>)[key];
+    };
+    const ours = (fn: () => FakeRun[]) => {
+      try {
+        return fn().map((r) => r.run_id);
+      } catch (err) {
+        return `ERROR ${(err as { errorCode?: string }).errorCode ?? String(err)}`;
+      }
+    };
+    const natural = (a: FakeRun, b: FakeRun) => b.start_time - a.start_time || (a.run_id < b.run_id ? -1 : 1);
+    const mine = {
+      filters: filters.map((f) => ours(() => [...runs].filter((r) => matchesAll(r, parseSearchFilter(f), valueOf)))),
+      orders: orders.map((o) =>
+        ours(() =>
+          sortBy(
+            runs,
+            o.map((c) => parseOrderBy(c)),
+            valueOf,
+            natural,
+          ),
+        ),
+      ),
+    };
+    const child = spawn(mlflow as string, ['-c', DIFFERENTIAL], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdin.end(JSON.stringify({ runs, filters, orders }));
+    expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(0);
+    const theirs = JSON.parse(stdout) as typeof mine;
+    const differences = [
+      ...filters.map((f, i) => ({ filter: f, ours: mine.filters[i], mlflow: theirs.filters[i] })),
+      ...orders.map((o, i) => ({ orderBy: o, ours: mine.orders[i], mlflow: theirs.orders[i] })),
+    ].filter((d) => JSON.stringify(d.ours) !== JSON.stringify(d.mlflow));
+    expect(differences.slice(0, 5)).toEqual([]);
+    // The generated cases reach both outcomes: matches, and refusals.
+    expect(theirs.filters.filter((f) => Array.isArray(f) && f.length > 0).length).toBeGreaterThan(100);
+    expect(theirs.filters.filter((f) => typeof f === 'string').length).toBeGreaterThan(20);
+    expect(new Set(theirs.filters.map((f) => JSON.stringify(f))).size).toBeGreaterThan(50);
+    expect(new Set(theirs.orders.map((o) => JSON.stringify(o))).size).toBeGreaterThan(20);
   }, 120_000);
 });
