@@ -7,7 +7,8 @@ export type RunsView =
   | { kind: 'list' }
   | { kind: 'detail'; runId: string }
   | { kind: 'compare'; runIds: string[] }
-  | { kind: 'submit'; from: RunSummary | null };
+  | { kind: 'submit'; from: RunSummary | null }
+  | { kind: 'import' };
 
 export interface RunsState {
   query: RunQuery;

@@ -110,6 +110,9 @@ export function RunList() {
           >
             Compare ({selected.size})
           </button>
+          <button type="button" onClick={() => setView({ kind: 'import' })}>
+            Import MLflow store
+          </button>
           <button type="button" className="primary" onClick={() => setView({ kind: 'submit', from: null })}>
             Submit run
           </button>

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useRuns } from '../../stores/runs';
 import { CompareRuns } from './CompareRuns';
+import { ImportMlflow } from './ImportMlflow';
 import { RunDetail } from './RunDetail';
 import { RunList } from './RunList';
 import { SubmitRun } from './SubmitRun';
@@ -13,5 +14,6 @@ export function RunsScreen() {
   if (view.kind === 'detail') return <RunDetail key={view.runId} runId={view.runId} />;
   if (view.kind === 'compare') return <CompareRuns runIds={view.runIds} />;
   if (view.kind === 'submit') return <SubmitRun from={view.from} />;
+  if (view.kind === 'import') return <ImportMlflow />;
   return <RunList />;
 }
