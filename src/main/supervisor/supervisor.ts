@@ -479,6 +479,8 @@ async function main(): Promise<void> {
   trace('loaded');
   const paths = new WorkspacePaths(workspace);
   const db = openDatabase(paths.database);
+  // A standby supervisor loads the MLflow endpoint while it waits, so a run's launch does not pay for it.
+  if (standby) void import('../core/mlflow/runTracking').then((m) => m.warmRunTracking()).catch(() => undefined);
   const runId = standby ? await readRunId() : (argv[1] as string);
   if (!runId) {
     db.close();
