@@ -143,7 +143,7 @@ class Master:
     def banner(self):
         a = self.args
         lines = [
-            "Benchtop scoring server (Azure ML inference server contract)",
+            "Benchtop scoring server (Azure ML inference server and MLflow scoring server contracts)",
             "Server Settings",
             "  Entry Script Name: %s" % a.entry_script,
             "  Model Directory: %s" % os.environ.get("AZUREML_MODEL_DIR", ""),
@@ -160,6 +160,8 @@ class Master:
             "  Liveness Probe: GET   %s:%d/" % (a.host, a.port),
             "  Score:          POST  %s:%d/score" % (a.host, a.port),
             "  Swagger:        GET   %s:%d/swagger.json" % (a.host, a.port),
+            "  MLflow Score:   POST  %s:%d/invocations" % (a.host, a.port),
+            "  MLflow Probes:  GET   %s:%d/ping, /health, /version" % (a.host, a.port),
         ]
         for line in lines:
             log("I", line)

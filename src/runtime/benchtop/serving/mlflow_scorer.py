@@ -70,7 +70,10 @@ def init():
     from mlflow.environment_variables import _MLFLOW_IS_IN_SERVING_ENVIRONMENT
 
     os.environ[_MLFLOW_IS_IN_SERVING_ENVIRONMENT.name] = "true"
-    fast, why_not = mlflow_fastpath.for_model(model, scoring_server)
+    if os.environ.get("BENCHTOP_MLFLOW_SHORTCUT", "1") == "0":
+        fast, why_not = None, "turned off (BENCHTOP_MLFLOW_SHORTCUT=0)"
+    else:
+        fast, why_not = mlflow_fastpath.for_model(model, scoring_server)
     mlflow_invocations.mlflow_version = mlflow.__version__
     print(
         "Loaded the MLflow model in %s (flavors: %s; mlflow %s); /invocations %s"

@@ -1,0 +1,227 @@
+// MLflow's /invocations on Benchtop's scoring server (the built-in mlflow_scorer.py) against `mlflow models serve
+// --env-manager local` (uvicorn + FastAPI) on the same model, the same Python venv and the same worker count,
+// one after the other, each loaded by wrk -t2 -c16 keep-alive and with `Connection: close` (issue 14: >= 3x both).
+//   iris:       LogisticRegression fitted on a DataFrame, saved with its signature; the body is what mlflow's
+//               client sends for a DataFrame ({"dataframe_split": ...}). Benchtop with its numeric shortcut, and
+//               with the shortcut turned off (the library's own code for every request).
+//   iris-nosig: no signature, {"inputs": [[...]]} (mlflow's lightest path: no DataFrame, no schema).
+// Then the per-request costs in one process: mlflow's invocations() and its steps, and the shortcut.
+// Needs wrk and the venv of bench/serviceThroughput.bench.ts (.bench-work/serving-venv, with mlflow 3.17.2).
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { freePort } from '../src/main/core/services/serviceProcess';
+import { benchDir, report } from './harness';
+
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const VENV = process.env.BENCH_SERVING_VENV ?? path.resolve('.bench-work', 'serving-venv');
+const PYTHON = path.join(VENV, 'bin', 'python');
+const RUNTIME = path.resolve('src', 'runtime');
+const SCORER = path.join(RUNTIME, 'benchtop', 'serving', 'mlflow_scorer.py');
+const dir = benchDir('mlflow-serving');
+const ROWS = [
+  [5.1, 3.5, 1.4, 0.2],
+  [6.2, 2.9, 4.3, 1.3],
+];
+
+interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+/** wrk -t2 -c16 POSTing `body` to /invocations, keep-alive or with `Connection: close` on every request. */
+function wrk(port: number, body: string, close: boolean): Load {
+  const lua = path.join(dir, `post-${port}-${close ? 'close' : 'keepalive'}.lua`);
+  const closeHeader = close ? 'wrk.headers["Connection"] = "close"\n' : '';
+  fs.writeFileSync(
+    lua,
+    `wrk.method = "POST"\nwrk.body = '${body}'\nwrk.headers["Content-Type"] = "application/json"\n${closeHeader}`,
+  );
+  const url = `http://127.0.0.1:${port}/invocations`;
+  execFileSync('wrk', ['-t2', '-c16', '-d2s', '-s', lua, url], { encoding: 'utf8' }); // warm-up
+  const out = execFileSync('wrk', ['-t2', '-c16', `-d${SECONDS}s`, '--latency', '-s', lua, url], { encoding: 'utf8' });
+  const ms = (label: string) => {
+    const match = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`).exec(out);
+    if (!match) return Number.NaN;
+    const value = Number(match[1]);
+    return match[2] === 'us' ? value / 1000 : match[2] === 's' ? value * 1000 : value;
+  };
+  const errors = /Non-2xx or 3xx responses: (\d+)/.exec(out);
+  if (errors) throw new Error(`wrk saw ${errors[1]} failed responses:\n${out}`);
+  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]), p50: ms('50%'), p99: ms('99%') };
+}
+
+function answer(port: number, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/invocations',
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.on('error', () => resolve({ status: 0, text: '' }));
+    req.end(body);
+  });
+}
+
+/** Starts a server (detached, its own process group), waits for a 200 on `body`, loads it both ways, stops it. */
+async function measure(args: string[], env: NodeJS.ProcessEnv, port: number, body: string) {
+  const child: ChildProcess = spawn(args[0] as string, args.slice(1), {
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: 'ignore',
+  });
+  try {
+    const end = Date.now() + 120_000;
+    let first = await answer(port, body);
+    while (first.status !== 200) {
+      if (Date.now() > end || child.exitCode !== null) throw new Error(`nothing serving on ${port}: ${first.text}`);
+      await new Promise((r) => setTimeout(r, 200));
+      first = await answer(port, body);
+    }
+    return { answer: first.text, keepAlive: wrk(port, body, false), close: wrk(port, body, true) };
+  } finally {
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      try {
+        process.kill(-(child.pid as number), 'SIGTERM');
+      } catch {
+        resolve();
+      }
+    });
+  }
+}
+
+async function benchtop(model: string, body: string, shortcut: boolean) {
+  const port = await freePort();
+  const args = [PYTHON, '-m', 'benchtop.serving', '--entry-script', SCORER, '--port', String(port)];
+  const env = { PYTHONPATH: RUNTIME, AZUREML_MODEL_DIR: model, BENCHTOP_MLFLOW_SHORTCUT: shortcut ? '1' : '0' };
+  return measure([...args, '--workers', String(WORKERS)], env, port, body);
+}
+
+async function mlflowServe(model: string, body: string) {
+  const port = await freePort();
+  const mlflow = path.join(VENV, 'bin', 'mlflow');
+  const args = [
+    mlflow,
+    'models',
+    'serve',
+    '-m',
+    model,
+    '--env-manager',
+    'local',
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(port),
+  ];
+  return measure(
+    [...args, '-w', String(WORKERS)],
+    { PATH: `${path.join(VENV, 'bin')}:${process.env.PATH}` },
+    port,
+    body,
+  );
+}
+
+/** Microseconds per request in one process: mlflow's invocations() and its steps, and Benchtop's shortcut. */
+function perRequestUs(model: string, body: string): Record<string, number> {
+  const code = `
+import json, sys, time, os
+from io import StringIO
+os.environ["AZUREML_MODEL_DIR"] = sys.argv[1]
+from benchtop.serving import mlflow_scorer as scorer
+from mlflow.pyfunc import scoring_server as ss
+from mlflow.utils.proto_json_utils import dataframe_from_parsed_json
+scorer.init()
+body = sys.argv[2].encode()
+model, schema = scorer.model, scorer.input_schema
+payload = json.loads(body)
+def us(fn, n=2000):
+    for _ in range(200): fn()
+    t = time.perf_counter()
+    for _ in range(n): fn()
+    return round((time.perf_counter() - t) / n * 1e6, 1)
+out = {"libraryInvocations": us(lambda: ss.invocations(body, "application/json", model, schema)),
+       "jsonLoads": us(lambda: json.loads(body))}
+if "dataframe_split" in payload:
+    frame = dataframe_from_parsed_json(payload["dataframe_split"], "split", schema)
+    out["dataframeFromJsonAndCast"] = us(lambda: dataframe_from_parsed_json(payload["dataframe_split"], "split", schema))
+    out["pyfuncPredictWithSchema"] = us(lambda: model.predict(frame))
+    out["sklearnPredictOnDataFrame"] = us(lambda: model._model_impl.sklearn_model.predict(frame))
+    import numpy as np
+    matrix = np.array(payload["dataframe_split"]["data"], dtype=np.float64)
+else:
+    import numpy as np
+    matrix = np.array(payload["inputs"])
+    out["pyfuncPredict"] = us(lambda: model.predict(matrix))
+out["sklearnPredictOnNdarray"] = us(lambda: model._model_impl.sklearn_model.predict(matrix))
+prediction = model._model_impl.sklearn_model.predict(matrix)
+out["predictionsToJson"] = us(lambda: ss.predictions_to_json(prediction, StringIO()))
+if scorer.fast is not None:
+    out["benchtopShortcut"] = us(lambda: scorer.mlflow_invocations(body, "application/json"))
+print(json.dumps(out))
+`;
+  const out = execFileSync(PYTHON, ['-W', 'ignore', '-c', code, model, body], {
+    env: { ...process.env, PYTHONPATH: RUNTIME },
+    encoding: 'utf8',
+  });
+  return JSON.parse(out.trim().split('\n').pop() as string) as Record<string, number>;
+}
+
+const SIGNATURE_COLUMNS =
+  'import json, sys, mlflow.models as m; print(json.dumps(m.Model.load(sys.argv[1]).signature.inputs.input_names()))';
+const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+
+async function main() {
+  const models = path.join(dir, 'models');
+  execFileSync(PYTHON, ['-W', 'ignore', path.resolve('test', 'python', 'mlflow_models.py'), 'save', models], {
+    stdio: 'ignore',
+  });
+  const columns = JSON.parse(
+    execFileSync(PYTHON, ['-c', SIGNATURE_COLUMNS, path.join(models, 'iris')], { encoding: 'utf8' }).trim(),
+  ) as string[];
+  const scenarios = [
+    { model: 'iris', body: JSON.stringify({ dataframe_split: { columns, data: ROWS } }) },
+    { model: 'iris-nosig', body: JSON.stringify({ inputs: ROWS }) },
+  ];
+  for (const { model, body } of scenarios) {
+    const folder = path.join(models, model);
+    const ours = await benchtop(folder, body, true);
+    const libraryOnly = model === 'iris' ? await benchtop(folder, body, false) : undefined;
+    const theirs = await mlflowServe(folder, body);
+    if (ours.answer !== theirs.answer) throw new Error(`different answers: ${ours.answer} vs ${theirs.answer}`);
+    report({
+      bench: `mlflow-invocations-${model} (wrk -t2 -c16)`,
+      workers: WORKERS,
+      seconds: SECONDS,
+      body,
+      answer: ours.answer,
+      benchtop: { keepAlive: ours.keepAlive, close: ours.close },
+      ...(libraryOnly
+        ? { benchtopWithoutShortcut: { keepAlive: libraryOnly.keepAlive, close: libraryOnly.close } }
+        : {}),
+      mlflowServe: { keepAlive: theirs.keepAlive, close: theirs.close },
+      keepAliveVsMlflow: ratio(ours.keepAlive.rps, theirs.keepAlive.rps),
+      closeVsMlflow: ratio(ours.close.rps, theirs.close.rps),
+      perRequestUs: perRequestUs(folder, body),
+      target: '>= 3x mlflow models serve, keep-alive and close',
+    });
+  }
+}
+
+void main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
