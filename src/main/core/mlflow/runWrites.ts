@@ -1,4 +1,4 @@
-import { decodeValue, type RunEvent, type ScalarPoint } from '../../../shared/api/runEvents';
+import { decodeValue, type RunEvent, type RunMetrics, type ScalarPoint } from '../../../shared/api/runEvents';
 import { FINAL_STATUSES, type RunStatusName } from '../../../shared/api/runStatus';
 import { appendRunEvents } from '../runs/sdkRuns';
 import type { RunRow } from '../runs/runStore';
@@ -93,18 +93,20 @@ export interface Batch {
 /** log-batch, and every single-value call through it: validated whole first, then one append. */
 export function logBatch(ctx: MlflowContext, row: RunRow, batch: Batch): void {
   const records: Parameters<typeof appendRunEvents>[1] = [];
-  const current = ctx.folds.get(row.id);
+  // The fold (what the run holds already) is read only when needed: a metrics-only batch is one append.
+  let folded: RunMetrics | null = null;
+  const current = () => (folded ??= ctx.folds.get(row.id));
   for (const metric of batch.metrics ?? []) {
     const record = metricRecord(metric);
     // log_model logs the step's metrics again with the model's id; MLflow's store keeps one copy of a metric
     // (same key, step, timestamp and value), and so does Benchtop.
-    if (metric.model_id !== undefined && alreadyLogged(current.scalars[record.name], record)) continue;
+    if (metric.model_id !== undefined && alreadyLogged(current().scalars[record.name], record)) continue;
     records.push(record);
   }
   const params: Record<string, string> = {};
   for (const entry of batch.params ?? []) {
     const { key, value } = stringField(entry, 'Param', MAX_PARAM_VALUE);
-    const had = current.params[key] ?? params[key];
+    const had = current().params[key] ?? params[key];
     if (had !== undefined && had !== value)
       throw invalidParameter(
         `Changing param values is not allowed. Param with key='${key}' was already logged with value='${had}' ` +
@@ -112,11 +114,8 @@ export function logBatch(ctx: MlflowContext, row: RunRow, batch: Batch): void {
       );
     params[key] = value;
   }
-  if (Object.keys(params).some((k) => current.params[k] === undefined))
-    records.push({
-      type: 'params',
-      params: Object.fromEntries(Object.entries(params).filter(([k]) => current.params[k] === undefined)),
-    });
+  const fresh = Object.entries(params).filter(([k]) => current().params[k] === undefined);
+  if (fresh.length) records.push({ type: 'params', params: Object.fromEntries(fresh) });
   const tags: Record<string, string> = {};
   for (const entry of batch.tags ?? []) {
     const { key, value } = stringField(entry, 'Tag', MAX_TAG_VALUE);
