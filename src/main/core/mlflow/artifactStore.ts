@@ -119,7 +119,13 @@ export async function writeArtifact(
   if (!location.rel) throw invalidParameter('An artifact upload needs a file path after the run (runs/<id>/<path>).');
   const target = path.join(location.root, ...location.rel.split('/'));
   const folder = path.dirname(target);
-  fs.mkdirSync(folder, { recursive: true });
+  try {
+    fs.mkdirSync(folder, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTDIR' && code !== 'EEXIST') throw err;
+    throw invalidParameter(`The artifact path ${JSON.stringify(location.rel)} goes through a file, not a folder.`);
+  }
   if (!(await realPathInside(location.root, folder)))
     throw invalidParameter(`Invalid artifact path ${JSON.stringify(location.rel)}: it leads out of the run (a link).`);
   if (fs.lstatSync(target, { throwIfNoEntry: false })?.isDirectory())

@@ -30,6 +30,10 @@ export class MlflowExperiments {
 
   /** The id of a Benchtop experiment name, assigned now if it has none yet. */
   idFor(name: string): string {
+    // Read first: runs/get asks on every call, and a write would take the workspace's write lock each time.
+    const known = this.db.prepare('SELECT id FROM mlflow_experiments WHERE name = ?').get(name) as
+      { id: number } | undefined;
+    if (known) return String(known.id);
     const now = Date.now();
     this.db
       .prepare('INSERT OR IGNORE INTO mlflow_experiments(name, creation_time, last_update_time) VALUES (?, ?, ?)')
@@ -45,6 +49,16 @@ export class MlflowExperiments {
       ExperimentRow | undefined;
     if (!row) throw doesNotExist(`No Experiment with id=${text} exists`);
     return toJson(row);
+  }
+
+  /** byId, but null (not an error) for an id that names no experiment. */
+  find(id: unknown): MlflowExperiment | null {
+    try {
+      return this.byId(id);
+    } catch (err) {
+      if (err instanceof MlflowError && err.errorCode === 'RESOURCE_DOES_NOT_EXIST') return null;
+      throw err;
+    }
   }
 
   /** By name: a Benchtop experiment with runs counts even if MLflow never asked about it. */

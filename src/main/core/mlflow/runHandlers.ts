@@ -229,7 +229,9 @@ export function searchRuns(ctx: MlflowContext, fields: Fields) {
   const viewType = optionalString(fields, 'run_view_type') ?? 'ACTIVE_ONLY';
   if (viewType === 'DELETED_ONLY') return {}; // Benchtop runs are never soft-deleted
   const candidates = ids.flatMap((id) => {
-    const experiment = ctx.experiments.byId(id);
+    // An experiment that does not exist has no runs (as in MLflow's stores); a malformed id is still refused.
+    const experiment = ctx.experiments.find(id);
+    if (!experiment) return [];
     return ctx.store
       .list({ experiment: experiment.name, limit: 1_000_000, offset: 0, sortOrder: 'desc' })
       .rows.map((row) => {
