@@ -81,8 +81,11 @@ export function mlflowEnvironment(
   const info = model.mlflow;
   const { requirements, notes } = servingRequirements(info);
   const name = mlflowEnvironmentName(model.name);
+  // X.Y, not MLflow's exact X.Y.Z: pickles and wheels follow the minor version, and an exact patch pin fails
+  // wherever that patch is not installed (a base image's Python, a venv here) for no gain.
+  const python = info.pythonVersion?.split('.').slice(0, 2).join('.') ?? null;
   const dependencies: unknown[] = [
-    ...(info.pythonVersion ? [`python=${info.pythonVersion}`] : []),
+    ...(python ? [`python=${python}`] : []),
     ...info.condaDependencies,
     { pip: requirements },
   ];
@@ -98,7 +101,7 @@ export function mlflowEnvironment(
   return {
     environment,
     notes: [
-      `Environment ${environment.name}:${environment.version} (${created ? 'new' : 'the same content as before: reused'}) made from ${model.id}'s ${from}: Python ${info.pythonVersion ?? '(any)'}, pip ${requirements.join(' ')}`,
+      `Environment ${environment.name}:${environment.version} (${created ? 'new' : 'the same content as before: reused'}) made from ${model.id}'s ${from}: Python ${python ?? '(any)'}${python && python !== info.pythonVersion ? ` (saved with ${info.pythonVersion})` : ''}, pip ${requirements.join(' ')}`,
       ...notes.map((n) => `  ${n}`),
     ],
   };
