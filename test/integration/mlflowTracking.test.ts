@@ -151,6 +151,9 @@ with mlflow.start_run() as run:
     out["get_run"] = {"status": fetched.info.status, "acc": fetched.data.metrics["acc"],
                       "params": fetched.data.params, "nan_is_nan": math.isnan(fetched.data.metrics["nan"])}
     out["history"] = [(m.step, m.value) for m in client.get_metric_history(run.info.run_id, "acc")]
+# end_run() asked for FINISHED; the Benchtop run still runs until the script exits.
+out["status_after_end"] = MlflowClient().get_run(out["attached"]).info.status
+MlflowClient().log_metric(out["attached"], "after_end", 1.0)
 print("RESULT " + json.dumps(out))
 `;
 
@@ -242,6 +245,8 @@ describe('MLflow tracking in a process run', () => {
     expect(shown.params).toEqual({ lr: '0.01', layers: '3', act: 'relu', batch_param: 'yes' });
     expect(shown.tags).toMatchObject({ team: 'blue', batch_tag: 't', 'mlflow.note.content': 'a note' });
     expect(shown.status).toBe('Completed');
+    expect(out.status_after_end).toBe('RUNNING');
+    expect(shown.metrics.after_end).toBe(1);
     expect((out.get_run as { params: unknown }).params).toEqual(shown.params);
   });
 
@@ -309,6 +314,44 @@ describe('mlflow.autolog() with scikit-learn', () => {
     const names = fs.readdirSync(download, { recursive: true }).map(String);
     expect(names.some((n) => n.endsWith('MLmodel'))).toBe(true);
     expect(names.some((n) => n.endsWith('model.pkl'))).toBe(true);
+  });
+});
+
+describe("an environment's own MLFLOW_TRACKING_URI", () => {
+  it('is kept (the script logs where its author said), and the run log says so', async () => {
+    if (!mlflow) return;
+    const envDir = path.join(root, 'env-own-uri');
+    fs.mkdirSync(envDir, { recursive: true });
+    const own = `file://${path.join(root, 'own-mlruns')}`;
+    fs.writeFileSync(
+      path.join(envDir, 'azureml_environment.json'),
+      JSON.stringify({
+        name: 'mlflow-own-uri',
+        environmentVariables: { MLFLOW_TRACKING_URI: own },
+        python: { userManagedDependencies: true, interpreterPath: mlflow },
+      }),
+    );
+    expect((await cli(['env', 'register', '-d', envDir])).code).toBe(0);
+    fs.writeFileSync(
+      path.join(source, 'own_uri.py'),
+      'import json, os\nprint("RESULT " + json.dumps({k: os.environ.get(k) for k in ["MLFLOW_TRACKING_URI", "MLFLOW_RUN_ID"]}))\n',
+    );
+    const r = await cli([
+      '--json',
+      'run',
+      'submit',
+      '-d',
+      source,
+      '-s',
+      'own_uri.py',
+      '-e',
+      'mlflow-own-uri',
+      '--wait',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const runId = json<{ id: string }>(r.stdout).id;
+    expect(await result(runId)).toEqual({ MLFLOW_TRACKING_URI: own, MLFLOW_RUN_ID: null });
+    expect((await cli(['run', 'logs', runId])).stdout).toContain(`the environment sets MLFLOW_TRACKING_URI=${own}`);
   });
 });
 
