@@ -33,10 +33,11 @@ def error_body(code, message):
 
 
 def status_code(status):
-    """The MLflow error code of an HTTP status (mlflow.exceptions.HTTP_STATUS_TO_ERROR_CODE)."""
-    return {400: "BAD_REQUEST", 404: "ENDPOINT_NOT_FOUND", 413: "BAD_REQUEST", 415: "BAD_REQUEST"}.get(
-        status, "INTERNAL_ERROR"
-    )
+    """The MLflow error code for an HTTP status (as mlflow.exceptions maps 400, 404 and 500; other 4xx are the
+    request's fault too)."""
+    if status == 404:
+        return "ENDPOINT_NOT_FOUND"
+    return "BAD_REQUEST" if status < 500 else "INTERNAL_ERROR"
 
 
 def _model_hook(module):
