@@ -350,9 +350,9 @@ describe('other MLflow models', () => {
   it("the numeric shortcut answers the library's bytes on generated requests (differential test)", async () => {
     if (!py) return;
     for (const [model, count, shortcut] of [
-      ['iris', 2500, true],
-      ['iris-nosig', 1500, true],
-      ['pipeline', 300, false],
+      ['iris', 1500, true],
+      ['iris-nosig', 1000, true],
+      ['pipeline', 200, false],
     ] as const) {
       const out = await runPython([
         path.join(PY_TESTS, 'mlflow_differential.py'),
