@@ -218,6 +218,12 @@ describe('no-code deploy of MLflow models', () => {
     ]);
     expect(azure.status).toBe(200);
     expect(azure.json).toEqual(saved.predictions);
+    // MLmodel one folder further down (outer/model) serves the same.
+    const nested = await cli(['service', 'deploy', '-n', 'outer-um', '-m', 'outer', '-e', 'mlflow-venv']);
+    expect(nested.code, nested.stderr + nested.stdout).toBe(0);
+    expect((await run(['outer-um', '--invocations', '--data', split()])).json).toEqual({
+      predictions: saved.predictions,
+    });
   });
 
   it('without -e builds the environment from python_env.yaml (mlflow -> mlflow-skinny) once, and reuses it', async (ctx) => {

@@ -12,6 +12,16 @@ export function noCodeEntryScript(model: ModelRecord | undefined): string {
 }
 
 /**
+ * AZUREML_MODEL_DIR of a no-code service: the version's folder, where the scorer finds MLmodel in the single
+ * registered folder. A model whose MLmodel is one more folder down (a run's outputs/ holding only model/) gets
+ * the folder above MLmodel's, so the scorer finds it the same way.
+ */
+export function noCodeModelDir(versionDir: string, model: ModelRecord | undefined): string {
+  const segments = model?.mlflow?.path.split('/') ?? [];
+  return segments.length > 1 ? path.join(versionDir, ...segments.slice(0, -1)) : versionDir;
+}
+
+/**
  * The MLflow model a no-code deploy serves: one model with MLmodel, whose python_function flavor the
  * built-in scorer loads. Null when it is not an MLflow model (the scikit-learn rules apply then).
  */

@@ -25,7 +25,13 @@ import { runtimeDir } from '../python/runtimeDir';
 import { type Db, writeTransaction } from '../workspace/database';
 import type { WorkspacePaths } from '../workspace/paths';
 import { readSettings } from '../workspace/settings';
-import { mlflowEnvironment, mlflowEnvironmentName, mlflowNoCodeModel, noCodeEntryScript } from './mlflowDeploy';
+import {
+  mlflowEnvironment,
+  mlflowEnvironmentName,
+  mlflowNoCodeModel,
+  noCodeEntryScript,
+  noCodeModelDir,
+} from './mlflowDeploy';
 import { liveHealth, readServerStatus, waitStarted } from './serviceHealth';
 import { ServiceLayout } from './serviceLayout';
 import { clearLeftovers, redeployBlocker, serverPids } from './serviceLeftovers';
@@ -238,9 +244,12 @@ export class ServiceManager {
       const script = service.entryScript
         ? this.appScript(layout, service, options.copyApp)
         : noCodeEntryScript(this.noCodeModel(service));
-      const modelDir = layout.linkModels(
-        this.deps.models,
-        service.models.map((ref) => parseModelRef(ref) as { name: string; version: number }),
+      const modelDir = noCodeModelDir(
+        layout.linkModels(
+          this.deps.models,
+          service.models.map((ref) => parseModelRef(ref) as { name: string; version: number }),
+        ),
+        service.entryScript ? undefined : this.noCodeModel(service),
       );
       const runtime = runtimeDir();
       // Azure sets it to the folder's name in the app root; an absolute path joins onto AML_APP_ROOT the same.
