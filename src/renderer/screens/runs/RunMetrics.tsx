@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { applyRunEvents, emptyMetrics, type RunEvent, type RunMetrics } from '../../../shared/api/runEvents';
+import { freshEvents } from './freshEvents';
 import { LineChart } from '../../components/LineChart';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
@@ -72,10 +73,10 @@ export function RunMetricsView({ runId, live }: { runId: string; live: boolean }
     let current: RunMetrics = emptyMetrics();
     let pending: RunEvent[] = [];
     let loaded = false;
-    // One writer appends events in time order, so "newer than the last seen" drops repeats of the first read.
+    // The latest event time seen: what freshEvents tells repeats of the first read by.
     let seen = 0;
     const fold = (events: RunEvent[]) => {
-      const fresh = events.filter((e) => e.t > seen);
+      const fresh = freshEvents(events, seen, current);
       if (fresh.length === 0) return;
       seen = Math.max(seen, ...fresh.map((e) => e.t));
       current = applyRunEvents({ ...current, scalars: { ...current.scalars } }, fresh);
