@@ -13,6 +13,12 @@ const RECORD_JSON = `json_object('name', name, 'version', version, 'id', name ||
   'runId', run_id, 'experiment', experiment, 'environment', environment, 'root', root, 'kind', kind, 'size', size,
   'fileCount', file_count, 'source', source, 'createdAt', created_at, 'mlflow', json(mlflow))`;
 
+/** Lists leave out an MLflow model's input example (up to 64 KiB each); one version's record has it. */
+const LIST_RECORD_JSON = RECORD_JSON.replace(
+  'json(mlflow)',
+  "CASE WHEN mlflow IS NULL THEN NULL ELSE json_set(mlflow, '$.servingInputExample', NULL) END",
+);
+
 /** Newest first; ties (same millisecond) by name, then higher version first. */
 function newestFirst(a: ModelRecord, b: ModelRecord): number {
   if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
@@ -119,7 +125,7 @@ export class ModelStore {
         }
       }
     }
-    const sql = `SELECT json_group_array(${RECORD_JSON}) FROM models ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+    const sql = `SELECT json_group_array(${LIST_RECORD_JSON}) FROM models ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
     // Mostly in insertion order already, so the sort is close to linear.
     const records = (
       JSON.parse(

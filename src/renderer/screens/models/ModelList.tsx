@@ -74,6 +74,11 @@ export function ModelList() {
             >
               <span className="env-name">{m.name}</span>
               <span className="badge">v{m.version}</span>
+              {m.mlflow ? (
+                <span className="badge" title={`MLflow model: ${Object.keys(m.mlflow.flavors).join(', ')}`}>
+                  MLflow
+                </span>
+              ) : null}
               <span className="muted">
                 {m.framework}
                 {m.frameworkVersion ? ` ${m.frameworkVersion}` : ''}
