@@ -157,6 +157,13 @@ describe('the MLflow endpoint serves', () => {
     expect(escape).toMatchObject({ status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE' } });
     const tooBig = await request('PUT', `${artifacts}/big.bin`, { body: Buffer.alloc(500) });
     expect(tooBig.status).toBe(413);
+    // Without a Content-Length (chunked), the limit is counted as the bytes arrive.
+    const chunked = await request('PUT', `${artifacts}/big2.bin`, {
+      body: Buffer.alloc(500),
+      headers: { 'transfer-encoding': 'chunked' },
+    });
+    expect(chunked.status).toBe(413);
+    expect(fs.readdirSync(uploads).sort()).toEqual(['dir']);
     expect(fs.readdirSync(uploads).sort()).toEqual(['dir']); // nothing half-written left behind
     const listed = await request('GET', `/api/2.0/mlflow-artifacts/artifacts?path=runs/${runId}/dir`);
     expect(listed.body).toEqual({ files: [{ path: 'a.txt', is_dir: false, file_size: 5 }] });

@@ -100,7 +100,8 @@ function limitBytes(limit: number): Transform {
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
       seen += chunk.length;
-      if (seen > limit) done(new MlflowError('INVALID_PARAMETER_VALUE', `The artifact is larger than ${limit} bytes.`));
+      if (seen > limit)
+        done(new MlflowError('INVALID_PARAMETER_VALUE', `The artifact is larger than ${limit} bytes.`, 413));
       else done(null, chunk);
     },
   });
