@@ -25,6 +25,7 @@ import { cliScript, runtimeDir } from '../core/python/runtimeDir';
 import { ensureBuilt } from '../core/builds/ensureBuilt';
 import { stripAnsi } from '../../shared/ansi';
 import { HostCliBridge } from './hostCliBridge';
+import { MLFLOW_VARIABLES, listenInRunFolder } from './runMlflowSocket';
 import type { RunTracking } from '../core/mlflow/runTracking';
 
 /** BENCHTOP_TRACE=1 prints when each launch phase is reached, in ms since the process started (for the launch benchmark). */
@@ -258,6 +259,28 @@ class Supervisor {
     return this.tracking.env;
   }
 
+  /**
+   * MLflow in a container: the container cannot reach the host's 127.0.0.1, so the run's endpoint also listens
+   * on a Unix socket in the run's folder, and sitecustomize.py in the container forwards a 127.0.0.1 port of its
+   * own to it (BENCHTOP_MLFLOW_SOCKET). Only a local engine shares the run's folder.
+   */
+  private async containerTracking(local: boolean, variables: Record<string, string>): Promise<Record<string, string>> {
+    if (!local && !variables.MLFLOW_TRACKING_URI) {
+      this.output.note(
+        'MLflow: tracking is not available in a container on a remote Docker engine: the script reaches the ' +
+          "run's MLflow endpoint through a socket in the run's folder, which only a local engine shares. MLflow " +
+          'calls there write to ./mlruns in the container (only ./outputs comes back); log with run.log(...) ' +
+          '(Run.get_context()), or run on the local engine.',
+      );
+      return {};
+    }
+    const env = await this.startTracking(variables);
+    const tracking = this.tracking;
+    if (!tracking) return env;
+    const socket = await listenInRunFolder(this.runDir, (name) => tracking.listenOnSocket(name));
+    return { ...Object.fromEntries(MLFLOW_VARIABLES.map((k) => [k, env[k] ?? ''])), BENCHTOP_MLFLOW_SOCKET: socket };
+  }
+
   /** The script in a container from the environment's image, its terminal attached like the pty's. */
   private async executeInContainer(built: ReadyBuild, env: NodeJS.ProcessEnv, variables: Record<string, string>) {
     const { runInContainer } = await import('../core/docker/containerRun');
@@ -284,6 +307,7 @@ class Supervisor {
     } else {
       passed.BENCHTOP_HOST_CLI = 'remote';
     }
+    Object.assign(passed, await this.containerTracking(engine.address().local, variables));
     const exit = await runInContainer(
       engine,
       {
