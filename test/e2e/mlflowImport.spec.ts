@@ -54,7 +54,7 @@ test('import an MLflow store from the Runs screen, then again: nothing new', asy
   const summary = await importFromUi(page);
   await expect(summary).toContainText('read with MLflow 3.17.2');
   await expect(summary.getByRole('row', { name: /^Runs/ })).toHaveText(/Runs\s*4\s*0\s*0/);
-  await expect(summary.getByRole('row', { name: /^Model versions/ })).toHaveText(/Model versions\s*2\s*0\s*0/);
+  await expect(summary.getByRole('row', { name: /^Model versions/ })).toHaveText(/Model versions\s*3\s*0\s*0/);
   await expect(summary).toContainText('"eval set" is named "eval_set" here');
 
   await page.getByRole('button', { name: '← Back' }).click();

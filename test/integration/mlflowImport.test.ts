@@ -44,6 +44,7 @@ interface LibraryView {
     model_tags: Record<string, string>;
     description: string;
     source: string;
+    files: string[];
   }[];
 }
 interface BenchtopRun {
@@ -138,7 +139,7 @@ describe('benchtop import mlflow', () => {
     expect(summary.source).toBe(`file://${fs.realpathSync(store)}`);
     expect(summary.mlflowVersion).toBe('3.17.2');
     expect(summary.runs).toEqual({ new: view.runs.length, updated: 0, unchanged: 0 });
-    expect(summary.modelVersions).toEqual({ new: 2, updated: 0, unchanged: 0 });
+    expect(summary.modelVersions).toEqual({ new: view.models.length, updated: 0, unchanged: 0 });
     expect(summary.notes.join('\n')).toContain('"eval set" is named "eval_set" here');
 
     const listed = await json<BenchtopRun[]>(['run', 'list', '--limit', '1000']);
@@ -162,7 +163,10 @@ describe('benchtop import mlflow', () => {
       expect(metrics.params).toEqual(run.params);
       expect(Object.keys(metrics.scalars).sort()).toEqual(Object.keys(run.metrics).sort());
       for (const [key, points] of Object.entries(run.metrics)) {
-        const got = (metrics.scalars[key] ?? []).map((p) => [p.step, Math.round(p.t * 1000), p.value]);
+        // In the order MLflow returns them (file order); the library's view is sorted, so sort the same way.
+        const got = (metrics.scalars[key] ?? [])
+          .map((p) => [p.step, Math.round(p.t * 1000), p.value] as [number, number, number | string])
+          .sort(byStepTime);
         expect(got, `${run.run_name} ${key}`).toEqual(points);
       }
       const files = await json<string[]>(['run', 'files', run.run_id]);
@@ -197,8 +201,18 @@ describe('benchtop import mlflow', () => {
       expect(mine?.description).toBe(version.description);
       expect(mine?.runId).toBe(version.run_id);
       expect(mine?.properties['mlflow.source']).toBe(version.source);
-      expect(mine?.fileCount).toBe(2); // MLmodel and data/weights.bin
+      // The same files as the library's own download of models:/NAME/VERSION, under one folder.
+      const detail = await json<{ root: string; files: { path: string }[] }>([
+        'model',
+        'show',
+        `${mine?.name}:${mine?.version}`,
+      ]);
+      expect(detail.files.map((f) => f.path.slice(detail.root.length + 1)).sort()).toEqual(version.files);
     }
+    // An MLflow 3 logged model is registered under its own name, linked to the run that logged it.
+    const logged = models.find((m) => m.name === 'iris-logged');
+    expect(logged?.runId).toBe(view.runs.find((r) => r.run_name === 'parent')?.run_id);
+    expect((await json<{ root: string }>(['model', 'show', 'iris-logged:1'])).root).toBe('clf');
   });
 
   it('imports nothing new the second time, and brings a run changed in the store up to date', async (ctx) => {
@@ -217,7 +231,7 @@ describe('benchtop import mlflow', () => {
     expect(updated.items.find((i) => i.state === 'updated')?.source).toBe(parent.run_id);
     const metrics = await json<BenchtopMetrics>(['run', 'metrics', parent.run_id]);
     expect(metrics.scalars.loss?.at(-1)).toMatchObject({ step: 5, value: 0.125 });
-    expect(metrics.scalars.loss).toHaveLength(6);
+    expect(metrics.scalars.loss).toHaveLength((parent.metrics.loss?.length ?? 0) + 1);
     expect((await json<BenchtopRun[]>(['run', 'list', '--limit', '1000'])).length).toBe(before.length);
   });
 
@@ -261,6 +275,10 @@ async function experimentIdOf(runId: string): Promise<string | undefined> {
   for (const entry of fs.readdirSync(store))
     if (fs.existsSync(path.join(store, entry, runId, 'meta.yaml'))) return entry;
   return undefined;
+}
+
+function byStepTime(a: [number, number, unknown], b: [number, number, unknown]): number {
+  return a[0] - b[0] || a[1] - b[1] || String(a[2]).localeCompare(String(b[2]));
 }
 
 function freePort(): Promise<number> {

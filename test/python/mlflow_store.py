@@ -50,6 +50,15 @@ def write(folder):
         mlflow.set_tags({"team": "vision", "stage": "dev"})
         mlflow.log_artifact(os.path.join(scratch, "notes.txt"))
         mlflow.log_artifacts(model_dir, artifact_path="model")
+        # An MLflow 3 logged model (kept outside the run's artifacts), registered as it is logged.
+        from sklearn.datasets import load_iris
+        from sklearn.linear_model import LogisticRegression
+
+        X, y = load_iris(return_X_y=True)
+        classifier = LogisticRegression(max_iter=300).fit(X, y)
+        mlflow.sklearn.log_model(
+            classifier, name="clf", registered_model_name="iris-logged", serialization_format="cloudpickle"
+        )
         with mlflow.start_run(run_name="child", nested=True):
             mlflow.log_param("fold", "1")
             mlflow.log_metric("loss", 0.25, step=0, timestamp=T0 + 10_000)
@@ -89,7 +98,10 @@ def view(folder):
     for run in client.search_runs([e.experiment_id for e in experiments], max_results=10_000):
         metrics = {}
         for key in run.data.metrics:
-            history = sorted(client.get_metric_history(run.info.run_id, key), key=lambda m: (m.step, m.timestamp))
+            history = sorted(
+                client.get_metric_history(run.info.run_id, key),
+                key=lambda m: (m.step, m.timestamp, str(_value(m.value))),
+            )
             metrics[key] = [[m.step, m.timestamp, _value(m.value)] for m in history]
 
         def files(path=None, run_id=run.info.run_id):
@@ -113,8 +125,19 @@ def view(folder):
     models = []
     for model in client.search_registered_models():
         for v in client.search_model_versions("name='%s'" % model.name):
+            # Into a folder of its own: a download with no destination writes into the store's own folder.
+            downloaded = mlflow.artifacts.download_artifacts(
+                "models:/%s/%s" % (v.name, v.version), dst_path=tempfile.mkdtemp()
+            )
+            files = sorted(
+                os.path.relpath(os.path.join(d, f), downloaded).replace(os.sep, "/")
+                for d, _, names in os.walk(downloaded)
+                for f in names
+                if f != "registered_model_meta"  # written by the download itself, not part of the version
+            )
             models.append(
                 {
+                    "files": files,
                     "name": v.name,
                     "version": int(v.version),
                     "run_id": v.run_id or None,

@@ -177,11 +177,24 @@ def _version_files(client, version, runs, staging):
                 return {"run_path": source[len(prefix) :].strip("/")}
     uri = client.get_model_version_download_uri(version.name, version.version)
     repo = get_artifact_repository(uri)
+    root = _root_name(client, version)
     if isinstance(repo, LocalArtifactRepository):
-        return {"local": repo.artifact_dir}
+        return {"local": repo.artifact_dir, "root": root}
     target = os.path.join(staging, "models", version.name, str(version.version))
     os.makedirs(target, exist_ok=True)
-    return {"local": repo.download_artifacts("", dst_path=target)}
+    return {"local": repo.download_artifacts("", dst_path=target), "root": root}
+
+
+def _root_name(client, version):
+    """The folder name the version's files go under: the logged model's name (MLflow 3), else the source's last part."""
+    model_id = getattr(version, "model_id", None)
+    if model_id:
+        try:
+            return client.get_logged_model(model_id).name or "model"
+        except Exception:  # noqa: BLE001 - a store without logged models: the fallback below
+            pass
+    last = (version.source or "").rstrip("/").rsplit("/", 1)[-1]
+    return "model" if last in ("", "artifacts") or last.startswith("m-") or ":" in last else last
 
 
 def _export_models(client, out, models, known, runs, staging):

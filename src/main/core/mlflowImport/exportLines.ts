@@ -45,6 +45,8 @@ export interface ExportedVersion {
   run_path?: string;
   /** Else a local file or folder holding them. */
   local?: string;
+  /** The name they are registered under (a logged model's name, "model"), when `local` is given. */
+  root?: string;
 }
 
 /**

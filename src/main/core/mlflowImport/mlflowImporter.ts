@@ -206,7 +206,10 @@ export class MlflowImporter {
       }
       ctx.setProgress(0.95, `Model versions: ${versions.length} to register`);
       for (const version of versions) {
-        const result = await importVersion({ db, models: this.deps.models, mapping, source, requestId, note }, version);
+        const result = await importVersion(
+          { db, models: this.deps.models, mapping, source, requestId, staging, note },
+          version,
+        );
         if (result)
           add(
             {

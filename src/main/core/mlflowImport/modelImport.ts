@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { ImportState } from '../../../shared/api/importTypes';
 import type { ModelService } from '../models/modelService';
 import type { Db } from '../workspace/database';
@@ -10,6 +12,8 @@ export interface VersionImportContext {
   mapping: ImportMapping;
   source: string;
   requestId: string;
+  /** This import's staging folder (links naming a version's files go there). */
+  staging: string;
   note: (text: string) => void;
 }
 
@@ -50,7 +54,7 @@ export async function importVersion(
     ...(version.run_id ? { 'mlflow.runId': version.run_id } : {}),
   };
   const fromRun = Boolean(version.run_path && runId);
-  const filesAt = fromRun ? version.run_path : version.local;
+  const filesAt = fromRun ? version.run_path : version.local && namedAs(ctx.staging, version.local, version.root);
   if (!filesAt) {
     ctx.note(`Model ${key}: MLflow gives no files for it (source ${version.source ?? 'none'}); not imported.`);
     return null;
@@ -66,10 +70,25 @@ export async function importVersion(
     requestId: ctx.requestId,
   });
   const target = `${record.name}:${record.version}`;
-  // Its files came from the store, not the run's folder; the lineage to the imported run still holds.
-  if (!fromRun && runId) linkToRun(ctx.db, record.name, record.version, runId);
+  if (!fromRun) {
+    // Registered through a link in staging (gone after the import): the source is the store's folder.
+    if (version.local) setSource(ctx.db, record.name, record.version, version.local);
+    // Its files came from the store, not the run's folder; the lineage to the imported run still holds.
+    if (runId) linkToRun(ctx.db, record.name, record.version, runId);
+  }
   ctx.mapping.put('model_version', key, target, version.fingerprint);
   return { target, state: 'new' };
+}
+
+/**
+ * A registered folder is named by its last part ("artifacts" for an MLflow 3 logged model): a link
+ * under the logged model's own name ("model") makes that the name a download and a service see.
+ */
+function namedAs(staging: string, local: string, root: string | undefined): string {
+  if (!root || path.basename(local) === root || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(root)) return local;
+  const dir = fs.mkdtempSync(path.join(staging, 'version-'));
+  fs.symlinkSync(local, path.join(dir, root));
+  return path.join(dir, root);
 }
 
 function splitRef(ref: string): [string, number] {
@@ -85,6 +104,10 @@ function findImported(db: Db, source: string, key: string): string | null {
     )
     .get(source, key) as { name: string; version: number } | undefined;
   return row ? `${row.name}:${row.version}` : null;
+}
+
+function setSource(db: Db, name: string, version: number, source: string): void {
+  db.prepare('UPDATE models SET source = ? WHERE name = ? AND version = ?').run(source, name, version);
 }
 
 function linkToRun(db: Db, name: string, version: number, runId: string): void {
