@@ -260,7 +260,7 @@ class Model(_cli.JsonBacked):
         finally:
             if staging:
                 shutil.rmtree(staging, ignore_errors=True)
-        return Model._from_json(data, workspace)
+        return _registered(data, workspace)
 
     @classmethod
     def _from_json(cls, data, workspace=None):
@@ -582,7 +582,14 @@ def register_from_run(
         )
     args = ["model", "register", "-n", model_name, "-p", model_path, "--run", run.id]
     args += _register_options(tags, properties, description, framework, framework_version, resource_configuration)
-    return Model._from_json(_cli.call(args))
+    return _registered(_cli.call(args))
+
+
+def _registered(data, workspace=None):
+    """The new version; what the registration could not use (a broken MLmodel: plain files) is printed."""
+    for warning in data.get("warnings") or []:
+        print("Benchtop: %s" % warning)
+    return Model._from_json(data, workspace)
 
 
 __all__ = ["Model", "get_model_path", "register_from_run"]

@@ -119,7 +119,11 @@ export function registerModelCommands(program: Command, action: Action): void {
             }),
           );
           for (const warning of registered.warnings ?? []) process.stderr.write(`Warning: ${warning}\n`);
-          if (ctx.json) return printJson(modelJson(registered));
+          if (ctx.json)
+            return printJson({
+              ...modelJson(registered),
+              ...(registered.warnings?.length ? { warnings: registered.warnings } : {}),
+            });
           console.log(
             `Registered ${registered.id} (${registered.fileCount} file${registered.fileCount === 1 ? '' : 's'}, ${formatBytes(registered.size)}${registered.runId ? `, from run ${registered.runId}` : ''}).`,
           );
