@@ -49,7 +49,7 @@ export function buildProgram(): Command {
   registerSdkCommands(program);
   registerWorkspaceCommands(program, action);
   registerImportCommands(program, action);
-  registerMlflowCommands(program, action);
+  registerMlflowCommands(program);
   program.commands.forEach(function inherit(cmd: Command) {
     cmd.exitOverride();
     cmd.showHelpAfterError('(add --help for usage)');
