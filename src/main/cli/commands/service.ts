@@ -171,6 +171,8 @@ export function registerServiceCommands(program: Command, action: Action): void 
           if (ctx.json) return printJson(serviceJson(ctx, deployed));
           console.log(`Local webservice is running at ${deployed.scoringUri}`);
           console.log(`Swagger: ${deployed.swaggerUri}`);
+          // Every service also answers MLflow's scoring contract.
+          console.log(`MLflow:  ${deployed.scoringUri.replace(/\/score$/, '/invocations')}`);
         },
       ),
     );
@@ -208,6 +210,7 @@ export function registerServiceCommands(program: Command, action: Action): void 
             `${s.name}: ${s.state}`,
             `Scoring URI: ${s.scoringUri}`,
             `Swagger:     ${s.swaggerUri}`,
+            `MLflow:      ${s.scoringUri.replace(/\/score$/, '/invocations')}`,
             `Models:      ${s.models.join(', ')}`,
             `Entry:       ${s.entryScript ?? '(no-code: the built-in scikit-learn or MLflow scorer)'}`,
             `Environment: ${s.environment}`,
