@@ -53,6 +53,7 @@ function serviceJson(ctx: CliContext, service: ServiceRecord) {
     port: service.port,
     scoringUri: service.scoringUri,
     swaggerUri: service.swaggerUri,
+    invocationsUri: service.scoringUri.replace(/\/score$/, '/invocations'),
     models: service.models,
     entryScript: service.entryScript,
     sourceDirectory: service.sourceDirectory,
