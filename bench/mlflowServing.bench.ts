@@ -1,6 +1,6 @@
 // MLflow's /invocations on Benchtop's scoring server (the built-in mlflow_scorer.py) against `mlflow models serve
 // --env-manager local` (uvicorn + FastAPI) on the same model, the same Python venv and the same worker count,
-// one after the other, each loaded by wrk -t2 -c16 keep-alive and with `Connection: close` (issue 14: >= 3x both).
+// all up at once and loaded in turns by wrk -t2 -c16, keep-alive and with `Connection: close` (issue 14: >= 3x both).
 //   iris:       LogisticRegression fitted on a DataFrame, saved with its signature; the body is what mlflow's
 //               client sends for a DataFrame ({"dataframe_split": ...}). Benchtop with its numeric shortcut, and
 //               with the shortcut turned off (the library's own code for every request).
@@ -12,10 +12,11 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { freePort } from '../src/main/core/services/serviceProcess';
-import { benchDir, report } from './harness';
+import { benchDir, median, report } from './harness';
 
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const VENV = process.env.BENCH_SERVING_VENV ?? path.resolve('.bench-work', 'serving-venv');
 const PYTHON = path.join(VENV, 'bin', 'python');
 const RUNTIME = path.resolve('src', 'runtime');
@@ -33,7 +34,7 @@ interface Load {
 }
 
 /** wrk -t2 -c16 POSTing `body` to /invocations, keep-alive or with `Connection: close` on every request. */
-function wrk(port: number, body: string, close: boolean): Load {
+function wrk(port: number, body: string, close: boolean, warmUp: boolean): Load {
   const lua = path.join(dir, `post-${port}-${close ? 'close' : 'keepalive'}.lua`);
   const closeHeader = close ? 'wrk.headers["Connection"] = "close"\n' : '';
   fs.writeFileSync(
@@ -41,7 +42,7 @@ function wrk(port: number, body: string, close: boolean): Load {
     `wrk.method = "POST"\nwrk.body = '${body}'\nwrk.headers["Content-Type"] = "application/json"\n${closeHeader}`,
   );
   const url = `http://127.0.0.1:${port}/invocations`;
-  execFileSync('wrk', ['-t2', '-c16', '-d2s', '-s', lua, url], { encoding: 'utf8' }); // warm-up
+  if (warmUp) execFileSync('wrk', ['-t2', '-c16', '-d2s', '-s', lua, url], { encoding: 'utf8' });
   const out = execFileSync('wrk', ['-t2', '-c16', `-d${SECONDS}s`, '--latency', '-s', lua, url], { encoding: 'utf8' });
   const ms = (label: string) => {
     const match = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`).exec(out);
@@ -76,42 +77,48 @@ function answer(port: number, body: string): Promise<{ status: number; text: str
   });
 }
 
-/** Starts a server (detached, its own process group), waits for a 200 on `body`, loads it both ways, stops it. */
-async function measure(args: string[], env: NodeJS.ProcessEnv, port: number, body: string) {
+interface Running {
+  child: ChildProcess;
+  port: number;
+  answer: string;
+}
+
+/** Starts a server (detached, its own process group) and waits for a 200 on `body`. */
+async function start(args: string[], env: NodeJS.ProcessEnv, port: number, body: string): Promise<Running> {
   const child: ChildProcess = spawn(args[0] as string, args.slice(1), {
     env: { ...process.env, ...env },
     detached: true,
     stdio: 'ignore',
   });
-  try {
-    const end = Date.now() + 120_000;
-    let first = await answer(port, body);
-    while (first.status !== 200) {
-      if (Date.now() > end || child.exitCode !== null) throw new Error(`nothing serving on ${port}: ${first.text}`);
-      await new Promise((r) => setTimeout(r, 200));
-      first = await answer(port, body);
-    }
-    return { answer: first.text, keepAlive: wrk(port, body, false), close: wrk(port, body, true) };
-  } finally {
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      try {
-        process.kill(-(child.pid as number), 'SIGTERM');
-      } catch {
-        resolve();
-      }
-    });
+  const end = Date.now() + 120_000;
+  let first = await answer(port, body);
+  while (first.status !== 200) {
+    if (Date.now() > end || child.exitCode !== null) throw new Error(`nothing serving on ${port}: ${first.text}`);
+    await new Promise((r) => setTimeout(r, 200));
+    first = await answer(port, body);
   }
+  return { child, port, answer: first.text };
 }
 
-async function benchtop(model: string, body: string, shortcut: boolean) {
+function stop(server: Running): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.child.once('exit', () => resolve());
+    try {
+      process.kill(-(server.child.pid as number), 'SIGTERM');
+    } catch {
+      resolve();
+    }
+  });
+}
+
+async function benchtop(model: string, body: string, shortcut: boolean): Promise<Running> {
   const port = await freePort();
   const args = [PYTHON, '-m', 'benchtop.serving', '--entry-script', SCORER, '--port', String(port)];
   const env = { PYTHONPATH: RUNTIME, AZUREML_MODEL_DIR: model, BENCHTOP_MLFLOW_SHORTCUT: shortcut ? '1' : '0' };
-  return measure([...args, '--workers', String(WORKERS)], env, port, body);
+  return start([...args, '--workers', String(WORKERS)], env, port, body);
 }
 
-async function mlflowServe(model: string, body: string) {
+async function mlflowServe(model: string, body: string): Promise<Running> {
   const port = await freePort();
   const mlflow = path.join(VENV, 'bin', 'mlflow');
   const args = [
@@ -127,12 +134,36 @@ async function mlflowServe(model: string, body: string) {
     '-p',
     String(port),
   ];
-  return measure(
-    [...args, '-w', String(WORKERS)],
-    { PATH: `${path.join(VENV, 'bin')}:${process.env.PATH}` },
-    port,
-    body,
-  );
+  return start([...args, '-w', String(WORKERS)], { PATH: `${path.join(VENV, 'bin')}:${process.env.PATH}` }, port, body);
+}
+
+/**
+ * Loads the servers in turns (A, B, C, A, B, C, ...), ROUNDS rounds per connection mode, so that load from
+ * other processes on a shared machine falls on all of them alike; per server and mode the median round
+ * (by req/s), and per round the ratio of the first server to each other, medians reported.
+ */
+function interleaved(servers: Record<string, Running>, body: string) {
+  const names = Object.keys(servers);
+  const result: Record<string, Record<string, Load>> = {};
+  const ratios: Record<string, number> = {};
+  for (const mode of ['keepAlive', 'close'] as const) {
+    const rounds: Record<string, Load[]> = Object.fromEntries(names.map((n) => [n, []]));
+    for (let round = 0; round < ROUNDS; round++)
+      for (const name of names)
+        rounds[name]?.push(wrk((servers[name] as Running).port, body, mode === 'close', round === 0));
+    for (const name of names) {
+      const sorted = [...(rounds[name] as Load[])].sort((a, b) => a.rps - b.rps);
+      (result[name] ??= {})[mode] = sorted[Math.floor(sorted.length / 2)] as Load;
+    }
+    const [first, ...others] = names;
+    for (const other of others) {
+      const perRound = (rounds[first as string] as Load[]).map(
+        (load, i) => load.rps / (rounds[other]?.[i] as Load).rps,
+      );
+      ratios[`${mode}:${first}/${other}`] = ratio(median(perRound), 1);
+    }
+  }
+  return { result, ratios };
 }
 
 /** Microseconds per request in one process: mlflow's invocations() and its steps, and Benchtop's shortcut. */
@@ -198,26 +229,31 @@ async function main() {
   ];
   for (const { model, body } of scenarios) {
     const folder = path.join(models, model);
-    const ours = await benchtop(folder, body, true);
-    const libraryOnly = model === 'iris' ? await benchtop(folder, body, false) : undefined;
-    const theirs = await mlflowServe(folder, body);
-    if (ours.answer !== theirs.answer) throw new Error(`different answers: ${ours.answer} vs ${theirs.answer}`);
-    report({
-      bench: `mlflow-invocations-${model} (wrk -t2 -c16)`,
-      workers: WORKERS,
-      seconds: SECONDS,
-      body,
-      answer: ours.answer,
-      benchtop: { keepAlive: ours.keepAlive, close: ours.close },
-      ...(libraryOnly
-        ? { benchtopWithoutShortcut: { keepAlive: libraryOnly.keepAlive, close: libraryOnly.close } }
-        : {}),
-      mlflowServe: { keepAlive: theirs.keepAlive, close: theirs.close },
-      keepAliveVsMlflow: ratio(ours.keepAlive.rps, theirs.keepAlive.rps),
-      closeVsMlflow: ratio(ours.close.rps, theirs.close.rps),
-      perRequestUs: perRequestUs(folder, body),
-      target: '>= 3x mlflow models serve, keep-alive and close',
-    });
+    const servers: Record<string, Running> = { benchtop: await benchtop(folder, body, true) };
+    if (model === 'iris') servers.benchtopWithoutShortcut = await benchtop(folder, body, false);
+    servers.mlflowServe = await mlflowServe(folder, body);
+    try {
+      for (const server of Object.values(servers))
+        if (server.answer !== servers.benchtop?.answer)
+          throw new Error(`different answers: ${servers.benchtop?.answer} vs ${server.answer}`);
+      const { result, ratios } = interleaved(servers, body);
+      report({
+        bench: `mlflow-invocations-${model} (wrk -t2 -c16)`,
+        workers: WORKERS,
+        seconds: SECONDS,
+        rounds: ROUNDS,
+        body,
+        answer: servers.benchtop?.answer,
+        ...result,
+        keepAliveVsMlflow: ratios['keepAlive:benchtop/mlflowServe'],
+        closeVsMlflow: ratios['close:benchtop/mlflowServe'],
+        ratios,
+        perRequestUs: perRequestUs(folder, body),
+        target: '>= 3x mlflow models serve, keep-alive and close',
+      });
+    } finally {
+      for (const server of Object.values(servers)) await stop(server);
+    }
   }
 }
 

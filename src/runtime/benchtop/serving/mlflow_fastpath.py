@@ -12,6 +12,7 @@ columns, non-finite numbers, an estimator that could read column names) is answe
 """
 
 import json
+import warnings
 from io import StringIO
 
 JSON_MIME = "application/json"
@@ -58,6 +59,10 @@ def for_model(model, scoring_server):
         if fitted is not None and [str(n) for n in fitted] != names:
             return None, "the estimator was fitted on other column names than the signature's"
         path = FastPath(names, len(names), estimator, scoring_server.predictions_to_json)
+        if fitted is not None:
+            # The shortcut hands the estimator fitted on named columns an ndarray of those columns, on which sklearn
+            # warns on every request; the library's own requests here carry DataFrames, so nothing real is hidden.
+            warnings.filterwarnings("ignore", message="X does not have valid feature names", category=UserWarning)
         probe = {"dataframe_split": {"columns": names, "data": [[0.0] * len(names), [1.0] * len(names)]}}
     # The same answer as the library's on a probe request, or no shortcut.
     body = json.dumps(probe).encode("utf-8")
