@@ -3,8 +3,9 @@
 POST /invocations is answered by mlflow's own scoring server code (mlflow.pyfunc.scoring_server.invocations:
 its parsing of the four JSON shapes, params and CSV, its schema enforcement, its predictions_to_json and its
 errors), byte for byte what `mlflow models serve` answers, with a shortcut for plain numeric requests to
-scikit-learn models that gives the same bytes (mlflow_fastpath.py). Importing that module pulls no web
-framework: mlflow imports FastAPI only inside its app factory, which is not called here.
+scikit-learn models that gives the same bytes (mlflow_fastpath.py). No web framework is used: that module
+imports FastAPI only inside its app factory (init()), which is not called here, so the library's helpers
+are called straight from Benchtop's own HTTP server.
 POST /score takes Azure's MLflow no-code shapes, {"input_data": {"columns", "index", "data"} | [...],
 "params"?} and {"data": [[...]]}, and answers the predictions list.
 """
