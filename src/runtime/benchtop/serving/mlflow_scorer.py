@@ -90,13 +90,17 @@ def init():
 def mlflow_invocations(body, content_type):
     """POST /invocations: (status, body bytes, content type), as mlflow's scoring server answers."""
     if fast is not None and body[:1] == b"{":
-        try:
-            answer = fast.answer(json.loads(body), content_type)
-        except Exception:
-            answer = None  # whatever the library makes of it, including the error, is the answer
+        answer = _shortcut(lambda: json.loads(body), content_type)
         if answer is not None:
             return answer
     return _library(body, content_type)
+
+
+def _shortcut(payload, content_type):
+    try:
+        return fast.answer(payload(), content_type)
+    except Exception:
+        return None  # whatever the library makes of it, including the error, is the answer
 
 
 mlflow_invocations.__benchtop_mlflow__ = True
@@ -129,7 +133,8 @@ def run(raw):
     except (ValueError, RecursionError) as err:
         raise BadRequest("The body is not JSON: %s" % err)
     request = _as_mlflow_request(payload)
-    status, body, _ = (fast and fast.answer(request, "application/json")) or _library(request, "application/json")
+    answer = _shortcut(lambda: request, "application/json") if fast is not None else None
+    status, body, _ = answer or _library(request, "application/json")
     answer = json.loads(body)
     if status != 200:
         raise BadRequest(answer.get("message", "The model could not score the input."))
