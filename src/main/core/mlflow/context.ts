@@ -3,7 +3,7 @@ import { RunStore } from '../runs/runStore';
 import type { Db } from '../workspace/database';
 import type { WorkspacePaths } from '../workspace/paths';
 import { MlflowExperiments } from './experiments';
-import { doesNotExist, invalidParameter } from './mlflowErrors';
+import { describeValue, doesNotExist, invalidParameter } from './mlflowErrors';
 import { RunFolds } from './runView';
 
 /** What every handler works with: the workspace, and which run (if any) this server belongs to. */
@@ -45,7 +45,7 @@ export function requireString(fields: Fields, name: string): string {
     );
   if (typeof value !== 'string')
     throw invalidParameter(
-      `Invalid value ${JSON.stringify(value)} for parameter '${name}' supplied: a string is expected.`,
+      `Invalid value ${describeValue(value)} for parameter '${name}' supplied: a string is expected.`,
     );
   return value;
 }
@@ -55,7 +55,7 @@ export function optionalString(fields: Fields, name: string): string | undefined
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string')
     throw invalidParameter(
-      `Invalid value ${JSON.stringify(value)} for parameter '${name}' supplied: a string is expected.`,
+      `Invalid value ${describeValue(value)} for parameter '${name}' supplied: a string is expected.`,
     );
   return value;
 }
@@ -67,7 +67,7 @@ export function optionalInteger(fields: Fields, name: string): number | undefine
   const n = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isSafeInteger(n))
     throw invalidParameter(
-      `Invalid value ${JSON.stringify(value)} for parameter '${name}' supplied: an integer is expected.`,
+      `Invalid value ${describeValue(value)} for parameter '${name}' supplied: an integer is expected.`,
     );
   return n;
 }

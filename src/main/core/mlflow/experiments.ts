@@ -1,6 +1,6 @@
 import { NAME_PATTERN } from '../../../shared/environments/names';
 import type { Db } from '../workspace/database';
-import { doesNotExist, invalidParameter, MlflowError } from './mlflowErrors';
+import { describeValue, doesNotExist, invalidParameter, MlflowError } from './mlflowErrors';
 
 interface ExperimentRow {
   id: number;
@@ -44,7 +44,7 @@ export class MlflowExperiments {
   byId(id: unknown): MlflowExperiment {
     const text = typeof id === 'number' ? String(id) : id;
     if (typeof text !== 'string' || !/^\d{1,18}$/.test(text))
-      throw invalidParameter(`Invalid experiment ID ${JSON.stringify(id)}: MLflow experiment IDs here are digits.`);
+      throw invalidParameter(`Invalid experiment ID ${describeValue(id)}: MLflow experiment IDs here are digits.`);
     const row = this.db.prepare('SELECT * FROM mlflow_experiments WHERE id = ?').get(Number(text)) as
       ExperimentRow | undefined;
     if (!row) throw doesNotExist(`No Experiment with id=${text} exists`);

@@ -10,7 +10,7 @@ import {
   optionalString,
   requireString,
 } from './context';
-import { doesNotExist, invalidParameter } from './mlflowErrors';
+import { describeValue, doesNotExist, invalidParameter } from './mlflowErrors';
 import {
   type AttributeKeys,
   type EntityType,
@@ -52,7 +52,7 @@ function statusName(raw: unknown): string {
   const name = typeof raw === 'number' ? STATUSES[raw] : raw;
   if (typeof name !== 'string' || !STATUSES.includes(name))
     throw invalidParameter(
-      `Invalid value ${JSON.stringify(raw)} for parameter 'status': use LOGGED_MODEL_READY or LOGGED_MODEL_UPLOAD_FAILED.`,
+      `Invalid value ${describeValue(raw)} for parameter 'status': use LOGGED_MODEL_READY or LOGGED_MODEL_UPLOAD_FAILED.`,
     );
   return name;
 }

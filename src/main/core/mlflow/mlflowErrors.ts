@@ -53,3 +53,14 @@ export function invalidParameter(message: string): MlflowError {
 export function doesNotExist(message: string): MlflowError {
   return new MlflowError('RESOURCE_DOES_NOT_EXIST', message);
 }
+
+/**
+ * A short, safe rendering of a value a client sent, for messages: never JSON.stringify of the whole thing (a
+ * deeply nested value would overflow the stack; a huge one would make the message huge).
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}...` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  return typeof value === 'object' ? 'an object' : typeof value;
+}

@@ -7,6 +7,7 @@ import { type Fields, type MlflowContext, optionalString } from './context';
 import * as experiments from './experimentHandlers';
 import * as models from './loggedModels';
 import { invalidParameter, MlflowError } from './mlflowErrors';
+import { discardBody, queryFields, readJson, tooLarge } from './requestBody';
 import * as runs from './runHandlers';
 import { appendRunEvents } from '../runs/sdkRuns';
 
@@ -89,43 +90,6 @@ export function asMlflowError(err: unknown, log: (line: string) => void, what: s
   return new MlflowError('INTERNAL_ERROR', 'The MLflow endpoint failed to answer this request (see the run log).');
 }
 
-async function readJson(req: IncomingMessage, limit: number): Promise<Fields> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw tooLarge(limit);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge(limit);
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
-  if (!text) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw invalidParameter(`The request body is not valid JSON: ${(err as Error).message}`);
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-    throw invalidParameter('The request body must be a JSON object.');
-  return parsed as Fields;
-}
-
-function tooLarge(limit: number): MlflowError {
-  return new MlflowError('INVALID_PARAMETER_VALUE', `The request body is over the limit of ${limit} bytes.`, 413);
-}
-
-/** GET fields from the query string: a repeated key is a list (as `requests` sends one). */
-function queryFields(query: URLSearchParams): Fields {
-  const fields: Fields = {};
-  for (const key of new Set(query.keys())) {
-    const all = query.getAll(key);
-    fields[key] = all.length === 1 ? all[0] : all;
-  }
-  return fields;
-}
-
 /** Routes one admitted request (token and Host already checked; `path` starts at /api/ or /ajax-api/). */
 export async function route(
   ctx: MlflowContext,
@@ -150,12 +114,10 @@ export async function route(
       handler = h;
       break;
     }
-  if (!handler) {
-    req.resume();
-    return sendError(res, notServed(method, path));
-  }
-  const fields = method === 'GET' || method === 'DELETE' ? queryFields(query) : await readJson(req, limits.jsonBytes);
-  if (method === 'GET' || method === 'DELETE') req.resume();
+  if (!handler) throw notServed(method, path);
+  const bodiless = method === 'GET' || method === 'DELETE';
+  if (bodiless && !(await discardBody(req, limits.jsonBytes))) throw tooLarge(limits.jsonBytes);
+  const fields = bodiless ? queryFields(query) : await readJson(req, limits.jsonBytes);
   sendJson(res, 200, await handler(ctx, { ...fields, ...pathFields }));
 }
 
@@ -169,8 +131,8 @@ async function artifacts(
   query: URLSearchParams,
   limits: RouterLimits,
 ): Promise<void> {
+  if (method !== 'PUT' && !(await discardBody(req, limits.jsonBytes))) throw tooLarge(limits.jsonBytes);
   if (method === 'GET' && (rest === '' || rest === '/')) {
-    req.resume();
     const segments = artifactSegments(query.get('path') ?? '');
     if (segments.length < 2) return sendJson(res, 200, {});
     const files = await listArtifacts(locate(ctx, segments));
@@ -188,7 +150,6 @@ async function artifacts(
     await writeArtifact(ctx, locate(ctx, segments), req, limits.artifactBytes);
     return sendJson(res, 200, {});
   }
-  req.resume();
   if (method !== 'GET') throw notServed(method, `/api/2.0/mlflow-artifacts/artifacts${rest}`);
   const location = locate(ctx, segments);
   let fd: number;
@@ -232,17 +193,22 @@ function logModelHistory(ctx: MlflowContext, fields: Fields) {
   } catch {
     throw invalidParameter('model_json is not valid JSON.');
   }
-  const tags = ctx.folds.get(run.id).tags;
-  const history = (() => {
-    try {
-      return JSON.parse(tags['mlflow.log-model.history'] ?? '[]') as unknown[];
-    } catch {
-      return [];
-    }
-  })();
+  if (!model || typeof model !== 'object' || Array.isArray(model))
+    throw invalidParameter('model_json must be a JSON object.');
+  let history: unknown[];
+  try {
+    const had = JSON.parse(ctx.folds.get(run.id).tags['mlflow.log-model.history'] ?? '[]') as unknown;
+    history = Array.isArray(had) ? had : [];
+  } catch {
+    history = [];
+  }
   history.push(model);
-  appendRunEvents(ctx.paths.runDir(run.id), [
-    { type: 'tags', tags: { 'mlflow.log-model.history': JSON.stringify(history) } },
-  ]);
+  let text: string;
+  try {
+    text = JSON.stringify(history);
+  } catch {
+    throw invalidParameter('model_json is nested too deeply to keep.'); // JSON.stringify's recursion ran out
+  }
+  appendRunEvents(ctx.paths.runDir(run.id), [{ type: 'tags', tags: { 'mlflow.log-model.history': text } }]);
   return {};
 }

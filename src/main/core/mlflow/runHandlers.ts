@@ -24,6 +24,7 @@ import {
 } from './searchFilter';
 
 const SEARCH_MAX_RESULTS = 50_000;
+const DATASET_FIELDS = ['name', 'digest', 'source_type', 'source', 'schema', 'profile'];
 
 function experimentIdOf(ctx: MlflowContext, row: RunRow): string {
   return ctx.experiments.idFor(row.experiment);
@@ -183,7 +184,12 @@ export function logInputs(ctx: MlflowContext, fields: Fields) {
     if (!dataset || typeof dataset !== 'object') throw invalidParameter(`datasets[${i}].dataset is missing.`);
     requireString(dataset, 'name');
     requireString(dataset, 'digest');
-    return { tags: keyValues(input, 'tags'), dataset };
+    // Only the fields of MLflow's Dataset message, all strings: what is kept and shown again is known in shape.
+    const kept = DATASET_FIELDS.flatMap((name) => {
+      const value = optionalString(dataset, name);
+      return value === undefined ? [] : [[name, value]];
+    });
+    return { tags: keyValues(input, 'tags'), dataset: Object.fromEntries(kept) as Fields };
   });
   const models = objects(fields, 'models').map((m) => ({ model_id: requireString(m, 'model_id') }));
   addLinks(ctx, row.id, 'dataset', datasets);

@@ -3,7 +3,7 @@ import { FINAL_STATUSES, type RunStatusName } from '../../../shared/api/runStatu
 import { appendRunEvents } from '../runs/sdkRuns';
 import type { RunRow } from '../runs/runStore';
 import { type Fields, type MlflowContext, optionalInteger, requireString } from './context';
-import { invalidParameter, MlflowError } from './mlflowErrors';
+import { describeValue, invalidParameter, MlflowError } from './mlflowErrors';
 
 /**
  * Writes from MLflow calls, into the run's events file exactly as run.log writes (so they are live in the UI and
@@ -35,7 +35,7 @@ function checkKey(key: string, what: string): void {
 function metricValue(raw: unknown, key: string): number | { $float: string } {
   const n = typeof raw === 'string' ? (raw === 'NaN' ? Number.NaN : Number(raw)) : raw;
   if (typeof n !== 'number' || (Number.isNaN(n) && raw !== 'NaN' && !(typeof raw === 'number')))
-    throw invalidParameter(`Got invalid value ${JSON.stringify(raw)} for metric '${key}' (a number is expected).`);
+    throw invalidParameter(`Got invalid value ${describeValue(raw)} for metric '${key}' (a number is expected).`);
   if (Number.isNaN(n)) return { $float: 'NaN' };
   if (!Number.isFinite(n)) return { $float: n > 0 ? 'Infinity' : '-Infinity' };
   return n;
@@ -156,7 +156,7 @@ export function benchtopStatus(status: string): 'Completed' | 'Failed' | 'Cancel
       return 'Running';
   }
   throw invalidParameter(
-    `Invalid value ${JSON.stringify(status)} for parameter 'status': use RUNNING, SCHEDULED, FINISHED, FAILED or KILLED.`,
+    `Invalid value ${describeValue(status)} for parameter 'status': use RUNNING, SCHEDULED, FINISHED, FAILED or KILLED.`,
   );
 }
 

@@ -8,6 +8,7 @@ import type { WorkspacePaths } from '../workspace/paths';
 import { MlflowContext } from './context';
 import { MlflowError } from './mlflowErrors';
 import { API_PREFIXES, ARTIFACT_PREFIXES, asMlflowError, route, type RouterLimits, sendError } from './router';
+import { discardBody, tooLarge } from './requestBody';
 
 export interface TrackingServerOptions {
   db: Db;
@@ -74,19 +75,24 @@ export function createTrackingServer(options: TrackingServerOptions): TrackingSe
   server.timeout = timeouts.idle;
 
   const onRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // A body over the limit is refused before anything else, and not read: 413, whoever sends it.
+    const limit = (req.url ?? '').includes('/mlflow-artifacts/') ? limits.artifactBytes : limits.jsonBytes;
+    if (Number(req.headers['content-length'] ?? 0) > limit) {
+      res.setHeader('connection', 'close');
+      return sendError(res, tooLarge(limit));
+    }
+    /** An early refusal: the rest of the body is read first (see discardBody), else the connection closes. */
+    const refuse = async (error: MlflowError) => {
+      if (!(await discardBody(req, limits.jsonBytes))) res.setHeader('connection', 'close');
+      sendError(res, error);
+    };
     const target = parseRequestTarget(req.url);
     const host = target?.authority ?? req.headers.host;
-    if (!target) {
-      req.resume();
-      return sendError(res, new MlflowError('BAD_REQUEST', 'Malformed request target or %-escape.'));
-    }
-    if (typeof host !== 'string' || !LOCAL_HOST.test(host)) {
-      req.resume();
-      return sendError(
-        res,
+    if (!target) return refuse(new MlflowError('BAD_REQUEST', 'Malformed request target or %-escape.'));
+    if (typeof host !== 'string' || !LOCAL_HOST.test(host))
+      return refuse(
         new MlflowError('PERMISSION_DENIED', 'The Host header must name 127.0.0.1 or localhost (this machine).'),
       );
-    }
     let path = target.pathname;
     let authorized = false;
     const bearer = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '');
@@ -97,9 +103,7 @@ export function createTrackingServer(options: TrackingServerOptions): TrackingSe
       path = first[2] as string;
     }
     if (!authorized) {
-      req.resume();
-      return sendError(
-        res,
+      return refuse(
         new MlflowError(
           'UNAUTHENTICATED',
           'The token is missing or wrong: send MLFLOW_TRACKING_TOKEN as "Authorization: Bearer <token>", or use ' +
@@ -111,7 +115,6 @@ export function createTrackingServer(options: TrackingServerOptions): TrackingSe
     const what = `${req.method} ${path.slice(0, 200)}`;
     try {
       if (!known) {
-        req.resume();
         throw new MlflowError(
           'ENDPOINT_NOT_FOUND',
           `Benchtop's MLflow endpoint does not support ${what}: it serves /api/2.0/mlflow/ and /api/2.0/mlflow-artifacts/.`,
@@ -121,8 +124,8 @@ export function createTrackingServer(options: TrackingServerOptions): TrackingSe
     } catch (err) {
       const error = asMlflowError(err, log, what);
       if (res.headersSent) return void res.destroy();
-      // A refused upload may still be sending: answer, then drop the rest with the connection.
-      if (!req.readableEnded) res.setHeader('connection', 'close');
+      // Refused before its body was read: read the rest first (bounded), unless the body itself was the problem.
+      if (error.status === 413 || !(await discardBody(req, limits.jsonBytes))) res.setHeader('connection', 'close');
       sendError(res, error);
     }
   };
