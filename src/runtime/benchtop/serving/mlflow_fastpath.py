@@ -96,7 +96,9 @@ class FastPath:
     def __init__(self, names, width, estimator, predictions_to_json):
         """names: the signature's columns, or None (no signature: the tensor shapes, rows of `width`)."""
         import numpy
+        import sklearn
 
+        self.finite_input = sklearn.config_context
         self.numpy = numpy
         self.names = names
         self.width = width
@@ -128,7 +130,11 @@ class FastPath:
         if matrix.ndim != 2 or not self.numpy.isfinite(matrix).all():
             return None
         out = StringIO()
-        self.predictions_to_json(self.estimator.predict(matrix), out)
+        # Every value was checked finite above, so sklearn's own finiteness scan (~15% of a small predict) is
+        # skipped: for finite input assume_finite changes nothing else.
+        with self.finite_input(assume_finite=True):
+            prediction = self.estimator.predict(matrix)
+        self.predictions_to_json(prediction, out)
         return 200, out.getvalue().encode("utf-8"), JSON_MIME
 
     def _split_rows(self, split):
