@@ -53,12 +53,20 @@ export async function startRunTracking(
     main.server.listen(0, '127.0.0.1', () => resolve());
   });
   const experimentId = new MlflowExperiments(db).idFor(experiment);
+  // MLflow's client refuses other run ids (mlflow/utils/validation.py, _RUN_ID_REGEX): a run of an experiment
+  // named with a "." gets no MLFLOW_RUN_ID, so start_run() makes a run of its own instead of failing.
+  const attachable = /^[a-zA-Z0-9][\w-]{0,255}$/.test(runId);
+  if (!attachable)
+    log(
+      `the run id ${runId} has characters MLflow's client refuses in a run id (only letters, digits, "_" and "-"), ` +
+        'so mlflow.start_run() makes a new run in this experiment instead of logging to this one.',
+    );
   return {
     token,
     env: {
       MLFLOW_TRACKING_URI: main.url(),
       MLFLOW_TRACKING_TOKEN: token,
-      MLFLOW_RUN_ID: runId,
+      ...(attachable ? { MLFLOW_RUN_ID: runId } : {}),
       MLFLOW_EXPERIMENT_NAME: experiment,
       MLFLOW_EXPERIMENT_ID: experimentId,
     },
