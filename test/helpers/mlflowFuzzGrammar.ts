@@ -64,10 +64,22 @@ const TRAVERSALS = [
   'outputs/%00/../../..',
 ];
 
-/** An artifact path: plain, or one that tries to climb out to a canary file. */
-export function artifactPath(r: Rng): string {
-  if (r.chance(0.4)) return r.pick(['model/MLmodel', 'outputs/x.txt', 'a/b/c.json', '', '.', 'x%20y', '\u00e9t\u00e9']);
-  return `${r.pick(TRAVERSALS)}/${ESCAPE_CANARY}-${r.int(1000)}`;
+/**
+ * An artifact path as mlflow-artifacts names them (runs/<run id>/<path>, where the run's artifact_uri points),
+ * plain or trying to climb out of the run's folder to a canary file.
+ */
+export function artifactPath(r: Rng, target: MlflowTarget): string {
+  const root = r.pick([
+    `runs/${target.runId}/`,
+    `runs/${target.runId}/`,
+    `runs/${target.runId}/`,
+    'runs/nope/',
+    'models/x/',
+    '',
+  ]);
+  if (r.chance(0.4))
+    return root + r.pick(['model/MLmodel', 'outputs/x.txt', 'a/b/c.json', '', '.', 'x%20y', '\u00e9t\u00e9']);
+  return `${root}${r.pick(TRAVERSALS)}/${ESCAPE_CANARY}-${r.int(1000)}`;
 }
 
 /** A value of the wrong kind, or an extreme one of the right kind. */
@@ -159,7 +171,7 @@ function query(r: Rng, target: MlflowTarget): string {
     ['experiment_id', r.pick([target.experimentId, '0', '%', '99999999999999999999999'])],
     ['experiment_name', r.pick(['Default', '', '%E0%A4%A', 'x'.repeat(3_000)])],
     ['metric_key', r.pick(['loss', '', '%00'])],
-    ['path', encodeURIComponent(artifactPath(r))],
+    ['path', encodeURIComponent(artifactPath(r, target))],
     ['max_results', r.pick(['1', '-1', 'x', '1e99'])],
     ['page_token', r.pick(['', 'x', '%%'])],
   ];
@@ -206,7 +218,7 @@ export function mlflowRequest(r: Rng, target: MlflowTarget): MlflowFuzzRequest {
   if (roll < 0.2) {
     // mlflow-artifacts: upload, download, list, with paths that try to climb out.
     const method = r.pick(['PUT', 'GET', 'GET', 'DELETE']);
-    const path = artifactPath(r);
+    const path = artifactPath(r, target);
     const url = r.chance(0.7)
       ? `${auth.prefix}${ARTIFACTS}/${r.chance(0.5) ? path : encodeURI(path)}`
       : `${auth.prefix}${ARTIFACTS}?path=${encodeURIComponent(path)}`;

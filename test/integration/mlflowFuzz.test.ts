@@ -118,6 +118,9 @@ describe(`the MLflow tracking server under a fuzzer (seed ${SEED})`, () => {
     console.log(`MLflow fuzz: ${MLFLOW_REQUESTS} calls in ${Date.now() - started} ms; ${JSON.stringify(statuses)}`);
     expect(failures.slice(0, 10)).toEqual([]);
     expect(escapedFiles(workspace)).toEqual([]);
+    // Inside the workspace, an uploaded canary may only be in the run's own folder.
+    const runFolder = path.join(workspace, 'runs', target.runId) + path.sep;
+    expect(canariesIn(workspace).filter((file) => !file.startsWith(runFolder))).toEqual([]);
     await probe('the MLflow calls');
   }, 120_000);
 
@@ -221,4 +224,12 @@ function escapedFiles(workspace: string): string[] {
     for (const name of names) if (name.includes(ESCAPE_CANARY)) found.push(path.join(dir, name));
   }
   return found;
+}
+
+/** Every canary file anywhere under DIR. */
+function canariesIn(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.name.includes(ESCAPE_CANARY))
+    .map((entry) => path.join(entry.parentPath, entry.name));
 }
