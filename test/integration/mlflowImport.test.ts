@@ -15,6 +15,9 @@ import { CLI, ROOT, requireComponent, runCli, tempDir, waitUntil } from '../help
  */
 
 const STORE_DRIVER = path.join(ROOT, 'test', 'python', 'mlflow_store.py');
+/** `mlflow server` from the full mlflow package (the benchmarks' venv has it), for the server import. */
+const MLFLOW_SERVER =
+  process.env.BENCHTOP_MLFLOW_SERVER ?? path.join(ROOT, '.bench-work', 'serving-venv', 'bin', 'mlflow');
 const root = tempDir('bt-mlflow-import-');
 const workspace = path.join(root, 'ws');
 const project = path.join(root, 'project');
@@ -42,7 +45,8 @@ interface LibraryView {
     run_id: string | null;
     tags: Record<string, string>;
     model_tags: Record<string, string>;
-    description: string;
+    description: string | null;
+    model_description: string | null;
     source: string;
     files: string[];
   }[];
@@ -142,36 +146,7 @@ describe('benchtop import mlflow', () => {
     expect(summary.modelVersions).toEqual({ new: view.models.length, updated: 0, unchanged: 0 });
     expect(summary.notes.join('\n')).toContain('"eval set" is named "eval_set" here');
 
-    const listed = await json<BenchtopRun[]>(['run', 'list', '--limit', '1000']);
-    const byId = new Map(listed.map((r) => [r.id, r]));
-    for (const run of view.runs) {
-      const mine = byId.get(run.run_id);
-      expect(mine, run.run_name).toBeDefined();
-      expect(mine).toMatchObject({
-        experiment: run.experiment.replace(' ', '_'),
-        status: STATUS[run.status],
-        startedAt: iso(run.start_time),
-        endedAt: iso(run.end_time),
-        displayName: run.run_name,
-        parentRunId: run.tags['mlflow.parentRunId'] ?? null,
-        tags: run.tags,
-        target: 'mlflow',
-      });
-      const shown = await json<BenchtopRun>(['run', 'show', run.run_id]);
-      expect(shown.tags).toEqual(run.tags);
-      const metrics = await json<BenchtopMetrics>(['run', 'metrics', run.run_id]);
-      expect(metrics.params).toEqual(run.params);
-      expect(Object.keys(metrics.scalars).sort()).toEqual(Object.keys(run.metrics).sort());
-      for (const [key, points] of Object.entries(run.metrics)) {
-        // In the order MLflow returns them (file order); the library's view is sorted, so sort the same way.
-        const got = (metrics.scalars[key] ?? [])
-          .map((p) => [p.step, Math.round(p.t * 1000), p.value] as [number, number, number | string])
-          .sort(byStepTime);
-        expect(got, `${run.run_name} ${key}`).toEqual(points);
-      }
-      const files = await json<string[]>(['run', 'files', run.run_id]);
-      expect(files.filter((f) => !f.startsWith('azureml-logs/'))).toEqual(run.artifacts);
-    }
+    await expectRunsAsLibrary(view);
     // Artifacts are the same bytes (a file and a folder).
     const parent = view.runs.find((r) => r.run_name === 'parent') as LibraryRun;
     const downloaded = path.join(root, 'download');
@@ -182,37 +157,10 @@ describe('benchtop import mlflow', () => {
         fs.readFileSync(path.join(artifactRoot, name)),
       );
 
-    const models = await json<
-      {
-        name: string;
-        version: number;
-        runId: string | null;
-        tags: Record<string, string>;
-        description: string | null;
-        properties: Record<string, string>;
-        fileCount: number;
-      }[]
-    >(['model', 'list']);
-    for (const version of view.models) {
-      const mine = models.find((m) => m.properties['mlflow.modelVersion'] === `${version.name}/${version.version}`);
-      expect(mine, `${version.name} ${version.version}`).toBeDefined();
-      expect(mine?.name).toBe(version.name);
-      expect(mine?.tags).toEqual({ ...version.model_tags, ...version.tags });
-      expect(mine?.description).toBe(version.description);
-      expect(mine?.runId).toBe(version.run_id);
-      expect(mine?.properties['mlflow.source']).toBe(version.source);
-      // The same files as the library's own download of models:/NAME/VERSION, under one folder.
-      const detail = await json<{ root: string; files: { path: string }[] }>([
-        'model',
-        'show',
-        `${mine?.name}:${mine?.version}`,
-      ]);
-      expect(detail.files.map((f) => f.path.slice(detail.root.length + 1)).sort()).toEqual(version.files);
-    }
+    await expectModelsAsLibrary(view, summary.source);
     // An MLflow 3 logged model is registered under its own name, linked to the run that logged it.
-    const logged = models.find((m) => m.name === 'iris-logged');
-    expect(logged?.runId).toBe(view.runs.find((r) => r.run_name === 'parent')?.run_id);
-    expect((await json<{ root: string }>(['model', 'show', 'iris-logged:1'])).root).toBe('clf');
+    const logged = await json<{ root: string; runId: string | null }>(['model', 'show', 'iris-logged:1']);
+    expect(logged).toMatchObject({ root: 'clf', runId: parent.run_id });
   });
 
   it('imports nothing new the second time, and brings a run changed in the store up to date', async (ctx) => {
@@ -233,6 +181,40 @@ describe('benchtop import mlflow', () => {
     expect(metrics.scalars.loss?.at(-1)).toMatchObject({ step: 5, value: 0.125 });
     expect(metrics.scalars.loss).toHaveLength((parent.metrics.loss?.length ?? 0) + 1);
     expect((await json<BenchtopRun[]>(['run', 'list', '--limit', '1000'])).length).toBe(before.length);
+  });
+
+  it('imports from a tracking server on 127.0.0.1, artifacts through its mlflow-artifacts API', async (ctx) => {
+    // The full mlflow (its server) is big; the benchmarks' venv has it. Without it, this one is skipped.
+    if (!py || !fs.existsSync(MLFLOW_SERVER)) return ctx.skip();
+    const dir = path.join(root, 'server');
+    fs.mkdirSync(dir, { recursive: true });
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const server = spawn(
+      MLFLOW_SERVER,
+      [
+        'server',
+        '--backend-store-uri',
+        `sqlite:///${dir}/mlflow.db`,
+        '--artifacts-destination',
+        path.join(dir, 'art'),
+      ].concat(['--host', '127.0.0.1', '--port', String(port), '--workers', '1']),
+      { detached: true, stdio: 'ignore' },
+    );
+    try {
+      await waitForServer(`${url}/health`, 90_000);
+      await library(['write', url]);
+      const view = JSON.parse(await library(['view', url])) as LibraryView;
+      const summary = await json<MlflowImportSummary>(['import', 'mlflow', url]);
+      expect(summary.source).toBe(url);
+      expect(summary.runs).toEqual({ new: view.runs.length, updated: 0, unchanged: 0 });
+      await expectRunsAsLibrary(view);
+      await expectModelsAsLibrary(view, url);
+      const again = await json<MlflowImportSummary>(['import', 'mlflow', url]);
+      expect(again.runs).toEqual({ new: 0, updated: 0, unchanged: view.runs.length });
+    } finally {
+      process.kill(-(server.pid as number), 'SIGTERM');
+    }
   });
 
   it('streams a run of 100,000 points; a kill -9 mid-import leaves no partial run and importing again completes', async (ctx) => {
@@ -271,10 +253,93 @@ describe('benchtop import mlflow', () => {
   });
 });
 
+/** Every run of the library's view, as Benchtop shows it: list, show, metrics (every point), files. */
+async function expectRunsAsLibrary(view: LibraryView): Promise<void> {
+  const listed = await json<BenchtopRun[]>(['run', 'list', '--limit', '1000']);
+  const byId = new Map(listed.map((r) => [r.id, r]));
+  for (const run of view.runs) {
+    const mine = byId.get(run.run_id);
+    expect(mine, run.run_name).toBeDefined();
+    expect(mine).toMatchObject({
+      experiment: run.experiment.replace(' ', '_'),
+      status: STATUS[run.status],
+      startedAt: iso(run.start_time),
+      endedAt: iso(run.end_time),
+      displayName: run.run_name,
+      parentRunId: run.tags['mlflow.parentRunId'] ?? null,
+      tags: run.tags,
+      target: 'mlflow',
+    });
+    const shown = await json<BenchtopRun>(['run', 'show', run.run_id]);
+    expect(shown.tags).toEqual(run.tags);
+    const metrics = await json<BenchtopMetrics>(['run', 'metrics', run.run_id]);
+    expect(metrics.params).toEqual(run.params);
+    expect(Object.keys(metrics.scalars).sort()).toEqual(Object.keys(run.metrics).sort());
+    for (const [key, points] of Object.entries(run.metrics)) {
+      // In the order MLflow returns them (file order); the library's view is sorted, so sort the same way.
+      const got = (metrics.scalars[key] ?? [])
+        .map((p) => [p.step, Math.round(p.t * 1000), p.value] as [number, number, number | string])
+        .sort(byStepTime);
+      expect(got, `${run.run_name} ${key}`).toEqual(points);
+    }
+    const files = await json<string[]>(['run', 'files', run.run_id]);
+    expect(files.filter((f) => !f.startsWith('azureml-logs/'))).toEqual(run.artifacts);
+  }
+}
+
+/** Every registered version of the library's view, as Benchtop's registry has it (imported from `source`). */
+async function expectModelsAsLibrary(view: LibraryView, source: string): Promise<void> {
+  const models = await json<
+    {
+      name: string;
+      version: number;
+      runId: string | null;
+      tags: Record<string, string>;
+      description: string | null;
+      properties: Record<string, string>;
+      fileCount: number;
+    }[]
+  >(['model', 'list']);
+  for (const version of view.models) {
+    const mine = models.find(
+      (m) =>
+        m.properties['mlflow.store'] === source &&
+        m.properties['mlflow.modelVersion'] === `${version.name}/${version.version}`,
+    );
+    expect(mine, `${version.name} ${version.version}`).toBeDefined();
+    expect(mine?.name).toBe(version.name);
+    expect(mine?.tags).toEqual({ ...version.model_tags, ...version.tags });
+    // The version's description, else the registered model's (Benchtop has one per version); empty is none.
+    expect(mine?.description).toBe(version.description || version.model_description || null);
+    expect(mine?.runId).toBe(version.run_id);
+    expect(mine?.properties['mlflow.source']).toBe(version.source);
+    // The same files as the library's own download of models:/NAME/VERSION, under one folder.
+    const detail = await json<{ root: string; files: { path: string }[] }>([
+      'model',
+      'show',
+      `${mine?.name}:${mine?.version}`,
+    ]);
+    expect(detail.files.map((f) => f.path.slice(detail.root.length + 1)).sort()).toEqual(version.files);
+  }
+}
+
 async function experimentIdOf(runId: string): Promise<string | undefined> {
   for (const entry of fs.readdirSync(store))
     if (fs.existsSync(path.join(store, entry, runId, 'meta.yaml'))) return entry;
   return undefined;
+}
+
+async function waitForServer(url: string, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > end) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 function byStepTime(a: [number, number, unknown], b: [number, number, unknown]): number {

@@ -23,8 +23,9 @@ from mlflow.entities import Metric, ViewType  # noqa: E402
 T0 = 1_700_000_000_000  # explicit timestamps (ms) the import must keep
 
 
-def _uri(folder):
-    return "file://" + os.path.abspath(folder)
+def _uri(target):
+    """A folder (file store), or a tracking server's URL as it is."""
+    return target if target.startswith("http") else "file://" + os.path.abspath(target)
 
 
 def write(folder):
@@ -79,7 +80,15 @@ def write(folder):
         tags={"quality": "good"},
         description="first",
     )
-    client.create_model_version("iris-clf", source=_uri(model_dir), tags={"quality": "better"}, description="second")
+    # Files of no run: a folder of this machine (a server refuses that, and run files without their run).
+    on_server = folder.startswith("http")
+    client.create_model_version(
+        "iris-clf",
+        source=parent.info.artifact_uri + "/model" if on_server else _uri(model_dir),
+        run_id=parent.info.run_id if on_server else None,
+        tags={"quality": "better"},
+        description="second",
+    )
     print(json.dumps({"parent": parent.info.run_id}))
 
 
@@ -144,6 +153,7 @@ def view(folder):
                     "tags": v.tags,
                     "model_tags": model.tags,
                     "description": v.description,
+                    "model_description": model.description,
                     "source": v.source,
                 }
             )

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BenchtopError } from '../../../shared/errors';
@@ -94,7 +95,8 @@ async function checkServer(text: string): Promise<StoreSource> {
 /** One GET with a deadline: the server answers MLflow's REST API, or the error says what happened. */
 function probe(url: string, base: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const request = http.get(url, { timeout: PROBE_TIMEOUT_MS }, (response) => {
+    const get = url.startsWith('https:') ? https.get : http.get;
+    const request = get(url, { timeout: PROBE_TIMEOUT_MS }, (response) => {
       response.resume();
       const status = response.statusCode ?? 0;
       if (status === 200) return resolve();
