@@ -84,27 +84,28 @@ print(json.dumps({"uri": uri, "run": run.info.run_id}))
     expect(events.match(/"loss"/g)).toHaveLength(50);
   }, 120_000);
 
-  it('costs a Python that never uses MLflow about a millisecond at start-up', async () => {
+  it('adds under a millisecond to the start-up of a Python that never uses MLflow', async () => {
     const python = process.env.BENCHTOP_TEST_PYTHON ?? 'python3';
-    const startUp = async (env: NodeJS.ProcessEnv) => {
+    // Python's own clock for sitecustomize (its import runs the forwarder's set-up): wall time on two busy
+    // cores varies by tens of ms, this by tenths.
+    const sitecustomizeUs = async (env: NodeJS.ProcessEnv) => {
       const times: number[] = [];
       for (let i = 0; i < 7; i++) {
-        const started = performance.now();
-        const run = await exec(python, ['-c', 'pass'], { env: { ...process.env, PYTHONPATH: RUNTIME, ...env } });
+        const run = await exec(python, ['-X', 'importtime', '-c', 'pass'], {
+          env: { ...process.env, PYTHONPATH: RUNTIME, BENCHTOP_MLFLOW_SOCKET: '', ...env },
+        });
         expect(run.code, run.stderr).toBe(0);
-        times.push(performance.now() - started);
+        const line = /import time:\s+\d+ \|\s+(\d+) \|\s+sitecustomize$/m.exec(run.stderr);
+        expect(line, run.stderr).not.toBeNull();
+        times.push(Number(line?.[1]));
       }
       return median(times);
     };
-    // Interleaved, so the machine's load weighs on both alike.
-    const plain = await startUp({});
-    const forwarding = await startUp({ BENCHTOP_MLFLOW_SOCKET: socketPath, MLFLOW_TRACKING_URI: 'http://x:1' });
-    const plainAgain = await startUp({});
-    const baseline = Math.min(plain, plainAgain);
+    const plain = await sitecustomizeUs({});
+    const forwarding = await sitecustomizeUs({ BENCHTOP_MLFLOW_SOCKET: socketPath, MLFLOW_TRACKING_URI: 'http://x:1' });
     console.log(
-      `python start-up: ${baseline.toFixed(1)} ms plain, ${forwarding.toFixed(1)} ms with the forwarder (${(forwarding - baseline).toFixed(1)} ms)`,
+      `sitecustomize: ${(plain / 1000).toFixed(2)} ms plain, ${(forwarding / 1000).toFixed(2)} ms with the forwarder`,
     );
-    // Noise on two busy cores is several ms; a forwarder that imported socket/threading would add more.
-    expect(forwarding - baseline).toBeLessThan(15);
+    expect(forwarding - plain).toBeLessThan(3_000);
   }, 120_000);
 });
