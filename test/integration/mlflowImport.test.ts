@@ -181,6 +181,17 @@ describe('benchtop import mlflow', () => {
     expect(metrics.scalars.loss?.at(-1)).toMatchObject({ step: 5, value: 0.125 });
     expect(metrics.scalars.loss).toHaveLength((parent.metrics.loss?.length ?? 0) + 1);
     expect((await json<BenchtopRun[]>(['run', 'list', '--limit', '1000'])).length).toBe(before.length);
+
+    // A store the library cannot read (a damaged meta.yaml): its error, the fix, and nothing written.
+    const damaged = path.join(root, 'damaged', 'mlruns');
+    fs.mkdirSync(path.join(damaged, '3'), { recursive: true });
+    fs.writeFileSync(path.join(damaged, '3', 'meta.yaml'), ':::not yaml[[');
+    const refused = await runCli(['--json', 'import', 'mlflow', damaged], { workspace });
+    expect(refused.code).toBe(2);
+    expect(JSON.parse(refused.stdout)).toMatchObject({
+      error: { code: 'UNSUPPORTED', message: expect.stringMatching(/MLflow 3\.17\.2 could not read the store/) },
+    });
+    expect((await json<BenchtopRun[]>(['run', 'list', '--limit', '1000'])).length).toBe(before.length);
   });
 
   it('imports from a tracking server on 127.0.0.1, artifacts through its mlflow-artifacts API', async (ctx) => {

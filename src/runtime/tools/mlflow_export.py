@@ -313,11 +313,23 @@ def main():
     try:
         export(args, out)
     except Exception as err:  # noqa: BLE001 - every failure becomes one error line the importer can show
+        import traceback
+
+        import mlflow
         from mlflow.exceptions import MlflowException
 
+        traceback.print_exc()  # into the import's log
         if isinstance(err, MlflowException):
             _fail(out, "BAD_INPUT", "MLflow could not read %s: %s" % (args.uri, err.message), _hint_for(args.uri))
-        raise
+        # Inside the library's reading: a damaged file, or a layout this MLflow version does not know.
+        _fail(
+            out,
+            "UNSUPPORTED",
+            "MLflow %s could not read the store at %s (%s: %s): a file of it is damaged, or it was written by "
+            "an MLflow version this one cannot read." % (mlflow.__version__, args.uri, type(err).__name__, err),
+            "Open it with the MLflow that wrote it (`mlflow server --backend-store-uri DIR --host 127.0.0.1`) and "
+            "import http://127.0.0.1:5000, or check the store's meta.yaml files.",
+        )
 
 
 def _hint_for(uri):

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ImportMlflow, type ImportedItem, type MlflowImportSummary } from '../../../shared/api/importTypes';
 import { BenchtopError } from '../../../shared/errors';
-import { processAlive } from '../builds/buildLock';
+import { acquireBuildLock, processAlive } from '../builds/buildLock';
 import type { EventBus } from '../events';
 import type { JobContext, JobManager } from '../jobs/jobManager';
 import type { ModelService } from '../models/modelService';
@@ -52,12 +52,23 @@ export class MlflowImporter {
     const requestId = input.requestId ?? '';
     const tool = await this.deps.tools.ensure(MLFLOW_TOOL, () => undefined, { requestId });
     let summary: MlflowImportSummary | null = null;
+    const lockFile = this.deps.paths.buildLock(
+      `mlflow-import-${createHash('sha256').update(source.uri).digest('hex').slice(0, 24)}`,
+    );
     const job = this.deps.jobs.start(
       'import',
       `Import MLflow store ${source.uri}`,
       { source: source.uri, requestId },
       async (ctx) => {
-        summary = await this.run(ctx, source.uri, tool.python, input.experiments ?? [], requestId);
+        // One import of a store at a time (two would both see a run as new and insert it twice).
+        const release = await acquireBuildLock(lockFile, ctx.signal, () =>
+          ctx.output.note(`Waiting for another import of ${source.uri} to finish...`),
+        );
+        try {
+          summary = await this.run(ctx, source.uri, tool.python, input.experiments ?? [], requestId);
+        } finally {
+          release();
+        }
       },
     );
     const finished = await job.done;
