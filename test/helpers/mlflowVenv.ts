@@ -5,7 +5,8 @@ import { ROOT } from './workspace';
 /**
  * The real MLflow client from the package index, shared by every MLflow test (tracking, models,
  * serving, import): mlflow-skinny (the client and the flavors, no server) with scikit-learn and
- * pandas for autolog and pyfunc models. Kept between test runs under node_modules/.cache (big).
+ * pandas for autolog and pyfunc models, and skops (mlflow 3.17's default scikit-learn format; the full `mlflow`
+ * depends on it, mlflow-skinny does not). Kept between test runs under node_modules/.cache (big).
  */
 export const MLFLOW_VERSION = '3.17.2';
 
@@ -15,8 +16,8 @@ export const MLFLOW_VENV = path.join(ROOT, 'node_modules', '.cache', 'benchtop-m
 export function mlflowPython(): Promise<string | null> {
   return cachedVenv(
     MLFLOW_VENV,
-    `import mlflow, sklearn, pandas; assert mlflow.__version__ == "${MLFLOW_VERSION}"`,
-    [`mlflow-skinny==${MLFLOW_VERSION}`, 'scikit-learn', 'pandas'],
+    `import mlflow, sklearn, pandas, skops; assert mlflow.__version__ == "${MLFLOW_VERSION}"`,
+    [`mlflow-skinny==${MLFLOW_VERSION}`, 'scikit-learn', 'pandas', 'skops'],
     { timeoutMs: 900_000 },
   );
 }
