@@ -205,4 +205,30 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX mlflow_run_links_run ON mlflow_run_links(run_id);
   `,
+  // 11: MLflow's model registry on Benchtop's models: what MLflow has and Benchtop's registry does not (a registered
+  // model before its first version, its description and tags; a version's MLflow source, stage and model id; aliases).
+  `
+  CREATE TABLE mlflow_registered_models (
+    name TEXT PRIMARY KEY,
+    description TEXT,
+    tags TEXT NOT NULL DEFAULT '{}',
+    creation_time INTEGER NOT NULL,
+    last_update_time INTEGER NOT NULL
+  );
+  CREATE TABLE mlflow_model_versions (
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    model_id TEXT,
+    stage TEXT NOT NULL DEFAULT 'None',
+    last_update_time INTEGER NOT NULL,
+    PRIMARY KEY (name, version)
+  );
+  CREATE TABLE mlflow_model_aliases (
+    name TEXT NOT NULL,
+    alias TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    PRIMARY KEY (name, alias)
+  );
+  `,
 ];
