@@ -225,7 +225,7 @@ describe('benchtop import mlflow', () => {
       const again = await json<MlflowImportSummary>(['import', 'mlflow', url]);
       expect(again.runs).toEqual({ new: 0, updated: 0, unchanged: view.runs.length });
     } finally {
-      process.kill(-(server.pid as number), 'SIGTERM');
+      await stopGroup(server.pid as number);
     }
   }, 900_000);
 
@@ -366,4 +366,19 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Stops a process group (mlflow server and its workers): SIGTERM, then SIGKILL if it is not gone in 10 s. */
+async function stopGroup(pgid: number): Promise<void> {
+  const alive = () => {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!alive()) return;
+  process.kill(-pgid, 'SIGTERM');
+  await waitUntil(() => !alive(), 10_000).catch(() => (alive() ? process.kill(-pgid, 'SIGKILL') : undefined));
 }
