@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,7 +18,7 @@ import { NAME_PATTERN, parseNameVersion } from '../../../shared/environments/nam
 import { processAlive } from '../builds/buildLock';
 import type { EnvironmentService } from '../environments/environmentService';
 import type { EventBus } from '../events';
-import { LiveOutput, type Viewer } from '../pty/liveOutput';
+import type { Viewer } from '../pty/liveOutput';
 import type { Db } from '../workspace/database';
 import { nowIso, writeFileAtomic } from '../workspace/files';
 import type { WorkspacePaths } from '../workspace/paths';
@@ -38,11 +37,12 @@ import {
   initialEvents,
   reconcileSdkRun,
   SDK_TARGET,
-  summaryColumns,
   updateRun,
 } from './sdkRuns';
 import { artifactNames, downloadArtifact, downloadArtifacts } from './runArtifacts';
-import { SupervisorConnection } from './supervisorClient';
+import { RunStreams } from './runStreams';
+import { RunWatcher } from './runWatcher';
+import { SupervisorLauncher } from './supervisorLauncher';
 import type { RunSpec } from './supervisorProtocol';
 
 function checkExperimentName(experiment: string): void {
@@ -56,27 +56,6 @@ function checkExperimentName(experiment: string): void {
 
 /** How long a new run may go without a supervisor pid before it counts as lost. */
 const SUPERVISOR_START_GRACE_MS = 30_000;
-const WATCH_INTERVAL_MS = 400;
-const REPLAY_FROM_DISK = 1_000_000;
-
-interface Stream {
-  output: LiveOutput;
-  connection: SupervisorConnection | null;
-  viewers: number;
-}
-
-/** Where the bundled supervisor is: next to the CLI in dist/main, or found from the repository root in tests. */
-function supervisorScript(): string {
-  const candidates = [
-    process.env.BENCHTOP_SUPERVISOR,
-    path.join(__dirname, 'supervisor.js'),
-    path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'main', 'supervisor.js'),
-  ].filter((c): c is string => Boolean(c));
-  const found = candidates.find((c) => fs.existsSync(c));
-  if (!found) throw new BenchtopError('INTERNAL', 'The run supervisor is not built.', 'Run `npm run build`.');
-  return found;
-}
-
 /**
  * Runs from the app's side: submit (snapshot + detached supervisor), history,
  * live output through the supervisor's socket, metrics from the events file,
@@ -84,13 +63,9 @@ function supervisorScript(): string {
  */
 export class RunService {
   readonly store: RunStore;
-  private readonly streams = new Map<string, Stream>();
-  /** Unfinished runs this process reports on, with the last summary it sent (to send only changes). */
-  private readonly known = new Map<string, string>();
-  private readonly metricWatchers = new Map<string, { offset: number; count: number }>();
-  private readonly liveFolds = new Map<string, { offset: number; metrics: RunMetrics }>();
-  private timer: NodeJS.Timeout | null = null;
-  private standby: ChildProcess | null = null;
+  private readonly supervisors: SupervisorLauncher;
+  private readonly streams: RunStreams;
+  private readonly watcher: RunWatcher;
 
   constructor(
     private readonly db: Db,
@@ -100,6 +75,13 @@ export class RunService {
     private readonly builds: BuildService,
   ) {
     this.store = new RunStore(db);
+    this.supervisors = new SupervisorLauncher(paths.root);
+    this.streams = new RunStreams(
+      (id) => this.paths.runDir(id),
+      (id) => FINAL_STATUSES.has(this.get(id).status),
+      (id) => this.log(id),
+    );
+    this.watcher = new RunWatcher(this.store, paths, bus, (id) => this.reconcile(id));
   }
 
   submit(raw: unknown): RunSummary {
@@ -181,52 +163,16 @@ export class RunService {
     appendRunEvents(runDir, initialEvents(input.tags, input.properties));
     writeFileAtomic(path.join(runDir, 'spec.json'), JSON.stringify(spec, null, 2), false);
     this.store.update(id, {
-      supervisor_pid: this.takeStandby(id) ?? this.startSupervisor([this.paths.root, id]).pid ?? null,
+      supervisor_pid: this.supervisors.startFor(id),
     });
     const summary = this.get(id);
     this.watch(summary);
     return summary;
   }
 
-  /**
-   * Starts a supervisor, detached: the run outlives this process (the app, `serve`
-   * or the CLI). From Electron, ELECTRON_RUN_AS_NODE makes its binary a plain Node.
-   */
-  private startSupervisor(args: string[], stdin: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
-    const child = spawn(process.execPath, [supervisorScript(), ...args], {
-      detached: true,
-      stdio: [stdin, 'ignore', 'ignore'],
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-    });
-    child.unref();
-    (child.stdin as (NodeJS.WritableStream & { unref?: () => void }) | null)?.unref?.();
-    return child;
-  }
-
-  /**
-   * Keeps one supervisor started ahead (Node, SQLite and node-pty loaded), so a
-   * submit from the app only hands it a run id. Long-lived processes (the app,
-   * `serve`) call this; the CLI, which exits at once, does not. A standby whose
-   * parent goes away reads end-of-file and exits.
-   */
+  /** Keeps one supervisor started ahead, so a submit only hands it a run id (the app and `serve` call this). */
   prewarm(): void {
-    if (this.standby && this.standby.exitCode === null) return;
-    const child = this.startSupervisor(['--standby', this.paths.root], 'pipe');
-    child.on('exit', () => {
-      if (this.standby === child) this.standby = null;
-    });
-    child.stdin?.on('error', () => undefined);
-    this.standby = child;
-  }
-
-  private takeStandby(runId: string): number | null {
-    const child = this.standby;
-    if (!child || child.exitCode !== null || !child.stdin?.writable || !child.pid) return null;
-    this.standby = null;
-    child.stdin.end(`${runId}\n`);
-    // Replace it once this run has had the machine to itself for a moment.
-    setTimeout(() => this.prewarm(), 500).unref();
-    return child.pid;
+    this.supervisors.prewarm();
   }
 
   private snapshotLimits(overrides: { maxMb?: number; maxFiles?: number }) {
@@ -392,9 +338,7 @@ export class RunService {
     const run = this.get(id);
     if (FINAL_STATUSES.has(run.status)) return run;
     if (run.target === SDK_TARGET) return this.finish({ runId: id, status: 'Canceled' });
-    const stream = this.streams.get(id);
-    if (stream?.connection) stream.connection.send({ t: 'cancel' });
-    else {
+    if (!this.streams.cancel(id)) {
       const pid = this.store.get(id)?.supervisor_pid;
       if (pid && processAlive(pid)) process.kill(pid, 'SIGTERM');
     }
@@ -404,145 +348,38 @@ export class RunService {
   /** Subscribes a viewer to a run's terminal; returns what it printed so far. */
   async attach(id: string, viewer: Viewer): Promise<{ replay: string; truncated: boolean; live: boolean }> {
     const run = this.get(id);
-    let stream = this.streams.get(id);
-    if (!stream && !FINAL_STATUSES.has(run.status)) stream = await this.connect(id);
-    if (!stream) {
-      const text = this.log(id);
-      return { replay: text.slice(-REPLAY_FROM_DISK), truncated: text.length > REPLAY_FROM_DISK, live: false };
-    }
-    stream.viewers += 1;
-    const { replay, truncated } = stream.output.attach(viewer);
-    return { replay, truncated, live: true };
+    return this.streams.attach(id, !FINAL_STATUSES.has(run.status), viewer);
   }
 
   detach(id: string, viewerId: string): void {
-    const stream = this.streams.get(id);
-    if (!stream) return;
-    stream.output.detach(viewerId);
-    stream.viewers = Math.max(0, stream.viewers - 1);
+    this.streams.detach(id, viewerId);
   }
 
   ack(id: string, viewerId: string, chars: number): void {
-    this.streams.get(id)?.output.ack(viewerId, chars);
+    this.streams.ack(id, viewerId, chars);
   }
 
   input(id: string, data: string): void {
-    const stream = this.streams.get(id);
-    if (!stream?.connection)
-      throw new BenchtopError(
-        'BAD_INPUT',
-        'This run is not running, so it takes no input.',
-        'Input goes to a run while it is Running.',
-      );
-    stream.connection.send({ t: 'input', data });
+    this.streams.input(id, data);
   }
 
   resize(id: string, cols: number, rows: number): void {
-    this.streams.get(id)?.connection?.send({ t: 'resize', cols, rows });
-  }
-
-  private async connect(id: string): Promise<Stream | undefined> {
-    const output = new LiveOutput(null);
-    const stream: Stream = { output, connection: null, viewers: 0 };
-    // The supervisor may still be starting its socket: retry briefly.
-    for (let attempt = 0; attempt < 25 && !stream.connection; attempt++) {
-      try {
-        let first = true;
-        stream.connection = await SupervisorConnection.connect(
-          this.paths.runDir(id),
-          (message) => {
-            if (message.t === 'replay' && first) {
-              first = false;
-              output.push(message.data);
-            } else if (message.t === 'output') output.push(message.data);
-          },
-          () => {
-            output.close();
-            this.streams.delete(id);
-          },
-        );
-      } catch {
-        if (FINAL_STATUSES.has(this.get(id).status)) return undefined;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
-    if (!stream.connection) return undefined;
-    output.setProducer({
-      pause: () => stream.connection?.send({ t: 'pause' }),
-      resume: () => stream.connection?.send({ t: 'resume' }),
-    });
-    stream.connection.send({ t: 'attach' });
-    // Let the replay arrive before the first viewer reads it.
-    await new Promise((r) => setTimeout(r, 50));
-    this.streams.set(id, stream);
-    return stream;
+    this.streams.resize(id, cols, rows);
   }
 
   /** Emits run.updated for runs that change status, and metrics for watched runs, while any run is unfinished. */
   watch(run?: RunSummary): void {
-    if (run) this.known.set(run.id, JSON.stringify(run));
-    if (this.timer) return;
-    for (const row of this.store.unfinished()) this.known.set(row.id, JSON.stringify(rowToSummary(row)));
-    this.timer = setInterval(() => this.tick(), WATCH_INTERVAL_MS);
-    this.timer.unref();
+    this.watcher.watch(run);
   }
 
   /** Streams a run's new metric events (from now on; the caller reads what came before with metrics()). */
   watchMetrics(id: string, on: boolean): void {
-    const file = path.join(this.paths.runDir(id), 'events.jsonl');
-    const entry = this.metricWatchers.get(id) ?? { offset: fs.existsSync(file) ? fs.statSync(file).size : 0, count: 0 };
-    entry.count += on ? 1 : -1;
-    if (entry.count <= 0) this.metricWatchers.delete(id);
-    else this.metricWatchers.set(id, entry);
-    this.watch();
-  }
-
-  private tick(): void {
-    // Runs submitted by other processes (the CLI) are picked up too.
-    for (const row of this.store.unfinished()) if (!this.known.has(row.id)) this.known.set(row.id, '');
-    for (const [id, last] of this.known) {
-      this.reconcile(id);
-      this.foldLive(id);
-      const row = this.store.get(id);
-      if (!row) continue;
-      const summary = rowToSummary(row);
-      const json = JSON.stringify(summary);
-      if (json !== last) {
-        this.bus.emit('run.updated', summary);
-        this.known.set(id, json);
-      }
-      if (FINAL_STATUSES.has(row.status)) this.known.delete(id);
-    }
-    for (const [id, entry] of this.metricWatchers) {
-      const read = readRunEvents(path.join(this.paths.runDir(id), 'events.jsonl'), entry.offset);
-      entry.offset = read.offset;
-      if (read.events.length > 0) this.bus.emit('run.metrics', { runId: id, events: read.events });
-    }
-  }
-
-  /**
-   * A run made from Python has no supervisor to fold its events into the list's columns while it
-   * is live: the app does it, for the unfinished ones it watches (its end folds the whole file).
-   */
-  private foldLive(id: string): void {
-    const row = this.store.get(id);
-    if (!row || row.target !== SDK_TARGET || FINAL_STATUSES.has(row.status)) {
-      this.liveFolds.delete(id);
-      return;
-    }
-    const fold = this.liveFolds.get(id) ?? { offset: 0, metrics: emptyMetrics() };
-    this.liveFolds.set(id, fold);
-    const read = readRunEvents(path.join(this.paths.runDir(id), 'events.jsonl'), fold.offset);
-    fold.offset = read.offset;
-    if (read.events.length === 0) return;
-    applyRunEvents(fold.metrics, read.events);
-    this.store.updateUnfinished(id, summaryColumns(fold.metrics));
+    this.watcher.watchMetrics(id, on);
   }
 
   close(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.standby?.stdin?.end();
-    this.standby = null;
-    for (const stream of this.streams.values()) stream.connection?.close();
+    this.watcher.close();
+    this.supervisors.close();
+    this.streams.close();
   }
 }
