@@ -7,6 +7,8 @@ import { type Fields, type MlflowContext, optionalString } from './context';
 import * as experiments from './experimentHandlers';
 import * as models from './loggedModels';
 import { invalidParameter, MlflowError } from './mlflowErrors';
+import { listRegistryArtifacts, sendRegistryArtifact } from './registryArtifacts';
+import { REGISTRY_ROUTES } from './registryHandlers';
 import { discardBody, queryFields, readJson, tooLarge } from './requestBody';
 import * as runs from './runHandlers';
 import { appendRunEvents } from '../runs/sdkRuns';
@@ -37,6 +39,7 @@ const ROUTES: Record<string, JsonHandler> = {
   'GET artifacts/list': listRunArtifacts,
   'POST logged-models': models.createLoggedModel,
   'POST logged-models/search': models.searchLoggedModels,
+  ...REGISTRY_ROUTES,
 };
 
 /** Routes with ids in the path: [method, pattern, handler]; the pattern's groups become fields. */
@@ -73,7 +76,7 @@ function notServed(method: string, path: string): MlflowError {
   return new MlflowError(
     'ENDPOINT_NOT_FOUND',
     `Benchtop's MLflow endpoint does not support ${method} ${path}. It serves experiments, runs, metrics, params, ` +
-      'tags, logged models and artifacts (see README, "MLflow tracking").',
+      'tags, logged models, artifacts and the model registry (see README, "MLflow tracking").',
   );
 }
 
@@ -115,9 +118,10 @@ export async function route(
       break;
     }
   if (!handler) throw notServed(method, path);
-  const bodiless = method === 'GET' || method === 'DELETE';
+  // The client sends GET's fields as a query string and every other method's as JSON, DELETE included.
+  const bodiless = method === 'GET';
   if (bodiless && !(await discardBody(req, limits.jsonBytes))) throw tooLarge(limits.jsonBytes);
-  const fields = bodiless ? queryFields(query) : await readJson(req, limits.jsonBytes);
+  const fields = bodiless ? queryFields(query) : { ...queryFields(query), ...(await readJson(req, limits.jsonBytes)) };
   sendJson(res, 200, await handler(ctx, { ...fields, ...pathFields }));
 }
 
@@ -135,10 +139,15 @@ async function artifacts(
   if (method === 'GET' && (rest === '' || rest === '/')) {
     const segments = artifactSegments(query.get('path') ?? '');
     if (segments.length < 2) return sendJson(res, 200, {});
-    const files = await listArtifacts(locate(ctx, segments));
+    const files =
+      segments[0] === 'registry' ? listRegistryArtifacts(ctx, segments) : await listArtifacts(locate(ctx, segments));
     return sendJson(res, 200, files.length ? { files } : {});
   }
   const segments = artifactSegments(rest);
+  if (segments[0] === 'registry') {
+    if (method === 'GET') return sendRegistryArtifact(ctx, segments, res);
+    throw invalidParameter("A registered model version's files are read-only (mlflow-artifacts:/registry/...).");
+  }
   if (method === 'PUT') {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limits.artifactBytes)
