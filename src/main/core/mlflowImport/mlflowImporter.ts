@@ -3,13 +3,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ImportMlflow, type ImportedItem, type MlflowImportSummary } from '../../../shared/api/importTypes';
 import { BenchtopError } from '../../../shared/errors';
-import { acquireBuildLock, processAlive } from '../builds/buildLock';
+import { acquireBuildLock } from '../builds/buildLock';
 import type { EventBus } from '../events';
 import type { JobContext, JobManager } from '../jobs/jobManager';
 import type { ModelService } from '../models/modelService';
 import type { RunService } from '../runs/runService';
 import { RunStore } from '../runs/runStore';
 import type { ToolEnvironments, ToolSpec } from '../tools/toolEnvironment';
+import { removeAbandoned } from '../workspace/abandoned';
 import type { Db } from '../workspace/database';
 import type { WorkspacePaths } from '../workspace/paths';
 import { type ExportLine, type ExportedVersion, benchtopName } from './exportLines';
@@ -281,14 +282,8 @@ function leftoverOf(dir: string, source: string, runId: string): boolean {
 
 /** Staging folders of imports whose process is gone (killed): ours by their name. */
 function removeAbandonedStaging(tmp: string): void {
-  let entries: string[] = [];
-  try {
-    entries = fs.readdirSync(tmp);
-  } catch {
-    return;
-  }
-  for (const entry of entries) {
+  removeAbandoned(tmp, (entry) => {
     const match = /^mlflow-import-(\d+)-[0-9a-f]+$/.exec(entry);
-    if (match && !processAlive(Number(match[1]))) fs.rmSync(path.join(tmp, entry), { recursive: true, force: true });
-  }
+    return match ? Number(match[1]) : null;
+  });
 }

@@ -2,13 +2,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BenchtopError } from '../../../shared/errors';
-import { acquireBuildLock, processAlive } from '../builds/buildLock';
+import { acquireBuildLock } from '../builds/buildLock';
 import { runStep } from '../builds/commandStep';
 import { checkOfflineAvailability, watchPipProgress } from '../builds/pipOutput';
 import { venvPython } from '../builds/venvBackend';
 import type { JobContext, JobManager } from '../jobs/jobManager';
 import { matchInterpreter } from '../python/interpreters';
 import type { Db } from '../workspace/database';
+import { removeAbandoned } from '../workspace/abandoned';
 import { nowIso } from '../workspace/files';
 import type { WorkspacePaths } from '../workspace/paths';
 import { readSettings } from '../workspace/settings';
@@ -218,17 +219,10 @@ function readyAt(prefix: string, name: string, key: string): ReadyTool | null {
 
 /** Temporary folders of this tool left by a build whose process is gone (killed mid-build): ours by their name. */
 function removeAbandonedBuilds(prefix: string): void {
-  const dir = path.dirname(prefix);
   const stem = `${path.basename(prefix)}.tmp-`;
-  let entries: string[] = [];
-  try {
-    entries = fs.readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const entry of entries) {
-    if (!entry.startsWith(stem)) continue;
+  removeAbandoned(path.dirname(prefix), (entry) => {
+    if (!entry.startsWith(stem)) return null;
     const pid = Number.parseInt(entry.slice(stem.length), 10);
-    if (Number.isFinite(pid) && !processAlive(pid)) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
-  }
+    return Number.isFinite(pid) ? pid : null;
+  });
 }
