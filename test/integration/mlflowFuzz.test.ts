@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fuzzRequest, rng } from '../helpers/fuzzGrammar';
 import { ESCAPE_CANARY, type MlflowTarget, mlflowRequest } from '../helpers/mlflowFuzzGrammar';
 import { rawExchange } from '../helpers/rawHttp';
+import { pool, tally } from '../helpers/taskPool';
 import { runCli, tempDir } from '../helpers/workspace';
 
 /**
@@ -19,17 +20,6 @@ const MLFLOW_REQUESTS = 1_200;
 const HTTP_REQUESTS = 600;
 const SLOW_CONNECTIONS = 40;
 const SEED = Number(process.env.BENCHTOP_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
-
-async function pool(count: number, width: number, task: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < count) await task(next++);
-    }),
-  );
-}
-
-const tally = (counts: Record<string, number>, key: string) => void (counts[key] = (counts[key] ?? 0) + 1);
 
 describe(`the MLflow tracking server under a fuzzer (seed ${SEED})`, () => {
   let workspace: string;

@@ -4,6 +4,7 @@ import { type FuzzTarget, fuzzFrame, fuzzMessage, fuzzRequest, rng } from '../he
 import { rawExchange, rawGet } from '../helpers/rawHttp';
 import { encodeFrame, openRawWebSocket } from '../helpers/rawWebSocket';
 import { type ServeProcess, startServeProcess } from '../helpers/serveProcess';
+import { pool, tally } from '../helpers/taskPool';
 import { callApi, connectApi } from '../helpers/ws';
 
 /** Bounded so that CI stays fast (about 20 s on 2 busy cores); BENCHTOP_FUZZ_SEED replays a run. */
@@ -13,18 +14,6 @@ const RAW_FRAMES = 1_200;
 const SEED = Number(process.env.BENCHTOP_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
 const REQUIRED_HEADERS = ['content-security-policy', 'cross-origin-opener-policy', 'cross-origin-resource-policy'];
-
-/** Runs `count` tasks, at most `width` at a time. */
-async function pool(count: number, width: number, task: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < count) await task(next++);
-    }),
-  );
-}
-
-const tally = (counts: Record<string, number>, key: string) => void (counts[key] = (counts[key] ?? 0) + 1);
 
 describe(`benchtop serve under a grammar-based fuzzer (seed ${SEED})`, () => {
   let serve: ServeProcess;

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BenchtopError } from '../../../shared/errors';
 import { acquireBuildLock, processAlive } from '../builds/buildLock';
+import { bundledScript } from '../bundledScript';
 import type { WorkspacePaths } from '../workspace/paths';
 import {
   type WorkspaceServerState,
@@ -15,18 +16,6 @@ import {
 /** How long a starting server may take to listen (Node + SQLite load in well under a second). */
 const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 5_000;
-
-/** Where the bundled server is: next to the CLI in dist/main, or found from the repository root in tests. */
-function serverScript(): string {
-  const candidates = [
-    process.env.BENCHTOP_MLFLOW_SERVER,
-    path.join(__dirname, 'mlflowServer.js'),
-    path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'main', 'mlflowServer.js'),
-  ].filter((c): c is string => Boolean(c));
-  const found = candidates.find((c) => fs.existsSync(c));
-  if (!found) throw new BenchtopError('INTERNAL', 'The MLflow tracking server is not built.', 'Run `npm run build`.');
-  return found;
-}
 
 /**
  * The workspace's MLflow tracking server, started (detached, so it outlives this CLI) when none is
@@ -66,7 +55,8 @@ async function startServer(paths: WorkspacePaths): Promise<WorkspaceServerState>
   const files = workspaceServerFiles(paths);
   fs.mkdirSync(path.dirname(files.log), { recursive: true });
   const log = fs.openSync(files.log, 'a');
-  const child = spawn(process.execPath, [serverScript(), paths.root], {
+  const script = bundledScript('mlflowServer.js', process.env.BENCHTOP_MLFLOW_SERVER, 'The MLflow tracking server');
+  const child = spawn(process.execPath, [script, paths.root], {
     detached: true,
     stdio: ['ignore', log, log],
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },

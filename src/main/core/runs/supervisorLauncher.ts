@@ -1,19 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { BenchtopError } from '../../../shared/errors';
-
-/** Where the bundled supervisor is: next to the CLI in dist/main, or found from the repository root in tests. */
-function supervisorScript(): string {
-  const candidates = [
-    process.env.BENCHTOP_SUPERVISOR,
-    path.join(__dirname, 'supervisor.js'),
-    path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'main', 'supervisor.js'),
-  ].filter((c): c is string => Boolean(c));
-  const found = candidates.find((c) => fs.existsSync(c));
-  if (!found) throw new BenchtopError('INTERNAL', 'The run supervisor is not built.', 'Run `npm run build`.');
-  return found;
-}
+import { bundledScript } from '../bundledScript';
 
 /** Starts run supervisors (src/main/supervisor), detached, and keeps one on standby for long-lived processes. */
 export class SupervisorLauncher {
@@ -31,7 +17,8 @@ export class SupervisorLauncher {
    * or the CLI). From Electron, ELECTRON_RUN_AS_NODE makes its binary a plain Node.
    */
   private start(args: string[], stdin: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
-    const child = spawn(process.execPath, [supervisorScript(), ...args], {
+    const script = bundledScript('supervisor.js', process.env.BENCHTOP_SUPERVISOR, 'The run supervisor');
+    const child = spawn(process.execPath, [script, ...args], {
       detached: true,
       stdio: [stdin, 'ignore', 'ignore'],
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
