@@ -46,6 +46,11 @@ const ENDPOINTS: { method: string; path: string }[] = [
   { method: 'GET', path: `${API}/artifacts/list` },
   { method: 'POST', path: `${API}/logged-models` },
   { method: 'GET', path: `${API}/registered-models/search` },
+  { method: 'POST', path: `${API}/registered-models/create` },
+  { method: 'DELETE', path: `${API}/registered-models/alias` },
+  { method: 'POST', path: `${API}/model-versions/create` },
+  { method: 'GET', path: `${API}/model-versions/get-download-uri` },
+  { method: 'GET', path: `${API}/model-versions/search` },
   { method: 'POST', path: `/api/3.0/mlflow/runs/search` },
   { method: 'GET', path: `/health` },
   { method: 'GET', path: `/version` },
@@ -75,6 +80,8 @@ export function artifactPath(r: Rng, target: MlflowTarget): string {
     `runs/${target.runId}/`,
     'runs/nope/',
     'models/x/',
+    'registry/iris/1/',
+    'registry/../1/',
     '',
   ]);
   if (r.chance(0.4))
@@ -147,6 +154,22 @@ function bodyFor(r: Rng, path: string, target: MlflowTarget): Record<string, unk
       max_results: field(r, () => r.pick([1, 1000, 50001, 0, -1])),
       order_by: field(r, () => [r.pick(['metrics.loss DESC', 'attributes.start_time', 'x y z'])]),
       page_token: field(r, () => r.pick(['', 'abc', 'eyJvZmZzZXQiOiAtMX0=', '%%%'])),
+    });
+  else if (path.includes('/registered-models/') || path.includes('/model-versions/'))
+    Object.assign(base, {
+      name: field(r, () => r.pick(['iris', `fuzz-${r.text(6)}`, '../x', 'a'.repeat(300), ''])),
+      version: field(r, () => r.pick(['1', '0', '-1', 'latest', '99999999999'])),
+      alias: field(r, () => r.pick(['champion', 'latest', 'v1', '../a'])),
+      source: field(r, () =>
+        r.pick([
+          `runs:/${target.runId}/model`,
+          `runs:/${target.runId}/../../../../tmp`,
+          `mlflow-artifacts:/runs/${target.runId}/..`,
+          'models:/m-00',
+          '/etc',
+          'file:///etc',
+        ]),
+      ),
     });
   else if (path.endsWith('experiments/create'))
     Object.assign(base, {

@@ -88,7 +88,7 @@ describe('the MLflow endpoint refuses', () => {
     expect(r.status).toBe(404);
     expect(r.body.error_code).toBe('ENDPOINT_NOT_FOUND');
     expect(r.body.message).toContain('POST /api/2.0/mlflow/runs/delete');
-    const other = await request('GET', '/api/2.0/mlflow/registered-models/search');
+    const other = await request('GET', '/api/2.0/mlflow/webhooks');
     expect(other).toMatchObject({ status: 404, body: { error_code: 'ENDPOINT_NOT_FOUND' } });
     expect((await request('GET', '/somewhere/else')).body.error_code).toBe('ENDPOINT_NOT_FOUND');
   });
