@@ -8,11 +8,11 @@
 // Then the per-request costs in one process: mlflow's invocations() and its steps, and the shortcut.
 // Needs wrk and the venv of bench/serviceThroughput.bench.ts (.bench-work/serving-venv, with mlflow 3.17.2).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { freePort } from '../src/main/core/services/serviceProcess';
 import { benchDir, median, report } from './harness';
+import { type Load, wrkPost } from './wrkLoad';
 
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -27,32 +27,9 @@ const ROWS = [
   [6.2, 2.9, 4.3, 1.3],
 ];
 
-interface Load {
-  rps: number;
-  p50: number;
-  p99: number;
-}
-
 /** wrk -t2 -c16 POSTing `body` to /invocations, keep-alive or with `Connection: close` on every request. */
 function wrk(port: number, body: string, close: boolean, warmUp: boolean): Load {
-  const lua = path.join(dir, `post-${port}-${close ? 'close' : 'keepalive'}.lua`);
-  const closeHeader = close ? 'wrk.headers["Connection"] = "close"\n' : '';
-  fs.writeFileSync(
-    lua,
-    `wrk.method = "POST"\nwrk.body = '${body}'\nwrk.headers["Content-Type"] = "application/json"\n${closeHeader}`,
-  );
-  const url = `http://127.0.0.1:${port}/invocations`;
-  if (warmUp) execFileSync('wrk', ['-t2', '-c16', '-d2s', '-s', lua, url], { encoding: 'utf8' });
-  const out = execFileSync('wrk', ['-t2', '-c16', `-d${SECONDS}s`, '--latency', '-s', lua, url], { encoding: 'utf8' });
-  const ms = (label: string) => {
-    const match = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`).exec(out);
-    if (!match) return Number.NaN;
-    const value = Number(match[1]);
-    return match[2] === 'us' ? value / 1000 : match[2] === 's' ? value * 1000 : value;
-  };
-  const errors = /Non-2xx or 3xx responses: (\d+)/.exec(out);
-  if (errors) throw new Error(`wrk saw ${errors[1]} failed responses:\n${out}`);
-  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]), p50: ms('50%'), p99: ms('99%') };
+  return wrkPost({ dir, url: `http://127.0.0.1:${port}/invocations`, body, close, warmUp, seconds: SECONDS });
 }
 
 function answer(port: number, body: string): Promise<{ status: number; text: string }> {

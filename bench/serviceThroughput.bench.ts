@@ -13,6 +13,7 @@ import path from 'node:path';
 import { openCore } from '../src/main/core/core';
 import { freePort } from '../src/main/core/services/serviceProcess';
 import { benchDir, median, report } from './harness';
+import { type Load, wrkPost } from './wrkLoad';
 
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -41,38 +42,16 @@ def predict():
 `;
 const BODY = '{"data": [[5.1, 3.5, 1.4, 0.2], [6.2, 2.9, 4.3, 1.3]]}';
 
-interface Load {
-  rps: number;
-  p50: number;
-  p99: number;
-}
 interface Target {
   port: number;
   path: string;
   body: string;
 }
 
-/** wrk -t2 -c16 against one POST route, keep-alive or with `Connection: close` on every request. */
+/** wrk -t2 -c16 against one POST route (warmed up), keep-alive or with `Connection: close` on every request. */
 function wrk(target: Target, close = false): Load {
-  const lua = path.join(dir, `post-${target.port}-${close ? 'close' : 'keepalive'}.lua`);
-  const closeHeader = close ? 'wrk.headers["Connection"] = "close"\n' : '';
-  fs.writeFileSync(
-    lua,
-    `wrk.method = "POST"\nwrk.body = '${target.body}'\nwrk.headers["Content-Type"] = "application/json"\n${closeHeader}`,
-  );
   const url = `http://127.0.0.1:${target.port}${target.path}`;
-  // Warm up, then measure.
-  execFileSync('wrk', ['-t2', '-c16', '-d2s', '-s', lua, url], { encoding: 'utf8' });
-  const out = execFileSync('wrk', ['-t2', '-c16', `-d${SECONDS}s`, '--latency', '-s', lua, url], { encoding: 'utf8' });
-  const ms = (label: string) => {
-    const match = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`).exec(out);
-    if (!match) return Number.NaN;
-    const value = Number(match[1]);
-    return match[2] === 'us' ? value / 1000 : match[2] === 's' ? value * 1000 : value;
-  };
-  const errors = /Non-2xx or 3xx responses: (\d+)/.exec(out);
-  if (errors) throw new Error(`wrk saw ${errors[1]} failed responses:\n${out}`);
-  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]), p50: ms('50%'), p99: ms('99%') };
+  return wrkPost({ dir, url, body: target.body, close, warmUp: true, seconds: SECONDS });
 }
 
 /** Both connection modes, keep-alive first. */
