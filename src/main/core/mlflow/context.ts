@@ -37,15 +37,12 @@ export class MlflowContext {
 /** A request's fields: the JSON body, or for GET the query string (what the MLflow client sends). */
 export type Fields = Record<string, unknown>;
 
+/** A string field that must be there: absent, null and '' are all missing to MLflow. */
 export function requireString(fields: Fields, name: string): string {
-  const value = fields[name];
-  if (value === undefined || value === null || value === '')
+  const value = optionalString(fields, name);
+  if (value === undefined || value === '')
     throw invalidParameter(
       `Missing value for required parameter '${name}'. See the API docs for more information about request parameters.`,
-    );
-  if (typeof value !== 'string')
-    throw invalidParameter(
-      `Invalid value ${describeValue(value)} for parameter '${name}' supplied: a string is expected.`,
     );
   return value;
 }
