@@ -108,18 +108,17 @@ describe('runs with real Python in real ptys', () => {
   it('a supervisor started ahead (as the app keeps one) takes the next run, and is replaced', async () => {
     const dir = source({ 'quick.py': 'print("quick")\n' });
     core.runs.prewarm();
-    const standby = (core.runs as unknown as { standby: { pid: number } | null }).standby?.pid;
+    // The standby is the runs' supervisor launcher's (private: the app only ever calls prewarm()).
+    const standbyPid = () =>
+      (core.runs as unknown as { supervisors: { standby: { pid: number } | null } }).supervisors.standby?.pid;
+    const standby = standbyPid();
     expect(standby).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 800));
     const run = core.runs.submit({ sourceDirectory: dir, script: 'quick.py' });
     expect(core.runs.store.get(run.id)?.supervisor_pid).toBe(standby);
     expect((await final(run.id)).status).toBe('Completed');
     expect(plain(core.runs.log(run.id))).toContain('quick');
-    const next = await until(
-      'a new standby',
-      () => (core.runs as unknown as { standby: { pid: number } | null }).standby?.pid,
-      5_000,
-    );
+    const next = await until('a new standby', standbyPid, 5_000);
     expect(next).not.toBe(standby);
   });
 
