@@ -84,6 +84,14 @@ describe('serving requirements', () => {
     ]);
   });
 
+  it("keeps skops for a model in mlflow 3.17's default scikit-learn format (mlflow-skinny does not bring it)", () => {
+    // requirements.txt as mlflow.sklearn.save_model 3.17.2 writes it for serialization_format=skops
+    const served = servingRequirements(
+      info(['mlflow==3.17.2', 'pandas==3.1.1', 'scikit-learn==1.9.1', 'skops==0.16.0']),
+    ).requirements;
+    expect(served).toEqual(['mlflow-skinny==3.17.2', 'pandas==3.1.1', 'scikit-learn==1.9.1', 'skops==0.16.0']);
+  });
+
   it('leaves mlflow with extras and mlflow-skinny alone; adds mlflow-skinny when no line names mlflow', () => {
     expect(servingRequirements(info(['mlflow[genai]==3.1', 'pandas'])).requirements).toEqual([
       'mlflow[genai]==3.1',
