@@ -119,6 +119,7 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
+  await cli(['mlflow-uri', '--stop']);
   for (const service of ['iris-done', 'iris-skops']) await cli(['service', 'delete', service]);
   fs.rmSync(root, { recursive: true, force: true });
 }, 120_000);
@@ -193,6 +194,20 @@ describe("issue 14's done-when, end to end", () => {
       const azure = { input_data: { columns: trained.columns, index: [0, 1, 2, 3], data: trained.data } };
       expect(await post(shown.scoringUri, azure), model).toEqual({ status: 200, body: trained.library });
     }
+    // Deleting the served model through MLflow is refused whole (Benchtop's rule), naming the service.
+    const uri = json<{ uri: string }>((await cli(['--json', 'mlflow-uri'])).stdout).uri;
+    const refused = await python([
+      '-c',
+      'import sys, mlflow\nmlflow.set_tracking_uri(sys.argv[1])\ntry:\n' +
+        '    mlflow.MlflowClient().delete_registered_model("iris-done")\n' +
+        'except mlflow.exceptions.MlflowException as e:\n    print("REFUSED", e.error_code, e.message)',
+      uri,
+    ]);
+    expect(refused.out).toMatch(
+      /REFUSED INVALID_PARAMETER_VALUE .*used by the service iris-done .*nothing was deleted/,
+    );
+    const left = json<{ version: number }[]>((await cli(['--json', 'model', 'list', '-n', 'iris-done'])).stdout);
+    expect(left.map((m) => m.version)).toEqual([2, 1]);
   }, 300_000);
 
   it('an mlruns/ folder written by the library imports, its runs and versions as the library reads them', async (ctx) => {

@@ -115,6 +115,13 @@ export function deleteRegisteredModel(ctx: MlflowContext, fields: Fields) {
   const { store, models } = registry(ctx);
   const name = requireString(fields, 'name');
   store.requireRegistered(name);
+  // All or nothing: a version a service uses keeps every version (the model service would refuse it midway).
+  const inUse = store.versions(name).flatMap((v) => models.store.usedBy(name, v.version).map((s) => `${s} (${v.id})`));
+  if (inUse.length)
+    throw invalidParameter(
+      `Registered model ${name} is used by the service${inUse.length > 1 ? 's' : ''} ${inUse.join(', ')}: delete ` +
+        'those services (or update them to another model) first; nothing was deleted.',
+    );
   for (const record of store.versions(name)) {
     models.delete(name, record.version);
     store.forgetVersion(name, record.version);
