@@ -1,6 +1,7 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { cachedVenv } from './sdkVenv';
-import { ROOT } from './workspace';
+import { ROOT, runCli } from './workspace';
 
 /**
  * The real MLflow client from the package index, shared by every MLflow test (tracking, models,
@@ -20,4 +21,24 @@ export function mlflowPython(): Promise<string | null> {
     [`mlflow-skinny==${MLFLOW_VERSION}`, 'scikit-learn', 'pandas', 'skops'],
     { timeoutMs: 900_000 },
   );
+}
+
+/**
+ * Registers `mlflow-venv`, a user-managed environment on that venv's python, in WORKSPACE (its
+ * definition folder under ROOT/env), so runs use the real client without installing it again.
+ */
+export async function registerMlflowVenvEnvironment(
+  workspace: string,
+  root: string,
+  python: string | null,
+): Promise<void> {
+  if (!python) throw new Error('The mlflow venv is missing (mlflowPython() gave none).');
+  const envDir = path.join(root, 'env');
+  fs.mkdirSync(envDir, { recursive: true });
+  fs.writeFileSync(
+    path.join(envDir, 'azureml_environment.json'),
+    JSON.stringify({ name: 'mlflow-venv', python: { userManagedDependencies: true, interpreterPath: python } }),
+  );
+  const registered = await runCli(['env', 'register', '-d', envDir], { workspace });
+  if (registered.code !== 0) throw new Error(`env register failed: ${registered.stderr}${registered.stdout}`);
 }

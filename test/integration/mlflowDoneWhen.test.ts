@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mlflowPython } from '../helpers/mlflowVenv';
+import { mlflowPython, registerMlflowVenvEnvironment } from '../helpers/mlflowVenv';
 import { requireComponent, ROOT, runCli, tempDir } from '../helpers/workspace';
 
 /**
@@ -109,13 +109,7 @@ beforeAll(async () => {
   fs.mkdirSync(source, { recursive: true });
   fs.writeFileSync(path.join(source, 'train.py'), TRAIN);
   fs.writeFileSync(path.join(source, 'v1_train.py'), V1);
-  const envDir = path.join(root, 'env');
-  fs.mkdirSync(envDir, { recursive: true });
-  fs.writeFileSync(
-    path.join(envDir, 'azureml_environment.json'),
-    JSON.stringify({ name: 'mlflow-venv', python: { userManagedDependencies: true, interpreterPath: mlflow } }),
-  );
-  expect((await cli(['env', 'register', '-d', envDir])).code).toBe(0);
+  await registerMlflowVenvEnvironment(workspace, root, mlflow);
 }, 900_000);
 
 afterAll(async () => {

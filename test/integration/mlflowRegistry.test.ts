@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mlflowPython } from '../helpers/mlflowVenv';
+import { mlflowPython, registerMlflowVenvEnvironment } from '../helpers/mlflowVenv';
 import { exec } from '../helpers/sdkVenv';
 import { requireComponent, runCli, tempDir } from '../helpers/workspace';
 
@@ -121,14 +121,7 @@ beforeAll(async () => {
   if (!requireComponent('the mlflow client venv (package index)', mlflow !== null)) return;
   fs.mkdirSync(source, { recursive: true });
   fs.writeFileSync(path.join(source, 'register.py'), IN_RUN);
-  const envDir = path.join(root, 'env');
-  fs.mkdirSync(envDir, { recursive: true });
-  fs.writeFileSync(
-    path.join(envDir, 'azureml_environment.json'),
-    JSON.stringify({ name: 'mlflow-venv', python: { userManagedDependencies: true, interpreterPath: mlflow } }),
-  );
-  const env = await cli(['env', 'register', '-d', envDir]);
-  expect(env.code, env.stderr).toBe(0);
+  await registerMlflowVenvEnvironment(workspace, root, mlflow);
 }, 900_000);
 
 afterAll(async () => {

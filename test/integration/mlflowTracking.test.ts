@@ -10,7 +10,7 @@ import {
   parseSearchFilter,
   sortBy,
 } from '../../src/main/core/mlflow/searchFilter';
-import { mlflowPython } from '../helpers/mlflowVenv';
+import { mlflowPython, registerMlflowVenvEnvironment } from '../helpers/mlflowVenv';
 import { python, requireComponent, ROOT, runCli, tempDir } from '../helpers/workspace';
 
 /**
@@ -184,14 +184,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(source, 'logging_script.py'), LOGGING);
   fs.writeFileSync(path.join(source, 'autolog_script.py'), AUTOLOG);
   fs.writeFileSync(path.join(source, 'v1_script.py'), V1);
-  const envDir = path.join(root, 'env');
-  fs.mkdirSync(envDir, { recursive: true });
-  fs.writeFileSync(
-    path.join(envDir, 'azureml_environment.json'),
-    JSON.stringify({ name: 'mlflow-venv', python: { userManagedDependencies: true, interpreterPath: mlflow } }),
-  );
-  const env = await cli(['env', 'register', '-d', envDir]);
-  expect(env.code, env.stderr).toBe(0);
+  await registerMlflowVenvEnvironment(workspace, root, mlflow);
 }, 900_000);
 
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
