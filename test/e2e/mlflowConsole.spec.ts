@@ -2,7 +2,8 @@ import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, requireComponent, tempDir } from '../helpers/workspace';
+import { mlflowVenvPythonSync } from '../helpers/mlflowVenvSpec';
+import { requireComponent, tempDir } from '../helpers/workspace';
 import { type ServedApp, cli, serve } from './serveFixture';
 
 let app: ServedApp;
@@ -23,37 +24,8 @@ mlflow.sklearn.save_model(model, sys.argv[1], signature=infer_signature(X, model
 print(json.dumps({"predictions": mlflow.pyfunc.load_model(sys.argv[1]).predict(X.head(3)).tolist()}))
 `;
 
-/**
- * test/helpers/mlflowVenv.ts's cached venv (its helper imports vitest, which Playwright cannot load): made the
- * same way when missing; null when the package index cannot be reached.
- */
-function mlflowVenvPython(): string | null {
-  const dir = path.join(ROOT, 'node_modules', '.cache', 'benchtop-mlflow-venv');
-  const bin = path.join(dir, 'bin', 'python');
-  const probe = 'import mlflow, sklearn, pandas; assert mlflow.__version__ == "3.17.2"';
-  const works = () => {
-    try {
-      execFileSync(bin, ['-c', probe], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (works()) return bin;
-  try {
-    fs.rmSync(dir, { recursive: true, force: true });
-    execFileSync('python3', ['-m', 'venv', dir]);
-    execFileSync(bin, ['-m', 'pip', 'install', '-q', 'mlflow-skinny==3.17.2', 'scikit-learn', 'pandas'], {
-      timeout: 900_000,
-    });
-  } catch {
-    return null;
-  }
-  return works() ? bin : null;
-}
-
 test.beforeAll(async () => {
-  python = mlflowVenvPython();
+  python = mlflowVenvPythonSync();
   if (!requireComponent('the mlflow client from the package index (test/helpers/mlflowVenv.ts)', python !== null))
     return;
   app = await serve();

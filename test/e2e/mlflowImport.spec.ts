@@ -1,7 +1,7 @@
 import { type Page, expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
+import { mlflowVenvPythonSync } from '../helpers/mlflowVenvSpec';
 import { ROOT, requireComponent, tempDir } from '../helpers/workspace';
 import { type ServedApp, serve } from './serveFixture';
 
@@ -12,21 +12,21 @@ import { type ServedApp, serve } from './serveFixture';
  * its summary shown, its runs listed; importing again says everything is already there.
  */
 
-const VENV_PYTHON = path.join(ROOT, 'node_modules', '.cache', 'benchtop-mlflow-venv', 'bin', 'python');
 let app: ServedApp;
 let project: string;
 let available = false;
 
 test.beforeAll(async () => {
+  const venvPython = mlflowVenvPythonSync();
   available = requireComponent(
     'the mlflow client venv (node_modules/.cache/benchtop-mlflow-venv)',
-    fs.existsSync(VENV_PYTHON),
+    venvPython !== null,
   );
   if (!available) return;
   app = await serve();
   project = tempDir('bt-e2e-mlflow-');
   execFileSync(
-    VENV_PYTHON,
+    venvPython as string,
     [path.join(ROOT, 'test', 'python', 'mlflow_store.py'), 'write', path.join(project, 'mlruns')],
     {
       stdio: 'ignore',

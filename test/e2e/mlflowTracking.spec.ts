@@ -1,8 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, requireComponent, tempDir } from '../helpers/workspace';
+import { mlflowVenvPythonSync } from '../helpers/mlflowVenvSpec';
+import { requireComponent, tempDir } from '../helpers/workspace';
 import { type ServedApp, cli, serve } from './serveFixture';
 
 /**
@@ -27,22 +28,8 @@ with mlflow.start_run():
                 time.sleep(0.05)
 `;
 
-/**
- * The MLflow tests' cached venv (test/helpers/mlflowVenv.ts, which imports vitest and so cannot load here; the
- * integration tests and mlflowConsole.spec.ts make it): its python when it works, else null.
- */
-function cachedMlflowPython(): string | null {
-  const bin = path.join(ROOT, 'node_modules', '.cache', 'benchtop-mlflow-venv', 'bin', 'python');
-  try {
-    execFileSync(bin, ['-c', 'import mlflow, sklearn'], { stdio: 'ignore' });
-    return bin;
-  } catch {
-    return null;
-  }
-}
-
 test.beforeAll(async () => {
-  mlflow = cachedMlflowPython();
+  mlflow = mlflowVenvPythonSync();
   if (!requireComponent('the mlflow client venv (node_modules/.cache/benchtop-mlflow-venv)', mlflow !== null)) return;
   app = await serve();
   fs.writeFileSync(path.join(project, 'train.py'), SCRIPT);

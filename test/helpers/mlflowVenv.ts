@@ -1,26 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { cachedVenv } from './sdkVenv';
-import { ROOT, runCli } from './workspace';
+import { MLFLOW_VENV, MLFLOW_VENV_PACKAGES, MLFLOW_VENV_PROBE } from './mlflowVenvSpec';
+import { runCli } from './workspace';
 
-/**
- * The real MLflow client from the package index, shared by every MLflow test (tracking, models,
- * serving, import): mlflow-skinny (the client and the flavors, no server) with scikit-learn and
- * pandas for autolog and pyfunc models, and skops (mlflow 3.17's default scikit-learn format; the full `mlflow`
- * depends on it, mlflow-skinny does not). Kept between test runs under node_modules/.cache (big).
- */
-export const MLFLOW_VERSION = '3.17.2';
+export { MLFLOW_VENV, MLFLOW_VERSION } from './mlflowVenvSpec';
 
-export const MLFLOW_VENV = path.join(ROOT, 'node_modules', '.cache', 'benchtop-mlflow-venv');
-
-/** Its python, or null when the package index cannot be reached (callers fail under CI=true). */
+/** The shared MLflow test venv (see mlflowVenvSpec.ts), kept between test runs: its python, or null when the package index cannot be reached (callers fail under CI=true). */
 export function mlflowPython(): Promise<string | null> {
-  return cachedVenv(
-    MLFLOW_VENV,
-    `import mlflow, sklearn, pandas, skops; assert mlflow.__version__ == "${MLFLOW_VERSION}"`,
-    [`mlflow-skinny==${MLFLOW_VERSION}`, 'scikit-learn', 'pandas', 'skops'],
-    { timeoutMs: 900_000 },
-  );
+  return cachedVenv(MLFLOW_VENV, MLFLOW_VENV_PROBE, MLFLOW_VENV_PACKAGES, { timeoutMs: 900_000 });
 }
 
 /**
