@@ -9,6 +9,19 @@ import {
   RegisterModel,
   UpdateModel,
 } from './modelTypes';
+import {
+  DatasetDetail,
+  DatasetPreview,
+  DatasetProfile,
+  DatasetQuery,
+  DatasetRecord,
+  DatasetRef,
+  ModelDatasetLink,
+  RegisterDataset,
+  RegisteredDataset,
+  RunDatasetUse,
+  UpdateDataset,
+} from './datasetTypes';
 import { EngineStatus, ImageSummary, LoadImage } from './dockerTypes';
 import { ImportMlflow, MlflowImportSummary } from './importTypes';
 import { DeployService, ScoreResult, ScoringRoute, ServiceRecord, UpdateService } from './serviceTypes';
@@ -172,6 +185,48 @@ export const calls = {
     z.object({ path: z.string(), files: z.number(), size: z.number() }),
   ),
 
+  'datasets.register': call(RegisterDataset, RegisteredDataset),
+  'datasets.list': call(DatasetQuery, z.array(DatasetRecord)),
+  'datasets.get': call(DatasetRef, DatasetDetail),
+  /** Azure's Dataset.get_by_id: the version with this GUID. */
+  'datasets.getById': call(z.object({ id: z.string().min(1) }), DatasetDetail),
+  /** The first rows of a tabular dataset (reads only the head of its files). */
+  'datasets.preview': call(DatasetRef.extend({ rows: z.number().int().min(1).max(1000).default(100) }), DatasetPreview),
+  /** Computes (once, as a job with progress and cancel) and stores a tabular version's profile. */
+  'datasets.profile': call(
+    DatasetRef.extend({ recompute: z.boolean().optional(), requestId: z.string().max(100).optional() }),
+    DatasetProfile,
+  ),
+  'datasets.update': call(UpdateDataset, DatasetRecord),
+  /** Refused while a run or model records it (naming them). */
+  'datasets.delete': call(
+    DatasetRef.extend({ version: z.number().int().positive() }),
+    z.object({ freedBytes: z.number() }),
+  ),
+  'datasets.download': call(
+    DatasetRef.extend({
+      directory: z.string().min(1),
+      overwrite: z.boolean().optional(),
+      requestId: z.string().max(100).optional(),
+    }),
+    z.object({ path: z.string(), files: z.number(), size: z.number() }),
+  ),
+  /** A script read this dataset through the API (Dataset.get_by_name inside a run): lineage `via: 'api'`. */
+  'datasets.recordUse': call(
+    RunRef.extend({
+      name: z.string().min(1),
+      version: z.number().int().positive().optional(),
+      inputName: z.string().optional(),
+    }),
+    RunDatasetUse,
+  ),
+  /** The dataset versions a run used (inputs and API reads). */
+  'runs.datasets': call(RunRef, z.array(RunDatasetUse)),
+  /** The dataset versions a model version was made from. */
+  'models.datasets': call(ModelRef.extend({ version: z.number().int().positive() }), z.array(ModelDatasetLink)),
+  /** The workspace's datastores: folders under `<workspace>/datastores/` (workspaceblobstore always). */
+  'datastores.list': call(z.object({}), z.array(z.object({ name: z.string(), path: z.string() }))),
+
   /** An MLflow store (mlruns/ folder, file: URI, tracking server on 127.0.0.1) into the workspace, idempotently. */
   'imports.mlflow': call(ImportMlflow, MlflowImportSummary),
 
@@ -224,6 +279,8 @@ export const events = {
   /** New records from a watched run's events file (fold them with applyRunEvents). */
   'models.changed': z.object({ name: z.string() }),
   'services.changed': ServiceRecord,
+  /** A dataset version was registered, updated, profiled or deleted; or a run's dataset uses changed (name: the dataset). */
+  'datasets.changed': z.object({ name: z.string() }),
   'run.metrics': z.object({ runId: z.string(), events: z.array(z.record(z.string(), z.unknown())) }),
 } as const;
 

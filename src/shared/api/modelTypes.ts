@@ -97,6 +97,12 @@ export const RegisterModel = z.object({
   frameworkVersion: z.string().optional(),
   /** Chosen by the caller so it can find the job (progress, cancel) before the call returns. */
   requestId: z.string().max(100).optional(),
+  /** Azure's Model.register(datasets=[(purpose, dataset)]); a model registered from a run also links the run's datasets. */
+  datasets: z
+    .array(
+      z.object({ purpose: z.string().min(1).max(100), name: z.string().min(1), version: z.number().int().positive() }),
+    )
+    .optional(),
 });
 export type RegisterModel = z.infer<typeof RegisterModel>;
 

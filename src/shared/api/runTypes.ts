@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { RunDatasetInput } from './datasetTypes';
 import { FINAL_STATUSES, RUN_STATUSES } from './runStatus';
 
 export { FINAL_STATUSES, RUN_STATUSES };
@@ -54,6 +55,8 @@ export const SubmitRun = z.object({
   description: z.string().max(5000).optional(),
   /** Submit as a child of this run (Run.submit_child). */
   parentRunId: z.string().optional(),
+  /** Dataset versions the run reads (as_named_input(...).as_mount() / as_download()); `DatasetConsumptionConfig:<name>` in arguments becomes the input's path. */
+  inputs: z.array(RunDatasetInput).optional(),
 });
 export type SubmitRun = z.input<typeof SubmitRun>;
 

@@ -1,6 +1,7 @@
 import type { CallName } from '../../../shared/api/contract';
 import { appRouter } from './appRouter';
 import { buildsRouter } from './buildsRouter';
+import { datasetsRouter } from './datasetsRouter';
 import { dockerRouter } from './dockerRouter';
 import { environmentsRouter } from './environmentsRouter';
 import { importsRouter } from './importsRouter';
@@ -21,4 +22,5 @@ export const handlers: Router<CallName> = {
   ...servicesRouter,
   ...dockerRouter,
   ...importsRouter,
+  ...datasetsRouter,
 };

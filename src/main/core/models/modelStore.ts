@@ -153,10 +153,12 @@ export class ModelStore {
     this.db.prepare('DELETE FROM models WHERE name = ? AND version = ?').run(name, version);
   }
 
+  /** Every digest a model or dataset version refers to: the blob store is shared, so neither removes the other's. */
   allDigests(): Set<string> {
-    return new Set(
-      (this.db.prepare('SELECT DISTINCT digest FROM model_files').all() as { digest: string }[]).map((r) => r.digest),
-    );
+    const rows = this.db.prepare('SELECT digest FROM model_files UNION SELECT digest FROM dataset_files').all() as {
+      digest: string;
+    }[];
+    return new Set(rows.map((r) => r.digest));
   }
 
   /** Services deployed with this model version. */

@@ -231,4 +231,56 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (name, alias)
   );
   `,
+  // 12: datasets (issue 16): versions of files/tables stored in the models' blob store, and their lineage into runs
+  // and models. `uuid` is Azure's dataset id; `hidden` marks anonymous datasets (inputs that were never registered).
+  `
+  CREATE TABLE datasets (
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    uuid TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    description TEXT,
+    tags TEXT NOT NULL DEFAULT '{}',
+    tabular TEXT,
+    source TEXT NOT NULL DEFAULT '[]',
+    size INTEGER NOT NULL,
+    file_count INTEGER NOT NULL,
+    content_digest TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    profile TEXT,
+    run_id TEXT,
+    hidden INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (name, version)
+  );
+  CREATE INDEX datasets_content ON datasets(name, content_digest);
+  CREATE TABLE dataset_files (
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    digest TEXT NOT NULL,
+    PRIMARY KEY (name, version, path)
+  );
+  CREATE INDEX dataset_files_digest ON dataset_files(digest);
+  CREATE TABLE run_datasets (
+    run_id TEXT NOT NULL,
+    input_name TEXT NOT NULL,
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    mode TEXT NOT NULL,
+    via TEXT NOT NULL,
+    path TEXT,
+    PRIMARY KEY (run_id, input_name, name, version)
+  );
+  CREATE INDEX run_datasets_dataset ON run_datasets(name, version);
+  CREATE TABLE model_datasets (
+    model TEXT NOT NULL,
+    model_version INTEGER NOT NULL,
+    purpose TEXT NOT NULL,
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    PRIMARY KEY (model, model_version, purpose, name, version)
+  );
+  CREATE INDEX model_datasets_dataset ON model_datasets(name, version);
+  `,
 ];

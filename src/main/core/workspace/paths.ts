@@ -39,6 +39,10 @@ export class WorkspacePaths {
   get models(): string {
     return path.join(this.root, 'models');
   }
+  /** Datastores are folders here (`workspaceblobstore` always); Datastore.upload copies into them. */
+  get datastores(): string {
+    return path.join(this.root, 'datastores');
+  }
   serviceDir(name: string): string {
     return path.join(this.root, 'services', name);
   }
