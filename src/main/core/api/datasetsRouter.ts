@@ -11,9 +11,6 @@ type DatasetCall =
   | 'datasets.update'
   | 'datasets.delete'
   | 'datasets.download'
-  | 'datasets.recordUse'
-  | 'runs.datasets'
-  | 'models.datasets'
   | 'datastores.list';
 
 // TEMPORARY while issue 16's registry is being written: every call answers UNSUPPORTED. Replaced by the real router.
@@ -31,8 +28,5 @@ export const datasetsRouter: Router<DatasetCall> = {
   'datasets.update': pending,
   'datasets.delete': pending,
   'datasets.download': pending,
-  'datasets.recordUse': pending,
-  'runs.datasets': pending,
-  'models.datasets': pending,
   'datastores.list': pending,
 };

@@ -6,6 +6,7 @@ import { dockerRouter } from './dockerRouter';
 import { environmentsRouter } from './environmentsRouter';
 import { importsRouter } from './importsRouter';
 import { jobsRouter } from './jobsRouter';
+import { lineageRouter } from './lineageRouter';
 import { modelsRouter } from './modelsRouter';
 import type { Router } from './router';
 import { runsRouter } from './runsRouter';
@@ -23,4 +24,5 @@ export const handlers: Router<CallName> = {
   ...dockerRouter,
   ...importsRouter,
   ...datasetsRouter,
+  ...lineageRouter,
 };
