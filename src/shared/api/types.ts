@@ -54,7 +54,7 @@ export type JobState = z.infer<typeof JobState>;
 
 export const Job = z.object({
   id: z.string(),
-  kind: z.enum(['build', 'model', 'tool', 'import']),
+  kind: z.enum(['build', 'model', 'tool', 'import', 'dataset']),
   title: z.string(),
   state: JobState,
   /** 0..1, or null while the amount of work is unknown. */
