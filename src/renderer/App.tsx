@@ -4,6 +4,7 @@ import { JobsPanel } from './components/JobsPanel';
 import { wireCoreEvents } from './coreEvents';
 import { CacheScreen } from './screens/CacheScreen';
 import { EnvironmentsScreen } from './screens/environments/EnvironmentsScreen';
+import { DataScreen } from './screens/data/DataScreen';
 import { ModelsScreen } from './screens/models/ModelsScreen';
 import { RunsScreen } from './screens/runs/RunsScreen';
 import { ServicesScreen } from './screens/services/ServicesScreen';
@@ -16,6 +17,8 @@ const SCREENS: [Screen, string, string][] = [
   ['environments', 'Environments', '1'],
   ['runs', 'Runs', '2'],
   ['models', 'Models', '3'],
+  // Alt+7: the screens added before Data keep their keys.
+  ['data', 'Data', '7'],
   ['services', 'Services', '4'],
   ['cache', 'Build cache', '5'],
   ['settings', 'Settings', '6'],
@@ -33,7 +36,7 @@ export function App() {
       .getState()
       .refresh()
       .catch(() => undefined);
-    // Alt+1..6 switch screens; Alt+J toggles the jobs panel.
+    // Alt+1..7 switch screens; Alt+J toggles the jobs panel.
     const onKey = (e: KeyboardEvent) => {
       if (!e.altKey) return;
       const target = SCREENS.find(([, , key]) => key === e.key);
@@ -80,6 +83,7 @@ export function App() {
         {screen === 'environments' ? <EnvironmentsScreen /> : null}
         {screen === 'runs' ? <RunsScreen /> : null}
         {screen === 'models' ? <ModelsScreen /> : null}
+        {screen === 'data' ? <DataScreen /> : null}
         {screen === 'services' ? <ServicesScreen /> : null}
         {screen === 'cache' ? <CacheScreen /> : null}
         {screen === 'settings' ? <SettingsScreen /> : null}

@@ -1,3 +1,4 @@
+import { useDatasets } from './stores/datasets';
 import { useEnvironments } from './stores/environments';
 import { useJobs } from './stores/jobs';
 import { useModels } from './stores/models';
@@ -19,6 +20,10 @@ export function wireCoreEvents(): () => void {
     client.on('models.changed', ({ name }) => {
       void useModels.getState().refresh();
       if (useModels.getState().selected === name) void useModels.getState().reloadVersions();
+    }),
+    client.on('datasets.changed', ({ name }) => {
+      void useDatasets.getState().refresh();
+      if (useDatasets.getState().selected === name) void useDatasets.getState().reloadVersions();
     }),
     client.on('services.changed', (service) => useServices.getState().upsert(service)),
     client.on('environments.changed', ({ name }) => {

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { type ApiError, BenchtopError } from '../../shared/errors';
 
-export type Screen = 'environments' | 'runs' | 'models' | 'services' | 'cache' | 'settings';
+export type Screen = 'environments' | 'runs' | 'models' | 'data' | 'services' | 'cache' | 'settings';
 
 interface UiState {
   screen: Screen;

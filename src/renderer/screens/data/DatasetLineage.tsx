@@ -1,0 +1,42 @@
+import type { DatasetDetail } from '../../../shared/api/datasetTypes';
+import { openModel, openRun } from './datasetLinks';
+
+/** Lineage seen from the data: the runs that read this version, and the models made from it. */
+export function DatasetLineage({ dataset }: { dataset: DatasetDetail }) {
+  return (
+    <section aria-label="Lineage">
+      <h4>Used by runs</h4>
+      {dataset.runs.length === 0 ? (
+        <p className="muted">No run has used this version yet.</p>
+      ) : (
+        <ul className="lineage" aria-label="Used by runs">
+          {dataset.runs.map((use) => (
+            <li key={`${use.runId}/${use.inputName}`}>
+              <button type="button" className="link" onClick={() => openRun(use.runId)}>
+                {use.runId}
+              </button>{' '}
+              <span className="muted">
+                {use.via === 'api' ? 'read by the script through the API' : `input "${use.inputName}" (${use.mode})`}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h4>Models</h4>
+      {dataset.models.length === 0 ? (
+        <p className="muted">No model was registered from this version.</p>
+      ) : (
+        <ul className="lineage" aria-label="Models made from it">
+          {dataset.models.map((link) => (
+            <li key={`${link.model}:${link.modelVersion}/${link.purpose}`}>
+              <button type="button" className="link" onClick={() => openModel(link.model, link.modelVersion)}>
+                {link.model}:{link.modelVersion}
+              </button>{' '}
+              <span className="muted">{link.purpose}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

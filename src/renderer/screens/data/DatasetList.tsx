@@ -1,0 +1,101 @@
+import { useState } from 'react';
+import type { DatasetRecord } from '../../../shared/api/datasetTypes';
+import { formatBytes } from '../../../shared/format';
+import { moveSelectionWithArrows } from '../../components/listKeys';
+import { useDatasets } from '../../stores/datasets';
+import { TagChips } from '../models/ModelList';
+
+/** Name, kind, or a tag as "key" / "key=value". */
+function matches(dataset: DatasetRecord, filter: string): boolean {
+  const text = filter.trim().toLowerCase();
+  if (!text) return true;
+  if (dataset.name.toLowerCase().includes(text) || dataset.kind === text) return true;
+  const [key, value] = text.split('=', 2);
+  return Object.entries(dataset.tags).some(
+    ([k, v]) => k.toLowerCase() === key && (value === undefined || v.toLowerCase() === value),
+  );
+}
+
+/** "3 files · 1.2 MB · 150 rows · 2026-12-01": what a list row says about the newest version. */
+export function datasetFacts(dataset: DatasetRecord): string {
+  return [
+    `${dataset.fileCount} file${dataset.fileCount === 1 ? '' : 's'}`,
+    formatBytes(dataset.size),
+    dataset.profile ? `${dataset.profile.rowCount.toLocaleString('en-US')} rows` : null,
+    dataset.createdAt.slice(0, 10),
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+/** Every dataset name with its newest version; arrow keys move the selection in the order shown. */
+export function DatasetList() {
+  const { latest, selected, select, openRegister } = useDatasets();
+  const [filter, setFilter] = useState('');
+  const shown = (latest ?? []).filter((d) => matches(d, filter)).sort((a, b) => a.name.localeCompare(b.name));
+  const onKeyDown = (event: React.KeyboardEvent) =>
+    moveSelectionWithArrows(
+      event,
+      shown,
+      shown.findIndex((d) => d.name === selected),
+      (d) => {
+        void select(d.name);
+        // Keep the focus on the selected row, so the next arrow key moves on from it.
+        requestAnimationFrame(() =>
+          document.querySelector<HTMLButtonElement>(`[data-dataset-row="${CSS.escape(d.name)}"]`)?.focus(),
+        );
+      },
+    );
+  return (
+    <nav className="env-list" aria-label="Datasets" onKeyDown={onKeyDown}>
+      <div className="list-header">
+        <h2>Data</h2>
+        <button type="button" className="primary" onClick={() => openRegister({})}>
+          Register dataset
+        </button>
+      </div>
+      <div className="pad">
+        <input
+          aria-label="Filter datasets"
+          placeholder="Filter: name, file, tabular, tag or tag=value"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+        />
+      </div>
+      {latest === null ? <p className="muted pad">Loading datasets...</p> : null}
+      {latest?.length === 0 ? (
+        <div className="muted pad">
+          <p>No datasets yet.</p>
+          <p>
+            Register one with <strong>Register dataset</strong>, or from a terminal:
+          </p>
+          <pre className="code">benchtop data register -n NAME -p ./data.csv --tabular</pre>
+        </div>
+      ) : null}
+      {latest && latest.length > 0 && shown.length === 0 ? (
+        <p className="muted pad">No dataset matches &quot;{filter}&quot;.</p>
+      ) : null}
+      <ul>
+        {shown.map((d) => (
+          <li key={d.name}>
+            <button
+              type="button"
+              data-dataset-row={d.name}
+              className={`env-row ${d.name === selected ? 'selected' : ''}`}
+              onClick={() => void select(d.name)}
+              aria-current={d.name === selected ? 'true' : undefined}
+            >
+              <span className="env-name">{d.name}</span>
+              <span className="row-badges">
+                <span className={`badge kind-${d.kind}`}>{d.kind === 'tabular' ? 'Tabular' : 'File'}</span>
+                <span className="badge">v{d.version}</span>
+              </span>
+              <span className="muted">{datasetFacts(d)}</span>
+              <TagChips tags={d.tags} />
+            </button>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
