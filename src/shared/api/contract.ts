@@ -19,6 +19,7 @@ import {
   ModelDatasetLink,
   RegisterDataset,
   RegisteredDataset,
+  RunDatasetInput,
   RunDatasetUse,
   UpdateDataset,
 } from './datasetTypes';
@@ -111,6 +112,8 @@ export const calls = {
       environment: z.string().optional(),
       experiment: z.string().optional(),
       target: z.enum(['local', 'docker']).optional(),
+      /** Inputs to change (by input name); the others keep the dataset versions the run recorded. */
+      inputs: z.array(RunDatasetInput).optional(),
     }),
     RunSummary,
   ),

@@ -186,7 +186,8 @@ export const RunDatasetInput = z.object({
   dataset: z.string().min(1),
   /** Omitted: the newest version at submit time (recorded, so a rerun uses the same one). */
   version: z.number().int().positive().optional(),
-  mode: DatasetMode.default('mount'),
+  /** Omitted: mount for a file dataset, direct for a tabular one (Azure: a TabularDataset cannot be mounted). */
+  mode: DatasetMode.optional(),
   /** Where in the run's folder it appears (relative); default `inputs/<name>`. */
   pathOnCompute: z.string().optional(),
 });
