@@ -11,6 +11,7 @@ import { FileTree } from './FileTree';
 import { TagChips } from './ModelList';
 import { KeyValueEditor } from './KeyValueEditor';
 import { MlflowInfo } from './MlflowInfo';
+import { ModelDatasets } from '../data/ModelDatasets';
 
 const fail = (err: unknown) => useUi.getState().showError(err);
 
@@ -181,6 +182,7 @@ export function ModelDetailView({ name }: { name: string }) {
         <section aria-label={`Version ${detail.version}`} className="version-detail">
           <h3>{detail.id}</h3>
           <Lineage model={detail} />
+          <ModelDatasets name={detail.name} version={detail.version} />
           {detail.mlflow ? <MlflowInfo info={detail.mlflow} /> : null}
           <KeyValueEditor
             title="Tags"

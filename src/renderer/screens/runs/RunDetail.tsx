@@ -4,6 +4,7 @@ import { runSource, Terminal } from '../../components/Terminal';
 import { findListedRun, useRuns } from '../../stores/runs';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
+import { RunInputs } from '../data/RunInputs';
 import { RunModels } from '../models/RunModels';
 import { RunFilesView } from './RunFiles';
 import { duration, formatMetric } from './RunList';
@@ -198,6 +199,10 @@ export function RunDetail({ runId }: { runId: string }) {
               {Object.entries(run.tags)
                 .map(([k, v]) => `${k}=${v}`)
                 .join(', ') || '-'}
+            </dd>
+            <dt>Inputs</dt>
+            <dd>
+              <RunInputs runId={run.id} />
             </dd>
             <dt>Models</dt>
             <dd>

@@ -4,6 +4,8 @@ import type { EnvironmentSummary } from '../../../shared/api/types';
 import { useRuns } from '../../stores/runs';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
+import { DatasetInputsEditor, type InputRow, inputProblems, toRunInputs } from '../data/DatasetInputsEditor';
+import { RunInputs } from '../data/RunInputs';
 
 /** Submit a new run, or re-run one (its snapshot, with arguments or environment edited). */
 export function SubmitRun({ from }: { from: RunSummary | null }) {
@@ -16,6 +18,7 @@ export function SubmitRun({ from }: { from: RunSummary | null }) {
   const [experiment, setExperiment] = useState(from?.experiment ?? 'Default');
   const [maxDuration, setMaxDuration] = useState('');
   const [target, setTarget] = useState<'local' | 'docker'>(from?.target === 'docker' ? 'docker' : 'local');
+  const [inputs, setInputs] = useState<InputRow[]>([]);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     void client.environments
@@ -37,6 +40,7 @@ export function SubmitRun({ from }: { from: RunSummary | null }) {
             experiment,
             target,
             maxDurationSeconds: maxDuration ? Number(maxDuration) : undefined,
+            inputs: inputs.length ? toRunInputs(inputs) : undefined,
           });
       useRuns.getState().upsert(run);
       useUi.getState().notify(`Submitted ${run.id}`);
@@ -114,6 +118,14 @@ export function SubmitRun({ from }: { from: RunSummary | null }) {
           Experiment
           <input value={experiment} onChange={(e) => setExperiment(e.target.value)} />
         </label>
+        {from ? (
+          <div className="facts-line">
+            <span className="muted">Inputs (the same dataset versions as that run): </span>
+            <RunInputs runId={from.id} />
+          </div>
+        ) : (
+          <DatasetInputsEditor rows={inputs} onChange={setInputs} />
+        )}
         {from ? null : (
           <label>
             Maximum duration in seconds (optional)
@@ -124,7 +136,7 @@ export function SubmitRun({ from }: { from: RunSummary | null }) {
           <button
             type="submit"
             className="primary"
-            disabled={busy || (!from && (!sourceDirectory.trim() || !script.trim()))}
+            disabled={busy || (!from && (!sourceDirectory.trim() || !script.trim() || inputProblems(inputs).size > 0))}
           >
             {busy ? 'Submitting...' : from ? 'Re-run' : 'Submit'}
           </button>
