@@ -1,5 +1,11 @@
 import { useEffect, useState } from 'react';
-import type { DatasetMode, DatasetRecord, RunDatasetInput } from '../../../shared/api/datasetTypes';
+import type {
+  DatasetKind,
+  DatasetMode,
+  DatasetRecord,
+  RunDatasetInput,
+  RunDatasetUse,
+} from '../../../shared/api/datasetTypes';
 import { client } from '../../transport/client';
 
 /** One row of the run form's Inputs: version '' means the newest at submit time (recorded with the run). */
@@ -8,7 +14,31 @@ export interface InputRow {
   dataset: string;
   version: string;
   mode: DatasetMode;
+  /** A re-run's input as the run recorded it: its name stays, and it is sent only when changed. */
+  recorded?: { dataset: string; version: number; mode: DatasetMode };
 }
+
+/** A re-run's rows: the inputs the run recorded, at the versions it used. */
+export function recordedRows(uses: RunDatasetUse[]): InputRow[] {
+  return uses
+    .filter((use) => use.via === 'input')
+    .map((use) => ({
+      name: use.inputName,
+      dataset: use.name,
+      version: String(use.version),
+      mode: use.mode,
+      recorded: { dataset: use.name, version: use.version, mode: use.mode },
+    }));
+}
+
+const unchanged = (row: InputRow) =>
+  row.recorded !== undefined &&
+  row.recorded.dataset === row.dataset &&
+  String(row.recorded.version) === row.version &&
+  row.recorded.mode === row.mode;
+
+/** Azure: a TabularDataset is read through the API only (as_mount/as_download are for FileDataset). */
+export const defaultMode = (kind: DatasetKind | undefined): DatasetMode => (kind === 'tabular' ? 'direct' : 'mount');
 
 const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
@@ -32,14 +62,16 @@ export function inputProblems(rows: InputRow[]): Map<number, string> {
   return problems;
 }
 
-/** The rows as SubmitRun.inputs. */
+/** The rows as SubmitRun.inputs (a re-run's: only the new and changed ones; the rest keep what was recorded). */
 export function toRunInputs(rows: InputRow[]): RunDatasetInput[] {
-  return rows.map((row) => ({
-    name: row.name,
-    dataset: row.dataset,
-    version: row.version ? Number(row.version) : undefined,
-    mode: row.mode,
-  }));
+  return rows
+    .filter((row) => !unchanged(row))
+    .map((row) => ({
+      name: row.name,
+      dataset: row.dataset,
+      version: row.version ? Number(row.version) : undefined,
+      mode: row.mode,
+    }));
 }
 
 function VersionSelect({ row, onChange }: { row: InputRow; onChange(version: string): void }) {
@@ -87,57 +119,74 @@ export function DatasetInputsEditor({ rows, onChange }: { rows: InputRow[]; onCh
           script also finds it in <code>run.input_datasets[&quot;NAME&quot;]</code>.
         </p>
       )}
-      {rows.map((row, i) => (
-        <div key={i} className="input-row" role="group" aria-label={`Input ${i + 1}`}>
-          <select
-            aria-label="Dataset"
-            value={row.dataset}
-            onChange={(e) =>
-              change(i, {
-                dataset: e.target.value,
-                version: '',
-                // The name follows the dataset until the user types one of their own.
-                name:
-                  !e.target.value || (row.name && row.name !== inputNameFor(row.dataset))
-                    ? row.name
-                    : inputNameFor(e.target.value),
-              })
-            }
-          >
-            <option value="">Choose a dataset…</option>
-            {(datasets ?? []).map((d) => (
-              <option key={d.name} value={d.name}>
-                {d.name} ({d.kind})
+      {rows.map((row, i) => {
+        const tabular = datasets?.find((d) => d.name === row.dataset)?.kind === 'tabular';
+        return (
+          <div key={i} className="input-row" role="group" aria-label={`Input ${i + 1}`}>
+            <select
+              aria-label="Dataset"
+              value={row.dataset}
+              onChange={(e) =>
+                change(i, {
+                  dataset: e.target.value,
+                  version: '',
+                  mode: defaultMode(datasets?.find((d) => d.name === e.target.value)?.kind),
+                  // The name follows the dataset until the user types one of their own.
+                  name:
+                    !e.target.value || (row.name && row.name !== inputNameFor(row.dataset))
+                      ? row.name
+                      : inputNameFor(e.target.value),
+                })
+              }
+            >
+              <option value="">Choose a dataset…</option>
+              {(datasets ?? []).map((d) => (
+                <option key={d.name} value={d.name}>
+                  {d.name} ({d.kind})
+                </option>
+              ))}
+            </select>
+            <VersionSelect row={row} onChange={(version) => change(i, { version })} />
+            <input
+              aria-label="Input name"
+              placeholder="input name"
+              value={row.name}
+              readOnly={row.recorded !== undefined}
+              title={row.recorded ? 'The name the run recorded: the script reads the input by it' : undefined}
+              onChange={(e) => change(i, { name: e.target.value })}
+              aria-invalid={problems.has(i)}
+            />
+            <select
+              aria-label="Mode"
+              value={row.mode}
+              onChange={(e) => change(i, { mode: e.target.value as DatasetMode })}
+            >
+              <option value="mount" disabled={tabular}>
+                mount (read-only folder)
               </option>
-            ))}
-          </select>
-          <VersionSelect row={row} onChange={(version) => change(i, { version })} />
-          <input
-            aria-label="Input name"
-            placeholder="input name"
-            value={row.name}
-            onChange={(e) => change(i, { name: e.target.value })}
-            aria-invalid={problems.has(i)}
-          />
-          <select
-            aria-label="Mode"
-            value={row.mode}
-            onChange={(e) => change(i, { mode: e.target.value as DatasetMode })}
-          >
-            <option value="mount">mount (read-only folder)</option>
-            <option value="download">download (a copy in the run)</option>
-            <option value="direct">direct (through the API)</option>
-          </select>
-          <button
-            type="button"
-            aria-label={`Remove input ${i + 1}`}
-            onClick={() => onChange(rows.filter((_, j) => j !== i))}
-          >
-            Remove
-          </button>
-          {problems.has(i) ? <div className="field-error">{problems.get(i)}</div> : null}
-        </div>
-      ))}
+              <option value="download" disabled={tabular}>
+                download (a copy in the run)
+              </option>
+              <option value="direct">direct (through the API)</option>
+            </select>
+            {row.recorded ? (
+              <span className="muted">{unchanged(row) ? 'as recorded' : 'changed'}</span>
+            ) : (
+              <button
+                type="button"
+                aria-label={`Remove input ${i + 1}`}
+                onClick={() => onChange(rows.filter((_, j) => j !== i))}
+              >
+                Remove
+              </button>
+            )}
+            {problems.has(i) ? <div className="field-error">{problems.get(i)}</div> : null}
+            {tabular ? (
+              <div className="muted hint-line">A tabular dataset is read through the API (direct), as in Azure ML.</div>
+            ) : null}
+          </div>
+        );
+      })}
       <div>
         <button
           type="button"

@@ -4,8 +4,13 @@ import type { EnvironmentSummary } from '../../../shared/api/types';
 import { useRuns } from '../../stores/runs';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
-import { DatasetInputsEditor, type InputRow, inputProblems, toRunInputs } from '../data/DatasetInputsEditor';
-import { RunInputs } from '../data/RunInputs';
+import {
+  DatasetInputsEditor,
+  type InputRow,
+  inputProblems,
+  recordedRows,
+  toRunInputs,
+} from '../data/DatasetInputsEditor';
 
 /** Submit a new run, or re-run one (its snapshot, with arguments or environment edited). */
 export function SubmitRun({ from }: { from: RunSummary | null }) {
@@ -21,6 +26,14 @@ export function SubmitRun({ from }: { from: RunSummary | null }) {
   const [inputs, setInputs] = useState<InputRow[]>([]);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
+    // A re-run starts from the dataset versions the run recorded.
+    if (from)
+      client.runs.datasets({ runId: from.id }).then(
+        (uses) => setInputs(recordedRows(uses)),
+        () => undefined,
+      );
+  }, [from]);
+  useEffect(() => {
     void client.environments
       .list({})
       .then(setEnvironments)
@@ -31,7 +44,14 @@ export function SubmitRun({ from }: { from: RunSummary | null }) {
     setBusy(true);
     try {
       const run = from
-        ? await client.runs.rerun({ runId: from.id, arguments: argumentList, environment, experiment, target })
+        ? await client.runs.rerun({
+            runId: from.id,
+            arguments: argumentList,
+            environment,
+            experiment,
+            target,
+            inputs: toRunInputs(inputs).length ? toRunInputs(inputs) : undefined,
+          })
         : await client.runs.submit({
             sourceDirectory,
             script,
@@ -118,14 +138,7 @@ export function SubmitRun({ from }: { from: RunSummary | null }) {
           Experiment
           <input value={experiment} onChange={(e) => setExperiment(e.target.value)} />
         </label>
-        {from ? (
-          <div className="facts-line">
-            <span className="muted">Inputs (the same dataset versions as that run): </span>
-            <RunInputs runId={from.id} />
-          </div>
-        ) : (
-          <DatasetInputsEditor rows={inputs} onChange={setInputs} />
-        )}
+        <DatasetInputsEditor rows={inputs} onChange={setInputs} />
         {from ? null : (
           <label>
             Maximum duration in seconds (optional)
@@ -136,7 +149,7 @@ export function SubmitRun({ from }: { from: RunSummary | null }) {
           <button
             type="submit"
             className="primary"
-            disabled={busy || (!from && (!sourceDirectory.trim() || !script.trim() || inputProblems(inputs).size > 0))}
+            disabled={busy || inputProblems(inputs).size > 0 || (!from && (!sourceDirectory.trim() || !script.trim()))}
           >
             {busy ? 'Submitting...' : from ? 'Re-run' : 'Submit'}
           </button>
