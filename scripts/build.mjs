@@ -30,6 +30,8 @@ if (!only || only === 'node') {
       cli: 'src/main/cli/index.ts',
       supervisor: 'src/main/supervisor/supervisor.ts',
       mlflowServer: 'src/main/mlflowServer.ts',
+      // The table profile worker (worker_threads), next to cli.js so bundledScript finds it.
+      tabularWorker: 'src/main/core/datasets/tabular/profileWorker.ts',
     },
     outdir: 'dist/main',
     absWorkingDir: root,
