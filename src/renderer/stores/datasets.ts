@@ -1,12 +1,14 @@
 import { create } from 'zustand';
-import type { DatasetRecord } from '../../shared/api/datasetTypes';
+import type { DatasetKind, DatasetRecord, TabularOptions } from '../../shared/api/datasetTypes';
 import { client } from '../transport/client';
 import { useUi } from './ui';
 
-/** Where the Register view starts: blank, or a new version of a dataset (its name and paths filled in). */
+/** Where the Register view starts: blank, or a new version of a dataset (its name, paths and kind filled in). */
 export interface DatasetRegisterPrefill {
   name?: string;
   paths?: string[];
+  kind?: DatasetKind;
+  tabular?: TabularOptions | null;
 }
 
 interface DatasetsState {

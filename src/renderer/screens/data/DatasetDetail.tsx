@@ -54,7 +54,10 @@ export function DatasetDetailView({ name }: { name: string }) {
           {versions.length} version{versions.length === 1 ? '' : 's'}
         </span>
         <span className="spacer" />
-        <button type="button" onClick={() => openRegister({ name, paths: current?.source })}>
+        <button
+          type="button"
+          onClick={() => openRegister({ name, paths: current?.source, kind: current?.kind, tabular: current?.tabular })}
+        >
           Register new version…
         </button>
       </header>

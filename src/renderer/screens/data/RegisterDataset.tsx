@@ -10,7 +10,7 @@ import { parseLines } from '../models/modelActions';
 import { useJobRequest } from '../models/useJobRequest';
 import { PathsField } from './PathsField';
 import { fieldOf, type RegisterField } from './registerErrors';
-import { type TabularChoice, TabularFields, tabularOptions } from './TabularFields';
+import { choiceFrom, type TabularChoice, TabularFields, tabularOptions } from './TabularFields';
 
 /** A dataset name from a path: "/data/train.csv" -> "train", "/data/images/" -> "images". */
 function nameFrom(path: string | undefined): string {
@@ -33,8 +33,8 @@ export function RegisterDatasetView({ prefill }: { prefill: DatasetRegisterPrefi
   const [paths, setPaths] = useState<string[]>(prefill.paths ?? []);
   const [name, setName] = useState(prefill.name ?? '');
   const [nameTouched, setNameTouched] = useState(Boolean(prefill.name));
-  const [kind, setKind] = useState<'file' | 'tabular'>('file');
-  const [tabular, setTabular] = useState<TabularChoice>({ format: 'auto', separator: '', header: true });
+  const [kind, setKind] = useState<'file' | 'tabular'>(prefill.kind ?? 'file');
+  const [tabular, setTabular] = useState<TabularChoice>(choiceFrom(prefill.tabular));
   const [description, setDescription] = useState('');
   const [tagsText, setTagsText] = useState('');
   const [newVersion, setNewVersion] = useState(true);

@@ -44,6 +44,18 @@ export function tabularOptions(
   };
 }
 
+/** The form's choice for a version's options (Register new version starts from them). */
+export function choiceFrom(options: TabularOptions | null | undefined): TabularChoice {
+  if (!options) return { format: 'auto', separator: '', header: true };
+  if (options.format !== 'delimited') return { format: options.format, separator: '', header: true };
+  const tab = options.separator === '\t';
+  return {
+    format: tab ? 'tsv' : 'csv',
+    separator: tab || options.separator === ',' ? '' : options.separator,
+    header: options.header,
+  };
+}
+
 /** Format, separator and header line of a tabular dataset. */
 export function TabularFields({
   choice,
