@@ -26,6 +26,9 @@ import { ensureBuilt } from '../core/builds/ensureBuilt';
 import { stripAnsi } from '../../shared/ansi';
 import { HostCliBridge } from './hostCliBridge';
 import { MLFLOW_VARIABLES, listenInRunFolder } from './runMlflowSocket';
+import { inputVariables, substituteInputArguments } from '../core/datasets/inputEnvironment';
+import { type PreparedInputs, prepareRunInputs } from './runInputsSetup';
+import { withReadOnlyBinds } from './readOnlyNamespace';
 import type { RunTracking } from '../core/mlflow/runTracking';
 
 /** BENCHTOP_TRACE=1 prints when each launch phase is reached, in ms since the process started (for the launch benchmark). */
@@ -63,6 +66,8 @@ class Supervisor {
   private core: Core | null = null;
   /** The run's MLflow endpoint while the script runs (process target). */
   private tracking: RunTracking | null = null;
+  /** What the run's inputs set in the script's environment (passed into a container with the run's own). */
+  private inputVariables: Record<string, string> = {};
 
   constructor(
     private readonly db: Db,
@@ -206,9 +211,11 @@ class Supervisor {
       PATH: [path.dirname(python), process.env.PATH].filter(Boolean).join(path.delimiter),
     };
     delete env.ELECTRON_RUN_AS_NODE;
+    const inputs = await this.placeInputs(env);
+    const args = substituteInputArguments(this.spec.arguments, this.runDir, this.spec.inputs ?? [], (p) => p);
     this.setStatus('Running', { started_at: nowIso() });
     trace('spawning');
-    this.output.note(`$ python ${[this.spec.script, ...this.spec.arguments].map((a) => JSON.stringify(a)).join(' ')}`);
+    this.output.note(`$ python ${[this.spec.script, ...args].map((a) => JSON.stringify(a)).join(' ')}`);
     const timer = this.spec.maxDurationSeconds
       ? longTimeout(
           () => this.cancel(`Canceled: the run exceeded its maximum duration of ${this.spec.maxDurationSeconds} s.`),
@@ -217,11 +224,13 @@ class Supervisor {
       : null;
     const metricsTimer = setInterval(() => this.collectMetrics(true), 1000);
     try {
-      if (this.spec.target === 'docker') return await this.executeInContainer(built, env, variables);
+      if (this.spec.target === 'docker') return await this.executeInContainer(built, env, variables, inputs);
+      const command = inputs?.namespaceBinds
+        ? withReadOnlyBinds(python, [this.spec.script, ...args], inputs.namespaceBinds)
+        : { file: python, args: [this.spec.script, ...args] };
       return await spawnInPtyDetailed(
         {
-          file: python,
-          args: [this.spec.script, ...this.spec.arguments],
+          ...command,
           cwd: work,
           env,
           reapGroup: true,
@@ -238,6 +247,39 @@ class Supervisor {
       clearInterval(metricsTimer);
       this.child = null;
     }
+  }
+
+  /**
+   * Dataset inputs, before the script starts: mounts and downloads placed for where it runs, and the variables
+   * that tell the script where they are (BENCHTOP_INPUT_DATASETS, Azure's AZUREML_DATAREFERENCE_<NAME>, <NAME>).
+   */
+  private async placeInputs(env: NodeJS.ProcessEnv): Promise<PreparedInputs | null> {
+    const inputs = this.spec.inputs ?? [];
+    if (inputs.length === 0) return null;
+    const docker = this.spec.target === 'docker';
+    const local = docker ? (await this.dockerEngine()).address().local : true;
+    const prepared = await prepareRunInputs({
+      db: this.db,
+      paths: this.paths,
+      runDir: this.runDir,
+      inputs,
+      target: !docker ? 'process' : local ? 'local-container' : 'remote-container',
+      signal: this.controller.signal,
+      note: (line) => this.output.note(line),
+    });
+    const { env: variables, skipped } = inputVariables(
+      this.runDir,
+      inputs,
+      (p) => p,
+      (name) => name in env || name.startsWith('BENCHTOP_') || name.startsWith('AZUREML_'),
+    );
+    if (skipped.length)
+      this.output.note(
+        `Input ${skipped.join(', ')}: a variable of that name is already set, so it is not replaced; read the path from AZUREML_DATAREFERENCE_<NAME> or run.input_datasets.`,
+      );
+    Object.assign(env, variables);
+    this.inputVariables = variables;
+    return prepared;
   }
 
   /**
@@ -282,10 +324,17 @@ class Supervisor {
   }
 
   /** The script in a container from the environment's image, its terminal attached like the pty's. */
-  private async executeInContainer(built: ReadyBuild, env: NodeJS.ProcessEnv, variables: Record<string, string>) {
-    const { runInContainer } = await import('../core/docker/containerRun');
+  private async executeInContainer(
+    built: ReadyBuild,
+    env: NodeJS.ProcessEnv,
+    variables: Record<string, string>,
+    inputs: PreparedInputs | null,
+  ) {
+    const { runInContainer, REMOTE_RUN_DIR } = await import('../core/docker/containerRun');
+    const { remapPath } = await import('../core/docker/dockerArguments');
     const keys = [
       ...Object.keys(variables),
+      ...Object.keys(this.inputVariables),
       'BENCHTOP_RUN_ID',
       'AZUREML_RUN_ID',
       'AZUREML_ARM_PROJECT_NAME',
@@ -308,13 +357,21 @@ class Supervisor {
       passed.BENCHTOP_HOST_CLI = 'remote';
     }
     Object.assign(passed, await this.containerTracking(engine.address().local, variables));
+    // The store is bound read-only into every container on a local engine: a script that reads a dataset through
+    // the API (Dataset.get_by_name(...).to_pandas_dataframe()) reads its blobs where they are.
+    const blobs = path.join(this.paths.models, 'blobs');
+    fs.mkdirSync(blobs, { recursive: true });
+    const local = engine.address().local;
+    const args = substituteInputArguments(this.spec.arguments, this.runDir, this.spec.inputs ?? [], (p) =>
+      local ? p : remapPath(p, this.runDir, REMOTE_RUN_DIR),
+    );
     const exit = await runInContainer(
       engine,
       {
         image: built.image as string,
         python: built.pythonPath,
         script: this.spec.script,
-        args: this.spec.arguments,
+        args,
         runId: this.spec.runId,
         workspace: this.paths.root,
         runDir: this.runDir,
@@ -322,6 +379,8 @@ class Supervisor {
         env: passed,
         docker: this.dockerSection(),
         size: { cols: 120, rows: 30 },
+        readOnlyPaths: [blobs, ...(inputs?.mounts ?? [])],
+        inputFolders: inputs?.folders ?? [],
       },
       (data) => this.output.push(data),
       this.controller.signal,

@@ -8,6 +8,8 @@ import { withJobProgress } from '../jobProgress';
 import { printJson, table } from '../output';
 import { mlflowLines } from './mlflowModelText';
 import type { Action } from '../program';
+import { modelDatasetLines } from './runInputsText';
+import type { ModelDatasetLink } from '../../../shared/api/datasetTypes';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -41,7 +43,21 @@ function pairs(values: Record<string, string>): string {
     .join(', ');
 }
 
-function printDetail(model: ModelDetail): void {
+/** `--dataset PURPOSE=NAME:VERSION` (Model.register(datasets=[(purpose, dataset)])): the version is required. */
+function parseDatasetFlags(values: string[] = []): { purpose: string; name: string; version: number }[] {
+  return values.map((text) => {
+    const match = /^([^=]+)=([^:=]+):(\d+)$/.exec(text.trim());
+    if (!match || Number(match[3]) < 1)
+      throw new BenchtopError(
+        'BAD_INPUT',
+        `--dataset "${text}": give it as PURPOSE=NAME:VERSION.`,
+        'E.g. --dataset training=titanic:2 (see `benchtop data list` for the versions).',
+      );
+    return { purpose: (match[1] as string).trim(), name: (match[2] as string).trim(), version: Number(match[3]) };
+  });
+}
+
+function printDetail(model: ModelDetail, datasets: ModelDatasetLink[]): void {
   const lines = [
     `${model.id}  (${model.framework}${model.frameworkVersion ? ` ${model.frameworkVersion}` : ''}, ${model.kind}, ${formatBytes(model.size)}, ${model.versions} version${model.versions === 1 ? '' : 's'} of ${model.name})`,
     model.description ? `Description: ${model.description}` : null,
@@ -51,6 +67,7 @@ function printDetail(model: ModelDetail): void {
     `Registered:  ${model.createdAt} from ${model.source ?? '-'}`,
     model.usedBy.length ? `Used by:     ${model.usedBy.join(', ')}` : null,
     ...(model.mlflow ? mlflowLines(model.mlflow) : []),
+    ...modelDatasetLines(datasets),
     'Files:',
     ...model.files.map((f) => `  ${formatBytes(f.size).padStart(9)}  ${f.path}`),
   ];
@@ -87,6 +104,11 @@ export function registerModelCommands(program: Command, action: Action): void {
     .option('--description <text>', 'description')
     .option('--framework <name>', 'ScikitLearn, Onnx, PyTorch, TensorFlow, Multi or Custom (default Custom)')
     .option('--framework-version <version>', 'framework version (needs --framework)')
+    .option(
+      '--dataset <PURPOSE=NAME:VERSION>',
+      'a dataset version the model was made from (repeatable); with --run, the run\'s datasets are linked as "input"',
+      collect,
+    )
     .action(
       action(
         async (
@@ -100,8 +122,10 @@ export function registerModelCommands(program: Command, action: Action): void {
             description?: string;
             framework?: string;
             frameworkVersion?: string;
+            dataset?: string[];
           },
         ) => {
+          const datasets = parseDatasetFlags(opts.dataset);
           const tags = parsePairs(opts.tag, 'tag');
           const properties = parsePairs(opts.property, 'property');
           if (!ctx.json) process.stderr.write(`Registering model ${opts.name}\n`);
@@ -116,6 +140,7 @@ export function registerModelCommands(program: Command, action: Action): void {
               framework: opts.framework,
               frameworkVersion: opts.frameworkVersion,
               requestId,
+              ...(datasets.length ? { datasets } : {}),
             }),
           );
           for (const warning of registered.warnings ?? []) process.stderr.write(`Warning: ${warning}\n`);
@@ -195,8 +220,9 @@ export function registerModelCommands(program: Command, action: Action): void {
     .action(
       action(async (ctx: CliContext, ref: string) => {
         const detail = await ctx.client.models.get(parseModelRef(ref));
-        if (ctx.json) return printJson({ ...modelJson(detail), files: detail.files, usedBy: detail.usedBy });
-        printDetail(detail);
+        const datasets = await ctx.client.models.datasets({ name: detail.name, version: detail.version });
+        if (ctx.json) return printJson({ ...modelJson(detail), files: detail.files, usedBy: detail.usedBy, datasets });
+        printDetail(detail, datasets);
       }),
     );
 

@@ -11,6 +11,8 @@ import { loadEnvironmentFolder } from '../../core/environments/environmentFiles'
 import { parsePairs } from '../../core/models/modelRules';
 import { registerRunSdkCommands } from './runSdk';
 import { runJson } from './runJson';
+import { parseInputFlags } from './runInputFlags';
+import { inputLines } from './runInputsText';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -87,6 +89,12 @@ export function registerRunCommands(program: Command, action: Action): void {
     .option('--display-name <name>', "the run's display name")
     .option('--description <text>', "the run's description")
     .option('--parent <run-id>', 'submit as a child run of this run')
+    .option(
+      '--input <NAME=DATASET[:VERSION][:MODE]>',
+      'a dataset input (repeatable): mount | download | direct (default: mount for files, direct for tables); DatasetConsumptionConfig:NAME in the arguments becomes its path',
+      collect,
+    )
+    .option('--input-path <NAME=REL>', "where an input appears, relative to the script's working directory", collect)
     .argument('[args...]', 'arguments for the script, passed exactly')
     .action(
       action(
@@ -110,8 +118,11 @@ export function registerRunCommands(program: Command, action: Action): void {
             displayName?: string;
             description?: string;
             parent?: string;
+            input?: string[];
+            inputPath?: string[];
           },
         ) => {
+          const inputs = parseInputFlags(opts.input, opts.inputPath);
           if (opts.target !== 'local' && opts.target !== 'docker')
             throw new BenchtopError('BAD_INPUT', `Unknown target "${opts.target}".`, 'Use local or docker.');
           if (opts.maxDuration !== undefined && !(opts.maxDuration > 0))
@@ -149,6 +160,7 @@ export function registerRunCommands(program: Command, action: Action): void {
             maxDurationSeconds: opts.maxDuration,
             snapshotMaxMb: opts.snapshotMaxMb,
             snapshotMaxFiles: opts.snapshotMaxFiles,
+            ...(inputs.length ? { inputs } : {}),
           });
           if (!opts.wait && !opts.showOutput) {
             if (ctx.json) return printJson(runJson(ctx, submitted));
@@ -232,7 +244,8 @@ export function registerRunCommands(program: Command, action: Action): void {
         const r = await ctx.client.runs.get({ runId });
         // MLflow params live in the events file (not a column): read with the metrics.
         const params = (await ctx.client.runs.metrics({ runId })).params ?? {};
-        if (ctx.json) return printJson({ ...runJson(ctx, r), params });
+        const inputDatasets = await ctx.client.runs.datasets({ runId });
+        if (ctx.json) return printJson({ ...runJson(ctx, r), params, inputDatasets });
         console.log(
           [
             `${r.id} (${r.experiment})`,
@@ -260,6 +273,7 @@ export function registerRunCommands(program: Command, action: Action): void {
                 .map(([k, v]) => `${k}=${v}`)
                 .join(', ') || '-'
             }`,
+            ...inputLines(inputDatasets),
           ].join('\n'),
         );
       }),

@@ -51,17 +51,7 @@ export const runsRouter: Router<
   | 'runs.downloadArtifacts'
 > = {
   'runs.submit': (input, _ctx, core) => core.runs.submit(input),
-  'runs.rerun': (input, _ctx, core) => {
-    const run = core.runs.get(input.runId);
-    return core.runs.submit({
-      sourceDirectory: path.join(core.paths.runDir(run.id), 'snapshot'),
-      script: run.script,
-      arguments: input.arguments ?? run.arguments,
-      environment: input.environment ?? run.environment,
-      experiment: input.experiment ?? run.experiment,
-      target: input.target ?? (run.target === 'docker' ? 'docker' : 'local'),
-    });
-  },
+  'runs.rerun': (input, _ctx, core) => core.runs.rerun(input),
   'runs.list': (input, _ctx, core) => core.runs.list(input),
   'runs.experiments': (_input, _ctx, core) => core.runs.store.experiments(),
   'runs.get': (input, _ctx, core) => core.runs.get(input.runId),

@@ -9,7 +9,7 @@ import { engineError } from './engine';
 import { tarFs } from './lazyModules';
 
 /** Where a run's folder is inside containers on a remote engine (a local engine mounts it at its own path). */
-const REMOTE_RUN_DIR = '/benchtop/run';
+export const REMOTE_RUN_DIR = '/benchtop/run';
 
 export interface ContainerRunSpec {
   image: string;
@@ -24,6 +24,10 @@ export interface ContainerRunSpec {
   env: Record<string, string>;
   docker: { arguments?: string[]; shmSize?: unknown };
   size: { cols: number; rows: number };
+  /** Local engine: host folders bound read-only at their own paths (the blob store, mounted dataset inputs). */
+  readOnlyPaths?: string[];
+  /** The run's dataset input folders: copied in on a remote engine, and never copied back over the host's. */
+  inputFolders?: string[];
 }
 
 /** The running container, driven like a pty: input, resize, pause/resume (flow control) and stop. */
@@ -68,7 +72,11 @@ export async function runInContainer(
     TERM: 'xterm-256color',
   };
   if (address.local) {
-    hostConfig.Binds = [`${spec.runDir}:${spec.runDir}`, `${spec.runtimeDir}:${CONTAINER_RUNTIME_DIR}:ro`];
+    hostConfig.Binds = [
+      `${spec.runDir}:${spec.runDir}`,
+      `${spec.runtimeDir}:${CONTAINER_RUNTIME_DIR}:ro`,
+      ...(spec.readOnlyPaths ?? []).map((p) => `${p}:${p}:ro`),
+    ];
   }
   const container = await call((d) =>
     d.createContainer({
@@ -115,7 +123,7 @@ export async function runInContainer(
     signal.removeEventListener('abort', stop);
     await Promise.race([ended, new Promise((r) => setTimeout(r, 1000))]);
     const state = (await container.inspect()).State as { OOMKilled?: boolean };
-    if (!address.local) await copyOut(container, spec.runDir);
+    if (!address.local) await copyOut(container, spec.runDir, spec.inputFolders ?? []);
     return { exitCode: StatusCode, oomKilled: state.OOMKilled === true, memoryLimit: hostConfig.Memory ?? null };
   } catch (err) {
     throw engineError(err, address);
@@ -153,8 +161,10 @@ async function stopContainer(container: Docker.Container): Promise<void> {
 /** The working copy and the runtime, copied into a container on a remote engine before it starts. */
 async function copyIn(container: Docker.Container, spec: ContainerRunSpec): Promise<void> {
   const tar = tarFs();
+  // Inputs outside the working copy (inputs/NAME) travel with it; the ones under work/ are in it already.
+  const inputs = fs.existsSync(path.join(spec.runDir, 'inputs')) ? ['inputs'] : [];
   const pack = tar.pack(spec.runDir, {
-    entries: ['work'],
+    entries: ['work', ...inputs],
     map: (header) => ({ ...header, name: path.posix.join(REMOTE_RUN_DIR.slice(1), header.name), uid: 0, gid: 0 }),
   });
   await container.putArchive(pack, { path: '/' });
@@ -171,13 +181,14 @@ async function copyIn(container: Docker.Container, spec: ContainerRunSpec): Prom
 }
 
 /** The run's folder in the container (work/outputs, logs, events, uploaded files) copied back into the run's folder. */
-async function copyOut(container: Docker.Container, runDir: string): Promise<void> {
+async function copyOut(container: Docker.Container, runDir: string, inputFolders: string[]): Promise<void> {
+  const isInput = (name: string) => inputFolders.some((f) => name === f || name.startsWith(f + path.sep));
   const tar = tarFs();
   const archive = (await container.getArchive({ path: `${REMOTE_RUN_DIR}/.` })) as NodeJS.ReadableStream;
   await new Promise<void>((resolve, reject) => {
     const extract = tar.extract(runDir, {
       map: (header) => ({ ...header, name: header.name.replace(/^\.\/?/, '') }),
-      ignore: (name) => !path.resolve(name).startsWith(path.resolve(runDir)),
+      ignore: (name) => !path.resolve(name).startsWith(path.resolve(runDir)) || isInput(path.resolve(name)),
     });
     archive.pipe(extract);
     extract.on('finish', () => resolve());

@@ -26,6 +26,7 @@ import { checkFramework, checkModelName, diskFullError } from './modelRules';
 import { type ModelSource, resolveRunPath, scanSource } from './modelSource';
 import { ModelStore } from './modelStore';
 import { progressReporter } from './progress';
+import { checkModelDatasets, linkModelDatasets } from '../datasets/lineage';
 
 /** Measured on a 1 GiB register: 32 MB steps took the fsync at the end from ~0.5 s to almost nothing. */
 const EARLY_FLUSH_BYTES = 32 * 1024 * 1024;
@@ -81,7 +82,10 @@ export class ModelService {
     const { framework, frameworkVersion } =
       (!input.framework?.trim() && mlflow.info && frameworkFromFlavors(mlflow.info)) || checked;
     this.checkFreeSpace(this.paths.models, source.size, `registering ${name}`);
+    // Unknown dataset versions are refused before anything is copied (and checked again in the transaction).
+    checkModelDatasets(this.db, input.datasets ?? []);
     let version = 0;
+    let linkedDatasets: string[] = [];
     const job = this.jobs.start(
       'model',
       `Register model ${name}`,
@@ -123,6 +127,10 @@ export class ModelService {
                 digest: (staged[i] as StagedFile).digest,
               })),
             );
+            // Lineage in the same transaction: a model version never exists without the data it was made from.
+            linkedDatasets = linkModelDatasets(this.db, name, next, input.datasets ?? [], lineage.runId).map(
+              (link) => link.name,
+            );
             return next;
           });
         } finally {
@@ -137,6 +145,7 @@ export class ModelService {
     if (finished.state !== 'completed')
       throw jobFailure(finished, `Registering ${name} was canceled; no version was created.`);
     this.bus.emit('models.changed', { name });
+    for (const dataset of new Set(linkedDatasets)) this.bus.emit('datasets.changed', { name: dataset });
     return { ...this.require(name, version), warnings: mlflow.warning ? [mlflow.warning] : [] };
   }
 
@@ -234,6 +243,8 @@ export class ModelService {
           'Delete those services, or update them to another version, first.',
         );
       this.store.delete(name, version);
+      // Its lineage goes with it: a deleted model no longer holds its datasets' versions.
+      this.db.prepare('DELETE FROM model_datasets WHERE model = ? AND model_version = ?').run(name, version);
       // Inside the write lock: a registration publishes its blobs under the same lock, so none is removed under it.
       const referenced = this.store.allDigests();
       for (const digest of this.blobs.digests()) {

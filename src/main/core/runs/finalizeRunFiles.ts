@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { releaseRunInputs } from '../datasets/releaseInputs';
 
 /** What a run keeps of its working copy (as Azure ML keeps ./outputs and ./logs). */
 export const KEPT_FROM_WORK = ['outputs', 'logs'] as const;
@@ -13,6 +14,8 @@ export const KEPT_FROM_WORK = ['outputs', 'logs'] as const;
  * Kept to fs and path: the supervisor loads it on every launch.
  */
 export function finalizeRunFiles(runDir: string): void {
+  // Dataset inputs first: their read-only folders (possibly inside work/) would stop work/ from being removed.
+  releaseRunInputs(runDir);
   const work = path.join(runDir, 'work');
   if (!fs.existsSync(work)) return;
   let allMoved = true;

@@ -20,7 +20,11 @@ import type { EnvironmentService } from '../environments/environmentService';
 import type { EventBus } from '../events';
 import type { Viewer } from '../pty/liveOutput';
 import type { Db } from '../workspace/database';
+import { writeTransaction } from '../workspace/database';
 import { nowIso, writeFileAtomic } from '../workspace/files';
+import { checkInputArguments } from '../datasets/inputEnvironment';
+import { insertRunUses } from '../datasets/lineage';
+import { type ResolvedRunInput, inputUses, rerunInputs, resolveRunInputs } from '../datasets/runInputs';
 import type { WorkspacePaths } from '../workspace/paths';
 import { readSettings } from '../workspace/settings';
 import { readRunEvents } from './readRunEvents';
@@ -44,6 +48,17 @@ import { RunStreams } from './runStreams';
 import { RunWatcher } from './runWatcher';
 import { SupervisorLauncher } from './supervisorLauncher';
 import type { RunSpec } from './supervisorProtocol';
+import type { RunDatasetInput } from '../../../shared/api/datasetTypes';
+
+/** runs.rerun's input: what to change; everything else is the run's own. */
+export interface RerunRequest {
+  runId: string;
+  arguments?: string[];
+  environment?: string;
+  experiment?: string;
+  target?: 'local' | 'docker';
+  inputs?: RunDatasetInput[];
+}
 
 function checkExperimentName(experiment: string): void {
   if (!NAME_PATTERN.test(experiment))
@@ -112,6 +127,8 @@ export class RunService {
         'Give the script relative to the source folder, e.g. -s train.py.',
       );
 
+    const requestedInputs = input.inputs ?? [];
+    checkInputArguments(input.arguments, requestedInputs);
     const id = parent
       ? `${parent.id}_${this.store.children(parent.id).length}`
       : `${experiment}_${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString('hex')}`;
@@ -126,6 +143,7 @@ export class RunService {
       fs.rmSync(runDir, { recursive: true, force: true });
       throw err;
     }
+    let inputs: ResolvedRunInput[] = [];
     const spec: RunSpec = {
       runId: id,
       experiment,
@@ -135,10 +153,10 @@ export class RunService {
       maxDurationSeconds: input.maxDurationSeconds ?? null,
       target: input.target,
     };
-    this.store.insert({
+    const row = {
       id,
       experiment,
-      status: 'Queued',
+      status: 'Queued' as const,
       script: spec.script,
       arguments: JSON.stringify(spec.arguments),
       environment: `${environment.name}:${environment.version}`,
@@ -157,7 +175,19 @@ export class RunService {
       tags: JSON.stringify(input.tags ?? {}),
       properties: JSON.stringify(input.properties ?? {}),
       run_type: 'azureml.scriptrun',
-    });
+    };
+    try {
+      // The inputs' versions are resolved and recorded with the run in one transaction: none can be deleted between.
+      writeTransaction(this.db, () => {
+        inputs = resolveRunInputs(this.db, requestedInputs, path.join(runDir, 'snapshot'));
+        this.store.insert(row);
+        insertRunUses(this.db, inputUses(id, runDir, inputs));
+      });
+    } catch (err) {
+      fs.rmSync(runDir, { recursive: true, force: true });
+      throw err;
+    }
+    if (inputs.length) spec.inputs = inputs;
     // Tags and properties given at submit are the first records of the events file, which the
     // supervisor folds (with the script's own) into the run's columns.
     appendRunEvents(runDir, initialEvents(input.tags, input.properties));
@@ -167,7 +197,36 @@ export class RunService {
     });
     const summary = this.get(id);
     this.watch(summary);
+    for (const name of new Set(inputs.map((i) => i.dataset))) this.bus.emit('datasets.changed', { name });
     return summary;
+  }
+
+  /**
+   * Submits again from a run's snapshot, with what is given changed. Its dataset inputs keep the versions the run
+   * recorded (newer ones registered since are not picked up) unless inputs of the same name are given.
+   */
+  rerun(request: RerunRequest): RunSummary {
+    const run = this.get(request.runId);
+    const inputs = rerunInputs(this.recordedInputs(run.id), request.inputs);
+    return this.submit({
+      sourceDirectory: path.join(this.paths.runDir(run.id), 'snapshot'),
+      script: run.script,
+      arguments: request.arguments ?? run.arguments,
+      environment: request.environment ?? run.environment,
+      experiment: request.experiment ?? run.experiment,
+      target: request.target ?? (run.target === 'docker' ? 'docker' : 'local'),
+      ...(inputs.length ? { inputs } : {}),
+    });
+  }
+
+  /** A run's inputs as submitted (spec.json); a run without a spec has none. */
+  private recordedInputs(id: string): ResolvedRunInput[] {
+    try {
+      const spec = JSON.parse(fs.readFileSync(path.join(this.paths.runDir(id), 'spec.json'), 'utf8')) as RunSpec;
+      return spec.inputs ?? [];
+    } catch {
+      return [];
+    }
   }
 
   /** Keeps one supervisor started ahead, so a submit only hands it a run id (the app and `serve` call this). */

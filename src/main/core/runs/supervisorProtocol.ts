@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
+import type { ResolvedRunInput } from '../datasets/runInputs';
 
 /** Messages on a run supervisor's socket, one JSON object per line. */
 export type ToSupervisor =
@@ -48,4 +49,6 @@ export interface RunSpec {
   maxDurationSeconds: number | null;
   /** Where the script runs: a local process (default) or a container on the configured Docker engine. */
   target?: 'local' | 'docker';
+  /** Dataset inputs, resolved to versions at submit (placed before the script starts). */
+  inputs?: ResolvedRunInput[];
 }

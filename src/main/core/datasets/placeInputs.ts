@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { DatasetFile } from '../../../shared/api/datasetTypes';
+import { BenchtopError } from '../../../shared/errors';
+import { formatBytes } from '../../../shared/format';
+import { writeFileAtomic } from '../workspace/files';
+import { PLACED_INPUTS_FILE } from './releaseInputs';
+import type { ResolvedRunInput } from './runInputs';
+
+export interface PlaceOptions {
+  /** The blob store's folder (`<ws>/models/blobs`). */
+  blobs: string;
+  /**
+   * Where mount links point instead of the blob store: a folder that only the script's mount namespace sees as a
+   * read-only view of the store (a root supervisor; permission bits do not stop root). Null: the store itself.
+   */
+  blobAlias: string | null;
+  /** Mount inputs as verified read-only copies (a remote engine; root without mount namespaces). */
+  copyMounts: boolean;
+  signal: AbortSignal;
+  note: (line: string) => void;
+}
+
+export interface PlacedInputs {
+  /** Absolute folders placed read-only (mounts). */
+  mounts: string[];
+  /** Absolute folders of every placed input (mounts and downloads). */
+  folders: string[];
+}
+
+/**
+ * Puts each mount and download input where the script finds it, before it starts: a mount is a read-only folder
+ * of links into the blob store (nothing copied; folders 0555, blobs 0444), a download real copies checked against
+ * their digests. The folders are listed in the run's folder first, so they are removed at the end
+ * (releaseRunInputs) however the run ends.
+ */
+export async function placeRunInputs(
+  runDir: string,
+  inputs: ResolvedRunInput[],
+  filesOf: (input: ResolvedRunInput) => DatasetFile[],
+  options: PlaceOptions,
+): Promise<PlacedInputs> {
+  const placed = inputs.filter((i) => i.folder !== null);
+  const placedFolders = placed.map((i) => i.folder as string);
+  if (options.blobAlias) placedFolders.push(path.relative(runDir, options.blobAlias).split(path.sep).join('/'));
+  if (placedFolders.length === 0) return { mounts: [], folders: [] };
+  writeFileAtomic(path.join(runDir, PLACED_INPUTS_FILE), JSON.stringify(placedFolders), false);
+  if (options.blobAlias) fs.mkdirSync(options.blobAlias, { recursive: true });
+  const result: PlacedInputs = { mounts: [], folders: [] };
+  for (const input of placed) {
+    const folder = path.join(runDir, ...(input.folder as string).split('/'));
+    const files = filesOf(input);
+    const size = files.reduce((sum, f) => sum + f.size, 0);
+    const copies = input.mode === 'download' || options.copyMounts;
+    options.note(
+      `Input ${input.name}: ${input.dataset}:${input.version} (${files.length} file${files.length === 1 ? '' : 's'}, ${formatBytes(size)}) ${input.mode === 'mount' ? (copies ? 'mounted as read-only copies' : 'mounted read-only') : 'downloaded'} at ${folder}`,
+    );
+    fs.mkdirSync(folder, { recursive: true });
+    for (const file of files) {
+      options.signal.throwIfAborted();
+      const blob = path.join(options.blobs, file.digest.slice(0, 2), file.digest);
+      if (!fs.existsSync(blob))
+        throw new BenchtopError(
+          'CHECKSUM_MISMATCH',
+          `The stored content of ${file.path} in dataset ${input.dataset}:${input.version} is missing from the workspace.`,
+          `Register the dataset again from its source (benchtop data register -n ${input.dataset} -p PATH).`,
+        );
+      const target = path.join(folder, ...file.path.split('/'));
+      if (!target.startsWith(folder + path.sep))
+        throw new BenchtopError('BAD_INPUT', `Dataset file path "${file.path}" leaves its folder.`);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      if (!copies) {
+        const linkTo = options.blobAlias ? path.join(options.blobAlias, file.digest.slice(0, 2), file.digest) : blob;
+        fs.symlinkSync(linkTo, target);
+        continue;
+      }
+      // Only when copying: the hashing copy loads BLAKE3, which a run with mounts alone never needs.
+      const { copyHashed } = await import('../models/hashedCopy');
+      await copyHashed(blob, target, { signal: options.signal, expectedDigest: file.digest });
+      if (input.mode === 'mount') fs.chmodSync(target, 0o444);
+    }
+    if (input.mode === 'mount') {
+      readOnlyFolders(folder);
+      result.mounts.push(folder);
+    }
+    result.folders.push(folder);
+  }
+  return result;
+}
+
+/** Deepest first, so each folder can still be written while its children are changed. */
+function readOnlyFolders(folder: string): void {
+  for (const entry of fs.readdirSync(folder, { withFileTypes: true }))
+    if (entry.isDirectory()) readOnlyFolders(path.join(folder, entry.name));
+  fs.chmodSync(folder, 0o555);
+}
