@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { type CliContext, type GlobalOptions, cliContext, closeCliContext } from './context';
 import { EXIT_OK, EXIT_USAGE, reportError } from './output';
+import { registerDataCommands } from './commands/data';
 import { registerDockerCommands } from './commands/docker';
 import { registerEnvCommands } from './commands/env';
 import { registerImportCommands } from './commands/import';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerWheelCommands(program, action);
   registerRunCommands(program, action);
   registerModelCommands(program, action);
+  registerDataCommands(program, action);
   registerServiceCommands(program, action);
   registerDockerCommands(program, action);
   registerServeCommand(program, action);

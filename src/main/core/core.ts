@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { BuildService } from './builds/buildService';
+import { DatasetService } from './datasets/datasetService';
 import { CURATED_ENVIRONMENTS } from './environments/curated';
 import { EnvironmentService } from './environments/environmentService';
 import { EventBus } from './events';
@@ -24,6 +25,8 @@ export interface Core {
   wheels: WheelService;
   runs: RunService;
   models: ModelService;
+  /** Versioned files and tables, stored in the models' blob store (issue 16). */
+  datasets: DatasetService;
   services: ServiceManager;
   /** Virtual environments Benchtop makes for itself to run a library it needs (mlflow for imports). */
   tools: ToolEnvironments;
@@ -42,6 +45,7 @@ export function openCore(workspaceDir: string): Core {
   const wheels = new WheelService(db, paths);
   const runs = new RunService(db, paths, environments, bus, builds);
   const models = new ModelService(db, paths, jobs, runs, bus);
+  const datasets = new DatasetService(db, paths, jobs, runs, bus, models);
   const services = new ServiceManager({ db, paths, bus, jobs, builds, environments, models });
   const tools = new ToolEnvironments(db, paths, jobs);
   const mlflowImporter = new MlflowImporter({ db, paths, jobs, bus, runs, models, tools });
@@ -56,6 +60,7 @@ export function openCore(workspaceDir: string): Core {
     wheels,
     runs,
     models,
+    datasets,
     services,
     tools,
     mlflowImporter,

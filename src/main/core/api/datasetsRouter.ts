@@ -1,4 +1,3 @@
-import { BenchtopError } from '../../../shared/errors';
 import type { Router } from './router';
 
 type DatasetCall =
@@ -13,20 +12,15 @@ type DatasetCall =
   | 'datasets.download'
   | 'datastores.list';
 
-// TEMPORARY while issue 16's registry is being written: every call answers UNSUPPORTED. Replaced by the real router.
-const pending = () => {
-  throw new BenchtopError('UNSUPPORTED', 'Datasets are not wired yet.');
-};
-
 export const datasetsRouter: Router<DatasetCall> = {
-  'datasets.register': pending,
-  'datasets.list': pending,
-  'datasets.get': pending,
-  'datasets.getById': pending,
-  'datasets.preview': pending,
-  'datasets.profile': pending,
-  'datasets.update': pending,
-  'datasets.delete': pending,
-  'datasets.download': pending,
-  'datastores.list': pending,
+  'datasets.register': (input, _ctx, core) => core.datasets.register(input),
+  'datasets.list': (input, _ctx, core) => core.datasets.list(input),
+  'datasets.get': (input, _ctx, core) => core.datasets.get(input.name, input.version),
+  'datasets.getById': (input, _ctx, core) => core.datasets.getById(input.id),
+  'datasets.preview': (input, _ctx, core) => core.datasets.preview(input.name, input.version, input.rows),
+  'datasets.profile': (input, _ctx, core) => core.datasets.profile(input),
+  'datasets.update': (input, _ctx, core) => core.datasets.update(input),
+  'datasets.delete': (input, _ctx, core) => core.datasets.delete(input.name, input.version),
+  'datasets.download': (input, _ctx, core) => core.datasets.download(input),
+  'datastores.list': (_input, _ctx, core) => core.datasets.datastores(),
 };
