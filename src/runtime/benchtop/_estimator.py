@@ -18,6 +18,7 @@ import os
 from ._exceptions import TrainingException, UserErrorException
 from ._run_config import DockerConfiguration, MpiConfiguration, RunConfiguration
 from ._script_run_config import ScriptRunConfig, submit
+from ._script_run_inputs import estimator_inputs
 
 _SUPPORTED_BACKENDS = ["mpi"]
 
@@ -28,7 +29,11 @@ def _arguments(script_params):
         if key:
             out.append(str(key))
         if value is not None and value != "":
-            out.append(value if isinstance(value, (str, int, float, bool)) else str(value))
+            # Dataset inputs and datastore references stay objects: submit turns them into the run's paths.
+            keep = (
+                isinstance(value, (str, int, float, bool)) or hasattr(value, "arg_val") or hasattr(value, "_local_path")
+            )
+            out.append(value if keep else str(value))
     return out
 
 
@@ -162,10 +167,6 @@ class Estimator(ScriptRunConfig):
     ):
         from ._environment_sections import DEFAULT_CPU_IMAGE, DEFAULT_GPU_IMAGE
 
-        if inputs:
-            raise UserErrorException(
-                "Estimator inputs (data references, datasets) are not available here: pass local paths in script_params."
-            )
         if resume_from:
             raise UserErrorException("resume_from (a DataPath on a datastore) is not available here.")
         if isinstance(distributed, str) and distributed.lower() not in _SUPPORTED_BACKENDS:
@@ -185,6 +186,8 @@ class Estimator(ScriptRunConfig):
         self.run_config = rc
         rc.script = entry_script
         rc.arguments = self.arguments
+        # As Azure's Estimator: inputs= go to the run configuration's data section.
+        rc.data.update(estimator_inputs(inputs))
         rc.target = compute_target if compute_target else ("amlcompute" if vm_size else "local")
         rc.amlcompute.vm_size = vm_size
         rc.amlcompute.vm_priority = vm_priority
@@ -243,6 +246,8 @@ class Estimator(ScriptRunConfig):
         if kwargs.get("script_params"):
             self.arguments = _arguments(kwargs["script_params"])
             self.run_config.arguments = self.arguments
+        if kwargs.get("inputs"):
+            self.run_config.data.update(estimator_inputs(kwargs["inputs"]))
         return submit(self, experiment, tags=tags, run_id=run_id, parent_run_id=_parent_run_id)
 
 

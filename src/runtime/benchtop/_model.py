@@ -11,6 +11,7 @@ import re
 
 from . import _cli
 from ._exceptions import UserErrorException
+from ._model_datasets import dataset_flags
 from ._model_path import get_model_path
 from ._webservice_exception import WebserviceException
 
@@ -178,6 +179,19 @@ class Model(_cli.JsonBacked):
         self.datasets = {}
         self._run = None
 
+    @property
+    def datasets(self):
+        """Azure's {purpose: [dataset, ...]}, looked up when first read."""
+        if self.__dict__.get("_datasets") is None:
+            from ._model_datasets import links_of, resolve
+
+            self._datasets = resolve(self.workspace, links_of(self)) if self.__dict__.get("_data") else {}
+        return self._datasets
+
+    @datasets.setter
+    def datasets(self, value):
+        self._datasets = value or None
+
     # Benchtop's earlier spellings, kept for scripts written against them.
     @property
     def framework(self):
@@ -253,6 +267,7 @@ class Model(_cli.JsonBacked):
             args += _register_options(
                 tags, properties, description, model_framework, model_framework_version, resource_configuration
             )
+            args += dataset_flags(workspace, datasets)
             try:
                 data = _cli.call(args, workspace)
             except _cli.BenchtopCliError as err:
@@ -420,10 +435,10 @@ class Model(_cli.JsonBacked):
         print("Model properties add operation complete.")
 
     def add_dataset_references(self, datasets):
-        raise WebserviceException(
-            "Dataset references need Azure ML datasets, which Benchtop does not have yet; record the data's "
-            "location as a tag or property: model.add_properties({'training_data': path}).",
-        )
+        """Links more (purpose, dataset) pairs to this version (see benchtop._model_datasets)."""
+        from ._model_datasets import add_references
+
+        add_references(self, datasets)
 
     def delete(self):
         try:
@@ -451,7 +466,9 @@ class Model(_cli.JsonBacked):
             "experimentName": self.experiment_name,
             "runId": self.run_id,
             "runDetails": str(self._run) if self._run is not None else "None",
-            "datasets": [],
+            "datasets": [
+                {"name": purpose, "id": dataset.id} for purpose, found in self.datasets.items() for dataset in found
+            ],
             "resourceConfiguration": self.resource_configuration.serialize() if self.resource_configuration else None,
             "sampleInputDatasetId": None,
             "sampleOutputDatasetId": None,
@@ -574,6 +591,7 @@ def register_from_run(
     framework,
     framework_version,
     resource_configuration=None,
+    datasets=None,
 ):
     """run.register_model: model_path is a path in the run (outputs/..., or an uploaded file)."""
     if not model_path:
@@ -582,6 +600,7 @@ def register_from_run(
         )
     args = ["model", "register", "-n", model_name, "-p", model_path, "--run", run.id]
     args += _register_options(tags, properties, description, framework, framework_version, resource_configuration)
+    args += dataset_flags(run.experiment.workspace, datasets)
     return _registered(_cli.call(args))
 
 

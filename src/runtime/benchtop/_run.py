@@ -254,6 +254,13 @@ class Run(object):
 
         return details(self, self._refresh())
 
+    @property
+    def input_datasets(self):
+        """The datasets this run was given as inputs: input name -> dataset version (benchtop._run_datasets)."""
+        from ._run_datasets import submitted_inputs
+
+        return submitted_inputs(self._experiment.workspace, self._refresh())
+
     def get_details_with_logs(self):
         details = self.get_details()
         for name, location in list(details["logFiles"].items()):
@@ -584,7 +591,15 @@ class Run(object):
         self.flush()
         _cli.use_workspace(self._workspace_path())
         model = register_from_run(
-            self, model_name, model_path, tags, properties, description, model_framework, model_framework_version
+            self,
+            model_name,
+            model_path,
+            tags,
+            properties,
+            description,
+            model_framework,
+            model_framework_version,
+            datasets=datasets,
         )
         if self._writes_directly():
             self._record({"type": "register_model", "name": model.name, "version": model.version, "path": model_path})
@@ -823,6 +838,15 @@ class _SubmittedRun(Run):
         from ._run_details import details
 
         return details(self, self._refresh())
+
+    @property
+    def input_datasets(self):
+        """Input name -> the path of a mounted or downloaded input, or the dataset of a direct one (as Azure's)."""
+        if self.__dict__.get("_input_datasets") is None:
+            from ._run_datasets import InputDatasets
+
+            self._input_datasets = InputDatasets(self._experiment.workspace)
+        return self._input_datasets
 
     def complete(self, _set_status=True):
         self._record({"type": "status", "status": "Completed"})

@@ -31,6 +31,7 @@ def _error(data):
 
 def details(run, data):
     from ._run import submitted_by
+    from ._run_datasets import InputDatasetsLineage
 
     folder = data.get("directory") or ""
     log_files = {}
@@ -52,7 +53,7 @@ def details(run, data):
         "endTimeUtc": data.get("endedAt"),
         "services": {},
         "properties": dict(data.get("properties") or {}),
-        "inputDatasets": [],
+        "inputDatasets": InputDatasetsLineage(run.experiment.workspace, data.get("inputDatasets")),
         "outputDatasets": [],
         "logFiles": log_files,
         "submittedBy": submitted_by(),

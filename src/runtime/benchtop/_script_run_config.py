@@ -165,12 +165,18 @@ def get_run_config_from_script_run(script_run_config):
     return rc
 
 
-def script_and_arguments(config):
-    """(script, [arguments as strings]) of a config: its script, or a `python script.py ...` command."""
+def script_and_arguments(config, inputs=None):
+    """(script, [arguments as strings]) of a config: its script, or a `python script.py ...` command.
+
+    Dataset inputs among the arguments go into INPUTS (name -> DatasetConsumptionConfig), their placeholders
+    into the arguments (benchtop._script_run_inputs)."""
+    from ._script_run_inputs import replace_arguments
+
     arguments = config.arguments
     if isinstance(arguments, str):
         arguments = shlex.split(arguments)
-    arguments = [_argument(a) for a in (arguments or [])]
+    arguments = replace_arguments(arguments or [], {} if inputs is None else inputs)
+    arguments = [_argument(a) for a in arguments]
     if config.command:
         if config.script:
             logging.warning("Both 'command' and 'script' were given: the command runs.")
@@ -193,10 +199,11 @@ def script_and_arguments(config):
 def _argument(value):
     if isinstance(value, (str, int, float, bool)):
         return str(value)
-    if hasattr(value, "as_mount") or hasattr(value, "as_named_input") or type(value).__name__.endswith("Config"):
+    if type(value).__name__.endswith("Config"):
         raise UserErrorException(
-            "Argument %r is a %s; Benchtop passes only plain values (strings, numbers) to a script. Pass a local path "
-            "instead." % (value, type(value).__name__)
+            "Argument %r is a %s; Benchtop passes plain values (strings, numbers), datasets "
+            "(dataset.as_named_input('name').as_mount()) and datastore paths to a script."
+            % (value, type(value).__name__)
         )
     return str(value)
 
@@ -248,13 +255,15 @@ def submit(config, experiment, tags=None, run_id=None, parent_run_id=None, extra
     """One `benchtop run submit` for the config; returns the ScriptRun (Queued)."""
     from ._compute import resolve
     from ._script_run import ScriptRun
+    from ._script_run_inputs import data_section, submit_flags
 
     if run_id:
         raise UserErrorException("Benchtop names submitted runs itself (<experiment>_<time>_<hex>); leave run_id out.")
     rc = config.run_config
     workspace = experiment.workspace
     source = os.path.abspath(config.source_directory or ".")
-    script, arguments = script_and_arguments(config)
+    inputs = data_section(rc)
+    script, arguments = script_and_arguments(config, inputs)
     env = rc.environment
     use_docker = bool((rc.docker and rc.docker.use_docker) or (env is not None and env.docker and env.docker.enabled))
     base_image = env.docker.base_image if env is not None and env.docker else None
@@ -272,6 +281,7 @@ def submit(config, experiment, tags=None, run_id=None, parent_run_id=None, extra
             args += ["--tag", "%s=%s" % (key, "" if value is None else value)]
         if parent_run_id:
             args += ["--parent", parent_run_id]
+        args += submit_flags(inputs, workspace)
         args += list(extra_arguments)
         args += ["--"] + arguments
         try:

@@ -2,7 +2,7 @@
 
 ws = Workspace.from_config()      # config.json as azureml-core finds it (see _workspace_config)
 ws.name, ws.location              # the name code sees; "local"
-ws.environments, ws.models, ws.webservices, ws.experiments, ws.compute_targets
+ws.environments, ws.models, ws.webservices, ws.experiments, ws.compute_targets, ws.datasets, ws.datastores
 
 Which folder a Workspace is:
 - a config naming one ("benchtop_workspace"): that folder, and it must exist;
@@ -289,6 +289,30 @@ class Workspace(AzureOnlyWorkspaceParts):
             return {e.name: e for e in experiment.list(self)}
         names = sorted({r.get("experiment") for r in _cli.call(["run", "list"], self) if r.get("experiment")})
         return {name: _experiment(experiment, self, name) for name in names}
+
+    @property
+    def datasets(self):
+        """Azure's dict-like of name -> the latest version of each registered dataset."""
+        from ._dataset import AbstractDataset
+
+        return AbstractDataset.get_all(self)
+
+    @property
+    def datastores(self):
+        """name -> datastore: the folders under <workspace>/datastores (workspaceblobstore always)."""
+        from ._datastore import all_datastores
+
+        return all_datastores(self)
+
+    def get_default_datastore(self):
+        from ._datastore import get_default
+
+        return get_default(self)
+
+    def set_default_datastore(self, name):
+        from ._datastore import set_default
+
+        set_default(self, name)
 
     @property
     def compute_targets(self):

@@ -1,15 +1,15 @@
 """The parts of azureml-core's Workspace that only Azure has, each failing with what to do here instead.
 
-Beside the real azureml-core (azureml.data, azureml.core.Dataset / Datastore import from it), its code
-asks a workspace for Azure's credentials and storage (workspace._auth, get_default_datastore()); a
+Beside the real azureml-core, its code asks a workspace for Azure's credentials (workspace._auth); a
 Benchtop workspace is a folder, so those say that, rather than an AttributeError deep in Azure's code.
+(Datastores and datasets are Benchtop's own: benchtop._datastore, benchtop._dataset.)
 """
 
 from ._exceptions import UserErrorException
 
 _DATA = (
-    "Benchtop has no datastores or registered datasets (yet): read the files from the local disk, e.g. "
-    "pandas.read_csv('data/train.csv'), and pass folders to runs as arguments (ScriptRunConfig(arguments=[...]))."
+    "Benchtop's datastores and datasets are local and need no credentials: ws.get_default_datastore(), "
+    "Datastore.get(ws, name), Dataset.File.from_files(path), Dataset.get_by_name(ws, name)."
 )
 
 
@@ -29,16 +29,6 @@ class AzureOnlyWorkspaceParts(object):
     @property
     def _auth_object(self):
         raise _needs_azure("Azure credentials (workspace._auth_object, used by Datastore and Dataset)")
-
-    @property
-    def datastores(self):
-        raise _needs_azure("workspace.datastores")
-
-    def get_default_datastore(self):
-        raise _needs_azure("workspace.get_default_datastore()")
-
-    def set_default_datastore(self, name):
-        raise _needs_azure("workspace.set_default_datastore()")
 
     def get_default_keyvault(self):
         raise _needs_azure(

@@ -5,8 +5,8 @@ a run's start-up does not pay for the notebook-side modules (urllib, subprocess,
 
 Beside the real azureml-core (most v1 environment files list azureml-defaults, which brings it):
 this package comes first on sys.path and serves what Benchtop runs (Run, Model, Environment,
-Workspace, Experiment, ScriptRunConfig, Webservice, ...), and __path__ also lists the real package's
-folder, so the modules only it has (azureml.core.dataset, .datastore, .image, ...) import from it.
+Workspace, Experiment, ScriptRunConfig, Webservice, Dataset, Datastore, ...), and __path__ also lists the
+real package's folder, so the modules only it has (azureml.core.image, .keyvault, ...) import from it.
 """
 
 __path__ = __import__("pkgutil").extend_path(__path__, __name__)
@@ -20,6 +20,8 @@ __version__ = VERSION
 _LAZY = {
     "ComputeTarget": "benchtop._compute",
     "ContainerRegistry": "benchtop._container_registry",
+    "Dataset": "benchtop._dataset_entry",
+    "Datastore": "benchtop._datastore",
     "Environment": "benchtop._environment",
     "RunConfiguration": "benchtop._run_config",
     "ScriptRun": "benchtop._script_run",
@@ -31,8 +33,6 @@ _LAZY = {
 
 # What only Azure's azureml-core has, from its own modules when it is installed beside this package.
 _FROM_AZUREML_CORE = {
-    "Dataset": "azureml.core.dataset",
-    "Datastore": "azureml.core.datastore",
     "Image": "azureml.core.image",
     "Keyvault": "azureml.core.keyvault",
     "LinkedService": "azureml.core.linked_service",
@@ -62,9 +62,9 @@ def __getattr__(name):
             # ImportError, not AttributeError, so `from azureml.core import Dataset` shows this text.
             raise ImportError(
                 "azureml.core.%s comes from Azure's azureml-core package, which is not installed in this Python "
-                "(%s). Benchtop has no %s of its own: read local files directly (e.g. pandas.read_csv(path)), or "
-                "`pip install azureml-core` beside Benchtop's package (Benchtop's Run, Model, Workspace, ... stay "
-                "in charge; what needs Azure says so)." % (name, __import__("sys").executable, name)
+                "(%s). Benchtop has no %s of its own: `pip install azureml-core` beside Benchtop's package "
+                "(Benchtop's Run, Model, Workspace, Dataset, ... stay in charge; what needs Azure says so)."
+                % (name, __import__("sys").executable, name)
             )
         module = _FROM_AZUREML_CORE[name]
     if module is None:

@@ -1,0 +1,5 @@
+"""`from azureml.core.datastore import Datastore`."""
+
+from benchtop._datastore import Datastore
+
+__all__ = ["Datastore"]

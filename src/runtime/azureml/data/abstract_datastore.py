@@ -1,0 +1,5 @@
+"""`from azureml.data.abstract_datastore import AbstractDatastore`."""
+
+from benchtop._datastore import AbstractDatastore
+
+__all__ = ["AbstractDatastore"]
