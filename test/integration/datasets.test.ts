@@ -315,6 +315,72 @@ describe('dataset registry on a real workspace (the built CLI, real SQLite and f
     expect(fileAsTable.stderr).toContain('one-file:1 is a file dataset: it has no rows to read.');
   });
 
+  it('registers tables: a bad row in the head is refused with its file and line; the profile is computed once', async () => {
+    const src = tree('bt-ds-tab-', {
+      'parts/2024.csv': 'city,temp,rain\nOslo,3.5,true\nRome,14,false\n',
+      'parts/2025.csv': 'city,temp,rain\nLima,,true\n',
+      'parts/README.md': 'not a table',
+      'broken.csv': 'city,temp\nOslo,3\nRome,14,extra\n',
+    });
+    const blobs = blobCount();
+    const broken = await cli(['data', 'register', '-n', 'weather', '-p', path.join(src, 'broken.csv'), '--tabular']);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain('error: broken.csv line 3: expected 2 fields (as the header), found 3.');
+    expect(blobCount()).toBe(blobs);
+    expect((await cli(['data', 'show', 'weather'])).code).toBe(2);
+
+    const table = await register(['-n', 'weather', '-p', path.join(src, 'parts'), '--tabular']);
+    expect(table).toMatchObject({
+      kind: 'tabular',
+      fileCount: 3,
+      tabular: { format: 'delimited', separator: ',', header: true },
+      profile: { rowCount: 3 },
+    });
+    expect(table.profile?.columns.map((c) => [c.name, c.type, c.missing])).toEqual([
+      ['city', 'string', 0],
+      ['temp', 'float', 1],
+      ['rain', 'bool', 0],
+    ]);
+    expect(table.profile?.columns[1]).toMatchObject({ min: 3.5, max: 14 });
+    // Stored with the version: asking again answers the same profile without computing it.
+    const again = json<{ computedAt: string }>((await cli(['--json', 'data', 'profile', 'weather:1'])).stdout);
+    expect(again.computedAt).toBe(table.profile?.computedAt);
+    const recomputed = json<{ computedAt: string }>(
+      (await cli(['--json', 'data', 'profile', 'weather:1', '--recompute'])).stdout,
+    );
+    expect(recomputed.computedAt > (table.profile?.computedAt ?? '')).toBe(true);
+
+    const preview = await cli(['--json', 'data', 'preview', 'weather', '-r', '2']);
+    expect(json(preview.stdout)).toEqual({
+      columns: [
+        { name: 'city', type: 'string' },
+        { name: 'temp', type: 'float' },
+        { name: 'rain', type: 'bool' },
+      ],
+      rows: [
+        ['Oslo', 3.5, true],
+        ['Rome', 14, false],
+      ],
+      truncated: true,
+    });
+    const shown = await cli(['data', 'show', 'weather', '--preview', '2']);
+    expect(shown.stdout).toMatch(/Profile: +3 rows, 3 columns/);
+    expect(shown.stdout).toMatch(/Preview:\ncity +temp +rain\nOslo +3\.5 +true\nRome +14 +false\n\(first 2 rows\)/);
+
+    // The same files read another way are other content: a new version, and --no-profile leaves it uncomputed.
+    const noHeader = await register([
+      '-n',
+      'weather',
+      '-p',
+      path.join(src, 'parts'),
+      '--tabular',
+      '--no-header',
+      '--no-profile',
+    ]);
+    expect(noHeader).toMatchObject({ version: 2, created: true, profile: null, tabular: { header: false } });
+    expect(blobCount()).toBe(blobs + 3);
+  });
+
   it('Ctrl-C during a registration cancels it: no version, no staged file', async () => {
     const big = sparseFile(path.join(tempDir('bt-ds-int-'), 'big.bin'), 3 * 1024 ** 3);
     const child = spawn(

@@ -33,7 +33,7 @@ import { stageFiles } from './datasetStaging';
 import { DatasetStore } from './datasetStore';
 import { listDatastores } from './datastores';
 import { modelsUsingDataset, runsUsingDataset } from './lineage';
-import { checkTableHead, previewTable, profileTable, type TableFile } from './tabularAccess';
+import { checkTableHead, previewTable, profileTable, type TableFile } from './tabular';
 
 /**
  * The dataset registry: versions 1, 2, ... per name of files or tables, their bytes in the blob store models use
@@ -278,9 +278,17 @@ export class DatasetService {
       async (ctx) => {
         ctx.output.note(`Profiling ${record.name}:${record.version} (${formatBytes(record.size)})`);
         const started = Date.now();
+        const progress = progressReporter(
+          tables.reduce((sum, file) => sum + file.size, 0),
+          ctx,
+        );
+        let reported = 0;
         const computed = await profileTable(tables, options, {
           signal: ctx.signal,
-          onProgress: (progress, step) => ctx.setProgress(progress, step),
+          onProgress: (done) => {
+            progress.add(done - reported);
+            reported = done;
+          },
         });
         profile = { ...computed, computedAt: nowIso(), seconds: (Date.now() - started) / 1000 };
         const stored = profile;
