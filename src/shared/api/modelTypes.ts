@@ -128,6 +128,12 @@ export const UpdateModel = z.object({
   /** Properties are add-only: a key that exists with another value is refused. */
   addProperties: KeyValues.optional(),
   description: z.string().max(20_000).optional(),
+  /** Azure's model.add_dataset_references([(purpose, dataset)]): more links (ones already there are kept once). */
+  addDatasets: z
+    .array(
+      z.object({ purpose: z.string().min(1).max(100), name: z.string().min(1), version: z.number().int().positive() }),
+    )
+    .optional(),
 });
 export type UpdateModel = z.infer<typeof UpdateModel>;
 

@@ -257,19 +257,22 @@ export function registerModelCommands(program: Command, action: Action): void {
     .option('--remove-tag <key>', 'remove a tag (repeatable)', collect)
     .option('--property <key=value>', 'add a property (properties never change once set)', collect)
     .option('--description <text>', 'replace the description')
+    .option('--dataset <PURPOSE=NAME:VERSION>', 'link a dataset version the model was made from (repeatable)', collect)
     .action(
       action(
         async (
           ctx: CliContext,
           ref: string,
-          opts: { tag?: string[]; removeTag?: string[]; property?: string[]; description?: string },
+          opts: { tag?: string[]; removeTag?: string[]; property?: string[]; description?: string; dataset?: string[] },
         ) => {
+          const datasets = parseDatasetFlags(opts.dataset);
           const updated = await ctx.client.models.update({
             ...requireVersion(ref),
             addTags: parsePairs(opts.tag, 'tag'),
             removeTags: opts.removeTag,
             addProperties: parsePairs(opts.property, 'property'),
             description: opts.description,
+            ...(datasets.length ? { addDatasets: datasets } : {}),
           });
           if (ctx.json) return printJson(modelJson(updated));
           console.log(

@@ -225,6 +225,7 @@ export class ModelService {
       }
       const description = input.description !== undefined ? input.description.trim() || null : model.description;
       this.store.updateMetadata(model.name, model.version, { tags, properties, description });
+      if (input.addDatasets?.length) linkModelDatasets(this.db, model.name, model.version, input.addDatasets, null);
     });
     this.bus.emit('models.changed', { name: input.name });
     return this.require(input.name, input.version);
