@@ -229,41 +229,55 @@ describe('dataset registry on a real workspace (the built CLI, real SQLite and f
   });
 
   it('refuses deleting a version a run or a model used (naming them), then frees what nothing else holds', async () => {
-    const src = tree('bt-ds-del-', { 'only-here.bin': Buffer.alloc(70_000, 9), 'shared.bin': Buffer.alloc(30_000, 5) });
+    const src = tree('bt-ds-del-', { 'only-v1.bin': Buffer.alloc(70_000, 9), 'shared.bin': Buffer.alloc(30_000, 5) });
     await register(['-n', 'del', '-p', src]);
-    await cli(['model', 'register', '-n', 'keeps-shared', '-p', path.join(src, 'shared.bin')]);
-    // A run that read it (what `data use` / run inputs record), written straight into SQLite so this test needs no run.
-    core.db
-      .prepare(
-        `INSERT INTO run_datasets(run_id, input_name, name, version, mode, via, path) VALUES ('run-abc', 'training', 'del', 1, 'mount', 'input', NULL)`,
-      )
-      .run();
-    core.db
-      .prepare(
-        `INSERT INTO model_datasets(model, model_version, purpose, name, version) VALUES ('clf', 3, 'training', 'del', 1)`,
-      )
-      .run();
+    const run = json<{ id: string }[]>((await cli(['--json', 'run', 'create', '--run-id', 'del-reader'])).stdout);
+    expect(run[0]?.id).toBe('del-reader');
+    // What the SDK records when a script reads the dataset through the API (datasets.recordUse).
+    const use = await cli(['--json', 'data', 'use', 'del:1', '--run', 'del-reader', '--as', 'training']);
+    expect(use.code, use.stderr).toBe(0);
+    const model = await cli([
+      'model',
+      'register',
+      '-n',
+      'clf',
+      '-p',
+      path.join(src, 'shared.bin'),
+      '--dataset',
+      'training=del:1',
+    ]);
+    expect(model.code, model.stderr).toBe(0);
+
     const detail = await show('del:1');
     expect(detail.runs).toEqual([
-      { runId: 'run-abc', inputName: 'training', name: 'del', version: 1, mode: 'mount', via: 'input', path: null },
+      { runId: 'del-reader', inputName: 'training', name: 'del', version: 1, mode: 'direct', via: 'api', path: null },
     ]);
-    expect(detail.models).toEqual([{ model: 'clf', modelVersion: 3, purpose: 'training', name: 'del', version: 1 }]);
+    expect(detail.models).toEqual([{ model: 'clf', modelVersion: 1, purpose: 'training', name: 'del', version: 1 }]);
     const text = await cli(['data', 'show', 'del:1']);
-    expect(text.stdout).toContain('Used by runs:\n  run-abc  as training (mount)\nModels:\n  clf:3  (training)');
-
+    expect(text.stdout).toContain(
+      'Used by runs:\n  del-reader  as training (direct, read through the API)\nModels:\n  clf:1  (training)',
+    );
     const refused = await cli(['data', 'delete', 'del:1']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('error: Dataset del:1 is used by the run run-abc and the model clf:3');
+    expect(refused.stderr).toContain('error: Dataset del:1 is used by the run del-reader and the model clf:1');
+    expect((await cli(['model', 'delete', 'clf:1'])).code).toBe(0);
+    const stillUsed = await cli(['--json', 'data', 'delete', 'del:1']);
+    expect(json<{ error: { code: string; message: string } }>(stillUsed.stdout).error).toMatchObject({
+      code: 'IN_USE',
+      message: 'Dataset del:1 is used by the run del-reader: their lineage needs it.',
+    });
 
-    core.db.prepare(`DELETE FROM run_datasets WHERE run_id = 'run-abc'`).run();
-    core.db.prepare(`DELETE FROM model_datasets WHERE model = 'clf'`).run();
+    // A second version nothing used: deleting it frees its own bytes, not the ones version 1 still holds.
+    fs.writeFileSync(path.join(src, 'only-v2.bin'), Buffer.alloc(40_000, 3));
+    fs.rmSync(path.join(src, 'only-v1.bin'));
+    expect(await register(['-n', 'del', '-p', src])).toMatchObject({ version: 2 });
     const blobs = blobCount();
-    const deleted = await cli(['--json', 'data', 'delete', 'del:1']);
+    const deleted = await cli(['--json', 'data', 'delete', 'del:2']);
     expect(deleted.code, deleted.stderr).toBe(0);
-    // shared.bin is also a model's file: only the other blob goes.
-    expect(json(deleted.stdout)).toEqual({ freedBytes: 70_000 });
+    expect(json(deleted.stdout)).toEqual({ freedBytes: 40_000 });
     expect(blobCount()).toBe(blobs - 1);
-    expect((await cli(['data', 'show', 'del:1'])).code).toBe(2);
+    expect((await cli(['data', 'show', 'del:2'])).code).toBe(2);
+    expect((await show('del:1')).files.map((f) => f.path)).toEqual(['only-v1.bin', 'shared.bin']);
   });
 
   it('refuses bad input with the problem and the fix, storing nothing', async () => {
