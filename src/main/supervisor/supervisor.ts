@@ -19,7 +19,7 @@ import {
   supervisorSocketPath,
 } from '../core/runs/supervisorProtocol';
 import { type Db, openDatabase } from '../core/workspace/database';
-import { nowIso } from '../core/workspace/files';
+import { nowIso, writeFileAtomic } from '../core/workspace/files';
 import { WorkspacePaths } from '../core/workspace/paths';
 import { cliScript, runtimeDir } from '../core/python/runtimeDir';
 import { ensureBuilt } from '../core/builds/ensureBuilt';
@@ -267,7 +267,11 @@ class Supervisor {
       signal: this.controller.signal,
       note: (line) => this.output.note(line),
     });
-    const { env: variables, skipped } = inputVariables(
+    const {
+      env: variables,
+      skipped,
+      fileLists,
+    } = inputVariables(
       this.runDir,
       inputs,
       (p) => p,
@@ -277,6 +281,7 @@ class Supervisor {
       this.output.note(
         `Input ${skipped.join(', ')}: a variable of that name is already set, so it is not replaced; read the path from AZUREML_DATAREFERENCE_<NAME> or run.input_datasets.`,
       );
+    for (const list of fileLists) writeFileAtomic(list.path, JSON.stringify(list.files), false);
     Object.assign(env, variables);
     this.inputVariables = variables;
     return prepared;

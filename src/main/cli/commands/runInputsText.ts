@@ -5,9 +5,8 @@ export function inputLines(uses: RunDatasetUse[]): string[] {
   if (uses.length === 0) return [];
   return [
     'Inputs:',
-    ...uses.map(
-      (u) =>
-        `  ${u.inputName.padEnd(16)} ${`${u.name}:${u.version}`.padEnd(24)} ${u.via === 'api' ? 'read through the API' : u.mode}${u.path ? `  ${u.path}` : ''}`,
+    ...uses.map((u) =>
+      `  ${u.inputName.padEnd(16)} ${`${u.name}:${u.version}`.padEnd(24)} ${(u.via === 'api' ? 'read through the API' : u.mode).padEnd(9)}${u.path ? ` ${u.path}` : ''}`.trimEnd(),
     ),
   ];
 }

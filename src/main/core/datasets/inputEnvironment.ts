@@ -1,8 +1,16 @@
+import path from 'node:path';
 import { BenchtopError } from '../../../shared/errors';
+import { INPUT_FILE_LISTS } from './releaseInputs';
 import { type ResolvedRunInput, inputHostPath } from './runInputs';
 
 /** azureml-core's _DATASET_ARGUMENT_TEMPLATE: the argument a DatasetConsumptionConfig becomes in ScriptRunConfig. */
 export const DATASET_ARGUMENT_PREFIX = 'DatasetConsumptionConfig:';
+
+/**
+ * Linux refuses a variable over 128 KiB (MAX_ARG_STRLEN: the script would not start), so an input of many files
+ * lists them in a file (`filesFile`, with `files` null) once the description would pass this.
+ */
+export const MAX_DESCRIPTION_BYTES = 64 * 1024;
 
 /** Maps a host path to the path the script sees (the same on the host and a local engine; remapped on a remote one). */
 export type PathInRun = (hostPath: string) => string;
@@ -56,11 +64,11 @@ export function inputVariables(
   inputs: ResolvedRunInput[],
   pathInRun: PathInRun,
   taken: (name: string) => boolean,
-): { env: Record<string, string>; skipped: string[] } {
-  if (inputs.length === 0) return { env: {}, skipped: [] };
+): { env: Record<string, string>; skipped: string[]; fileLists: { path: string; files: string[] }[] } {
+  if (inputs.length === 0) return { env: {}, skipped: [], fileLists: [] };
   const env: Record<string, string> = {};
   const skipped: string[] = [];
-  const described: Record<string, unknown> = {};
+  const described: Record<string, Record<string, unknown>> = {};
   for (const input of inputs) {
     const host = inputHostPath(runDir, input);
     const where = host === null ? null : pathInRun(host);
@@ -78,6 +86,14 @@ export function inputVariables(
     if (taken(input.name)) skipped.push(input.name);
     else env[input.name] = where ?? input.id;
   }
+  const fileLists: { path: string; files: string[] }[] = [];
+  const longestFirst = [...inputs].sort((a, b) => b.files.length - a.files.length);
+  for (const input of longestFirst) {
+    if (Buffer.byteLength(JSON.stringify(described)) <= MAX_DESCRIPTION_BYTES) break;
+    const list = path.join(runDir, ...INPUT_FILE_LISTS.split('/'), `${input.name}.json`);
+    fileLists.push({ path: list, files: input.files });
+    Object.assign(described[input.name] ?? {}, { files: null, filesFile: pathInRun(list) });
+  }
   env.BENCHTOP_INPUT_DATASETS = JSON.stringify(described);
-  return { env, skipped };
+  return { env, skipped, fileLists };
 }

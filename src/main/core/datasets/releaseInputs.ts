@@ -4,6 +4,9 @@ import path from 'node:path';
 /** Lists the folders a run's inputs were placed in (relative to the run's folder), written before any is made. */
 export const PLACED_INPUTS_FILE = 'input-folders.json';
 
+/** Where the file lists of inputs too long for BENCHTOP_INPUT_DATASETS go (relative to the run's folder). */
+export const INPUT_FILE_LISTS = 'inputs/.files';
+
 /**
  * Removes a run's input folders when its script has ended: links into the blob store and verified copies that
  * Benchtop made and nothing else (the run records which versions it used). Read-only folders are made writable
@@ -23,6 +26,7 @@ export function releaseRunInputs(runDir: string): void {
     makeFoldersWritable(folder);
     fs.rmSync(folder, { recursive: true, force: true });
   }
+  fs.rmSync(path.join(runDir, ...INPUT_FILE_LISTS.split('/')), { recursive: true, force: true });
   // inputs/ itself, once nothing is left in it.
   try {
     fs.rmdirSync(path.join(runDir, 'inputs'));
