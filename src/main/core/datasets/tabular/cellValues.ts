@@ -43,13 +43,17 @@ const ISO_DATETIME =
 export function parseIsoDatetime(text: string): number | null {
   const m = ISO_DATETIME.exec(text);
   if (!m) return null;
-  const part = (i: number) => Number(m[i] ?? 0);
-  const [year, month, day, hour, minute, second] = [part(1), part(2), part(3), part(4), part(5), part(6)];
-  const fraction = m[7] ? Number(m[7]) * 1000 : 0;
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second) + fraction;
-  // Date.UTC rolls 2023-02-30 over into March: a day that does not exist is not a date.
-  if (new Date(ms).getUTCDate() !== day) return null;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = m[4] ? Number(m[4]) : 0;
+  const minute = m[5] ? Number(m[5]) : 0;
+  const second = m[6] ? Number(m[6]) : 0;
+  // A day that does not exist (2023-02-30) is not a date.
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  if (hour > 23 || minute > 59 || second > 59) return null;
+  const seconds = daysSince1970(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
+  const ms = seconds * 1000 + (m[7] ? Number(m[7]) * 1000 : 0);
   const zone = m[8];
   if (!zone || zone === 'Z') return ms;
   const sign = zone.startsWith('-') ? -1 : 1;
@@ -57,6 +61,24 @@ export function parseIsoDatetime(text: string): number | null {
   const offsetMinutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0);
   return ms - sign * offsetMinutes * 60_000;
 }
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil): Date.UTC's result, cheaper. */
+function daysSince1970(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** The instant of the last cell textCellKind called 'datetime' (so the caller need not parse it twice). */
+export let lastDatetimeMs = 0;
 
 /** What a cell holds once read. */
 export type CellKind = 'missing' | 'int' | 'float' | 'bool' | 'datetime' | 'string';
@@ -70,8 +92,10 @@ export function textCellKind(text: string): CellKind {
     const trimmed = first === 32 || text.charCodeAt(text.length - 1) === 32 ? text.trim() : text;
     if (INTEGER.test(trimmed)) return 'int';
     if (FLOAT.test(trimmed)) return 'float';
-    if (parseIsoDatetime(trimmed) !== null) return 'datetime';
-    return 'string';
+    const ms = parseIsoDatetime(trimmed);
+    if (ms === null) return 'string';
+    lastDatetimeMs = ms;
+    return 'datetime';
   }
   if (TRUE_TEXT.has(text) || FALSE_TEXT.has(text)) return 'bool';
   return 'string';

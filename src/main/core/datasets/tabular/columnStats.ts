@@ -1,5 +1,5 @@
 import type { ColumnProfile, ColumnType } from '../../../../shared/api/datasetTypes';
-import { parseIsoDatetime, textCellKind, type CellKind } from './cellValues';
+import { lastDatetimeMs, parseIsoDatetime, textCellKind, type CellKind } from './cellValues';
 
 /**
  * The type a column has once it held both A and B, as pandas widens: int + float = float; any other mix
@@ -106,10 +106,8 @@ function addTextOfKind(stats: ColumnStats, text: string, kind: CellKind): void {
       return stats.addNumber(Number(text), kind === 'int');
     case 'bool':
       return stats.addBool();
-    case 'datetime': {
-      const trimmed = text.trim();
-      return stats.addDatetime(parseIsoDatetime(trimmed) as number, trimmed);
-    }
+    case 'datetime':
+      return stats.addDatetime(lastDatetimeMs, text.trim());
     default:
       return stats.addString();
   }

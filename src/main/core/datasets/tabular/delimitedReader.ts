@@ -1,5 +1,6 @@
 import { parse, type CsvError } from 'csv-parse';
 import fs from 'node:fs';
+import { once } from 'node:events';
 import type { TabularOptions } from '../../../../shared/api/datasetTypes';
 import { BenchtopError } from '../../../../shared/errors';
 import { emptyFileError, fieldCountError, separatorOf, type BytesRead, type TableFile } from './tableFile';
@@ -11,7 +12,7 @@ export interface DelimitedScan {
   maxRows?: number;
   /** The first line's fields when the files have a header; else null (called once, before any row). */
   onHeader(header: string[] | null, fieldCount: number): void;
-  onRow(fields: string[], line: number): void;
+  onRow(fields: string[]): void;
   onBytes?: BytesRead;
   /** Bytes per read: small for a preview (it reads the head only), large for a profile. */
   chunkBytes?: number;
@@ -35,29 +36,29 @@ export async function scanDelimited(scan: DelimitedScan): Promise<{ rows: number
     bom: true,
     // pandas keeps a stray quote inside an unquoted field as text, and skips blank lines.
     relax_quotes: true,
-    relax_column_count: true,
     skip_empty_lines: true,
-    on_record: (record: string[], info: { lines: number }) => {
-      if (stopped) return null;
-      try {
-        if (expected < 0) {
-          expected = record.length;
-          scan.onHeader(header ? record : null, expected);
-          if (header) return null;
-        }
-        if (record.length !== expected) throw fieldCountError(file, info.lines, expected, record.length, header);
-        scan.onRow(record, info.lines);
-        rows++;
-        if (scan.maxRows !== undefined && rows >= scan.maxRows) stopped = true;
-      } catch (error) {
-        failure = error as Error;
-        stopped = true;
+    // csv-parse itself refuses a record whose field count is not the first record's, with its line number: the
+    // check costs nothing per record (an `on_record` callback for line numbers would cost 2x the parse).
+    relax_column_count: false,
+  });
+  parser.on('data', (record: string[]) => {
+    if (stopped) return;
+    try {
+      if (expected < 0) {
+        expected = record.length;
+        scan.onHeader(header ? record : null, expected);
+        if (header) return;
       }
-      return null;
-    },
+      scan.onRow(record);
+      rows++;
+      if (scan.maxRows !== undefined && rows >= scan.maxRows) stopped = true;
+    } catch (error) {
+      failure = error as Error;
+      stopped = true;
+    }
   });
   let csvFailure: CsvError | null = null;
-  const parsed = new Promise<void>((resolve) => {
+  const ended = new Promise<void>((resolve) => {
     parser.on('error', (error: CsvError) => {
       csvFailure ??= error;
       stopped = true;
@@ -65,42 +66,38 @@ export async function scanDelimited(scan: DelimitedScan): Promise<{ rows: number
     });
     parser.on('end', resolve);
   });
-  // Records are consumed in on_record; nothing is queued, but the readable side must flow for 'end' to come.
-  parser.resume();
 
   const stream = fs.createReadStream(file.absolute, { highWaterMark: scan.chunkBytes ?? 64 * 1024 });
   let bytes = 0;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       bytes += chunk.length;
-      parser.write(chunk);
+      // Records go to 'data' as they are parsed; waiting for 'drain' keeps memory at one chunk if they do not.
+      if (!parser.write(chunk) && !stopped) await Promise.race([once(parser, 'drain'), ended]);
       scan.onBytes?.(bytes);
       if (stopped) break;
     }
   } finally {
     stream.destroy();
   }
-  if (failure) {
-    parser.destroy();
-    throw failure;
+  if (!stopped) {
+    parser.end();
+    await ended;
   }
-  if (csvFailure) throw csvError(file, csvFailure);
-  if (stopped) {
-    // The rest of the file is not read: ending the parser here would report a quote cut in half as an error.
-    parser.destroy();
-    return { rows, complete: false };
-  }
-  parser.end();
-  await parsed;
-  if (csvFailure) throw csvError(file, csvFailure);
+  parser.destroy();
   if (failure) throw failure;
+  if (csvFailure) throw csvError(file, csvFailure, expected, header);
+  if (stopped) return { rows, complete: false };
   if (expected < 0) throw emptyFileError(file);
   return { rows, complete: true };
 }
 
-/** csv-parse's own errors (a quote never closed...) with the file and line a user can open. */
-function csvError(file: TableFile, error: CsvError): BenchtopError {
+/** csv-parse's own errors (a row of the wrong length, a quote never closed) with the file and line to open. */
+function csvError(file: TableFile, error: CsvError, expected: number, header: boolean): BenchtopError {
   const line = typeof error.lines === 'number' ? error.lines : undefined;
+  if (error.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' && line !== undefined && Array.isArray(error.record)) {
+    return fieldCountError(file, line, expected, error.record.length, header);
+  }
   return new BenchtopError(
     'PARSE_ERROR',
     `${file.path}${line ? ` line ${line}` : ''}: ${error.message}`,
