@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Core, openCore } from '../../src/main/core/core';
-import { BASE_IMAGE, dockerReady } from '../helpers/docker';
+import { BASE_IMAGE, dockerReady, localDocker, startSecondEngine } from '../helpers/docker';
+import { writeSettings } from '../../src/main/core/workspace/settings';
 import { python, runCli, tempDir, waitUntil } from '../helpers/workspace';
 
 /**
@@ -289,5 +290,90 @@ describe('datasets as run inputs', () => {
     expect(lines(log, 'WRITE-MOUNT')).toEqual(['WRITE-MOUNT FAILED 30']);
     expect(lines(log, 'CREATE-MOUNT')).toEqual(['CREATE-MOUNT FAILED 30']);
     expect(lines(log, 'BLOB')).toEqual(['BLOB True alpha']);
+
+    // Without any mount input the store is bound too: a script reading a dataset through the API reads its blobs.
+    const digest = (await json<{ files: { path: string; digest: string }[] }>(['data', 'show', 'files:1'])).files.find(
+      (f) => f.path === 'a.txt',
+    )?.digest as string;
+    const plain = tempDir('bt-dsruns-plain-');
+    write(path.join(plain, 'blob.py'), 'import sys\nprint("READ", open(sys.argv[1]).read())\n');
+    const direct = await cli([
+      'run',
+      'submit',
+      '-d',
+      plain,
+      '-s',
+      'blob.py',
+      '-e',
+      'ds-boxed',
+      '--target',
+      'docker',
+      '--wait',
+      '--json',
+      '--',
+      path.join(blobs, digest.slice(0, 2), digest),
+    ]);
+    expect(direct.code, direct.stderr).toBe(0);
+    expect(lines(core.runs.log((JSON.parse(direct.stdout) as { id: string }).id), 'READ')).toEqual(['READ alpha']);
+  }, 300_000);
+
+  it('a remote engine (a second dockerd) gets the inputs copied in, and nothing of them is copied back', async (ctx) => {
+    if (!(await dockerReady())) return ctx.skip();
+    const remote = await startSecondEngine();
+    try {
+      const saved = path.join(tempDir('bt-dsruns-save-'), 'base.tar');
+      await new Promise<void>((resolve, reject) => {
+        localDocker()
+          .getImage(BASE_IMAGE)
+          .get((err: Error | null, stream?: NodeJS.ReadableStream) => {
+            if (err || !stream) return reject(err ?? new Error('no image stream'));
+            const out = fs.createWriteStream(saved);
+            stream.pipe(out);
+            out.on('finish', () => resolve());
+            out.on('error', reject);
+          });
+      });
+      expect((await cli(['docker', 'engine', remote.url])).code).toBe(0);
+      expect((await cli(['docker', 'load', saved])).code).toBe(0);
+      const submitted = await cli([
+        'run',
+        'submit',
+        '-d',
+        source,
+        '-s',
+        'read.py',
+        '-e',
+        'ds-boxed',
+        '--target',
+        'docker',
+        '--input',
+        'm=files:1',
+        '--input',
+        'dl=files:1:download',
+        '--wait',
+        '--json',
+        '--',
+        'DatasetConsumptionConfig:m',
+      ]);
+      expect(submitted.code, submitted.stderr).toBe(0);
+      const runId = (JSON.parse(submitted.stdout) as { id: string }).id;
+      const log = core.runs.log(runId);
+      expect(lines(log, 'ARGS')).toEqual(['ARGS ["/benchtop/run/inputs/m"]']);
+      expect(lines(log, 'FILE')).toEqual([
+        'FILE dl a.txt alpha',
+        'FILE dl sub/b.txt beta',
+        'FILE m a.txt alpha',
+        'FILE m sub/b.txt beta',
+      ]);
+      expect(log).toContain('mount inputs are copied into the container');
+      // Whatever the script wrote into its copies stays in the container: the store and the run folder are clean.
+      const download = await json<{ path: string }>(['data', 'download', 'files:1', '-o', tempDir('bt-dsruns-dl-')]);
+      expect(fs.readFileSync(path.join(download.path, 'a.txt'), 'utf8')).toBe('alpha');
+      expect(fs.existsSync(path.join(workspace, 'runs', runId, 'inputs'))).toBe(false);
+      expect(fs.readFileSync(path.join(workspace, 'runs', runId, 'outputs', 'model.txt'), 'utf8')).toBe('trained');
+    } finally {
+      await remote.stop();
+      writeSettings(core.db, { dockerHost: null });
+    }
   }, 300_000);
 });

@@ -156,7 +156,10 @@ describe('resolving inputs at submit', () => {
         { name: 'a', dataset: 'files' },
       ]),
     ).toThrow('Two inputs are named "a"');
-    expect(refused([{ name: 'a', dataset: 'files', pathOnCompute: '/abs' }])).toThrow('is absolute');
+    // An absolute path is Azure's compute's; here the input stays inside the run, at the default place.
+    expect(resolveRunInputs(db, [{ name: 'a', dataset: 'files', pathOnCompute: '/tmp/a' }], snap)[0]?.folder).toBe(
+      'inputs/a',
+    );
     expect(refused([{ name: 'a', dataset: 'files', pathOnCompute: '../up' }])).toThrow('outside the working directory');
     expect(refused([{ name: 'a', dataset: 'files', pathOnCompute: 'outputs/a' }])).toThrow('which the run keeps');
     expect(refused([{ name: 'a', dataset: 'files', pathOnCompute: 'data/x.csv' }])).toThrow('is taken by data/x.csv');

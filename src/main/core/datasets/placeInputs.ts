@@ -55,6 +55,10 @@ export async function placeRunInputs(
     options.note(
       `Input ${input.name}: ${input.dataset}:${input.version} (${files.length} file${files.length === 1 ? '' : 's'}, ${formatBytes(size)}) ${input.mode === 'mount' ? (copies ? 'mounted as read-only copies' : 'mounted read-only') : 'downloaded'} at ${folder}`,
     );
+    if (input.pathOnCompute && input.folder === `inputs/${input.name}`)
+      options.note(
+        `Input ${input.name}: the absolute path on compute ${input.pathOnCompute} is not used: inputs stay inside the run. The script gets the path above from its DatasetConsumptionConfig argument, run.input_datasets["${input.name}"] or $AZUREML_DATAREFERENCE_${input.name}.`,
+      );
     fs.mkdirSync(folder, { recursive: true });
     for (const file of files) {
       options.signal.throwIfAborted();

@@ -117,11 +117,9 @@ function inputFolder(name: string, pathOnCompute: string | undefined, snapshotDi
   const refuse = (why: string, hint: string) => {
     throw new BenchtopError('BAD_INPUT', `Input "${name}": the path on compute "${pathOnCompute}" ${why}.`, hint);
   };
-  if (path.posix.isAbsolute(given) || /^[A-Za-z]:/.test(given))
-    refuse(
-      'is absolute',
-      'Give it relative to the working directory (e.g. data/train): Benchtop keeps inputs inside the run.',
-    );
+  // Azure places an absolute path there on the compute; here inputs stay inside the run (nothing is written
+  // elsewhere on the user's machine), at the default place: the script gets it from its argument or input_datasets.
+  if (path.posix.isAbsolute(given) || /^[A-Za-z]:/.test(given)) return `inputs/${name}`;
   if (rel === '.' || rel === '' || rel === '..' || rel.startsWith('../'))
     refuse('is outside the working directory', 'Give a folder inside it, e.g. data/train.');
   if (KEPT.some((kept) => rel === kept || rel.startsWith(`${kept}/`)))
