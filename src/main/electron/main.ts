@@ -5,6 +5,7 @@ import { resolveWorkspaceDir } from '../core/workspace/paths';
 import { bindIpc } from './ipc';
 import { APP_INDEX_URL, isAppUrl } from './policy';
 import { registerAppScheme, restrictNavigation, secureWebPreferences, serveRenderer } from './security';
+import { watchDatasetChanges } from '../core/datasets/datasetWatcher';
 
 /**
  * The desktop app: one core in the main process, the renderer from dist/renderer over IPC,
@@ -28,6 +29,8 @@ void app.whenReady().then(() => {
   const core = openCore(resolveWorkspaceDir(workspaceFlag(process.argv)));
   bindIpc(core, isOurPage);
   core.runs.watch();
+  // Datasets registered or changed by the CLI or a script show in the UI at once.
+  watchDatasetChanges(core.db, core.bus);
   core.runs.prewarm();
   // Services that were running when the machine or the app went down come back.
   void core.services.restore();

@@ -10,6 +10,7 @@ import { serveModelDownload } from './modelDownload';
 import { type RequestTarget, parseRequestTarget } from './requestTarget';
 import { type HostVerdict, RequestGuard, contentSecurityPolicy, securityHeaders } from './security';
 import { serveStatic } from './staticFiles';
+import { watchDatasetChanges } from '../core/datasets/datasetWatcher';
 
 export interface RunningServer {
   url: string;
@@ -77,6 +78,8 @@ export async function startServer(options: {
   });
   const port = (server.address() as AddressInfo).port;
   core.runs.watch();
+  // Datasets registered or changed by the CLI or a script show in the UI at once.
+  watchDatasetChanges(core.db, core.bus);
   core.runs.prewarm();
   // Services that were running when the machine or the app went down come back.
   void core.services.restore();

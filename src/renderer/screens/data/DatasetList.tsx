@@ -47,7 +47,7 @@ export function DatasetList() {
       },
     );
   return (
-    <nav className="env-list" aria-label="Datasets" onKeyDown={onKeyDown}>
+    <nav className="env-list data-list" aria-label="Datasets" onKeyDown={onKeyDown}>
       <div className="list-header">
         <h2>Data</h2>
         <button type="button" className="primary" onClick={() => openRegister({})}>
@@ -69,7 +69,7 @@ export function DatasetList() {
           <p>
             Register one with <strong>Register dataset</strong>, or from a terminal:
           </p>
-          <pre className="code">benchtop data register -n NAME -p ./data.csv --tabular</pre>
+          <pre className="code wrap">benchtop data register -n NAME -p ./data.csv --tabular</pre>
         </div>
       ) : null}
       {latest && latest.length > 0 && shown.length === 0 ? (

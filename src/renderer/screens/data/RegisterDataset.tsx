@@ -140,7 +140,7 @@ export function RegisterDatasetView({ prefill }: { prefill: DatasetRegisterPrefi
           <input type="checkbox" checked={newVersion} onChange={(e) => setNewVersion(e.target.checked)} /> If the name
           exists with other content, register a new version (create_new_version)
         </label>
-        <fieldset className="row" role="radiogroup" aria-label="Kind">
+        <fieldset className="choice-row" role="radiogroup" aria-label="Kind">
           <label className="inline">
             <input type="radio" name="kind" checked={kind === 'file'} onChange={() => setKind('file')} /> File dataset
             (the files as they are)
