@@ -22,6 +22,9 @@ describe('host CLI bridge policy', () => {
       ['--json', 'model', 'list', '-n', 'm', '--tag', 'a=b'],
       ['--json', 'env', 'show', '-n', 'e'],
       ['--json', 'service', 'deploy', '-n', 'svc', '-m', 'm:1', '--entry-script', 'score.py', '-d', inRun('work')],
+      ['--json', 'data', 'show', 'titanic:1'],
+      ['--json', 'data', 'use', 'titanic', '--run', 'exp_1_abcd', '--as', 'train'],
+      ['--json', 'data', 'register', '-n', 'out', '-p', inRun('work', 'outputs', 'x.csv'), '--run', 'exp_1_abcd'],
     ])
       expect(refuseBridgeRequest(args, scope), args.join(' ')).toBeNull();
   });
@@ -42,6 +45,14 @@ describe('host CLI bridge policy', () => {
       [['env', 'download', '-n', 'e', '-d', inRun('x'), '--overwrite'], /"benchtop env download" cannot be run/],
       [['env', 'cache', 'prune'], /cannot be run from a container run/],
       [['run', 'download', 'exp_1_abcd', '-d', inRun('x')], /cannot be run from a container run/],
+      // A dataset's --run names the run that made it; its paths are host paths, checked like any other.
+      [
+        ['data', 'register', '-n', 'd', '-p', path.join(os.homedir(), '.ssh'), '--run', 'exp_1_abcd'],
+        /-p .* is outside/,
+      ],
+      [['data', 'use', 'titanic', '--run', 'other_2_ffff'], /its own run \(exp_1_abcd\) only/],
+      [['data', 'download', 'titanic:1', '-o', os.homedir()], /cannot be run from a container run/],
+      [['data', 'delete', 'titanic:1'], /cannot be run from a container run/],
     ];
     for (const [args, why] of refused) expect(refuseBridgeRequest(args, scope), args.join(' ')).toMatch(why);
   });

@@ -24,6 +24,13 @@ const ALLOWED_COMMANDS = new Set([
   'service update',
   'service delete',
   'service deploy',
+  // Datasets as the SDK reads them (Dataset.get_by_name, get_all, register, tags; the store is bound read-only).
+  'data show',
+  'data list',
+  'data use',
+  'data register',
+  'data update',
+  'data datastores',
 ]);
 /** Options whose value is a host path. */
 const PATH_OPTIONS = new Set([
@@ -63,12 +70,13 @@ export function refuseBridgeRequest(args: string[], scope: BridgeScope): string 
   }
   const run = values.get('--run');
   if (run !== undefined && run !== scope.runId)
-    return `A container run can register models from its own run (${scope.runId}) only.`;
+    return `A container run can register models and record datasets for its own run (${scope.runId}) only.`;
   const source = values.get('-d') ?? values.get('--source-directory') ?? values.get('--directory');
   for (const [name, value] of values) {
     if (!PATH_OPTIONS.has(name)) continue;
-    // With --run, -p is a path inside the run (checked by the registry); --entry-script is relative to -d.
-    if (run !== undefined && (name === '-p' || name === '--path')) continue;
+    // A model's --run makes -p a path inside the run (checked by the registry); --entry-script is relative to -d.
+    // A dataset's --run only names the run that made it: its -p is a host path like any other.
+    if (run !== undefined && command === 'model register' && (name === '-p' || name === '--path')) continue;
     const absolute =
       name === '--entry-script' && source !== undefined && !path.isAbsolute(value)
         ? path.resolve(source, value)
