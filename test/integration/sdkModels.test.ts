@@ -235,7 +235,7 @@ describe("beside the real azureml-core (from the package index): Benchtop's pack
     if (hasPython) real = await azuremlCorePython();
   }, 660_000);
 
-  it("imports: Run, Model, Workspace, Webservice are Benchtop's; azureml.data and azureml.core.Dataset are Azure's; cloud calls say the local way", async (ctx) => {
+  it("imports: Run, Model, Workspace, Webservice, Dataset, Datastore are Benchtop's; azureml.data's other modules are Azure's; datastores and datasets work locally", async (ctx) => {
     if (!hasPython || !requireComponent('azureml-core from the package index', real !== null)) return ctx.skip();
     const script = [
       'import azureml, azureml.core, azureml.data',
@@ -244,14 +244,17 @@ describe("beside the real azureml-core (from the package index): Benchtop's pack
       'from azureml.exceptions import UserErrorException',
       'import azureml._base_sdk_common',
       'print("RUN", Run.__module__, "MODEL", Model.__module__, "WS", Workspace.__module__, "ACI", AciWebservice.__module__)',
-      'print("DATASET", Dataset.__module__, "DATASTORE", Datastore.__module__, "DATA", azureml.data.__file__)',
+      'print("DATASET", Dataset.__module__, "DATASTORE", Datastore.__module__, "DATA", azureml.data.__path__[0])',
+      'from azureml.data.output_dataset_config import OutputFileDatasetConfig',
+      'print("AZURE_ONLY", OutputFileDatasetConfig.__module__, azureml.data.__path__[1])',
       'print("VERSION", azureml.core.VERSION, "OURS_FIRST", azureml.core.__path__[0])',
       'ws = Workspace.from_config()',
-      'for call in (lambda: Datastore.get(ws, "blobs"), lambda: ws.get_default_datastore(), lambda: Dataset.get_by_name(ws, "x")):',
+      'print("DEFAULT_STORE", ws.get_default_datastore().name)',
+      'for call in (lambda: Datastore.get(ws, "blobs"), lambda: Dataset.get_by_name(ws, "x")):',
       '    try:',
       '        call()',
       '    except Exception as err:',
-      '        print("NEEDS_AZURE", type(err).__name__, "read the files from the local disk" in str(err))',
+      '        print("LOCAL", type(err).__name__, "not found" in str(err) or "Cannot find dataset" in str(err))',
       'from azureml.widgets import RunDetails',
       'print("WIDGETS", RunDetails.__module__)',
     ].join('\n');
@@ -263,13 +266,15 @@ describe("beside the real azureml-core (from the package index): Benchtop's pack
     expect(r.stdout).toContain(
       'RUN benchtop._run MODEL benchtop._model WS benchtop._workspace ACI benchtop._aci_webservice',
     );
+    expect(r.stdout).toContain(
+      `DATASET benchtop._dataset_entry DATASTORE benchtop._datastore DATA ${path.join(RUNTIME, 'azureml', 'data')}`,
+    );
     expect(r.stdout).toMatch(
-      new RegExp(
-        `DATASET azureml\\.core\\.dataset DATASTORE azureml\\.core\\.datastore DATA ${AZUREML_CORE_VENV}/lib/`,
-      ),
+      new RegExp(`AZURE_ONLY azureml\\.data\\.output_dataset_config ${AZUREML_CORE_VENV}/lib/.*/azureml/data\n`),
     );
     expect(r.stdout).toContain(`VERSION 1.61.0 OURS_FIRST ${path.join(RUNTIME, 'azureml', 'core')}`);
-    expect(r.stdout.match(/NEEDS_AZURE \w+ True/g)?.length).toBe(3);
+    expect(r.stdout).toContain('DEFAULT_STORE workspaceblobstore');
+    expect(r.stdout.match(/LOCAL UserErrorException True/g)?.length).toBe(2);
     expect(r.stdout).toContain('WIDGETS benchtop._run_details_widget');
   });
 
@@ -322,9 +327,9 @@ describe("beside the real azureml-core (from the package index): Benchtop's pack
     const r = await exec(venvPython, ['-c', script, real as string], { cwd: notebook, timeoutMs: 240_000 });
     const out = stripAnsi(r.stdout);
     expect(r.code, out + r.stderr).toBe(0);
-    expect(out).toContain('IN_RUN benchtop._run azureml.core.dataset azureml.data');
+    expect(out).toContain('IN_RUN benchtop._run benchtop._dataset_entry azureml.data');
     expect(out).toContain('STATUS Completed METRIC 7');
     expect(out).toMatch(/Run beside_\S+ \(experiment beside\): Completed\nDetails: .*beside_\S+\n {2}beside_metric: 7/);
-    expect(out).toContain('SERVED {"model": "benchtop._model", "dataset": "azureml.core.dataset"}');
+    expect(out).toContain('SERVED {"model": "benchtop._model", "dataset": "benchtop._dataset_entry"}');
   }, 300_000);
 });

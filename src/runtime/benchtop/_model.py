@@ -253,6 +253,7 @@ class Model(_cli.JsonBacked):
                 raise WebserviceException('Error, provided child path "{}" cannot be found'.format(child))
         if resource_configuration is not None:
             resource_configuration._validate_configuration()
+        dataset_args = dataset_flags(workspace, datasets)
         print("Registering model {}".format(model_name))
         import shutil
         import tempfile
@@ -267,7 +268,7 @@ class Model(_cli.JsonBacked):
             args += _register_options(
                 tags, properties, description, model_framework, model_framework_version, resource_configuration
             )
-            args += dataset_flags(workspace, datasets)
+            args += dataset_args
             try:
                 data = _cli.call(args, workspace)
             except _cli.BenchtopCliError as err:

@@ -66,9 +66,6 @@ def add_references(model, datasets):
         data = _cli.call(["model", "update", model.id] + flags, model.workspace)
     except _cli.BenchtopCliError as err:
         raise WebserviceException(str(err))
-    if "datasets" in data:
-        model._data = dict(model._data or {}, datasets=data["datasets"])
-        model._datasets = None
-    else:
-        for purpose, dataset in datasets:
-            model.datasets.setdefault(purpose, []).append(dataset)
+    # The links are read again (`model show`) when model.datasets is next asked for.
+    model._data = {k: v for k, v in dict(model._data or {}, **data).items() if k != "datasets"}
+    model._datasets = None
