@@ -166,3 +166,24 @@ describe('profileFiles', () => {
     });
   });
 });
+
+describe("Azure's infer_column_types=False", () => {
+  it('reads every column as text, still counting missing cells', async () => {
+    const file = table('text.csv', 'a,b\n1,True\n,2024-01-01\n');
+    const options = { ...csv, inferColumnTypes: false };
+    const preview = await previewTable([file], options, 5);
+    expect(preview.columns.map((c) => c.type)).toEqual(['string', 'string']);
+    expect(preview.rows).toEqual([
+      ['1', 'True'],
+      [null, '2024-01-01'],
+    ]);
+    expect((await profileFiles([file], options)).columns[0]).toEqual({
+      name: 'a',
+      type: 'string',
+      missing: 1,
+      min: null,
+      max: null,
+      mean: null,
+    });
+  });
+});

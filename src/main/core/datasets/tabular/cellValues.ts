@@ -83,9 +83,14 @@ export let lastDatetimeMs = 0;
 /** What a cell holds once read. */
 export type CellKind = 'missing' | 'int' | 'float' | 'bool' | 'datetime' | 'string';
 
+/** Whether a delimited cell is missing to pandas (one of its NA words; the longest has 8 characters). */
+export function isMissingText(text: string): boolean {
+  return text.length <= 8 && PANDAS_NA_VALUES.has(text);
+}
+
 /** The kind of a delimited file's cell, as pandas would read it (leading and trailing spaces ignored for numbers). */
 export function textCellKind(text: string): CellKind {
-  if (PANDAS_NA_VALUES.has(text)) return 'missing';
+  if (isMissingText(text)) return 'missing';
   const first = text.charCodeAt(0);
   // Only text starting like a number, a sign, a dot or a space can be one: skips the regexes for most words.
   if ((first >= 48 && first <= 57) || first === 43 || first === 45 || first === 46 || first === 32) {

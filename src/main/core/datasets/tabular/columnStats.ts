@@ -1,5 +1,5 @@
 import type { ColumnProfile, ColumnType } from '../../../../shared/api/datasetTypes';
-import { lastDatetimeMs, parseIsoDatetime, textCellKind, type CellKind } from './cellValues';
+import { isMissingText, lastDatetimeMs, parseIsoDatetime, textCellKind, type CellKind } from './cellValues';
 
 /**
  * The type a column has once it held both A and B, as pandas widens: int + float = float; any other mix
@@ -29,7 +29,13 @@ export class ColumnStats {
   private minText: string | null = null;
   private maxText: string | null = null;
 
-  constructor(readonly name: string) {}
+  /** TEXT_ONLY: Azure's infer_column_types=False, every column is text (only missing values still count). */
+  constructor(
+    readonly name: string,
+    textOnly = false,
+  ) {
+    if (textOnly) this.type = 'string';
+  }
 
   addMissing(): void {
     this.seen++;
@@ -72,7 +78,7 @@ export class ColumnStats {
     if (this.type === 'string') {
       // Already text: only whether it is missing still matters (and that is what most wide text columns cost).
       this.seen++;
-      if (textCellKind(text) === 'missing') this.missing++;
+      if (isMissingText(text)) this.missing++;
       return;
     }
     addTextOfKind(this, text, textCellKind(text));

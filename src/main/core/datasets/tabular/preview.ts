@@ -1,6 +1,6 @@
 import type { ColumnType, DatasetPreview, TabularOptions } from '../../../../shared/api/datasetTypes';
 import { BenchtopError } from '../../../../shared/errors';
-import { textCellKind, textIsTrue } from './cellValues';
+import { isMissingText, textIsTrue } from './cellValues';
 import { addJsonValue, ColumnStats } from './columnStats';
 import { scanDelimited } from './delimitedReader';
 import { scanJsonLines } from './jsonLinesReader';
@@ -45,7 +45,7 @@ async function previewDelimited(files: TableFile[], options: TabularOptions, row
       onRow: (fields) => read.push(fields),
     });
   }
-  const columns = (names ?? []).map((name) => new ColumnStats(name));
+  const columns = (names ?? []).map((name) => new ColumnStats(name, options.inferColumnTypes === false));
   const shown = read.slice(0, rows);
   for (const fields of shown) fields.forEach((text, i) => columns[i]?.addText(text));
   const types = columns.map((column) => column.type);
@@ -58,7 +58,7 @@ async function previewDelimited(files: TableFile[], options: TabularOptions, row
 
 /** A delimited cell as the value pandas would hold in a column of TYPE. */
 function textCell(text: string, type: ColumnType): Cell {
-  if (textCellKind(text) === 'missing') return null;
+  if (isMissingText(text)) return null;
   if (type === 'int' || type === 'float') return Number(text);
   if (type === 'bool') return textIsTrue(text);
   return text;

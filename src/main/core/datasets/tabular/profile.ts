@@ -58,7 +58,7 @@ async function profileDelimited(options: TabularOptions, eachFile: EachFile, pro
       onHeader: (header, count) => {
         if (!first) {
           first = { file, header, count };
-          columns = columnNames(header, count).map((name) => new ColumnStats(name));
+          columns = columnNames(header, count).map((name) => new ColumnStats(name, options.inferColumnTypes === false));
         } else checkSameHeader(first, file, header, count);
       },
       onRow: (fields) => {
