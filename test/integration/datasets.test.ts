@@ -419,6 +419,33 @@ describe('dataset registry on a real workspace (the built CLI, real SQLite and f
     expect(json<unknown[]>((await cli(['--json', 'data', 'list', '-n', 'interrupted'])).stdout)).toEqual([]);
   }, 60_000);
 
+  it('a registration of many small files canceled midway leaves no version and no staged file', async () => {
+    const files = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`f/${i}.txt`, `content ${i}`]));
+    const src = tree('bt-ds-cancel-', files);
+    const blobs = blobCount();
+    let seenProgress = 0;
+    const off = core.bus.on('job.updated', (job) => {
+      if (job.subject.requestId !== 'cancel-small' || job.state !== 'running' || !job.progress) return;
+      seenProgress = job.progress;
+      core.jobs.cancel(job.id);
+    });
+    try {
+      await expect(
+        core.datasets.register({ name: 'canceled', paths: [src], kind: 'file', requestId: 'cancel-small' }),
+      ).rejects.toMatchObject({
+        code: 'CANCELED',
+        message: 'Registering canceled was canceled; no version was created.',
+      });
+    } finally {
+      off();
+    }
+    expect(seenProgress).toBeGreaterThan(0);
+    expect(seenProgress).toBeLessThan(1);
+    expect(staged()).toEqual([]);
+    expect(blobCount()).toBe(blobs);
+    expect(core.datasets.list({ name: 'canceled', all: true })).toEqual([]);
+  });
+
   it('a registration killed mid-copy leaves nothing visible; the next one removes its staging', async () => {
     const big = sparseFile(path.join(tempDir('bt-ds-kill-'), 'big.bin'), 3 * 1024 ** 3);
     const child = spawn(

@@ -109,7 +109,7 @@ export class DatasetService {
                 `There is already a dataset registered under name "${name}". Specify \`create_new_version=True\` to register the dataset as a new version. Use \`update\`, \`add_tags\`, or \`remove_tags\` to change only the description or tags.`,
                 `Register it as version ${next} with --new-version (create_new_version=True in Python), or use another name.`,
               );
-            for (const file of staged) this.models.blobs.publish(file);
+            this.models.blobs.publishAll(staged);
             this.store.insert(
               {
                 name,

@@ -1,10 +1,11 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { BenchtopError } from '../../../shared/errors';
 import type { BlobStore, StagedFile } from '../models/blobStore';
-import { contentHasher } from '../models/contentHash';
+import { type ContentHasher, contentHasher } from '../models/contentHash';
 import { throwIfCanceled } from '../models/hashedCopy';
 import type { SourceFile } from './datasetSources';
 
@@ -12,11 +13,8 @@ import type { SourceFile } from './datasetSources';
 const EARLY_FLUSH_BYTES = 32 * 1024 * 1024;
 /** Files up to this size are read in one go (they are small; a big file is streamed in chunks by copyHashed). */
 const SMALL_FILE_BYTES = 1024 * 1024;
-/**
- * Small files cost syscalls and an fdatasync each, not bandwidth: several in flight let the disk merge the
- * flushes (one journal commit for many files) while another file is read. Measured in bench/datasetRegister.bench.ts.
- */
-const SMALL_FILES_IN_FLIGHT = 16;
+/** Small files are copied with synchronous calls (4 thread-pool round trips per file cost more than the copy); the event loop gets a turn this often. */
+const SLICE_MS = 8;
 
 export interface StageOptions {
   signal: AbortSignal;
@@ -25,40 +23,40 @@ export interface StageOptions {
 
 /**
  * Copies every file into the blob store's staging folder while hashing it; the result is in the files' order.
- * Content already stored is dropped from staging (nothing is added); new content is on disk (fdatasync) before
- * a version can point at it. On failure or cancel every staged copy is removed.
+ * Content already stored is dropped from staging (nothing is added); new content is on disk before a version can
+ * point at it. Small files cost syscalls and a flush each, not bandwidth: they are written first and flushed
+ * together at the end (one syncfs: 10,000 fdatasyncs took ~8 s on the 2-core VM, one sync of the same files
+ * ~0.2 s; measured in bench/datasetRegister.bench.ts). On failure or cancel every staged copy is removed.
  */
 export async function stageFiles(blobs: BlobStore, files: SourceFile[], options: StageOptions): Promise<StagedFile[]> {
   blobs.removeAbandonedStaging();
   fs.mkdirSync(blobs.tmpDir, { recursive: true });
   const staged: (StagedFile | undefined)[] = new Array(files.length);
-  const small = files.map((file, i) => ({ file, i })).filter(({ file }) => file.size <= SMALL_FILE_BYTES);
-  const big = files.map((file, i) => ({ file, i })).filter(({ file }) => file.size > SMALL_FILE_BYTES);
+  const hasher = await contentHasher();
   const keep = (i: number, copy: StagedFile) => {
     staged[i] = copy;
     if (blobs.has(copy.digest)) blobs.discard(copy);
   };
   try {
-    let next = 0;
-    let failure: { error: unknown } | null = null;
-    const worker = async () => {
-      // One failure stops every worker; the error is thrown once all have stopped, so cleanup sees every copy.
-      while (next < small.length && !failure) {
-        const { file, i } = small[next++] as { file: SourceFile; i: number };
-        try {
-          throwIfCanceled(options.signal);
-          keep(i, await stageSmall(blobs, file));
-        } catch (error) {
-          failure ??= { error };
-          return;
-        }
-        options.onBytes(file.size);
+    let sliceStart = Date.now();
+    for (const [i, file] of files.entries()) {
+      if (file.size > SMALL_FILE_BYTES) continue;
+      throwIfCanceled(options.signal);
+      // stageSmall looked for the digest in the store already.
+      staged[i] = stageSmall(blobs, file, await hasher());
+      options.onBytes(file.size);
+      if (Date.now() - sliceStart >= SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = Date.now();
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(SMALL_FILES_IN_FLIGHT, small.length) }, worker));
-    if (failure) throw (failure as { error: unknown }).error;
+    }
+    await flushAll(
+      blobs.tmpDir,
+      staged.filter((copy): copy is StagedFile => Boolean(copy?.tmp)),
+    );
     // Big files one at a time: each already keeps the disk and a core busy (read, hash and write overlap).
-    for (const { file, i } of big) {
+    for (const [i, file] of files.entries()) {
+      if (file.size <= SMALL_FILE_BYTES) continue;
       const copy = await blobs.stage(file.absolute, {
         signal: options.signal,
         onBytes: options.onBytes,
@@ -74,29 +72,51 @@ export async function stageFiles(blobs: BlobStore, files: SourceFile[], options:
   }
 }
 
-/** One small file: read whole, hashed, written and flushed to a fresh staging name (`<pid>-...`, as BlobStore.stage). */
-async function stageSmall(blobs: BlobStore, file: SourceFile): Promise<StagedFile> {
-  const data = await fsp.readFile(file.absolute);
+/** One small file: read whole, hashed, written to a fresh staging name (`<pid>-...`, as BlobStore.stage); not yet flushed. */
+function stageSmall(blobs: BlobStore, file: SourceFile, hasher: ContentHasher): StagedFile {
+  const data = fs.readFileSync(file.absolute);
   if (data.length !== file.size)
     throw new BenchtopError(
       'BAD_INPUT',
       `${file.absolute} changed while it was being registered (${file.size} bytes when listed, ${data.length} when read).`,
       'Wait until whatever writes it has finished, then try again.',
     );
-  const hasher = await (await contentHasher())();
   hasher.update(data);
   const digest = hasher.hex();
   if (blobs.has(digest)) return { tmp: null, digest, size: data.length };
   const tmp = path.join(blobs.tmpDir, `${process.pid}-${randomBytes(6).toString('hex')}`);
-  const handle = await fsp.open(tmp, 'wx');
   try {
-    await handle.writeFile(data);
-    await handle.datasync();
+    fs.writeFileSync(tmp, data, { flag: 'wx' });
   } catch (err) {
-    await handle.close();
     fs.rmSync(tmp, { force: true });
     throw err;
   }
-  await handle.close();
   return { tmp, digest, size: data.length };
+}
+
+/**
+ * Everything staged reaches the disk: on Linux one syncfs of the staging folder's filesystem (`sync -f`, coreutils),
+ * elsewhere (or if that fails) an fdatasync per file, a few at a time.
+ */
+async function flushAll(tmpDir: string, copies: StagedFile[]): Promise<void> {
+  if (!copies.length) return;
+  if (process.platform === 'linux') {
+    const synced = await new Promise<boolean>((resolve) =>
+      execFile('sync', ['-f', tmpDir], (error) => resolve(!error)),
+    );
+    if (synced) return;
+  }
+  let next = 0;
+  const worker = async () => {
+    while (next < copies.length) {
+      const copy = copies[next++] as StagedFile;
+      const handle = await fsp.open(copy.tmp as string, 'r+');
+      try {
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(8, copies.length) }, worker));
 }

@@ -60,13 +60,25 @@ export class BlobStore {
 
   /** Makes a staged file the stored blob for its digest (call inside the publishing transaction). */
   publish(staged: StagedFile): void {
-    if (this.has(staged.digest)) return;
-    if (!staged.tmp) throw new Error(`Content ${staged.digest} is neither stored nor staged.`);
-    const target = this.blobPath(staged.digest);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.chmodSync(staged.tmp, 0o444);
-    fs.renameSync(staged.tmp, target);
-    staged.tmp = null;
+    this.publishAll([staged]);
+  }
+
+  /** publish() for many files (a dataset of 10,000): each prefix folder is made once, not once per file. */
+  publishAll(staged: StagedFile[]): void {
+    const made = new Set<string>();
+    for (const file of staged) {
+      if (this.has(file.digest)) continue;
+      if (!file.tmp) throw new Error(`Content ${file.digest} is neither stored nor staged.`);
+      const target = this.blobPath(file.digest);
+      const folder = path.dirname(target);
+      if (!made.has(folder)) {
+        fs.mkdirSync(folder, { recursive: true });
+        made.add(folder);
+      }
+      fs.chmodSync(file.tmp, 0o444);
+      fs.renameSync(file.tmp, target);
+      file.tmp = null;
+    }
   }
 
   discard(staged: StagedFile): void {
