@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetDetail, DatasetRecord, ModelDatasetLink, RunDatasetUse } from '../../src/shared/api/datasetTypes';
+import { dockerReady } from '../helpers/docker';
 import { mlflowPython } from '../helpers/mlflowVenv';
 import { exec, hasVenvPython, jsonIn, makeVenv, runDriver, sdkInstall, writeNotebookConfig } from '../helpers/sdkVenv';
 import { ROOT, requireComponent, tempDir } from '../helpers/workspace';
@@ -114,6 +115,11 @@ describe("Azure ML v1's Dataset and Datastore from a plain Python with Benchtop'
     const iris = await jsonIn<DatasetDetail>(workspace, ['data', 'show', 'iris:1']);
     expect(iris.runs.map((r) => r.runId)).toEqual([runId]);
   }, 180_000);
+
+  it('in a container: a direct input and an API read come from the store bound read-only at its path', async (ctx) => {
+    if (!hasPython || pandasPython === null || !(await dockerReady())) return ctx.skip();
+    await driver(['container'], 240_000);
+  }, 300_000);
 
   it('Model.register(datasets=...) links the versions; model.datasets and add_dataset_references as Azure shapes them', async (ctx) => {
     if (!hasPython || pandasPython === null) return ctx.skip();

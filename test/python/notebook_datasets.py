@@ -267,6 +267,42 @@ def section_run():
     print("RUN_ID %s" % run.id)
 
 
+BOX_SCRIPT = """
+import os
+from azureml.core import Dataset, Run
+
+run = Run.get_context()
+files = run.input_datasets["files"]
+copied = files.download(target_path="/tmp/copied")
+print("DIRECT", files.name, files.to_path(), open("/tmp/copied/iris.csv").read().splitlines()[0])
+print("MOUNTED", sorted(os.listdir(run.input_datasets["mounted"])))
+print("API", Dataset.get_by_name(run.experiment.workspace, "iris-files").take(1).to_path())
+"""
+
+
+def section_container():
+    # In a container: the store is bound read-only at its path, and the SDK reads a direct input's files there.
+    write("box/box.py", BOX_SCRIPT)
+    env = Environment("dataset-box")
+    env.docker.enabled = True
+    env.docker.base_image = os.environ.get("BENCHTOP_TEST_BASE_IMAGE", "benchtop/base:bookworm-python")
+    env.python.user_managed_dependencies = True
+    env.python.interpreter_path = "/usr/bin/python3"
+    files = Dataset.get_by_name(ws, "iris-files")
+    config = ScriptRunConfig(
+        source_directory="box",
+        script="box.py",
+        environment=env,
+        arguments=[files.as_named_input("files"), files.as_named_input("mounted").as_mount()],
+    )
+    run = Experiment(ws, "datasets-box").submit(config)
+    run.wait_for_completion(raise_on_error=False)
+    log = open(run.get_details()["logFiles"]["azureml-logs/70_driver_log.txt"]).read()
+    check(run.get_status() == "Completed", log)
+    check("DIRECT iris-files ['/extra/notes.txt', '/iris.csv', '/iris.tsv'] sepal,petal,species" in log, log)
+    check("MOUNTED ['extra', 'iris.csv', 'iris.tsv']" in log and "API ['/extra/notes.txt']" in log, log)
+
+
 def section_model():
     write("model.pkl", "weights")
     training = Dataset.get_by_name(ws, "iris", version=1)

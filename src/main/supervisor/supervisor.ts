@@ -366,6 +366,8 @@ class Supervisor {
     // the API (Dataset.get_by_name(...).to_pandas_dataframe()) reads its blobs where they are.
     const blobs = path.join(this.paths.models, 'blobs');
     fs.mkdirSync(blobs, { recursive: true });
+    // The SDK finds them there (the container has no BENCHTOP_WORKSPACE to derive the path from).
+    passed.BENCHTOP_BLOBS = blobs;
     const local = engine.address().local;
     const args = substituteInputArguments(this.spec.arguments, this.runDir, this.spec.inputs ?? [], (p) =>
       local ? p : remapPath(p, this.runDir, REMOTE_RUN_DIR),

@@ -49,10 +49,11 @@ class _Registration(object):
         """[(relative path, blob file)] of this version, from `data show` (asked once)."""
         if self._files is None:
             self._files = _cli.call(["data", "show", self.ref], self.workspace)["files"]
-        root = _workspace_root(self.workspace)
         from ._dataset_sources import blob_path
 
-        return [(f["path"], blob_path(root, f["digest"])) for f in self._files]
+        # In a container the supervisor names the store (bound read-only at its host path); elsewhere the workspace.
+        store = os.environ.get("BENCHTOP_BLOBS") or os.path.join(_workspace_root(self.workspace), "models", "blobs")
+        return [(f["path"], blob_path(store, f["digest"])) for f in self._files]
 
     def __repr__(self):
         return "DatasetRegistration(id='{}', name='{}', version={}, description='{}', tags={})".format(

@@ -87,9 +87,9 @@ def expand_all(sources):
     return sorted((relative, full) for relative, (_source, full) in seen.items())
 
 
-def blob_path(workspace_root, digest):
-    """A stored file's path (the models' BlobStore layout: models/blobs/<2 hex>/<digest>)."""
-    return os.path.join(workspace_root, "models", "blobs", digest[:2], digest)
+def blob_path(store, digest):
+    """A stored file's path in the blob store (the models' BlobStore layout: <store>/<2 hex>/<digest>)."""
+    return os.path.join(store, digest[:2], digest)
 
 
 def normalize(path):
