@@ -237,7 +237,7 @@ describe('profiles and previews against pandas', () => {
     }
     const python = path.join(path.dirname(mlflow), 'python');
     const write = String.raw`
-import sys, numpy as np, pandas as pd, pyarrow as pa, pyarrow.parquet as pq
+import datetime, sys, numpy as np, pandas as pd, pyarrow as pa, pyarrow.parquet as pq
 rng = np.random.default_rng(7)
 for i, codec in enumerate(["snappy", "zstd", "gzip"]):
     n = 2000 + i * 500
@@ -249,6 +249,7 @@ for i, codec in enumerate(["snappy", "zstd", "gzip"]):
         "word": np.where(rng.random(n) < 0.1, None, [f"w{k}" for k in rng.integers(0, 99, n)]),
         "at": pd.to_datetime(rng.integers(1_500_000_000, 1_800_000_000, n), unit="s"),
         "big": rng.integers(2**40, 2**50, n, dtype="int64"),
+        "on": [datetime.date(2020, 1, 1) + datetime.timedelta(days=int(d)) for d in rng.integers(0, 3000, n)],
     })
     pq.write_table(pa.Table.from_pandas(df, preserve_index=False), f"{sys.argv[1]}/part-{i}.parquet", row_group_size=700, compression=codec)
 `;
@@ -262,7 +263,19 @@ for i, codec in enumerate(["snappy", "zstd", "gzip"]):
     expectSameProfile(profile, expected as PandasTable, 'parquet');
     expect(progress.at(-1)).toBe(files.reduce((sum, f) => sum + f.size, 0));
     const preview = await previewTable(files, options, 5);
-    expect(preview.columns.map((c) => c.type)).toEqual(['int', 'int', 'float', 'bool', 'string', 'datetime', 'int']);
+    expect(preview.columns.map((c) => c.type)).toEqual([
+      'int',
+      'int',
+      'float',
+      'bool',
+      'string',
+      'datetime',
+      'int',
+      'datetime',
+    ]);
+    // A DATE column shows days, as pandas shows datetime.date; a timestamp its instant.
+    expect(preview.rows[0]?.[7]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(preview.rows[0]?.[5]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000Z$/);
     expect(preview.rows.map((row) => row[0])).toEqual([0, 1, 2, 3, 4]);
     expect(preview.truncated).toBe(true);
   });

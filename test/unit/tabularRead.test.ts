@@ -134,6 +134,19 @@ describe('checkTableHead', () => {
   });
 });
 
+describe('Parquet input that is not Parquet', () => {
+  it('says which file and what to check', async () => {
+    const parquet: TabularOptions = { ...csv, format: 'parquet' };
+    await expect(checkTableHead([table('fake.parquet', 'a,b\n1,2\n')], parquet)).rejects.toMatchObject({
+      code: 'PARSE_ERROR',
+      message: expect.stringMatching(/^data\/fake\.parquet is not a readable Parquet file/),
+    });
+    await expect(previewTable([table('none.parquet', '')], parquet, 5)).rejects.toMatchObject({
+      message: expect.stringMatching(/^data\/none\.parquet is empty/),
+    });
+  });
+});
+
 describe('profileFiles', () => {
   it('profiles every file, with byte progress to the total', async () => {
     const a = table('s1.csv', 'n,t\n1,x\n2,\n');

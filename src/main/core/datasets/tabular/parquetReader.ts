@@ -12,6 +12,8 @@ export interface ParquetTable {
   buffer: AsyncBuffer;
   metadata: FileMetaData;
   columns: { name: string; type: ColumnType }[];
+  /** Per column: a DATE (no time of day), shown as YYYY-MM-DD as pandas shows a datetime.date. */
+  dateOnly: boolean[];
   rowCount: number;
 }
 
@@ -33,11 +35,15 @@ export async function openParquet(file: TableFile): Promise<ParquetTable> {
   try {
     const buffer = await hyparquet.asyncBufferFromFile(file.absolute);
     const metadata = await hyparquet.parquetMetadataAsync(buffer);
-    const columns = hyparquet.parquetSchema(metadata).children.map((child) => ({
+    const children = hyparquet.parquetSchema(metadata).children;
+    const columns = children.map((child) => ({
       name: child.element.name,
       type: child.children.length > 0 ? ('string' as const) : parquetColumnType(child.element),
     }));
-    return { file, buffer, metadata, columns, rowCount: Number(metadata.num_rows) };
+    const dateOnly = children.map(
+      ({ element }) => element.logical_type?.type === 'DATE' || element.converted_type === 'DATE',
+    );
+    return { file, buffer, metadata, columns, dateOnly, rowCount: Number(metadata.num_rows) };
   } catch (error) {
     throw new BenchtopError(
       'PARSE_ERROR',
@@ -140,12 +146,18 @@ async function decoding(table: ParquetTable, read: () => Promise<void>): Promise
 }
 
 /** A Parquet value as a preview cell: numbers, booleans, text (dates as ISO 8601) or null. */
-export function parquetCell(value: unknown): string | number | boolean | null {
+export function parquetCell(value: unknown, dateOnly = false): string | number | boolean | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'number') return Number.isNaN(value) ? null : value;
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
   if (typeof value === 'boolean' || typeof value === 'string') return value;
-  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Date) return dateText(value, dateOnly);
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
   return JSON.stringify(value, (_key, inner: unknown) => (typeof inner === 'bigint' ? inner.toString() : inner));
+}
+
+/** A Parquet date-time as ISO 8601 text (UTC, as stored); a DATE column's values without the time of day. */
+export function dateText(value: Date, dateOnly: boolean): string {
+  const iso = value.toISOString();
+  return dateOnly ? iso.slice(0, 10) : iso;
 }

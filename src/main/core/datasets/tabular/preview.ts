@@ -103,7 +103,9 @@ async function previewParquet(files: TableFile[], rows: number): Promise<Dataset
     total += table.rowCount;
     const wanted = Math.min(rows - shown.length, table.rowCount);
     if (wanted > 0) {
-      for (const row of await readParquetRows(table, 0, wanted)) shown.push(row.map(parquetCell));
+      for (const row of await readParquetRows(table, 0, wanted)) {
+        shown.push(row.map((value, i) => parquetCell(value, table.dateOnly[i])));
+      }
     }
     if (total > rows) break;
   }

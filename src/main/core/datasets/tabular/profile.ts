@@ -3,7 +3,7 @@ import { addJsonValue, ColumnStats } from './columnStats';
 import { scanDelimited } from './delimitedReader';
 import { checkSameHeader } from './headCheck';
 import { scanJsonLines } from './jsonLinesReader';
-import { openParquet, scanParquetColumns } from './parquetReader';
+import { dateText, openParquet, scanParquetColumns } from './parquetReader';
 import { columnNames, headerMismatchError, type TableFile } from './tableFile';
 
 export interface TableProfile {
@@ -95,7 +95,7 @@ async function profileJsonLines(options: TabularOptions, eachFile: EachFile, pro
 
 async function profileParquet(eachFile: EachFile, progress: (bytes: number) => void) {
   let first: { file: TableFile; names: string[] } | null = null;
-  let columns = new Map<string, { stats: ColumnStats; integral: boolean }>();
+  let columns = new Map<string, { stats: ColumnStats; integral: boolean; dateOnly: boolean }>();
   let rowCount = 0;
   await eachFile(async (file) => {
     const table = await openParquet(file);
@@ -103,9 +103,13 @@ async function profileParquet(eachFile: EachFile, progress: (bytes: number) => v
     if (!first) {
       first = { file, names };
       columns = new Map(
-        table.columns.map((column) => [
+        table.columns.map((column, i) => [
           column.name,
-          { stats: new ColumnStats(column.name), integral: column.type === 'int' },
+          {
+            stats: new ColumnStats(column.name),
+            integral: column.type === 'int',
+            dateOnly: table.dateOnly[i] === true,
+          },
         ]),
       );
     } else if (names.join('\u0000') !== first.names.join('\u0000')) {
@@ -115,7 +119,8 @@ async function profileParquet(eachFile: EachFile, progress: (bytes: number) => v
       table,
       (name, values) => {
         const column = columns.get(name);
-        if (column) for (let i = 0; i < values.length; i++) addParquetValue(column.stats, values[i], column.integral);
+        if (!column) return;
+        for (let i = 0; i < values.length; i++) addParquetValue(column, values[i]);
       },
       progress,
     );
@@ -125,11 +130,14 @@ async function profileParquet(eachFile: EachFile, progress: (bytes: number) => v
 }
 
 /** A decoded Parquet value (numbers, bigints, booleans, text, Dates; NaN is missing, as pandas' isna says). */
-function addParquetValue(stats: ColumnStats, value: unknown, integral: boolean): void {
+function addParquetValue(
+  { stats, integral, dateOnly }: { stats: ColumnStats; integral: boolean; dateOnly: boolean },
+  value: unknown,
+): void {
   if (value === null || value === undefined) return stats.addMissing();
   if (typeof value === 'number') return Number.isNaN(value) ? stats.addMissing() : stats.addNumber(value, integral);
   if (typeof value === 'bigint') return stats.addNumber(Number(value), true);
   if (typeof value === 'boolean') return stats.addBool();
-  if (value instanceof Date) return stats.addDatetime(value.getTime(), value.toISOString());
+  if (value instanceof Date) return stats.addDatetime(value.getTime(), dateText(value, dateOnly));
   return stats.addString();
 }
