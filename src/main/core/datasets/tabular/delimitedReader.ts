@@ -5,6 +5,12 @@ import type { TabularOptions } from '../../../../shared/api/datasetTypes';
 import { BenchtopError } from '../../../../shared/errors';
 import { emptyFileError, fieldCountError, separatorOf, type BytesRead, type TableFile } from './tableFile';
 
+/**
+ * The longest row read (characters): a quote never closed would otherwise make the rest of a 1 GB file one field
+ * held in memory; past this it is refused with its line instead.
+ */
+export const MAX_ROW_CHARS = 32 * 1024 * 1024;
+
 export interface DelimitedScan {
   file: TableFile;
   options: TabularOptions;
@@ -40,6 +46,7 @@ export async function scanDelimited(scan: DelimitedScan): Promise<{ rows: number
     // csv-parse itself refuses a record whose field count is not the first record's, with its line number: the
     // check costs nothing per record (an `on_record` callback for line numbers would cost 2x the parse).
     relax_column_count: false,
+    max_record_size: MAX_ROW_CHARS,
   });
   parser.on('data', (record: string[]) => {
     if (stopped) return;
@@ -97,6 +104,14 @@ function csvError(file: TableFile, error: CsvError, expected: number, header: bo
   const line = typeof error.lines === 'number' ? error.lines : undefined;
   if (error.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' && line !== undefined && Array.isArray(error.record)) {
     return fieldCountError(file, line, expected, error.record.length, header);
+  }
+  if (error.code === 'CSV_MAX_RECORD_SIZE') {
+    return new BenchtopError(
+      'PARSE_ERROR',
+      `${file.path}${line ? ` line ${line}` : ''}: a row over ${MAX_ROW_CHARS / 2 ** 20} Mi characters long.`,
+      'Usually a double quote opened before that line and never closed, or the wrong --separator or --format.',
+      { file: file.path, line },
+    );
   }
   return new BenchtopError(
     'PARSE_ERROR',
