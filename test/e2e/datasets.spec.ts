@@ -29,7 +29,7 @@ test.afterAll(() => app?.stop());
 
 async function openData(page: Page) {
   await page.goto(app.url);
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
   await page.keyboard.press('Alt+7');
 }
 
@@ -187,6 +187,9 @@ test('which data trained this model: from the model to its dataset, its run and 
   await expect(runView.getByRole('list', { name: 'Inputs' })).toContainText('training');
   await runView.getByRole('list', { name: 'Inputs' }).getByRole('button', { name: 'train-data:1' }).click();
   await expect(page.getByRole('article', { name: 'Dataset train-data' })).toBeVisible();
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.getByRole('region', { name: 'Lineage' }).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/datasets-lineage-1440x900.png' });
 });
 
 test('the run form takes a dataset input (newest version, mode by kind) and the run records it', async ({ page }) => {

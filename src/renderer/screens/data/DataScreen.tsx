@@ -10,7 +10,7 @@ export function DataScreen() {
     void useDatasets.getState().refresh();
   }, []);
   return (
-    <div className="split">
+    <div className="split data-split">
       <DatasetList />
       {registering ? (
         <RegisterDatasetView key={JSON.stringify(registering)} prefill={registering} />

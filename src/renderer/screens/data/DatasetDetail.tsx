@@ -47,7 +47,7 @@ export function DatasetDetailView({ name }: { name: string }) {
   if (!versions) return <div className="muted pad">Loading {name}...</div>;
   const current = detail && detail.version === version ? detail : null;
   return (
-    <article className="detail" aria-label={`Dataset ${name}`}>
+    <article className="detail data-detail" aria-label={`Dataset ${name}`}>
       <header className="detail-header">
         <h2>{name}</h2>
         <span className="badge">

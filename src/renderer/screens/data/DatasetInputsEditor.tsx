@@ -162,12 +162,12 @@ export function DatasetInputsEditor({ rows, onChange }: { rows: InputRow[]; onCh
               onChange={(e) => change(i, { mode: e.target.value as DatasetMode })}
             >
               <option value="mount" disabled={tabular}>
-                mount (read-only folder)
+                mount (read-only)
               </option>
               <option value="download" disabled={tabular}>
-                download (a copy in the run)
+                download (a copy)
               </option>
-              <option value="direct">direct (through the API)</option>
+              <option value="direct">direct (the API)</option>
             </select>
             {row.recorded ? (
               <span className="muted">{unchanged(row) ? 'as recorded' : 'changed'}</span>

@@ -16,12 +16,15 @@ function matches(dataset: DatasetRecord, filter: string): boolean {
   );
 }
 
+/** "150 rows", "1 row". */
+export const rowsText = (count: number) => `${count.toLocaleString('en-US')} row${count === 1 ? '' : 's'}`;
+
 /** "3 files · 1.2 MB · 150 rows · 2026-12-01": what a list row says about the newest version. */
 export function datasetFacts(dataset: DatasetRecord): string {
   return [
     `${dataset.fileCount} file${dataset.fileCount === 1 ? '' : 's'}`,
     formatBytes(dataset.size),
-    dataset.profile ? `${dataset.profile.rowCount.toLocaleString('en-US')} rows` : null,
+    dataset.profile ? rowsText(dataset.profile.rowCount) : null,
     dataset.createdAt.slice(0, 10),
   ]
     .filter(Boolean)

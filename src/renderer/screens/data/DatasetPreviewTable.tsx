@@ -35,7 +35,7 @@ export function DatasetPreviewTable({ dataset }: { dataset: DatasetRecord }) {
               <thead>
                 <tr>
                   {preview.columns.map((c, i) => (
-                    <th key={i} scope="col">
+                    <th key={i} scope="col" className={c.type === 'int' || c.type === 'float' ? 'num' : undefined}>
                       {c.name} <span className="col-type">{c.type}</span>
                     </th>
                   ))}

@@ -2,6 +2,7 @@ import type { ColumnProfile, DatasetRecord } from '../../../shared/api/datasetTy
 import { client } from '../../transport/client';
 import { ByteProgress } from '../models/ByteProgress';
 import { useJobRequest } from '../models/useJobRequest';
+import { rowsText } from './DatasetList';
 
 /** A profile value: integers as they are, other numbers to 6 significant digits, datetimes as ISO text. */
 export function formatStat(value: number | string | null): string {
@@ -39,7 +40,7 @@ export function DatasetProfileView({ dataset, onComputed }: { dataset: DatasetRe
       {profile ? (
         <>
           <p>
-            <strong>{profile.rowCount.toLocaleString('en-US')} rows</strong>, {profile.columns.length} columns{' '}
+            <strong>{rowsText(profile.rowCount)}</strong>, {profile.columns.length} columns{' '}
             <span className="muted">
               (computed {profile.computedAt.replace('T', ' ').slice(0, 19)} in {profile.seconds.toFixed(1)} s)
             </span>
@@ -50,10 +51,18 @@ export function DatasetProfileView({ dataset, onComputed }: { dataset: DatasetRe
                 <tr>
                   <th scope="col">Column</th>
                   <th scope="col">Type</th>
-                  <th scope="col">Missing</th>
-                  <th scope="col">Min</th>
-                  <th scope="col">Max</th>
-                  <th scope="col">Mean</th>
+                  <th scope="col" className="num">
+                    Missing
+                  </th>
+                  <th scope="col" className="num">
+                    Min
+                  </th>
+                  <th scope="col" className="num">
+                    Max
+                  </th>
+                  <th scope="col" className="num">
+                    Mean
+                  </th>
                 </tr>
               </thead>
               <tbody>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { DatasetRecord, TabularOptions } from '../../../shared/api/datasetTypes';
 import { formatBytes } from '../../../shared/format';
 import { openRun } from './datasetLinks';
+import { rowsText } from './DatasetList';
 
 /** "CSV, separator ',', header row": how a tabular dataset's files are read. */
 export function describeTabular(options: TabularOptions): string {
@@ -70,7 +71,7 @@ export function DatasetSummary({
       <dt>Content</dt>
       <dd>
         {dataset.fileCount} file{dataset.fileCount === 1 ? '' : 's'}, {formatBytes(dataset.size)}
-        {dataset.profile ? `, ${dataset.profile.rowCount.toLocaleString('en-US')} rows` : ''}
+        {dataset.profile ? `, ${rowsText(dataset.profile.rowCount)}` : ''}
       </dd>
       <dt>Registered</dt>
       <dd>
