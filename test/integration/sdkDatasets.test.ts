@@ -67,6 +67,7 @@ describe("Azure ML v1's Dataset and Datastore from a plain Python with Benchtop'
       'iris-tsv:1:tabular',
       'iris:1:tabular',
       'iris:2:tabular',
+      'latin:1:tabular',
     ]);
     const iris = await jsonIn<DatasetDetail>(workspace, ['data', 'show', 'iris:1']);
     expect(iris.tags).toEqual({ source: 'uci', checked: 'yes' });
@@ -75,6 +76,8 @@ describe("Azure ML v1's Dataset and Datastore from a plain Python with Benchtop'
     expect(iris.files.map((f) => f.path)).toEqual(['iris.csv']);
     const tsv = await jsonIn<DatasetDetail>(workspace, ['data', 'show', 'iris-tsv']);
     expect(tsv.tabular).toMatchObject({ format: 'delimited', separator: '\t' });
+    const latin = await jsonIn<DatasetDetail>(workspace, ['data', 'show', 'latin']);
+    expect(latin.tabular).toMatchObject({ encoding: 'latin1', inferColumnTypes: false });
     // The datastore is a folder of the workspace; the uploads are there.
     expect(fs.readFileSync(path.join(workspace, 'datastores', 'workspaceblobstore', 'iris', 'iris.tsv'), 'utf8')).toBe(
       'sepal\tpetal\n1.5\t0.2\n2.5\t0.3\n',

@@ -56,6 +56,8 @@ def section_files():
     write("more/events.jsonl", '{"id": 1, "kind": "click"}\n{"id": 2, "kind": "view"}\n')
     write("more/broken.csv", "a,b\n1,2\n3,4,5\n")
     write("train/train.py", TRAIN_SCRIPT)
+    with open("more/latin.csv", "w", encoding="latin-1") as f:
+        f.write("name,n\ncaf\xe9,01\n")
 
 
 def section_no_pandas():
@@ -114,12 +116,14 @@ def section_register():
     check(files.register(ws, "iris-files").version == 1, "files")
     tsv = Dataset.Tabular.from_delimited_files((store, "iris/*.tsv"), separator="\t")
     check(tsv.register(ws, "iris-tsv").version == 1, "tsv")
+    latin = Dataset.Tabular.from_delimited_files("more/latin.csv", encoding="iso88591", infer_column_types=False)
+    check(latin.register(ws, "latin").version == 1, "latin")
     # Finding them: by name (latest or a version), by id, all.
     latest = Dataset.get_by_name(ws, "iris")
     check((latest.version, Dataset.get_by_name(ws, "iris", version=1).version) == (2, 1), latest.version)
     check(Dataset.get_by_id(ws, registered.id).version == 1, "by id")
     everything = Dataset.get_all(ws)
-    check(sorted(everything) == ["iris", "iris-files", "iris-tsv"], sorted(everything))
+    check(sorted(everything) == ["iris", "iris-files", "iris-tsv", "latin"], sorted(everything))
     check(everything["iris"].version == 2 and ws.datasets["iris-files"].name == "iris-files", "get_all")
     updated = Dataset.get_by_name(ws, "iris", 1).update(tags={"source": "uci", "checked": "yes"})
     check(updated.tags == {"source": "uci", "checked": "yes"}, updated.tags)
@@ -134,6 +138,9 @@ def section_read():
     check(df["sepal"].tolist() == [5.1, 4.9, 6.3, 5.8, 7.1, 6.5] and df["species"].iloc[2] == "virginica", df)
     check(Dataset.get_by_name(ws, "iris").to_pandas_dataframe().shape == (8, 3), "v2 rows")
     check(Dataset.get_by_name(ws, "iris-tsv").to_pandas_dataframe()["sepal"].tolist() == [1.5, 2.5], "tsv")
+    # Registered with its encoding and without type inference: read back the same way.
+    latin = Dataset.get_by_name(ws, "latin").to_pandas_dataframe()
+    check(latin.to_dict("list") == {"name": ["caf\xe9"], "n": ["01"]}, latin)
     check(iris.take(2).to_pandas_dataframe()["sepal"].tolist() == [5.1, 4.9], "take")
     check(iris.skip(4).to_pandas_dataframe()["sepal"].tolist() == [7.1, 6.5], "skip")
     kept = iris.keep_columns(["species"]).to_pandas_dataframe()
@@ -192,7 +199,7 @@ def section_errors():
         err.message.startswith('Cannot find dataset registered with name "no-such" (version: None) in the workspace.'),
         err.message,
     )
-    check("Datasets here: iris (1, 2), iris-files (1), iris-tsv (1)." in err.message, err.message)
+    check("Datasets here: iris (1, 2), iris-files (1), iris-tsv (1), latin (1)." in err.message, err.message)
     err = raises(UserErrorException, Dataset.get_by_name, ws, "iris", 9)
     check('"iris" (version: 9)' in err.message, err.message)
     err = raises(UserErrorException, Dataset.get_by_name, ws, "iris", "newest")

@@ -47,6 +47,12 @@ class _Registration(object):
 
     def files(self):
         """[(relative path, blob file)] of this version, from `data show` (asked once)."""
+        if os.environ.get("BENCHTOP_HOST_CLI") == "remote":
+            raise UserErrorException(
+                "This run is in a container on a remote Docker engine, which cannot see the workspace's dataset "
+                "store: give %s to the run as an input with .as_mount() or .as_download() (copied into the run)."
+                % self.ref
+            )
         if self._files is None:
             self._files = _cli.call(["data", "show", self.ref], self.workspace)["files"]
         from ._dataset_sources import blob_path

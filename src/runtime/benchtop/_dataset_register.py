@@ -18,16 +18,18 @@ def _tabular_flags(options):
     if not options:
         return []
     fmt = options.get("format") or "delimited"
-    if fmt != "delimited":
+    if fmt == "parquet":
         return ["--tabular", "--format", fmt]
-    separator = options.get("separator") or ","
-    flags = (
-        ["--tabular", "--format", "tsv"]
-        if separator == "\t"
-        else ["--tabular", "--format", "csv", "--separator", separator]
-    )
-    if not options.get("header", True):
-        flags.append("--no-header")
+    flags = ["--tabular", "--format", "jsonl"]
+    if fmt == "delimited":
+        separator = options.get("separator") or ","
+        flags = ["--tabular", "--format", "tsv" if separator == "\t" else "csv", "--separator", separator]
+        if not options.get("header", True):
+            flags.append("--no-header")
+        if not options.get("inferColumnTypes", True):
+            flags.append("--no-infer-column-types")
+    if options.get("encoding", "utf8") != "utf8":
+        flags += ["--encoding", options["encoding"]]
     return flags
 
 

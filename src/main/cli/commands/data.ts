@@ -19,6 +19,8 @@ interface RegisterOptions {
   format?: string;
   separator?: string;
   header: boolean;
+  encoding?: string;
+  inferColumnTypes: boolean;
   description?: string;
   tag?: string[];
   newVersion: boolean;
@@ -59,7 +61,19 @@ function tabularOptions(opts: RegisterOptions): Partial<TabularOptions> | undefi
       'Use --format csv, tsv, parquet or jsonl.',
     );
   const separator = opts.separator === '\\t' ? '\t' : opts.separator;
-  return { format, header: opts.header, separator: separator ?? (tsv ? '\t' : ',') };
+  if (opts.encoding !== undefined && opts.encoding !== 'utf8' && opts.encoding !== 'latin1')
+    throw new BenchtopError(
+      'BAD_INPUT',
+      `Unknown encoding "${opts.encoding}".`,
+      'Use --encoding utf8 or latin1 (convert other encodings to UTF-8 first, e.g. with iconv).',
+    );
+  return {
+    format,
+    header: opts.header,
+    separator: separator ?? (tsv ? '\t' : ','),
+    ...(opts.encoding ? { encoding: opts.encoding as TabularOptions['encoding'] } : {}),
+    ...(opts.inferColumnTypes ? {} : { inferColumnTypes: false }),
+  };
 }
 
 async function register(ctx: CliContext, opts: RegisterOptions): Promise<void> {
@@ -121,6 +135,8 @@ export function registerDataCommands(program: Command, action: Action): void {
     .option('--format <format>', "csv, tsv, parquet or jsonl (default: from the files' extension)")
     .option('--separator <char>', 'delimited files: the separator (default "," or tab for .tsv)')
     .option('--no-header', 'delimited files: the first line is data, not a header')
+    .option('--encoding <encoding>', 'utf8 (the default) or latin1')
+    .option('--no-infer-column-types', "keep every column as text (Azure's infer_column_types=False)")
     .option('--description <text>', 'description')
     .option('--tag <key=value>', 'a tag (repeatable)', collect)
     .option('--new-version', 'make the next version when the name has other content (the default)')
