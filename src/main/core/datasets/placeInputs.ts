@@ -47,6 +47,7 @@ export async function placeRunInputs(
   writeFileAtomic(path.join(runDir, PLACED_INPUTS_FILE), JSON.stringify(placedFolders), false);
   if (options.blobAlias) fs.mkdirSync(options.blobAlias, { recursive: true });
   const result: PlacedInputs = { mounts: [], folders: [] };
+  let linksWork = true;
   for (const input of placed) {
     const folder = path.join(runDir, ...(input.folder as string).split('/'));
     const files = filesOf(input);
@@ -79,10 +80,18 @@ export async function placeRunInputs(
         fs.mkdirSync(parent, { recursive: true });
         made.add(parent);
       }
-      if (!copies) {
+      if (!copies && linksWork) {
         const linkTo = options.blobAlias ? path.join(options.blobAlias, file.digest.slice(0, 2), file.digest) : blob;
-        fs.symlinkSync(linkTo, target);
-        continue;
+        try {
+          fs.symlinkSync(linkTo, target);
+          continue;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EPERM' || options.blobAlias) throw err;
+          linksWork = false;
+          options.note(
+            'This system does not let Benchtop make links (Windows without Developer Mode): mount inputs are read-only copies.',
+          );
+        }
       }
       // Only when copying: the hashing copy loads BLAKE3, which a run with mounts alone never needs.
       const { copyHashed } = await import('../models/hashedCopy');
