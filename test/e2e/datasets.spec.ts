@@ -95,12 +95,25 @@ test('a dataset registered from the CLI appears live; arrow keys move through th
   cli(app, ['data', 'register', '-n', 'images', '-p', path.join(data, 'images'), '--tag', 'kind=pictures']);
   await expect(row(page, 'images')).toBeVisible();
   await expect(row(page, 'images')).toContainText('2 files');
-  cli(app, ['data', 'register', '-n', 'a-first', '-p', path.join(data, 'train.csv')]);
+  cli(app, ['data', 'register', '-n', 'a-first', '-p', path.join(data, 'train.csv'), '--tabular', '--no-profile']);
   await expect(row(page, 'a-first')).toBeVisible();
 
   await expect(list(page).locator('[data-dataset-row]')).toHaveText([/^a-first/, /^images/, /^iris-csv/]);
   await row(page, 'a-first').click();
   await expect(row(page, 'a-first')).toHaveAttribute('aria-current', 'true');
+  // Registered without its profile: computed here, as a job, once.
+  const first = page.getByRole('region', { name: 'Version 1' });
+  await expect(first.getByRole('region', { name: 'Profile' })).toContainText('Not computed yet');
+  await first.getByRole('button', { name: 'Compute profile' }).click();
+  await expect(first.getByRole('region', { name: 'Profile' })).toContainText('2 rows, 2 columns');
+  await expect(row(page, 'a-first')).toContainText('2 rows');
+  // The description edits in place (datasets.update).
+  await first.getByRole('button', { name: 'Edit' }).click();
+  await first.getByLabel('Description').fill('two points');
+  await first.getByRole('button', { name: 'Save' }).click();
+  await expect(first.getByRole('definition').filter({ hasText: 'two points' })).toBeVisible();
+  expect(JSON.parse(cli(app, ['--json', 'data', 'show', 'a-first'])).description).toBe('two points');
+  await row(page, 'a-first').focus();
   await page.keyboard.press('ArrowDown');
   await expect(row(page, 'images')).toHaveAttribute('aria-current', 'true');
   await expect(page.getByRole('article', { name: 'Dataset images' })).toBeVisible();

@@ -61,48 +61,51 @@ export function DatasetDetailView({ name }: { name: string }) {
           Register new version…
         </button>
       </header>
-      <table className="table versions" aria-label="Versions">
-        <thead>
-          <tr>
-            <th>Version</th>
-            <th>Registered</th>
-            <th>Kind</th>
-            <th>Files</th>
-            <th>Size</th>
-            <th>Rows</th>
-            <th>Tags</th>
-          </tr>
-        </thead>
-        <tbody>
-          {versions.map((v) => (
-            <tr
-              key={v.version}
-              className={v.version === version ? 'selected' : ''}
-              aria-selected={v.version === version}
-            >
-              <td>
-                <button type="button" className="link" onClick={() => setVersion(v.version)}>
-                  v{v.version}
-                </button>
-              </td>
-              <td>{v.createdAt.replace('T', ' ').slice(0, 19)}</td>
-              <td>{v.kind}</td>
-              <td>{v.fileCount}</td>
-              <td>{formatBytes(v.size)}</td>
-              <td>{v.profile ? v.profile.rowCount.toLocaleString('en-US') : v.kind === 'tabular' ? '?' : ''}</td>
-              <td>
-                <TagChips tags={v.tags} />
-              </td>
+      <div className="table-wide">
+        <table className="table versions" aria-label="Versions">
+          <thead>
+            <tr>
+              <th>Version</th>
+              <th>Registered</th>
+              <th>Kind</th>
+              <th>Files</th>
+              <th>Size</th>
+              <th>Rows</th>
+              <th>Tags</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {versions.map((v) => (
+              <tr
+                key={v.version}
+                className={v.version === version ? 'selected' : ''}
+                aria-selected={v.version === version}
+              >
+                <td>
+                  <button type="button" className="link" onClick={() => setVersion(v.version)}>
+                    v{v.version}
+                  </button>
+                </td>
+                <td title={v.createdAt}>{v.createdAt.replace('T', ' ').slice(0, 16)}</td>
+                <td>{v.kind}</td>
+                <td>{v.fileCount}</td>
+                <td>{formatBytes(v.size)}</td>
+                <td>{v.profile ? v.profile.rowCount.toLocaleString('en-US') : v.kind === 'tabular' ? '?' : ''}</td>
+                <td>
+                  <TagChips tags={v.tags} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {current ? (
         <section aria-label={`Version ${current.version}`} className="version-detail">
           <h3>
             {current.name}:{current.version}
           </h3>
           <DatasetSummary dataset={current} onDescription={(description) => update({ description })} />
+          <DatasetLineage dataset={current} />
           <KeyValueEditor
             title="Tags"
             noun="tag"
@@ -116,7 +119,6 @@ export function DatasetDetailView({ name }: { name: string }) {
               <DatasetProfileView dataset={current} onComputed={load} />
             </>
           ) : null}
-          <DatasetLineage dataset={current} />
           <h4>Files</h4>
           <FileTree files={current.files} />
           <DownloadDataset dataset={current} />
