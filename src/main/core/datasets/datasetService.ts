@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import {
   ANONYMOUS_DATASET_PREFIX,
   type DatasetDetail,
@@ -227,12 +226,7 @@ export class DatasetService {
         );
       this.store.delete(name, version);
       // Inside the write lock: registrations publish their blobs under the same lock, so none is removed under them.
-      const referenced = this.models.store.allDigests();
-      for (const digest of this.models.blobs.digests()) {
-        if (referenced.has(digest)) continue;
-        freedBytes += fs.statSync(this.models.blobs.blobPath(digest)).size;
-        this.models.blobs.remove(digest);
-      }
+      freedBytes = this.models.blobs.removeUnreferenced(this.models.store.allDigests());
     });
     this.bus.emit('datasets.changed', { name });
     return { freedBytes };

@@ -90,6 +90,20 @@ export class BlobStore {
     fs.rmSync(this.blobPath(digest), { force: true });
   }
 
+  /**
+   * Deletes every stored blob whose digest is not in `referenced` (model and dataset files alike); returns the
+   * bytes freed. Call inside the write transaction, where no registration can publish meanwhile.
+   */
+  removeUnreferenced(referenced: Set<string>): number {
+    let freed = 0;
+    for (const digest of this.digests()) {
+      if (referenced.has(digest)) continue;
+      freed += fs.statSync(this.blobPath(digest)).size;
+      this.remove(digest);
+    }
+    return freed;
+  }
+
   /** Every digest on disk (to find blobs no version refers to). */
   digests(): string[] {
     const blobs = path.join(this.root, 'blobs');

@@ -9,14 +9,15 @@ import type {
   UpdateModel,
 } from '../../../shared/api/modelTypes';
 import { FINAL_STATUSES } from '../../../shared/api/runStatus';
-import type { Job } from '../../../shared/api/types';
-import { BenchtopError, type ErrorCode, toApiError } from '../../../shared/errors';
+import { BenchtopError } from '../../../shared/errors';
 import { formatBytes } from '../../../shared/format';
 import type { EventBus } from '../events';
+import { jobFailure } from '../jobs/jobFailure';
 import type { JobContext, JobManager } from '../jobs/jobManager';
 import type { RunService } from '../runs/runService';
 import { type Db, writeTransaction } from '../workspace/database';
 import { nowIso } from '../workspace/files';
+import { checkFreeSpace } from '../workspace/freeSpace';
 import type { WorkspacePaths } from '../workspace/paths';
 import { BlobStore, type StagedFile } from './blobStore';
 import { DownloadTarget } from './downloadTarget';
@@ -81,7 +82,7 @@ export class ModelService {
     // Without --framework an MLflow model is Custom, as on Azure, unless its flavor names a framework plainly.
     const { framework, frameworkVersion } =
       (!input.framework?.trim() && mlflow.info && frameworkFromFlavors(mlflow.info)) || checked;
-    this.checkFreeSpace(this.paths.models, source.size, `registering ${name}`);
+    checkFreeSpace(this.paths.models, source.size, `registering ${name}`);
     // Unknown dataset versions are refused before anything is copied (and checked again in the transaction).
     checkModelDatasets(this.db, input.datasets ?? []);
     let version = 0;
@@ -247,12 +248,7 @@ export class ModelService {
       // Its lineage goes with it: a deleted model no longer holds its datasets' versions.
       this.db.prepare('DELETE FROM model_datasets WHERE model = ? AND model_version = ?').run(name, version);
       // Inside the write lock: a registration publishes its blobs under the same lock, so none is removed under it.
-      const referenced = this.store.allDigests();
-      for (const digest of this.blobs.digests()) {
-        if (referenced.has(digest)) continue;
-        freedBytes += fs.statSync(this.blobs.blobPath(digest)).size;
-        this.blobs.remove(digest);
-      }
+      freedBytes = this.blobs.removeUnreferenced(this.store.allDigests());
     });
     this.bus.emit('models.changed', { name });
     return { freedBytes };
@@ -276,7 +272,7 @@ export class ModelService {
     const target = path.join(directory, model.root);
     const plan = new DownloadTarget(directory, files, input.existOk ?? false, model.id);
     fs.mkdirSync(directory, { recursive: true });
-    this.checkFreeSpace(directory, model.size, `downloading ${model.id}`);
+    checkFreeSpace(directory, model.size, `downloading ${model.id}`);
     const job = this.jobs.start(
       'model',
       `Download model ${model.id}`,
@@ -314,30 +310,4 @@ export class ModelService {
       throw jobFailure(finished, `Downloading ${model.id} was canceled; nothing was changed in ${directory}.`);
     return { path: target, files: files.length, size: model.size };
   }
-
-  /** Fails before copying anything when the disk cannot hold it. */
-  private checkFreeSpace(dir: string, needed: number, what: string): void {
-    let existing = dir;
-    while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
-    let free: number;
-    try {
-      const stats = fs.statfsSync(existing);
-      free = stats.bavail * stats.bsize;
-    } catch (err) {
-      throw new BenchtopError('INTERNAL', `Could not read the free space of ${existing}: ${toApiError(err).message}`);
-    }
-    if (needed > free) {
-      throw new BenchtopError(
-        'DISK_FULL',
-        `Not enough disk space for ${what}: it needs ${formatBytes(needed)}, ${formatBytes(free)} is free on the disk holding ${existing}.`,
-        `Free at least ${formatBytes(needed - free)} there, then try again.`,
-      );
-    }
-  }
-}
-
-/** A job that did not complete, as the error its caller throws. */
-function jobFailure(job: Job, canceledMessage: string): BenchtopError {
-  if (!job.error || job.state === 'canceled') return new BenchtopError('CANCELED', canceledMessage);
-  return new BenchtopError(job.error.code as ErrorCode, job.error.message, job.error.hint);
 }
