@@ -156,6 +156,14 @@ test('a dataset registered from the CLI appears live; arrow keys move through th
     await expect(page.getByRole('region', { name: 'Profile' })).toContainText('3 rows');
     await page.screenshot({ path: `test-results/datasets-${width}x${height}.png` });
   }
+
+  // A version nothing uses deletes after the confirmation; the list follows.
+  await row(page, 'a-first').click();
+  await page.getByRole('button', { name: 'Delete version 1…' }).click();
+  await expect(page.getByRole('group', { name: 'Confirm delete' })).toContainText('Delete a-first:1?');
+  await page.getByRole('button', { name: 'Delete a-first:1' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Deleted a-first:1 (freed' })).toBeVisible();
+  await expect(row(page, 'a-first')).toHaveCount(0);
 });
 
 test('which data trained this model: from the model to its dataset, its run and back; delete refused while used', async ({

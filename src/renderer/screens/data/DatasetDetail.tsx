@@ -86,7 +86,9 @@ export function DatasetDetailView({ name }: { name: string }) {
                     v{v.version}
                   </button>
                 </td>
-                <td title={v.createdAt}>{v.createdAt.replace('T', ' ').slice(0, 16)}</td>
+                <td className="when" title={v.createdAt}>
+                  {v.createdAt.replace('T', ' ').slice(0, 16)}
+                </td>
                 <td>{v.kind}</td>
                 <td>{v.fileCount}</td>
                 <td>{formatBytes(v.size)}</td>
