@@ -117,6 +117,9 @@ describe("Azure ML v1's Dataset and Datastore from a plain Python with Benchtop'
     expect(anonymous.map((d) => d.kind)).toEqual(['file']);
     const iris = await jsonIn<DatasetDetail>(workspace, ['data', 'show', 'iris:1']);
     expect(iris.runs.map((r) => r.runId)).toEqual([runId]);
+    // Registered by the script: the version names the run that made it.
+    const made = await jsonIn<DatasetDetail>(workspace, ['data', 'show', 'predictions']);
+    expect([made.version, made.runId, made.files.map((f) => f.path)]).toEqual([1, runId, ['pred.csv']]);
   }, 180_000);
 
   it('in a container: a direct input and an API read come from the store bound read-only at its path', async (ctx) => {

@@ -41,6 +41,12 @@ run.log("notes_files", sum(len(files) for _root, _dirs, files in os.walk(notes))
 run.log("table_rows", len(table.to_pandas_dataframe()))
 tsv = Dataset.get_by_name(run.experiment.workspace, "iris-tsv")
 run.log("tsv_rows", len(tsv.to_pandas_dataframe()))
+# Data the run made, registered from inside it: the version records the run (lineage out of the run).
+os.makedirs("outputs", exist_ok=True)
+with open("outputs/pred.csv", "w") as f:
+    f.write("y\\n1\\n0\\n")
+made = Dataset.Tabular.from_delimited_files("outputs/pred.csv").register(run.experiment.workspace, "predictions")
+run.log("made_version", made.version)
 """
 
 
@@ -58,6 +64,12 @@ def section_files():
     write("train/train.py", TRAIN_SCRIPT)
     with open("more/latin.csv", "w", encoding="latin-1") as f:
         f.write("name,n\ncaf\xe9,01\n")
+
+
+def _frame():
+    import pandas
+
+    return pandas.DataFrame({"x": [1, 2]})
 
 
 def section_no_pandas():
@@ -84,6 +96,12 @@ def section_datastore():
     check(os.path.isfile(os.path.join(store.root, "docs", "extra", "notes.txt")), "upload_files")
     count, _ = printed(store.download, "fetched", prefix="iris/extra", show_progress=False)
     check(count == 1 and open("fetched/iris/extra/notes.txt").read() == "hello\n", count)
+    uploaded, out = printed(Dataset.File.upload_directory, "local", (store, "up"), pattern="*.tsv")
+    check(
+        uploaded.to_path() == ["/iris.tsv"] and "Uploading files from 'local' to 'up'" in out, (uploaded.to_path(), out)
+    )
+    err = raises(UserErrorException, Dataset.Tabular.register_pandas_dataframe, _frame(), store, "frame")
+    check("needs pyarrow" in err.message, err.message)
     err = raises(UserErrorException, Datastore.get, ws, "blobs")
     check("Datastore 'blobs' was not found" in err.message and "workspaceblobstore" in err.message, err.message)
     err = raises(UserErrorException, Datastore.register_azure_blob_container, ws, "blobs", "c", "acct")
@@ -244,7 +262,7 @@ def section_run():
     check(run.get_status() == "Completed", log)
     metrics = run.get_metrics()
     check(metrics["table_rows"] == 6 and metrics["train_files"] == 3 and metrics["notes_files"] == 1, metrics)
-    check(metrics["tsv_rows"] == 2, metrics)
+    check(metrics["tsv_rows"] == 2 and metrics["made_version"] == 1, metrics)
     inputs = run.input_datasets
     check(
         {k: (v.name, v.version) for k, v in inputs.items() if k != "notes"}
