@@ -58,6 +58,8 @@ export function detailText(d: DatasetDetail): string {
     `Tags:        ${pairs(d.tags) || '-'}`,
     `Registered:  ${d.createdAt} from ${d.source.join(', ')}${d.runId ? ` by run ${d.runId}` : ''}`,
   ];
+  if (d.kind === 'tabular' && !d.profile)
+    lines.push(`Profile:     not computed yet (benchtop data profile ${d.name}:${d.version})`);
   if (d.profile)
     lines.push(
       `Profile:     ${d.profile.rowCount} rows, ${d.profile.columns.length} columns (computed ${d.profile.computedAt})`,

@@ -97,6 +97,7 @@ export class DatasetService {
         }));
         const contentDigest = await contentDigestOf(input.kind, tabular, files);
         const name = givenName ?? `${ANONYMOUS_DATASET_PREFIX}${contentDigest.slice(0, 16)}`;
+        const newFiles = staged.filter((f) => f.tmp !== null).length;
         try {
           result = writeTransaction(this.db, () => {
             const same = this.store.versionWithContent(name, contentDigest);
@@ -132,11 +133,10 @@ export class DatasetService {
         } finally {
           for (const file of staged) this.models.blobs.discard(file);
         }
-        const newFiles = staged.filter((f) => f.tmp === null).length;
         ctx.output.note(
           result.created
-            ? `Registered ${name} version ${result.version}.`
-            : `${name} version ${result.version} has exactly this content already; nothing new was stored (${newFiles} file(s) checked).`,
+            ? `Registered ${name} version ${result.version} (${newFiles === 0 ? 'all content was already stored' : `${newFiles} new file(s) stored`}).`
+            : `${name} version ${result.version} has exactly this content already; nothing new was stored.`,
         );
       },
     );
