@@ -192,6 +192,8 @@ class AbstractDataset(object):
         self._tabular = None
         self._plan = []
         self._registration = None
+        # A transformed registered dataset: not that version, but its files are still read from the store.
+        self._derived_from = None
 
     @classmethod
     def _create(cls, sources, tabular=None, plan=None, registration=None):
@@ -206,8 +208,7 @@ class AbstractDataset(object):
     def _derived(self, plan):
         """The same data with more steps: Azure's transformations give an unregistered dataset."""
         derived = type(self)._create(self._sources, self._tabular, plan)
-        # Its files are still the registered version's (read from the blob store), but it is not that version.
-        derived._derived_from = self._registration or getattr(self, "_derived_from", None)
+        derived._derived_from = self._registration or self._derived_from
         return derived
 
     # --- finding registered ones -------------------------------------------------------------
@@ -261,7 +262,7 @@ class AbstractDataset(object):
     # --- its files -----------------------------------------------------------------------------------
     def _all_files(self):
         """[(relative path, file to read)] before the plan: the blob store's, or the sources' on this disk."""
-        origin = self._registration or getattr(self, "_derived_from", None)
+        origin = self._registration or self._derived_from
         if origin is not None:
             return origin.files()
         from ._dataset_sources import expand_all

@@ -61,7 +61,7 @@ def register(dataset, workspace, name, description=None, tags=None, create_new_v
     if not anonymous and (not isinstance(name, str) or not name):
         raise UserErrorException("A dataset needs a name to be registered: dataset.register(ws, name='...').")
     staging = None
-    origin = dataset._registration or getattr(dataset, "_derived_from", None)
+    origin = dataset._registration or dataset._derived_from
     try:
         if origin is not None:
             from ._dataset_read import copy_files
