@@ -68,9 +68,55 @@ def _header(header):
     )
 
 
+_LOCAL_WAY = {
+    "set_column_types": "convert after reading: df = ds.to_pandas_dataframe(); "
+    "df['when'] = pandas.to_datetime(df['when']); df['n'] = df['n'].astype('int64')",
+    "include_path": "get the files' paths from Dataset.File.from_files(the same path).to_path()",
+    "partition_format": "select the partitions with a glob, e.g. 'data/2024/*/*.csv'",
+}
+
+
 def _unsupported(what, value, default):
     if value != default and value is not None:
-        raise UserErrorException("%s is not available here; leave it out (read columns from the DataFrame)." % what)
+        raise UserErrorException(
+            "%s is not available in Benchtop's datasets (the registry keeps a table's read options, not column "
+            "conversions); leave it out and %s." % (what, _LOCAL_WAY[what])
+        )
+
+
+class DataType(object):
+    """azureml.data.DataType, so code that builds set_column_types imports; the conversions are refused there."""
+
+    def __init__(self, kind=None, **options):
+        self._kind = kind
+        self._options = options
+
+    def __repr__(self):
+        return "DataType(%s)" % self._kind
+
+    @staticmethod
+    def to_string():
+        return DataType("string")
+
+    @staticmethod
+    def to_long():
+        return DataType("long")
+
+    @staticmethod
+    def to_float(decimal_mark="."):
+        return DataType("float", decimal_mark=decimal_mark)
+
+    @staticmethod
+    def to_bool():
+        return DataType("bool")
+
+    @staticmethod
+    def to_stream(workspace, escaped=False):
+        return DataType("stream", escaped=escaped)
+
+    @staticmethod
+    def to_datetime(formats=None):
+        return DataType("datetime", formats=formats)
 
 
 def _create(cls, path, validate, tabular=None):

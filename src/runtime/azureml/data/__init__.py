@@ -7,7 +7,8 @@ it, while these (the datasets, datastores and their factories) stay Benchtop's.
 
 __path__ = __import__("pkgutil").extend_path(__path__, __name__)
 
+from benchtop._dataset_factory import DataType  # noqa: E402
 from benchtop._file_dataset import FileDataset  # noqa: E402
 from benchtop._tabular_dataset import TabularDataset  # noqa: E402
 
-__all__ = ["FileDataset", "TabularDataset"]
+__all__ = ["DataType", "FileDataset", "TabularDataset"]

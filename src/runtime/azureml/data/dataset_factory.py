@@ -1,8 +1,8 @@
 """`from azureml.data.dataset_factory import TabularDatasetFactory, FileDatasetFactory`."""
 
-from benchtop._dataset_factory import FileDatasetFactory, TabularDatasetFactory
+from benchtop._dataset_factory import DataType, FileDatasetFactory, TabularDatasetFactory
 
-__all__ = ["FileDatasetFactory", "TabularDatasetFactory"]
+__all__ = ["DataType", "FileDatasetFactory", "TabularDatasetFactory"]
 
 
 def __getattr__(name):
