@@ -76,7 +76,9 @@ def register(dataset, workspace, name, description=None, tags=None, create_new_v
         for source in sources:
             args += ["-p", source]
         args += ["--anonymous"] if anonymous else ["-n", name]
-        args += _tabular_flags(dataset._tabular)
+        # As Azure's register, no profile now (a big table's would take long): the Data screen or
+        # `benchtop data profile` computes it when asked.
+        args += _tabular_flags(dataset._tabular) + (["--no-profile"] if dataset._tabular else [])
         if description:
             args += ["--description", description]
         args += _cli.pairs("--tag", tags)
