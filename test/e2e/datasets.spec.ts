@@ -183,6 +183,7 @@ test('which data trained this model: from the model to its dataset, its run and 
     .click();
   const model = page.getByRole('region', { name: 'Version 1' });
   await expect(model.getByRole('heading', { name: 'lineage-model:1' })).toBeVisible();
+  await page.screenshot({ path: 'test-results/datasets-model-1280x860.png' });
   await model.getByRole('region', { name: 'Datasets' }).getByRole('button', { name: 'train-data:1' }).click();
 
   const dataset = page.getByRole('article', { name: 'Dataset train-data' });
@@ -206,6 +207,15 @@ test('which data trained this model: from the model to its dataset, its run and 
   const runView = page.getByRole('article', { name: `Run ${run.id}` });
   await runView.getByRole('tab', { name: 'Overview' }).click();
   await expect(runView.getByRole('list', { name: 'Inputs' })).toContainText('training');
+  await page.screenshot({ path: 'test-results/datasets-run-1280x860.png' });
+  // A re-run starts from the versions the run recorded.
+  await runView.getByRole('button', { name: 'Re-run…' }).click();
+  const recorded = page.getByRole('group', { name: 'Inputs' }).getByRole('group', { name: 'Input 1' });
+  await expect(recorded.getByLabel('Input name')).toHaveValue('training');
+  await expect(recorded.getByLabel('Version')).toHaveValue('1');
+  await expect(recorded).toContainText('as recorded');
+  await page.getByRole('button', { name: '← Back' }).click();
+  await runView.getByRole('tab', { name: 'Overview' }).click();
   await runView.getByRole('list', { name: 'Inputs' }).getByRole('button', { name: 'train-data:1' }).click();
   await expect(page.getByRole('article', { name: 'Dataset train-data' })).toBeVisible();
   await page.setViewportSize({ width: 1440, height: 900 });
