@@ -48,10 +48,6 @@ if "m" in inputs:
     attempt("CREATE-MOUNT", lambda: open(os.path.join(mount, "new.txt"), "w").write("new"))
 if "dl" in inputs:
     attempt("WRITE-DOWNLOAD", lambda: open(os.path.join(inputs["dl"]["path"], "a.txt"), "w").write("mine"))
-if len(sys.argv) > 2 and os.path.isdir(sys.argv[2]):
-    # The blob store, bound read-only into containers: readable where it is (Dataset.get_by_name reads it).
-    blob = os.path.realpath(os.path.join(inputs["m"]["path"], "a.txt"))
-    print("BLOB", blob.startswith(sys.argv[2]), open(blob).read().strip())
 os.makedirs("outputs", exist_ok=True)
 open("outputs/model.txt", "w").write("trained")
 `;
@@ -278,18 +274,16 @@ describe('datasets as run inputs', () => {
       '--json',
       '--',
       'DatasetConsumptionConfig:m',
-      blobs,
     ]);
     expect(submitted.code, submitted.stderr).toBe(0);
     const runId = (JSON.parse(submitted.stdout) as { id: string }).id;
     const log = core.runs.log(runId);
     expect(lines(log, 'ARGS')).toEqual([
-      `ARGS ${JSON.stringify([path.join(workspace, 'runs', runId, 'inputs', 'm'), blobs])}`,
+      `ARGS ${JSON.stringify([path.join(workspace, 'runs', runId, 'inputs', 'm')])}`,
     ]);
     expect(lines(log, 'FILE')).toEqual(['FILE m a.txt alpha', 'FILE m sub/b.txt beta']);
     expect(lines(log, 'WRITE-MOUNT')).toEqual(['WRITE-MOUNT FAILED 30']);
     expect(lines(log, 'CREATE-MOUNT')).toEqual(['CREATE-MOUNT FAILED 30']);
-    expect(lines(log, 'BLOB')).toEqual(['BLOB True alpha']);
 
     // Without any mount input the store is bound too: a script reading a dataset through the API reads its blobs.
     const digest = (await json<{ files: { path: string; digest: string }[] }>(['data', 'show', 'files:1'])).files.find(

@@ -30,7 +30,7 @@ export interface PlacedInputs {
 
 /**
  * Puts each mount and download input where the script finds it, before it starts: a mount is a read-only folder
- * of links into the blob store (nothing copied; folders 0555, blobs 0444), a download real copies checked against
+ * of links to the blob store's files (nothing copied; folders 0555, blobs 0444), a download real copies checked against
  * their digests. The folders are listed in the run's folder first, so they are removed at the end
  * (releaseRunInputs) however the run ends.
  */
@@ -47,7 +47,38 @@ export async function placeRunInputs(
   writeFileAtomic(path.join(runDir, PLACED_INPUTS_FILE), JSON.stringify(placedFolders), false);
   if (options.blobAlias) fs.mkdirSync(options.blobAlias, { recursive: true });
   const result: PlacedInputs = { mounts: [], folders: [] };
-  let linksWork = true;
+  /**
+   * Hard links while they work: no data block each (a symbolic link to a 64-hex blob path needs one: removing
+   * 10,000 of them took seconds, hard links 0.2 s), and the store need not be visible to read them. Symbolic
+   * links where the store is on another disk; copies where the system makes no links at all.
+   */
+  let links = 'hard' as 'hard' | 'symbolic' | 'none';
+  const link = (blob: string, target: string, digest: string): boolean => {
+    if (links === 'hard') {
+      try {
+        fs.linkSync(blob, target);
+        return true;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        // EMLINK: this blob has the most links the disk allows; a symbolic link for it alone.
+        if (code !== 'EMLINK') {
+          if (!['EXDEV', 'EPERM', 'EACCES', 'ENOTSUP', 'ENOSYS'].includes(code ?? '')) throw err;
+          links = 'symbolic';
+        }
+      }
+    }
+    try {
+      fs.symlinkSync(options.blobAlias ? path.join(options.blobAlias, digest.slice(0, 2), digest) : blob, target);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EPERM' || options.blobAlias) throw err;
+      links = 'none';
+      options.note(
+        'This system does not let Benchtop make links (Windows without Developer Mode): mount inputs are read-only copies.',
+      );
+      return false;
+    }
+  };
   for (const input of placed) {
     const folder = path.join(runDir, ...(input.folder as string).split('/'));
     const files = filesOf(input);
@@ -80,19 +111,7 @@ export async function placeRunInputs(
         fs.mkdirSync(parent, { recursive: true });
         made.add(parent);
       }
-      if (!copies && linksWork) {
-        const linkTo = options.blobAlias ? path.join(options.blobAlias, file.digest.slice(0, 2), file.digest) : blob;
-        try {
-          fs.symlinkSync(linkTo, target);
-          continue;
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'EPERM' || options.blobAlias) throw err;
-          linksWork = false;
-          options.note(
-            'This system does not let Benchtop make links (Windows without Developer Mode): mount inputs are read-only copies.',
-          );
-        }
-      }
+      if (!copies && links !== 'none' && link(blob, target, file.digest)) continue;
       // Only when copying: the hashing copy loads BLAKE3, which a run with mounts alone never needs.
       const { copyHashed } = await import('../models/hashedCopy');
       await copyHashed(blob, target, { signal: options.signal, expectedDigest: file.digest });
