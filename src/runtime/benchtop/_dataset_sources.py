@@ -94,7 +94,8 @@ def blob_path(store, digest):
 
 def normalize(path):
     """Azure's `path` argument (one or a list of: local path or glob, (datastore, path), DataPath) as absolute paths."""
-    from ._datastore import AbstractDatastore, DataPath, DataReference
+    from ._datastore import AbstractDatastore
+    from ._datastore_paths import DataPath, DataReference
 
     invalid = UserErrorException(
         "Invalid argument type for `path`. It can be single value or a list of: a local path or glob, "

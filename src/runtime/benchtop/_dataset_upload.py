@@ -12,7 +12,8 @@ from ._exceptions import UserErrorException
 
 
 def _parse_target(target):
-    from ._datastore import AbstractDatastore, DataPath
+    from ._datastore import AbstractDatastore
+    from ._datastore_paths import DataPath
 
     if isinstance(target, AbstractDatastore):
         return target, ""

@@ -24,7 +24,7 @@ def _is_dataset(value):
 def replace_arguments(arguments, inputs):
     """ARGUMENTS with consumption configs replaced by their placeholders (added to INPUTS, name -> config)."""
     from ._dataset_consumption import DatasetConsumptionConfig
-    from ._datastore import DataReference
+    from ._datastore_paths import DataReference
 
     out = []
     for value in arguments:

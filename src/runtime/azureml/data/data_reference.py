@@ -1,6 +1,6 @@
 """`from azureml.data.data_reference import DataReference`."""
 
-from benchtop._datastore import DataReference
+from benchtop._datastore_paths import DataReference
 
 __all__ = ["DataReference"]
 

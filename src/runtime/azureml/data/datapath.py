@@ -1,6 +1,6 @@
 """`from azureml.data.datapath import DataPath`."""
 
-from benchtop._datastore import DataPath
+from benchtop._datastore_paths import DataPath
 
 __all__ = ["DataPath"]
 
