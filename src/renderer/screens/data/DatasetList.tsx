@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import type { DatasetRecord } from '../../../shared/api/datasetTypes';
-import { formatBytes } from '../../../shared/format';
 import { moveSelectionWithArrows } from '../../components/listKeys';
 import { useDatasets } from '../../stores/datasets';
 import { TagChips } from '../models/ModelList';
+import { datasetFacts } from './datasetFormat';
 
 /** Name, kind, or a tag as "key" / "key=value". */
 function matches(dataset: DatasetRecord, filter: string): boolean {
@@ -14,21 +14,6 @@ function matches(dataset: DatasetRecord, filter: string): boolean {
   return Object.entries(dataset.tags).some(
     ([k, v]) => k.toLowerCase() === key && (value === undefined || v.toLowerCase() === value),
   );
-}
-
-/** "150 rows", "1 row". */
-export const rowsText = (count: number) => `${count.toLocaleString('en-US')} row${count === 1 ? '' : 's'}`;
-
-/** "3 files · 1.2 MB · 150 rows · 2026-12-01": what a list row says about the newest version. */
-export function datasetFacts(dataset: DatasetRecord): string {
-  return [
-    `${dataset.fileCount} file${dataset.fileCount === 1 ? '' : 's'}`,
-    formatBytes(dataset.size),
-    dataset.profile ? rowsText(dataset.profile.rowCount) : null,
-    dataset.createdAt.slice(0, 10),
-  ]
-    .filter(Boolean)
-    .join(' · ');
 }
 
 /** Every dataset name with its newest version; arrow keys move the selection in the order shown. */

@@ -2,15 +2,7 @@ import type { ColumnProfile, DatasetRecord } from '../../../shared/api/datasetTy
 import { client } from '../../transport/client';
 import { ByteProgress } from '../models/ByteProgress';
 import { useJobRequest } from '../models/useJobRequest';
-import { rowsText } from './DatasetList';
-
-/** A profile value: integers as they are, other numbers to 6 significant digits, datetimes as ISO text. */
-export function formatStat(value: number | string | null): string {
-  if (value === null) return '';
-  if (typeof value === 'string') return value;
-  if (Number.isInteger(value)) return String(value);
-  return String(Number(value.toPrecision(6)));
-}
+import { formatStat, rowsText } from './datasetFormat';
 
 function ColumnRow({ column }: { column: ColumnProfile }) {
   return (

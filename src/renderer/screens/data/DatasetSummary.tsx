@@ -1,16 +1,9 @@
 import { useState } from 'react';
-import type { DatasetRecord, TabularOptions } from '../../../shared/api/datasetTypes';
+import type { DatasetRecord } from '../../../shared/api/datasetTypes';
 import { formatBytes } from '../../../shared/format';
 import { openRun } from './datasetLinks';
-import { rowsText } from './DatasetList';
-
-/** "CSV, separator ',', header row": how a tabular dataset's files are read. */
-export function describeTabular(options: TabularOptions): string {
-  if (options.format === 'parquet') return 'Parquet';
-  if (options.format === 'jsonl') return 'JSON lines';
-  const separator = options.separator === '\t' ? 'tab' : `"${options.separator}"`;
-  return `delimited, separator ${separator}, ${options.header ? 'first line is the header' : 'no header line'}`;
-}
+import { rowsText } from './datasetFormat';
+import { describeTabular } from './tabularChoice';
 
 function Description({ value, onSave }: { value: string | null; onSave(text: string): Promise<void> }) {
   const [editing, setEditing] = useState(false);

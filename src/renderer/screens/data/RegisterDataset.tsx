@@ -10,7 +10,8 @@ import { parseLines } from '../models/modelActions';
 import { useJobRequest } from '../models/useJobRequest';
 import { PathsField } from './PathsField';
 import { fieldOf, type RegisterField } from './registerErrors';
-import { choiceFrom, type TabularChoice, TabularFields, tabularOptions } from './TabularFields';
+import { type TabularChoice, choiceFrom, tabularOptions } from './tabularChoice';
+import { TabularFields } from './TabularFields';
 
 /** A dataset name from a path: "/data/train.csv" -> "train", "/data/images/" -> "images". */
 function nameFrom(path: string | undefined): string {

@@ -4,13 +4,8 @@ import type { EnvironmentSummary } from '../../../shared/api/types';
 import { useRuns } from '../../stores/runs';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
-import {
-  DatasetInputsEditor,
-  type InputRow,
-  inputProblems,
-  recordedRows,
-  toRunInputs,
-} from '../data/DatasetInputsEditor';
+import { DatasetInputsEditor } from '../data/DatasetInputsEditor';
+import { type InputRow, inputProblems, recordedRows, toRunInputs } from '../data/inputRows';
 
 /** Submit a new run, or re-run one (its snapshot, with arguments or environment edited). */
 export function SubmitRun({ from }: { from: RunSummary | null }) {
