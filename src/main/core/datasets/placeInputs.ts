@@ -113,8 +113,8 @@ export async function placeRunInputs(
       }
       if (!copies && links !== 'none' && link(blob, target, file.digest)) continue;
       // Only when copying: the hashing copy loads BLAKE3, which a run with mounts alone never needs.
-      const { copyHashed } = await import('../models/hashedCopy');
-      await copyHashed(blob, target, { signal: options.signal, expectedDigest: file.digest });
+      const { copyVerified } = await import('./verifiedCopy');
+      await copyVerified(blob, target, file.digest, options.signal);
       if (input.mode === 'mount') fs.chmodSync(target, 0o444);
     }
     if (input.mode === 'mount') {
