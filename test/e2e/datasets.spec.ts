@@ -16,6 +16,7 @@ test.beforeAll(async () => {
   data = tempDir('bt-e2e-data-');
   fs.writeFileSync(path.join(data, 'iris.csv'), IRIS_CSV);
   fs.writeFileSync(path.join(data, 'train.csv'), 'x,y\n1,2\n3,4\n');
+  fs.writeFileSync(path.join(data, 'ragged.csv'), 'x,y\n1,2\n3,4,5\n');
   fs.mkdirSync(path.join(data, 'images', 'cats'), { recursive: true });
   fs.writeFileSync(path.join(data, 'images', 'cats', 'a.txt'), 'meow');
   fs.writeFileSync(path.join(data, 'images', 'b.txt'), 'woof');
@@ -50,9 +51,15 @@ test('empty state, then a CSV registered through the form shows its preview rows
   await form.getByRole('button', { name: 'Register', exact: true }).click();
   await expect(form.getByRole('alert')).toContainText(missing);
 
+  // A table whose rows do not fit its header: refused, with the line, beside the table options.
+  await form.getByLabel('Paths').fill(path.join(data, 'ragged.csv'));
+  await form.getByRole('radio', { name: /Tabular dataset/ }).check();
+  await form.getByRole('button', { name: 'Register', exact: true }).click();
+  await expect(form.getByRole('alert')).toContainText('ragged.csv line 3: expected 2 fields (as the header), found 3.');
+  expect(JSON.parse(cli(app, ['--json', 'data', 'list', '--all']))).toEqual([]);
+
   await form.getByLabel('Paths').fill(path.join(data, 'iris.csv'));
   await form.getByLabel('Name', { exact: true }).fill('iris-csv');
-  await form.getByRole('radio', { name: /Tabular dataset/ }).check();
   await expect(form.getByLabel('Format')).toContainText('From the extension (csv)');
   await form.getByLabel('Tags').fill('source=e2e');
   await form.getByRole('button', { name: 'Register', exact: true }).click();
@@ -75,11 +82,18 @@ test('empty state, then a CSV registered through the form shows its preview rows
   await expect(row(page, 'iris-csv')).toContainText('3 rows');
   await expect(row(page, 'iris-csv')).toContainText('source=e2e');
 
-  // The same content again is the same version.
+  // Other content under the name without create_new_version: Azure's refusal, beside the name.
   await page.getByRole('button', { name: 'Register new version…' }).click();
   await expect(form.getByLabel('Paths')).toHaveValue(path.join(data, 'iris.csv'));
   await expect(form.getByRole('radio', { name: /Tabular dataset/ })).toBeChecked();
   await expect(form.getByLabel('Format')).toHaveValue('csv');
+  await form.getByLabel('Paths').fill(path.join(data, 'train.csv'));
+  await form.getByLabel('Name', { exact: true }).fill('iris-csv');
+  await form.getByLabel(/register a new version/).uncheck();
+  await form.getByRole('button', { name: 'Register', exact: true }).click();
+  await expect(form.getByRole('alert')).toContainText('There is already a dataset registered under name "iris-csv"');
+  // The same content again is the same version.
+  await form.getByLabel('Paths').fill(path.join(data, 'iris.csv'));
   await form.getByRole('button', { name: 'Register', exact: true }).click();
   await expect(
     page.getByRole('status').filter({ hasText: 'Identical content: existing version 1 of iris-csv.' }),
