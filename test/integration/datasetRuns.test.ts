@@ -46,6 +46,9 @@ if "m" in inputs:
     mount = inputs["m"]["path"]
     attempt("WRITE-MOUNT", lambda: open(os.path.join(mount, "a.txt"), "w").write("changed"))
     attempt("CREATE-MOUNT", lambda: open(os.path.join(mount, "new.txt"), "w").write("new"))
+if "rel" in inputs:
+    # A path on compute is relative to the working directory, as on Azure.
+    print("RELATIVE", inputs["rel"]["path"] == os.path.abspath("data/files"), open("data/files/a.txt").read())
 if "dl" in inputs:
     attempt("WRITE-DOWNLOAD", lambda: open(os.path.join(inputs["dl"]["path"], "a.txt"), "w").write("mine"))
 os.makedirs("outputs", exist_ok=True)
@@ -112,6 +115,10 @@ describe('datasets as run inputs', () => {
       'dl=files:1:download',
       '--input',
       't=table',
+      '--input',
+      'rel=files',
+      '--input-path',
+      'rel=data/files',
       '--wait',
       '--json',
       '--',
@@ -123,10 +130,12 @@ describe('datasets as run inputs', () => {
     const log = core.runs.log(firstRun);
     const table = (await json<{ id: string }>(['data', 'show', 'table:1'])).id;
     expect(lines(log, 'ARGS')).toEqual([`ARGS ${JSON.stringify([path.join(runDir, 'inputs', 'dl')])}`]);
-    expect(lines(log, 'INPUTS')).toEqual(['INPUTS ["dl","m","t"]']);
+    expect(lines(log, 'INPUTS')).toEqual(['INPUTS ["dl","m","rel","t"]']);
+    expect(lines(log, 'RELATIVE')).toEqual(['RELATIVE True alpha']);
     expect(lines(log, 'INPUT')).toEqual([
       'INPUT dl files 1 download file True',
       'INPUT m files 1 mount file True',
+      'INPUT rel files 1 mount file True',
       'INPUT t table 1 direct tabular True',
     ]);
     expect(lines(log, 'FILE')).toEqual([
@@ -134,6 +143,8 @@ describe('datasets as run inputs', () => {
       'FILE dl sub/b.txt beta',
       'FILE m a.txt alpha',
       'FILE m sub/b.txt beta',
+      'FILE rel a.txt alpha',
+      'FILE rel sub/b.txt beta',
     ]);
     // Root is not stopped by permission bits: there the script's own mount namespace makes the mount read-only.
     expect(lines(log, 'WRITE-MOUNT')[0]).toMatch(/^WRITE-MOUNT FAILED (13|30)$/);
@@ -166,6 +177,15 @@ describe('datasets as run inputs', () => {
         path: path.join(runDir, 'inputs', 'dl'),
       },
       { runId: firstRun, inputName: 't', name: 'table', version: 1, mode: 'direct', via: 'input', path: null },
+      {
+        runId: firstRun,
+        inputName: 'rel',
+        name: 'files',
+        version: 1,
+        mode: 'mount',
+        via: 'input',
+        path: path.join(runDir, 'work', 'data', 'files'),
+      },
     ]);
     expect((await cli(['run', 'show', firstRun])).stdout).toMatch(/Inputs:\n {2}m +files:1 +mount/);
     // The direct input's argument would have been its id.
@@ -200,7 +220,7 @@ describe('datasets as run inputs', () => {
       'FILE m a.txt alpha two',
     ]);
     const shown = await json<{ inputDatasets: { inputName: string; version: number }[] }>(['run', 'show', picked.id]);
-    expect(shown.inputDatasets.map((u) => `${u.inputName}:${u.version}`)).toEqual(['m:2', 'dl:1', 't:1']);
+    expect(shown.inputDatasets.map((u) => `${u.inputName}:${u.version}`)).toEqual(['m:2', 'dl:1', 't:1', 'rel:1']);
   }, 120_000);
 
   it('a model registered from the run links its datasets; the dataset lists the run and the model; its delete is refused', async () => {
@@ -216,7 +236,7 @@ describe('datasets as run inputs', () => {
         via: 'api',
         path: null,
       });
-    expect((await json<{ inputDatasets: unknown[] }>(['run', 'show', firstRun])).inputDatasets).toHaveLength(4);
+    expect((await json<{ inputDatasets: unknown[] }>(['run', 'show', firstRun])).inputDatasets).toHaveLength(5);
     const registered = await cli([
       'model',
       'register',
