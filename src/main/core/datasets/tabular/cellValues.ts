@@ -79,6 +79,8 @@ function daysInMonth(year: number, month: number): number {
 
 /** The instant of the last cell textCellKind called 'datetime' (so the caller need not parse it twice). */
 export let lastDatetimeMs = 0;
+/** The value of the last cell textCellKind called 'int' or 'float'. */
+export let lastNumber = 0;
 
 /** What a cell holds once read. */
 export type CellKind = 'missing' | 'int' | 'float' | 'bool' | 'datetime' | 'string';
@@ -88,15 +90,31 @@ export function isMissingText(text: string): boolean {
   return text.length <= 8 && PANDAS_NA_VALUES.has(text);
 }
 
-/** The kind of a delimited file's cell, as pandas would read it (leading and trailing spaces ignored for numbers). */
+const isDigit = (code: number) => code >= 48 && code <= 57;
+
+/**
+ * The kind of a delimited file's cell, as pandas would read it (leading and trailing spaces ignored for numbers).
+ * Plain integers and dates are read character by character (a profile reads every cell of a 1 GB file: this is
+ * most of its time after csv-parse's); anything else goes through the regular expressions above.
+ */
 export function textCellKind(text: string): CellKind {
   if (isMissingText(text)) return 'missing';
   const first = text.charCodeAt(0);
+  if (isDigit(first) || first === 45) {
+    const kind = plainIntOrDate(text, first);
+    if (kind) return kind;
+  }
   // Only text starting like a number, a sign, a dot or a space can be one: skips the regexes for most words.
-  if ((first >= 48 && first <= 57) || first === 43 || first === 45 || first === 46 || first === 32) {
+  if (isDigit(first) || first === 43 || first === 45 || first === 46 || first === 32) {
     const trimmed = first === 32 || text.charCodeAt(text.length - 1) === 32 ? text.trim() : text;
-    if (INTEGER.test(trimmed)) return 'int';
-    if (FLOAT.test(trimmed)) return 'float';
+    if (INTEGER.test(trimmed)) {
+      lastNumber = Number(trimmed);
+      return 'int';
+    }
+    if (FLOAT.test(trimmed)) {
+      lastNumber = Number(trimmed);
+      return 'float';
+    }
     const ms = parseIsoDatetime(trimmed);
     if (ms === null) return 'string';
     lastDatetimeMs = ms;
@@ -104,6 +122,40 @@ export function textCellKind(text: string): CellKind {
   }
   if (TRUE_TEXT.has(text) || FALSE_TEXT.has(text)) return 'bool';
   return 'string';
+}
+
+/** "123" / "-45" (up to 15 digits, exact in a double) or "YYYY-MM-DD", else null (the caller's general path). */
+function plainIntOrDate(text: string, first: number): CellKind | null {
+  const length = text.length;
+  let i = first === 45 ? 1 : 0;
+  if (i === length || length > 15) return length === 10 ? plainDate(text) : null;
+  let value = 0;
+  for (; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (!isDigit(code)) return length === 10 && i === 4 ? plainDate(text) : null;
+    value = value * 10 + (code - 48);
+  }
+  lastNumber = first === 45 ? -value : value;
+  return 'int';
+}
+
+function plainDate(text: string): CellKind | null {
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return null;
+  const digits = (from: number, to: number) => {
+    let value = 0;
+    for (let i = from; i < to; i++) {
+      const code = text.charCodeAt(i);
+      if (!isDigit(code)) return -1;
+      value = value * 10 + (code - 48);
+    }
+    return value;
+  };
+  const year = digits(0, 4);
+  const month = digits(5, 7);
+  const day = digits(8, 10);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  lastDatetimeMs = daysSince1970(year, month, day) * 86_400_000;
+  return 'datetime';
 }
 
 /** A bool cell's value (TEXT is one of pandas' true or false words). */

@@ -1,5 +1,5 @@
 import type { ColumnProfile, ColumnType } from '../../../../shared/api/datasetTypes';
-import { isMissingText, lastDatetimeMs, parseIsoDatetime, textCellKind, type CellKind } from './cellValues';
+import { isMissingText, lastDatetimeMs, lastNumber, parseIsoDatetime, textCellKind, type CellKind } from './cellValues';
 
 /**
  * The type a column has once it held both A and B, as pandas widens: int + float = float; any other mix
@@ -109,7 +109,7 @@ function addTextOfKind(stats: ColumnStats, text: string, kind: CellKind): void {
       return stats.addMissing();
     case 'int':
     case 'float':
-      return stats.addNumber(Number(text), kind === 'int');
+      return stats.addNumber(lastNumber, kind === 'int');
     case 'bool':
       return stats.addBool();
     case 'datetime':
