@@ -19,12 +19,24 @@ describe('textCellKind (pandas read_csv rules)', () => {
       Array(3).fill('datetime'),
     );
     expect(['2023-02-29', '2024-13-01', '2024-1-1'].map(textCellKind)).toEqual(Array(3).fill('string'));
+    // The character-by-character paths agree with the general ones.
+    expect(['1234567890', '-0', '1234567890123456789', '-', '-2024-01-01', '2024-01-0x'].map(textCellKind)).toEqual([
+      'int',
+      'int',
+      'int',
+      'string',
+      'string',
+      'string',
+    ]);
   });
 
   it('orders date-times by instant, zones included', () => {
     expect(parseIsoDatetime('2024-01-01T01:00:00+01:00')).toBe(Date.UTC(2024, 0, 1));
     expect(parseIsoDatetime('2024-01-01')).toBe(Date.UTC(2024, 0, 1));
     expect(parseIsoDatetime('2024-01-01T00:00:00.5')).toBe(Date.UTC(2024, 0, 1) + 500);
+    for (const text of ['1601-03-01', '1969-12-31', '2000-02-29', '2100-02-28 23:59:59']) {
+      expect(parseIsoDatetime(text)).toBe(Date.parse(`${text.replace(' ', 'T')}${text.length > 10 ? 'Z' : ''}`));
+    }
   });
 });
 
