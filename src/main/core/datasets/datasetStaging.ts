@@ -72,26 +72,48 @@ export async function stageFiles(blobs: BlobStore, files: SourceFile[], options:
   }
 }
 
-/** One small file: read whole, hashed, written to a fresh staging name (`<pid>-...`, as BlobStore.stage); not yet flushed. */
+/**
+ * One small file: read whole, hashed, written to a fresh staging name (`<pid>-...`, as BlobStore.stage), not yet
+ * flushed. Raw open/read/close calls, the staged copy created read-only: the fewest syscalls per file (readFileSync
+ * and writeFileSync add an fstat and a read to find the end, and publish's chmod has nothing left to change).
+ */
 function stageSmall(blobs: BlobStore, file: SourceFile, hasher: ContentHasher): StagedFile {
-  const data = fs.readFileSync(file.absolute);
-  if (data.length !== file.size)
-    throw new BenchtopError(
-      'BAD_INPUT',
-      `${file.absolute} changed while it was being registered (${file.size} bytes when listed, ${data.length} when read).`,
-      'Wait until whatever writes it has finished, then try again.',
-    );
+  const data = readExactly(file);
   hasher.update(data);
   const digest = hasher.hex();
   if (blobs.has(digest)) return { tmp: null, digest, size: data.length };
   const tmp = path.join(blobs.tmpDir, `${process.pid}-${randomBytes(6).toString('hex')}`);
+  const fd = fs.openSync(tmp, 'wx', 0o444);
   try {
-    fs.writeFileSync(tmp, data, { flag: 'wx' });
+    for (let written = 0; written < data.length;)
+      written += fs.writeSync(fd, data, written, data.length - written, written);
   } catch (err) {
+    fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
     throw err;
   }
+  fs.closeSync(fd);
   return { tmp, digest, size: data.length };
+}
+
+/** The file's bytes, refused if it is not the size it was listed with (one byte more is asked for, to see growth). */
+function readExactly(file: SourceFile): Buffer {
+  const buffer = Buffer.allocUnsafe(file.size + 1);
+  const fd = fs.openSync(file.absolute, 'r');
+  let total = 0;
+  try {
+    for (let n = 1; n > 0 && total < buffer.length; total += n)
+      n = fs.readSync(fd, buffer, total, buffer.length - total, total);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (total !== file.size)
+    throw new BenchtopError(
+      'BAD_INPUT',
+      `${file.absolute} changed while it was being registered (${file.size} bytes when listed, ${total > file.size ? 'more' : total} when read).`,
+      'Wait until whatever writes it has finished, then try again.',
+    );
+  return buffer.subarray(0, total);
 }
 
 /**
