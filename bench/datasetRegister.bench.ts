@@ -11,7 +11,7 @@ import { benchDir, median, report, timeMs, timeMsAsync } from './harness';
 
 const SMALL_FILES = Number(process.env.BENCH_SMALL_FILES ?? 10_000);
 const BIG_SIZE = Number(process.env.BENCH_BIG_MB ?? 1024) * 1024 * 1024;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const dir = benchDir('datasets');
 const core = openCore(path.join(dir, 'ws'));
 
@@ -97,8 +97,12 @@ function summary(bench: string, bytes: number, files: number, times: Times): Rec
     cpMibPerS: mibPerS(m.cp),
     ratioVsCp: Math.round((m.cp / m.register) * 100) / 100,
     ratioVsCpSync: Math.round((m.cpSync / m.register) * 100) / 100,
+    // This VM's disk stalls for seconds now and then (either side): the best round of each is reported too.
+    bestMs: Math.round(Math.min(...times.register)),
+    cpBestMs: Math.round(Math.min(...times.cp)),
+    ratioBestVsBest: Math.round((Math.min(...times.cp) / Math.min(...times.register)) * 100) / 100,
     target: '>= 0.7x cp -r',
-    all: times,
+    all: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, v.map(Math.round)])),
   };
 }
 

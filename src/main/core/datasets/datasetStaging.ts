@@ -93,7 +93,7 @@ function stageSmall(blobs: BlobStore, file: SourceFile, hasher: ContentHasher): 
     throw err;
   }
   fs.closeSync(fd);
-  return { tmp, digest, size: data.length };
+  return { tmp, digest, size: data.length, readOnly: true };
 }
 
 /** The file's bytes, refused if it is not the size it was listed with (one byte more is asked for, to see growth). */

@@ -10,6 +10,8 @@ export interface StagedFile {
   tmp: string | null;
   digest: string;
   size: number;
+  /** Created read-only already (dataset staging does): publishing has no mode to change. */
+  readOnly?: boolean;
 }
 
 /**
@@ -67,6 +69,7 @@ export class BlobStore {
   publishAll(staged: StagedFile[]): void {
     const made = new Set<string>();
     for (const file of staged) {
+      // Stored meanwhile (another registration of the same bytes): the staged copy is discarded by the caller.
       if (this.has(file.digest)) continue;
       if (!file.tmp) throw new Error(`Content ${file.digest} is neither stored nor staged.`);
       const target = this.blobPath(file.digest);
@@ -75,7 +78,7 @@ export class BlobStore {
         fs.mkdirSync(folder, { recursive: true });
         made.add(folder);
       }
-      fs.chmodSync(file.tmp, 0o444);
+      if (!file.readOnly) fs.chmodSync(file.tmp, 0o444);
       fs.renameSync(file.tmp, target);
       file.tmp = null;
     }
