@@ -102,6 +102,11 @@ describe('dataset registry on a real workspace (the built CLI, real SQLite and f
     // show --id finds the version by its GUID (Dataset.get_by_id).
     const byId = json<DatasetDetail>((await cli(['--json', 'data', 'show', '--id', folder.id])).stdout);
     expect(byId).toMatchObject({ name: 'images', version: 1 });
+    const noId = await cli(['data', 'show', '--id', '00000000-0000-4000-8000-000000000000']);
+    expect(noId.code).toBe(2);
+    expect(noId.stderr).toContain(
+      'error: Cannot find dataset with id "00000000-0000-4000-8000-000000000000" in the workspace.',
+    );
 
     const text = await cli(['data', 'show', 'images']);
     expect(text.stdout).toContain('images:1  (file, 2 files, 20 B, 1 version of images)');
@@ -247,6 +252,12 @@ describe('dataset registry on a real workspace (the built CLI, real SQLite and f
       'training=del:1',
     ]);
     expect(model.code, model.stderr).toBe(0);
+
+    // A dataset a run produced records the run (Dataset.register inside a script).
+    const produced = await register(['-n', 'produced', '-p', path.join(src, 'shared.bin'), '--run', 'del-reader']);
+    expect(produced.runId).toBe('del-reader');
+    const unknownRun = await cli(['data', 'register', '-n', 'produced', '-p', src, '--run', 'no-such-run']);
+    expect(unknownRun.code).toBe(2);
 
     const detail = await show('del:1');
     expect(detail.runs).toEqual([
