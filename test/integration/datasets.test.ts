@@ -317,7 +317,11 @@ describe('dataset registry on a real workspace (the built CLI, real SQLite and f
         2,
         /mixes table formats: t\.csv \(delimited\), t\.parquet \(parquet\)/,
       ],
-      [['-n', 'bad', '-p', src, '--format', 'csv'], 2, /--format, --separator and --no-header describe tables/],
+      [
+        ['-n', 'bad', '-p', src, '--format', 'csv'],
+        2,
+        /--format, --separator, --no-header, --encoding and --no-infer-column-types describe tables/,
+      ],
       [['-n', 'bad', '-p', path.join(src, 'a'), '--tabular', '--format', 'xlsx'], 2, /Unknown table format "xlsx"/],
       [['-p', src], 2, /A dataset needs a name/],
     ];
@@ -404,6 +408,16 @@ describe('dataset registry on a real workspace (the built CLI, real SQLite and f
     ]);
     expect(noHeader).toMatchObject({ version: 2, created: true, profile: null, tabular: { header: false } });
     expect(blobCount()).toBe(blobs + 3);
+    // Options given without --format keep the format the files' extensions say (a folder of .tsv: tab-separated).
+    const tsv = tree('bt-ds-tsv-', { 'a.tsv': 'x\ty\n1\t2\n' });
+    const latin = await register(['-n', 'tsv-latin1', '-p', tsv, '--tabular', '--encoding', 'latin1', '--no-profile']);
+    expect(latin.tabular).toEqual({
+      format: 'delimited',
+      separator: '\t',
+      header: true,
+      encoding: 'latin1',
+      inferColumnTypes: true,
+    });
   });
 
   it('Ctrl-C during a registration cancels it: no version, no staged file', async () => {

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { parseDatasetRef, type RegisteredDataset, type TabularOptions } from '../../../shared/api/datasetTypes';
 import { BenchtopError, toApiError } from '../../../shared/errors';
 import { formatBytes } from '../../../shared/format';
-import { requireVersionRef } from '../../core/datasets/datasetRules';
+import { requireVersionRef, resolveTabular } from '../../core/datasets/datasetRules';
+import { resolveSources } from '../../core/datasets/datasetSources';
 import { parsePairs } from '../../core/models/modelRules';
 import type { CliContext } from '../context';
 import { withJobProgress } from '../jobProgress';
@@ -29,48 +30,59 @@ interface RegisterOptions {
   profile: boolean;
 }
 
+const FORMATS: Record<string, TabularOptions['format']> = {
+  csv: 'delimited',
+  tsv: 'delimited',
+  delimited: 'delimited',
+  parquet: 'parquet',
+  jsonl: 'jsonl',
+};
+
 /**
- * The table options the command line gives, or undefined to let the files' extensions decide. `--separator` and
- * `--no-header` only mean something for delimited files, so they imply that format.
+ * The table options the command line gives, or undefined to let the files' extensions decide. Where some options
+ * are given but no --format, the format (and a .tsv's tab) comes from the files as the registry would infer it,
+ * read here (the CLI runs beside the workspace), so e.g. `--encoding latin1` alone keeps the inferred format.
  */
 function tabularOptions(opts: RegisterOptions): Partial<TabularOptions> | undefined {
-  const given = opts.format ?? (opts.separator !== undefined || !opts.header ? 'delimited' : undefined);
+  const anyGiven =
+    opts.format !== undefined ||
+    opts.separator !== undefined ||
+    !opts.header ||
+    opts.encoding !== undefined ||
+    !opts.inferColumnTypes;
   if (!opts.tabular) {
-    if (given)
+    if (anyGiven)
       throw new BenchtopError(
         'BAD_INPUT',
-        '--format, --separator and --no-header describe tables.',
+        '--format, --separator, --no-header, --encoding and --no-infer-column-types describe tables.',
         'Add --tabular to register the files as a table, or leave those options out.',
       );
     return undefined;
   }
-  if (!given) return undefined;
-  const tsv = given === 'tsv' || (given === 'delimited' && opts.path.every((p) => p.toLowerCase().endsWith('.tsv')));
-  const formats: Record<string, TabularOptions['format']> = {
-    csv: 'delimited',
-    tsv: 'delimited',
-    delimited: 'delimited',
-    parquet: 'parquet',
-    jsonl: 'jsonl',
-  };
-  const format = formats[given];
-  if (!format)
-    throw new BenchtopError(
-      'BAD_INPUT',
-      `Unknown table format "${given}".`,
-      'Use --format csv, tsv, parquet or jsonl.',
-    );
-  const separator = opts.separator === '\\t' ? '\t' : opts.separator;
+  if (!anyGiven) return undefined;
   if (opts.encoding !== undefined && opts.encoding !== 'utf8' && opts.encoding !== 'latin1')
     throw new BenchtopError(
       'BAD_INPUT',
       `Unknown encoding "${opts.encoding}".`,
       'Use --encoding utf8 or latin1 (convert other encodings to UTF-8 first, e.g. with iconv).',
     );
+  let base: Pick<TabularOptions, 'format' | 'separator'>;
+  if (opts.format !== undefined) {
+    const format = FORMATS[opts.format];
+    if (!format)
+      throw new BenchtopError(
+        'BAD_INPUT',
+        `Unknown table format "${opts.format}".`,
+        'Use --format csv, tsv, parquet or jsonl.',
+      );
+    base = { format, separator: opts.format === 'tsv' ? '\t' : ',' };
+  } else {
+    base = resolveTabular(resolveSources(opts.path).files, undefined, opts.path.join(', ')).options;
+  }
   return {
-    format,
+    format: base.format,
     header: opts.header,
-    separator: separator ?? (tsv ? '\t' : ','),
+    separator: opts.separator === '\\t' ? '\t' : (opts.separator ?? base.separator),
     ...(opts.encoding ? { encoding: opts.encoding as TabularOptions['encoding'] } : {}),
     ...(opts.inferColumnTypes ? {} : { inferColumnTypes: false }),
   };
