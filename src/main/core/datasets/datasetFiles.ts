@@ -31,16 +31,7 @@ export function resolveDatasetVersion(db: Db, name: string, version?: number): D
           .prepare('SELECT name, version, kind, tabular FROM datasets WHERE name = ? AND version = ?')
           .get(name, version)
   ) as { name: string; version: number; kind: DatasetKind; tabular: string | null } | undefined;
-  if (!row) {
-    const known = db.prepare('SELECT MAX(version) AS v FROM datasets WHERE name = ?').get(name) as { v: number | null };
-    throw new BenchtopError(
-      'NOT_FOUND',
-      version === undefined || known.v === null
-        ? `No dataset named "${name}" is registered.`
-        : `Dataset "${name}" has no version ${version} (newest: ${known.v}).`,
-      'List them with `benchtop data list`, or register it with `benchtop data register -n NAME -p PATH`.',
-    );
-  }
+  if (!row) throw datasetNotFound(db, name, version);
   const files = db
     .prepare('SELECT path, size, digest FROM dataset_files WHERE name = ? AND version = ? ORDER BY path')
     .all(row.name, row.version) as DatasetFile[];
@@ -51,4 +42,18 @@ export function resolveDatasetVersion(db: Db, name: string, version?: number): D
     tabular: row.tabular ? (JSON.parse(row.tabular) as TabularOptions) : null,
     files,
   };
+}
+
+/** The one NOT_FOUND for a dataset name or version (registry, run inputs, SDK). */
+export function datasetNotFound(db: Db, name: string, version?: number): BenchtopError {
+  const known = db.prepare('SELECT MAX(version) AS v FROM datasets WHERE name = ?').get(name) as { v: number | null };
+  return new BenchtopError(
+    'NOT_FOUND',
+    version === undefined || known.v === null
+      ? `No dataset named "${name}" is registered.`
+      : `Dataset "${name}" has no version ${version} (newest: ${known.v}).`,
+    known.v === null
+      ? 'List them with `benchtop data list`, or register it with `benchtop data register -n NAME -p PATH`.'
+      : `See its versions with \`benchtop data list -n ${name}\`.`,
+  );
 }

@@ -26,6 +26,7 @@ import { nowIso } from '../workspace/files';
 import { checkFreeSpace } from '../workspace/freeSpace';
 import type { WorkspacePaths } from '../workspace/paths';
 import { downloadDataset, type DownloadResult } from './datasetDownload';
+import { datasetNotFound } from './datasetFiles';
 import { checkDatasetName, contentDigestOf, resolveTabular } from './datasetRules';
 import { resolveSources } from './datasetSources';
 import { stageFiles } from './datasetStaging';
@@ -179,17 +180,8 @@ export class DatasetService {
 
   require(name: string, version?: number): DatasetRecord {
     const record = this.store.get(name, version);
-    if (record) return record;
-    const known = this.store.get(name);
-    throw new BenchtopError(
-      'NOT_FOUND',
-      version === undefined || !known
-        ? `No dataset named "${name}" is registered.`
-        : `Dataset "${name}" has no version ${version} (newest: ${known.version}).`,
-      known
-        ? `See \`benchtop data list -n ${name}\`.`
-        : 'List them with `benchtop data list`, or register it with `benchtop data register -n NAME -p PATH`.',
-    );
+    if (!record) throw datasetNotFound(this.db, name, version);
+    return record;
   }
 
   update(input: UpdateDataset): DatasetRecord {
