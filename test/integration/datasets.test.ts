@@ -211,6 +211,20 @@ describe('dataset registry on a real workspace (the built CLI, real SQLite and f
     expect(fs.readdirSync(path.join(out, 'sub'))).toEqual(['b.txt']);
   });
 
+  it('refuses to hand out a damaged stored file: every byte is checked on the way out', async () => {
+    const src = tree('bt-ds-damaged-', { 'keep.txt': 'intact', 'broken.txt': 'will be damaged' });
+    await register(['-n', 'damaged', '-p', src]);
+    const file = (await show('damaged')).files.find((f) => f.path === 'broken.txt');
+    const blob = core.models.blobs.blobPath(file?.digest as string);
+    fs.chmodSync(blob, 0o644);
+    fs.writeFileSync(blob, 'changed on disk');
+    const out = tempDir('bt-ds-damaged-out-');
+    const r = await cli(['data', 'download', 'damaged', '-o', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: The stored file .* does not match its checksum .* changed or damaged on disk\./);
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+
   it('updates tags and the description', async () => {
     const src = tree('bt-ds-upd-', { 'f.txt': 'f' });
     await register(['-n', 'upd', '-p', src, '--tag', 'a=1', '--tag', 'b=2']);
