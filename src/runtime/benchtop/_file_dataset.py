@@ -30,7 +30,7 @@ class FileDataset(AbstractDataset):
         """A read-only folder of the files (symlinks): `with ds.mount() as m: os.listdir(m.mount_point)`."""
         from ._dataset_mount import MountContext
 
-        return MountContext(self._files(), mount_point)
+        return MountContext(self._files(), mount_point, stored=(self._registration or self._derived_from) is not None)
 
     def as_mount(self, path_on_compute=None):
         return self.as_named_input(name=None).as_mount(path_on_compute=path_on_compute)
