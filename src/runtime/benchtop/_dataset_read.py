@@ -12,21 +12,33 @@ import tempfile
 from ._exceptions import UserErrorException
 
 
+def _install_hint(package):
+    """How to get PACKAGE: in a run, into its environment (a pip install into a built, shared environment is
+    not what the next run gets); elsewhere, into this Python."""
+    if os.environ.get("BENCHTOP_RUN_ID"):
+        return (
+            "add %s to the run's environment and submit again (env.python.conda_dependencies = "
+            "CondaDependencies.create(pip_packages=['%s']), or %s in its conda or requirements file)"
+            % (package, package, package)
+        )
+    return "`%s -m pip install %s`" % (sys.executable, package)
+
+
 def _pandas():
     try:
         import pandas
     except ImportError:
         raise UserErrorException(
-            "to_pandas_dataframe() needs pandas, which this Python (%s) does not have: "
-            "`%s -m pip install pandas`." % (sys.executable, sys.executable)
+            "to_pandas_dataframe() needs pandas, which this Python (%s) does not have: %s."
+            % (sys.executable, _install_hint("pandas"))
         )
     return pandas
 
 
 def _parquet_engine_missing(err):
     return UserErrorException(
-        "Reading a Parquet dataset needs pyarrow, which this Python (%s) does not have: "
-        "`%s -m pip install pyarrow`. (%s)" % (sys.executable, sys.executable, err)
+        "Reading a Parquet dataset needs pyarrow, which this Python (%s) does not have: %s. (%s)"
+        % (sys.executable, _install_hint("pyarrow"), err)
     )
 
 
