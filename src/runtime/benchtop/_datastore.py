@@ -144,7 +144,10 @@ class AzureBlobDatastore(AbstractDatastore):
 
     def upload_files(self, files, relative_root=None, target_path=None, overwrite=False, show_progress=True):
         files = [os.fspath(f) for f in files]
-        relative_root = relative_root or os.path.commonpath([os.path.dirname(os.path.abspath(f)) for f in files])
+        # azureml-core's common_path: the files' common folder ("" for none, so no files upload nothing).
+        relative_root = relative_root or (
+            os.path.commonpath([os.path.dirname(os.path.abspath(f)) for f in files]) if files else ""
+        )
         for path in files:
             if relative_root not in path and relative_root != "/" and relative_root not in os.path.abspath(path):
                 raise UserErrorException(
