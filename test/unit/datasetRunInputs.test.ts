@@ -333,7 +333,10 @@ describe('placing inputs in the run folder', () => {
         signal: new AbortController().signal,
         note: () => undefined,
       }),
-    ).rejects.toThrow('does not match its checksum');
+    ).rejects.toMatchObject({
+      message: expect.stringContaining('does not match its checksum'),
+      hint: expect.stringContaining('Register the dataset again'),
+    });
     releaseRunInputs(runDir);
     expect(fs.existsSync(path.join(runDir, 'inputs'))).toBe(false);
   });

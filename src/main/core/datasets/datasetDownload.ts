@@ -63,6 +63,7 @@ export async function downloadDataset(
             signal: ctx.signal,
             onBytes: progress.add,
             expectedDigest: file.digest,
+            mismatchHint: `Register ${record.name} again from its source (benchtop data register -n ${record.name} -p PATH); this copy cannot be trusted.`,
           });
         }
         plan.commit();

@@ -2,6 +2,10 @@ import fs from 'node:fs';
 import { contentHasher } from '../models/contentHash';
 import { checksumMismatch, copyHashed } from '../models/hashedCopy';
 
+/** What a damaged stored file of a dataset asks for (the models' hint says to register the model again). */
+export const DATASET_MISMATCH_HINT =
+  'Register the dataset again from its source (benchtop data register -n NAME -p PATH); this copy cannot be trusted.';
+
 /** Up to this size a file is read, hashed and written in one go (copyHashed's 16 MB of buffers per file cost more). */
 const SMALL_FILE_BYTES = 1024 * 1024;
 
@@ -12,13 +16,13 @@ const SMALL_FILE_BYTES = 1024 * 1024;
  */
 export async function copyVerified(blob: string, target: string, digest: string, signal: AbortSignal): Promise<void> {
   if (fs.statSync(blob).size > SMALL_FILE_BYTES) {
-    await copyHashed(blob, target, { signal, expectedDigest: digest });
+    await copyHashed(blob, target, { signal, expectedDigest: digest, mismatchHint: DATASET_MISMATCH_HINT });
     return;
   }
   const data = fs.readFileSync(blob);
   const hasher = await (await contentHasher())();
   hasher.update(data);
   const actual = hasher.hex();
-  if (actual !== digest) throw checksumMismatch(blob, digest, actual);
+  if (actual !== digest) throw checksumMismatch(blob, digest, actual, DATASET_MISMATCH_HINT);
   fs.writeFileSync(target, data, { flag: 'wx' });
 }

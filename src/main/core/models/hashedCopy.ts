@@ -17,6 +17,8 @@ export interface CopyOptions {
   onBytes?: (bytes: number) => void;
   /** The digest the bytes must have (a download checks the store on the way out). */
   expectedDigest?: string;
+  /** The fix a mismatch suggests (default: a model's, register it again). */
+  mismatchHint?: string;
   /**
    * Start writing back every N bytes while copying (an fdatasync in the background): a copy
    * that will be fsynced anyway then pays for the disk during the copy, not all after it.
@@ -78,7 +80,7 @@ export async function copyHashed(
       );
     const digest = hasher.hex();
     if (options.expectedDigest && digest !== options.expectedDigest)
-      throw checksumMismatch(from, options.expectedDigest, digest);
+      throw checksumMismatch(from, options.expectedDigest, digest, options.mismatchHint);
     return { digest, size: position };
   } finally {
     await Promise.allSettled(writes);
@@ -100,10 +102,15 @@ export function throwIfCanceled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new BenchtopError('CANCELED', 'Canceled.');
 }
 
-export function checksumMismatch(file: string, expected: string, actual: string): BenchtopError {
+export function checksumMismatch(
+  file: string,
+  expected: string,
+  actual: string,
+  hint = 'Register the model again from its source; this copy cannot be trusted.',
+): BenchtopError {
   return new BenchtopError(
     'CHECKSUM_MISMATCH',
     `The stored file ${file} does not match its checksum (expected ${expected.slice(0, 16)}..., found ${actual.slice(0, 16)}...): it was changed or damaged on disk.`,
-    'Register the model again from its source; this copy cannot be trusted.',
+    hint,
   );
 }
