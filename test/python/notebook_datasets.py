@@ -242,6 +242,15 @@ def section_errors():
     broken = Dataset.Tabular.from_delimited_files("more/broken.csv")
     err = raises(UserErrorException, broken.to_pandas_dataframe)
     check("broken.csv" in err.message and "line 3" in err.message, err.message)
+    # What needs Azure's dataprep engine is refused with the local way, not an AttributeError.
+    err = raises(UserErrorException, table.get_profile)
+    check("`benchtop data profile iris:" in err.message, err.message)
+    err = raises(UserErrorException, table.to_csv_files)
+    check("to_csv('part.csv'" in err.message, err.message)
+    err = raises(UserErrorException, table.time_before, "2024-01-01")
+    check("filter the DataFrame by its time column" in err.message, err.message)
+    err = raises(UserErrorException, table.download, "Path")
+    check("Dataset.File.from_files" in err.message, err.message)
 
 
 def section_run():
