@@ -247,6 +247,9 @@ describe("beside the real azureml-core (from the package index): Benchtop's pack
       'print("DATASET", Dataset.__module__, "DATASTORE", Datastore.__module__, "DATA", azureml.data.__path__[0])',
       'from azureml.data.output_dataset_config import OutputFileDatasetConfig',
       'print("AZURE_ONLY", OutputFileDatasetConfig.__module__, azureml.data.__path__[1])',
+      // What only Azure's azureml.data package exports is importable from the package too, as v1 code writes it.
+      'from azureml.data import OutputFileDatasetConfig as Exported',
+      'print("EXPORTED", Exported is OutputFileDatasetConfig)',
       'print("VERSION", azureml.core.VERSION, "OURS_FIRST", azureml.core.__path__[0])',
       'ws = Workspace.from_config()',
       'print("DEFAULT_STORE", ws.get_default_datastore().name)',
@@ -272,6 +275,7 @@ describe("beside the real azureml-core (from the package index): Benchtop's pack
     expect(r.stdout).toMatch(
       new RegExp(`AZURE_ONLY azureml\\.data\\.output_dataset_config ${AZUREML_CORE_VENV}/lib/.*/azureml/data\n`),
     );
+    expect(r.stdout).toContain('EXPORTED True');
     expect(r.stdout).toContain(`VERSION 1.61.0 OURS_FIRST ${path.join(RUNTIME, 'azureml', 'core')}`);
     expect(r.stdout).toContain('DEFAULT_STORE workspaceblobstore');
     expect(r.stdout.match(/LOCAL UserErrorException True/g)?.length).toBe(2);
