@@ -359,6 +359,10 @@ def section_model():
     check(_names(Model(ws, "iris-model", version=1).datasets)["inferencing"] == [("iris-tsv", 1)], "added")
     err = raises(WebserviceException, Model.register, ws, "model.pkl", "iris-model", datasets=[("training", "iris")])
     check("Invalid dataset of type <class 'str'> passed" in err.message, err.message)
+    # A name with a version in use: unregister_all_versions deletes none of them (not the unused ones first).
+    err = raises(UserErrorException, Dataset.get_by_name(ws, "iris").unregister_all_versions)
+    check("model iris-model:1" in err.message and "nothing was unregistered" in err.message, err.message)
+    check(Dataset.get_by_name(ws, "iris", version=2).version == 2, "iris:2 kept")
 
 
 run_sections(globals())

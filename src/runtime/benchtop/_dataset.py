@@ -337,14 +337,30 @@ class AbstractDataset(object):
         return self._apply_update(args) if args else self
 
     def unregister_all_versions(self):
-        """Deletes every version of this name (refused, naming them, while runs or models use a version)."""
+        """Deletes every version of this name; refused before any is deleted, naming them, while runs or models
+        use a version (deleting the unused ones first would leave half the name gone)."""
         registration = self._registration
         if not registration:
             return
+        workspace = registration.workspace
         try:
-            records = _cli.call(["data", "list", "-n", registration.name], registration.workspace)
-            for record in sorted(records, key=lambda r: -r["version"]):
-                _cli.call(["data", "delete", "%s:%s" % (record["name"], record["version"])], registration.workspace)
+            records = _cli.call(["data", "list", "-n", registration.name], workspace)
+            refs = ["%s:%s" % (r["name"], r["version"]) for r in sorted(records, key=lambda r: -r["version"])]
+            in_use = []
+            for ref in refs:
+                shown = _cli.call(["data", "show", ref], workspace)
+                users = sorted({u["runId"] for u in shown.get("runs") or []})
+                users += sorted({"model %s:%s" % (m["model"], m["modelVersion"]) for m in shown.get("models") or []})
+                if users:
+                    in_use.append("%s (%s)" % (ref, ", ".join(users)))
+            if in_use:
+                raise UserErrorException(
+                    "Cannot unregister the versions of dataset %s: %s %s used by runs or models, whose lineage needs "
+                    "them; nothing was unregistered. Delete those runs and models first, or keep the dataset."
+                    % (registration.name, "; ".join(in_use), "is" if len(in_use) == 1 else "are")
+                )
+            for ref in refs:
+                _cli.call(["data", "delete", ref], workspace)
         except _cli.BenchtopCliError as err:
             raise _cli_error(err)
         self._registration = None
