@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
 import type { DatasetDetail } from '../../../shared/api/datasetTypes';
 import { formatBytes } from '../../../shared/format';
 import { useDatasets } from '../../stores/datasets';
-import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
+import { useVersionDetail } from '../../components/useVersionDetail';
+import { VersionsHeader } from '../../components/VersionsHeader';
+import { VersionsTable } from '../../components/VersionsTable';
 import { FileTree } from '../models/FileTree';
 import { KeyValueEditor } from '../models/KeyValueEditor';
 import { TagChips } from '../models/ModelList';
@@ -14,92 +15,54 @@ import { DatasetSummary } from './DatasetSummary';
 import { DeleteDataset } from './DeleteDataset';
 import { DownloadDataset } from './DownloadDataset';
 
-const fail = (err: unknown) => useUi.getState().showError(err);
+const fetchDataset = (name: string, version: number) => client.datasets.get({ name, version });
 
 /** One dataset: its versions, and the selected version's summary, data, files, lineage and actions. */
 export function DatasetDetailView({ name }: { name: string }) {
   const { versions, version, setVersion, openRegister } = useDatasets();
-  const [detail, setDetail] = useState<DatasetDetail | null>(null);
-  const load = useCallback(() => {
-    if (version === null) return;
-    client.datasets.get({ name, version }).then(setDetail, fail);
-  }, [name, version]);
-  useEffect(load, [load]);
-  // A tag, a profile or a run's use changed elsewhere (the CLI, a script): show it now.
-  useEffect(
-    () =>
-      client.on('datasets.changed', (e) => {
-        if (e.name === name) load();
-      }),
-    [name, load],
-  );
+  // A tag, a profile or a run's use changed elsewhere (the CLI, a script): the hook shows it now.
+  const { detail, load, saveChange } = useVersionDetail<DatasetDetail>({
+    name,
+    version,
+    fetchDetail: fetchDataset,
+    changedEvent: 'datasets.changed',
+    lists: useDatasets,
+  });
   const update = async (change: Omit<Parameters<typeof client.datasets.update>[0], 'name' | 'version'>) => {
-    if (!detail) return;
-    try {
-      await client.datasets.update({ name, version: detail.version, ...change });
-      load();
-      void useDatasets.getState().refresh();
-      void useDatasets.getState().reloadVersions();
-    } catch (err) {
-      fail(err);
-    }
+    if (detail) await saveChange(() => client.datasets.update({ name, version: detail.version, ...change }));
   };
   if (!versions) return <div className="muted pad">Loading {name}...</div>;
   const current = detail && detail.version === version ? detail : null;
   return (
     <article className="detail data-detail" aria-label={`Dataset ${name}`}>
-      <header className="detail-header">
-        <h2>{name}</h2>
-        <span className="badge">
-          {versions.length} version{versions.length === 1 ? '' : 's'}
-        </span>
-        <span className="spacer" />
-        <button
-          type="button"
-          onClick={() => openRegister({ name, paths: current?.source, kind: current?.kind, tabular: current?.tabular })}
-        >
-          Register new version…
-        </button>
-      </header>
+      <VersionsHeader
+        name={name}
+        count={versions.length}
+        onRegisterNew={() =>
+          openRegister({ name, paths: current?.source, kind: current?.kind, tabular: current?.tabular })
+        }
+      />
       <div className="table-wide">
-        <table className="table versions" aria-label="Versions">
-          <thead>
-            <tr>
-              <th>Version</th>
-              <th>Registered</th>
-              <th>Kind</th>
-              <th>Files</th>
-              <th>Size</th>
-              <th>Rows</th>
-              <th>Tags</th>
-            </tr>
-          </thead>
-          <tbody>
-            {versions.map((v) => (
-              <tr
-                key={v.version}
-                className={v.version === version ? 'selected' : ''}
-                aria-selected={v.version === version}
-              >
-                <td>
-                  <button type="button" className="link" onClick={() => setVersion(v.version)}>
-                    v{v.version}
-                  </button>
-                </td>
-                <td className="when" title={v.createdAt}>
-                  {v.createdAt.replace('T', ' ').slice(0, 16)}
-                </td>
-                <td>{v.kind}</td>
-                <td>{v.fileCount}</td>
-                <td>{formatBytes(v.size)}</td>
-                <td>{v.profile ? v.profile.rowCount.toLocaleString('en-US') : v.kind === 'tabular' ? '?' : ''}</td>
-                <td>
-                  <TagChips tags={v.tags} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <VersionsTable
+          versions={versions}
+          selected={version}
+          onSelect={setVersion}
+          headers={['Registered', 'Kind', 'Files', 'Size', 'Rows', 'Tags']}
+          cells={(v) => (
+            <>
+              <td className="when" title={v.createdAt}>
+                {v.createdAt.replace('T', ' ').slice(0, 16)}
+              </td>
+              <td>{v.kind}</td>
+              <td>{v.fileCount}</td>
+              <td>{formatBytes(v.size)}</td>
+              <td>{v.profile ? v.profile.rowCount.toLocaleString('en-US') : v.kind === 'tabular' ? '?' : ''}</td>
+              <td>
+                <TagChips tags={v.tags} />
+              </td>
+            </>
+          )}
+        />
       </div>
       {current ? (
         <section aria-label={`Version ${current.version}`} className="version-detail">

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { ModelDetail } from '../../../shared/api/modelTypes';
 import { formatBytes } from '../../../shared/format';
 import { useEnvironments } from '../../stores/environments';
@@ -6,6 +6,9 @@ import { useModels } from '../../stores/models';
 import { useRuns } from '../../stores/runs';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
+import { useVersionDetail } from '../../components/useVersionDetail';
+import { VersionsHeader } from '../../components/VersionsHeader';
+import { VersionsTable } from '../../components/VersionsTable';
 import { DownloadModel } from './DownloadModel';
 import { FileTree } from './FileTree';
 import { TagChips } from './ModelList';
@@ -106,78 +109,39 @@ function DeleteVersion({ model }: { model: ModelDetail }) {
   );
 }
 
+const fetchModel = (name: string, version: number) => client.models.get({ name, version });
+
 export function ModelDetailView({ name }: { name: string }) {
   const { versions, version, setVersion, openRegister } = useModels();
-  const [detail, setDetail] = useState<ModelDetail | null>(null);
-  const load = useCallback(() => {
-    if (version === null) return;
-    client.models.get({ name, version }).then(setDetail, fail);
-  }, [name, version]);
-  useEffect(load, [load]);
-  useEffect(
-    () =>
-      client.on('models.changed', (e) => {
-        if (e.name === name) load();
-      }),
-    [name, load],
-  );
-  const update = async (change: Parameters<typeof client.models.update>[0]) => {
-    try {
-      await client.models.update(change);
-      load();
-      void useModels.getState().refresh();
-      void useModels.getState().reloadVersions();
-    } catch (err) {
-      fail(err);
-    }
-  };
+  const { detail, saveChange } = useVersionDetail<ModelDetail>({
+    name,
+    version,
+    fetchDetail: fetchModel,
+    changedEvent: 'models.changed',
+    lists: useModels,
+  });
+  const update = (change: Parameters<typeof client.models.update>[0]) => saveChange(() => client.models.update(change));
   if (!versions) return <div className="muted pad">Loading {name}...</div>;
   return (
     <article className="detail" aria-label={`Model ${name}`}>
-      <header className="detail-header">
-        <h2>{name}</h2>
-        <span className="badge">
-          {versions.length} version{versions.length === 1 ? '' : 's'}
-        </span>
-        <span className="spacer" />
-        <button type="button" onClick={() => openRegister({ name })}>
-          Register new version…
-        </button>
-      </header>
-      <table className="table versions" aria-label="Versions">
-        <thead>
-          <tr>
-            <th>Version</th>
-            <th>Registered</th>
-            <th>Framework</th>
-            <th>Size</th>
-            <th>Tags</th>
-            <th>Run</th>
-          </tr>
-        </thead>
-        <tbody>
-          {versions.map((v) => (
-            <tr
-              key={v.version}
-              className={v.version === version ? 'selected' : ''}
-              aria-selected={v.version === version}
-            >
-              <td>
-                <button type="button" className="link" onClick={() => setVersion(v.version)}>
-                  v{v.version}
-                </button>
-              </td>
-              <td>{v.createdAt.replace('T', ' ').slice(0, 19)}</td>
-              <td>{v.framework}</td>
-              <td>{formatBytes(v.size)}</td>
-              <td>
-                <TagChips tags={v.tags} />
-              </td>
-              <td>{v.runId ?? ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <VersionsHeader name={name} count={versions.length} onRegisterNew={() => openRegister({ name })} />
+      <VersionsTable
+        versions={versions}
+        selected={version}
+        onSelect={setVersion}
+        headers={['Registered', 'Framework', 'Size', 'Tags', 'Run']}
+        cells={(v) => (
+          <>
+            <td>{v.createdAt.replace('T', ' ').slice(0, 19)}</td>
+            <td>{v.framework}</td>
+            <td>{formatBytes(v.size)}</td>
+            <td>
+              <TagChips tags={v.tags} />
+            </td>
+            <td>{v.runId ?? ''}</td>
+          </>
+        )}
+      />
       {detail && detail.version === version ? (
         <section aria-label={`Version ${detail.version}`} className="version-detail">
           <h3>{detail.id}</h3>
