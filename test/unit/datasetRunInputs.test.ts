@@ -111,6 +111,8 @@ describe('--input flags', () => {
     expect(() => parseInputFlags(['ds'])).toThrow('--input "ds": no input name');
     expect(() => parseInputFlags(['a=ds:x:mount'])).toThrow('"x" is not a version or a mode');
     expect(() => parseInputFlags(['a=ds:0'])).toThrow('versions start at 1');
+    expect(() => parseInputFlags(['1st=ds'])).toThrow('Invalid input name "1st". The name can only be alphanumeric');
+    expect(() => parseInputFlags(['my-data=ds'])).toThrow('Invalid input name "my-data"');
     expect(() => parseInputFlags(['a=ds'], ['b=x'])).toThrow('--input-path "b=x" names no input');
   });
 });

@@ -20,6 +20,13 @@ export function parseInputFlags(inputs: string[] = [], inputPaths: string[] = []
         `Give it as ${FORM}, e.g. --input train=titanic:2:mount.`,
       );
     if (!name || parts.length === 0) throw bad('no input name');
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(name))
+      // azureml-core's _validate_name, in its words (the schema's pattern, said before it is reached).
+      throw new BenchtopError(
+        'BAD_INPUT',
+        `Invalid input name "${name}". The name can only be alphanumeric characters and underscore, and must not begin with a number.`,
+        `Name it like a variable (at most 128 characters), e.g. --input train_data=${parts.join(':') || 'DATASET'}.`,
+      );
     let mode: RunDatasetInput['mode'];
     let version: number | undefined;
     if (parts.length > 1 && MODES.has(parts[parts.length - 1] as string)) mode = parts.pop() as RunDatasetInput['mode'];
