@@ -1,6 +1,6 @@
 import type { ColumnProfile, DatasetRecord } from '../../../shared/api/datasetTypes';
 import { client } from '../../transport/client';
-import { ByteProgress } from '../models/ByteProgress';
+import { JobProgressRow } from '../models/JobProgress';
 import { useJobRequest } from '../models/useJobRequest';
 import { formatStat, rowsText } from './datasetFormat';
 
@@ -73,15 +73,7 @@ export function DatasetProfileView({ dataset, onComputed }: { dataset: DatasetRe
       )}
       <div className="row">
         {busy ? (
-          <div className="row" role="status" aria-label="Profile progress">
-            <ByteProgress job={job} />
-            <span>{job?.step ?? 'Starting...'}</span>
-            {job ? (
-              <button type="button" onClick={cancel}>
-                Cancel profile
-              </button>
-            ) : null}
-          </div>
+          <JobProgressRow label="Profile progress" job={job} cancel={cancel} cancelLabel="Cancel profile" />
         ) : (
           <button type="button" className={profile ? '' : 'primary'} onClick={() => void compute(Boolean(profile))}>
             {profile ? 'Recompute profile' : 'Compute profile'}

@@ -5,7 +5,7 @@ import { formatBytes } from '../../../shared/format';
 import { PathField } from '../../components/PathField';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
-import { ByteProgress } from '../models/ByteProgress';
+import { JobProgressRow } from '../models/JobProgress';
 import { useJobRequest } from '../models/useJobRequest';
 
 /**
@@ -77,17 +77,7 @@ export function DownloadDataset({ dataset }: { dataset: DatasetRecord }) {
           </div>
         </div>
       ) : null}
-      {busy ? (
-        <div className="row" role="status" aria-label="Download progress">
-          <ByteProgress job={job} />
-          <span>{job?.step ?? 'Starting...'}</span>
-          {job ? (
-            <button type="button" onClick={cancel}>
-              Cancel
-            </button>
-          ) : null}
-        </div>
-      ) : null}
+      {busy ? <JobProgressRow label="Download progress" job={job} cancel={cancel} cancelLabel="Cancel" /> : null}
     </section>
   );
 }

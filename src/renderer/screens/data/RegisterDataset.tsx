@@ -5,7 +5,7 @@ import { ErrorMessage } from '../../components/ErrorBanner';
 import { useDatasets, type DatasetRegisterPrefill } from '../../stores/datasets';
 import { asApiError, useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
-import { ByteProgress } from '../models/ByteProgress';
+import { JobProgressParts } from '../models/JobProgress';
 import { parseLines } from '../models/modelActions';
 import { useJobRequest } from '../models/useJobRequest';
 import { PathsField } from './PathsField';
@@ -178,15 +178,12 @@ export function RegisterDatasetView({ prefill }: { prefill: DatasetRegisterPrefi
           </button>
           {busy ? (
             <>
-              <ByteProgress job={job} />
-              <span role="status">
-                {job?.step ?? (phase === 'profile' ? 'Computing the profile...' : 'Starting...')}
-              </span>
-              {job ? (
-                <button type="button" onClick={cancel}>
-                  {phase === 'profile' ? 'Cancel profile' : 'Cancel registration'}
-                </button>
-              ) : null}
+              <JobProgressParts
+                job={job}
+                cancel={cancel}
+                waiting={phase === 'profile' ? 'Computing the profile...' : 'Starting...'}
+                cancelLabel={phase === 'profile' ? 'Cancel profile' : 'Cancel registration'}
+              />
             </>
           ) : null}
         </div>

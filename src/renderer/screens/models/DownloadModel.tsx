@@ -5,7 +5,7 @@ import { client } from '../../transport/client';
 import { browserDownloadUrl } from './modelActions';
 import { useJobRequest } from './useJobRequest';
 import { PathField } from '../../components/PathField';
-import { ByteProgress } from './ByteProgress';
+import { JobProgressRow } from './JobProgress';
 
 /** Download to a folder (progress, cancel, checksums verified), or through the browser when headless. */
 export function DownloadModel({ model }: { model: ModelDetail }) {
@@ -61,17 +61,7 @@ export function DownloadModel({ model }: { model: ModelDetail }) {
         </code>
         .
       </p>
-      {busy ? (
-        <div className="row" role="status" aria-label="Download progress">
-          <ByteProgress job={job} />
-          <span>{job?.step ?? 'Starting...'}</span>
-          {job ? (
-            <button type="button" onClick={cancel}>
-              Cancel
-            </button>
-          ) : null}
-        </div>
-      ) : null}
+      {busy ? <JobProgressRow label="Download progress" job={job} cancel={cancel} cancelLabel="Cancel" /> : null}
     </section>
   );
 }

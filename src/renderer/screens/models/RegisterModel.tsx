@@ -5,7 +5,7 @@ import { useModels, type RegisterPrefill } from '../../stores/models';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
 import { PathField } from '../../components/PathField';
-import { ByteProgress } from './ByteProgress';
+import { JobProgressParts } from './JobProgress';
 import { parseLines } from './modelActions';
 import { useJobRequest } from './useJobRequest';
 
@@ -244,13 +244,7 @@ export function RegisterModelView({ prefill }: { prefill: RegisterPrefill }) {
           </button>
           {busy ? (
             <>
-              <ByteProgress job={job} />
-              <span role="status">{job?.step ?? 'Starting...'}</span>
-              {job ? (
-                <button type="button" onClick={cancel}>
-                  Cancel registration
-                </button>
-              ) : null}
+              <JobProgressParts job={job} cancel={cancel} cancelLabel="Cancel registration" />
             </>
           ) : null}
         </div>
