@@ -6,6 +6,7 @@ import type {
   DatasetRecord,
   TabularOptions,
 } from '../../../shared/api/datasetTypes';
+import { addJsonFilters, listNewestFirst, matchesFilter } from '../models/registryQuery';
 import type { Db } from '../workspace/database';
 
 /** Rows become DatasetRecord JSON inside SQLite (as models do: one JSON.parse for a whole list). */
@@ -26,23 +27,6 @@ export interface NewDataset {
   createdAt: string;
   runId: string | null;
   hidden: boolean;
-}
-
-/** Newest first; ties (same millisecond) by name, then higher version first. */
-function newestFirst(a: DatasetRecord, b: DatasetRecord): number {
-  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
-  return a.name === b.name ? b.version - a.version : a.name < b.name ? -1 : 1;
-}
-
-/** A JSON path for a key SQLite can match, or null for keys it cannot quote (matched in JS instead). */
-function jsonPath(key: string): string | null {
-  return /["\\]/.test(key) ? null : `$."${key}"`;
-}
-
-function matchesTag(tags: Record<string, string>, filter: string): boolean {
-  const at = filter.indexOf('=');
-  if (at < 0) return Object.hasOwn(tags, filter);
-  return tags[filter.slice(0, at)] === filter.slice(at + 1);
 }
 
 /** The dataset rows in SQLite. Callers hold the write transaction where it matters. */
@@ -121,7 +105,6 @@ export class DatasetStore {
   list(query: DatasetQuery): DatasetRecord[] {
     const where: string[] = [];
     const params: unknown[] = [];
-    const leftover: string[] = [];
     if (!query.all) where.push('hidden = 0');
     if (query.name) {
       where.push('name = ?');
@@ -132,28 +115,9 @@ export class DatasetStore {
       params.push(query.kind);
     }
     if (query.latest) where.push('version = (SELECT MAX(d2.version) FROM datasets d2 WHERE d2.name = datasets.name)');
-    for (const filter of query.tags ?? []) {
-      const at = filter.indexOf('=');
-      const keyPath = jsonPath(at < 0 ? filter : filter.slice(0, at));
-      if (!keyPath) leftover.push(filter);
-      else if (at < 0) {
-        where.push('json_type(tags, ?) IS NOT NULL');
-        params.push(keyPath);
-      } else {
-        where.push('json_extract(tags, ?) = ?');
-        params.push(keyPath, filter.slice(at + 1));
-      }
-    }
-    const sql = `SELECT json_group_array(${RECORD_JSON}) FROM datasets ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
-    const records = (
-      JSON.parse(
-        this.db
-          .prepare(sql)
-          .pluck()
-          .get(...params) as string,
-      ) as DatasetRecord[]
-    ).sort(newestFirst);
-    return leftover.length ? records.filter((d) => leftover.every((f) => matchesTag(d.tags, f))) : records;
+    const leftover = addJsonFilters('tags', query.tags, where, params);
+    const records = listNewestFirst<DatasetRecord>(this.db, 'datasets', RECORD_JSON, where, params);
+    return leftover.length ? records.filter((d) => leftover.every((f) => matchesFilter(d.tags, f))) : records;
   }
 
   updateMetadata(name: string, version: number, tags: Record<string, string>, description: string | null): void {

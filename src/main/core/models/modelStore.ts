@@ -1,5 +1,6 @@
 import type { ModelFile, ModelQuery, ModelRecord } from '../../../shared/api/modelTypes';
 import type { Db } from '../workspace/database';
+import { addJsonFilters, listNewestFirst, matchesFilter } from './registryQuery';
 
 export type NewModel = Omit<ModelRecord, 'id' | 'version'>;
 
@@ -18,27 +19,6 @@ const LIST_RECORD_JSON = RECORD_JSON.replace(
   'json(mlflow)',
   "CASE WHEN mlflow IS NULL THEN NULL ELSE json_set(mlflow, '$.servingInputExample', NULL) END",
 );
-
-/** Newest first; ties (same millisecond) by name, then higher version first. */
-function newestFirst(a: ModelRecord, b: ModelRecord): number {
-  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
-  return a.name === b.name ? b.version - a.version : a.name < b.name ? -1 : 1;
-}
-
-/** A JSON path for a key SQLite can match, or null for keys it cannot quote (matched in JS instead). */
-function jsonPath(key: string): string | null {
-  return /["\\]/.test(key) ? null : `$."${key}"`;
-}
-
-/** "key" or "key=value" against a record of strings. */
-function matchesAll(values: Record<string, string>, filters: string[] | undefined): boolean {
-  if (!filters?.length) return true;
-  return filters.every((filter) => {
-    const at = filter.indexOf('=');
-    if (at < 0) return Object.hasOwn(values, filter);
-    return values[filter.slice(0, at)] === filter.slice(at + 1);
-  });
-}
 
 /** The model rows in SQLite. Callers hold the write transaction where it matters. */
 export class ModelStore {
@@ -110,33 +90,11 @@ export class ModelStore {
       params.push(query.framework);
     }
     if (query.latest) where.push('version = (SELECT MAX(m2.version) FROM models m2 WHERE m2.name = models.name)');
-    for (const column of ['tags', 'properties'] as const) {
-      for (const filter of query[column] ?? []) {
-        const at = filter.indexOf('=');
-        const key = at < 0 ? filter : filter.slice(0, at);
-        const keyPath = jsonPath(key);
-        if (!keyPath) leftover.push({ column, filter });
-        else if (at < 0) {
-          where.push(`json_type(${column}, ?) IS NOT NULL`);
-          params.push(keyPath);
-        } else {
-          where.push(`json_extract(${column}, ?) = ?`);
-          params.push(keyPath, filter.slice(at + 1));
-        }
-      }
-    }
-    const sql = `SELECT json_group_array(${LIST_RECORD_JSON}) FROM models ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
-    // Mostly in insertion order already, so the sort is close to linear.
-    const records = (
-      JSON.parse(
-        this.db
-          .prepare(sql)
-          .pluck()
-          .get(...params) as string,
-      ) as ModelRecord[]
-    ).sort(newestFirst);
+    for (const column of ['tags', 'properties'] as const)
+      for (const filter of addJsonFilters(column, query[column], where, params)) leftover.push({ column, filter });
+    const records = listNewestFirst<ModelRecord>(this.db, 'models', LIST_RECORD_JSON, where, params);
     if (!leftover.length) return records;
-    return records.filter((m) => leftover.every(({ column, filter }) => matchesAll(m[column], [filter])));
+    return records.filter((m) => leftover.every(({ column, filter }) => matchesFilter(m[column], filter)));
   }
 
   updateMetadata(
