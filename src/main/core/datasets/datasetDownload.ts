@@ -4,20 +4,13 @@ import type { DatasetFile, DatasetRecord } from '../../../shared/api/datasetType
 import { BenchtopError } from '../../../shared/errors';
 import { formatBytes } from '../../../shared/format';
 import type { JobManager } from '../jobs/jobManager';
+import { downloadFromBlobs, type DownloadResult } from '../models/blobDownload';
 import type { BlobStore } from '../models/blobStore';
 import { contentHasher } from '../models/contentHash';
 import { DownloadTarget } from '../models/downloadTarget';
-import { copyHashed, throwIfCanceled } from '../models/hashedCopy';
-import { diskFullError } from '../models/modelRules';
+import { throwIfCanceled } from '../models/hashedCopy';
 import { jobFailure } from '../jobs/jobFailure';
-import { progressReporter } from '../models/progress';
 import { checkFreeSpace } from '../workspace/freeSpace';
-
-export interface DownloadResult {
-  path: string;
-  files: number;
-  size: number;
-}
 
 /**
  * Copies a version's files to `<directory>/<relative path>`, each checked against its digest on the way out;
@@ -48,31 +41,14 @@ export async function downloadDataset(
       ctx.output.note(
         `Downloading ${id} to ${directory} (${toCopy.length} of ${files.length} files, ${formatBytes(size)})`,
       );
-      const progress = progressReporter(size, ctx);
-      try {
-        for (const planned of plan.files) {
-          const { file } = planned;
-          const blob = deps.blobs.blobPath(file.digest);
-          if (!fs.existsSync(blob))
-            throw new BenchtopError(
-              'CHECKSUM_MISMATCH',
-              `The stored content of ${file.path} is missing from the workspace.`,
-              'Register the dataset again from its source.',
-            );
-          await copyHashed(blob, plan.prepare(planned), {
-            signal: ctx.signal,
-            onBytes: progress.add,
-            expectedDigest: file.digest,
-            mismatchHint: `Register ${record.name} again from its source (benchtop data register -n ${record.name} -p PATH); this copy cannot be trusted.`,
-          });
-        }
-        plan.commit();
-        ctx.output.note(`Downloaded ${files.length} file(s), every checksum verified: ${directory}`);
-      } catch (err) {
-        throw diskFullError(err, `downloading ${id}`, directory, size);
-      } finally {
-        plan.abort();
-      }
+      await downloadFromBlobs(deps.blobs, plan, ctx, {
+        what: `downloading ${id}`,
+        directory,
+        size,
+        missingHint: 'Register the dataset again from its source.',
+        mismatchHint: `Register ${record.name} again from its source (benchtop data register -n ${record.name} -p PATH); this copy cannot be trusted.`,
+      });
+      ctx.output.note(`Downloaded ${files.length} file(s), every checksum verified: ${directory}`);
     },
   );
   const finished = await job.done;
