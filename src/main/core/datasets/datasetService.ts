@@ -20,12 +20,14 @@ import { diskFullError } from '../models/modelRules';
 import { jobFailure } from '../jobs/jobFailure';
 import type { ModelStore } from '../models/modelStore';
 import { progressReporter } from '../models/progress';
+import { editedTags } from '../models/tagEdits';
 import type { RunService } from '../runs/runService';
 import { type Db, writeTransaction } from '../workspace/database';
 import { nowIso } from '../workspace/files';
 import { checkFreeSpace } from '../workspace/freeSpace';
 import type { WorkspacePaths } from '../workspace/paths';
-import { downloadDataset, type DownloadResult } from './datasetDownload';
+import type { DownloadResult } from '../models/blobDownload';
+import { downloadDataset } from './datasetDownload';
 import { datasetNotFound } from './datasetFiles';
 import { checkDatasetName, contentDigestOf, resolveTabular } from './datasetRules';
 import { resolveSources } from './datasetSources';
@@ -187,8 +189,7 @@ export class DatasetService {
   update(input: UpdateDataset): DatasetRecord {
     writeTransaction(this.db, () => {
       const record = this.require(input.name, input.version);
-      const tags = { ...(input.tags ?? record.tags), ...(input.addTags ?? {}) };
-      for (const key of input.removeTags ?? []) delete tags[key];
+      const tags = editedTags(record.tags, input);
       const description = input.description !== undefined ? input.description.trim() || null : record.description;
       this.store.updateMetadata(record.name, record.version, tags, description);
     });
