@@ -9,7 +9,8 @@ import type { CliContext } from '../context';
 import { withJobProgress } from '../jobProgress';
 import { printJson } from '../output';
 import type { Action } from '../program';
-import { detailText, listTable, pairs, previewText, profileTable } from './dataText';
+import { detailText, listTable, previewText, profileTable } from './dataText';
+import { deletedLine, downloadedLine, pairs } from './registryText';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -270,9 +271,7 @@ export function registerDataCommands(program: Command, action: Action): void {
           }),
         );
         if (ctx.json) return printJson(result);
-        console.log(
-          `Downloaded ${ref} to ${result.path} (${result.files} file${result.files === 1 ? '' : 's'}, ${formatBytes(result.size)}, checksums verified).`,
-        );
+        console.log(downloadedLine(ref, result));
       }),
     );
 
@@ -307,7 +306,7 @@ export function registerDataCommands(program: Command, action: Action): void {
         const target = requireVersionRef(parseDatasetRef(ref), 'delete');
         const result = await ctx.client.datasets.delete(target);
         if (ctx.json) return printJson(result);
-        console.log(`Deleted ${target.name}:${target.version} (freed ${formatBytes(result.freedBytes)}).`);
+        console.log(deletedLine(target, result.freedBytes));
       }),
     );
 

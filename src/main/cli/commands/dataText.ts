@@ -1,12 +1,7 @@
 import type { DatasetDetail, DatasetPreview, DatasetProfile, DatasetRecord } from '../../../shared/api/datasetTypes';
 import { formatBytes } from '../../../shared/format';
 import { table } from '../output';
-
-export function pairs(values: Record<string, string>): string {
-  return Object.entries(values)
-    .map(([k, v]) => (v === '' ? k : `${k}=${v}`))
-    .join(', ');
-}
+import { pairs } from './registryText';
 
 /** How a tabular version is read, in words ("csv, header", "tsv, no header", "parquet"). */
 export function readAs(record: DatasetRecord): string {

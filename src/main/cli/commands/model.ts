@@ -8,6 +8,7 @@ import { withJobProgress } from '../jobProgress';
 import { printJson, table } from '../output';
 import { mlflowLines } from './mlflowModelText';
 import type { Action } from '../program';
+import { deletedLine, downloadedLine, pairs } from './registryText';
 import { modelDatasetLines } from './runInputsText';
 import type { ModelDatasetLink } from '../../../shared/api/datasetTypes';
 
@@ -35,12 +36,6 @@ function modelJson(model: ModelRecord) {
     // Only MLflow models have the key.
     ...(model.mlflow ? { mlflow: model.mlflow } : {}),
   };
-}
-
-function pairs(values: Record<string, string>): string {
-  return Object.entries(values)
-    .map(([k, v]) => (v === '' ? k : `${k}=${v}`))
-    .join(', ');
 }
 
 /** `--dataset PURPOSE=NAME:VERSION` (Model.register(datasets=[(purpose, dataset)])): the version is required. */
@@ -243,9 +238,7 @@ export function registerModelCommands(program: Command, action: Action): void {
           }),
         );
         if (ctx.json) return printJson(result);
-        console.log(
-          `Downloaded ${ref} to ${result.path} (${result.files} file${result.files === 1 ? '' : 's'}, ${formatBytes(result.size)}, checksums verified).`,
-        );
+        console.log(downloadedLine(ref, result));
       }),
     );
 
@@ -291,7 +284,7 @@ export function registerModelCommands(program: Command, action: Action): void {
         const target = requireVersion(ref);
         const result = await ctx.client.models.delete(target);
         if (ctx.json) return printJson({ deleted: `${target.name}:${target.version}`, freedBytes: result.freedBytes });
-        console.log(`Deleted ${target.name}:${target.version} (freed ${formatBytes(result.freedBytes)}).`);
+        console.log(deletedLine(target, result.freedBytes));
       }),
     );
 }
