@@ -2,30 +2,28 @@ import { useState } from 'react';
 import { DATASET_NAME_PATTERN, type RegisteredDataset } from '../../../shared/api/datasetTypes';
 import { BenchtopError, type ApiError } from '../../../shared/errors';
 import { ErrorMessage } from '../../components/ErrorBanner';
+import { FormHeader } from '../../components/FormHeader';
 import { useDatasets, type DatasetRegisterPrefill } from '../../stores/datasets';
 import { asApiError, useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
 import { JobProgressParts } from '../models/JobProgress';
 import { parseLines } from '../models/modelActions';
+import { nameFromBase } from '../models/registryName';
 import { useJobRequest } from '../models/useJobRequest';
 import { PathsField } from './PathsField';
 import { fieldOf, type RegisterField } from './registerErrors';
 import { type TabularChoice, choiceFrom, tabularOptions } from './tabularChoice';
 import { TabularFields } from './TabularFields';
 
-/** A dataset name from a path: "/data/train.csv" -> "train", "/data/images/" -> "images". */
+/** A dataset name from a path: "/data/train.csv" -> "train", "/data/images/" -> "images"; a glob's folder names it. */
 function nameFrom(path: string | undefined): string {
-  const base =
+  return nameFromBase(
     (path ?? '')
       .replace(/\/+$/, '')
       .split(/[\\/]/)
       .filter((p) => !p.includes('*'))
-      .pop() ?? '';
-  return base
-    .replace(/\.[^.]+$/, '')
-    .replace(/[^a-zA-Z0-9._-]/g, '-')
-    .replace(/^[^a-zA-Z0-9]+/, '')
-    .slice(0, 255);
+      .pop() ?? '',
+  );
 }
 
 const canceled = (err: unknown) => err instanceof BenchtopError && err.code === 'CANCELED';
@@ -107,13 +105,7 @@ export function RegisterDatasetView({ prefill }: { prefill: DatasetRegisterPrefi
 
   return (
     <article className="detail" aria-label="Register dataset">
-      <header className="detail-header">
-        <h2>Register dataset</h2>
-        <span className="spacer" />
-        <button type="button" onClick={() => useDatasets.getState().closeRegister()} disabled={busy}>
-          Close
-        </button>
-      </header>
+      <FormHeader title="Register dataset" onClose={() => useDatasets.getState().closeRegister()} busy={busy} />
       <form
         className="form"
         onSubmit={(e) => {

@@ -4,19 +4,16 @@ import type { RunSummary } from '../../../shared/api/runTypes';
 import { useModels, type RegisterPrefill } from '../../stores/models';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
+import { FormHeader } from '../../components/FormHeader';
 import { PathField } from '../../components/PathField';
 import { JobProgressParts } from './JobProgress';
 import { parseLines } from './modelActions';
+import { nameFromBase } from './registryName';
 import { useJobRequest } from './useJobRequest';
 
 /** A model name from a path: "outputs/sk-model.joblib" -> "sk-model". */
 function nameFrom(path: string | undefined): string {
-  const base = (path ?? '').replace(/\/+$/, '').split(/[\\/]/).pop() ?? '';
-  return base
-    .replace(/\.[^.]+$/, '')
-    .replace(/[^a-zA-Z0-9._-]/g, '-')
-    .replace(/^[^a-zA-Z0-9]+/, '')
-    .slice(0, 255);
+  return nameFromBase((path ?? '').replace(/\/+$/, '').split(/[\\/]/).pop() ?? '');
 }
 
 /** A run's files you can register: outputs (each file and each folder), then uploads. */
@@ -149,13 +146,7 @@ export function RegisterModelView({ prefill }: { prefill: RegisterPrefill }) {
 
   return (
     <article className="detail" aria-label="Register model">
-      <header className="detail-header">
-        <h2>Register model</h2>
-        <span className="spacer" />
-        <button type="button" onClick={() => useModels.getState().closeRegister()} disabled={busy}>
-          Close
-        </button>
-      </header>
+      <FormHeader title="Register model" onClose={() => useModels.getState().closeRegister()} busy={busy} />
       <form
         className="form"
         onSubmit={(e) => {

@@ -3,6 +3,7 @@ import { SERVICE_NAME_PATTERN } from '../../../shared/api/serviceTypes';
 import { useServices } from '../../stores/services';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
+import { FormHeader } from '../../components/FormHeader';
 import { PathField } from '../../components/PathField';
 import { EnvironmentPicker } from './EnvironmentPicker';
 import { ModelPicker } from './ModelPicker';
@@ -52,13 +53,11 @@ export function DeployServiceView() {
   };
   return (
     <article className="detail" aria-label="Deploy service">
-      <header className="detail-header">
-        <h2>Deploy a local web service</h2>
-        <span className="spacer" />
-        <button type="button" onClick={() => useServices.getState().openDeploy(false)} disabled={deploying}>
-          Close
-        </button>
-      </header>
+      <FormHeader
+        title="Deploy a local web service"
+        onClose={() => useServices.getState().openDeploy(false)}
+        busy={deploying}
+      />
       <form
         className="form"
         onSubmit={(e) => {
