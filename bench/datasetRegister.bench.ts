@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openCore } from '../src/main/core/core';
 import { benchDir, median, report, timeMs, timeMsAsync } from './harness';
+import { freshContent, writeRandomFile } from './randomFile';
 
 const SMALL_FILES = Number(process.env.BENCH_SMALL_FILES ?? 10_000);
 const BIG_SIZE = Number(process.env.BENCH_BIG_MB ?? 1024) * 1024 * 1024;
@@ -29,22 +30,6 @@ function writeSmallFolder(root: string): number {
     total += data.length;
   }
   return total;
-}
-
-/** Random bytes (no zero pages to shortcut), written once; each round changes the first 16 bytes. */
-function writeBigFile(file: string): void {
-  const fd = fs.openSync(file, 'w');
-  const chunk = Buffer.alloc(8 * 1024 * 1024);
-  for (let written = 0; written < BIG_SIZE; written += chunk.length) {
-    randomFillSync(chunk);
-    fs.writeSync(fd, chunk, 0, Math.min(chunk.length, BIG_SIZE - written));
-  }
-  fs.closeSync(fd);
-}
-function freshContent(file: string): void {
-  const fd = fs.openSync(file, 'r+');
-  fs.writeSync(fd, randomFillSync(Buffer.alloc(16)), 0, 16, 0);
-  fs.closeSync(fd);
 }
 
 const sync = () => execFileSync('sync');
@@ -132,7 +117,7 @@ async function main(): Promise<void> {
   const bigDir = path.join(dir, 'big');
   fs.mkdirSync(bigDir);
   const big = path.join(bigDir, 'data.bin');
-  writeBigFile(big);
+  writeRandomFile(big, BIG_SIZE);
   const bigTimes = await compare('big-file', BIG_ROUNDS, () => {
     freshContent(big);
     return bigDir;

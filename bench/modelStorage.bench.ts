@@ -2,12 +2,12 @@
 // Target: throughput at least 0.7x of cp. Also: registering identical content again adds at most 1 MB.
 // Alternating order and `sync` before every timed step, so neither side pays the other's writeback.
 import { execFileSync } from 'node:child_process';
-import { randomFillSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openCore } from '../src/main/core/core';
 import { folderSize } from '../src/main/core/workspace/files';
 import { benchDir, median, report, timeMs, timeMsAsync } from './harness';
+import { freshContent, writeRandomFile } from './randomFile';
 
 const SIZE = Number(process.env.BENCH_MODEL_MB ?? 1024) * 1024 * 1024;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
@@ -15,28 +15,14 @@ const dir = benchDir('models');
 const core = openCore(path.join(dir, 'ws'));
 const source = path.join(dir, 'model.bin');
 
-/** Random bytes (no zero pages to shortcut), written once; each round changes the first 16 bytes so every register stores new content. */
-function writeSource(): void {
-  const fd = fs.openSync(source, 'w');
-  const chunk = Buffer.alloc(8 * 1024 * 1024);
-  for (let written = 0; written < SIZE; written += chunk.length) {
-    randomFillSync(chunk);
-    fs.writeSync(fd, chunk, 0, Math.min(chunk.length, SIZE - written));
-  }
-  fs.closeSync(fd);
-}
-function freshContent(): void {
-  const fd = fs.openSync(source, 'r+');
-  fs.writeSync(fd, randomFillSync(Buffer.alloc(16)), 0, 16, 0);
-  fs.closeSync(fd);
-}
 const sync = () => execFileSync('sync');
 const cp = (from: string, to: string) => timeMs(() => execFileSync('cp', [from, to]));
 const cpSynced = (from: string, to: string) =>
   timeMs(() => execFileSync('sh', ['-c', 'cp "$0" "$1" && sync "$1"', from, to]));
 
 async function main(): Promise<void> {
-  writeSource();
+  // Written once; each round changes its first 16 bytes so every register stores new content.
+  writeRandomFile(source, SIZE);
   const times = {
     cp: [] as number[],
     cpSync: [] as number[],
@@ -45,7 +31,7 @@ async function main(): Promise<void> {
     cpBlob: [] as number[],
   };
   for (let round = 0; round < ROUNDS; round++) {
-    freshContent();
+    freshContent(source);
     const copyTarget = path.join(dir, `cp-${round}.bin`);
     const syncTarget = path.join(dir, `cps-${round}.bin`);
     const steps: [keyof typeof times, () => Promise<number>][] = [
