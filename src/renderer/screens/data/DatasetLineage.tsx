@@ -1,4 +1,5 @@
 import type { DatasetDetail } from '../../../shared/api/datasetTypes';
+import { LinkItem } from '../../components/LinkItem';
 import { openModel, openRun } from './datasetLinks';
 
 /** Lineage seen from the data: the runs that read this version, and the models made from it. */
@@ -11,14 +12,12 @@ export function DatasetLineage({ dataset }: { dataset: DatasetDetail }) {
       ) : (
         <ul className="lineage" aria-label="Used by runs">
           {dataset.runs.map((use) => (
-            <li key={`${use.runId}/${use.inputName}`}>
-              <button type="button" className="link" onClick={() => openRun(use.runId)}>
-                {use.runId}
-              </button>{' '}
-              <span className="muted">
-                {use.via === 'api' ? 'read by the script through the API' : `input "${use.inputName}" (${use.mode})`}
-              </span>
-            </li>
+            <LinkItem
+              key={`${use.runId}/${use.inputName}`}
+              label={use.runId}
+              onOpen={() => openRun(use.runId)}
+              note={use.via === 'api' ? 'read by the script through the API' : `input "${use.inputName}" (${use.mode})`}
+            />
           ))}
         </ul>
       )}
@@ -28,12 +27,12 @@ export function DatasetLineage({ dataset }: { dataset: DatasetDetail }) {
       ) : (
         <ul className="lineage" aria-label="Models made from it">
           {dataset.models.map((link) => (
-            <li key={`${link.model}:${link.modelVersion}/${link.purpose}`}>
-              <button type="button" className="link" onClick={() => openModel(link.model, link.modelVersion)}>
-                {link.model}:{link.modelVersion}
-              </button>{' '}
-              <span className="muted">{link.purpose}</span>
-            </li>
+            <LinkItem
+              key={`${link.model}:${link.modelVersion}/${link.purpose}`}
+              label={`${link.model}:${link.modelVersion}`}
+              onOpen={() => openModel(link.model, link.modelVersion)}
+              note={link.purpose}
+            />
           ))}
         </ul>
       )}

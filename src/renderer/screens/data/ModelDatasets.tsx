@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ModelDatasetLink } from '../../../shared/api/datasetTypes';
 import { client } from '../../transport/client';
+import { LinkItem } from '../../components/LinkItem';
 import { openDataset } from './datasetLinks';
 
 /** "Which data trained this model?": the dataset versions a model version was made from, each a link. */
@@ -38,12 +39,12 @@ export function ModelDatasets({ name, version }: { name: string; version: number
       {links && links.length > 0 ? (
         <ul className="lineage">
           {links.map((link) => (
-            <li key={`${link.purpose}/${link.name}:${link.version}`}>
-              <button type="button" className="link" onClick={() => openDataset(link.name, link.version)}>
-                {link.name}:{link.version}
-              </button>{' '}
-              <span className="muted">{link.purpose}</span>
-            </li>
+            <LinkItem
+              key={`${link.purpose}/${link.name}:${link.version}`}
+              label={`${link.name}:${link.version}`}
+              onOpen={() => openDataset(link.name, link.version)}
+              note={link.purpose}
+            />
           ))}
         </ul>
       ) : null}
