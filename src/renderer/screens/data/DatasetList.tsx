@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { DatasetRecord } from '../../../shared/api/datasetTypes';
 import { moveSelectionWithArrows } from '../../components/listKeys';
+import { tagsMatch } from '../../components/tagFilter';
 import { useDatasets } from '../../stores/datasets';
 import { TagChips } from '../models/ModelList';
 import { datasetFacts } from './datasetFormat';
@@ -9,11 +10,7 @@ import { datasetFacts } from './datasetFormat';
 function matches(dataset: DatasetRecord, filter: string): boolean {
   const text = filter.trim().toLowerCase();
   if (!text) return true;
-  if (dataset.name.toLowerCase().includes(text) || dataset.kind === text) return true;
-  const [key, value] = text.split('=', 2);
-  return Object.entries(dataset.tags).some(
-    ([k, v]) => k.toLowerCase() === key && (value === undefined || v.toLowerCase() === value),
-  );
+  return dataset.name.toLowerCase().includes(text) || dataset.kind === text || tagsMatch(dataset.tags, text);
 }
 
 /** Every dataset name with its newest version; arrow keys move the selection in the order shown. */

@@ -1,17 +1,16 @@
 import { useState } from 'react';
 import type { ModelRecord } from '../../../shared/api/modelTypes';
 import { moveSelectionWithArrows } from '../../components/listKeys';
+import { tagsMatch } from '../../components/tagFilter';
 import { useModels } from '../../stores/models';
 
 /** Name, or a tag as "key" / "key=value". */
 function matches(model: ModelRecord, filter: string): boolean {
   const text = filter.trim().toLowerCase();
   if (!text) return true;
-  if (model.name.toLowerCase().includes(text) || model.framework.toLowerCase() === text) return true;
-  return Object.entries(model.tags).some(([k, v]) => {
-    const [key, value] = text.split('=', 2);
-    return k.toLowerCase() === key && (value === undefined || v.toLowerCase() === value);
-  });
+  return (
+    model.name.toLowerCase().includes(text) || model.framework.toLowerCase() === text || tagsMatch(model.tags, text)
+  );
 }
 
 export function TagChips({ tags }: { tags: Record<string, string> }) {
