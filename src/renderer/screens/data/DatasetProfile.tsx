@@ -4,6 +4,9 @@ import { JobProgressRow } from '../models/JobProgress';
 import { useJobRequest } from '../models/useJobRequest';
 import { formatStat, rowsText } from './datasetFormat';
 
+/** The profile's figures, right-aligned as numbers (ColumnRow gives them in this order). */
+const NUMBER_COLUMNS = ['Missing', 'Min', 'Max', 'Mean'];
+
 function ColumnRow({ column }: { column: ColumnProfile }) {
   return (
     <tr>
@@ -43,18 +46,11 @@ export function DatasetProfileView({ dataset, onComputed }: { dataset: DatasetRe
                 <tr>
                   <th scope="col">Column</th>
                   <th scope="col">Type</th>
-                  <th scope="col" className="num">
-                    Missing
-                  </th>
-                  <th scope="col" className="num">
-                    Min
-                  </th>
-                  <th scope="col" className="num">
-                    Max
-                  </th>
-                  <th scope="col" className="num">
-                    Mean
-                  </th>
+                  {NUMBER_COLUMNS.map((heading) => (
+                    <th key={heading} scope="col" className="num">
+                      {heading}
+                    </th>
+                  ))}
                 </tr>
               </thead>
               <tbody>
