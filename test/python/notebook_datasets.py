@@ -242,6 +242,10 @@ def section_errors():
     broken = Dataset.Tabular.from_delimited_files("more/broken.csv")
     err = raises(UserErrorException, broken.to_pandas_dataframe)
     check("broken.csv" in err.message and "line 3" in err.message, err.message)
+    # Registering it is refused with the line, and a fix in Python's words (not the CLI's flags).
+    err = raises(UserErrorException, broken.register, ws, "broken")
+    check("broken.csv line 3: expected 2 fields" in err.message and "separator=" in err.message, err.message)
+    check("--separator" not in err.message, err.message)
     # What needs Azure's dataprep engine is refused with the local way, not an AttributeError.
     err = raises(UserErrorException, table.get_profile)
     check("`benchtop data profile iris:" in err.message, err.message)

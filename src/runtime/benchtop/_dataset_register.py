@@ -52,6 +52,21 @@ def _already_exists(name):
     )
 
 
+# The registry's hints name the CLI's flags; from Python, the arguments that set the same thing.
+_PYTHON_WORDS = (
+    ("the wrong --separator or --format", "the wrong separator= or Dataset.Tabular.from_* method"),
+    ("the --separator and --format", "separator= and the Dataset.Tabular.from_* method for the files' format"),
+    ("(without --tabular)", "(Dataset.File.from_files)"),
+)
+
+
+def _in_python_words(err):
+    text = str(err)
+    for cli, python in _PYTHON_WORDS:
+        text = text.replace(cli, python)
+    return UserErrorException(text)
+
+
 def register(dataset, workspace, name, description=None, tags=None, create_new_version=False, anonymous=False):
     from ._dataset import _from_record
     from ._dataset_sources import expand_all
@@ -91,7 +106,7 @@ def register(dataset, workspace, name, description=None, tags=None, create_new_v
         except _cli.BenchtopCliError as err:
             if err.code == "ALREADY_EXISTS":
                 raise _already_exists(name)
-            raise UserErrorException(str(err))
+            raise _in_python_words(err)
     finally:
         if staging:
             shutil.rmtree(staging, ignore_errors=True)
