@@ -349,14 +349,16 @@ class AbstractDataset(object):
             in_use = []
             for ref in refs:
                 shown = _cli.call(["data", "show", ref], workspace)
-                users = sorted({u["runId"] for u in shown.get("runs") or []})
+                users = sorted({"run %s" % u["runId"] for u in shown.get("runs") or []})
                 users += sorted({"model %s:%s" % (m["model"], m["modelVersion"]) for m in shown.get("models") or []})
                 if users:
                     in_use.append("%s (%s)" % (ref, ", ".join(users)))
             if in_use:
+                # Runs are never deleted here, so a version a run used stays for good; a model's can go first.
                 raise UserErrorException(
                     "Cannot unregister the versions of dataset %s: %s %s used by runs or models, whose lineage needs "
-                    "them; nothing was unregistered. Delete those runs and models first, or keep the dataset."
+                    "them; nothing was unregistered. A version a run used stays (a run's record is kept); delete "
+                    "the models first for the others, or keep the dataset and register new data as a new version."
                     % (registration.name, "; ".join(in_use), "is" if len(in_use) == 1 else "are")
                 )
             for ref in refs:
