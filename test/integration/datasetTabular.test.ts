@@ -10,6 +10,7 @@ import { previewTable, profileTable, type TableFile } from '../../src/main/core/
 import type { ColumnProfile, DatasetPreview, TabularOptions } from '../../src/shared/api/datasetTypes';
 import { mlflowPython } from '../helpers/mlflowVenv';
 import { mlflowServerCommand } from '../helpers/mlflowServerVenv';
+import { seededRandom } from '../helpers/seededRandom';
 import { requireComponent, runCli, tempDir } from '../helpers/workspace';
 
 const dir = tempDir('bt-tabular-');
@@ -28,21 +29,11 @@ const tableFile = (absolute: string): TableFile => ({
   size: fs.statSync(absolute).size,
 });
 
-/** mulberry32: the same messy table on every run. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const HEADER = ['id', 'count', 'price', 'flag', 'day', 'label', 'mixed', 'nothing', 'spaced'];
 
 /** Quotes, separators and newlines inside fields, pandas' NA words, ints mixed with floats, bools, ISO dates. */
 function messyRows(rows: number, seed: number, separator: string): string[][] {
-  const r = random(seed);
+  const r = seededRandom(seed);
   const pick = <T>(items: T[]) => items[Math.floor(r() * items.length)] as T;
   const missing = () => pick(['', 'NA', 'null', 'N/A', 'NaN']);
   const pad = (n: number) => String(n).padStart(2, '0');
@@ -75,7 +66,7 @@ function writeDelimited(file: string, rows: string[][], separator: string, heade
 }
 
 function writeJsonLines(file: string, rows: number, seed: number): string {
-  const r = random(seed);
+  const r = seededRandom(seed);
   const lines = Array.from({ length: rows }, (_, i) => {
     const row: Record<string, unknown> = { id: i, ratio: r() < 0.5 ? Math.floor(r() * 50) : r() * 50 };
     if (r() < 0.85) row.n = r() < 0.1 ? null : Math.floor(r() * 1e6) - 5e5;

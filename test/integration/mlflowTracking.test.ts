@@ -11,6 +11,7 @@ import {
   sortBy,
 } from '../../src/main/core/mlflow/searchFilter';
 import { mlflowPython, registerMlflowVenvEnvironment } from '../helpers/mlflowVenv';
+import { seededRandom } from '../helpers/seededRandom';
 import { python, requireComponent, ROOT, runCli, tempDir } from '../helpers/workspace';
 
 /**
@@ -395,16 +396,6 @@ w.close()
   }, 120_000);
 });
 
-/** A reproducible pseudo-random sequence (mulberry32), so a failing case can be run again. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface FakeRun {
   run_id: string;
   run_name: string;
@@ -439,7 +430,7 @@ print(json.dumps({"filters": [attempt(lambda f=f: SearchUtils.filter(runs, f)) f
 describe("runs/search against MLflow's own SearchUtils (differential)", () => {
   it('filters and orders generated runs exactly as mlflow.utils.search_utils does', async () => {
     if (!mlflow) return;
-    const next = random(14);
+    const next = seededRandom(14);
     const pick = <T>(items: T[]): T => items[Math.floor(next() * items.length)] as T;
     const words = ['a', 'ab', 'b', 'Ab', 'a_b', 'x%y', 'relu', 'tanh', ''];
     const runs: FakeRun[] = Array.from({ length: 40 }, (_, i) => {
