@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetDetail, DatasetRecord, RegisteredDataset } from '../../src/shared/api/datasetTypes';
 import { type Core, openCore } from '../../src/main/core/core';
+import { folderTree, writeTree } from '../helpers/folderTree';
 import { CLI, runCli, tempDir, waitUntil } from '../helpers/workspace';
 
 let workspace: string;
@@ -31,27 +32,7 @@ async function show(ref: string): Promise<DatasetDetail> {
 }
 
 /** Writes files (relative path -> content) under a fresh folder and returns it. */
-function tree(prefix: string, files: Record<string, string | Buffer>): string {
-  const root = tempDir(prefix);
-  for (const [rel, data] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), data);
-  }
-  return root;
-}
-
-/** Every file under a folder: relative path -> content. */
-function read(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string, rel: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(path.join(d, e.name), `${rel}${e.name}/`);
-      else out[`${rel}${e.name}`] = fs.readFileSync(path.join(d, e.name), 'utf8');
-    }
-  };
-  walk(dir, '');
-  return out;
-}
+const tree = (prefix: string, files: Record<string, string | Buffer>) => writeTree(tempDir(prefix), files);
 
 const blobCount = () => core.models.blobs.digests().length;
 const staged = () => {
@@ -195,7 +176,7 @@ describe('dataset registry on a real workspace (the built CLI, real SQLite and f
     const first = await cli(['--json', 'data', 'download', 'down:1', '-o', out]);
     expect(first.code, first.stderr).toBe(0);
     expect(json(first.stdout)).toEqual({ path: out, files: 2, size: 9 });
-    expect(read(out)).toEqual({ 'a.txt': 'alpha', 'sub/b.txt': 'beta', 'unrelated.txt': 'stays' });
+    expect(folderTree(out)).toEqual({ 'a.txt': 'alpha', 'sub/b.txt': 'beta', 'unrelated.txt': 'stays' });
     // Again into the same folder: the files there are the dataset's own, so nothing is refused.
     expect((await cli(['data', 'download', 'down', '-o', out])).code).toBe(0);
 
@@ -205,9 +186,9 @@ describe('dataset registry on a real workspace (the built CLI, real SQLite and f
     expect(refused.stderr).toContain(
       `error: File "${path.join(out, 'sub', 'b.txt')}" already exists. Set overwrite=True to overwrite it, or choose an empty target path.`,
     );
-    expect(read(out)['sub/b.txt']).toBe('edited by hand');
+    expect(folderTree(out)['sub/b.txt']).toBe('edited by hand');
     expect((await cli(['data', 'download', 'down', '-o', out, '--overwrite'])).code).toBe(0);
-    expect(read(out)).toEqual({ 'a.txt': 'alpha', 'sub/b.txt': 'beta', 'unrelated.txt': 'stays' });
+    expect(folderTree(out)).toEqual({ 'a.txt': 'alpha', 'sub/b.txt': 'beta', 'unrelated.txt': 'stays' });
     expect(fs.readdirSync(path.join(out, 'sub'))).toEqual(['b.txt']);
   });
 

@@ -8,6 +8,7 @@ import { contentHasher, hasherImplementations } from '../../src/main/core/models
 import { folderSize } from '../../src/main/core/workspace/files';
 import { findInterpreters } from '../../src/main/core/python/interpreters';
 import { startServer } from '../../src/main/server/server';
+import { folderTree, writeTree } from '../helpers/folderTree';
 import { requireComponent, runCli, tempDir, waitUntil } from '../helpers/workspace';
 
 let workspace: string;
@@ -32,25 +33,11 @@ function folderModel(): string {
     'tokenizer/vocabulaire-éàü.txt': Buffer.from('[CLS]\n[SEP]\n'),
     [`${'deep/'.repeat(20)}leaf.txt`]: Buffer.from('far down\n'),
   };
-  for (const [rel, data] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), data);
-  }
-  return root;
+  return writeTree(root, files);
 }
 
-/** Every file under a folder, relative path -> bytes. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string, rel: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(path.join(d, e.name), `${rel}${e.name}/`);
-      else out[`${rel}${e.name}`] = fs.readFileSync(path.join(d, e.name)).toString('base64');
-    }
-  };
-  walk(dir, '');
-  return out;
-}
+/** Every file under a folder, relative path -> bytes (base64). */
+const tree = (dir: string) => folderTree(dir, 'base64');
 
 describe('model registry on a real workspace', () => {
   it('counts versions up, stores identical content once, and filters by tag, property and latest', async () => {

@@ -5,15 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { TabularOptions } from '../../src/shared/api/datasetTypes';
 import { checkDatasetName, contentDigestOf, resolveTabular } from '../../src/main/core/datasets/datasetRules';
 import { resolveSources, type SourceFile } from '../../src/main/core/datasets/datasetSources';
+import { writeTree } from '../helpers/folderTree';
 
-function tree(files: Record<string, string>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bt-dsrules-'));
-  for (const [rel, data] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), data);
-  }
-  return root;
-}
+const tree = (files: Record<string, string>) => writeTree(fs.mkdtempSync(path.join(os.tmpdir(), 'bt-dsrules-')), files);
 
 const files = (...paths: string[]): SourceFile[] => paths.map((p) => ({ absolute: `/x/${p}`, path: p, size: 1 }));
 
