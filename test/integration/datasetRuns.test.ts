@@ -21,6 +21,12 @@ const json = async <T>(args: string[]): Promise<T> => {
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout) as T;
 };
+/** `run submit OPTIONS --wait --json -- SCRIPT_ARGS`, which must succeed: the run's id. */
+const submitAndWait = async (options: string[], scriptArgs: string[]): Promise<string> => {
+  const result = await cli(['run', 'submit', ...options, '--wait', '--json', '--', ...scriptArgs]);
+  expect(result.code, result.stderr).toBe(0);
+  return (JSON.parse(result.stdout) as { id: string }).id;
+};
 
 /** Prints what the script was given: arguments, the inputs' variables, file contents; tries to write into the mount. */
 const READER = `
@@ -100,32 +106,27 @@ afterAll(() => core?.close());
 
 describe('datasets as run inputs', () => {
   it('a process run reads a mount, a download and a direct input; the mount is read-only; arguments and variables say where', async () => {
-    const submitted = await cli([
-      'run',
-      'submit',
-      '-d',
-      source,
-      '-s',
-      'read.py',
-      '-e',
-      'ds-python',
-      '--input',
-      'm=files',
-      '--input',
-      'dl=files:1:download',
-      '--input',
-      't=table',
-      '--input',
-      'rel=files',
-      '--input-path',
-      'rel=data/files',
-      '--wait',
-      '--json',
-      '--',
-      'DatasetConsumptionConfig:dl',
-    ]);
-    expect(submitted.code, submitted.stderr).toBe(0);
-    firstRun = (JSON.parse(submitted.stdout) as { id: string }).id;
+    firstRun = await submitAndWait(
+      [
+        '-d',
+        source,
+        '-s',
+        'read.py',
+        '-e',
+        'ds-python',
+        '--input',
+        'm=files',
+        '--input',
+        'dl=files:1:download',
+        '--input',
+        't=table',
+        '--input',
+        'rel=files',
+        '--input-path',
+        'rel=data/files',
+      ],
+      ['DatasetConsumptionConfig:dl'],
+    );
     const runDir = path.join(workspace, 'runs', firstRun);
     const log = core.runs.log(firstRun);
     const table = (await json<{ id: string }>(['data', 'show', 'table:1'])).id;
@@ -277,26 +278,10 @@ describe('datasets as run inputs', () => {
       python: { userManagedDependencies: true, interpreterPath: '/usr/bin/python3' },
     });
     const blobs = path.join(workspace, 'models', 'blobs');
-    const submitted = await cli([
-      'run',
-      'submit',
-      '-d',
-      source,
-      '-s',
-      'read.py',
-      '-e',
-      'ds-boxed',
-      '--target',
-      'docker',
-      '--input',
-      'm=files:1',
-      '--wait',
-      '--json',
-      '--',
-      'DatasetConsumptionConfig:m',
-    ]);
-    expect(submitted.code, submitted.stderr).toBe(0);
-    const runId = (JSON.parse(submitted.stdout) as { id: string }).id;
+    const runId = await submitAndWait(
+      ['-d', source, '-s', 'read.py', '-e', 'ds-boxed', '--target', 'docker', '--input', 'm=files:1'],
+      ['DatasetConsumptionConfig:m'],
+    );
     const log = core.runs.log(runId);
     expect(lines(log, 'ARGS')).toEqual([
       `ARGS ${JSON.stringify([path.join(workspace, 'runs', runId, 'inputs', 'm')])}`,
@@ -311,24 +296,11 @@ describe('datasets as run inputs', () => {
     )?.digest as string;
     const plain = tempDir('bt-dsruns-plain-');
     write(path.join(plain, 'blob.py'), 'import sys\nprint("READ", open(sys.argv[1]).read())\n');
-    const direct = await cli([
-      'run',
-      'submit',
-      '-d',
-      plain,
-      '-s',
-      'blob.py',
-      '-e',
-      'ds-boxed',
-      '--target',
-      'docker',
-      '--wait',
-      '--json',
-      '--',
-      path.join(blobs, digest.slice(0, 2), digest),
-    ]);
-    expect(direct.code, direct.stderr).toBe(0);
-    expect(lines(core.runs.log((JSON.parse(direct.stdout) as { id: string }).id), 'READ')).toEqual(['READ alpha']);
+    const directRun = await submitAndWait(
+      ['-d', plain, '-s', 'blob.py', '-e', 'ds-boxed', '--target', 'docker'],
+      [path.join(blobs, digest.slice(0, 2), digest)],
+    );
+    expect(lines(core.runs.log(directRun), 'READ')).toEqual(['READ alpha']);
   }, 300_000);
 
   it('a remote engine (a second dockerd) gets the inputs copied in, and nothing of them is copied back', async (ctx) => {
@@ -349,28 +321,23 @@ describe('datasets as run inputs', () => {
       });
       expect((await cli(['docker', 'engine', remote.url])).code).toBe(0);
       expect((await cli(['docker', 'load', saved])).code).toBe(0);
-      const submitted = await cli([
-        'run',
-        'submit',
-        '-d',
-        source,
-        '-s',
-        'read.py',
-        '-e',
-        'ds-boxed',
-        '--target',
-        'docker',
-        '--input',
-        'm=files:1',
-        '--input',
-        'dl=files:1:download',
-        '--wait',
-        '--json',
-        '--',
-        'DatasetConsumptionConfig:m',
-      ]);
-      expect(submitted.code, submitted.stderr).toBe(0);
-      const runId = (JSON.parse(submitted.stdout) as { id: string }).id;
+      const runId = await submitAndWait(
+        [
+          '-d',
+          source,
+          '-s',
+          'read.py',
+          '-e',
+          'ds-boxed',
+          '--target',
+          'docker',
+          '--input',
+          'm=files:1',
+          '--input',
+          'dl=files:1:download',
+        ],
+        ['DatasetConsumptionConfig:m'],
+      );
       const log = core.runs.log(runId);
       expect(lines(log, 'ARGS')).toEqual(['ARGS ["/benchtop/run/inputs/m"]']);
       expect(lines(log, 'FILE')).toEqual([
