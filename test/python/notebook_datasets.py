@@ -323,6 +323,9 @@ copied = files.download(target_path="/tmp/copied")
 print("DIRECT", files.name, files.to_path(), open("/tmp/copied/iris.csv").read().splitlines()[0])
 print("MOUNTED", sorted(os.listdir(run.input_datasets["mounted"])))
 print("API", Dataset.get_by_name(run.experiment.workspace, "iris-files").take(1).to_path())
+# The run's workspace is one (not None), and its default datastore's folder is readable here.
+store = run.experiment.workspace.get_default_datastore()
+print("STORE", Dataset.File.from_files((store, "iris/extra")).to_path())
 """
 
 
@@ -347,6 +350,7 @@ def section_container():
     check(run.get_status() == "Completed", log)
     check("DIRECT iris-files ['/extra/notes.txt', '/iris.csv', '/iris.tsv'] sepal,petal,species" in log, log)
     check("MOUNTED ['extra', 'iris.csv', 'iris.tsv']" in log and "API ['/extra/notes.txt']" in log, log)
+    check("STORE ['/notes.txt']" in log, log)
 
 
 def section_model():

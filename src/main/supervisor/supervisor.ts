@@ -357,6 +357,9 @@ class Supervisor {
       : null;
     if (bridge) {
       passed.BENCHTOP_HOST_CLI_DIR = bridge.dir;
+      // The workspace's folder by name only (it is not bound): run.experiment.workspace is then a Workspace whose
+      // calls go through the bridge (ws.get_default_datastore(), Dataset.get_by_name(ws, ...)), not None.
+      passed.BENCHTOP_HOST_WORKSPACE = this.paths.root;
       bridge.start();
     } else {
       passed.BENCHTOP_HOST_CLI = 'remote';
@@ -368,6 +371,10 @@ class Supervisor {
     fs.mkdirSync(blobs, { recursive: true });
     // The SDK finds them there (the container has no BENCHTOP_WORKSPACE to derive the path from).
     passed.BENCHTOP_BLOBS = blobs;
+    // The datastores (folders of the workspace) likewise, read-only at their own paths: a script's
+    // Dataset.File.from_files((ws.get_default_datastore(), "path")) and datastore.download() read them there.
+    const datastores = path.join(this.paths.root, 'datastores');
+    fs.mkdirSync(datastores, { recursive: true });
     const local = engine.address().local;
     const args = substituteInputArguments(this.spec.arguments, this.runDir, this.spec.inputs ?? [], (p) =>
       local ? p : remapPath(p, this.runDir, REMOTE_RUN_DIR),
@@ -386,7 +393,7 @@ class Supervisor {
         env: passed,
         docker: this.dockerSection(),
         size: { cols: 120, rows: 30 },
-        readOnlyPaths: [blobs, ...(inputs?.mounts ?? [])],
+        readOnlyPaths: [blobs, ...(local ? [datastores] : []), ...(inputs?.mounts ?? [])],
         inputFolders: inputs?.folders ?? [],
       },
       (data) => this.output.push(data),

@@ -76,6 +76,9 @@ class Experiment(object):
             import os
 
             path = self._workspace_path or os.environ.get("BENCHTOP_WORKSPACE")
+            if not path and os.environ.get("BENCHTOP_HOST_CLI_DIR"):
+                # In a container on a local engine: the host's workspace folder, reached through the CLI bridge.
+                path = os.environ.get("BENCHTOP_HOST_WORKSPACE")
             if path:
                 from ._workspace import Workspace
 
