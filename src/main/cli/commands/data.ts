@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { parseDatasetRef, type RegisteredDataset, type TabularOptions } from '../../../shared/api/datasetTypes';
 import { BenchtopError, toApiError } from '../../../shared/errors';
 import { formatBytes } from '../../../shared/format';
-import { requireVersionRef, resolveTabular } from '../../core/datasets/datasetRules';
+import { checkDatasetName, requireVersionRef, resolveTabular } from '../../core/datasets/datasetRules';
 import { resolveSources } from '../../core/datasets/datasetSources';
 import { parsePairs } from '../../core/models/modelRules';
 import type { CliContext } from '../context';
@@ -91,7 +91,8 @@ function tabularOptions(opts: RegisterOptions): Partial<TabularOptions> | undefi
 
 async function register(ctx: CliContext, opts: RegisterOptions): Promise<void> {
   const tags = parsePairs(opts.tag, 'tag');
-  const label = opts.anonymous ? 'an anonymous dataset' : opts.name;
+  // Checked before the first line is printed, so a bad name is not announced as "Registering ...".
+  const label = opts.anonymous ? 'an anonymous dataset' : checkDatasetName(opts.name);
   if (!ctx.json) process.stderr.write(`Registering ${label}\n`);
   let registered: RegisteredDataset = await withJobProgress(ctx, `Registering ${label}`, 'registration', (requestId) =>
     ctx.client.datasets.register({
@@ -292,7 +293,8 @@ export function registerDataCommands(program: Command, action: Action): void {
             description: opts.description,
           });
           if (ctx.json) return printJson(updated);
-          console.log(`Updated ${updated.name}:${updated.version}: tags ${pairs(updated.tags) || '-'}.`);
+          const described = opts.description === undefined ? '' : `; description "${updated.description ?? ''}"`;
+          console.log(`Updated ${updated.name}:${updated.version}: tags ${pairs(updated.tags) || '-'}${described}.`);
         },
       ),
     );

@@ -215,7 +215,9 @@ export class DatasetService {
           ]
             .filter(Boolean)
             .join(' and ')}: their lineage needs it.`,
-          'Delete those runs and models first, or keep this version (register new data as a new version).',
+          runs.length
+            ? 'Runs are kept for good, so this version stays while their record names it: register new data as a new version.'
+            : 'Delete those model versions first (benchtop model delete NAME:VERSION), or keep this version.',
         );
       this.store.delete(name, version);
       // Inside the write lock: registrations publish their blobs under the same lock, so none is removed under them.
