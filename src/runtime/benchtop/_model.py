@@ -391,7 +391,8 @@ class Model(_cli.JsonBacked):
             args += ["--property", "%s=%s" % (_RESOURCE_PROPERTY, json.dumps(resource_configuration.serialize()))]
         if sample_input_dataset is not None or sample_output_dataset is not None:
             raise WebserviceException(
-                "Sample datasets need Azure ML datasets, which Benchtop does not have yet; describe the input with "
+                "Sample input/output datasets are not kept by Benchtop's model registry; link the data with "
+                "model.add_dataset_references([('inferencing', dataset)]) and describe the input with "
                 "inference-schema decorators in score.py.",
             )
         if args:
