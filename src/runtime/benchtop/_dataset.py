@@ -211,6 +211,20 @@ class AbstractDataset(object):
         derived._derived_from = self._registration or self._derived_from
         return derived
 
+    # --- row transformations (FileDataset and TabularDataset alike; applied when read) ----------
+    def skip(self, count):
+        return self._derived(_dataset_plan.skip(self._plan, count))
+
+    def take(self, count):
+        return self._derived(_dataset_plan.take(self._plan, count))
+
+    def take_sample(self, probability, seed=None):
+        return self.random_split(probability, seed)[0]
+
+    def random_split(self, percentage, seed=None):
+        first, second = _dataset_plan.random_split(self._plan, percentage, seed)
+        return self._derived(first), self._derived(second)
+
     # --- finding registered ones -------------------------------------------------------------
     @staticmethod
     def get_by_name(workspace, name, version="latest", **kwargs):

@@ -5,10 +5,10 @@ runtime itself stays stdlib-only. The parsers are pandas' (read_csv / read_parqu
 """
 
 import os
-import shutil
 import sys
 import tempfile
 
+from ._atomic_copy import atomic_copy
 from ._exceptions import UserErrorException
 
 
@@ -134,16 +134,5 @@ def copy_files(files, target_path, overwrite):
                     "choose an empty target path.".format(destination)
                 )
     for destination, source in destinations:
-        os.makedirs(os.path.dirname(destination), exist_ok=True)
-        # Copied beside the destination, then renamed over it: a reader never sees half a file.
-        fd, staging = tempfile.mkstemp(prefix=".benchtop-", dir=os.path.dirname(destination))
-        os.close(fd)
-        try:
-            shutil.copyfile(source, staging)
-            os.chmod(staging, 0o644)
-            os.replace(staging, destination)
-        except BaseException:
-            if os.path.exists(staging):
-                os.remove(staging)
-            raise
+        atomic_copy(source, destination)
     return [destination for destination, _source in destinations]

@@ -8,11 +8,11 @@ it for the dataset factories. Registering an Azure storage account or database n
 
 import os
 import re
-import shutil
 import sys
 import tempfile
 
 from . import _cli
+from ._atomic_copy import atomic_copy as _copy
 from ._datastore_paths import DataReference
 from ._exceptions import UserErrorException
 
@@ -212,21 +212,6 @@ def _targets(files, target_path, relative_root):
         relative = os.path.relpath(os.path.abspath(path), os.path.abspath(relative_root)).replace(os.sep, "/")
         out.append((path, "/".join(p for p in (target_path.strip("/"), relative) if p)))
     return out
-
-
-def _copy(source, destination):
-    os.makedirs(os.path.dirname(destination), exist_ok=True)
-    # Beside the destination, then renamed over it: nothing sees half a file, and a failure leaves the old one.
-    fd, staging = tempfile.mkstemp(prefix=".benchtop-", dir=os.path.dirname(destination))
-    os.close(fd)
-    try:
-        shutil.copyfile(source, staging)
-        os.chmod(staging, 0o644)
-        os.replace(staging, destination)
-    except BaseException:
-        if os.path.exists(staging):
-            os.remove(staging)
-        raise
 
 
 def _console(show_progress):

@@ -41,19 +41,6 @@ class FileDataset(AbstractDataset):
     def as_hdfs(self):
         raise UserErrorException("as_hdfs needs an Azure Synapse Spark pool; use as_mount() or as_download() here.")
 
-    def skip(self, count):
-        return self._derived(_dataset_plan.skip(self._plan, count))
-
-    def take(self, count):
-        return self._derived(_dataset_plan.take(self._plan, count))
-
-    def take_sample(self, probability, seed=None):
-        return self.random_split(probability, seed)[0]
-
-    def random_split(self, percentage, seed=None):
-        first, second = _dataset_plan.random_split(self._plan, percentage, seed)
-        return self._derived(first), self._derived(second)
-
     def file_metadata(self, col):
         raise UserErrorException("file_metadata is experimental in azureml-core and not available here: use os.stat().")
 

@@ -41,19 +41,6 @@ class TabularDataset(AbstractDataset):
             "spark.read.csv(path) on the files (ds.download())."
         )
 
-    def skip(self, count):
-        return self._derived(_dataset_plan.skip(self._plan, count))
-
-    def take(self, count):
-        return self._derived(_dataset_plan.take(self._plan, count))
-
-    def take_sample(self, probability, seed=None):
-        return self.random_split(probability, seed)[0]
-
-    def random_split(self, percentage, seed=None):
-        first, second = _dataset_plan.random_split(self._plan, percentage, seed)
-        return self._derived(first), self._derived(second)
-
     def keep_columns(self, columns, validate=False):
         dataset = self._derived(_dataset_plan.columns(self._plan, "keep_columns", columns))
         if validate and dataset.take(1).to_pandas_dataframe().columns.empty:
