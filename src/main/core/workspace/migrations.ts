@@ -283,4 +283,49 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX model_datasets_dataset ON model_datasets(name, version);
   `,
+  // 13: which dataset names changed, kept by triggers, so a UI process learns of other processes' dataset changes
+  // by reading the few names past its last seen sequence, not by fingerprinting every dataset, run use and model link.
+  `
+  CREATE TABLE dataset_changes (
+    name TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL
+  );
+  CREATE INDEX dataset_changes_seq ON dataset_changes(seq);
+  CREATE TRIGGER datasets_insert_changes AFTER INSERT ON datasets BEGIN
+    INSERT INTO dataset_changes(name, seq) VALUES (NEW.name, (SELECT coalesce(max(seq), 0) + 1 FROM dataset_changes))
+      ON CONFLICT(name) DO UPDATE SET seq = excluded.seq;
+  END;
+  CREATE TRIGGER datasets_update_changes AFTER UPDATE ON datasets BEGIN
+    INSERT INTO dataset_changes(name, seq) VALUES (NEW.name, (SELECT coalesce(max(seq), 0) + 1 FROM dataset_changes))
+      ON CONFLICT(name) DO UPDATE SET seq = excluded.seq;
+  END;
+  CREATE TRIGGER datasets_delete_changes AFTER DELETE ON datasets BEGIN
+    INSERT INTO dataset_changes(name, seq) VALUES (OLD.name, (SELECT coalesce(max(seq), 0) + 1 FROM dataset_changes))
+      ON CONFLICT(name) DO UPDATE SET seq = excluded.seq;
+  END;
+  CREATE TRIGGER run_datasets_insert_changes AFTER INSERT ON run_datasets BEGIN
+    INSERT INTO dataset_changes(name, seq) VALUES (NEW.name, (SELECT coalesce(max(seq), 0) + 1 FROM dataset_changes))
+      ON CONFLICT(name) DO UPDATE SET seq = excluded.seq;
+  END;
+  CREATE TRIGGER run_datasets_update_changes AFTER UPDATE ON run_datasets BEGIN
+    INSERT INTO dataset_changes(name, seq) VALUES (NEW.name, (SELECT coalesce(max(seq), 0) + 1 FROM dataset_changes))
+      ON CONFLICT(name) DO UPDATE SET seq = excluded.seq;
+  END;
+  CREATE TRIGGER run_datasets_delete_changes AFTER DELETE ON run_datasets BEGIN
+    INSERT INTO dataset_changes(name, seq) VALUES (OLD.name, (SELECT coalesce(max(seq), 0) + 1 FROM dataset_changes))
+      ON CONFLICT(name) DO UPDATE SET seq = excluded.seq;
+  END;
+  CREATE TRIGGER model_datasets_insert_changes AFTER INSERT ON model_datasets BEGIN
+    INSERT INTO dataset_changes(name, seq) VALUES (NEW.name, (SELECT coalesce(max(seq), 0) + 1 FROM dataset_changes))
+      ON CONFLICT(name) DO UPDATE SET seq = excluded.seq;
+  END;
+  CREATE TRIGGER model_datasets_update_changes AFTER UPDATE ON model_datasets BEGIN
+    INSERT INTO dataset_changes(name, seq) VALUES (NEW.name, (SELECT coalesce(max(seq), 0) + 1 FROM dataset_changes))
+      ON CONFLICT(name) DO UPDATE SET seq = excluded.seq;
+  END;
+  CREATE TRIGGER model_datasets_delete_changes AFTER DELETE ON model_datasets BEGIN
+    INSERT INTO dataset_changes(name, seq) VALUES (OLD.name, (SELECT coalesce(max(seq), 0) + 1 FROM dataset_changes))
+      ON CONFLICT(name) DO UPDATE SET seq = excluded.seq;
+  END;
+  `,
 ];
