@@ -186,3 +186,8 @@ export function linkModelDatasets(
   for (const link of links) insert.run(link);
   return links;
 }
+
+/** A deleted model version no longer holds its datasets' versions (called in the delete's transaction). */
+export function unlinkModelDatasets(db: Db, model: string, modelVersion: number): void {
+  db.prepare('DELETE FROM model_datasets WHERE model = ? AND model_version = ?').run(model, modelVersion);
+}

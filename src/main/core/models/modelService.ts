@@ -28,7 +28,7 @@ import { type ModelSource, resolveRunPath, scanSource } from './modelSource';
 import { ModelStore } from './modelStore';
 import { progressReporter } from './progress';
 import { editedTags } from './tagEdits';
-import { checkModelDatasets, linkModelDatasets } from '../datasets/lineage';
+import { checkModelDatasets, linkModelDatasets, unlinkModelDatasets } from '../datasets/lineage';
 
 /** Measured on a 1 GiB register: 32 MB steps took the fsync at the end from ~0.5 s to almost nothing. */
 const EARLY_FLUSH_BYTES = 32 * 1024 * 1024;
@@ -239,8 +239,7 @@ export class ModelService {
           'Delete those services, or update them to another version, first.',
         );
       this.store.delete(name, version);
-      // Its lineage goes with it: a deleted model no longer holds its datasets' versions.
-      this.db.prepare('DELETE FROM model_datasets WHERE model = ? AND model_version = ?').run(name, version);
+      unlinkModelDatasets(this.db, name, version);
       // Inside the write lock: a registration publishes its blobs under the same lock, so none is removed under it.
       freedBytes = this.blobs.removeUnreferenced(this.store.allDigests());
     });
