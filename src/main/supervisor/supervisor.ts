@@ -30,6 +30,7 @@ import { inputVariables, substituteInputArguments } from '../core/datasets/input
 import { type PreparedInputs, prepareRunInputs } from './runInputsSetup';
 import { withReadOnlyBinds } from './readOnlyNamespace';
 import type { RunTracking } from '../core/mlflow/runTracking';
+import { gpuEnvironment, readAssignment, type RunAssignment } from './runAssignment';
 
 /** BENCHTOP_TRACE=1 prints when each launch phase is reached, in ms since the process started (for the launch benchmark). */
 const trace = process.env.BENCHTOP_TRACE
@@ -68,6 +69,8 @@ class Supervisor {
   private tracking: RunTracking | null = null;
   /** What the run's inputs set in the script's environment (passed into a container with the run's own). */
   private inputVariables: Record<string, string> = {};
+  /** GPUs and engine the queue gave this run. */
+  private readonly assignment: RunAssignment;
 
   constructor(
     private readonly db: Db,
@@ -76,6 +79,7 @@ class Supervisor {
   ) {
     this.runDir = paths.runDir(spec.runId);
     this.store = new RunStore(db);
+    this.assignment = readAssignment(db, spec.runId);
     this.output = new LiveOutput(path.join(this.runDir, 'output.log'));
     this.output.attach({ id: 'clients', acknowledges: false, write: (data) => this.broadcast({ t: 'output', data }) });
   }
@@ -181,7 +185,7 @@ class Supervisor {
 
   private async dockerEngine() {
     const { DockerEngine } = await import('../core/docker/dockerEngine');
-    return new DockerEngine(this.db);
+    return new DockerEngine(this.db, this.assignment.engine);
   }
 
   private async execute(
@@ -199,6 +203,7 @@ class Supervisor {
       ...process.env,
       ...variables,
       ...mlflow,
+      ...gpuEnvironment(this.assignment),
       BENCHTOP_RUN_ID: this.spec.runId,
       AZUREML_RUN_ID: this.spec.runId,
       AZUREML_ARM_PROJECT_NAME: this.spec.experiment,
@@ -394,6 +399,7 @@ class Supervisor {
         docker: this.dockerSection(),
         size: { cols: 120, rows: 30 },
         readOnlyPaths: [blobs, ...(local ? [datastores] : []), ...(inputs?.mounts ?? [])],
+        gpus: this.assignment.gpus,
         inputFolders: inputs?.folders ?? [],
       },
       (data) => this.output.push(data),

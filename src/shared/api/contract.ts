@@ -24,6 +24,7 @@ import {
   UpdateDataset,
 } from './datasetTypes';
 import { EngineStatus, ImageSummary, LoadImage } from './dockerTypes';
+import { QueueEntry, QueueState, SubmitSweep, SweepDetail, SweepRef, SweepSummary, SweepTrial } from './sweepTypes';
 import { ImportMlflow, MlflowImportSummary } from './importTypes';
 import { DeployService, ScoreResult, ScoringRoute, ServiceRecord, UpdateService } from './serviceTypes';
 import { CreateRun, FinishRun, RunFiles, RunMetrics, RunQuery, RunSummary, SubmitRun, UpdateRun } from './runTypes';
@@ -271,6 +272,23 @@ export const calls = {
   ),
   'services.update': call(UpdateService, ServiceRecord),
   'services.delete': call(z.object({ name: z.string().min(1) }), z.object({})),
+
+  /** A HyperDrive sweep: validated at submit (Azure's wording), then run by the queue owner. */
+  'sweeps.submit': call(SubmitSweep, SweepSummary),
+  'sweeps.list': call(
+    z.object({ experiment: z.string().optional(), limit: z.number().int().min(1).max(10_000).default(200) }),
+    z.array(SweepSummary),
+  ),
+  'sweeps.get': call(SweepRef, SweepDetail),
+  /** Cancels the sweep: no new trial starts, queued trials never start, running ones are canceled. */
+  'sweeps.cancel': call(SweepRef, SweepSummary),
+  /** The best trial by the primary metric and goal (null until one has logged it). */
+  'sweeps.best': call(SweepRef, z.object({ trial: SweepTrial.nullable(), run: RunSummary.nullable() })),
+
+  /** The run queue: capacity (CPU slots, GPUs, engines), running and queued runs in start order. */
+  'queue.list': call(z.object({}), QueueState),
+  /** Changes a queued run's priority (a started run keeps its place). */
+  'queue.setPriority': call(RunRef.extend({ priority: z.number().int().min(-1000).max(1000) }), QueueEntry),
 } as const;
 
 export const events = {
@@ -285,6 +303,10 @@ export const events = {
   /** A dataset version was registered, updated, profiled or deleted; or a run's dataset uses changed (name: the dataset). */
   'datasets.changed': z.object({ name: z.string() }),
   'run.metrics': z.object({ runId: z.string(), events: z.array(z.record(z.string(), z.unknown())) }),
+  /** A sweep's status, counts or best trial changed. */
+  'sweeps.changed': z.object({ sweepId: z.string() }),
+  /** A run entered, moved in or left the queue, or the capacity changed. */
+  'queue.changed': z.object({}),
 } as const;
 
 export type Calls = typeof calls;

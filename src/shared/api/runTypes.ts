@@ -7,6 +7,14 @@ export { FINAL_STATUSES, RUN_STATUSES };
 export const RunStatus = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof RunStatus>;
 
+/** A run's wish for resources, and what the queue gave it. */
+export const RunResources = z.object({
+  cpus: z.number().int().min(1).max(1024).optional(),
+  /** GPUs (each given to one run at a time). Omitted: the workspace's default (Settings). */
+  gpus: z.number().int().min(0).max(64).optional(),
+});
+export type RunResources = z.infer<typeof RunResources>;
+
 export const RunSummary = z.object({
   id: z.string(),
   experiment: z.string(),
@@ -35,6 +43,12 @@ export const RunSummary = z.object({
   runType: z.string().nullable(),
   /** How many child runs it has. */
   children: z.number(),
+  /** The queue: higher priority starts first; what it asked for and what it was given. */
+  priority: z.number().int(),
+  resources: z.object({ cpus: z.number().int(), gpus: z.number().int() }),
+  assignedGpus: z.array(z.number().int()),
+  /** The Docker engine a container run was sent to (its URL); null: the workspace's engine or a process. */
+  engine: z.string().nullable(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
@@ -57,6 +71,11 @@ export const SubmitRun = z.object({
   parentRunId: z.string().optional(),
   /** Dataset versions the run reads (as_named_input(...).as_mount() / as_download()); `DatasetConsumptionConfig:<name>` in arguments becomes the input's path. */
   inputs: z.array(RunDatasetInput).optional(),
+  /** Queue priority: higher starts first, equal ones in submit order (default 0). */
+  priority: z.number().int().min(-1000).max(1000).optional(),
+  resources: RunResources.optional(),
+  /** A container run that may go to any engine of the pool (Settings: dockerPool) with a free slot. */
+  pool: z.boolean().optional(),
 });
 export type SubmitRun = z.input<typeof SubmitRun>;
 

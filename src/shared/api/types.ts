@@ -127,6 +127,14 @@ export const Settings = z.object({
   serviceIdleTimeoutS: z.number().positive().max(86_400),
   serviceWriteTimeoutS: z.number().positive().max(3600),
   serviceMaxConnections: z.number().int().min(1).max(100_000),
+  /** CPU slots of the run queue; null: this machine's cores. A run takes 1 unless it asks for more. */
+  queueCpus: z.number().int().min(1).max(4096).nullable(),
+  /** At most this many runs at once in this workspace (besides the slots); null: no limit beyond them. */
+  queueMaxConcurrentRuns: z.number().int().min(1).max(4096).nullable(),
+  /** GPUs a run gets when it does not say; null: 1 on a machine with GPUs, else 0. */
+  queueDefaultGpus: z.number().int().min(0).max(64).nullable(),
+  /** Docker engines a run or sweep with `pool` spreads over, each with its own slots (the local one included by URL). */
+  dockerPool: z.array(z.object({ url: z.string().min(1), slots: z.number().int().min(1).max(1024) })).max(64),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -11,6 +11,8 @@ import { modelsRouter } from './modelsRouter';
 import type { Router } from './router';
 import { runsRouter } from './runsRouter';
 import { servicesRouter } from './servicesRouter';
+import { queueRouter } from './queueRouter';
+import { sweepsRouter } from './sweepsRouter';
 
 /** One router per domain; the type check fails if a call in the contract has no handler. */
 export const handlers: Router<CallName> = {
@@ -25,4 +27,6 @@ export const handlers: Router<CallName> = {
   ...importsRouter,
   ...datasetsRouter,
   ...lineageRouter,
+  ...sweepsRouter,
+  ...queueRouter,
 };

@@ -28,6 +28,8 @@ export interface ContainerRunSpec {
   readOnlyPaths?: string[];
   /** The run's dataset input folders: copied in on a remote engine, and never copied back over the host's. */
   inputFolders?: string[];
+  /** GPU indices the queue gave the run (device requests); null or absent: none requested. */
+  gpus?: number[] | null;
 }
 
 /** The running container, driven like a pty: input, resize, pause/resume (flow control) and stop. */

@@ -36,10 +36,14 @@ function notRunning(url: string, local: boolean, err: unknown): EngineStatus {
  * applies at once. Everything that talks to Docker goes through here.
  */
 export class DockerEngine {
-  constructor(private readonly db: Db) {}
+  /** `engine`: a pool engine's URL for this one client; null: the workspace's engine (Settings). */
+  constructor(
+    private readonly db: Db,
+    private readonly engine: string | null = null,
+  ) {}
 
   address(): EngineAddress {
-    return engineAddress(readSettings(this.db).dockerHost);
+    return engineAddress(this.engine ?? readSettings(this.db).dockerHost);
   }
 
   /** A client and its address; calls through `call` get clear errors when the engine is down. */

@@ -14,6 +14,7 @@ import {
 import { applyRunEvents, emptyMetrics, type RunMetrics } from '../../../shared/api/runEvents';
 import { BenchtopError } from '../../../shared/errors';
 import { MLFLOW_TARGET } from '../mlflowImport/runImport';
+import { SWEEP_TARGET } from '../sweeps/sweepTarget';
 import { NAME_PATTERN, parseNameVersion } from '../../../shared/environments/names';
 import { processAlive } from '../builds/buildLock';
 import type { EnvironmentService } from '../environments/environmentService';
@@ -267,6 +268,8 @@ export class RunService {
     if (row.target === SDK_TARGET) return reconcileSdkRun(this.store, this.paths, row.id);
     // An imported run has no supervisor: its MLflow store owns its status, and importing again brings it up to date.
     if (row.target === MLFLOW_TARGET) return;
+    // A sweep's parent run has no supervisor: the queue owner's sweep driver ends it.
+    if (row.target === SWEEP_TARGET) return;
     const age = Date.now() - Date.parse(row.created_at);
     const lost = row.supervisor_pid ? !processAlive(row.supervisor_pid) : age > SUPERVISOR_START_GRACE_MS;
     if (!lost) return;

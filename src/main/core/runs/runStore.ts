@@ -29,6 +29,15 @@ export interface RunRow {
   description: string | null;
   properties: string;
   run_type: string | null;
+  priority: number;
+  /** JSON: { cpus?, gpus? } as asked at submit. */
+  resources: string;
+  /** JSON: { gpus?: number[], engine?: string } as the queue gave them. */
+  assigned: string;
+  /** 1: a container run that may go to any engine of the pool. */
+  pool: number;
+  /** When the queue owner took it to start (null: still waiting, a cancel may take it instead). */
+  queue_claimed_at: string | null;
   /** Not a column: how many runs name this one as their parent (filled by the queries). */
   child_count?: number;
 }
@@ -59,6 +68,19 @@ export function rowToSummary(row: RunRow): RunSummary {
     description: row.description,
     runType: row.run_type,
     children: row.child_count ?? 0,
+    ...queueFields(row),
+  };
+}
+
+/** What a run asked of the queue and what it was given (defaults for rows from before the queue). */
+function queueFields(row: RunRow): Pick<RunSummary, 'priority' | 'resources' | 'assignedGpus' | 'engine'> {
+  const asked = JSON.parse(row.resources || '{}') as { cpus?: number; gpus?: number };
+  const given = JSON.parse(row.assigned || '{}') as { gpus?: number[]; engine?: string };
+  return {
+    priority: row.priority ?? 0,
+    resources: { cpus: asked.cpus ?? 1, gpus: asked.gpus ?? given.gpus?.length ?? 0 },
+    assignedGpus: given.gpus ?? [],
+    engine: given.engine ?? null,
   };
 }
 
@@ -86,10 +108,19 @@ export class RunStore {
       | 'description'
       | 'properties'
       | 'run_type'
+      | 'priority'
+      | 'resources'
+      | 'assigned'
+      | 'pool'
+      | 'queue_claimed_at'
     > &
       Partial<
         Pick<
           RunRow,
+          | 'priority'
+          | 'resources'
+          | 'assigned'
+          | 'pool'
           | 'parent_run_id'
           | 'display_name'
           | 'description'
@@ -104,11 +135,17 @@ export class RunStore {
     this.db
       .prepare(
         `INSERT INTO runs(id, experiment, status, script, arguments, environment, build_key, target, source_dir, max_duration_s, created_at,
-                          parent_run_id, display_name, description, properties, run_type, tags, started_at, supervisor_pid)
+                          parent_run_id, display_name, description, properties, run_type, tags, started_at, supervisor_pid,
+                          priority, resources, assigned, pool)
          VALUES (@id, @experiment, @status, @script, @arguments, @environment, @build_key, @target, @source_dir, @max_duration_s, @created_at,
-                 @parent_run_id, @display_name, @description, @properties, @run_type, @tags, @started_at, @supervisor_pid)`,
+                 @parent_run_id, @display_name, @description, @properties, @run_type, @tags, @started_at, @supervisor_pid,
+                 @priority, @resources, @assigned, @pool)`,
       )
       .run({
+        priority: 0,
+        resources: '{}',
+        assigned: '{}',
+        pool: 0,
         parent_run_id: null,
         display_name: null,
         description: null,

@@ -328,4 +328,39 @@ export const MIGRATIONS: readonly string[] = [
       ON CONFLICT(name) DO UPDATE SET seq = excluded.seq;
   END;
   `,
+  // 14: the run queue (priority, what a run asked for, what the queue gave it) and HyperDrive sweeps.
+  // A queued run has no supervisor yet: the queue owner (src/main/queue) claims it (queue_claimed_at) in a
+  // transaction before it starts one, so a cancel and a start never both win.
+  `
+  ALTER TABLE runs ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE runs ADD COLUMN resources TEXT NOT NULL DEFAULT '{}';
+  ALTER TABLE runs ADD COLUMN assigned TEXT NOT NULL DEFAULT '{}';
+  ALTER TABLE runs ADD COLUMN pool INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE runs ADD COLUMN queue_claimed_at TEXT;
+  CREATE INDEX runs_queue ON runs(status, priority DESC, created_at);
+  CREATE TABLE sweeps (
+    id TEXT PRIMARY KEY,
+    experiment TEXT NOT NULL,
+    config TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    cancel_requested INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    ended_at TEXT,
+    best_run_id TEXT,
+    best_value REAL,
+    message TEXT,
+    warnings TEXT NOT NULL DEFAULT '[]'
+  );
+  CREATE TABLE sweep_trials (
+    sweep_id TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    run_id TEXT NOT NULL UNIQUE,
+    params TEXT NOT NULL,
+    early_terminated INTEGER NOT NULL DEFAULT 0,
+    primary_value REAL,
+    steps INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (sweep_id, n)
+  );
+  `,
 ];

@@ -14,6 +14,10 @@ const DEFAULTS: Settings = {
   serviceIdleTimeoutS: 60,
   serviceWriteTimeoutS: 30,
   serviceMaxConnections: 1000,
+  queueCpus: null,
+  queueMaxConcurrentRuns: null,
+  queueDefaultGpus: null,
+  dockerPool: [],
 };
 
 export function readSettings(db: Db): Settings {
