@@ -126,12 +126,24 @@ def _env():
     return env
 
 
-def _run(args, workspace=None):
+def _run(args, workspace=None, stdin=None):
     folder = os.environ.get("BENCHTOP_HOST_CLI_DIR")
     if folder:
+        if stdin is not None:
+            # The host's request folder carries arguments only.
+            raise BenchtopCliError(
+                "benchtop %s cannot be called from a container run." % " ".join(args[1:3]),
+                hint="Call it from the notebook, or run this script with compute_target='local'.",
+            )
         return _run_on_host(folder, args)
     command = _command() + _workspace_args(workspace) + list(args)
-    return subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
+    return subprocess.run(
+        command,
+        input=stdin.encode("utf-8") if stdin is not None else None,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(),
+    )
 
 
 def popen(args, workspace=None, own_session=False):
@@ -178,9 +190,10 @@ def _documents(text):
         out.append(value)
 
 
-def call(args, workspace=None):
-    """Runs `benchtop --json ARGS...` and returns its JSON document; raises BenchtopCliError on failure."""
-    proc = _run(["--json"] + list(args), workspace)
+def call(args, workspace=None, stdin=None):
+    """Runs `benchtop --json ARGS...` (STDIN: text for its standard input, e.g. `--config-json -`) and returns
+    its JSON document; raises BenchtopCliError on failure."""
+    proc = _run(["--json"] + list(args), workspace, stdin)
     return parse_reply(args, proc.returncode, proc.stdout, proc.stderr)
 
 

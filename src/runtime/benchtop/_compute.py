@@ -112,7 +112,7 @@ _announced = set()
 
 
 def resolve(workspace, name, use_docker=False, base_image=None):
-    """The Benchtop target ("local" or "docker") a run on `name` runs on; prints a substitution once."""
+    """The Benchtop target ("local", "docker" or "pool") a run on `name` runs on; prints a substitution once."""
     if name in (None, "", "local"):
         if not use_docker:
             return "local"
@@ -125,6 +125,9 @@ def resolve(workspace, name, use_docker=False, base_image=None):
         return target
     if name == "docker":
         return "docker"
+    if name == "pool":
+        # A container run the queue gives to any engine of the Docker pool with a free slot (benchtop docker pool).
+        return "pool"
     known = cloud_names(workspace)
     if name in known or name == "amlcompute":
         kind = known.get(name, "AmlCompute")
@@ -151,7 +154,7 @@ def _announce(key, text):
 def _not_found_message(workspace, name):
     here = ["local (this machine)"]
     if docker_status(workspace):
-        here.append("docker (the Docker engine)")
+        here += ["docker (the Docker engine)", "pool (any engine of the Docker pool)"]
     here += ["%s (%s, runs here)" % (n, t) for n, t in sorted(cloud_names(workspace).items())]
     return (
         "ComputeTargetNotFound: Compute Target with name %s not found in provided workspace. Targets here: %s. "

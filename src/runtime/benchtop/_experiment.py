@@ -157,12 +157,13 @@ class Experiment(object):
 
     # --- runs ------------------------------------------------------------------------------
     def submit(self, config, tags=None, **kwargs):
-        """Submits a ScriptRunConfig (or an estimator) as a run of this experiment; returns the run at once."""
+        """Submits a ScriptRunConfig (or an estimator) as a run, or a HyperDriveConfig as a sweep (a HyperDriveRun),
+        of this experiment; returns the run at once."""
         submit = getattr(config, "_benchtop_submit", None)
         if submit is None:
             raise UserErrorException(
-                "Method to be submitted has not been registered. Experiment.submit takes a ScriptRunConfig (or an "
-                "Estimator); got %s." % type(config).__name__
+                "Method to be submitted has not been registered. Experiment.submit takes a ScriptRunConfig, an "
+                "Estimator or a HyperDriveConfig; got %s." % type(config).__name__
             )
         return submit(self, tags=tags, **kwargs)
 

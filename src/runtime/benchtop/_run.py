@@ -99,11 +99,16 @@ class Run(object):
 
     @classmethod
     def _from_data(cls, experiment, data, owned=False, **kwargs):
-        """The right Run class for a run the CLI described (a ScriptRun for a submitted script)."""
+        """The right Run class for a run the CLI described (a ScriptRun for a submitted script, a HyperDriveRun
+        for a sweep's parent)."""
         if cls is Run and data.get("runType") == "azureml.scriptrun":
             from ._script_run import ScriptRun
 
             cls = ScriptRun
+        elif cls is Run and data.get("runType") == "hyperdrive":
+            from ._hyperdrive_run import HyperDriveRun
+
+            cls = HyperDriveRun
         return cls(experiment, data["id"], _data=data, _owned=owned, **kwargs)
 
     # --- finding runs -------------------------------------------------------------------

@@ -251,17 +251,14 @@ def environment_arguments(env, workspace, folder):
     return ["--environment-directory", folder]
 
 
-def submit(config, experiment, tags=None, run_id=None, parent_run_id=None, extra_arguments=()):
-    """One `benchtop run submit` for the config; returns the ScriptRun (Queued)."""
+def prepare(config, experiment, folder):
+    """What a submit of CONFIG sends, before it becomes `run submit` flags (here) or a sweep's trial template
+    (benchtop._hyperdrive_submit): source, script, arguments, target, environment flags, inputs."""
     from ._compute import resolve
-    from ._script_run import ScriptRun
-    from ._script_run_inputs import data_section, submit_flags
+    from ._script_run_inputs import data_section
 
-    if run_id:
-        raise UserErrorException("Benchtop names submitted runs itself (<experiment>_<time>_<hex>); leave run_id out.")
     rc = config.run_config
     workspace = experiment.workspace
-    source = os.path.abspath(config.source_directory or ".")
     inputs = data_section(rc)
     script, arguments = script_and_arguments(config, inputs)
     env = rc.environment
@@ -271,26 +268,50 @@ def submit(config, experiment, tags=None, run_id=None, parent_run_id=None, extra
         base_image = "dockerfile"
     target = resolve(workspace, rc.target, use_docker, base_image)
     _distributed_notice(rc)
+    return {
+        "source": os.path.abspath(config.source_directory or "."),
+        "script": script,
+        "arguments": arguments,
+        # "pool": a container run the queue sends to any engine of the Docker pool (benchtop._compute).
+        "target": "docker" if target == "pool" else target,
+        "pool": target == "pool",
+        "environment": environment_arguments(env, workspace, os.path.join(folder, "environment")),
+        "max_duration": int(rc.max_run_duration_seconds) if rc.max_run_duration_seconds else None,
+        "inputs": inputs,
+        "run_config": rc,
+    }
+
+
+def submit(config, experiment, tags=None, run_id=None, parent_run_id=None, extra_arguments=()):
+    """One `benchtop run submit` for the config; returns the ScriptRun (Queued)."""
+    from ._script_run import ScriptRun
+    from ._script_run_inputs import submit_flags
+
+    if run_id:
+        raise UserErrorException("Benchtop names submitted runs itself (<experiment>_<time>_<hex>); leave run_id out.")
+    workspace = experiment.workspace
     folder = tempfile.mkdtemp(prefix="benchtop-submit-")
     try:
-        args = ["run", "submit", "-d", source, "-s", script, "-x", experiment.name, "--target", target]
-        args += environment_arguments(env, workspace, os.path.join(folder, "environment"))
-        if rc.max_run_duration_seconds:
-            args += ["--max-duration", str(int(rc.max_run_duration_seconds))]
+        request = prepare(config, experiment, folder)
+        args = ["run", "submit", "-d", request["source"], "-s", request["script"], "-x", experiment.name]
+        args += ["--target", request["target"]] + (["--pool"] if request["pool"] else [])
+        args += request["environment"]
+        if request["max_duration"]:
+            args += ["--max-duration", str(request["max_duration"])]
         for key, value in dict(tags or {}).items():
             args += ["--tag", "%s=%s" % (key, "" if value is None else value)]
         if parent_run_id:
             args += ["--parent", parent_run_id]
-        args += submit_flags(inputs, workspace)
+        args += submit_flags(request["inputs"], workspace)
         args += list(extra_arguments)
-        args += ["--"] + arguments
+        args += ["--"] + request["arguments"]
         try:
             data = _cli.call(args, workspace)
         except _cli.BenchtopCliError as err:
             raise UserErrorException(str(err))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return ScriptRun(experiment, data["id"], _data=data, _run_config=rc)
+    return ScriptRun(experiment, data["id"], _data=data, _run_config=request["run_config"])
 
 
 def _distributed_notice(rc):
