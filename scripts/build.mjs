@@ -29,6 +29,8 @@ if (!only || only === 'node') {
     entryPoints: {
       cli: 'src/main/cli/index.ts',
       supervisor: 'src/main/supervisor/supervisor.ts',
+      // The run queue's owner: one detached process per workspace (src/main/queue).
+      queueOwner: 'src/main/queue/queueOwner.ts',
       mlflowServer: 'src/main/mlflowServer.ts',
       // The table profile worker (worker_threads), next to cli.js so bundledScript finds it.
       tabularWorker: 'src/main/core/datasets/tabular/profileWorker.ts',

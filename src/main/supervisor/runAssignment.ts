@@ -21,10 +21,13 @@ export function readAssignment(db: Db, runId: string): RunAssignment {
 }
 
 /**
- * The variables that give a process run only its GPUs. TEMPORARY (contract commit): the queue work decides the
- * exact set (CUDA_VISIBLE_DEVICES at least).
+ * The variables that give a process run only its GPUs: CUDA_VISIBLE_DEVICES (what CUDA, PyTorch and TensorFlow
+ * read) and NVIDIA_VISIBLE_DEVICES (what the NVIDIA container toolkit reads, for a script that starts containers).
+ * "" hides every GPU from a run that asked for none on a GPU machine. No assignment (a machine without GPUs, a run
+ * from before the queue): the environment is left as it is.
  */
 export function gpuEnvironment(assignment: RunAssignment): Record<string, string> {
   if (!assignment.gpus) return {};
-  return { CUDA_VISIBLE_DEVICES: assignment.gpus.join(',') };
+  const visible = assignment.gpus.join(',');
+  return { CUDA_VISIBLE_DEVICES: visible, NVIDIA_VISIBLE_DEVICES: visible };
 }

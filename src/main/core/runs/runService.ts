@@ -47,9 +47,11 @@ import {
 import { artifactNames, downloadArtifact, downloadArtifacts } from './runArtifacts';
 import { RunStreams } from './runStreams';
 import { RunWatcher } from './runWatcher';
-import { SupervisorLauncher } from './supervisorLauncher';
 import type { RunSpec } from './supervisorProtocol';
 import type { RunDatasetInput } from '../../../shared/api/datasetTypes';
+import { ensureQueueOwner } from '../../queue/ensureQueueOwner';
+import { checkRequestFits } from '../../queue/submitChecks';
+import { watchQueue } from '../../queue/queueWatcher';
 
 /** runs.rerun's input: what to change; everything else is the run's own. */
 export interface RerunRequest {
@@ -59,6 +61,19 @@ export interface RerunRequest {
   experiment?: string;
   target?: 'local' | 'docker';
   inputs?: RunDatasetInput[];
+}
+
+/** A run's resources column as asked at submit (a malformed one: nothing asked). */
+function askedResources(column: string): { cpus?: number; gpus?: number } {
+  try {
+    const value = JSON.parse(column || '{}') as { cpus?: unknown; gpus?: unknown };
+    return {
+      ...(typeof value.cpus === 'number' ? { cpus: value.cpus } : {}),
+      ...(typeof value.gpus === 'number' ? { gpus: value.gpus } : {}),
+    };
+  } catch {
+    return {};
+  }
 }
 
 function checkExperimentName(experiment: string): void {
@@ -79,7 +94,7 @@ const SUPERVISOR_START_GRACE_MS = 30_000;
  */
 export class RunService {
   readonly store: RunStore;
-  private readonly supervisors: SupervisorLauncher;
+  private stopQueueWatch: (() => void) | null = null;
   private readonly streams: RunStreams;
   private readonly watcher: RunWatcher;
 
@@ -91,7 +106,6 @@ export class RunService {
     private readonly builds: BuildService,
   ) {
     this.store = new RunStore(db);
-    this.supervisors = new SupervisorLauncher(paths.root);
     this.streams = new RunStreams(
       (id) => this.paths.runDir(id),
       (id) => FINAL_STATUSES.has(this.get(id).status),
@@ -100,8 +114,16 @@ export class RunService {
     this.watcher = new RunWatcher(this.store, paths, bus, (id) => this.reconcile(id));
   }
 
+  /**
+   * Records the run as Queued (snapshot, spec, inputs) and makes sure the queue owner is alive: the owner starts its
+   * supervisor when its CPU slots, GPUs and limits allow (src/main/queue). Returns at once.
+   */
   submit(raw: unknown): RunSummary {
     const input = SubmitRun.parse(raw);
+    // A pool run is a container run on whichever engine of the pool has a free slot.
+    if (input.pool) input.target = 'docker';
+    const resources = input.resources ?? {};
+    checkRequestFits(this.db, this.paths.root, resources, Boolean(input.pool));
     const parent = input.parentRunId ? this.get(input.parentRunId) : null;
     const experiment = input.experiment || parent?.experiment || 'Default';
     checkExperimentName(experiment);
@@ -176,6 +198,9 @@ export class RunService {
       tags: JSON.stringify(input.tags ?? {}),
       properties: JSON.stringify(input.properties ?? {}),
       run_type: 'azureml.scriptrun',
+      priority: input.priority ?? 0,
+      resources: JSON.stringify(resources),
+      pool: input.pool ? 1 : 0,
     };
     try {
       // The inputs' versions are resolved and recorded with the run in one transaction: none can be deleted between.
@@ -193,9 +218,7 @@ export class RunService {
     // supervisor folds (with the script's own) into the run's columns.
     appendRunEvents(runDir, initialEvents(input.tags, input.properties));
     writeFileAtomic(path.join(runDir, 'spec.json'), JSON.stringify(spec, null, 2), false);
-    this.store.update(id, {
-      supervisor_pid: this.supervisors.startFor(id),
-    });
+    ensureQueueOwner(this.paths.root);
     const summary = this.get(id);
     this.watch(summary);
     for (const name of new Set(inputs.map((i) => i.dataset))) this.bus.emit('datasets.changed', { name });
@@ -209,7 +232,12 @@ export class RunService {
   rerun(request: RerunRequest): RunSummary {
     const run = this.get(request.runId);
     const inputs = rerunInputs(this.recordedInputs(run.id), request.inputs);
+    const row = this.store.get(run.id);
     return this.submit({
+      // The queue wishes it was submitted with (not what it was given).
+      priority: run.priority,
+      ...(row ? { resources: askedResources(row.resources) } : {}),
+      ...(row?.pool ? { pool: true } : {}),
       sourceDirectory: path.join(this.paths.runDir(run.id), 'snapshot'),
       script: run.script,
       arguments: request.arguments ?? run.arguments,
@@ -230,9 +258,12 @@ export class RunService {
     }
   }
 
-  /** Keeps one supervisor started ahead, so a submit only hands it a run id (the app and `serve` call this). */
+  /**
+   * The app and `serve` call this at start. Supervisors are started by the queue owner now (which keeps one on
+   * standby, so a start costs what it did); here the app starts reporting queue.changed for the jobs panel.
+   */
   prewarm(): void {
-    this.supervisors.prewarm();
+    this.stopQueueWatch ??= watchQueue(this.db, this.paths.root, this.bus);
   }
 
   private snapshotLimits(overrides: { maxMb?: number; maxFiles?: number }) {
@@ -249,6 +280,7 @@ export class RunService {
 
   /** The run's row, brought up to date (reconciled); NOT_FOUND when there is none. */
   private row(id: string): RunRow {
+    this.ensureQueueOwner();
     this.reconcile(id);
     const row = this.store.get(id);
     if (!row) throw new BenchtopError('NOT_FOUND', `No run "${id}".`, 'See `benchtop run list`.');
@@ -256,9 +288,15 @@ export class RunService {
   }
 
   list(query: RunQuery): { runs: RunSummary[]; total: number } {
+    this.ensureQueueOwner();
     for (const row of this.store.unfinished()) this.reconcile(row.id);
     const { rows, total } = this.store.list(RunQuerySchema.parse(query));
     return { runs: rows.map(rowToSummary), total };
+  }
+
+  /** A queued run waits for the queue owner: start one if it died (kill -9, a reboot); cheap when it is alive. */
+  ensureQueueOwner(): void {
+    if (this.store.hasQueued()) ensureQueueOwner(this.paths.root);
   }
 
   /** A run that is not finished but whose supervisor is gone is marked Failed with the reason; never left Running. */
@@ -270,7 +308,10 @@ export class RunService {
     if (row.target === MLFLOW_TARGET) return;
     // A sweep's parent run has no supervisor: the queue owner's sweep driver ends it.
     if (row.target === SWEEP_TARGET) return;
-    const age = Date.now() - Date.parse(row.created_at);
+    // A queued run waits for the queue owner, however long: it is never lost.
+    if (row.status === 'Queued' && !row.queue_claimed_at && !row.supervisor_pid) return;
+    // The grace counts from when the queue started it (runs from before the queue: from their submit).
+    const age = Date.now() - Date.parse(row.queue_claimed_at ?? row.created_at);
     const lost = row.supervisor_pid ? !processAlive(row.supervisor_pid) : age > SUPERVISOR_START_GRACE_MS;
     if (!lost) return;
     // Re-read: the supervisor may have finished between the two reads.
@@ -400,6 +441,9 @@ export class RunService {
     const run = this.get(id);
     if (FINAL_STATUSES.has(run.status)) return run;
     if (run.target === SDK_TARGET) return this.finish({ runId: id, status: 'Canceled' });
+    // Still waiting in the queue: canceled in one transaction that the queue's claim cannot also win; it never starts.
+    if (this.store.cancelQueued(id, 'Canceled before it started (it was waiting in the queue).', nowIso()))
+      return this.get(id);
     if (!this.streams.cancel(id)) {
       const pid = this.store.get(id)?.supervisor_pid;
       if (pid && processAlive(pid)) process.kill(pid, 'SIGTERM');
@@ -441,7 +485,7 @@ export class RunService {
 
   close(): void {
     this.watcher.close();
-    this.supervisors.close();
+    this.stopQueueWatch?.();
     this.streams.close();
   }
 }

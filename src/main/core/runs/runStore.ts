@@ -40,7 +40,13 @@ export interface RunRow {
   queue_claimed_at: string | null;
   /** Not a column: how many runs name this one as their parent (filled by the queries). */
   child_count?: number;
+  /** Not a column: the parent run's target (filled by the queue's queries). */
+  parent_target?: string | null;
 }
+
+/** The queue's reads: the parent's target tells a sweep trial and a script's child run apart. */
+const QUEUE_SELECT =
+  'SELECT runs.*, (SELECT p.target FROM runs p WHERE p.id = runs.parent_run_id) AS parent_target FROM runs';
 
 /** What every read selects: the row and its number of children. */
 const SELECT = 'SELECT runs.*, (SELECT COUNT(*) FROM runs c WHERE c.parent_run_id = runs.id) AS child_count FROM runs';
@@ -74,14 +80,24 @@ export function rowToSummary(row: RunRow): RunSummary {
 
 /** What a run asked of the queue and what it was given (defaults for rows from before the queue). */
 function queueFields(row: RunRow): Pick<RunSummary, 'priority' | 'resources' | 'assignedGpus' | 'engine'> {
-  const asked = JSON.parse(row.resources || '{}') as { cpus?: number; gpus?: number };
-  const given = JSON.parse(row.assigned || '{}') as { gpus?: number[]; engine?: string };
+  const asked = parseObject(row.resources) as { cpus?: number; gpus?: number };
+  const given = parseObject(row.assigned) as { gpus?: number[]; engine?: string };
   return {
     priority: row.priority ?? 0,
     resources: { cpus: asked.cpus ?? 1, gpus: asked.gpus ?? given.gpus?.length ?? 0 },
     assignedGpus: given.gpus ?? [],
     engine: given.engine ?? null,
   };
+}
+
+/** A JSON object column; a malformed one reads as empty (the queue reports it; a listing must not fail on it). */
+function parseObject(text: string | null | undefined): Record<string, unknown> {
+  try {
+    const value = JSON.parse(text || '{}') as unknown;
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
 
 /** The `$."name"` JSON path of a metric or tag, with the name quoted safely. */
@@ -255,6 +271,69 @@ export class RunStore {
       runs: number;
       lastRunAt: string;
     }[];
+  }
+
+  /** Runs waiting in the queue (not claimed yet), in start order: priority, then submit order. */
+  queued(): RunRow[] {
+    return this.db
+      .prepare(
+        `${QUEUE_SELECT} WHERE status = 'Queued' AND queue_claimed_at IS NULL AND supervisor_pid IS NULL
+           AND target IN ('local', 'docker')
+         ORDER BY priority DESC, created_at ASC, runs.rowid ASC`,
+      )
+      .all() as RunRow[];
+  }
+
+  /** Runs the queue started that are not finished: they hold slots, GPUs and engine slots. */
+  claimedUnfinished(): RunRow[] {
+    return this.db
+      .prepare(
+        `${QUEUE_SELECT} WHERE queue_claimed_at IS NOT NULL AND status NOT IN ('Completed', 'Failed', 'Canceled')
+         ORDER BY queue_claimed_at, runs.rowid`,
+      )
+      .all() as RunRow[];
+  }
+
+  /** Whether any run waits in the queue (cheap: the queue index). */
+  hasQueued(): boolean {
+    return Boolean(
+      this.db.prepare("SELECT 1 FROM runs WHERE status = 'Queued' AND queue_claimed_at IS NULL LIMIT 1").get(),
+    );
+  }
+
+  /**
+   * Takes a queued run to start it, with what it was given, in one IMMEDIATE transaction: true only for the one
+   * caller that changed the row (a cancel or another owner that got there first leaves it unchanged).
+   */
+  claim(id: string, assigned: string, at: string): boolean {
+    return this.transaction(
+      () =>
+        this.db
+          .prepare(
+            "UPDATE runs SET queue_claimed_at = ?, assigned = ? WHERE id = ? AND status = 'Queued' AND queue_claimed_at IS NULL",
+          )
+          .run(at, assigned, id).changes === 1,
+    );
+  }
+
+  /** Cancels a run still waiting in the queue (never started); false when the queue claimed it first. */
+  cancelQueued(id: string, reason: string, at: string): boolean {
+    return this.transaction(
+      () =>
+        this.db
+          .prepare(
+            "UPDATE runs SET status = 'Canceled', ended_at = ?, reason = ? WHERE id = ? AND status = 'Queued' AND queue_claimed_at IS NULL",
+          )
+          .run(at, reason, id).changes === 1,
+    );
+  }
+
+  setPriority(id: string, priority: number): boolean {
+    return (
+      this.db
+        .prepare("UPDATE runs SET priority = ? WHERE id = ? AND status = 'Queued' AND queue_claimed_at IS NULL")
+        .run(priority, id).changes === 1
+    );
   }
 
   /** Runs that are not finished: candidates for re-attaching or for being marked failed. */
