@@ -158,6 +158,7 @@ class Supervisor {
     this.setStatus('Preparing');
     const { name, version } = this.spec.environment;
     const docker = this.spec.target === 'docker';
+    if (docker && this.assignment.engine) return this.prepareOnPoolEngine();
     const buildKey = this.store.get(this.spec.runId)?.build_key;
     const ready = buildKey ? publishedBuild(this.db, this.paths, buildKey) : null;
     // An image removed from the engine behind Benchtop's back is built again.
@@ -180,6 +181,26 @@ class Supervisor {
       signal: this.controller.signal,
       backend,
       rebuild: imageGone,
+    });
+  }
+
+  /** A pool run: the image goes to the engine the queue chose (loaded from another engine, or built there). */
+  private async prepareOnPoolEngine(): Promise<ReadyBuild> {
+    const { prepareOnPoolEngine } = await import('./poolPrepare');
+    const { openCore } = await import('../core/core');
+    const engine = await this.dockerEngine();
+    this.output.note(`Docker pool: this run goes to the engine at ${engine.address().url}.`);
+    return prepareOnPoolEngine({
+      db: this.db,
+      paths: this.paths,
+      environment: this.spec.environment,
+      engine,
+      buildKey: this.store.get(this.spec.runId)?.build_key ?? null,
+      note: (line) => this.output.note(line),
+      write: (data) => this.output.push(data),
+      signal: this.controller.signal,
+      openCore: () => (this.core ??= openCore(this.paths.root)),
+      recordBuildKey: (buildKey) => this.store.update(this.spec.runId, { build_key: buildKey }),
     });
   }
 

@@ -23,7 +23,7 @@ import {
   RunDatasetUse,
   UpdateDataset,
 } from './datasetTypes';
-import { EngineStatus, ImageSummary, LoadImage } from './dockerTypes';
+import { EngineStatus, ImageSummary, LoadImage, PoolEngine } from './dockerTypes';
 import { QueueEntry, QueueState, SubmitSweep, SweepDetail, SweepRef, SweepSummary, SweepTrial } from './sweepTypes';
 import { ImportMlflow, MlflowImportSummary } from './importTypes';
 import { DeployService, ScoreResult, ScoringRoute, ServiceRecord, UpdateService } from './serviceTypes';
@@ -237,6 +237,18 @@ export const calls = {
   'docker.status': call(z.object({}), EngineStatus),
   'docker.images': call(z.object({}), z.array(ImageSummary)),
   'docker.load': call(LoadImage, z.object({ tags: z.array(z.string()) })),
+  /** The Docker pool (Settings.dockerPool): each engine's slots, runs on it now, and whether it answers. */
+  'docker.pool': call(z.object({}), z.array(PoolEngine)),
+  /** Adds an engine to the pool (or changes its slots); "local" is this machine's engine. */
+  'docker.poolAdd': call(
+    z.object({ url: z.string().min(1), slots: z.number().int() }),
+    z.object({ pool: z.array(PoolEngine), url: z.string(), previousSlots: z.number().int().nullable() }),
+  ),
+  /** Takes an engine out of the pool; runs already there finish there. */
+  'docker.poolRemove': call(
+    z.object({ url: z.string().min(1) }),
+    z.object({ pool: z.array(PoolEngine), url: z.string() }),
+  ),
   /** The Dockerfile an environment version builds with (backend docker), its interpreter and base images. */
   'docker.dockerfile': call(
     NameVersion.extend({ offline: z.boolean().optional() }),

@@ -38,3 +38,17 @@ export type LoadImage = z.infer<typeof LoadImage>;
 
 export const IMAGE_REPOSITORY = 'benchtop/env';
 export const imageTagFor = (buildKey: string): string => `${IMAGE_REPOSITORY}:${buildKey}`;
+
+/** An engine of the Docker pool (Settings.dockerPool) as `benchtop docker pool` shows it. */
+export const PoolEngine = z.object({
+  url: z.string(),
+  /** Runs that may use this engine at once. */
+  slots: z.number().int(),
+  /** Runs not final that the queue sent here (runs.assigned.engine). */
+  used: z.number().int(),
+  local: z.boolean(),
+  /** Whether it answered a ping just now; `error` says why not. */
+  reachable: z.boolean(),
+  error: z.object({ message: z.string(), hint: z.string().optional() }).nullable(),
+});
+export type PoolEngine = z.infer<typeof PoolEngine>;

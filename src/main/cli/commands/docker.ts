@@ -4,6 +4,7 @@ import { BenchtopError } from '../../../shared/errors';
 import { formatBytes } from '../../../shared/format';
 import { printJson, table } from '../output';
 import type { Action } from '../program';
+import { registerDockerPoolCommands } from './dockerPool';
 
 export function registerDockerCommands(program: Command, action: Action): void {
   const docker = program
@@ -76,6 +77,8 @@ export function registerDockerCommands(program: Command, action: Action): void {
         console.log(result.tags.length ? `Loaded ${result.tags.join(', ')}` : 'Loaded (the tarball named no tags).');
       }),
     );
+
+  registerDockerPoolCommands(docker, action);
 
   settingCommand(docker, action, {
     name: 'engine',

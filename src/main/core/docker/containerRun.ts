@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import type { DockerEngine } from './dockerEngine';
 import { containerBase, remapPath } from './dockerArguments';
+import { applyAssignedGpus, explainGpuFailure } from './gpuRequests';
 import { CONTAINER_RUNTIME_DIR } from './dockerfile';
 import { engineError } from './engine';
 import { tarFs } from './lazyModules';
@@ -60,45 +61,9 @@ export async function runInContainer(
   onStart: (terminal: ContainerTerminal) => void,
 ): Promise<ContainerExit> {
   const { address, call } = engine.client();
-  const {
-    hostConfig,
-    env: extraEnv,
-    user,
-  } = await containerBase(spec.docker, { ...address, runtimes: () => engine.runtimes() });
-  const runDir = address.local ? spec.runDir : REMOTE_RUN_DIR;
-  const remap = (value: string) => (address.local ? value : remapPath(value, spec.runDir, REMOTE_RUN_DIR));
-  const env = {
-    ...Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, remap(v)])),
-    PYTHONPATH: CONTAINER_RUNTIME_DIR,
-    HOME: '/tmp',
-    TERM: 'xterm-256color',
-  };
-  if (address.local) {
-    hostConfig.Binds = [
-      `${spec.runDir}:${spec.runDir}`,
-      `${spec.runtimeDir}:${CONTAINER_RUNTIME_DIR}:ro`,
-      ...(spec.readOnlyPaths ?? []).map((p) => `${p}:${p}:ro`),
-    ];
-  }
-  const container = await call((d) =>
-    d.createContainer({
-      name: runContainerName(spec.runId),
-      Image: spec.image,
-      Entrypoint: [],
-      Cmd: [spec.python, spec.script, ...spec.args],
-      WorkingDir: path.posix.join(runDir, 'work'),
-      Env: [...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...extraEnv],
-      Tty: true,
-      OpenStdin: true,
-      StdinOnce: false,
-      AttachStdin: true,
-      AttachStdout: true,
-      AttachStderr: true,
-      ...(user ? { User: user } : {}),
-      Labels: { 'benchtop.kind': 'run', 'benchtop.run': spec.runId, 'benchtop.workspace': spec.workspace },
-      HostConfig: hostConfig,
-    }),
-  );
+  const options = await runContainerOptions(spec, { ...address, runtimes: () => engine.runtimes() });
+  const container = await call((d) => d.createContainer(options));
+  const memoryLimit = options.HostConfig?.Memory ?? null;
   try {
     if (!address.local) await copyIn(container, spec);
     const stream = (await call(() =>
@@ -126,12 +91,56 @@ export async function runInContainer(
     await Promise.race([ended, new Promise((r) => setTimeout(r, 1000))]);
     const state = (await container.inspect()).State as { OOMKilled?: boolean };
     if (!address.local) await copyOut(container, spec.runDir, spec.inputFolders ?? []);
-    return { exitCode: StatusCode, oomKilled: state.OOMKilled === true, memoryLimit: hostConfig.Memory ?? null };
+    return { exitCode: StatusCode, oomKilled: state.OOMKilled === true, memoryLimit };
   } catch (err) {
-    throw engineError(err, address);
+    throw engineError(explainGpuFailure(err, address.url, spec.gpus), address);
   } finally {
     await container.remove({ force: true }).catch(() => undefined);
   }
+}
+
+/**
+ * The engine's create options for a run's container: the environment's resources, the queue's GPUs, and the run's
+ * folder bound (local engine) or at REMOTE_RUN_DIR (copied in and out on a remote one).
+ */
+export async function runContainerOptions(
+  spec: ContainerRunSpec,
+  engine: { url: string; local: boolean; runtimes: () => Promise<string[]> },
+): Promise<Docker.ContainerCreateOptions> {
+  const { hostConfig, env: extraEnv, user } = await containerBase(spec.docker, engine);
+  applyAssignedGpus(hostConfig, spec.gpus);
+  const runDir = engine.local ? spec.runDir : REMOTE_RUN_DIR;
+  const remap = (value: string) => (engine.local ? value : remapPath(value, spec.runDir, REMOTE_RUN_DIR));
+  const env = {
+    ...Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, remap(v)])),
+    PYTHONPATH: CONTAINER_RUNTIME_DIR,
+    HOME: '/tmp',
+    TERM: 'xterm-256color',
+  };
+  if (engine.local) {
+    hostConfig.Binds = [
+      `${spec.runDir}:${spec.runDir}`,
+      `${spec.runtimeDir}:${CONTAINER_RUNTIME_DIR}:ro`,
+      ...(spec.readOnlyPaths ?? []).map((p) => `${p}:${p}:ro`),
+    ];
+  }
+  return {
+    name: runContainerName(spec.runId),
+    Image: spec.image,
+    Entrypoint: [],
+    Cmd: [spec.python, spec.script, ...spec.args],
+    WorkingDir: path.posix.join(runDir, 'work'),
+    Env: [...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...extraEnv],
+    Tty: true,
+    OpenStdin: true,
+    StdinOnce: false,
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    ...(user ? { User: user } : {}),
+    Labels: { 'benchtop.kind': 'run', 'benchtop.run': spec.runId, 'benchtop.workspace': spec.workspace },
+    HostConfig: hostConfig,
+  };
 }
 
 const runContainerName = (runId: string) => `benchtop-run-${runId}`.replace(/[^a-zA-Z0-9_.-]/g, '-');
