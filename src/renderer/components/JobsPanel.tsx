@@ -1,6 +1,8 @@
 import { useJobs, sortedJobs } from '../stores/jobs';
+import { useLiveQueue } from '../stores/queue';
 import { useUi } from '../stores/ui';
 import { client } from '../transport/client';
+import { QueueSection } from './QueueSection';
 import { jobSource, Terminal } from './Terminal';
 import type { Job } from '../../shared/api/types';
 
@@ -28,12 +30,15 @@ export function cancelJob(jobId: string): void {
   void client.jobs.cancel({ jobId }).catch((err: unknown) => useUi.getState().showError(err));
 }
 
-/** Every build (and later every run, download, deploy) with its state, progress, log and cancel. */
+/** The run queue, then every build, download and import with its state, progress, log and cancel. */
 export function JobsPanel() {
   const { jobs, openJobId, panelOpen, open, togglePanel } = useJobs();
   const list = sortedJobs(jobs);
   const running = list.filter((j) => j.state === 'running').length;
   const openJob = openJobId ? jobs[openJobId] : undefined;
+  const queue = useLiveQueue().state;
+  const runningRuns = queue?.entries.filter((e) => e.position === null).length ?? 0;
+  const queuedRuns = (queue?.entries.length ?? 0) - runningRuns;
   return (
     <section className={`jobs-panel ${panelOpen ? 'open' : ''}`} aria-label="Jobs">
       <button type="button" className="jobs-toggle" onClick={() => togglePanel()} aria-expanded={panelOpen}>
@@ -42,11 +47,19 @@ export function JobsPanel() {
           <span className="badge running">{running} running</span>
         ) : (
           <span className="muted">({list.length})</span>
-        )}
+        )}{' '}
+        {runningRuns > 0 ? (
+          <span className="badge running">
+            {runningRuns} run{runningRuns === 1 ? '' : 's'} running
+          </span>
+        ) : null}{' '}
+        {queuedRuns > 0 ? <span className="badge queued">{queuedRuns} queued</span> : null}
       </button>
       {panelOpen ? (
         <div className="jobs-body">
-          <ul className="jobs-list">
+          {queue ? <QueueSection state={queue} /> : null}
+          <h4 className="group">Jobs</h4>
+          <ul className="jobs-list" aria-label="Jobs">
             {list.length === 0 ? (
               <li className="muted">No jobs yet. Builds appear here with their live logs.</li>
             ) : null}

@@ -8,7 +8,8 @@ export type RunsView =
   | { kind: 'detail'; runId: string }
   | { kind: 'compare'; runIds: string[] }
   | { kind: 'submit'; from: RunSummary | null }
-  | { kind: 'import' };
+  | { kind: 'import' }
+  | { kind: 'sweeps' };
 
 export interface RunsState {
   query: RunQuery;

@@ -17,7 +17,7 @@ function nameFrom(path: string | undefined): string {
 }
 
 /** A run's files you can register: outputs (each file and each folder), then uploads. */
-function runChoices(files: { outputs: string[]; uploads: string[] }): string[] {
+export function runChoices(files: { outputs: string[]; uploads: string[] }): string[] {
   const outputs = files.outputs.map((f) => `outputs/${f}`);
   const folders = new Set<string>();
   for (const f of outputs) {

@@ -6,6 +6,7 @@ import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
 import { RunInputs } from '../data/RunInputs';
 import { RunModels } from '../models/RunModels';
+import { SweepView } from '../sweeps/SweepView';
 import { RunFilesView } from './RunFiles';
 import { duration, formatMetric } from './RunList';
 import { RunMetricsView } from './RunMetrics';
@@ -64,6 +65,8 @@ export function RunDetail({ runId }: { runId: string }) {
       .catch((e: unknown) => useUi.getState().showError(e));
   }, [runId]);
   if (!run) return <div className="muted pad">Loading {runId}...</div>;
+  // A HyperDrive parent opens as its sweep: trials, charts and the best run rather than a terminal of its own.
+  if (run.runType === 'hyperdrive') return <SweepView sweepId={run.id} />;
   const live = !FINAL_STATUSES.has(run.status);
   const tabs: [Tab, string][] = [
     ['overview', 'Overview'],

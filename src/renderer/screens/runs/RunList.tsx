@@ -2,11 +2,13 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { RUN_STATUSES, type RunStatus, type RunSummary } from '../../../shared/api/runTypes';
 import { EmptyState } from '../../components/ErrorBanner';
 import { useRuns } from '../../stores/runs';
+import { useLiveSweepList } from '../../stores/sweeps';
+import { SweepBadge } from '../sweeps/SweepBadge';
 
 const ROW = 34;
 const OVERSCAN = 10;
 
-export function duration(run: RunSummary): string {
+export function duration(run: Pick<RunSummary, 'startedAt' | 'endedAt'>): string {
   if (!run.startedAt) return '-';
   const ms = (run.endedAt ? Date.parse(run.endedAt) : Date.now()) - Date.parse(run.startedAt);
   return ms < 60_000
@@ -45,6 +47,8 @@ export function RunList() {
   const children = useRuns((s) => s.children);
   const expanded = useRuns((s) => s.expanded);
   const toggleExpanded = useRuns((s) => s.toggleExpanded);
+  // Sweep parents' rows show their trial counts, kept live by the sweep list's events.
+  const sweeps = useLiveSweepList().list;
   const rows = useMemo(() => listRows(runs, children, expanded), [runs, children, expanded]);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(500);
@@ -109,6 +113,9 @@ export function RunList() {
             onClick={() => setView({ kind: 'compare', runIds: [...selected] })}
           >
             Compare ({selected.size})
+          </button>
+          <button type="button" onClick={() => setView({ kind: 'sweeps' })}>
+            Sweeps
           </button>
           <button type="button" onClick={() => setView({ kind: 'import' })}>
             Import MLflow store
@@ -252,6 +259,9 @@ export function RunList() {
                       >
                         {run.id}
                       </button>
+                      {run.runType === 'hyperdrive' ? (
+                        <SweepBadge summary={sweeps?.find((x) => x.id === run.id)} />
+                      ) : null}
                       {run.displayName && run.displayName !== run.id ? (
                         <span className="muted" style={{ minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis' }}>
                           {run.displayName}

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { useRuns } from '../../stores/runs';
 import { CompareRuns } from './CompareRuns';
 import { ImportMlflow } from './ImportMlflow';
+import { SweepList } from '../sweeps/SweepList';
 import { RunDetail } from './RunDetail';
 import { RunList } from './RunList';
 import { SubmitRun } from './SubmitRun';
@@ -15,5 +16,6 @@ export function RunsScreen() {
   if (view.kind === 'compare') return <CompareRuns runIds={view.runIds} />;
   if (view.kind === 'submit') return <SubmitRun from={view.from} />;
   if (view.kind === 'import') return <ImportMlflow />;
+  if (view.kind === 'sweeps') return <SweepList />;
   return <RunList />;
 }

@@ -6,6 +6,7 @@ import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
 import { DatasetInputsEditor } from '../data/DatasetInputsEditor';
 import { type InputRow, inputProblems, recordedRows, toRunInputs } from '../data/inputRows';
+import { EMPTY_QUEUE_DRAFT, QueueFields, queueDraftProblem, queueFieldsOf } from './QueueFields';
 
 /** Submit a new run, or re-run one (its snapshot, with arguments or environment edited). */
 export function SubmitRun({ from }: { from: RunSummary | null }) {
@@ -19,6 +20,7 @@ export function SubmitRun({ from }: { from: RunSummary | null }) {
   const [maxDuration, setMaxDuration] = useState('');
   const [target, setTarget] = useState<'local' | 'docker'>(from?.target === 'docker' ? 'docker' : 'local');
   const [inputs, setInputs] = useState<InputRow[]>([]);
+  const [queueDraft, setQueueDraft] = useState(EMPTY_QUEUE_DRAFT);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     // A re-run starts from the dataset versions the run recorded.
@@ -56,6 +58,7 @@ export function SubmitRun({ from }: { from: RunSummary | null }) {
             target,
             maxDurationSeconds: maxDuration ? Number(maxDuration) : undefined,
             inputs: inputs.length ? toRunInputs(inputs) : undefined,
+            ...queueFieldsOf(queueDraft, target),
           });
       useRuns.getState().upsert(run);
       useUi.getState().notify(`Submitted ${run.id}`);
@@ -140,11 +143,17 @@ export function SubmitRun({ from }: { from: RunSummary | null }) {
             <input type="number" min={1} value={maxDuration} onChange={(e) => setMaxDuration(e.target.value)} />
           </label>
         )}
+        {/* runs.rerun takes no priority, resources or pool, so a re-run does not offer them. */}
+        {from ? null : <QueueFields draft={queueDraft} onChange={setQueueDraft} target={target} />}
         <div className="row">
           <button
             type="submit"
             className="primary"
-            disabled={busy || inputProblems(inputs).size > 0 || (!from && (!sourceDirectory.trim() || !script.trim()))}
+            disabled={
+              busy ||
+              inputProblems(inputs).size > 0 ||
+              (!from && (!sourceDirectory.trim() || !script.trim() || queueDraftProblem(queueDraft) !== null))
+            }
           >
             {busy ? 'Submitting...' : from ? 'Re-run' : 'Submit'}
           </button>

@@ -1,0 +1,94 @@
+import type { QueueEntry, QueueState } from '../../shared/api/sweepTypes';
+import { useRuns } from '../stores/runs';
+import { cancelQueuedRun, setQueuePriority } from '../stores/queue';
+import { useUi } from '../stores/ui';
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** "CPU slots 2 of 16 in use · GPUs 1 of 2 · at most 4 runs · pool: 1 of 2 slots on tcp://..." */
+function capacityLine(state: QueueState): string {
+  const running = state.entries.filter((e) => e.position === null);
+  const cpus = running.reduce((n, e) => n + e.cpus, 0);
+  const gpus = running.reduce((n, e) => n + e.assignedGpus.length, 0);
+  const parts = [`CPU slots ${cpus} of ${state.capacity.cpus} in use`];
+  parts.push(state.capacity.gpus.length ? `GPUs ${gpus} of ${state.capacity.gpus.length} in use` : 'no GPUs');
+  if (state.capacity.maxConcurrentRuns !== null)
+    parts.push(`at most ${plural(state.capacity.maxConcurrentRuns, 'run')}`);
+  for (const e of state.capacity.engines) parts.push(`${e.url}: ${e.used} of ${e.slots} slots`);
+  if (!state.owner.alive) parts.push('queue owner not running (it starts with the next submit)');
+  return parts.join(' · ');
+}
+
+function openRun(runId: string) {
+  useUi.getState().setScreen('runs');
+  useRuns.getState().setView({ kind: 'detail', runId });
+}
+
+function QueueRow({ entry }: { entry: QueueEntry }) {
+  const queued = entry.position !== null;
+  const resources = [plural(entry.cpus, 'CPU'), plural(entry.gpus, 'GPU')].join(', ');
+  const given = entry.assignedGpus.length ? ` (GPU ${entry.assignedGpus.join(', ')})` : '';
+  return (
+    <li className="queue-row" data-testid="queue-entry" data-run-id={entry.runId}>
+      <span className="position" aria-label={queued ? `Position ${entry.position}` : 'Running'}>
+        {queued ? `#${entry.position}` : '▶'}
+      </span>
+      <button type="button" className="link" onClick={() => openRun(entry.runId)}>
+        {entry.runId}
+      </button>
+      <span className={`state ${entry.status.toLowerCase()}`}>{entry.status}</span>
+      <span className="muted">priority {entry.priority}</span>
+      <span className="muted">
+        {resources}
+        {given}
+        {entry.engine ? ` on ${entry.engine}` : ''}
+      </span>
+      <span className="muted step">{entry.waiting ?? ''}</span>
+      {queued ? (
+        <>
+          <button
+            type="button"
+            aria-label={`Raise the priority of ${entry.runId}`}
+            title="Raise priority"
+            onClick={() => void setQueuePriority(entry.runId, Math.min(1000, entry.priority + 1))}
+          >
+            ↑
+          </button>
+          <button
+            type="button"
+            aria-label={`Lower the priority of ${entry.runId}`}
+            title="Lower priority"
+            onClick={() => void setQueuePriority(entry.runId, Math.max(-1000, entry.priority - 1))}
+          >
+            ↓
+          </button>
+        </>
+      ) : null}
+      <button type="button" aria-label={`Cancel ${entry.runId}`} onClick={() => void cancelQueuedRun(entry.runId)}>
+        Cancel
+      </button>
+    </li>
+  );
+}
+
+/** The run queue in the jobs panel: capacity, then running runs and queued ones in start order. */
+export function QueueSection({ state }: { state: QueueState }) {
+  const running = state.entries.filter((e) => e.position === null);
+  const queued = state.entries.filter((e) => e.position !== null).sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
+  return (
+    <section className="queue" aria-label="Run queue">
+      <h4 className="group">
+        Run queue <span className="muted">· {capacityLine(state)}</span>
+      </h4>
+      {state.entries.length === 0 ? (
+        <p className="muted">No run is running or waiting. Submitted runs wait here for a free slot.</p>
+      ) : (
+        <ul className="jobs-list" aria-label="Queued and running runs">
+          {[...running, ...queued].map((e) => (
+            <QueueRow key={e.runId} entry={e} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
