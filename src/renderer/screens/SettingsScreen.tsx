@@ -3,9 +3,11 @@ import type { AppInfo, Wheel } from '../../shared/api/types';
 import { useUi } from '../stores/ui';
 import { client } from '../transport/client';
 import { DockerEngineSettings } from './DockerEngineSettings';
+import { DockerPoolSettings } from './DockerPoolSettings';
+import { QueueSettings } from './QueueSettings';
 import { ServiceSettings } from './services/ServiceSettings';
 
-/** Offline mode, installer, conda tool, the interpreters found, the Docker engine, and private wheels. */
+/** Offline mode, installer, conda tool, the interpreters found, the Docker engine, the run queue and pool, and private wheels. */
 export function SettingsScreen() {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [wheels, setWheels] = useState<Wheel[]>([]);
@@ -74,6 +76,8 @@ export function SettingsScreen() {
         </label>
       </div>
       <DockerEngineSettings settings={info.settings} onSaved={(settings) => setInfo({ ...info, settings })} />
+      <QueueSettings settings={info.settings} onSaved={(settings) => setInfo({ ...info, settings })} />
+      <DockerPoolSettings />
       <ServiceSettings settings={info.settings} onSaved={(settings) => setInfo({ ...info, settings })} />
       <h3>Private wheels</h3>
       <form
