@@ -35,6 +35,25 @@ function source(files: Record<string, string>): string {
   return dir;
 }
 
+/** The `supervisor.js --standby` processes a parent (the queue owner) started, from /proc. */
+function standbySupervisors(parent: number): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((name) => {
+      try {
+        const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        const args = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+        return ppid === parent && args.some((a) => a.endsWith('supervisor.js')) && args.includes('--standby')
+          ? [Number(name)]
+          : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
 let workspace: string;
 let core: Core;
 const final = (id: string) =>
@@ -105,18 +124,17 @@ describe('runs with real Python in real ptys', () => {
     expect(fs.existsSync(path.join(runDir, 'work'))).toBe(false);
   });
 
-  it('a supervisor started ahead (as the app keeps one) takes the next run, and is replaced', async () => {
+  it("the queue owner keeps a supervisor started ahead: it takes the next run, and is replaced", async () => {
     const dir = source({ 'quick.py': 'print("quick")\n' });
-    core.runs.prewarm();
-    // The standby is the runs' supervisor launcher's (private: the app only ever calls prewarm()).
-    const standbyPid = () =>
-      (core.runs as unknown as { supervisors: { standby: { pid: number } | null } }).supervisors.standby?.pid;
-    const standby = standbyPid();
-    expect(standby).toBeGreaterThan(0);
-    await new Promise((r) => setTimeout(r, 800));
+    // The first submit starts the workspace's queue owner, which starts one supervisor ahead.
+    expect((await final(core.runs.submit({ sourceDirectory: dir, script: 'quick.py' }).id)).status).toBe('Completed');
+    const ownerPid = Number.parseInt(fs.readFileSync(path.join(workspace, 'queue', 'owner.lock'), 'utf8'), 10);
+    const standbyPid = () => standbySupervisors(ownerPid)[0];
+    const standby = await until('a standby supervisor', standbyPid, 5_000);
     const run = core.runs.submit({ sourceDirectory: dir, script: 'quick.py' });
+    const done = await final(run.id);
+    expect(done.status).toBe('Completed');
     expect(core.runs.store.get(run.id)?.supervisor_pid).toBe(standby);
-    expect((await final(run.id)).status).toBe('Completed');
     expect(plain(core.runs.log(run.id))).toContain('quick');
     const next = await until('a new standby', standbyPid, 5_000);
     expect(next).not.toBe(standby);
