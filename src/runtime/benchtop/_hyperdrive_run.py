@@ -73,8 +73,10 @@ class HyperDriveRun(Run):
         """{trial run id: its hyperparameters as a JSON string}, e.g. {"HD_x_0": '{"--C": 0.5}'}."""
         result = {}
         prefix = self._run_id + "_"
-        # Azure keeps them as tags of the parent named after each trial.
-        for name, value in self.tags.items():
+        # Azure keeps them as tags of the parent named after each trial (the core sets them as trials start).
+        tags = dict(self._refresh().get("tags") or {})
+        tags.update(self.get_tags())
+        for name, value in tags.items():
             bare = name[len(_AML_PREFIX) :] if name.startswith(_AML_PREFIX) else name
             if bare.startswith(prefix) and bare[len(prefix) :].isdigit() and bare not in result:
                 result[bare] = value
