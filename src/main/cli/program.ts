@@ -3,6 +3,7 @@ import { type CliContext, type GlobalOptions, cliContext, closeCliContext } from
 import { EXIT_OK, EXIT_USAGE, reportError } from './output';
 import { registerDataCommands } from './commands/data';
 import { registerDockerCommands } from './commands/docker';
+import { registerQueueCommands } from './commands/queue';
 import { registerEnvCommands } from './commands/env';
 import { registerImportCommands } from './commands/import';
 import { registerMlflowCommands } from './commands/mlflow';
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerDataCommands(program, action);
   registerServiceCommands(program, action);
   registerDockerCommands(program, action);
+  registerQueueCommands(program, action);
   registerServeCommand(program, action);
   registerSdkCommands(program);
   registerWorkspaceCommands(program, action);

@@ -13,6 +13,7 @@ import { registerRunSdkCommands } from './runSdk';
 import { runJson } from './runJson';
 import { parseInputFlags } from './runInputFlags';
 import { inputLines } from './runInputsText';
+import { addQueueFlags, type QueueFlags, queueRequest } from './runQueueFlags';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -68,8 +69,7 @@ export function registerRunCommands(program: Command, action: Action): void {
     .command('run')
     .description('Runs: a script in an environment, with live output, metrics and history');
 
-  run
-    .command('submit')
+  addQueueFlags(run.command('submit'))
     .description('Snapshot a source folder and run a script in an environment (arguments after --)')
     .requiredOption('-d, --source-directory <dir>', 'source folder (snapshot honours .amlignore, else .gitignore)')
     .requiredOption('-s, --script <file>', 'script, relative to the source folder')
@@ -120,7 +120,7 @@ export function registerRunCommands(program: Command, action: Action): void {
             parent?: string;
             input?: string[];
             inputPath?: string[];
-          },
+          } & QueueFlags,
         ) => {
           const inputs = parseInputFlags(opts.input, opts.inputPath);
           if (opts.target !== 'local' && opts.target !== 'docker')
@@ -161,6 +161,7 @@ export function registerRunCommands(program: Command, action: Action): void {
             snapshotMaxMb: opts.snapshotMaxMb,
             snapshotMaxFiles: opts.snapshotMaxFiles,
             ...(inputs.length ? { inputs } : {}),
+            ...queueRequest(opts),
           });
           if (!opts.wait && !opts.showOutput) {
             if (ctx.json) return printJson(runJson(ctx, submitted));

@@ -25,6 +25,10 @@ export function runJson(ctx: CliContext, run: RunSummary) {
     description: run.description,
     runType: run.runType,
     children: run.children,
+    priority: run.priority,
+    resources: run.resources,
+    assignedGpus: run.assignedGpus,
+    engine: run.engine,
     /** The run's folder: events.jsonl, output.log, files/ (the Python SDK reads and appends there). */
     directory: ctx.core.paths.runDir(run.id),
   };

@@ -1,12 +1,7 @@
-import { BenchtopError } from '../../../shared/errors';
+import { queueState, setQueuePriority } from '../../queue/queueState';
 import type { Router } from './router';
 
-// TEMPORARY stub (contract commit): the run queue lands with issue 13's queue work.
-const notYet = () => {
-  throw new BenchtopError('UNSUPPORTED', 'The run queue is not built yet.', 'Wait for issue 13.');
-};
-
 export const queueRouter: Router<'queue.list' | 'queue.setPriority'> = {
-  'queue.list': notYet,
-  'queue.setPriority': notYet,
+  'queue.list': (_input, _ctx, core) => queueState(core),
+  'queue.setPriority': (input, _ctx, core) => setQueuePriority(core, input.runId, input.priority),
 };
