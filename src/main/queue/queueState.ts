@@ -2,6 +2,7 @@ import type { QueueEntry, QueueState } from '../../shared/api/sweepTypes';
 import { BenchtopError } from '../../shared/errors';
 import type { Core } from '../core/core';
 import type { RunRow } from '../core/runs/runStore';
+import { ensureQueueOwner } from './ensureQueueOwner';
 import { liveOwnerPid } from './ownerLock';
 import { schedulerInputs } from './queueInputs';
 import { gpusWanted, schedule } from './scheduler';
@@ -11,9 +12,8 @@ import { readDetectedCapacity } from './capacity';
 /** queue.list: the capacity, then the runs the queue started (running) and the queued ones in start order. */
 export function queueState(core: Core): QueueState {
   const root = core.paths.root;
-  // A queued run with no owner (killed, the machine restarted) gets one now.
-  core.runs.ensureQueueOwner();
-  const pid = liveOwnerPid(root);
+  // A queued run with no owner (killed, the machine restarted) gets one now (its pid, while it starts up).
+  const pid = core.runs.store.hasQueued() ? ensureQueueOwner(root) : liveOwnerPid(root);
   const recorded = readDetectedCapacity(root);
   const gpus = pid && recorded?.ownerPid === pid ? recorded.gpus : knownGpus(root);
   const store = core.runs.store;
