@@ -12,6 +12,7 @@ import { registerRunCommands } from './commands/run';
 import { registerServeCommand } from './commands/serve';
 import { registerSdkCommands } from './commands/sdk';
 import { registerServiceCommands } from './commands/service';
+import { registerSweepCommands } from './commands/sweep';
 import { registerWheelCommands } from './commands/wheel';
 import { registerWorkspaceCommands } from './commands/workspace';
 
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerModelCommands(program, action);
   registerDataCommands(program, action);
   registerServiceCommands(program, action);
+  registerSweepCommands(program, action);
   registerDockerCommands(program, action);
   registerQueueCommands(program, action);
   registerServeCommand(program, action);

@@ -9,6 +9,7 @@ import { MlflowImporter } from './mlflowImport/mlflowImporter';
 import { ModelService } from './models/modelService';
 import { RunService } from './runs/runService';
 import { ServiceManager } from './services/serviceService';
+import { SweepService } from './sweeps/sweepService';
 import { ToolEnvironments } from './tools/toolEnvironment';
 import { WheelService } from './wheels/wheelService';
 import { type Db, openDatabase } from './workspace/database';
@@ -28,6 +29,8 @@ export interface Core {
   /** Versioned files and tables, stored in the models' blob store (issue 16). */
   datasets: DatasetService;
   services: ServiceManager;
+  /** HyperDrive sweeps (issue 13): submitted here, driven by the queue owner (sweeps/sweepDriver.ts). */
+  sweeps: SweepService;
   /** Virtual environments Benchtop makes for itself to run a library it needs (mlflow for imports). */
   tools: ToolEnvironments;
   mlflowImporter: MlflowImporter;
@@ -48,6 +51,7 @@ export function openCore(workspaceDir: string): Core {
   const datasets = new DatasetService(db, paths, jobs, runs, bus, models);
   const services = new ServiceManager({ db, paths, bus, jobs, builds, environments, models });
   const tools = new ToolEnvironments(db, paths, jobs);
+  const sweeps = new SweepService({ db, paths, bus, runs, environments, tools });
   const mlflowImporter = new MlflowImporter({ db, paths, jobs, bus, runs, models, tools });
   for (const def of CURATED_ENVIRONMENTS) environments.register(def, { curated: true });
   return {
@@ -62,6 +66,7 @@ export function openCore(workspaceDir: string): Core {
     models,
     datasets,
     services,
+    sweeps,
     tools,
     mlflowImporter,
     close: () => {

@@ -1,15 +1,9 @@
-import { BenchtopError } from '../../../shared/errors';
 import type { Router } from './router';
 
-// TEMPORARY stub (contract commit): the sweep engine lands with issue 13's sweep work.
-const notYet = () => {
-  throw new BenchtopError('UNSUPPORTED', 'Sweeps are not built yet.', 'Wait for issue 13.');
-};
-
 export const sweepsRouter: Router<'sweeps.submit' | 'sweeps.list' | 'sweeps.get' | 'sweeps.cancel' | 'sweeps.best'> = {
-  'sweeps.submit': notYet,
-  'sweeps.list': notYet,
-  'sweeps.get': notYet,
-  'sweeps.cancel': notYet,
-  'sweeps.best': notYet,
+  'sweeps.submit': (input, _ctx, core) => core.sweeps.submit(input),
+  'sweeps.list': (input, _ctx, core) => core.sweeps.list(input.experiment, input.limit),
+  'sweeps.get': (input, _ctx, core) => core.sweeps.get(input.sweepId),
+  'sweeps.cancel': (input, _ctx, core) => core.sweeps.cancel(input.sweepId),
+  'sweeps.best': (input, _ctx, core) => core.sweeps.best(input.sweepId),
 };
