@@ -8,7 +8,8 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /** "CPU slots 2 of 16 in use · GPUs 1 of 2 · at most 4 runs · pool: 1 of 2 slots on tcp://..." */
 function capacityLine(state: QueueState): string {
   const running = state.entries.filter((e) => e.position === null);
-  const cpus = running.reduce((n, e) => n + e.cpus, 0);
+  // Pool runs use their engine's slots, not this machine's CPU slots (as `benchtop queue` counts them).
+  const cpus = running.filter((e) => !e.engine).reduce((n, e) => n + e.cpus, 0);
   const gpus = running.reduce((n, e) => n + e.assignedGpus.length, 0);
   const parts = [`CPU slots ${cpus} of ${state.capacity.cpus} in use`];
   parts.push(state.capacity.gpus.length ? `GPUs ${gpus} of ${state.capacity.gpus.length} in use` : 'no GPUs');
@@ -43,30 +44,35 @@ function QueueRow({ entry }: { entry: QueueEntry }) {
         {given}
         {entry.engine ? ` on ${entry.engine}` : ''}
       </span>
-      <span className="muted step">{entry.waiting ?? ''}</span>
-      {queued ? (
-        <>
-          <button
-            type="button"
-            aria-label={`Raise the priority of ${entry.runId}`}
-            title="Raise priority"
-            onClick={() => void setQueuePriority(entry.runId, Math.min(1000, entry.priority + 1))}
-          >
-            ↑
-          </button>
-          <button
-            type="button"
-            aria-label={`Lower the priority of ${entry.runId}`}
-            title="Lower priority"
-            onClick={() => void setQueuePriority(entry.runId, Math.max(-1000, entry.priority - 1))}
-          >
-            ↓
-          </button>
-        </>
-      ) : null}
-      <button type="button" aria-label={`Cancel ${entry.runId}`} onClick={() => void cancelQueuedRun(entry.runId)}>
-        Cancel
-      </button>
+      <span className="muted waiting" title={entry.waiting ?? undefined}>
+        {entry.waiting ?? ''}
+      </span>
+      {/* The same columns for every row: a started run keeps its place, so it has no priority buttons. */}
+      <span className="queue-actions">
+        {queued ? (
+          <>
+            <button
+              type="button"
+              aria-label={`Raise the priority of ${entry.runId}`}
+              title="Raise priority"
+              onClick={() => void setQueuePriority(entry.runId, Math.min(1000, entry.priority + 1))}
+            >
+              ↑
+            </button>
+            <button
+              type="button"
+              aria-label={`Lower the priority of ${entry.runId}`}
+              title="Lower priority"
+              onClick={() => void setQueuePriority(entry.runId, Math.max(-1000, entry.priority - 1))}
+            >
+              ↓
+            </button>
+          </>
+        ) : null}
+        <button type="button" aria-label={`Cancel ${entry.runId}`} onClick={() => void cancelQueuedRun(entry.runId)}>
+          Cancel
+        </button>
+      </span>
     </li>
   );
 }
@@ -77,13 +83,14 @@ export function QueueSection({ state }: { state: QueueState }) {
   const queued = state.entries.filter((e) => e.position !== null).sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
   return (
     <section className="queue" aria-label="Run queue">
-      <h4 className="group">
-        Run queue <span className="muted">· {capacityLine(state)}</span>
-      </h4>
+      <h4 className="group">Run queue</h4>
+      <p className="muted capacity" data-testid="queue-capacity">
+        {capacityLine(state)}
+      </p>
       {state.entries.length === 0 ? (
         <p className="muted">No run is running or waiting. Submitted runs wait here for a free slot.</p>
       ) : (
-        <ul className="jobs-list" aria-label="Queued and running runs">
+        <ul className="queue-list" aria-label="Queued and running runs">
           {[...running, ...queued].map((e) => (
             <QueueRow key={e.runId} entry={e} />
           ))}

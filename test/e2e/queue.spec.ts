@@ -1,0 +1,106 @@
+import { type Page, expect, test } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
+import { tempDir } from '../helpers/workspace';
+import { type ServedApp, cli, serve } from './serveFixture';
+
+let app: ServedApp;
+let project: string;
+const submitted: string[] = [];
+
+/** A run that logs a little and then sleeps until canceled (or 120 s). */
+const SLEEPER = [
+  'import time',
+  'from azureml.core.run import Run',
+  'run = Run.get_context()',
+  'for i in range(240):',
+  '    run.log("tick", i)',
+  '    time.sleep(0.5)',
+  '',
+].join('\n');
+
+function submit(args: string[] = []): string {
+  const out = cli(app, ['--json', 'run', 'submit', '-d', project, '-s', 'sleep.py', '-x', 'queue-e2e', ...args]);
+  const id = (JSON.parse(out) as { id: string }).id;
+  submitted.push(id);
+  return id;
+}
+
+const runJson = (id: string) =>
+  JSON.parse(cli(app, ['--json', 'run', 'show', id])) as { status: string; startedAt: string | null };
+
+test.beforeAll(async () => {
+  app = await serve();
+  cli(app, ['env', 'build', '-n', 'Benchtop-Minimal']);
+  project = tempDir('bt-e2e-queue-');
+  fs.writeFileSync(path.join(project, 'sleep.py'), SLEEPER);
+});
+test.afterAll(() => {
+  for (const id of submitted) {
+    try {
+      cli(app, ['run', 'cancel', id], 30_000);
+    } catch {
+      // Already final.
+    }
+  }
+  app?.stop();
+});
+
+async function open(page: Page) {
+  await page.goto(app.url);
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+}
+
+const entry = (page: Page, runId: string) => page.locator(`[data-testid="queue-entry"][data-run-id="${runId}"]`);
+
+test('settings cap the queue at one run; the jobs panel shows the queue live, reorders it and cancels a queued run', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await open(page);
+
+  // The cap is set in the Settings screen (the queue's form), as a user would.
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  const form = page.getByRole('form', { name: 'Run queue' });
+  await form.getByLabel('At most this many runs at once').fill('1');
+  await form.getByRole('button', { name: 'Save queue settings' }).click();
+  await expect(page.getByText(/The queue uses the new capacity/)).toBeVisible();
+
+  await page.getByRole('button', { name: 'Runs', exact: true }).click();
+  await page.getByRole('button', { name: /^Jobs/ }).click();
+  const queue = page.getByRole('region', { name: 'Run queue' });
+  await expect(queue).toContainText('No run is running or waiting');
+
+  // Submitted from a terminal while the page is open: the panel follows without a reload.
+  const first = submit();
+  const second = submit();
+  const third = submit();
+  await expect(entry(page, first)).toContainText('Running', { timeout: 60_000 });
+  await expect(entry(page, second).getByLabel('Position 1')).toBeVisible();
+  await expect(entry(page, third).getByLabel('Position 2')).toBeVisible();
+  await expect(entry(page, second)).toContainText('priority 0');
+  await expect(entry(page, second)).toContainText(/1 CPU, 0 GPUs/);
+  await expect(entry(page, second)).toContainText(/limit of 1 concurrent run/);
+  await expect(queue).toContainText('at most 1 run');
+  await expect(page.getByRole('button', { name: /^Jobs/ })).toContainText('2 queued');
+
+  // Raising the third run's priority moves it to the head of the queue.
+  await page.getByRole('button', { name: `Raise the priority of ${third}` }).click();
+  await expect(entry(page, third).getByLabel('Position 1')).toBeVisible();
+  await expect(entry(page, third)).toContainText('priority 1');
+  await expect(entry(page, second).getByLabel('Position 2')).toBeVisible();
+  await page.screenshot({ path: 'test-results/queue-1440x900.png' });
+
+  // Canceling a queued run from the panel: it leaves the queue and never starts.
+  await page.getByRole('button', { name: `Cancel ${second}` }).click();
+  await expect(entry(page, second)).toHaveCount(0);
+  await expect(entry(page, third).getByLabel('Position 1')).toBeVisible();
+  const canceled = runJson(second);
+  expect(canceled.status).toBe('Canceled');
+  expect(canceled.startedAt).toBeNull();
+
+  // Canceling the running run lets the head of the queue start.
+  await page.getByRole('button', { name: `Cancel ${first}` }).click();
+  await expect(entry(page, first)).toHaveCount(0, { timeout: 30_000 });
+  await expect(entry(page, third)).toContainText('Running', { timeout: 60_000 });
+});
