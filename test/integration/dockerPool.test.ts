@@ -1,0 +1,175 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Core, openCore } from '../../src/main/core/core';
+import { writeSettings } from '../../src/main/core/workspace/settings';
+import { BASE_IMAGE, dockerReady, localDocker, startSecondEngine } from '../helpers/docker';
+import { runCli, tempDir, waitUntil } from '../helpers/workspace';
+
+let ready = false;
+let workspace: string;
+let core: Core;
+let remote: { url: string; stop: () => Promise<void> } | null = null;
+const cli = (args: string[]) => runCli(args, { workspace, timeoutMs: 300_000 });
+const LOCAL = 'unix:///var/run/docker.sock';
+
+/** A trial: sleeps ~2 s, logs a metric, writes an output file, and notes when it ran (for the overlap check). */
+const TRIAL = `import argparse, json, os, socket, time
+from azureml.core import Run
+parser = argparse.ArgumentParser()
+parser.add_argument("--trial", type=int)
+trial = parser.parse_args().trial
+started = time.time()
+time.sleep(2)
+Run.get_context().log("score", trial * 10)
+os.makedirs("outputs", exist_ok=True)
+with open("outputs/trial.json", "w") as f:
+    json.dump({"trial": trial, "host": socket.gethostname(), "started": started, "ended": time.time()}, f)
+print("trial", trial, "done")
+`;
+
+beforeAll(async () => {
+  ready = await dockerReady();
+  workspace = tempDir('bt-pool-');
+  core = openCore(workspace);
+  if (ready) remote = await startSecondEngine();
+}, 90_000);
+afterAll(async () => {
+  core?.close();
+  await remote?.stop();
+});
+
+describe('a Docker pool of two engines (the local one and a second dockerd over TCP)', () => {
+  it('spreads container runs over both within their slots, loads the image into the engine that lacks it, and brings every run back', async (ctx) => {
+    if (!ready || !remote) return ctx.skip();
+    const remoteDocker = new Docker({ host: '127.0.0.1', port: Number(new URL(remote.url).port), protocol: 'http' });
+    const env = core.environments.register({
+      name: 'pool-env',
+      docker: { baseImage: BASE_IMAGE, arguments: [] },
+      python: { userManagedDependencies: true, interpreterPath: '/usr/bin/python3' },
+    }).environment;
+    // The image is built on the local engine; the second engine starts with no image at all.
+    const built = await cli(['env', 'build', '-n', 'pool-env', '--backend', 'docker']);
+    expect(built.code, built.stderr).toBe(0);
+    const image = `benchtop/env:${core.builds.keyFor(core.environments.get('pool-env').definition, 'docker').buildKey}`;
+    expect(await remoteDocker.listImages()).toEqual([]);
+
+    expect((await cli(['docker', 'pool', 'add', 'local', '--slots', '2'])).stdout).toContain(
+      `Added ${LOCAL} to the Docker pool with 2 slots.`,
+    );
+    expect((await cli(['docker', 'pool', 'add', remote.url, '--slots', '2'])).stdout).toContain(
+      `Added ${remote.url} to the Docker pool with 2 slots.`,
+    );
+    const listed = await cli(['docker', 'pool']);
+    expect(listed.stdout).toMatch(new RegExp(`${LOCAL}\\s+local\\s+2\\s+0\\s+answers`));
+    expect(listed.stdout).toMatch(new RegExp(`${remote.url}\\s+remote\\s+2\\s+0\\s+answers`));
+    expect(listed.stdout).toContain('0 of 4 slots in use.');
+
+    const source = tempDir('bt-pool-src-');
+    fs.writeFileSync(path.join(source, 'trial.py'), TRIAL);
+    const runIds: string[] = [];
+    for (let trial = 0; trial < 4; trial++) {
+      const run = await core.runs.submit({
+        sourceDirectory: source,
+        script: 'trial.py',
+        arguments: ['--trial', String(trial)],
+        environment: `${env.name}:${env.version}`,
+        experiment: 'pool',
+        target: 'docker',
+        pool: true,
+      });
+      runIds.push(run.id);
+    }
+    await waitUntil(
+      () => runIds.every((id) => ['Completed', 'Failed', 'Canceled'].includes(core.runs.get(id).status)),
+      240_000,
+    );
+
+    const engines = new Map<string, { started: number; ended: number }[]>();
+    let loads = 0;
+    for (const [trial, id] of runIds.entries()) {
+      const shown = await cli(['--json', 'run', 'show', id]);
+      const run = JSON.parse(shown.stdout) as {
+        status: string;
+        engine: string | null;
+        metrics: Record<string, unknown>;
+      };
+      const log = fs.readFileSync(path.join(workspace, 'runs', id, 'output.log'), 'utf8');
+      expect(run.status, log).toBe('Completed');
+      expect(run.metrics).toMatchObject({ score: trial * 10 });
+      const output = JSON.parse(fs.readFileSync(path.join(workspace, 'runs', id, 'outputs', 'trial.json'), 'utf8')) as {
+        trial: number;
+        started: number;
+        ended: number;
+      };
+      expect(output.trial).toBe(trial);
+      expect(log).toContain(`Docker pool: this run goes to the engine at ${run.engine}.`);
+      if (/Loaded benchtop\/env:\S+ onto /.test(log)) loads += 1;
+      engines.set(run.engine as string, [...(engines.get(run.engine as string) ?? []), output]);
+    }
+    // Both engines ran trials; the image went to the second engine once, however many trials landed there together.
+    expect([...engines.keys()].sort()).toEqual([LOCAL, remote.url].sort());
+    expect(loads).toBe(1);
+    const [remoteImage, localImage] = await Promise.all([
+      remoteDocker.getImage(image).inspect(),
+      localDocker().getImage(image).inspect(),
+    ]);
+    expect(remoteImage.Id).toBe(localImage.Id);
+    // Never more trials at once on an engine than its slots, from when the scripts themselves ran.
+    for (const [url, spans] of engines) {
+      const most = Math.max(
+        ...spans.map((s) => spans.filter((o) => o.started < s.ended && s.started < o.ended).length),
+      );
+      expect(most, url).toBeLessThanOrEqual(2);
+    }
+    expect((await cli(['docker', 'pool'])).stdout).toContain('0 of 4 slots in use.');
+
+    const removed = await cli(['docker', 'pool', 'remove', remote.url]);
+    expect(removed.stdout.trim()).toBe(`Removed ${remote.url} from the Docker pool.`);
+    const missing = await cli(['docker', 'pool', 'remove', remote.url]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`error: ${remote.url} is not in the Docker pool.`);
+    expect(missing.stderr).toContain(`hint: The pool has: ${LOCAL} (benchtop docker pool).`);
+    writeSettings(core.db, { dockerPool: [] });
+  }, 300_000);
+
+  it('builds an environment built nowhere yet on the engine the run was sent to, loading its base image there first', async (ctx) => {
+    if (!ready || !remote) return ctx.skip();
+    const remoteDocker = new Docker({ host: '127.0.0.1', port: Number(new URL(remote.url).port), protocol: 'http' });
+    // Only the second engine in the pool: the run must go there.
+    writeSettings(core.db, { dockerPool: [{ url: remote.url, slots: 1 }] });
+    const env = core.environments.register({
+      name: 'pool-fresh',
+      // Docker arguments are part of the build key: this one is new to every engine.
+      docker: { baseImage: BASE_IMAGE, arguments: ['--env', `POOL_FRESH=${Date.now()}`] },
+      python: { userManagedDependencies: true, interpreterPath: '/usr/bin/python3' },
+    }).environment;
+    const image = `benchtop/env:${core.builds.keyFor(core.environments.get('pool-fresh').definition, 'docker').buildKey}`;
+    await remoteDocker
+      .getImage(BASE_IMAGE)
+      .remove({ force: true })
+      .catch(() => undefined);
+    const source = tempDir('bt-pool-src-');
+    fs.writeFileSync(path.join(source, 'trial.py'), TRIAL);
+    const run = await core.runs.submit({
+      sourceDirectory: source,
+      script: 'trial.py',
+      arguments: ['--trial', '7'],
+      environment: `${env.name}:${env.version}`,
+      experiment: 'pool',
+      target: 'docker',
+      pool: true,
+    });
+    await waitUntil(() => ['Completed', 'Failed', 'Canceled'].includes(core.runs.get(run.id).status), 180_000);
+    const log = fs.readFileSync(path.join(workspace, 'runs', run.id, 'output.log'), 'utf8');
+    expect(core.runs.get(run.id).status, log).toBe('Completed');
+    expect(log).toContain(`Loaded ${BASE_IMAGE} onto ${remote.url} from ${LOCAL}`);
+    expect(log).toContain(`Building image ${image} on ${remote.url}`);
+    expect(core.runs.get(run.id).metrics).toMatchObject({ score: 70 });
+    // Built there, not here: the local engine never had it.
+    await expect(remoteDocker.getImage(image).inspect()).resolves.toBeTruthy();
+    await expect(localDocker().getImage(image).inspect()).rejects.toThrow();
+    writeSettings(core.db, { dockerPool: [] });
+  }, 240_000);
+});
