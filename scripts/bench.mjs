@@ -35,6 +35,7 @@ for (const file of benches) {
       ...process.env,
       BENCH_WORK: path.join(work, 'runs'),
       BENCHTOP_SUPERVISOR: path.join(root, 'dist', 'main', 'supervisor.js'),
+      BENCHTOP_QUEUE_OWNER: path.join(root, 'dist', 'main', 'queueOwner.js'),
       BENCHTOP_RUNTIME_DIR: path.join(root, 'src', 'runtime'),
     },
     stdio: ['ignore', 'pipe', 'inherit'],

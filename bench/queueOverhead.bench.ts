@@ -1,0 +1,84 @@
+// Queue overhead per run: time from submit to the script's first line through the run queue (the detached owner
+// claims the run and hands it to its standby supervisor) vs the same run started directly (the old path:
+// SupervisorLauncher.startFor with a standby supervisor, as the app did). Target: at most +50 ms (median).
+import fs from 'node:fs';
+import path from 'node:path';
+import { SupervisorLauncher } from '../src/main/core/runs/supervisorLauncher';
+import { ensureQueueOwner } from '../src/main/queue/ensureQueueOwner';
+import { liveOwnerPid, tryAcquireOwnerLock } from '../src/main/queue/ownerLock';
+import { median, percentile, report } from './harness';
+import { runBenchWorkspace } from './runFixture';
+
+const TRIALS = Number(process.env.BENCH_ROUNDS ?? 20);
+// The script's first line records when it began (epoch ms), into the folder given.
+const SCRIPT = 'import sys, time\nopen(sys.argv[1], "w").write(repr(time.time() * 1000))\n';
+
+async function main() {
+  const { core, src, work } = await runBenchWorkspace('queue-overhead', 'first.py', SCRIPT);
+  const marks = path.join(work, 'marks');
+  fs.mkdirSync(marks);
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  /** Submits, starts (via `start`, or the queue when null), waits for the run's end; ms from submit to line one. */
+  async function trial(name: string, start: ((id: string) => void) | null): Promise<number> {
+    const mark = path.join(marks, name);
+    const submittedAt = Date.now();
+    const run = core.runs.submit({ sourceDirectory: src, script: 'first.py', arguments: [mark] });
+    start?.(run.id);
+    for (;;) {
+      const row = core.runs.store.get(run.id);
+      if (row && ['Completed', 'Failed', 'Canceled'].includes(row.status)) {
+        if (row.status !== 'Completed') throw new Error(`run ${run.id} ${row.status}: ${row.reason}`);
+        break;
+      }
+      await sleep(5);
+    }
+    return Number(fs.readFileSync(mark, 'utf8')) - submittedAt;
+  }
+
+  // Direct: this process holds the owner lock (no owner runs), and starts each run itself as submit used to.
+  const release = tryAcquireOwnerLock(core.paths.root);
+  if (!release) throw new Error('a queue owner is already running on the bench workspace');
+  const launcher = new SupervisorLauncher(core.paths.root);
+  launcher.prewarm();
+  await sleep(1000);
+  const direct: number[] = [];
+  for (let i = 0; i < TRIALS; i++) {
+    direct.push(
+      await trial(`direct-${i}`, (id) => {
+        core.runs.store.claim(id, '{}', new Date().toISOString());
+        core.runs.store.update(id, { supervisor_pid: launcher.startFor(id) });
+      }),
+    );
+    // A user does not submit the next run in the same millisecond; let the standby be replaced.
+    await sleep(700);
+  }
+  launcher.close();
+  release();
+
+  // Queued: the owner (started once, warm with its standby) claims and starts each run.
+  ensureQueueOwner(core.paths.root);
+  for (let i = 0; i < 50 && !liveOwnerPid(core.paths.root); i++) await sleep(100);
+  await trial('warm-up', null);
+  await sleep(1000);
+  const queued: number[] = [];
+  for (let i = 0; i < TRIALS; i++) {
+    queued.push(await trial(`queued-${i}`, null));
+    await sleep(700);
+  }
+  report({
+    bench: 'queue-overhead',
+    trials: TRIALS,
+    directMedianMs: median(direct),
+    queuedMedianMs: median(queued),
+    overheadMs: median(queued) - median(direct),
+    queuedP95Ms: percentile(queued, 95),
+    directP95Ms: percentile(direct, 95),
+    targetOverheadMs: 50,
+  });
+  const owner = liveOwnerPid(core.paths.root);
+  if (owner) process.kill(owner, 'SIGTERM');
+  core.close();
+}
+
+void main();
