@@ -6,13 +6,15 @@ import type { Distribution, ParameterValue } from './parameterSpace';
 
 /**
  * RandomParameterSampling: trial n's values depend only on (seed, n). Its generator is the sweep's seeded
- * xoroshiro128+ jumped n times (each jump is 2^64 draws ahead, so trials never share draws), which lets a
+ * xoroshiro128+ jumped n + 1 times (each jump is 2^64 draws ahead, so trials never share draws), which lets a
  * restarted queue owner sample exactly what the first one would have. pure-rand: a maintained, seedable,
  * jumpable PRNG for Node (Math.random cannot be seeded).
  */
 export function sampleRandom(space: [string, Distribution][], seed: number, n: number): Record<string, ParameterValue> {
   const rng = xoroshiro128plus(seed);
-  for (let i = 0; i < n; i++) rng.jump();
+  // n + 1 jumps: a freshly seeded xoroshiro's first outputs follow its seed (near 1.0 for small seeds); a jump
+  // mixes the whole state.
+  for (let i = 0; i <= n; i++) rng.jump();
   const params: Record<string, ParameterValue> = {};
   for (const [name, distribution] of space) params[name] = draw(rng, distribution);
   return params;
