@@ -1,10 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
+import tarFs from 'tar-fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Core, openCore } from '../../src/main/core/core';
 import { writeSettings } from '../../src/main/core/workspace/settings';
-import { BASE_IMAGE, dockerReady, localDocker, startSecondEngine } from '../helpers/docker';
+import { DockerEngine } from '../../src/main/core/docker/dockerEngine';
+import { transferImage } from '../../src/main/core/docker/imageTransfer';
+import { BASE_IMAGE, dockerReady, localDocker, startSecondEngine, startSshEngine } from '../helpers/docker';
 import { runCli, tempDir, waitUntil } from '../helpers/workspace';
 
 let ready = false;
@@ -172,4 +175,47 @@ describe('a Docker pool of two engines (the local one and a second dockerd over 
     await expect(localDocker().getImage(image).inspect()).rejects.toThrow();
     writeSettings(core.db, { dockerPool: [] });
   }, 240_000);
+
+  it('streams an image to and from an ssh:// engine (docker save | docker load over SSH)', async (ctx) => {
+    if (!ready || !remote) return ctx.skip();
+    const remoteDocker = new Docker({ host: '127.0.0.1', port: Number(new URL(remote.url).port), protocol: 'http' });
+    // A one-file image made on the second engine: small, and on no other engine.
+    const probe = `benchtop-pool-probe:${Date.now()}`;
+    const files = tempDir('bt-pool-probe-');
+    fs.writeFileSync(path.join(files, 'probe.txt'), 'probe\n');
+    const [repo, tag] = probe.split(':') as [string, string];
+    await new Promise((resolve, reject) =>
+      remoteDocker.importImage(tarFs.pack(files) as unknown as string, { repo, tag }, (err, stream) =>
+        err || !stream
+          ? reject(err)
+          : remoteDocker.modem.followProgress(stream, (e) => (e ? reject(e) : resolve(null))),
+      ),
+    );
+    const ssh = await startSshEngine();
+    const home = process.env.HOME;
+    const agent = process.env.SSH_AUTH_SOCK;
+    // The ssh:// engine reads the client key from ~/.ssh, as the CLI does.
+    process.env.HOME = ssh.home;
+    process.env.SSH_AUTH_SOCK = '';
+    try {
+      const overSsh = new DockerEngine(core.db, ssh.url);
+      const tcp = new DockerEngine(core.db, remote.url);
+      // The ssh:// engine is this machine's dockerd reached over SSH.
+      const there = await transferImage(tcp, overSsh, probe);
+      expect(there.bytes).toBeGreaterThan(0);
+      await expect(localDocker().getImage(probe).inspect()).resolves.toBeTruthy();
+      await remoteDocker.getImage(probe).remove({ force: true });
+      await transferImage(overSsh, tcp, probe);
+      await expect(remoteDocker.getImage(probe).inspect()).resolves.toBeTruthy();
+    } finally {
+      process.env.HOME = home;
+      if (agent === undefined) delete process.env.SSH_AUTH_SOCK;
+      else process.env.SSH_AUTH_SOCK = agent;
+      ssh.stop();
+      await localDocker()
+        .getImage(probe)
+        .remove({ force: true })
+        .catch(() => undefined);
+    }
+  }, 60_000);
 });
