@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ContainerRunSpec, runContainerOptions } from '../../src/main/core/docker/containerRun';
-import { explainGpuFailure } from '../../src/main/core/docker/gpuRequests';
+import { explainGpuFailure, gpuOverrideNote } from '../../src/main/core/docker/gpuRequests';
 import { BenchtopError } from '../../src/shared/errors';
 
 const spec = (gpus: number[] | null | undefined, dockerArguments: string[] = []): ContainerRunSpec => ({
@@ -36,7 +36,7 @@ describe("a run container's GPU device requests", () => {
     expect(options.Env).toContain('BENCHTOP_RUN_EVENTS=/benchtop/run/events.jsonl');
   });
 
-  it('asks for no GPU when the queue gave none (null or [])', async () => {
+  it('asks for no GPU when the queue gave none (null, [] or absent)', async () => {
     for (const gpus of [null, [], undefined]) {
       const options = await runContainerOptions(spec(gpus), remoteEngine(['runc']));
       expect(options.HostConfig?.DeviceRequests).toBeUndefined();
@@ -48,8 +48,19 @@ describe("a run container's GPU device requests", () => {
     expect(assigned.HostConfig?.DeviceRequests).toEqual([
       { Driver: 'nvidia', DeviceIDs: ['0', '2'], Capabilities: [['gpu']] },
     ]);
+    // [] is the queue's "no GPU for this run" on a GPU machine: the environment's request would take them all.
+    const none = await runContainerOptions(spec([], ['--gpus', 'all']), remoteEngine(['nvidia', 'runc']));
+    expect(none.HostConfig?.DeviceRequests).toBeUndefined();
     const unassigned = await runContainerOptions(spec(null, ['--gpus', 'all']), remoteEngine(['nvidia', 'runc']));
     expect(unassigned.HostConfig?.DeviceRequests).toEqual([{ Driver: 'nvidia', Count: -1, Capabilities: [['gpu']] }]);
+    expect(gpuOverrideNote(['--gpus', 'all'], [0, 2])).toBe(
+      'The environment asks for --gpus all; the queue gave this run GPU 0, 2 (each GPU goes to one run at a time).',
+    );
+    expect(gpuOverrideNote(['--gpus=2'], [])).toBe(
+      'The environment asks for --gpus 2; the queue gave this run no GPU (submit with --gpus N to get some).',
+    );
+    expect(gpuOverrideNote(['--gpus', 'all'], null)).toBeNull();
+    expect(gpuOverrideNote(['--shm-size', '1g'], [1])).toBeNull();
   });
 
   it("turns the engine's missing-driver refusal into the fix, and leaves other errors alone", () => {

@@ -30,7 +30,7 @@ import { inputVariables, substituteInputArguments } from '../core/datasets/input
 import { type PreparedInputs, prepareRunInputs } from './runInputsSetup';
 import { withReadOnlyBinds } from './readOnlyNamespace';
 import type { RunTracking } from '../core/mlflow/runTracking';
-import { gpuEnvironment, readAssignment, type RunAssignment } from './runAssignment';
+import { gpuEnvironment, readAssignment, type RunAssignment, takeSubmitEnvironment } from './runAssignment';
 
 /** BENCHTOP_TRACE=1 prints when each launch phase is reached, in ms since the process started (for the launch benchmark). */
 const trace = process.env.BENCHTOP_TRACE
@@ -71,6 +71,8 @@ class Supervisor {
   private inputVariables: Record<string, string> = {};
   /** GPUs and engine the queue gave this run. */
   private readonly assignment: RunAssignment;
+  /** The environment the script starts from: its submitter's (kept while it was queued), else this process's. */
+  private readonly baseEnvironment: NodeJS.ProcessEnv;
 
   constructor(
     private readonly db: Db,
@@ -80,6 +82,7 @@ class Supervisor {
     this.runDir = paths.runDir(spec.runId);
     this.store = new RunStore(db);
     this.assignment = readAssignment(db, spec.runId);
+    this.baseEnvironment = takeSubmitEnvironment(this.runDir) ?? process.env;
     this.output = new LiveOutput(path.join(this.runDir, 'output.log'));
     this.output.attach({ id: 'clients', acknowledges: false, write: (data) => this.broadcast({ t: 'output', data }) });
   }
@@ -220,8 +223,9 @@ class Supervisor {
     const variables = this.environmentVariables();
     const runtime = runtimeDir();
     const mlflow = this.spec.target === 'docker' ? {} : await this.startTracking(variables);
+    const base = this.baseEnvironment;
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
+      ...base,
       ...variables,
       ...mlflow,
       ...gpuEnvironment(this.assignment),
@@ -233,8 +237,8 @@ class Supervisor {
       BENCHTOP_WORKSPACE: this.paths.root,
       BENCHTOP_NODE: process.execPath,
       BENCHTOP_CLI: cliScript() ?? '',
-      PYTHONPATH: [runtime, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter),
-      PATH: [path.dirname(python), process.env.PATH].filter(Boolean).join(path.delimiter),
+      PYTHONPATH: [runtime, base.PYTHONPATH].filter(Boolean).join(path.delimiter),
+      PATH: [path.dirname(python), base.PATH].filter(Boolean).join(path.delimiter),
     };
     delete env.ELECTRON_RUN_AS_NODE;
     const inputs = await this.placeInputs(env);
@@ -405,6 +409,11 @@ class Supervisor {
     const args = substituteInputArguments(this.spec.arguments, this.runDir, this.spec.inputs ?? [], (p) =>
       local ? p : remapPath(p, this.runDir, REMOTE_RUN_DIR),
     );
+    // The queue's GPU indices are this machine's: a pool run's engine has its own, which the queue does not count.
+    const gpus = this.assignment.engine ? null : this.assignment.gpus;
+    const { gpuOverrideNote } = await import('../core/docker/gpuRequests');
+    const override = gpuOverrideNote(this.dockerSection().arguments, gpus);
+    if (override) this.output.note(override);
     const exit = await runInContainer(
       engine,
       {
@@ -420,7 +429,7 @@ class Supervisor {
         docker: this.dockerSection(),
         size: { cols: 120, rows: 30 },
         readOnlyPaths: [blobs, ...(local ? [datastores] : []), ...(inputs?.mounts ?? [])],
-        gpus: this.assignment.gpus,
+        gpus,
         inputFolders: inputs?.folders ?? [],
       },
       (data) => this.output.push(data),

@@ -11,12 +11,29 @@ export function assignedGpuRequest(gpus: number[]): Docker.DeviceRequest {
 
 /**
  * The queue's GPUs replace whatever the environment's `--gpus` asked: the queue gives each GPU to one run at a
- * time, so a run never takes GPUs another run was given. None assigned (null or []): the environment's own
- * request, if any, stands (an engine whose GPUs the queue does not count, such as a remote one).
+ * time, so a run never takes GPUs another run was given. [] (none given on a machine with GPUs): no GPU at all.
+ * null (the queue counts no GPUs for this run: a machine without any, or a pool engine elsewhere): the
+ * environment's own request, if any, stands.
  */
 export function applyAssignedGpus(hostConfig: Docker.HostConfig, gpus: number[] | null | undefined): void {
-  if (!gpus || gpus.length === 0) return;
-  hostConfig.DeviceRequests = [assignedGpuRequest(gpus)];
+  if (!gpus) return;
+  if (gpus.length === 0) delete hostConfig.DeviceRequests;
+  else hostConfig.DeviceRequests = [assignedGpuRequest(gpus)];
+}
+
+/** What the run's log says when the queue's GPUs override the environment's `--gpus` (null: nothing to say). */
+export function gpuOverrideNote(
+  dockerArguments: string[] | undefined,
+  gpus: number[] | null | undefined,
+): string | null {
+  const at = (dockerArguments ?? []).findIndex((a) => a === '--gpus' || a.startsWith('--gpus='));
+  if (at < 0 || !gpus) return null;
+  const asked = dockerArguments?.[at]?.includes('=')
+    ? dockerArguments[at].split('=').slice(1).join('=')
+    : dockerArguments?.[at + 1];
+  return gpus.length
+    ? `The environment asks for --gpus ${asked}; the queue gave this run GPU ${gpus.join(', ')} (each GPU goes to one run at a time).`
+    : `The environment asks for --gpus ${asked}; the queue gave this run no GPU (submit with --gpus N to get some).`;
 }
 
 /**
