@@ -218,4 +218,33 @@ describe('a Docker pool of two engines (the local one and a second dockerd over 
         .catch(() => undefined);
     }
   }, 60_000);
+
+  it('fails a run sent to a pool engine that is down, saying to start it or take it out of the pool', async (ctx) => {
+    if (!ready) return ctx.skip();
+    const down = 'tcp://127.0.0.1:1';
+    const env = core.environments.register({
+      name: 'pool-down',
+      docker: { baseImage: BASE_IMAGE, arguments: [] },
+      python: { userManagedDependencies: true, interpreterPath: '/usr/bin/python3' },
+    }).environment;
+    writeSettings(core.db, { dockerPool: [{ url: down, slots: 1 }] });
+    const source = tempDir('bt-pool-src-');
+    fs.writeFileSync(path.join(source, 'trial.py'), TRIAL);
+    const run = await core.runs.submit({
+      sourceDirectory: source,
+      script: 'trial.py',
+      arguments: ['--trial', '1'],
+      environment: `${env.name}:${env.version}`,
+      experiment: 'pool',
+      target: 'docker',
+      pool: true,
+    });
+    await waitUntil(() => ['Completed', 'Failed', 'Canceled'].includes(core.runs.get(run.id).status), 60_000);
+    const failed = core.runs.get(run.id);
+    expect(failed.status).toBe('Failed');
+    expect(failed.reason).toBe(
+      `The Docker engine at ${down} refused the connection.\nhint: Start dockerd there, or take it out of the pool so runs go to the other engines: benchtop docker pool remove ${down}.`,
+    );
+    writeSettings(core.db, { dockerPool: [] });
+  }, 90_000);
 });

@@ -30,6 +30,25 @@ export interface PoolPrepareContext {
  * every engine: built there, its base images loaded from another engine first where that one lacks them.
  */
 export async function prepareOnPoolEngine(ctx: PoolPrepareContext): Promise<ReadyBuild> {
+  try {
+    return await prepareThere(ctx);
+  } catch (err) {
+    // The engine is down or unreachable: the fix is the pool's, not the workspace engine setting's.
+    if (
+      err instanceof BenchtopError &&
+      err.code === 'ENGINE_UNAVAILABLE' &&
+      err.message.includes(ctx.engine.address().url)
+    )
+      throw new BenchtopError(
+        err.code,
+        err.message,
+        `Start dockerd there, or take it out of the pool so runs go to the other engines: benchtop docker pool remove ${ctx.engine.address().url}.`,
+      );
+    throw err;
+  }
+}
+
+async function prepareThere(ctx: PoolPrepareContext): Promise<ReadyBuild> {
   const { name, version } = ctx.environment;
   const url = ctx.engine.address().url;
   const place = (image: string): Promise<Placement> =>
