@@ -16,7 +16,7 @@ marks, name, hold = sys.argv[1], sys.argv[2], sys.argv[3] == "hold"
 start = time.time()
 print("CUDA_VISIBLE_DEVICES=" + str(os.environ.get("CUDA_VISIBLE_DEVICES")), flush=True)
 with open(os.path.join(marks, name + ".start"), "w") as f:
-    json.dump({"t": start, "cuda": os.environ.get("CUDA_VISIBLE_DEVICES")}, f)
+    json.dump({"t": start, "cuda": os.environ.get("CUDA_VISIBLE_DEVICES"), "var": os.environ.get("QUEUE_VAR")}, f)
 if hold:
     while not os.path.exists(os.path.join(marks, "release")):
         time.sleep(0.02)
@@ -44,7 +44,11 @@ function marksDir(): string {
 }
 
 const readMark = (marks: string, name: string, end: 'start' | 'end') =>
-  JSON.parse(fs.readFileSync(path.join(marks, `${name}.${end}`), 'utf8')) as { t: number; cuda?: string | null };
+  JSON.parse(fs.readFileSync(path.join(marks, `${name}.${end}`), 'utf8')) as {
+    t: number;
+    cuda?: string | null;
+    var?: string | null;
+  };
 
 async function submitCli(args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
   const r = await runCli(['--json', 'run', 'submit', '-d', src, '-s', 'mark.py', ...args], { workspace, env });
@@ -170,6 +174,19 @@ describe('the run queue', () => {
     expect(state.owner.pid).not.toBe(first);
     await allFinal(queued);
     for (const id of queued) expect(core.runs.get(id).status).toBe('Completed');
+  });
+
+  it("a run sees its submitter's environment, not that of whoever started the queue owner", async () => {
+    writeSettings(core.db, { queueCpus: 2 });
+    await stopOwner();
+    const marks = marksDir();
+    const first = await submitCli([marks, 'first', 'go'], { QUEUE_VAR: 'from the first shell' });
+    const second = await submitCli([marks, 'second', 'go'], { QUEUE_VAR: 'from the second shell' });
+    await allFinal([first, second]);
+    expect(readMark(marks, 'first', 'start').var).toBe('from the first shell');
+    expect(readMark(marks, 'second', 'start').var).toBe('from the second shell');
+    // Kept only while it waited: gone once its supervisor read it.
+    expect(fs.existsSync(path.join(workspace, 'runs', second, 'submit-env.json'))).toBe(false);
   });
 
   it('a corrupt resources column is skipped with the reason; the owner goes on with the others', async () => {

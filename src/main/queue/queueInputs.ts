@@ -30,6 +30,15 @@ export function toQueuedRun(row: RunRow): QueuedRun {
   return { ...base, cpus: asked.cpus ?? 1, gpus: asked.gpus ?? null };
 }
 
+/** A run's resources column as asked at submit (what a rerun asks again); a malformed one: nothing asked. */
+export function askedResources(column: string): RunResources {
+  try {
+    return RunResources.parse(JSON.parse(column || '{}'));
+  } catch {
+    return {};
+  }
+}
+
 /** A started run's hold on slots; a corrupt assigned column holds its CPU slot but no GPU or engine. */
 export function toActiveRun(row: RunRow): ActiveRun {
   let cpus = 1;

@@ -30,7 +30,7 @@ import { inputVariables, substituteInputArguments } from '../core/datasets/input
 import { type PreparedInputs, prepareRunInputs } from './runInputsSetup';
 import { withReadOnlyBinds } from './readOnlyNamespace';
 import type { RunTracking } from '../core/mlflow/runTracking';
-import { gpuEnvironment, readAssignment, type RunAssignment, takeSubmitEnvironment } from './runAssignment';
+import { adoptSubmitEnvironment, gpuEnvironment, readAssignment, type RunAssignment } from './runAssignment';
 
 /** BENCHTOP_TRACE=1 prints when each launch phase is reached, in ms since the process started (for the launch benchmark). */
 const trace = process.env.BENCHTOP_TRACE
@@ -71,8 +71,6 @@ class Supervisor {
   private inputVariables: Record<string, string> = {};
   /** GPUs and engine the queue gave this run. */
   private readonly assignment: RunAssignment;
-  /** The environment the script starts from: its submitter's (kept while it was queued), else this process's. */
-  private readonly baseEnvironment: NodeJS.ProcessEnv;
 
   constructor(
     private readonly db: Db,
@@ -82,7 +80,6 @@ class Supervisor {
     this.runDir = paths.runDir(spec.runId);
     this.store = new RunStore(db);
     this.assignment = readAssignment(db, spec.runId);
-    this.baseEnvironment = takeSubmitEnvironment(this.runDir) ?? process.env;
     this.output = new LiveOutput(path.join(this.runDir, 'output.log'));
     this.output.attach({ id: 'clients', acknowledges: false, write: (data) => this.broadcast({ t: 'output', data }) });
   }
@@ -223,9 +220,8 @@ class Supervisor {
     const variables = this.environmentVariables();
     const runtime = runtimeDir();
     const mlflow = this.spec.target === 'docker' ? {} : await this.startTracking(variables);
-    const base = this.baseEnvironment;
     const env: NodeJS.ProcessEnv = {
-      ...base,
+      ...process.env,
       ...variables,
       ...mlflow,
       ...gpuEnvironment(this.assignment),
@@ -237,8 +233,8 @@ class Supervisor {
       BENCHTOP_WORKSPACE: this.paths.root,
       BENCHTOP_NODE: process.execPath,
       BENCHTOP_CLI: cliScript() ?? '',
-      PYTHONPATH: [runtime, base.PYTHONPATH].filter(Boolean).join(path.delimiter),
-      PATH: [path.dirname(python), base.PATH].filter(Boolean).join(path.delimiter),
+      PYTHONPATH: [runtime, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter),
+      PATH: [path.dirname(python), process.env.PATH].filter(Boolean).join(path.delimiter),
     };
     delete env.ELECTRON_RUN_AS_NODE;
     const inputs = await this.placeInputs(env);
@@ -620,6 +616,8 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   try {
+    // Started by the queue owner: the run (and this process: HOME, SSH_AUTH_SOCK, DOCKER_*) gets its submitter's environment.
+    adoptSubmitEnvironment(paths.runDir(runId));
     const spec = JSON.parse(fs.readFileSync(path.join(paths.runDir(runId), 'spec.json'), 'utf8')) as RunSpec;
     await new Supervisor(db, paths, spec).run();
   } catch (err) {

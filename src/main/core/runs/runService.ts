@@ -51,6 +51,8 @@ import type { RunSpec } from './supervisorProtocol';
 import type { RunDatasetInput } from '../../../shared/api/datasetTypes';
 import { ensureQueueOwner } from '../../queue/ensureQueueOwner';
 import { checkRequestFits } from '../../queue/submitChecks';
+import { askedResources } from '../../queue/queueInputs';
+import { dropSubmitEnvironment, writeSubmitEnvironment } from '../../supervisor/runAssignment';
 import { watchQueue } from '../../queue/queueWatcher';
 
 /** runs.rerun's input: what to change; everything else is the run's own. */
@@ -61,19 +63,6 @@ export interface RerunRequest {
   experiment?: string;
   target?: 'local' | 'docker';
   inputs?: RunDatasetInput[];
-}
-
-/** A run's resources column as asked at submit (a malformed one: nothing asked). */
-function askedResources(column: string): { cpus?: number; gpus?: number } {
-  try {
-    const value = JSON.parse(column || '{}') as { cpus?: unknown; gpus?: unknown };
-    return {
-      ...(typeof value.cpus === 'number' ? { cpus: value.cpus } : {}),
-      ...(typeof value.gpus === 'number' ? { gpus: value.gpus } : {}),
-    };
-  } catch {
-    return {};
-  }
 }
 
 function checkExperimentName(experiment: string): void {
@@ -218,6 +207,7 @@ export class RunService {
     // supervisor folds (with the script's own) into the run's columns.
     appendRunEvents(runDir, initialEvents(input.tags, input.properties));
     writeFileAtomic(path.join(runDir, 'spec.json'), JSON.stringify(spec, null, 2), false);
+    writeSubmitEnvironment(runDir, process.env);
     ensureQueueOwner(this.paths.root);
     const summary = this.get(id);
     this.watch(summary);
@@ -442,8 +432,10 @@ export class RunService {
     if (FINAL_STATUSES.has(run.status)) return run;
     if (run.target === SDK_TARGET) return this.finish({ runId: id, status: 'Canceled' });
     // Still waiting in the queue: canceled in one transaction that the queue's claim cannot also win; it never starts.
-    if (this.store.cancelQueued(id, 'Canceled before it started (it was waiting in the queue).', nowIso()))
+    if (this.store.cancelQueued(id, 'Canceled before it started (it was waiting in the queue).', nowIso())) {
+      dropSubmitEnvironment(this.paths.runDir(id));
       return this.get(id);
+    }
     if (!this.streams.cancel(id)) {
       const pid = this.store.get(id)?.supervisor_pid;
       if (pid && processAlive(pid)) process.kill(pid, 'SIGTERM');
