@@ -75,6 +75,7 @@ describe('HyperDrive sweeps from the notebook', () => {
   it('sweeps an Estimator, dropping the script_params the space sweeps', async (ctx) => {
     if (!hasPython) return ctx.skip();
     const out = await driver('estimator');
+    expect(out).toContain('warned: The same input parameter(s) are specified in estimator/run_config script params');
     expect(out).toContain("['--lr'] is the list of overridden parameter(s).");
   });
 

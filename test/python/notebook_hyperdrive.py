@@ -10,6 +10,7 @@ test/integration/sdkHyperdrive.test.ts: `python notebook_hyperdrive.py SECTION..
 import json
 import os
 import time
+import warnings
 
 from _notebook_helpers import check, raises, run_sections, write
 from azureml.core import Experiment, Run, ScriptRunConfig, Workspace
@@ -273,7 +274,12 @@ def section_estimator():
         primary_metric_goal=PrimaryMetricGoal.MAXIMIZE,
         max_total_runs=2,
     )
-    run = Experiment(ws, "hd-estimator").submit(config)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run = Experiment(ws, "hd-estimator").submit(config)
+    told = [str(w.message) for w in caught if "HyperDrive parameter space" in str(w.message)]
+    check(len(told) == 1, [str(w.message) for w in caught])
+    print("warned: %s" % told[0])
     run.wait_for_completion()
     for child in run.get_children():
         arguments = child.get_details()["runDefinition"]["arguments"]
