@@ -273,11 +273,16 @@ max_concurrent_runs: 2
     expect(canceled.code, canceled.stderr).toBe(0);
     const detail = await waitForSweep(id);
     expect(detail.status).toBe('Canceled');
-    expect(detail.trials).toHaveLength(2);
+    // Two ran; the ones queued behind them (one per slot) never started.
+    const submitted = detail.trials.length;
+    expect(submitted).toBeLessThanOrEqual(4);
     for (const t of detail.trials) expect(t.status).toBe('Canceled');
+    const started = detail.trials.filter((t) => fs.existsSync(path.join(marks, `${t.runId}.start`)));
+    expect(started.map((t) => t.n)).toEqual([0, 1]);
+    for (const t of detail.trials.slice(2)) expect(t.startedAt).toBeNull();
     expect(core.runs.get(id).status).toBe('Canceled');
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(core.sweeps.store.trials(id)).toHaveLength(2);
+    expect(core.sweeps.store.trials(id)).toHaveLength(submitted);
   });
 
   it('a primary metric the script never logs: the sweep says so, with the names it did log', async () => {

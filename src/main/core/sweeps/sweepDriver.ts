@@ -130,8 +130,12 @@ async function driveSweep(core: Core, row: SweepRow): Promise<void> {
   }
   let active = trials.filter((t) => !t.final).length;
   let submitted = trials.length;
+  // The queue starts at most max_concurrent_runs of a sweep's trials; one more queued per slot lets it start the next
+  // the moment a trial ends (this step runs after the owner's scheduling). Bayesian waits: each suggestion should
+  // know every trial that could have finished.
+  const ahead = config.sampling.type === 'bayesian' ? 0 : checked.maxConcurrent;
   if (!canceling && !overTime) {
-    while (submitted < checked.totalRuns && active < checked.maxConcurrent) {
+    while (submitted < checked.totalRuns && active < checked.maxConcurrent + ahead) {
       const params = await sample(core, config, checked, row.seed, submitted, trials);
       submitTrial(core, row, config, submitted, params);
       submitted++;
