@@ -84,4 +84,10 @@ describe('HyperDrive sweeps from the notebook', () => {
     const out = await driver('cancel');
     expect(out).toMatch(/canceled HD_\S+: \d trials, all Canceled/);
   });
+
+  it('sends compute_target="pool" runs and trials to the Docker pool, which says when it has no engines', async (ctx) => {
+    if (!hasPython) return ctx.skip();
+    const out = await driver('pool');
+    expect(out).toMatch(/pool sweep Failed: .*no pool is set up/);
+  });
 });

@@ -314,4 +314,27 @@ def section_cancel():
     print("canceled %s: %d trials, all Canceled" % (run.id, len(statuses)))
 
 
+def section_pool():
+    """compute_target="pool": a container run for any engine of the Docker pool (none is set up here)."""
+    from azureml.exceptions import UserErrorException
+
+    src = ScriptRunConfig(source_directory=_source("pool-src"), script="train_iris.py", compute_target="pool")
+    err = raises(UserErrorException, lambda: Experiment(ws, "hd-pool").submit(src))
+    check("no pool is set up" in err.message, err.message)
+    config = HyperDriveConfig(
+        run_config=src,
+        hyperparameter_sampling=GridParameterSampling({"--lr": choice(0.1, 0.2)}),
+        primary_metric_name="Accuracy",
+        primary_metric_goal=PrimaryMetricGoal.MAXIMIZE,
+        max_total_runs=2,
+    )
+    run = Experiment(ws, "hd-pool").submit(config)
+    template = run._sweep_detail()["config"]["run"]
+    check(template["target"] == "docker" and template["pool"] is True, template)
+    run.wait_for_completion(raise_on_error=False)
+    message = run._sweep_detail()["message"] or ""
+    check(run.get_status() == "Failed" and "no pool is set up" in message, (run.get_status(), message))
+    print("pool sweep %s: %s" % (run.get_status(), message))
+
+
 run_sections(globals())
