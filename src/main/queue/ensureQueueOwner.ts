@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { bundledScript } from '../core/bundledScript';
-import { liveOwnerPid } from './ownerLock';
+import { liveOwnerPid, nudgeOwner } from './ownerLock';
 
 /** Owners this process started lately, per workspace: a second call within the owner's start-up does not spawn again. */
 const recentlySpawned = new Map<string, { pid: number; at: number }>();
@@ -12,9 +12,12 @@ const STARTUP_MS = 3000;
  * app and the CLI. Two processes racing here may both spawn one: the second owner finds the lock held and exits.
  * The owner inherits this process's environment (PATH decides which nvidia-smi it finds).
  */
-export function ensureQueueOwner(root: string): number | null {
+export function ensureQueueOwner(root: string, options: { nudge?: boolean } = {}): number | null {
   const alive = liveOwnerPid(root);
-  if (alive) return alive;
+  if (alive) {
+    if (options.nudge) nudgeOwner(alive);
+    return alive;
+  }
   const recent = recentlySpawned.get(root);
   if (recent && Date.now() - recent.at < STARTUP_MS) return recent.pid;
   const script = bundledScript('queueOwner.js', process.env.BENCHTOP_QUEUE_OWNER, 'The run queue owner');

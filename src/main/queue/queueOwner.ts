@@ -30,6 +30,9 @@ class QueueOwner {
   private lastVersion = -1;
   private lastPass = 0;
   private idleSince = Date.now();
+  /** Set by SIGUSR1 (a submit's nudge): pass now. */
+  private nudged = false;
+  private wake: (() => void) | null = null;
 
   constructor(
     private readonly core: Core,
@@ -41,20 +44,35 @@ class QueueOwner {
   async run(): Promise<void> {
     this.launcher.prewarm();
     this.detect();
+
     for (;;) {
       if (!this.stillOwner()) return;
       const now = Date.now();
       if (now - this.detectedAt >= DETECT_EVERY_MS) this.detect();
       const version = this.core.db.pragma('data_version', { simple: true }) as number;
-      if (version !== this.lastVersion || now - this.lastPass >= PASS_EVERY_MS) {
+      if (this.nudged || version !== this.lastVersion || now - this.lastPass >= PASS_EVERY_MS) {
+        this.nudged = false;
         this.lastVersion = version;
         this.lastPass = now;
         await this.pass();
         if (this.busy()) this.idleSince = Date.now();
         else if (Date.now() - this.idleSince >= IDLE_EXIT_MS) return;
       }
-      await new Promise((r) => setTimeout(r, POLL_MS));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, POLL_MS);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = null;
     }
+  }
+
+  /** A submit's SIGUSR1: pass now rather than at the next poll. */
+  nudge(): void {
+    this.nudged = true;
+    this.wake?.();
   }
 
   private detect(): void {
@@ -143,6 +161,9 @@ async function main(): Promise<void> {
     process.stderr.write('usage: queueOwner.js WORKSPACE\n');
     process.exit(2);
   }
+  let owner: QueueOwner | null = null;
+  // Before the lock is taken: once it is, submits nudge this pid, and SIGUSR1's default would end the process.
+  process.on('SIGUSR1', () => owner?.nudge());
   if (!fs.existsSync(path.join(root, 'benchtop.db'))) process.exit(0);
   const release = tryAcquireOwnerLock(root);
   // Another owner is alive: it does the work.
@@ -156,7 +177,6 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   let core: Core | null = null;
-  let owner: QueueOwner | null = null;
   try {
     core = openCore(root);
     owner = new QueueOwner(core, lockContent);

@@ -208,7 +208,7 @@ export class RunService {
     appendRunEvents(runDir, initialEvents(input.tags, input.properties));
     writeFileAtomic(path.join(runDir, 'spec.json'), JSON.stringify(spec, null, 2), false);
     writeSubmitEnvironment(runDir, process.env);
-    ensureQueueOwner(this.paths.root);
+    ensureQueueOwner(this.paths.root, { nudge: true });
     const summary = this.get(id);
     this.watch(summary);
     for (const name of new Set(inputs.map((i) => i.dataset))) this.bus.emit('datasets.changed', { name });
