@@ -69,29 +69,45 @@ describe('a Docker pool of two engines (the local one and a second dockerd over 
     expect(listed.stdout).toMatch(new RegExp(`${remote.url}\\s+remote\\s+2\\s+0\\s+answers`));
     expect(listed.stdout).toContain('0 of 4 slots in use.');
 
+    // A grid sweep of four trials, all allowed at once: the pool's four slots are the only limit.
     const source = tempDir('bt-pool-src-');
     fs.writeFileSync(path.join(source, 'trial.py'), TRIAL);
-    const runIds: string[] = [];
-    for (let trial = 0; trial < 4; trial++) {
-      const run = await core.runs.submit({
-        sourceDirectory: source,
-        script: 'trial.py',
-        arguments: ['--trial', String(trial)],
-        environment: `${env.name}:${env.version}`,
-        experiment: 'pool',
-        target: 'docker',
-        pool: true,
-      });
-      runIds.push(run.id);
-    }
-    await waitUntil(
-      () => runIds.every((id) => ['Completed', 'Failed', 'Canceled'].includes(core.runs.get(id).status)),
-      240_000,
+    const sweepFile = path.join(source, 'sweep.yml');
+    fs.writeFileSync(
+      sweepFile,
+      'sampling:\n  type: grid\n  parameter_space:\n  - name: --trial\n    expression: choice\n    values: [0, 1, 2, 3]\n' +
+        'primary_metric_name: score\nprimary_metric_goal: maximize\nmax_total_runs: 4\nmax_concurrent_runs: 4\n',
     );
+    const swept = await cli([
+      '--json',
+      'sweep',
+      'submit',
+      '-f',
+      sweepFile,
+      '-d',
+      source,
+      '-s',
+      'trial.py',
+      '-e',
+      `${env.name}:${env.version}`,
+      '--target',
+      'docker',
+      '--pool',
+      '--wait',
+    ]);
+    expect(swept.code, swept.stderr).toBe(0);
+    const sweep = JSON.parse(swept.stdout) as { id: string; status: string; bestRunId: string };
+    expect(sweep.status).toBe('Completed');
+    const detail = JSON.parse((await cli(['--json', 'sweep', 'show', sweep.id])).stdout) as {
+      trials: { runId: string; params: Record<string, unknown> }[];
+    };
+    expect(detail.trials).toHaveLength(4);
+    expect(sweep.bestRunId).toBe(detail.trials.find((t) => t.params['--trial'] === 3)?.runId);
 
     const engines = new Map<string, { started: number; ended: number }[]>();
     let loads = 0;
-    for (const [trial, id] of runIds.entries()) {
+    for (const { runId: id, params } of detail.trials) {
+      const trial = params['--trial'] as number;
       const shown = await cli(['--json', 'run', 'show', id]);
       const run = JSON.parse(shown.stdout) as {
         status: string;
@@ -101,6 +117,8 @@ describe('a Docker pool of two engines (the local one and a second dockerd over 
       const log = fs.readFileSync(path.join(workspace, 'runs', id, 'output.log'), 'utf8');
       expect(run.status, log).toBe('Completed');
       expect(run.metrics).toMatchObject({ score: trial * 10 });
+      // The sweep's tag written before the run and the script's metric from the container are both kept.
+      expect(JSON.parse(core.runs.get(id).tags.hyperparameters as string)).toEqual(params);
       const output = JSON.parse(fs.readFileSync(path.join(workspace, 'runs', id, 'outputs', 'trial.json'), 'utf8')) as {
         trial: number;
         started: number;
@@ -230,16 +248,23 @@ describe('a Docker pool of two engines (the local one and a second dockerd over 
     writeSettings(core.db, { dockerPool: [{ url: down, slots: 1 }] });
     const source = tempDir('bt-pool-src-');
     fs.writeFileSync(path.join(source, 'trial.py'), TRIAL);
-    const run = await core.runs.submit({
-      sourceDirectory: source,
-      script: 'trial.py',
-      arguments: ['--trial', '1'],
-      environment: `${env.name}:${env.version}`,
-      experiment: 'pool',
-      target: 'docker',
-      pool: true,
-    });
-    await waitUntil(() => ['Completed', 'Failed', 'Canceled'].includes(core.runs.get(run.id).status), 60_000);
+    const submitted = await cli([
+      'run',
+      'submit',
+      '-d',
+      source,
+      '-s',
+      'trial.py',
+      '-e',
+      `${env.name}:${env.version}`,
+      '--pool',
+      '--wait',
+      '--',
+      '--trial',
+      '1',
+    ]);
+    expect(submitted.code).not.toBe(0);
+    const run = { id: /Submitted (\S+)/.exec(submitted.stderr)?.[1] as string };
     const failed = core.runs.get(run.id);
     expect(failed.status).toBe('Failed');
     expect(failed.reason).toBe(

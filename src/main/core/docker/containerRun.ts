@@ -65,7 +65,7 @@ export async function runInContainer(
   const container = await call((d) => d.createContainer(options));
   const memoryLimit = options.HostConfig?.Memory ?? null;
   try {
-    if (!address.local) await copyIn(container, spec);
+    const eventsCopiedIn = address.local ? 0 : await copyIn(container, spec);
     const stream = (await call(() =>
       container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }),
     )) as Duplex;
@@ -90,7 +90,7 @@ export async function runInContainer(
     signal.removeEventListener('abort', stop);
     await Promise.race([ended, new Promise((r) => setTimeout(r, 1000))]);
     const state = (await container.inspect()).State as { OOMKilled?: boolean };
-    if (!address.local) await copyOut(container, spec.runDir, spec.inputFolders ?? []);
+    if (!address.local) await copyOut(container, spec.runDir, spec.inputFolders ?? [], eventsCopiedIn);
     return { exitCode: StatusCode, oomKilled: state.OOMKilled === true, memoryLimit };
   } catch (err) {
     throw engineError(explainGpuFailure(err, address.url, spec.gpus), address);
@@ -169,14 +169,24 @@ async function stopContainer(container: Docker.Container): Promise<void> {
   await container.stop({ t: 5 }).catch(() => undefined);
 }
 
-/** The working copy and the runtime, copied into a container on a remote engine before it starts. */
-async function copyIn(container: Docker.Container, spec: ContainerRunSpec): Promise<void> {
+/**
+ * The working copy and the runtime, copied into a container on a remote engine before it starts, and the run's
+ * events so far (a sweep's hyperparameters tag): the script appends to them as on the host. Returns how many
+ * bytes of events went in, so copyOut brings back only what the container added.
+ */
+async function copyIn(container: Docker.Container, spec: ContainerRunSpec): Promise<number> {
   const tar = tarFs();
   // Inputs outside the working copy (inputs/NAME) travel with it; the ones under work/ are in it already.
   const inputs = fs.existsSync(path.join(spec.runDir, 'inputs')) ? ['inputs'] : [];
+  const events = fs.existsSync(path.join(spec.runDir, EVENTS)) ? [EVENTS] : [];
+  let eventsBytes = 0;
   const pack = tar.pack(spec.runDir, {
-    entries: ['work', ...inputs],
-    map: (header) => ({ ...header, name: path.posix.join(REMOTE_RUN_DIR.slice(1), header.name), uid: 0, gid: 0 }),
+    entries: ['work', ...inputs, ...events],
+    map: (header) => {
+      // The size tar read is exactly what went in, even if the host appends meanwhile.
+      if (header.name === EVENTS) eventsBytes = header.size ?? 0;
+      return { ...header, name: path.posix.join(REMOTE_RUN_DIR.slice(1), header.name), uid: 0, gid: 0 };
+    },
   });
   await container.putArchive(pack, { path: '/' });
   const runtime = tar.pack(spec.runtimeDir, {
@@ -189,21 +199,48 @@ async function copyIn(container: Docker.Container, spec: ContainerRunSpec): Prom
     }),
   });
   await container.putArchive(runtime, { path: '/' });
+  return eventsBytes;
 }
 
-/** The run's folder in the container (work/outputs, logs, events, uploaded files) copied back into the run's folder. */
-async function copyOut(container: Docker.Container, runDir: string, inputFolders: string[]): Promise<void> {
+/**
+ * The run's folder in the container (work/outputs, logs, uploaded files) copied back into the run's folder. The
+ * events are appended, not replaced: readers (the supervisor, a sweep's policy) keep their place in the host's
+ * file, and what the host wrote meanwhile stays.
+ */
+async function copyOut(
+  container: Docker.Container,
+  runDir: string,
+  inputFolders: string[],
+  eventsCopiedIn: number,
+): Promise<void> {
   const isInput = (name: string) => inputFolders.some((f) => name === f || name.startsWith(f + path.sep));
   const tar = tarFs();
   const archive = (await container.getArchive({ path: `${REMOTE_RUN_DIR}/.` })) as NodeJS.ReadableStream;
   await new Promise<void>((resolve, reject) => {
     const extract = tar.extract(runDir, {
-      map: (header) => ({ ...header, name: header.name.replace(/^\.\/?/, '') }),
+      map: (header) => {
+        const name = header.name.replace(/^\.\/?/, '');
+        return { ...header, name: name === EVENTS ? EVENTS_FROM_CONTAINER : name };
+      },
       ignore: (name) => !path.resolve(name).startsWith(path.resolve(runDir)) || isInput(path.resolve(name)),
     });
     archive.pipe(extract);
     extract.on('finish', () => resolve());
     extract.on('error', reject);
   });
+  appendContainerEvents(runDir, eventsCopiedIn);
   fs.mkdirSync(path.join(runDir, 'work'), { recursive: true });
+}
+
+const EVENTS = 'events.jsonl';
+const EVENTS_FROM_CONTAINER = 'events.jsonl.from-container';
+
+/** Appends the events the container added (after the bytes copied in) to the host's events file. */
+export function appendContainerEvents(runDir: string, eventsCopiedIn: number): void {
+  const fromContainer = path.join(runDir, EVENTS_FROM_CONTAINER);
+  if (!fs.existsSync(fromContainer)) return;
+  const all = fs.readFileSync(fromContainer);
+  const added = all.subarray(Math.min(eventsCopiedIn, all.length));
+  if (added.length > 0) fs.appendFileSync(path.join(runDir, EVENTS), added);
+  fs.rmSync(fromContainer, { force: true });
 }
