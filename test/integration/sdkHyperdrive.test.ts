@@ -66,7 +66,7 @@ describe('HyperDrive sweeps from the notebook', () => {
       type: 'random',
       parameterSpace: { '--kernel': ['choice', [['linear', 'rbf', 'poly', 'sigmoid']]] },
     });
-    expect(sweep.trials).toHaveLength(6);
+    expect(sweep.trials).toHaveLength(4);
     expect(sweep.bestRunId).toBe(bestId);
     const models = await jsonIn<{ name: string; runId: string }[]>(workspace, ['model', 'list', '-n', 'sklearn-iris']);
     expect(models[0]?.runId).toBe(bestId);
