@@ -70,6 +70,7 @@ export function openCore(workspaceDir: string): Core {
     tools,
     mlflowImporter,
     close: () => {
+      sweeps.close();
       runs.close();
       db.close();
     },

@@ -73,7 +73,7 @@ export async function suggestBayesian(
           new BenchtopError(
             'INTERNAL',
             `Optuna could not suggest the next trial: ${stderr.trim().split('\n').pop() ?? error.message}`,
-            'The sweep tries again on its next step; the queue owner log has the whole error.',
+            'The sweep asks again on its next step (three failures in a row end it).',
           ),
         );
       else resolve(out);

@@ -27,6 +27,9 @@ const curves = new TrialCurves();
 const evaluatedUpTo = new Map<string, number>();
 /** Why the policy stopped a run: written as its reason once its supervisor has ended it (which sets its own). */
 const stopReasons = new Map<string, string>();
+/** Failed Bayesian suggestions in a row, per sweep. */
+const suggestFailures = new Map<string, number>();
+const MAX_SUGGEST_FAILURES = 3;
 
 /**
  * One step of every unfinished sweep, called by the queue owner's loop (src/main/queue) after each scheduling
@@ -136,7 +139,17 @@ async function driveSweep(core: Core, row: SweepRow): Promise<void> {
   const ahead = config.sampling.type === 'bayesian' ? 0 : checked.maxConcurrent;
   if (!canceling && !overTime) {
     while (submitted < checked.totalRuns && active < checked.maxConcurrent + ahead) {
-      const params = await sample(core, config, checked, row.seed, submitted, trials);
+      let params: Record<string, ParameterValue>;
+      try {
+        params = await sample(core, config, checked, row.seed, submitted, trials);
+        suggestFailures.delete(row.id);
+      } catch (err) {
+        // Optuna's process can fail once (killed, out of memory): the next step asks again; thrice ends the sweep.
+        const failures = (suggestFailures.get(row.id) ?? 0) + 1;
+        suggestFailures.set(row.id, failures);
+        if (failures >= MAX_SUGGEST_FAILURES) throw err;
+        break;
+      }
       submitTrial(core, row, config, submitted, params);
       submitted++;
       active++;

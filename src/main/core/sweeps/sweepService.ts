@@ -21,6 +21,7 @@ import { parentProperties, parentTags } from './sweepTags';
 import { checkSweep } from './sweepValidation';
 import { type SweepRow, SweepStore, type TrialRow } from './sweepStore';
 import { SWEEP_RUN_TYPE, SWEEP_TARGET } from './sweepTarget';
+import { watchSweeps } from './sweepWatcher';
 
 export interface SweepDeps {
   db: Db;
@@ -38,6 +39,7 @@ export interface SweepDeps {
  */
 export class SweepService {
   readonly store: SweepStore;
+  private stopWatch: (() => void) | null = null;
 
   constructor(private readonly deps: SweepDeps) {
     this.store = new SweepStore(deps.db);
@@ -137,11 +139,13 @@ export class SweepService {
   }
 
   list(experiment: string | undefined, limit: number): SweepSummary[] {
+    this.watch();
     if (this.store.unfinished().length) ensureQueueOwner(this.deps.paths.root);
     return this.store.list(experiment, limit).map((row) => this.summary(row));
   }
 
   get(id: string): SweepDetail {
+    this.watch();
     const row = this.row(id);
     // A running sweep needs its driver (the queue owner): reading one brings it back if it was killed.
     if (row.status === 'Running') ensureQueueOwner(this.deps.paths.root);
@@ -180,6 +184,19 @@ export class SweepService {
         best = trial;
     }
     return { trial: best, run: best ? this.deps.runs.get(best.runId) : null };
+  }
+
+  /**
+   * From the first read on, this process reports sweeps.changed for what the queue owner changes (the app's sweep
+   * views read first, then listen). The timer does not keep a CLI process alive.
+   */
+  private watch(): void {
+    this.stopWatch ??= watchSweeps(this.deps.db, this.deps.bus);
+  }
+
+  close(): void {
+    this.stopWatch?.();
+    this.stopWatch = null;
   }
 
   changed(id: string): void {
