@@ -14,14 +14,19 @@ const TRIALS = Number(process.env.BENCH_ROUNDS ?? 20);
 const SCRIPT = 'import sys, time\nopen(sys.argv[1], "w").write(repr(time.time() * 1000))\n';
 
 async function main() {
-  const { core, src, work } = await runBenchWorkspace('queue-overhead', 'first.py', SCRIPT);
-  const marks = path.join(work, 'marks');
-  fs.mkdirSync(marks);
+  // Two workspaces, trials alternating between them so both see the same machine load: in one this process holds
+  // the owner lock and starts each run itself, as submit used to; in the other the queue owner does.
+  const direct = await runBenchWorkspace('queue-overhead-direct', 'first.py', SCRIPT);
+  const queued = await runBenchWorkspace('queue-overhead-queued', 'first.py', SCRIPT);
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   /** Submits, starts (via `start`, or the queue when null), waits for the run's end; ms from submit to line one. */
-  async function trial(name: string, start: ((id: string) => void) | null): Promise<number> {
-    const mark = path.join(marks, name);
+  async function trial(
+    { core, src, work }: Awaited<ReturnType<typeof runBenchWorkspace>>,
+    name: string,
+    start: ((id: string) => void) | null,
+  ): Promise<number> {
+    const mark = path.join(work, `${name}.mark`);
     const submittedAt = Date.now();
     const run = core.runs.submit({ sourceDirectory: src, script: 'first.py', arguments: [mark] });
     start?.(run.id);
@@ -36,49 +41,44 @@ async function main() {
     return Number(fs.readFileSync(mark, 'utf8')) - submittedAt;
   }
 
-  // Direct: this process holds the owner lock (no owner runs), and starts each run itself as submit used to.
-  const release = tryAcquireOwnerLock(core.paths.root);
+  const release = tryAcquireOwnerLock(direct.core.paths.root);
   if (!release) throw new Error('a queue owner is already running on the bench workspace');
-  const launcher = new SupervisorLauncher(core.paths.root);
+  const launcher = new SupervisorLauncher(direct.core.paths.root);
   launcher.prewarm();
+  const startDirectly = (id: string) => {
+    direct.core.runs.store.claim(id, '{}', new Date().toISOString());
+    direct.core.runs.store.update(id, { supervisor_pid: launcher.startFor(id) });
+  };
+  ensureQueueOwner(queued.core.paths.root);
+  for (let i = 0; i < 50 && !liveOwnerPid(queued.core.paths.root); i++) await sleep(100);
+  await trial(queued, 'warm-up', null);
   await sleep(1000);
-  const direct: number[] = [];
+
+  const directMs: number[] = [];
+  const queuedMs: number[] = [];
   for (let i = 0; i < TRIALS; i++) {
-    direct.push(
-      await trial(`direct-${i}`, (id) => {
-        core.runs.store.claim(id, '{}', new Date().toISOString());
-        core.runs.store.update(id, { supervisor_pid: launcher.startFor(id) });
-      }),
-    );
+    directMs.push(await trial(direct, `direct-${i}`, startDirectly));
     // A user does not submit the next run in the same millisecond; let the standby be replaced.
+    await sleep(700);
+    queuedMs.push(await trial(queued, `queued-${i}`, null));
     await sleep(700);
   }
   launcher.close();
   release();
-
-  // Queued: the owner (started once, warm with its standby) claims and starts each run.
-  ensureQueueOwner(core.paths.root);
-  for (let i = 0; i < 50 && !liveOwnerPid(core.paths.root); i++) await sleep(100);
-  await trial('warm-up', null);
-  await sleep(1000);
-  const queued: number[] = [];
-  for (let i = 0; i < TRIALS; i++) {
-    queued.push(await trial(`queued-${i}`, null));
-    await sleep(700);
-  }
   report({
     bench: 'queue-overhead',
     trials: TRIALS,
-    directMedianMs: median(direct),
-    queuedMedianMs: median(queued),
-    overheadMs: median(queued) - median(direct),
-    queuedP95Ms: percentile(queued, 95),
-    directP95Ms: percentile(direct, 95),
+    directMedianMs: median(directMs),
+    queuedMedianMs: median(queuedMs),
+    overheadMs: median(queuedMs) - median(directMs),
+    queuedP95Ms: percentile(queuedMs, 95),
+    directP95Ms: percentile(directMs, 95),
     targetOverheadMs: 50,
   });
-  const owner = liveOwnerPid(core.paths.root);
+  const owner = liveOwnerPid(queued.core.paths.root);
   if (owner) process.kill(owner, 'SIGTERM');
-  core.close();
+  direct.core.close();
+  queued.core.close();
 }
 
 void main();
