@@ -3,6 +3,7 @@ import { type SweepDetail, type SweepTrial, SubmitSweep } from '../../src/shared
 import {
   axisKind,
   bestSoFar,
+  categoryValues,
   plannedTrials,
   sortTrials,
   sweepProgress,
@@ -106,7 +107,7 @@ describe('sweep view arithmetic', () => {
     expect(ids(sortTrials(trials, { kind: 'param', name: '--lr' }, 'asc'))).toEqual([1, 2, 0]);
   });
 
-  it('puts numbers on value axes (log for log-uniform) and strings on category axes', () => {
+  it('puts numbers on value axes (log for log-uniform), choices and strings on category axes in value order', () => {
     const s = sweep([], {
       sampling: {
         type: 'random',
@@ -121,5 +122,13 @@ describe('sweep view arithmetic', () => {
     expect(axisKind(s, '--lr', trials)).toBe('log');
     expect(axisKind(s, '--opt', trials)).toBe('category');
     expect(axisKind(s, '--n', trials)).toBe('value');
+    const grid = sweep([]);
+    const choices = [
+      trial(0, { params: { '--lr': 0.2 } }),
+      trial(1, { params: { '--lr': 0.1 } }),
+      trial(2, { params: { '--lr': 10 } }),
+    ];
+    expect(axisKind(grid, '--lr', choices)).toBe('category');
+    expect(categoryValues('--lr', choices)).toEqual(['0.1', '0.2', '10']);
   });
 });

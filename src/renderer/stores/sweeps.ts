@@ -69,6 +69,9 @@ export function useLiveSweepList(): { list: SweepSummary[] | null; error: ApiErr
     const offs = [
       client.on('sweeps.changed', () => loader.trigger()),
       client.on('run.updated', (run) => run.runType === 'hyperdrive' && loader.trigger()),
+      // Trials go through the queue, and a parent leaves the unfinished runs when it ends: queue.changed comes
+      // from every process (the queue owner's changes included), where sweeps.changed is only this one's.
+      client.on('queue.changed', () => loader.trigger()),
     ];
     void loadList();
     return () => {

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type { SweepDetail, SweepTrial } from '../../../shared/api/sweepTypes';
 import { EChart, type SweepChartOption } from './EChart';
-import { axisKind, bestSoFar, formatValue, parameterNames } from './sweepMath';
+import { axisKind, bestSoFar, categoryValues, formatValue, parameterNames } from './sweepMath';
 
 const ACCENT = '#2f6feb';
 const BEST = '#1a7f37';
@@ -93,7 +93,7 @@ export function ParallelChart({ sweep }: { sweep: SweepDetail }) {
   const params = useMemo(() => parameterNames(sweep), [sweep]);
   const option = useMemo<SweepChartOption>(() => {
     const kinds = params.map((p) => axisKind(sweep, p, sweep.trials));
-    const categories = params.map((p) => [...new Set(sweep.trials.map((t) => formatValue(t.params[p])))].sort());
+    const categories = params.map((p) => categoryValues(p, sweep.trials));
     // '-' is ECharts' empty value: a trial that has not logged the metric yet stops at the last parameter axis.
     const row = (t: SweepTrial) => [
       ...params.map((p, i) => (kinds[i] === 'category' ? formatValue(t.params[p]) : (t.params[p] as number))),

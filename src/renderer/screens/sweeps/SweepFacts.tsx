@@ -14,6 +14,12 @@ export function describePolicy(policy: PolicyConfig | undefined): string {
   return `TruncationSelectionPolicy(truncation_percentage=${policy.truncationPercentage}, ${common})`;
 }
 
+/** Azure's wire form back as the SDK writes it: ["choice", [[1, 2]]] -> choice(1, 2); ["uniform", [0, 1]] -> uniform(0, 1). */
+export function expressionText(kind: string, args: unknown[]): string {
+  const values = kind === 'choice' && Array.isArray(args[0]) ? (args[0] as unknown[]) : args;
+  return `${kind}(${values.map((v) => JSON.stringify(v)).join(', ')})`;
+}
+
 /** What the sweep was asked to do, and its best trial so far. */
 export function SweepFacts({ sweep, onOpen }: { sweep: SweepDetail; onOpen: (runId: string) => void }) {
   const { config } = sweep;
@@ -43,7 +49,7 @@ export function SweepFacts({ sweep, onOpen }: { sweep: SweepDetail; onOpen: (run
         {config.sampling.type} (seed {sweep.seed}) over{' '}
         {Object.entries(config.sampling.parameterSpace).map(([name, [kind, args]]) => (
           <code key={name} className="arg">
-            {name}: {kind}({JSON.stringify(args).slice(1, -1)})
+            {name}: {expressionText(kind, args)}
           </code>
         ))}
       </dd>

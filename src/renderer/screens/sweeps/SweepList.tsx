@@ -1,3 +1,4 @@
+import type { SweepSummary } from '../../../shared/api/sweepTypes';
 import { EmptyState, ErrorMessage } from '../../components/ErrorBanner';
 import { useRuns } from '../../stores/runs';
 import { useLiveSweepList } from '../../stores/sweeps';
@@ -93,15 +94,9 @@ export function SweepList() {
   );
 }
 
-/** "5 done, 2 running, 1 queued" from a summary's counts (the runs list's sweep badge says the same). */
-export function sweepCountsText(c: {
-  queued: number;
-  running: number;
-  completed: number;
-  failed: number;
-  canceled: number;
-}): string {
-  const done = c.completed + c.failed + c.canceled;
+/** "5 done, 2 running, 1 queued" from a summary's counts (early-terminated trials are done, counted apart from canceled). */
+export function sweepCountsText(c: SweepSummary['counts']): string {
+  const done = c.completed + c.failed + c.canceled + c.earlyTerminated;
   return [`${done} done`, c.running ? `${c.running} running` : '', c.queued ? `${c.queued} queued` : '']
     .filter(Boolean)
     .join(', ');

@@ -114,12 +114,18 @@ const LOG_KINDS = new Set(['loguniform', 'qloguniform', 'lognormal', 'qlognormal
 
 export type AxisKind = 'value' | 'log' | 'category';
 
-/** How a parameter's axis is drawn: numbers on a value (or log) axis, anything else as categories. */
+/** How a parameter's axis is drawn: choice(...) and non-numbers as categories (its few values, no ticks between), numbers on a value (or log) axis. */
 export function axisKind(sweep: SweepSummary, name: string, trials: SweepTrial[]): AxisKind {
-  const values = trials.map((t) => t.params[name]).filter((v) => v !== undefined);
-  if (!values.every((v) => typeof v === 'number')) return 'category';
   const kind = sweep.config.sampling.parameterSpace[name]?.[0];
+  const values = trials.map((t) => t.params[name]).filter((v) => v !== undefined);
+  if (kind === 'choice' || !values.every((v) => typeof v === 'number')) return 'category';
   return kind && LOG_KINDS.has(kind) && values.every((v) => (v as number) > 0) ? 'log' : 'value';
+}
+
+/** A category axis's values in order: numbers by value, others as text. */
+export function categoryValues(name: string, trials: SweepTrial[]): string[] {
+  const values = [...new Set(trials.map((t) => t.params[name]).filter((v) => v !== undefined))];
+  return values.sort((a, b) => compareValues(a, b)).map((v) => formatValue(v));
 }
 
 export function formatValue(v: ParamValue | null | undefined): string {
