@@ -125,6 +125,21 @@ describe('the run queue', () => {
     expect(order.slice(2)).toEqual(['urgent', 'c', 'd', 'e']);
   });
 
+  it('the app side emits queue.changed when another process submits, starts or ends a run', async () => {
+    writeSettings(core.db, { queueCpus: 2 });
+    const marks = marksDir();
+    let changes = 0;
+    const off = core.bus.on('queue.changed', () => changes++);
+    // What the app and `serve` call at start.
+    core.runs.prewarm();
+    await new Promise((r) => setTimeout(r, 600));
+    const before = changes;
+    const id = await submitCli([marks, 'watched', 'go']);
+    await allFinal([id]);
+    await waitUntil(() => changes > before, 5_000);
+    off();
+  });
+
   it('a queued run canceled never starts: Canceled, no started time, its script never ran', async () => {
     writeSettings(core.db, { queueCpus: 1 });
     const marks = marksDir();
