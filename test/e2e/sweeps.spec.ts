@@ -162,8 +162,10 @@ test('register the best trial as a model from the sweep view', async ({ page }) 
   expect(model.runId).toBe(`${gridSweep}_5`);
 });
 
-test('a primary metric no trial logs is said in the sweep view', async ({ page }) => {
-  const id = submitSweep(sweepFile('loss.yml', GRID(['arguments: [--metric, loss]'])), 'no-acc');
+test('a primary metric no trial logs, and the warnings given at submit, are said in the sweep view', async ({
+  page,
+}) => {
+  const id = submitSweep(sweepFile('loss.yml', GRID(['arguments: [--metric, loss]', 'max_total_runs: 12'])), 'no-acc');
   await open(page);
   await page
     .getByRole('navigation', { name: 'Experiments' })
@@ -173,6 +175,10 @@ test('a primary metric no trial logs is said in the sweep view', async ({ page }
   await expect(page.getByTestId('sweep-message')).toContainText('The primary metric "acc" was not logged by');
   await expect(page.getByTestId('sweep-message')).toContainText('it logged: loss');
   await expect(page.getByText('No trial has ended with acc logged yet.')).toBeVisible();
+  // The warning given at submit stays with the sweep.
+  await expect(page.getByRole('list', { name: 'Warnings' })).toContainText(
+    'The grid has 6 points: the sweep runs 6 trials, not max_total_runs=12.',
+  );
 });
 
 test('cancel asks how many trials it stops, then the sweep ends Canceled live', async ({ page }) => {
@@ -199,4 +205,33 @@ test('cancel asks how many trials it stops, then the sweep ends Canceled live', 
   await expect(view.getByTestId('sweep-status')).toHaveText('Canceled', { timeout: 60_000 });
   await expect(view.getByTestId('count-canceled')).toContainText(`${stops} canceled`);
   await expect(view.getByRole('button', { name: 'Cancel sweep' })).toHaveCount(0);
+});
+
+test('a trial the Bandit policy stops shows as early terminated, in the counts and the table', async ({ page }) => {
+  // One trial at a time: lr=1 runs first and sets the bar; lr=0.01 falls far below it and is stopped.
+  const yml = [
+    'sampling:',
+    '  type: grid',
+    '  parameter_space:',
+    '    --lr: choice(1.0, 0.01)',
+    '    --layers: choice(1)',
+    'policy: {type: BanditPolicy, slack_factor: 0.1, evaluation_interval: 1, delay_evaluation: 1}',
+    'primary_metric: {name: acc, goal: maximize}',
+    'max_concurrent_runs: 1',
+    'arguments: [--sleep, "1"]',
+    '',
+  ].join('\n');
+  const id = submitSweep(sweepFile('bandit.yml', yml), 'bandit');
+  await open(page);
+  await page
+    .getByRole('navigation', { name: 'Experiments' })
+    .getByRole('button', { name: /^bandit/ })
+    .click();
+  await page.getByRole('button', { name: id, exact: true }).click();
+  const view = page.getByRole('article', { name: `Sweep ${id}` });
+  await expect(view.getByTestId('count-earlyTerminated')).toContainText('1 early terminated');
+  await expect(view.getByTestId('count-completed')).toContainText('1 completed');
+  await expect(view.getByTestId('count-canceled')).toContainText('0 canceled');
+  await expect(view.getByRole('row', { name: `Trial 1: ${id}_1, Early terminated` })).toBeVisible();
+  await expect(page.getByRole('img', { name: /Parallel coordinates/ }).locator('canvas')).toHaveCount(1);
 });

@@ -50,9 +50,10 @@ function sweep(trials: SweepTrial[], patch: Partial<SubmitSweep> = {}, status = 
 }
 
 describe('sweep view arithmetic', () => {
-  it('plans a grid by its size and a random sweep by max_total_runs', () => {
+  it('plans a grid by its size (or a smaller max_total_runs) and a random sweep by max_total_runs', () => {
     expect(plannedTrials(sweep([]))).toBe(6);
     expect(plannedTrials(sweep([], { maxTotalRuns: 4 }))).toBe(4);
+    expect(plannedTrials(sweep([], { maxTotalRuns: 12 }))).toBe(6);
     const random = sweep([], { sampling: { type: 'random', parameterSpace: { '--lr': ['uniform', [0, 1]] } } });
     expect(plannedTrials(random)).toBeNull();
   });

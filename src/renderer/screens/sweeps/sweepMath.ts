@@ -6,18 +6,18 @@ type ParamValue = SweepTrial['params'][string];
 /** Whether a is better than b for the goal. */
 export const better = (goal: Goal, a: number, b: number) => (goal === 'maximize' ? a > b : a < b);
 
-/** How many trials the sweep will run: max_total_runs, else (grid) the grid's size; null when not known. */
+/** How many trials the sweep will run: max_total_runs, capped (grid) by the grid's size; null when not known. */
 export function plannedTrials(sweep: SweepSummary): number | null {
-  if (sweep.config.maxTotalRuns) return sweep.config.maxTotalRuns;
-  if (sweep.config.sampling.type !== 'grid') return null;
+  const { maxTotalRuns, sampling } = sweep.config;
+  if (sampling.type !== 'grid') return maxTotalRuns;
   let size = 1;
-  for (const [kind, args] of Object.values(sweep.config.sampling.parameterSpace)) {
+  for (const [kind, args] of Object.values(sampling.parameterSpace)) {
     // Grid sampling takes only choice(...): Azure's wire form is ["choice", [[values...]]].
     const values = kind === 'choice' ? (args[0] as unknown[] | undefined) : undefined;
-    if (!Array.isArray(values)) return null;
+    if (!Array.isArray(values)) return maxTotalRuns;
     size *= values.length;
   }
-  return size;
+  return Math.min(size, maxTotalRuns ?? size);
 }
 
 export interface Progress {
