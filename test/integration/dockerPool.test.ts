@@ -17,14 +17,18 @@ let remote: { url: string; stop: () => Promise<void> } | null = null;
 const cli = (args: string[]) => runCli(args, { workspace, timeoutMs: 300_000 });
 const LOCAL = 'unix:///var/run/docker.sock';
 
-/** A trial: sleeps ~2 s, logs a metric, writes an output file, and notes when it ran (for the overlap check). */
+/**
+ * A trial: logs its progress, sleeps ~3 s, logs its score, writes an output file, and notes when it ran (for the
+ * overlap check).
+ */
 const TRIAL = `import argparse, json, os, socket, time
 from azureml.core import Run
 parser = argparse.ArgumentParser()
 parser.add_argument("--trial", type=int)
 trial = parser.parse_args().trial
 started = time.time()
-time.sleep(2)
+Run.get_context().log("progress", 1)
+time.sleep(3)
 Run.get_context().log("score", trial * 10)
 os.makedirs("outputs", exist_ok=True)
 with open("outputs/trial.json", "w") as f:
@@ -93,10 +97,31 @@ describe('a Docker pool of two engines (the local one and a second dockerd over 
       '--target',
       'docker',
       '--pool',
-      '--wait',
     ]);
     expect(swept.code, swept.stderr).toBe(0);
-    const sweep = JSON.parse(swept.stdout) as { id: string; status: string; bestRunId: string };
+    const sweepId = (JSON.parse(swept.stdout) as { id: string }).id;
+    // While a trial runs on the second engine (no shared folder), its metrics already reach the host's run folder.
+    let seenLiveOnRemote = false;
+    await waitUntil(() => {
+      for (let n = 0; n < 4; n++) {
+        const events = path.join(workspace, 'runs', `${sweepId}_${n}`, 'events.jsonl');
+        let run: { status: string; engine: string | null };
+        try {
+          run = core.runs.get(`${sweepId}_${n}`);
+        } catch {
+          continue; // Not submitted yet.
+        }
+        if (run.status === 'Running' && run.engine === remote?.url && fs.existsSync(events))
+          seenLiveOnRemote ||= fs.readFileSync(events, 'utf8').includes('"progress"');
+      }
+      return ['Completed', 'Failed', 'Canceled'].includes(core.sweeps.store.get(sweepId)?.status ?? '');
+    }, 240_000);
+    expect(seenLiveOnRemote).toBe(true);
+    const sweep = JSON.parse((await cli(['--json', 'sweep', 'show', sweepId])).stdout) as {
+      id: string;
+      status: string;
+      bestRunId: string;
+    };
     expect(sweep.status).toBe('Completed');
     const detail = JSON.parse((await cli(['--json', 'sweep', 'show', sweep.id])).stdout) as {
       trials: { runId: string; params: Record<string, unknown> }[];

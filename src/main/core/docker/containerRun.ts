@@ -8,6 +8,7 @@ import { applyAssignedGpus, explainGpuFailure } from './gpuRequests';
 import { CONTAINER_RUNTIME_DIR } from './dockerfile';
 import { engineError } from './engine';
 import { tarFs } from './lazyModules';
+import { RemoteEventsSync } from './remoteEvents';
 
 /** Where a run's folder is inside containers on a remote engine (a local engine mounts it at its own path). */
 export const REMOTE_RUN_DIR = '/benchtop/run';
@@ -64,8 +65,16 @@ export async function runInContainer(
   const options = await runContainerOptions(spec, { ...address, runtimes: () => engine.runtimes() });
   const container = await call((d) => d.createContainer(options));
   const memoryLimit = options.HostConfig?.Memory ?? null;
+  let events: RemoteEventsSync | null = null;
   try {
-    const eventsCopiedIn = address.local ? 0 : await copyIn(container, spec);
+    // A local engine writes the host's events file itself (bind mount); a remote one's are fetched while it runs.
+    if (!address.local)
+      events = new RemoteEventsSync(
+        container,
+        `${REMOTE_RUN_DIR}/events.jsonl`,
+        spec.runDir,
+        await copyIn(container, spec),
+      );
     const stream = (await call(() =>
       container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }),
     )) as Duplex;
@@ -76,6 +85,7 @@ export async function runInContainer(
       stream.on('error', () => resolve());
     });
     await call(() => container.start());
+    events?.start();
     await container.resize({ h: spec.size.rows, w: spec.size.cols }).catch(() => undefined);
     onStart({
       write: (data) => stream.write(data),
@@ -90,11 +100,12 @@ export async function runInContainer(
     signal.removeEventListener('abort', stop);
     await Promise.race([ended, new Promise((r) => setTimeout(r, 1000))]);
     const state = (await container.inspect()).State as { OOMKilled?: boolean };
-    if (!address.local) await copyOut(container, spec.runDir, spec.inputFolders ?? [], eventsCopiedIn);
+    if (events) await copyOut(container, spec.runDir, spec.inputFolders ?? [], await events.stop());
     return { exitCode: StatusCode, oomKilled: state.OOMKilled === true, memoryLimit };
   } catch (err) {
     throw engineError(explainGpuFailure(err, address.url, spec.gpus), address);
   } finally {
+    await events?.stop();
     await container.remove({ force: true }).catch(() => undefined);
   }
 }
@@ -211,7 +222,7 @@ async function copyOut(
   container: Docker.Container,
   runDir: string,
   inputFolders: string[],
-  eventsCopiedIn: number,
+  eventsOnHost: number,
 ): Promise<void> {
   const isInput = (name: string) => inputFolders.some((f) => name === f || name.startsWith(f + path.sep));
   const tar = tarFs();
@@ -228,19 +239,19 @@ async function copyOut(
     extract.on('finish', () => resolve());
     extract.on('error', reject);
   });
-  appendContainerEvents(runDir, eventsCopiedIn);
+  appendContainerEvents(runDir, eventsOnHost);
   fs.mkdirSync(path.join(runDir, 'work'), { recursive: true });
 }
 
 const EVENTS = 'events.jsonl';
 const EVENTS_FROM_CONTAINER = 'events.jsonl.from-container';
 
-/** Appends the events the container added (after the bytes copied in) to the host's events file. */
-export function appendContainerEvents(runDir: string, eventsCopiedIn: number): void {
+/** Appends the events the container added (after the bytes the host has) to the host's events file. */
+export function appendContainerEvents(runDir: string, eventsOnHost: number): void {
   const fromContainer = path.join(runDir, EVENTS_FROM_CONTAINER);
   if (!fs.existsSync(fromContainer)) return;
   const all = fs.readFileSync(fromContainer);
-  const added = all.subarray(Math.min(eventsCopiedIn, all.length));
+  const added = all.subarray(Math.min(eventsOnHost, all.length));
   if (added.length > 0) fs.appendFileSync(path.join(runDir, EVENTS), added);
   fs.rmSync(fromContainer, { force: true });
 }
