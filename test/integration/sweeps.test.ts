@@ -5,6 +5,8 @@ import { processAlive } from '../../src/main/core/builds/buildLock';
 import { type Core, openCore } from '../../src/main/core/core';
 import { findInterpreters } from '../../src/main/core/python/interpreters';
 import { writeSettings } from '../../src/main/core/workspace/settings';
+import { parseSpace } from '../../src/main/core/sweeps/parameterSpace';
+import { sampleRandom } from '../../src/main/core/sweeps/randomSampler';
 import type { SubmitSweep, SweepDetail, SweepSummary } from '../../src/shared/api/sweepTypes';
 import { ROOT, requireComponent, runCli, tempDir, waitUntil } from '../helpers/workspace';
 
@@ -317,6 +319,32 @@ max_concurrent_runs: 2
     expect(core.runs.get(id).status).toBe('Canceled');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(core.sweeps.store.trials(id)).toHaveLength(submitted);
+  });
+
+  it('a killed queue owner loses nothing: the next read restarts it and the sweep goes on, sampling the same', async () => {
+    const body: SubmitSweep = {
+      run: { sourceDirectory: src, script: 'curve.py', arguments: ['--marks', marks, '--pause', '0.15'] },
+      sampling: { type: 'random', parameterSpace: { '--lr': ['uniform', [0.1, 1]] } },
+      primaryMetric: { name: 'acc', goal: 'maximize' },
+      maxTotalRuns: 4,
+      maxConcurrentRuns: 1,
+    };
+    const r = await cli(['sweep', 'submit', '--config-json', '-'], JSON.stringify(body));
+    expect(r.code, r.stderr).toBe(0);
+    const { id, seed } = r.json as SweepSummary;
+    await waitUntil(() => fs.existsSync(path.join(marks, `${id}_0.start`)), 60_000);
+    const first = ownerPid()!;
+    process.kill(first, 'SIGKILL');
+    await waitUntil(() => !processAlive(first), 10_000);
+    const show = await cli(['sweep', 'show', id]);
+    expect(show.code, show.stderr).toBe(0);
+    const detail = await waitForSweep(id);
+    expect(ownerPid()).not.toBe(first);
+    expect(detail.status).toBe('Completed');
+    expect(detail.trials.map((t) => [t.n, t.status])).toEqual([0, 1, 2, 3].map((n) => [n, 'Completed']));
+    // Each trial's values are a function of (seed, n) alone, whichever owner sampled it.
+    const space = parseSpace(body.sampling.parameterSpace);
+    for (const t of detail.trials) expect(t.params).toEqual(sampleRandom(space, seed, t.n));
   });
 
   it('a primary metric the script never logs: the sweep says so, with the names it did log', async () => {
