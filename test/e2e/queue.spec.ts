@@ -104,3 +104,26 @@ test('settings cap the queue at one run; the jobs panel shows the queue live, re
   await expect(entry(page, first)).toHaveCount(0, { timeout: 30_000 });
   await expect(entry(page, third)).toContainText('Running', { timeout: 60_000 });
 });
+
+test("the Docker pool in Settings: add this machine's engine, change its slots, remove it", async ({ page }) => {
+  await open(page);
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  await expect(page.getByText('No engines yet.')).toBeVisible();
+  const add = page.getByRole('form', { name: 'Add an engine to the pool' });
+  await add.getByLabel('Engine URL').fill('local');
+  await add.getByLabel('Slots').fill('3');
+  await add.getByRole('button', { name: 'Add engine' }).click();
+  const pool = page.getByRole('table', { name: 'Docker pool' });
+  const row = pool.getByRole('row', { name: /unix:\/\/\/var\/run\/docker\.sock/ });
+  await expect(row).toContainText('0 of 3');
+  await expect(row).toContainText('(this machine)');
+  await expect(row).toContainText('reachable');
+
+  await row.getByLabel(/^Slots of/).fill('5');
+  await row.getByRole('button', { name: 'Save' }).click();
+  await expect(row).toContainText('0 of 5');
+  expect(cli(app, ['docker', 'pool'])).toMatch(/unix:\/\/\/var\/run\/docker\.sock.*5/);
+
+  await row.getByRole('button', { name: /^Remove/ }).click();
+  await expect(page.getByText('No engines yet.')).toBeVisible();
+});
