@@ -13,8 +13,6 @@ import {
 } from '../../../shared/api/runTypes';
 import { applyRunEvents, emptyMetrics, type RunMetrics } from '../../../shared/api/runEvents';
 import { BenchtopError } from '../../../shared/errors';
-import { MLFLOW_TARGET } from '../mlflowImport/runImport';
-import { SWEEP_TARGET } from '../sweeps/sweepTarget';
 import { NAME_PATTERN, parseNameVersion } from '../../../shared/environments/names';
 import { processAlive } from '../builds/buildLock';
 import type { EnvironmentService } from '../environments/environmentService';
@@ -31,22 +29,20 @@ import { readSettings } from '../workspace/settings';
 import { readRunEvents } from './readRunEvents';
 import { type RunRow, RunStore, rowToSummary } from './runStore';
 import type { BuildService } from '../builds/buildService';
-import { removeRunContainer } from '../docker/containerRun';
 import { finalizeRunFiles } from './finalizeRunFiles';
 import { createSnapshot } from './snapshot';
 import {
   appendRunEvents,
   createSdkRuns,
-  finishChildren,
   finishSdkRun,
   initialEvents,
-  reconcileSdkRun,
   SDK_TARGET,
   updateRun,
 } from './sdkRuns';
 import { artifactNames, downloadArtifact, downloadArtifacts } from './runArtifacts';
 import { RunStreams } from './runStreams';
 import { RunWatcher } from './runWatcher';
+import { reconcileSupervisedRun, supervisorPid } from './supervisedRuns';
 import type { RunSpec } from './supervisorProtocol';
 import type { RunDatasetInput } from '../../../shared/api/datasetTypes';
 import { ensureQueueOwner } from '../../queue/ensureQueueOwner';
@@ -74,8 +70,6 @@ function checkExperimentName(experiment: string): void {
     );
 }
 
-/** How long a new run may go without a supervisor pid before it counts as lost. */
-const SUPERVISOR_START_GRACE_MS = 30_000;
 /**
  * Runs from the app's side: submit (snapshot + detached supervisor), history,
  * live output through the supervisor's socket, metrics from the events file,
@@ -291,42 +285,7 @@ export class RunService {
 
   /** A run that is not finished but whose supervisor is gone is marked Failed with the reason; never left Running. */
   reconcile(id: string): void {
-    const row = this.store.get(id);
-    if (!row || FINAL_STATUSES.has(row.status)) return;
-    if (row.target === SDK_TARGET) return reconcileSdkRun(this.store, this.paths, row.id);
-    // An imported run has no supervisor: its MLflow store owns its status, and importing again brings it up to date.
-    if (row.target === MLFLOW_TARGET) return;
-    // A sweep's parent run has no supervisor: the queue owner's sweep driver ends it.
-    if (row.target === SWEEP_TARGET) return;
-    // A queued run waits for the queue owner, however long: it is never lost.
-    if (row.status === 'Queued' && !row.queue_claimed_at && !row.supervisor_pid) return;
-    // The grace counts from when the queue started it (runs from before the queue: from their submit).
-    const age = Date.now() - Date.parse(row.queue_claimed_at ?? row.created_at);
-    const lost = row.supervisor_pid ? !processAlive(row.supervisor_pid) : age > SUPERVISOR_START_GRACE_MS;
-    if (!lost) return;
-    // Re-read: the supervisor may have finished between the two reads.
-    const again = this.store.get(id);
-    if (!again || FINAL_STATUSES.has(again.status)) return;
-    this.store.update(id, {
-      status: 'Failed',
-      reason:
-        'The run stopped unexpectedly: its Benchtop supervisor process is gone (killed, or the machine restarted). ' +
-        'Its outputs and logs so far are kept (`benchtop run download`, the Files tab).',
-      ended_at: nowIso(),
-    });
-    // What the script wrote so far is still in the working copy: keep it as a finished run keeps it.
-    // A container, if any, would run on with nobody to collect it: stop it first, so it writes no more.
-    // (Best effort here, where any read of the run lands: filesOf does it again and reports a failure.)
-    const keep = () => {
-      try {
-        finalizeRunFiles(this.paths.runDir(id));
-      } catch {
-        // filesOf retries, with the error.
-      }
-    };
-    if (again.target === 'docker') void removeRunContainer(this.builds.docker, id).then(keep, keep);
-    else keep();
-    finishChildren(this.store, this.paths, id, 'Failed');
+    reconcileSupervisedRun({ db: this.db, store: this.store, paths: this.paths, docker: this.builds.docker }, id);
   }
 
   /** Interactive runs (start_logging) and child runs (child_run, create_children). */
@@ -437,7 +396,7 @@ export class RunService {
       return this.get(id);
     }
     if (!this.streams.cancel(id)) {
-      const pid = this.store.get(id)?.supervisor_pid;
+      const pid = supervisorPid(this.store, id);
       if (pid && processAlive(pid)) process.kill(pid, 'SIGTERM');
     }
     return run;
