@@ -297,7 +297,12 @@ export class RunStore {
   /** Whether any run waits in the queue (cheap: the queue index). */
   hasQueued(): boolean {
     return Boolean(
-      this.db.prepare("SELECT 1 FROM runs WHERE status = 'Queued' AND queue_claimed_at IS NULL LIMIT 1").get(),
+      this.db
+        .prepare(
+          `SELECT 1 FROM runs WHERE status = 'Queued' AND queue_claimed_at IS NULL AND supervisor_pid IS NULL
+           AND target IN ('local', 'docker') LIMIT 1`,
+        )
+        .get(),
     );
   }
 
