@@ -127,3 +127,28 @@ test("the Docker pool in Settings: add this machine's engine, change its slots, 
   await row.getByRole('button', { name: /^Remove/ }).click();
   await expect(page.getByText('No engines yet.')).toBeVisible();
 });
+
+test('submit from the UI with a priority and GPUs: the run records what the queue was asked', async ({ page }) => {
+  await open(page);
+  await page.getByRole('button', { name: 'Runs', exact: true }).click();
+  await page.getByRole('button', { name: 'Submit run' }).click();
+  await page.getByLabel(/Source folder/).fill(project);
+  await page.getByLabel(/^Script/).fill('sleep.py');
+  await page.getByLabel('Priority (higher starts first)').fill('7');
+  await page.getByLabel('GPUs').fill('0');
+  await expect(page.getByLabel(/Any pool engine/)).toBeDisabled();
+  await page.getByLabel('Priority (higher starts first)').fill('2000');
+  await expect(page.getByText('Priority: a whole number from -1000 to 1000')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Submit', exact: true })).toBeDisabled();
+  await page.getByLabel('Priority (higher starts first)').fill('7');
+  await page.getByRole('button', { name: 'Submit', exact: true }).click();
+  await expect(page.getByTestId('run-status')).toBeVisible();
+  const id = (/Run (\S+)/.exec((await page.getByRole('article').getAttribute('aria-label')) ?? '') ?? [])[1] as string;
+  submitted.push(id);
+  const run = JSON.parse(cli(app, ['--json', 'run', 'show', id])) as {
+    priority: number;
+    resources: { cpus: number; gpus: number };
+  };
+  expect(run.priority).toBe(7);
+  expect(run.resources).toEqual({ cpus: 1, gpus: 0 });
+});

@@ -34,9 +34,21 @@ function QueueRow({ entry }: { entry: QueueEntry }) {
       <span className="position" aria-label={queued ? `Position ${entry.position}` : 'Running'}>
         {queued ? `#${entry.position}` : '▶'}
       </span>
-      <button type="button" className="link" onClick={() => openRun(entry.runId)}>
-        {entry.runId}
-      </button>
+      <span className="queue-run">
+        <button type="button" className="link" onClick={() => openRun(entry.runId)}>
+          {entry.runId}
+        </button>
+        {entry.sweepId ? (
+          <button
+            type="button"
+            className="link muted"
+            title={`A trial of sweep ${entry.sweepId}: open the sweep`}
+            onClick={() => openRun(entry.sweepId as string)}
+          >
+            (sweep)
+          </button>
+        ) : null}
+      </span>
       <span className={`state ${entry.status.toLowerCase()}`}>{entry.status}</span>
       <span className="muted">priority {entry.priority}</span>
       <span className="muted">

@@ -36,8 +36,11 @@ export function SweepView({ sweepId }: { sweepId: string }) {
   return (
     <article className="detail sweep-view" aria-label={`Sweep ${sweep.id}`}>
       <header className="detail-header">
-        <button type="button" onClick={() => setView({ kind: 'sweeps' })} aria-label="Back to sweeps">
-          ← Sweeps
+        <button type="button" onClick={() => setView({ kind: 'list' })} aria-label="Back to runs">
+          ← Runs
+        </button>
+        <button type="button" className="link" onClick={() => setView({ kind: 'sweeps' })}>
+          All sweeps
         </button>
         <h2>Sweep {sweep.id}</h2>
         <span className={`state ${sweep.status.toLowerCase()}`} data-testid="sweep-status">
