@@ -62,6 +62,7 @@ async function driveSweep(core: Core, row: SweepRow): Promise<void> {
   const store = core.sweeps.store;
   let changed = false;
 
+  adoptOrphans(core, row);
   const trials: TrialState[] = store.trials(row.id).map((t) => {
     const run = core.runs.get(t.run_id);
     const curve = curves.read(core.paths.runDir(t.run_id), t.run_id, metric);
@@ -218,6 +219,28 @@ function submitTrial(
   if (parent) {
     const tags = { ...(JSON.parse(parent.tags) as Record<string, string>), ...childParamsTag(child.id, params) };
     core.runs.store.update(row.id, { tags: JSON.stringify(tags) });
+  }
+}
+
+/**
+ * A child submitted by an owner killed before it recorded the trial: its run exists (and will run), so it becomes
+ * that trial, with the values its hyperparameters tag holds, instead of being sampled and run twice.
+ */
+function adoptOrphans(core: Core, row: SweepRow): void {
+  const known = new Set(core.sweeps.store.trials(row.id).map((t) => t.run_id));
+  for (const child of core.runs.store.children(row.id)) {
+    if (known.has(child.id)) continue;
+    const n = Number(child.id.slice(row.id.length + 1));
+    let params: Record<string, ParameterValue> | null = null;
+    try {
+      params = JSON.parse(
+        (JSON.parse(child.tags) as Record<string, string>).hyperparameters ?? 'null',
+      ) as typeof params;
+    } catch {
+      params = null;
+    }
+    if (!Number.isInteger(n) || !params || core.sweeps.store.trials(row.id).some((t) => t.n === n)) continue;
+    core.sweeps.store.insertTrial(row.id, n, child.id, params);
   }
 }
 
