@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { FINAL_STATUSES, type RunSummary } from '../../../shared/api/runTypes';
 import { runSource, Terminal } from '../../components/Terminal';
 import { findListedRun, useRuns } from '../../stores/runs';
@@ -6,10 +6,12 @@ import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
 import { RunInputs } from '../data/RunInputs';
 import { RunModels } from '../models/RunModels';
-import { SweepView } from '../sweeps/SweepView';
 import { RunFilesView } from './RunFiles';
 import { duration, formatMetric } from './RunList';
 import { RunMetricsView } from './RunMetrics';
+
+// The sweep view loads with its charts (ECharts, ~0.5 MB) only when a sweep is opened.
+const SweepView = lazy(() => import('../sweeps/SweepView').then((m) => ({ default: m.SweepView })));
 
 type Tab = 'overview' | 'terminal' | 'metrics' | 'files' | 'search';
 
@@ -66,7 +68,12 @@ export function RunDetail({ runId }: { runId: string }) {
   }, [runId]);
   if (!run) return <div className="muted pad">Loading {runId}...</div>;
   // A HyperDrive parent opens as its sweep: trials, charts and the best run rather than a terminal of its own.
-  if (run.runType === 'hyperdrive') return <SweepView sweepId={run.id} />;
+  if (run.runType === 'hyperdrive')
+    return (
+      <Suspense fallback={<div className="muted pad">Loading sweep {run.id}...</div>}>
+        <SweepView sweepId={run.id} />
+      </Suspense>
+    );
   const live = !FINAL_STATUSES.has(run.status);
   const tabs: [Tab, string][] = [
     ['overview', 'Overview'],
