@@ -297,4 +297,55 @@ describe('a Docker pool of two engines (the local one and a second dockerd over 
     );
     writeSettings(core.db, { dockerPool: [] });
   }, 90_000);
+
+  it("stops a falling-behind trial on the second engine from its live metrics (a sweep's BanditPolicy)", async (ctx) => {
+    if (!ready || !remote) return ctx.skip();
+    // Only the second engine: both trials run where no folder is shared with this machine.
+    writeSettings(core.db, { dockerPool: [{ url: remote.url, slots: 2 }] });
+    const env = core.environments.register({
+      name: 'pool-env',
+      docker: { baseImage: BASE_IMAGE, arguments: [] },
+      python: { userManagedDependencies: true, interpreterPath: '/usr/bin/python3' },
+    }).environment;
+    const source = tempDir('bt-pool-src-');
+    fs.writeFileSync(
+      path.join(source, 'curve.py'),
+      'import argparse, time\nfrom azureml.core import Run\np = argparse.ArgumentParser()\np.add_argument("--quality", type=float)\n' +
+        'q = p.parse_args().quality\nrun = Run.get_context()\nfor i in range(1, 9):\n    time.sleep(1)\n    run.log("acc", q * i / 8)\n',
+    );
+    const body = {
+      run: {
+        sourceDirectory: source,
+        script: 'curve.py',
+        environment: `${env.name}:${env.version}`,
+        target: 'docker',
+        pool: true,
+      },
+      sampling: { type: 'grid', parameterSpace: { '--quality': ['choice', [[1.0, 0.2]]] } },
+      policy: { type: 'bandit', slackFactor: 0.2, evaluationInterval: 1, delayEvaluation: 2 },
+      primaryMetric: { name: 'acc', goal: 'maximize' },
+      maxConcurrentRuns: 2,
+    };
+    const bodyFile = path.join(source, 'sweep.json');
+    fs.writeFileSync(bodyFile, JSON.stringify(body));
+    const submitted = await cli(['--json', 'sweep', 'submit', '--config-json', bodyFile, '--wait']);
+    expect(submitted.code, submitted.stderr).toBe(0);
+    const sweepId = (JSON.parse(submitted.stdout) as { id: string }).id;
+    const detail = JSON.parse((await cli(['--json', 'sweep', 'show', sweepId])).stdout) as {
+      trials: {
+        runId: string;
+        params: Record<string, unknown>;
+        status: string;
+        earlyTerminated: boolean;
+        steps: number;
+      }[];
+    };
+    const byQuality = (q: number) => detail.trials.find((t) => t.params['--quality'] === q)!;
+    expect(byQuality(1.0)).toMatchObject({ status: 'Completed', earlyTerminated: false, steps: 8 });
+    expect(byQuality(0.2)).toMatchObject({ status: 'Canceled', earlyTerminated: true });
+    expect(byQuality(0.2).steps).toBeLessThan(8);
+    for (const t of detail.trials) expect(core.runs.get(t.runId).engine).toBe(remote.url);
+    expect(core.runs.get(byQuality(0.2).runId).reason).toMatch(/^Early terminated by BanditPolicy at interval \d+: /);
+    writeSettings(core.db, { dockerPool: [] });
+  }, 120_000);
 });
