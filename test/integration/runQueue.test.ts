@@ -150,6 +150,13 @@ describe('the run queue', () => {
     expect(state.entries.find((e) => e.runId === waiting)).toMatchObject({ position: 1, status: 'Queued' });
     expect(state.entries.find((e) => e.runId === waiting)?.waiting).toMatch(/waiting for 1 CPU slot: 1 of 1 in use/);
 
+    const moved = await runCli(['--json', 'queue', 'priority', waiting, '3'], { workspace });
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(JSON.parse(moved.stdout)).toMatchObject({ runId: waiting, priority: 3, position: 1 });
+    const started = await runCli(['queue', 'priority', blocker, '3'], { workspace });
+    expect(started.code).not.toBe(0);
+    expect(started.stderr).toMatch(/is not waiting in the queue .*started by the queue/);
+
     const cancel = await runCli(['--json', 'run', 'cancel', waiting], { workspace });
     expect(cancel.code, cancel.stderr).toBe(0);
     fs.writeFileSync(path.join(marks, 'release'), '');
