@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { type ActiveRun, type QueueCapacity, type QueuedRun, schedule } from '../../src/main/queue/scheduler';
+import Database from 'better-sqlite3';
 import { parseGpuCsv } from '../../src/main/queue/capacity';
+import { gpuEnvironment, readAssignment } from '../../src/main/supervisor/runAssignment';
+import type { Db } from '../../src/main/core/workspace/database';
 
 const queued = (id: string, extra: Partial<QueuedRun> = {}): QueuedRun => ({
   id,
@@ -162,5 +165,29 @@ describe('parseGpuCsv', () => {
       { index: 0, name: 'NVIDIA H200', memoryMb: 143771 },
       { index: 1, name: 'NVIDIA H200', memoryMb: null },
     ]);
+  });
+});
+
+describe('run assignment (what the supervisor reads)', () => {
+  const db = new Database(':memory:');
+  db.exec('CREATE TABLE runs (id TEXT PRIMARY KEY, assigned TEXT)');
+  const read = (assigned: string) => {
+    db.prepare('INSERT OR REPLACE INTO runs(id, assigned) VALUES (?, ?)').run('r', assigned);
+    return readAssignment(db as unknown as Db, 'r');
+  };
+
+  it('gives a process run its GPUs alone, none when it asked for none, and leaves a GPU-less machine alone', () => {
+    expect(gpuEnvironment(read('{"gpus":[1,0]}'))).toEqual({
+      CUDA_VISIBLE_DEVICES: '1,0',
+      NVIDIA_VISIBLE_DEVICES: '1,0',
+    });
+    expect(gpuEnvironment(read('{"gpus":[]}'))).toEqual({ CUDA_VISIBLE_DEVICES: '', NVIDIA_VISIBLE_DEVICES: '' });
+    expect(gpuEnvironment(read('{}'))).toEqual({});
+  });
+
+  it('reads a corrupt column as no assignment instead of failing the run', () => {
+    for (const bad of ['{not json', 'null', '[1]', '{"gpus":"0","engine":7}'])
+      expect(read(bad)).toEqual({ gpus: null, engine: null });
+    expect(read('{"gpus":[0,"x",-1],"engine":"tcp://a:2375"}')).toEqual({ gpus: [0], engine: 'tcp://a:2375' });
   });
 });

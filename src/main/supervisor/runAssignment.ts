@@ -13,13 +13,17 @@ export interface RunAssignment {
 /** The run's assignment, read once when its supervisor starts. */
 export function readAssignment(db: Db, runId: string): RunAssignment {
   const row = db.prepare('SELECT assigned FROM runs WHERE id = ?').get(runId) as { assigned?: string } | undefined;
-  let parsed: { gpus?: number[]; engine?: string } = {};
+  let parsed: { gpus?: unknown; engine?: unknown } = {};
   try {
-    parsed = JSON.parse(row?.assigned || '{}') as typeof parsed;
+    const value = JSON.parse(row?.assigned || '{}') as unknown;
+    if (value && typeof value === 'object') parsed = value as typeof parsed;
   } catch {
     // A malformed column reads as no assignment.
   }
-  return { gpus: Array.isArray(parsed.gpus) ? parsed.gpus : null, engine: parsed.engine ?? null };
+  return {
+    gpus: Array.isArray(parsed.gpus) ? parsed.gpus.filter((g): g is number => Number.isInteger(g) && g >= 0) : null,
+    engine: typeof parsed.engine === 'string' && parsed.engine ? parsed.engine : null,
+  };
 }
 
 /**
