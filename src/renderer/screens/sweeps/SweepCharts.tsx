@@ -30,7 +30,7 @@ export function BestSoFarChart({ sweep }: { sweep: SweepDetail }) {
           return [
             `<b>${time(point.t)}</b>`,
             `best ${name} so far: <b>${formatValue(point.best)}</b>`,
-            `${point.runId} ended with ${formatValue(point.value)}`,
+            `${point.runId} ${point.stopped ? 'was early terminated at' : 'ended with'} ${formatValue(point.value)}`,
           ].join('<br/>');
         },
       },
@@ -66,7 +66,8 @@ export function BestSoFarChart({ sweep }: { sweep: SweepDetail }) {
           color: ACCENT,
           lineStyle: { opacity: 0 },
           symbolSize: 7,
-          data: points.map((p) => [p.t, p.value]),
+          // Early-terminated trials' dots are grey, as their lines are in the parallel chart.
+          data: points.map((p) => ({ value: [p.t, p.value], itemStyle: p.stopped ? { color: STOPPED } : undefined })),
         },
       ],
     }),

@@ -63,15 +63,21 @@ function endedTrials(trials: SweepTrial[]): (SweepTrial & { endedAt: string; pri
     .sort((a, b) => Date.parse(a.endedAt) - Date.parse(b.endedAt) || a.n - b.n);
 }
 
-/** The best primary value so far, one point per ended trial that logged it: [end time ms, best, its trial's value, run id]. */
+/** The best primary value so far, one point per ended trial that logged it (an early-terminated trial's last value too). */
 export function bestSoFar(
   trials: SweepTrial[],
   goal: Goal,
-): { t: number; best: number; value: number; runId: string }[] {
+): { t: number; best: number; value: number; runId: string; stopped: boolean }[] {
   let best: number | null = null;
   return endedTrials(trials).map((trial) => {
     if (best === null || better(goal, trial.primaryValue, best)) best = trial.primaryValue;
-    return { t: Date.parse(trial.endedAt), best, value: trial.primaryValue, runId: trial.runId };
+    return {
+      t: Date.parse(trial.endedAt),
+      best,
+      value: trial.primaryValue,
+      runId: trial.runId,
+      stopped: trial.earlyTerminated,
+    };
   });
 }
 
