@@ -162,7 +162,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   let owner: QueueOwner | null = null;
-  // Before the lock is taken: once it is, submits nudge this pid, and SIGUSR1's default would end the process.
+  // Before the lock is taken, since submits then nudge this pid. The listener also keeps Node's default for SIGUSR1
+  // (starting the inspector, a listening socket) from ever happening here.
   process.on('SIGUSR1', () => owner?.nudge());
   if (!fs.existsSync(path.join(root, 'benchtop.db'))) process.exit(0);
   const release = tryAcquireOwnerLock(root);
