@@ -31,14 +31,7 @@ import { type RunRow, RunStore, rowToSummary } from './runStore';
 import type { BuildService } from '../builds/buildService';
 import { finalizeRunFiles } from './finalizeRunFiles';
 import { createSnapshot } from './snapshot';
-import {
-  appendRunEvents,
-  createSdkRuns,
-  finishSdkRun,
-  initialEvents,
-  SDK_TARGET,
-  updateRun,
-} from './sdkRuns';
+import { appendRunEvents, createSdkRuns, finishSdkRun, initialEvents, SDK_TARGET, updateRun } from './sdkRuns';
 import { artifactNames, downloadArtifact, downloadArtifacts } from './runArtifacts';
 import { RunStreams } from './runStreams';
 import { RunWatcher } from './runWatcher';
