@@ -109,6 +109,17 @@ describe('schedule: GPUs', () => {
     expect(r.waiting.one).toBe('waiting for 1 GPU: 1 of 2 in use (1 held for runs ahead)');
   });
 
+  it("a script's child run that does not ask for GPUs shares its parent's (no deadlock on a 1-GPU machine)", () => {
+    const one = capacity({ cpus: 8, gpus: [0] });
+    const r = schedule(
+      [queued('child', { insideParent: true, parentId: 'parent' }), queued('other')],
+      [active('parent', { gpus: [0] })],
+      one,
+    );
+    expect(r.starts).toEqual([{ runId: 'child', assignment: { gpus: [0] } }]);
+    expect(r.waiting.other).toMatch(/^waiting for 1 GPU: 1 of 1 in use/);
+  });
+
   it('sets no GPUs at all on a machine without any', () => {
     const r = schedule([queued('a')], [], capacity());
     expect(r.starts).toEqual([{ runId: 'a', assignment: {} }]);

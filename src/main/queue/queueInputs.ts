@@ -7,10 +7,11 @@ import { cpuSlots, type Gpu } from './capacity';
 import type { ActiveRun, QueueCapacity, QueuedRun } from './scheduler';
 
 /** Whose trial a run is (a sweep parent's child), and whether it runs inside a script run's slot (submit_child). */
-function family(row: RunRow): { sweepId: string | null; insideParent: boolean } {
-  if (!row.parent_run_id) return { sweepId: null, insideParent: false };
-  if (row.parent_target === SWEEP_TARGET) return { sweepId: row.parent_run_id, insideParent: false };
-  return { sweepId: null, insideParent: true };
+function family(row: RunRow): { sweepId: string | null; insideParent: boolean; parentId: string | null } {
+  const parentId = row.parent_run_id;
+  if (!parentId) return { sweepId: null, insideParent: false, parentId };
+  if (row.parent_target === SWEEP_TARGET) return { sweepId: parentId, insideParent: false, parentId };
+  return { sweepId: null, insideParent: true, parentId };
 }
 
 /** A queued row as the scheduler sees it; a row whose resources column does not parse is skipped with why. */

@@ -38,7 +38,8 @@ export function queueState(core: Core): QueueState {
       ...activeRows.map((row, i) => entry(row, null, null, inputs.active[i]!)),
       ...queuedRows.map((row, i) => {
         const run = inputs.queued[i]!;
-        const gpusAsked = run.invalid ? 0 : gpusWanted(run, inputs.capacity);
+        // A child inside its parent's slot that asked for none shares its parent's GPUs: it takes none of its own.
+        const gpusAsked = run.invalid || (run.insideParent && run.gpus === null) ? 0 : gpusWanted(run, inputs.capacity);
         return entry(row, i + 1, waiting[row.id] ?? null, { cpus: run.cpus, gpus: [], engine: null }, gpusAsked);
       }),
     ],

@@ -20,6 +20,8 @@ export interface QueuedRun {
   /** A child of a script run (submit_child): it runs inside its parent's CPU slot, so a parent waiting for its
    * children cannot deadlock the queue. */
   insideParent: boolean;
+  /** Its parent run (for a child inside its parent's slot: a child that does not ask for GPUs shares the parent's). */
+  parentId?: string | null;
   /** Set when its row cannot be read (a corrupt resources column): it is skipped with this reason. */
   invalid?: string;
 }
@@ -102,7 +104,8 @@ export function schedule(queued: QueuedRun[], active: ActiveRun[], capacity: Que
       continue;
     }
     const cpus = takesSlot(run) ? run.cpus : 0;
-    const gpus = gpusWanted(run, capacity);
+    const sharesParentGpus = run.insideParent && run.gpus === null;
+    const gpus = sharesParentGpus ? 0 : gpusWanted(run, capacity);
     const freeEngines = run.pool
       ? capacity.engines.filter((e) => (engineUse.get(e.url) ?? 0) < e.slots)
       : capacity.engines;
@@ -138,7 +141,9 @@ export function schedule(queued: QueuedRun[], active: ActiveRun[], capacity: Que
       if (run.pool) reservedEngineSlots += 1;
       continue;
     }
-    const assignment: Assignment = capacity.gpus.length > 0 ? { gpus: freeGpus.slice(0, gpus) } : {};
+    const parentGpus = () => active.find((a) => a.id === run.parentId)?.gpus ?? [];
+    const assignment: Assignment =
+      capacity.gpus.length > 0 ? { gpus: sharesParentGpus ? parentGpus() : freeGpus.slice(0, gpus) } : {};
     freeGpus = freeGpus.slice(gpus);
     freeCpus -= cpus;
     if (!run.insideParent) running += 1;
