@@ -211,6 +211,28 @@ describe('the run queue', () => {
     expect(fs.existsSync(path.join(workspace, 'runs', second, 'submit-env.json'))).toBe(false);
   });
 
+  it("a script's child run (--parent) starts inside its parent's slot: a parent waiting for it cannot deadlock", async () => {
+    writeSettings(core.db, { queueCpus: 1 });
+    const marks = marksDir();
+    fs.writeFileSync(
+      path.join(src, 'parent.py'),
+      `import os, subprocess, sys
+cli = [os.environ["BENCHTOP_NODE"], os.environ["BENCHTOP_CLI"]]
+done = subprocess.run(cli + ["run", "submit", "-d", ".", "-s", "mark.py", "--parent", os.environ["AZUREML_RUN_ID"],
+                             "--wait", sys.argv[1], "child", "go"])
+sys.exit(done.returncode)
+`,
+    );
+    const parent = await runCli(['--json', 'run', 'submit', '-d', src, '-s', 'parent.py', marks], { workspace });
+    expect(parent.code, parent.stderr).toBe(0);
+    const id = (JSON.parse(parent.stdout) as { id: string }).id;
+    await allFinal([id], 60_000);
+    expect(core.runs.get(id).status, core.runs.log(id)).toBe('Completed');
+    const children = core.runs.store.children(id);
+    expect(children.map((c) => c.status)).toEqual(['Completed']);
+    expect(fs.existsSync(path.join(marks, 'child.end'))).toBe(true);
+  });
+
   it('a corrupt resources column is skipped with the reason; the owner goes on with the others', async () => {
     writeSettings(core.db, { queueCpus: 1 });
     const marks = marksDir();
