@@ -124,7 +124,7 @@ describe('runs with real Python in real ptys', () => {
     expect(fs.existsSync(path.join(runDir, 'work'))).toBe(false);
   });
 
-  it("the queue owner keeps a supervisor started ahead: it takes the next run, and is replaced", async () => {
+  it('the queue owner keeps a supervisor started ahead: it takes the next run, and is replaced', async () => {
     const dir = source({ 'quick.py': 'print("quick")\n' });
     // The first submit starts the workspace's queue owner, which starts one supervisor ahead.
     expect((await final(core.runs.submit({ sourceDirectory: dir, script: 'quick.py' }).id)).status).toBe('Completed');
