@@ -18,7 +18,12 @@ export function processAlive(pid: number): boolean {
  * workspace: the first builder creates it, others wait, and a lock left by a
  * dead process is taken over (see takeOverIfStale for why that is atomic).
  */
-export async function acquireBuildLock(file: string, signal: AbortSignal, onWait: () => void): Promise<() => void> {
+export async function acquireBuildLock(
+  file: string,
+  signal: AbortSignal,
+  onWait: () => void,
+  canceledMessage = 'Canceled while waiting for another build of the same environment.',
+): Promise<() => void> {
   let announced = false;
   for (;;) {
     const release = tryAcquireBuildLock(file);
@@ -27,8 +32,7 @@ export async function acquireBuildLock(file: string, signal: AbortSignal, onWait
       onWait();
       announced = true;
     }
-    if (signal.aborted)
-      throw new BenchtopError('CANCELED', 'Canceled while waiting for another build of the same environment.');
+    if (signal.aborted) throw new BenchtopError('CANCELED', canceledMessage);
     await new Promise((r) => setTimeout(r, 250));
   }
 }

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { BenchtopError } from '../../../shared/errors';
-import { tryAcquireBuildLock } from '../builds/buildLock';
+import { acquireBuildLock } from '../builds/buildLock';
 import type { Db } from '../workspace/database';
 import type { WorkspacePaths } from '../workspace/paths';
 import type { DockerEngine } from './dockerEngine';
@@ -34,8 +33,11 @@ export async function placeImage(options: {
     paths.locks,
     `image-${createHash('sha256').update(`${url}\n${image}`).digest('hex').slice(0, 24)}.lock`,
   );
-  const release = await waitForLock(lock, signal, () =>
-    note(`Waiting for another run that is loading ${image} onto ${url}...`),
+  const release = await acquireBuildLock(
+    lock,
+    signal,
+    () => note(`Waiting for another run that is loading ${image} onto ${url}...`),
+    'Canceled while waiting for an image to be loaded.',
   );
   try {
     if (await target.imageExists(image)) return 'present';
@@ -55,19 +57,5 @@ export async function placeImage(options: {
     return 'missing';
   } finally {
     release();
-  }
-}
-
-async function waitForLock(file: string, signal: AbortSignal, onWait: () => void): Promise<() => void> {
-  let announced = false;
-  for (;;) {
-    const release = tryAcquireBuildLock(file);
-    if (release) return release;
-    if (!announced) {
-      onWait();
-      announced = true;
-    }
-    if (signal.aborted) throw new BenchtopError('CANCELED', 'Canceled while waiting for an image to be loaded.');
-    await new Promise((r) => setTimeout(r, 200));
   }
 }
