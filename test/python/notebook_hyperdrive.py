@@ -148,6 +148,21 @@ def section_validation():
         max_total_runs=6,
     )
     check(config._max_concurrent_runs == 6, "max_concurrent_runs defaults to max_total_runs")
+    # The service's 1..1000 limit, refused before submit with the argument's name (not a schema library's text).
+    check(
+        _message(lambda: HyperDriveConfig(sampling, "Accuracy", PrimaryMetricGoal.MAXIMIZE, 1001, run_config=src))
+        == "HyperDriveConfig expects max_total_runs to be an integer between 1 and 1000.",
+        "max_total_runs over 1000",
+    )
+    check(
+        _message(
+            lambda: HyperDriveConfig(
+                sampling, "Accuracy", PrimaryMetricGoal.MAXIMIZE, 4, max_concurrent_runs=0, run_config=src
+            )
+        )
+        == "HyperDriveConfig expects max_concurrent_runs to be an integer between 1 and 1000.",
+        "max_concurrent_runs 0",
+    )
     check(config._policy_config == {"name": "Default"}, config._policy_config)
     check(config._primary_metric_config == {"name": "Accuracy", "goal": "maximize"}, config._primary_metric_config)
     check(

@@ -163,6 +163,16 @@ describe('submit checks (Azure wording)', () => {
     expect(grid.maxConcurrent).toBe(3);
   });
 
+  it("max_total_runs and max_concurrent_runs stay within HyperDrive's 1..1000, refused in a sentence", () => {
+    expect(() => checkSweep(config({ maxTotalRuns: 1001 }), settings)).toThrow(
+      'HyperDriveConfig expects max_total_runs to be an integer between 1 and 1000.',
+    );
+    expect(() => checkSweep(config({ maxConcurrentRuns: 0 }), settings)).toThrow(
+      'HyperDriveConfig expects max_concurrent_runs to be an integer between 1 and 1000.',
+    );
+    expect(checkSweep(config({ maxTotalRuns: 1000 }), settings).totalRuns).toBe(1000);
+  });
+
   it('Bandit needs exactly one slack', () => {
     expect(() =>
       checkSweep(config({ policy: { type: 'bandit', slackFactor: 0.1, slackAmount: 0.2 } }), settings),

@@ -48,6 +48,19 @@ class PrimaryMetricGoal(enum.Enum):
         raise invalid_setting("The primary metric goal", "either 'maximize' or 'minimize'.")
 
 
+MAX_RUNS_PER_SWEEP = 1000  # HyperDrive's service refuses more trials (or more at once) per sweep.
+
+
+def _check_run_count(name, value):
+    """The service's 1..1000 range, checked before submit so the error names the argument (as the core's does)."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise invalid_type("int", name)
+    if not 1 <= value <= MAX_RUNS_PER_SWEEP:
+        raise invalid_setting("HyperDriveConfig", "%s to be an integer between 1 and %d." % (name, MAX_RUNS_PER_SWEEP))
+
+
 def _refuse_warm_start(name):
     return UserErrorException(
         "HyperDriveConfig(%s=...) warm-starts from earlier sweeps, which Benchtop's sweep engine does not do: "
@@ -114,6 +127,8 @@ class HyperDriveConfig(object):
             primary_metric_goal = PrimaryMetricGoal.from_str(primary_metric_goal)
         if not isinstance(primary_metric_goal, PrimaryMetricGoal):
             raise invalid_type("PrimaryMetricGoal", "primary_metric_goal")
+        _check_run_count("max_total_runs", max_total_runs)
+        _check_run_count("max_concurrent_runs", max_concurrent_runs)
         self._sampling = hyperparameter_sampling
         self._policy = policy
         self._policy_config = policy.to_json()

@@ -65,8 +65,9 @@ export const SubmitSweep = z.object({
   sampling: SamplingConfig,
   policy: PolicyConfig.default({ type: 'none' }),
   primaryMetric: z.object({ name: z.string().min(1), goal: z.enum(['maximize', 'minimize']) }),
-  maxTotalRuns: z.number().int().min(1).max(1000).nullable().default(null),
-  maxConcurrentRuns: z.number().int().min(1).max(1000).nullable().default(null),
+  /** 1..1000 (HyperDrive's limit): checked by the sweep service, so a refusal is a sentence naming the fix. */
+  maxTotalRuns: z.number().int().nullable().default(null),
+  maxConcurrentRuns: z.number().int().nullable().default(null),
   maxDurationMinutes: z.number().int().min(1).max(43_200).default(10_080),
 });
 export type SubmitSweep = z.input<typeof SubmitSweep>;

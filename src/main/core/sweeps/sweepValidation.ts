@@ -89,6 +89,8 @@ export function checkSweep(config: SweepConfig, settings: Settings): CheckedSwee
       'Give slack_factor (a ratio, e.g. 0.1) or slack_amount (an absolute amount), not both.',
     );
 
+  checkRunCount('max_total_runs', config.maxTotalRuns);
+  checkRunCount('max_concurrent_runs', config.maxConcurrentRuns);
   const grid = sampling.type === 'grid' ? gridSize(space) : null;
   if (config.maxTotalRuns === null && grid === null)
     throw expects(
@@ -130,6 +132,18 @@ export function checkSweep(config: SweepConfig, settings: Settings): CheckedSwee
         `at most ${slots.count} trials run together, the rest wait in the queue.`,
     );
   return { space, totalRuns, maxConcurrent, warnings };
+}
+
+/** HyperDrive runs 1 to 1000 trials per sweep (and at most that many at once); the SDK checks it the same way. */
+const MAX_RUNS_PER_SWEEP = 1000;
+
+function checkRunCount(name: 'max_total_runs' | 'max_concurrent_runs', value: number | null): void {
+  if (value === null || (value >= 1 && value <= MAX_RUNS_PER_SWEEP)) return;
+  throw expects(
+    'HyperDriveConfig',
+    `${name} to be an integer between 1 and ${MAX_RUNS_PER_SWEEP}.`,
+    `Give ${name} a value from 1 to ${MAX_RUNS_PER_SWEEP} (it was ${value}); for more trials, submit a second sweep.`,
+  );
 }
 
 /** How many runs of `cpus` CPUs the queue can run at once (CPU slots and the workspace limit). */
