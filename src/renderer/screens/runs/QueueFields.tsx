@@ -50,40 +50,14 @@ export function QueueFields({
   target: 'local' | 'docker';
 }) {
   const problem = queueDraftProblem(draft);
+  const bind = { draft, onChange };
   return (
     <fieldset className="queue-fields">
       <legend>Queue</legend>
       <div className="row">
-        <label>
-          Priority (higher starts first)
-          <input
-            type="number"
-            min={-1000}
-            max={1000}
-            value={draft.priority}
-            onChange={(e) => onChange({ ...draft, priority: e.target.value })}
-          />
-        </label>
-        <label>
-          CPUs
-          <input
-            type="number"
-            min={1}
-            placeholder="1"
-            value={draft.cpus}
-            onChange={(e) => onChange({ ...draft, cpus: e.target.value })}
-          />
-        </label>
-        <label>
-          GPUs
-          <input
-            type="number"
-            min={0}
-            placeholder="workspace default"
-            value={draft.gpus}
-            onChange={(e) => onChange({ ...draft, gpus: e.target.value })}
-          />
-        </label>
+        <NumberField label="Priority (higher starts first)" field="priority" min={-1000} max={1000} {...bind} />
+        <NumberField label="CPUs" field="cpus" min={1} placeholder="1" {...bind} />
+        <NumberField label="GPUs" field="gpus" min={0} placeholder="workspace default" {...bind} />
       </div>
       <label className="inline">
         <input
@@ -97,5 +71,38 @@ export function QueueFields({
       </label>
       {problem ? <div className="field-error">{problem}</div> : null}
     </fieldset>
+  );
+}
+
+/** One of the draft's number inputs (kept as text so a half-typed value is not lost; queueDraftProblem judges it). */
+function NumberField({
+  label,
+  field,
+  min,
+  max,
+  placeholder,
+  draft,
+  onChange,
+}: {
+  label: string;
+  field: 'priority' | 'cpus' | 'gpus';
+  min: number;
+  max?: number;
+  placeholder?: string;
+  draft: QueueDraft;
+  onChange: (d: QueueDraft) => void;
+}) {
+  return (
+    <label>
+      {label}
+      <input
+        type="number"
+        min={min}
+        max={max}
+        placeholder={placeholder}
+        value={draft[field]}
+        onChange={(e) => onChange({ ...draft, [field]: e.target.value })}
+      />
+    </label>
   );
 }
