@@ -232,6 +232,6 @@ test('a trial the Bandit policy stops shows as early terminated, in the counts a
   await expect(view.getByTestId('count-earlyTerminated')).toContainText('1 early terminated');
   await expect(view.getByTestId('count-completed')).toContainText('1 completed');
   await expect(view.getByTestId('count-canceled')).toContainText('0 canceled');
-  await expect(view.getByRole('row', { name: `Trial 1: ${id}_1, Early terminated` })).toBeVisible();
+  await expect(view.getByRole('row', { name: `Trial 1: ${id}_1, Canceled (early terminated)` })).toBeVisible();
   await expect(page.getByRole('img', { name: /Parallel coordinates/ }).locator('canvas')).toHaveCount(1);
 });

@@ -7,6 +7,7 @@ import { findInterpreters } from '../../src/main/core/python/interpreters';
 import { writeSettings } from '../../src/main/core/workspace/settings';
 import { parseSpace } from '../../src/main/core/sweeps/parameterSpace';
 import { sampleRandom } from '../../src/main/core/sweeps/randomSampler';
+import { tickSweeps } from '../../src/main/core/sweeps/sweepDriver';
 import type { SubmitSweep, SweepDetail, SweepSummary } from '../../src/shared/api/sweepTypes';
 import { ROOT, requireComponent, runCli, tempDir, waitUntil } from '../helpers/workspace';
 
@@ -273,6 +274,20 @@ max_concurrent_runs: 2
     expect(detail.status).toBe('Completed');
     expect(detail.counts).toMatchObject({ completed: 2, earlyTerminated: 2 });
     expect(detail.bestRunId).toBe(byQuality(1.0).runId);
+
+    // The race Azure settles the same way: the policy marks a trial that then ends on its own before the cancel
+    // lands. It reads Completed (not "Completed (early terminated)"), and the next tick drops the mark and reason.
+    const raced = byQuality(0.9);
+    core.sweeps.store.updateTrial(detail.id, raced.n, { early_terminated: 1 });
+    core.runs.store.update(raced.runId, { reason: 'Early terminated by BanditPolicy at interval 3: best acc 0.3' });
+    const shown = (await cli(['sweep', 'show', detail.id])).json as SweepDetail;
+    expect(shown.trials.find((t) => t.n === raced.n)).toMatchObject({ status: 'Completed', earlyTerminated: false });
+    expect(shown.counts).toMatchObject({ completed: 2, earlyTerminated: 2 });
+    core.sweeps.store.update(detail.id, { status: 'Running' });
+    await tickSweeps(core);
+    expect(core.sweeps.store.trials(detail.id).find((t) => t.n === raced.n)?.early_terminated).toBe(0);
+    expect(core.runs.get(raced.runId).reason).toBeNull();
+    expect(core.sweeps.store.get(detail.id)?.status).toBe('Completed');
   });
 
   it('cancel stops every child: running ones are canceled, no new trial starts, the parent ends Canceled', async () => {
@@ -395,6 +410,21 @@ max_total_runs: 2
     expect(text.code).toBe(2);
     expect(text.stderr).toContain('error: uniform expects min_value < max_value');
     expect(text.stderr).toContain('hint: Swap the bounds (parameter "--lr"): uniform(0.1, 1).');
+    const tooMany = await cli(
+      ['sweep', 'submit', '--config-json', '-'],
+      JSON.stringify({
+        run: { sourceDirectory: src, script: 'curve.py' },
+        sampling: { type: 'random', parameterSpace: { '--lr': ['uniform', [0.1, 1]] } },
+        primaryMetric: { name: 'acc', goal: 'maximize' },
+        maxTotalRuns: 1001,
+      }),
+    );
+    expect(tooMany.json).toMatchObject({
+      error: {
+        code: 'BAD_INPUT',
+        message: 'HyperDriveConfig expects max_total_runs to be an integer between 1 and 1000.',
+      },
+    });
     expect(core.sweeps.store.list(undefined, 1000)).toHaveLength(before);
   });
 });

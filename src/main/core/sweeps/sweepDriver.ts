@@ -83,7 +83,15 @@ async function driveSweep(core: Core, row: SweepRow): Promise<void> {
       t.row = { ...t.row, primary_value: value, steps: t.values.length };
       changed = true;
     }
-    if (t.row.early_terminated && t.final && !t.run.reason?.startsWith('Early terminated')) {
+    if (t.row.early_terminated && t.final && t.run.status !== 'Canceled') {
+      // The trial ended on its own before the policy's cancel reached it: as on Azure it is Completed (or
+      // Failed), not early terminated, and keeps no stop reason.
+      store.updateTrial(row.id, t.row.n, { early_terminated: 0 });
+      t.row = { ...t.row, early_terminated: 0 };
+      if (t.run.reason?.startsWith('Early terminated')) core.runs.store.update(t.run.id, { reason: null });
+      stopReasons.delete(t.run.id);
+      changed = true;
+    } else if (t.row.early_terminated && t.final && !t.run.reason?.startsWith('Early terminated')) {
       // A restarted owner no longer knows the interval: the policy's name still tells why.
       const reason = stopReasons.get(t.run.id) ?? `Early terminated by ${POLICY_NAMES[config.policy.type]}.`;
       core.runs.store.update(t.run.id, { reason });

@@ -252,7 +252,8 @@ export class SweepService {
       runId: row.run_id,
       status: run?.status ?? 'Queued',
       params: JSON.parse(row.params) as SweepTrial['params'],
-      earlyTerminated: row.early_terminated === 1,
+      // A trial that finished on its own before the policy's cancel landed is Completed/Failed, as Azure shows it.
+      earlyTerminated: row.early_terminated === 1 && run?.status !== 'Completed' && run?.status !== 'Failed',
       primaryValue: row.primary_value,
       steps: row.steps,
       startedAt: run?.started_at ?? null,

@@ -66,7 +66,8 @@ function TrialRow({
   best: boolean;
   onOpen: (runId: string) => void;
 }) {
-  const status = trial.earlyTerminated ? 'Early terminated' : trial.status;
+  // The run's own status with the policy's mark, as `sweep show` and wait_for_completion print it.
+  const status = trial.earlyTerminated ? `${trial.status} (early terminated)` : trial.status;
   return (
     <tr
       tabIndex={0}
