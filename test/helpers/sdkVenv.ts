@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import { findInterpreters } from '../../src/main/core/python/interpreters';
 import { stripAnsi } from '../../src/shared/ansi';
-import { CLI, python, requireComponent, runProcess, type CliResult } from './workspace';
+import { CLI, python, requireComponent, runProcess, tempDir, type CliResult } from './workspace';
 
 /**
  * The SDK tests' side of a user's own Python (test/integration/sdk*.test.ts): a plain venv that
@@ -120,4 +120,34 @@ export async function runDriver(
   expect(r.code, `${out}\n${r.stderr}`).toBe(0);
   for (const s of sections) expect(out).toContain(`ok ${s}`);
   return out;
+}
+
+/** One SDK test file's folders: a temporary root holding the venv, the workspace and the notebook folder. */
+export interface SdkNotebook {
+  root: string;
+  workspace: string;
+  venvPython: string;
+  notebook: string;
+}
+
+export function sdkNotebookPaths(prefix: string): SdkNotebook {
+  const root = tempDir(prefix);
+  return {
+    root,
+    workspace: path.join(root, 'ws'),
+    venvPython: path.join(root, 'venv', 'bin', 'python'),
+    notebook: path.join(root, 'notebook'),
+  };
+}
+
+/**
+ * A user's setup: a plain venv with the package installed the documented way, and a notebook folder whose
+ * config.json names the workspace. False (the tests skip) where no Python can make a venv.
+ */
+export async function setUpSdkNotebook(nb: SdkNotebook): Promise<boolean> {
+  if (!(await hasVenvPython())) return false;
+  await makeVenv(path.join(nb.root, 'venv'));
+  await sdkInstall(nb.venvPython);
+  await writeNotebookConfig(nb.workspace, nb.notebook);
+  return true;
 }

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetDetail, DatasetRecord, ModelDatasetLink, RunDatasetUse } from '../../src/shared/api/datasetTypes';
 import { dockerReady } from '../helpers/docker';
 import { mlflowPython } from '../helpers/mlflowVenv';
-import { exec, hasVenvPython, jsonIn, makeVenv, runDriver, sdkInstall, writeNotebookConfig } from '../helpers/sdkVenv';
-import { ROOT, requireComponent, tempDir } from '../helpers/workspace';
+import { exec, jsonIn, runDriver, sdkNotebookPaths, setUpSdkNotebook } from '../helpers/sdkVenv';
+import { requireComponent, ROOT } from '../helpers/workspace';
 
 /**
  * Azure ML v1's Dataset and Datastore API offline (issue 16, Build 3): the notebook-style driver
@@ -22,10 +22,8 @@ const DRIVER = path.join(ROOT, 'test', 'python', 'notebook_datasets.py');
 
 let pandasPython: string | null = null;
 let hasPython = false;
-const root = tempDir('bt-sdk-datasets-');
-const workspace = path.join(root, 'ws');
-const venvPython = path.join(root, 'venv', 'bin', 'python');
-const notebook = path.join(root, 'notebook');
+const nb = sdkNotebookPaths('bt-sdk-datasets-');
+const { root, workspace, venvPython, notebook } = nb;
 
 function driver(sections: string[], timeoutMs = 120_000): Promise<string> {
   return runDriver(venvPython, DRIVER, sections, { cwd: notebook, timeoutMs });
@@ -35,12 +33,9 @@ const purelib = async (python: string) =>
   (await exec(python, ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'])).stdout.trim();
 
 beforeAll(async () => {
-  hasPython = await hasVenvPython();
+  hasPython = await setUpSdkNotebook(nb);
   if (!hasPython) return;
   pandasPython = await mlflowPython();
-  await makeVenv(path.join(root, 'venv'));
-  await sdkInstall(venvPython);
-  await writeNotebookConfig(workspace, notebook);
 }, 900_000);
 
 afterAll(() => {

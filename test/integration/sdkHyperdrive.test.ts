@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasVenvPython, jsonIn, makeVenv, runDriver, sdkInstall, writeNotebookConfig } from '../helpers/sdkVenv';
-import { ROOT, tempDir } from '../helpers/workspace';
+import { jsonIn, runDriver, sdkNotebookPaths, setUpSdkNotebook } from '../helpers/sdkVenv';
+import { ROOT } from '../helpers/workspace';
 
 /**
  * HyperDrive from the notebook (issue 13): the HyperDrive cells of Azure's sklearn sample notebook
@@ -14,10 +14,8 @@ import { ROOT, tempDir } from '../helpers/workspace';
 const DRIVER = path.join(ROOT, 'test', 'python', 'notebook_hyperdrive.py');
 
 let hasPython = false;
-const root = tempDir('bt-sdk-hyperdrive-');
-const venvPython = path.join(root, 'venv', 'bin', 'python');
-const workspace = path.join(root, 'ws');
-const notebook = path.join(root, 'notebook');
+const nb = sdkNotebookPaths('bt-sdk-hyperdrive-');
+const { root, workspace, venvPython, notebook } = nb;
 
 function driver(...sections: string[]): Promise<string> {
   return runDriver(venvPython, DRIVER, sections, { cwd: notebook, timeoutMs: 120_000 });
@@ -33,11 +31,8 @@ interface SweepJson {
 }
 
 beforeAll(async () => {
-  hasPython = await hasVenvPython();
+  hasPython = await setUpSdkNotebook(nb);
   if (!hasPython) return;
-  await makeVenv(path.join(root, 'venv'));
-  await sdkInstall(venvPython);
-  await writeNotebookConfig(workspace, notebook);
 }, 300_000);
 
 afterAll(() => {

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exec, hasVenvPython, jsonIn, makeVenv, runDriver, sdkInstall, writeNotebookConfig } from '../helpers/sdkVenv';
+import { exec, jsonIn, runDriver, sdkNotebookPaths, setUpSdkNotebook } from '../helpers/sdkVenv';
 import { startServeProcess } from '../helpers/serveProcess';
-import { ROOT, tempDir } from '../helpers/workspace';
+import { ROOT } from '../helpers/workspace';
 
 /**
  * Runs from the notebook (issue 11, Build 3 and the compute half of Build 5): the driver code of
@@ -16,10 +16,8 @@ import { ROOT, tempDir } from '../helpers/workspace';
 const DRIVER = path.join(ROOT, 'test', 'python', 'notebook_runs.py');
 
 let hasPython = false;
-const root = tempDir('bt-sdk-runs-');
-const venvPython = path.join(root, 'venv', 'bin', 'python');
-const workspace = path.join(root, 'ws');
-const notebook = path.join(root, 'notebook');
+const nb = sdkNotebookPaths('bt-sdk-runs-');
+const { root, workspace, venvPython, notebook } = nb;
 
 const runJson = <T>(args: string[]) => jsonIn<T>(workspace, args);
 
@@ -42,11 +40,8 @@ interface RunJson {
 }
 
 beforeAll(async () => {
-  hasPython = await hasVenvPython();
+  hasPython = await setUpSdkNotebook(nb);
   if (!hasPython) return;
-  await makeVenv(path.join(root, 'venv'));
-  await sdkInstall(venvPython);
-  await writeNotebookConfig(workspace, notebook);
 }, 300_000);
 
 afterAll(() => {
