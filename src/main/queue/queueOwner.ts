@@ -5,9 +5,10 @@ import { SupervisorLauncher } from '../core/runs/supervisorLauncher';
 import { tickSweeps } from '../core/sweeps/sweepDriver';
 import { nowIso } from '../core/workspace/files';
 import { detectGpus, type Gpu, writeDetectedCapacity } from './capacity';
+import { EngineHealth } from './engineHealth';
 import { ownerLockFile, tryAcquireOwnerLock } from './ownerLock';
 import { schedulerInputs } from './queueInputs';
-import { schedule } from './scheduler';
+import { type QueueCapacity, schedule } from './scheduler';
 
 /** How often SQLite's data_version is read: a submit from another process is seen within this. */
 const POLL_MS = 20;
@@ -17,11 +18,13 @@ const PASS_EVERY_MS = 1000;
 const DETECT_EVERY_MS = 60_000;
 /** With nothing queued, running or sweeping for this long, the owner exits (the next submit starts one). */
 const IDLE_EXIT_MS = 30_000;
+/** At most this many standby supervisors (each an idle Node of ~50 MB), however many slots the queue has. */
+const MAX_STANDBYS = 4;
 
 /**
  * The run queue's owner: ONE detached process per workspace (owner.lock). It listens on nothing: it reads SQLite,
  * claims queued runs in one short IMMEDIATE transaction each and starts their supervisors (keeping one on standby
- * so a start costs what a direct one did), then lets the sweep driver take its step.
+ * per slot that can free at once, so a start costs what a direct one did), then lets the sweep driver take its step.
  */
 class QueueOwner {
   private readonly launcher: SupervisorLauncher;
@@ -33,16 +36,19 @@ class QueueOwner {
   /** Set by SIGUSR1 (a submit's nudge): pass now. */
   private nudged = false;
   private wake: (() => void) | null = null;
+  private readonly engineHealth: EngineHealth;
 
   constructor(
     private readonly core: Core,
     private readonly lockContent: string,
   ) {
     this.launcher = new SupervisorLauncher(core.paths.root);
+    // An engine coming up (or going down) is a reason to schedule again at once.
+    this.engineHealth = new EngineHealth(core.db, () => this.nudge());
   }
 
   async run(): Promise<void> {
-    this.launcher.prewarm();
+    this.launcher.prewarm(1);
     this.detect();
 
     for (;;) {
@@ -89,6 +95,8 @@ class QueueOwner {
     });
     guard('schedule', () => {
       const inputs = schedulerInputs(db, runs.store, this.gpus);
+      inputs.capacity.unusableEngines = this.engineHealth.unusable(inputs.capacity.engines.map((e) => e.url));
+      this.launcher.prewarm(standbysFor(inputs.capacity));
       const { starts } = schedule(inputs.queued, inputs.active, inputs.capacity);
       for (const start of starts) this.start(start.runId, JSON.stringify(start.assignment));
     });
@@ -134,6 +142,16 @@ class QueueOwner {
   close(): void {
     this.launcher.close();
   }
+}
+
+/**
+ * One standby per run that can start at once: when trials of a sweep end together, each next one gets a warm
+ * supervisor instead of one waiting ~300 ms for a cold start.
+ */
+function standbysFor(capacity: QueueCapacity): number {
+  const poolSlots = capacity.engines.reduce((n, e) => n + e.slots, 0);
+  const slots = Math.min(capacity.cpus + poolSlots, capacity.maxConcurrentRuns ?? Infinity);
+  return Math.max(1, Math.min(MAX_STANDBYS, slots));
 }
 
 function guard(what: string, fn: () => void): void {

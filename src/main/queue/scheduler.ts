@@ -42,6 +42,8 @@ export interface QueueCapacity {
   maxConcurrentRuns: number | null;
   defaultGpus: number | null;
   engines: { url: string; slots: number }[];
+  /** Pool engines that do not answer now (url -> why): runs are not sent there; the queue owner fills this in. */
+  unusableEngines?: Record<string, string>;
   /** Sweep id -> its max_concurrent_runs (null: no limit). */
   sweepLimits: Record<string, number | null>;
 }
@@ -70,6 +72,17 @@ export function gpusWanted(
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** Why a pool run waits: no pool, engines full, or engines down (named, so the user knows which to fix). */
+function poolWait(engines: number, unusable: Record<string, string>): string {
+  if (engines === 0) return 'no Docker pool is set up (benchtop docker pool add URL --slots N)';
+  const down = Object.entries(unusable);
+  if (down.length === 0) return engines === 1 ? 'the pool engine is full' : `all ${engines} pool engines are full`;
+  const named = down.map(([url, why]) => `${url} (${why})`).join(', ');
+  if (down.length === engines)
+    return `no pool engine answers: ${named}; start dockerd there or remove it (benchtop docker pool remove URL)`;
+  return `the other pool engines are full; not answering: ${named}`;
+}
+
 export function schedule(queued: QueuedRun[], active: ActiveRun[], capacity: QueueCapacity): ScheduleResult {
   const result: ScheduleResult = { starts: [], waiting: {} };
   // Pool runs run on their engine, not on this machine's CPU slots; children share their parent's slot.
@@ -85,6 +98,8 @@ export function schedule(queued: QueuedRun[], active: ActiveRun[], capacity: Que
   for (const r of active)
     if (r.engine && engineUse.has(r.engine)) engineUse.set(r.engine, engineUse.get(r.engine)! + 1);
   let reservedEngineSlots = 0;
+  const unusable = capacity.unusableEngines ?? {};
+  const usableEngines = capacity.engines.filter((e) => !(e.url in unusable));
   const sweepActive = new Map<string, number>();
   for (const r of active) if (r.sweepId) sweepActive.set(r.sweepId, (sweepActive.get(r.sweepId) ?? 0) + 1);
 
@@ -106,13 +121,8 @@ export function schedule(queued: QueuedRun[], active: ActiveRun[], capacity: Que
     const cpus = takesSlot(run) ? run.cpus : 0;
     const sharesParentGpus = run.insideParent && run.gpus === null;
     const gpus = sharesParentGpus ? 0 : gpusWanted(run, capacity);
-    const freeEngines = run.pool
-      ? capacity.engines.filter((e) => (engineUse.get(e.url) ?? 0) < e.slots)
-      : capacity.engines;
-    const freeEngineSlots = capacity.engines.reduce(
-      (n, e) => n + Math.max(0, e.slots - (engineUse.get(e.url) ?? 0)),
-      0,
-    );
+    const freeEngines = run.pool ? usableEngines.filter((e) => (engineUse.get(e.url) ?? 0) < e.slots) : usableEngines;
+    const freeEngineSlots = usableEngines.reduce((n, e) => n + Math.max(0, e.slots - (engineUse.get(e.url) ?? 0)), 0);
     const reasons: string[] = [];
     const cpusInUse = capacity.cpus - initialFreeCpus;
     const gpusInUse = usedGpus.size;
@@ -126,13 +136,7 @@ export function schedule(queued: QueuedRun[], active: ActiveRun[], capacity: Que
         `waiting for ${plural(gpus, 'GPU')}: ${gpusInUse} of ${capacity.gpus.length} in use${held(initialFreeGpus - freeGpus.length)}`,
       );
     if (run.pool && (freeEngines.length === 0 || freeEngineSlots - reservedEngineSlots <= 0))
-      reasons.push(
-        capacity.engines.length === 0
-          ? 'no Docker pool is set up (benchtop docker pool add URL --slots N)'
-          : capacity.engines.length === 1
-            ? 'the pool engine is full'
-            : `all ${capacity.engines.length} pool engines are full`,
-      );
+      reasons.push(poolWait(capacity.engines.length, unusable));
     if (reasons.length > 0) {
       result.waiting[run.id] = reasons.join('; ');
       // Hold what it needs of what is free, so runs behind it cannot take it (no delay for the head).

@@ -30,12 +30,21 @@ import { inputVariables, substituteInputArguments } from '../core/datasets/input
 import { type PreparedInputs, prepareRunInputs } from './runInputsSetup';
 import { withReadOnlyBinds } from './readOnlyNamespace';
 import type { RunTracking } from '../core/mlflow/runTracking';
+import { liveOwnerPid, nudgeOwner } from '../queue/ownerLock';
 import { adoptSubmitEnvironment, gpuEnvironment, readAssignment, type RunAssignment } from './runAssignment';
 
-/** BENCHTOP_TRACE=1 prints when each launch phase is reached, in ms since the process started (for the launch benchmark). */
-const trace = process.env.BENCHTOP_TRACE
-  ? (what: string) => process.stderr.write(`trace ${Math.round(performance.now())} ms ${what}\n`)
-  : () => undefined;
+/**
+ * BENCHTOP_TRACE=1 prints when each launch phase is reached, in ms since the process started (for the launch
+ * benchmark). BENCHTOP_TRACE=/a/file appends the same lines there with the wall clock and pid, for supervisors the
+ * queue owner starts (their stderr goes nowhere).
+ */
+const traceTo = process.env.BENCHTOP_TRACE;
+const trace = !traceTo
+  ? () => undefined
+  : traceTo.startsWith('/')
+    ? (what: string) =>
+        fs.appendFileSync(traceTo, `${Date.now()} ${process.pid} ${Math.round(performance.now())} ms ${what}\n`)
+    : (what: string) => process.stderr.write(`trace ${Math.round(performance.now())} ms ${what}\n`);
 
 /**
  * Owns one run from Preparing to its final status, detached from the app:
@@ -102,7 +111,9 @@ class Supervisor {
       const killedForMemory = exit.oomKilled && !this.cancelReason;
       trace('script exited');
       this.setStatus('Finalizing');
+      trace('finalizing');
       this.finalizeFiles();
+      trace('files finalized');
       this.collectMetrics();
       if (this.cancelReason) {
         status = 'Canceled';
@@ -147,6 +158,9 @@ class Supervisor {
     // Child runs the script made (run.child_run) and left open end with it.
     finishChildren(this.store, this.paths, this.spec.runId, status);
     trace('final status written');
+    // The slot is free: the queue owner starts the next run now rather than at its next poll.
+    const owner = liveOwnerPid(this.paths.root);
+    if (owner) nudgeOwner(owner);
     this.broadcast({ t: 'end', status });
     for (const client of this.clients) client.end();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
@@ -217,6 +231,7 @@ class Supervisor {
     fs.cpSync(path.join(this.runDir, 'snapshot'), work, { recursive: true });
     fs.mkdirSync(path.join(work, 'outputs'), { recursive: true });
     fs.mkdirSync(path.join(work, 'logs'), { recursive: true });
+    trace('working copy made');
     const variables = this.environmentVariables();
     const runtime = runtimeDir();
     const mlflow = this.spec.target === 'docker' ? {} : await this.startTracking(variables);
@@ -611,6 +626,7 @@ async function main(): Promise<void> {
   // A standby supervisor loads the MLflow endpoint while it waits, so a run's launch does not pay for it.
   if (standby) void import('../core/mlflow/runTracking').then((m) => m.warmRunTracking()).catch(() => undefined);
   const runId = standby ? await readRunId() : (argv[1] as string);
+  trace(`run ${runId}`);
   if (!runId) {
     db.close();
     process.exit(0);

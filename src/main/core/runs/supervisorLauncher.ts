@@ -1,13 +1,22 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { bundledScript } from '../bundledScript';
 
-/** Starts run supervisors (src/main/supervisor), detached, and keeps one on standby for long-lived processes. */
+/** A standby that replaces a taken one waits this long, so the run just handed over has the CPU to itself to start. */
+const REFILL_DELAY_MS = 300;
+
+/**
+ * Starts run supervisors (src/main/supervisor), detached, and keeps standby ones started ahead for long-lived
+ * processes: as many as runs may start at once (the queue owner asks one per slot that can free together), since a
+ * cold supervisor costs ~150-450 ms more than a standby (Node, SQLite, node-pty and the MLflow endpoint loaded).
+ */
 export class SupervisorLauncher {
-  private standby: ChildProcess | null = null;
+  private readonly standbys: ChildProcess[] = [];
+  private wanted = 0;
+  private refill: NodeJS.Timeout | null = null;
 
   constructor(private readonly workspaceRoot: string) {}
 
-  /** A supervisor for the run: the standby one when there is one (it is handed the id), else a new one. */
+  /** A supervisor for the run: a standby one when there is one (it is handed the id), else a new one. */
   startFor(runId: string): number | null {
     return this.takeStandby(runId) ?? this.start([this.workspaceRoot, runId]).pid ?? null;
   }
@@ -29,33 +38,54 @@ export class SupervisorLauncher {
   }
 
   /**
-   * Keeps one supervisor started ahead (Node, SQLite and node-pty loaded), so a
-   * submit from the app only hands it a run id. Long-lived processes (the app,
-   * `serve`) call this; the CLI, which exits at once, does not. A standby whose
-   * parent goes away reads end-of-file and exits.
+   * Keeps `count` supervisors started ahead, so a start only hands one a run id. Long-lived processes (the queue
+   * owner) call this; the CLI, which exits at once, does not. A standby whose parent goes away reads end-of-file
+   * and exits; extra ones (the count went down) are let go the same way.
    */
-  prewarm(): void {
-    if (this.standby && this.standby.exitCode === null) return;
+  prewarm(count = 1): void {
+    this.wanted = Math.max(0, count);
+    this.dropExited();
+    while (this.standbys.length > this.wanted) this.standbys.pop()?.stdin?.end();
+    // Just after a hand-over the refill timer does it, leaving the new run's start the CPU.
+    if (this.refill) return;
+    while (this.standbys.length < this.wanted) this.spawnStandby();
+  }
+
+  private spawnStandby(): void {
     const child = this.start(['--standby', this.workspaceRoot], 'pipe');
     child.on('exit', () => {
-      if (this.standby === child) this.standby = null;
+      const at = this.standbys.indexOf(child);
+      if (at >= 0) this.standbys.splice(at, 1);
     });
     child.stdin?.on('error', () => undefined);
-    this.standby = child;
+    this.standbys.push(child);
+  }
+
+  private dropExited(): void {
+    for (let i = this.standbys.length - 1; i >= 0; i--) {
+      const child = this.standbys[i] as ChildProcess;
+      if (child.exitCode !== null || child.signalCode !== null || !child.stdin?.writable) this.standbys.splice(i, 1);
+    }
   }
 
   private takeStandby(runId: string): number | null {
-    const child = this.standby;
-    if (!child || child.exitCode !== null || !child.stdin?.writable || !child.pid) return null;
-    this.standby = null;
+    this.dropExited();
+    // The oldest first: it has had the longest to load.
+    const child = this.standbys.shift();
+    if (!child?.pid || !child.stdin) return null;
     child.stdin.end(`${runId}\n`);
-    // Replace it once this run has had the machine to itself for a moment.
-    setTimeout(() => this.prewarm(), 500).unref();
+    this.refill ??= setTimeout(() => {
+      this.refill = null;
+      this.prewarm(this.wanted);
+    }, REFILL_DELAY_MS);
+    this.refill.unref();
     return child.pid;
   }
 
   close(): void {
-    this.standby?.stdin?.end();
-    this.standby = null;
+    if (this.refill) clearTimeout(this.refill);
+    this.refill = null;
+    this.wanted = 0;
+    for (const child of this.standbys.splice(0)) child.stdin?.end();
   }
 }
