@@ -168,6 +168,31 @@ describe('schedule: sweeps and the Docker pool', () => {
     );
     expect(r.waiting.p).toBe('the pool engine is full');
   });
+
+  it('sends no run to a pool engine that does not answer, and says which one when none does', () => {
+    const engines = [
+      { url: 'tcp://a:2375', slots: 2 },
+      { url: 'tcp://b:2375', slots: 2 },
+    ];
+    const down = { 'tcp://a:2375': 'connect ECONNREFUSED' };
+    const r = schedule(
+      [queued('p1', { pool: true }), queued('p2', { pool: true }), queued('p3', { pool: true })],
+      [],
+      capacity({ engines, unusableEngines: down }),
+    );
+    expect(r.starts.map((s) => s.assignment.engine)).toEqual(['tcp://b:2375', 'tcp://b:2375']);
+    expect(r.waiting.p3).toBe('the other pool engines are full; not answering: tcp://a:2375 (connect ECONNREFUSED)');
+    const none = schedule(
+      [queued('p', { pool: true })],
+      [],
+      capacity({ engines, unusableEngines: { ...down, 'tcp://b:2375': 'did not answer within 3 s' } }),
+    );
+    expect(none.starts).toEqual([]);
+    expect(none.waiting.p).toBe(
+      'no pool engine answers: tcp://a:2375 (connect ECONNREFUSED), tcp://b:2375 (did not answer within 3 s); ' +
+        'start dockerd there or remove it (benchtop docker pool remove URL)',
+    );
+  });
 });
 
 describe('parseGpuCsv', () => {

@@ -34,7 +34,7 @@ export class EngineHealth {
     for (const url of urls) {
       let health = this.engines.get(url);
       if (!health) {
-        health = { down: undefined, checkedAt: 0, pinging: false };
+        health = { down: undefined, checkedAt: -Infinity, pinging: false };
         this.engines.set(url, health);
       }
       if (!health.pinging && now - health.checkedAt >= FRESH_MS) this.check(url, health);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { EventBus } from '../core/events';
 import type { Db } from '../core/workspace/database';
 import { capacityFile } from './capacity';
+import { pollEvery } from './dbPoll';
 
 const POLL_MS = 500;
 
@@ -19,25 +20,17 @@ export function watchQueue(db: Db, root: string, bus: EventBus): () => void {
   const settings = db.prepare(
     "SELECT group_concat(key || '=' || value, ';') AS s FROM settings WHERE key LIKE 'queue%' OR key = 'dockerPool'",
   );
-  const tick = () => {
+  return pollEvery(POLL_MS, () => {
+    const runs = (read.get() as { runs: string | null }).runs ?? '';
+    const limits = (settings.get() as { s: string | null }).s ?? '';
+    let detected = 0;
     try {
-      const runs = (read.get() as { runs: string | null }).runs ?? '';
-      const limits = (settings.get() as { s: string | null }).s ?? '';
-      let detected = 0;
-      try {
-        detected = fs.statSync(capacityFile(root)).mtimeMs;
-      } catch {
-        // No owner has run yet.
-      }
-      const now = `${runs}|${limits}|${detected}`;
-      if (last !== null && now !== last) bus.emit('queue.changed', {});
-      last = now;
+      detected = fs.statSync(capacityFile(root)).mtimeMs;
     } catch {
-      // A closed database (the app quitting): the next tick does not come.
+      // No owner has run yet.
     }
-  };
-  tick();
-  const timer = setInterval(tick, POLL_MS);
-  timer.unref();
-  return () => clearInterval(timer);
+    const now = `${runs}|${limits}|${detected}`;
+    if (last !== null && now !== last) bus.emit('queue.changed', {});
+    last = now;
+  });
 }

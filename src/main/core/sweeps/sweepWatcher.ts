@@ -1,5 +1,6 @@
 import type { EventBus } from '../events';
 import type { Db } from '../workspace/database';
+import { pollEvery } from '../../queue/dbPoll';
 
 const POLL_MS = 500;
 
@@ -17,21 +18,13 @@ export function watchSweeps(db: Db, bus: EventBus): () => void {
   );
   let last = new Map<string, string>();
   let first = true;
-  const tick = () => {
-    try {
-      const now = new Map((read.all() as { id: string; print: string }[]).map((r) => [r.id, r.print]));
-      if (!first) {
-        for (const [id, print] of now) if (last.get(id) !== print) bus.emit('sweeps.changed', { sweepId: id });
-        for (const id of last.keys()) if (!now.has(id)) bus.emit('sweeps.changed', { sweepId: id });
-      }
-      first = false;
-      last = now;
-    } catch {
-      // A closed database (the app quitting, the CLI done): the next tick does not come.
+  return pollEvery(POLL_MS, () => {
+    const now = new Map((read.all() as { id: string; print: string }[]).map((r) => [r.id, r.print]));
+    if (!first) {
+      for (const [id, print] of now) if (last.get(id) !== print) bus.emit('sweeps.changed', { sweepId: id });
+      for (const id of last.keys()) if (!now.has(id)) bus.emit('sweeps.changed', { sweepId: id });
     }
-  };
-  tick();
-  const timer = setInterval(tick, POLL_MS);
-  timer.unref();
-  return () => clearInterval(timer);
+    first = false;
+    last = now;
+  });
 }
