@@ -7,15 +7,13 @@ import {
   benchtopIn,
   cachedVenv,
   exec,
-  hasVenvPython,
   jsonIn,
-  makeVenv,
   notebookEnv,
   runDriver,
-  sdkInstall,
-  writeNotebookConfig,
+  sdkNotebookPaths,
+  setUpSdkNotebook,
 } from '../helpers/sdkVenv';
-import { CLI, ROOT, requireComponent, tempDir } from '../helpers/workspace';
+import { CLI, requireComponent, ROOT } from '../helpers/workspace';
 
 /**
  * Models and services from the notebook (issue 11, Builds 6 and 7 and the web service half of 5):
@@ -33,10 +31,8 @@ const RUNTIME = path.join(ROOT, 'src', 'runtime');
 const AZUREML_CORE_VENV = path.join(ROOT, 'node_modules', '.cache', 'benchtop-azureml-core-venv');
 
 let hasPython = false;
-const root = tempDir('bt-sdk-models-');
-const workspace = path.join(root, 'ws');
-const venvPython = path.join(root, 'venv', 'bin', 'python');
-const notebook = path.join(root, 'notebook');
+const nb = sdkNotebookPaths('bt-sdk-models-');
+const { root, workspace, venvPython, notebook } = nb;
 
 const benchtop = (args: string[]) => benchtopIn(workspace, args);
 const cliJson = <T>(args: string[]) => jsonIn<T>(workspace, args);
@@ -47,11 +43,8 @@ function driver(file: string, sections: string[], timeoutMs = 240_000): Promise<
 }
 
 beforeAll(async () => {
-  hasPython = await hasVenvPython();
+  hasPython = await setUpSdkNotebook(nb);
   if (!hasPython) return;
-  await makeVenv(path.join(root, 'venv'));
-  await sdkInstall(venvPython);
-  await writeNotebookConfig(workspace, notebook);
 }, 300_000);
 
 afterAll(async () => {
