@@ -16,7 +16,6 @@ OS default as the CLI resolves it.
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 import uuid
@@ -137,6 +136,10 @@ def _run(args, workspace=None, stdin=None):
             )
         return _run_on_host(folder, args)
     command = _command() + _workspace_args(workspace) + list(args)
+    # Imported here, not at the top: every run's `from azureml.core import Run` loads this module, and most
+    # scripts never call the CLI (subprocess and what it loads are ~4 ms of each run's start).
+    import subprocess
+
     return subprocess.run(
         command,
         input=stdin.encode("utf-8") if stdin is not None else None,
@@ -155,6 +158,8 @@ def popen(args, workspace=None, own_session=False):
     if os.environ.get("BENCHTOP_HOST_CLI_DIR"):
         return None
     command = _command() + _workspace_args(workspace) + ["--json"] + list(args)
+    import subprocess
+
     return subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(), start_new_session=own_session
     )
