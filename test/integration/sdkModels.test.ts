@@ -44,7 +44,6 @@ function driver(file: string, sections: string[], timeoutMs = 240_000): Promise<
 
 beforeAll(async () => {
   hasPython = await setUpSdkNotebook(nb);
-  if (!hasPython) return;
 }, 300_000);
 
 afterAll(async () => {
