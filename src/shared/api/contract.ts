@@ -115,6 +115,10 @@ export const calls = {
       target: z.enum(['local', 'docker']).optional(),
       /** Inputs to change (by input name); the others keep the dataset versions the run recorded. */
       inputs: z.array(RunDatasetInput).optional(),
+      /** The queue's fields, as runs.submit takes them; left out: what the run asked for. */
+      priority: SubmitRun.shape.priority,
+      resources: SubmitRun.shape.resources,
+      pool: SubmitRun.shape.pool,
     }),
     RunSummary,
   ),

@@ -10,7 +10,7 @@ import type { Action } from '../program';
 import { loadEnvironmentFolder } from '../../core/environments/environmentFiles';
 import { parsePairs } from '../../core/models/modelRules';
 import { registerRunSdkCommands } from './runSdk';
-import { runJson } from './runJson';
+import { queueLine, queuePlace, runJson } from './runJson';
 import { parseInputFlags } from './runInputFlags';
 import { inputLines } from './runInputsText';
 import { addQueueFlags, type QueueFlags, queueRequest } from './runQueueFlags';
@@ -246,12 +246,14 @@ export function registerRunCommands(program: Command, action: Action): void {
         // MLflow params live in the events file (not a column): read with the metrics.
         const params = (await ctx.client.runs.metrics({ runId })).params ?? {};
         const inputDatasets = await ctx.client.runs.datasets({ runId });
-        if (ctx.json) return printJson({ ...runJson(ctx, r), params, inputDatasets });
+        const queue = await queuePlace(ctx, r);
+        if (ctx.json) return printJson({ ...runJson(ctx, r), params, inputDatasets, queue });
         console.log(
           [
             `${r.id} (${r.experiment})`,
             `  status       ${r.status}${r.exitCode !== null ? ` (exit code ${r.exitCode})` : ''}`,
             ...(r.reason ? [`  reason       ${r.reason.replace(/\n/g, '\n               ')}`] : []),
+            ...queueLine(queue),
             `  script       ${r.script} ${r.arguments.map((a) => JSON.stringify(a)).join(' ')}`,
             `  environment  ${r.environment} (build key ${r.buildKey ?? '-'})`,
             `  created      ${r.createdAt}`,

@@ -33,3 +33,20 @@ export function runJson(ctx: CliContext, run: RunSummary) {
     directory: ctx.core.paths.runDir(run.id),
   };
 }
+
+/** Where a queued run stands (null once the queue started it, or for a run that never queues). */
+export async function queuePlace(
+  ctx: CliContext,
+  run: RunSummary,
+): Promise<{ position: number | null; waiting: string | null } | null> {
+  if (run.status !== 'Queued') return null;
+  const entry = (await ctx.client.queue.list({})).entries.find((e) => e.runId === run.id);
+  return entry ? { position: entry.position, waiting: entry.waiting } : null;
+}
+
+/** `run show`'s queue line: "position 2 of the queue, waiting for 1 GPU: both are in use". */
+export function queueLine(place: { position: number | null; waiting: string | null } | null): string[] {
+  if (!place) return [];
+  const where = place.position === null ? 'starting' : `position ${place.position} in the queue`;
+  return [`  queue        ${where}${place.waiting ? `: ${place.waiting}` : ''}`];
+}

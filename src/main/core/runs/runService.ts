@@ -7,6 +7,7 @@ import {
   FinishRun,
   RunQuery as RunQuerySchema,
   type RunQuery,
+  type RunResources,
   type RunSummary,
   SubmitRun,
   UpdateRun,
@@ -52,6 +53,10 @@ export interface RerunRequest {
   experiment?: string;
   target?: 'local' | 'docker';
   inputs?: RunDatasetInput[];
+  /** The queue's fields; each left out is what the run asked for (resources: per field). */
+  priority?: number;
+  resources?: RunResources;
+  pool?: boolean;
 }
 
 function checkExperimentName(experiment: string): void {
@@ -210,17 +215,20 @@ export class RunService {
     const run = this.get(request.runId);
     const inputs = rerunInputs(this.recordedInputs(run.id), request.inputs);
     const row = this.store.get(run.id);
+    const target = request.target ?? (run.target === 'docker' ? 'docker' : 'local');
+    // The queue wishes it was submitted with (not what it was given), unless the re-run changes them.
+    const resources = { ...(row ? askedResources(row.resources) : {}), ...request.resources };
+    const pool = request.pool ?? (target === 'docker' && row?.pool === 1);
     return this.submit({
-      // The queue wishes it was submitted with (not what it was given).
-      priority: run.priority,
-      ...(row ? { resources: askedResources(row.resources) } : {}),
-      ...(row?.pool ? { pool: true } : {}),
+      priority: request.priority ?? run.priority,
+      ...(Object.keys(resources).length ? { resources } : {}),
+      ...(pool ? { pool: true } : {}),
       sourceDirectory: path.join(this.paths.runDir(run.id), 'snapshot'),
       script: run.script,
       arguments: request.arguments ?? run.arguments,
       environment: request.environment ?? run.environment,
       experiment: request.experiment ?? run.experiment,
-      target: request.target ?? (run.target === 'docker' ? 'docker' : 'local'),
+      target,
       ...(inputs.length ? { inputs } : {}),
     });
   }

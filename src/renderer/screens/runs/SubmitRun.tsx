@@ -20,7 +20,17 @@ export function SubmitRun({ from }: { from: RunSummary | null }) {
   const [maxDuration, setMaxDuration] = useState('');
   const [target, setTarget] = useState<'local' | 'docker'>(from?.target === 'docker' ? 'docker' : 'local');
   const [inputs, setInputs] = useState<InputRow[]>([]);
-  const [queueDraft, setQueueDraft] = useState(EMPTY_QUEUE_DRAFT);
+  // A re-run starts from the queue fields the run had (its CPUs and GPUs as the queue gave them).
+  const [queueDraft, setQueueDraft] = useState(
+    from
+      ? {
+          priority: String(from.priority),
+          cpus: String(from.resources.cpus),
+          gpus: String(from.resources.gpus),
+          pool: from.target === 'docker' && from.engine !== null,
+        }
+      : EMPTY_QUEUE_DRAFT,
+  );
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     // A re-run starts from the dataset versions the run recorded.
@@ -48,6 +58,8 @@ export function SubmitRun({ from }: { from: RunSummary | null }) {
             experiment,
             target,
             inputs: toRunInputs(inputs).length ? toRunInputs(inputs) : undefined,
+            ...queueFieldsOf(queueDraft, target),
+            pool: target === 'docker' && queueDraft.pool,
           })
         : await client.runs.submit({
             sourceDirectory,
@@ -143,8 +155,7 @@ export function SubmitRun({ from }: { from: RunSummary | null }) {
             <input type="number" min={1} value={maxDuration} onChange={(e) => setMaxDuration(e.target.value)} />
           </label>
         )}
-        {/* runs.rerun takes no priority, resources or pool, so a re-run does not offer them. */}
-        {from ? null : <QueueFields draft={queueDraft} onChange={setQueueDraft} target={target} />}
+        <QueueFields draft={queueDraft} onChange={setQueueDraft} target={target} />
         <div className="row">
           <button
             type="submit"
@@ -152,7 +163,8 @@ export function SubmitRun({ from }: { from: RunSummary | null }) {
             disabled={
               busy ||
               inputProblems(inputs).size > 0 ||
-              (!from && (!sourceDirectory.trim() || !script.trim() || queueDraftProblem(queueDraft) !== null))
+              queueDraftProblem(queueDraft) !== null ||
+              (!from && (!sourceDirectory.trim() || !script.trim()))
             }
           >
             {busy ? 'Submitting...' : from ? 'Re-run' : 'Submit'}
