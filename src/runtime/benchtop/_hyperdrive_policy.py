@@ -8,13 +8,6 @@ is one interval, as on Azure; a stopped trial is canceled and marked early termi
 from ._hyperdrive_errors import HyperDriveConfigException, HyperDriveErrorStrings, invalid_setting, invalid_type
 
 
-def _check_intervals(evaluation_interval, delay_evaluation):
-    if not isinstance(evaluation_interval, int):
-        raise invalid_type("int", "evaluation_interval")
-    if not isinstance(delay_evaluation, int):
-        raise invalid_type("int", "delay_evaluation")
-
-
 class EarlyTerminationPolicy(object):
     """Base class of the early termination policies."""
 
@@ -36,7 +29,38 @@ class EarlyTerminationPolicy(object):
         raise NotImplementedError
 
 
-class BanditPolicy(EarlyTerminationPolicy):
+class _IntervalPolicy(EarlyTerminationPolicy):
+    """What Bandit, median stopping and truncation share: when they look (evaluation_interval, delay_evaluation)."""
+
+    def __init__(self, name, evaluation_interval, delay_evaluation, **rule):
+        if not isinstance(evaluation_interval, int):
+            raise invalid_type("int", "evaluation_interval")
+        if not isinstance(delay_evaluation, int):
+            raise invalid_type("int", "delay_evaluation")
+        # Azure's to_json() lists the intervals first, then the policy's own rule.
+        config = {"evaluation_interval": evaluation_interval, "delay_evaluation": delay_evaluation}
+        config.update(rule)
+        super(_IntervalPolicy, self).__init__(name, config)
+        self._evaluation_interval = evaluation_interval
+        self._delay_evaluation = delay_evaluation
+
+    @property
+    def evaluation_interval(self):
+        return self._evaluation_interval
+
+    @property
+    def delay_evaluation(self):
+        return self._delay_evaluation
+
+    def _sweep_intervals(self, kind):
+        return {
+            "type": kind,
+            "evaluationInterval": self._evaluation_interval,
+            "delayEvaluation": self._delay_evaluation,
+        }
+
+
+class BanditPolicy(_IntervalPolicy):
     """Cancels a trial whose primary metric falls outside the slack of the best trial's."""
 
     POLICY_NAME = "Bandit"
@@ -44,68 +68,35 @@ class BanditPolicy(EarlyTerminationPolicy):
     def __init__(self, evaluation_interval=1, slack_factor=None, slack_amount=None, delay_evaluation=0):
         if (slack_factor is None and slack_amount is None) or (slack_factor and slack_amount):
             raise invalid_setting("Bandit termination policy", "exactly one of slack factor or slack amount to be set.")
-        _check_intervals(evaluation_interval, delay_evaluation)
-        config = {"evaluation_interval": evaluation_interval, "delay_evaluation": delay_evaluation}
-        if slack_factor:
-            config["slack_factor"] = slack_factor
-        else:
-            config["slack_amount"] = slack_amount
-        super(BanditPolicy, self).__init__(BanditPolicy.POLICY_NAME, config)
+        slack = {"slack_factor": slack_factor} if slack_factor else {"slack_amount": slack_amount}
+        super(BanditPolicy, self).__init__(BanditPolicy.POLICY_NAME, evaluation_interval, delay_evaluation, **slack)
         self._slack_factor = slack_factor
-        self._evaluation_interval = evaluation_interval
-        self._delay_evaluation = delay_evaluation
 
     @property
     def slack_factor(self):
         return self._slack_factor
 
-    @property
-    def evaluation_interval(self):
-        return self._evaluation_interval
-
-    @property
-    def delay_evaluation(self):
-        return self._delay_evaluation
-
     def _to_sweep(self):
-        return {
-            "type": "bandit",
-            "evaluationInterval": self._evaluation_interval,
-            "delayEvaluation": self._delay_evaluation,
-            "slackFactor": self._properties.get("slack_factor"),
-            "slackAmount": self._properties.get("slack_amount"),
-        }
+        sweep = self._sweep_intervals("bandit")
+        sweep.update(slackFactor=self._properties.get("slack_factor"), slackAmount=self._properties.get("slack_amount"))
+        return sweep
 
 
-class MedianStoppingPolicy(EarlyTerminationPolicy):
+class MedianStoppingPolicy(_IntervalPolicy):
     """Cancels a trial whose best metric is worse than the median of the running averages of all trials."""
 
     POLICY_NAME = "MedianStopping"
 
     def __init__(self, evaluation_interval=1, delay_evaluation=0):
-        _check_intervals(evaluation_interval, delay_evaluation)
-        config = {"evaluation_interval": evaluation_interval, "delay_evaluation": delay_evaluation}
-        super(MedianStoppingPolicy, self).__init__(MedianStoppingPolicy.POLICY_NAME, config)
-        self._evaluation_interval = evaluation_interval
-        self._delay_evaluation = delay_evaluation
-
-    @property
-    def evaluation_interval(self):
-        return self._evaluation_interval
-
-    @property
-    def delay_evaluation(self):
-        return self._delay_evaluation
+        super(MedianStoppingPolicy, self).__init__(
+            MedianStoppingPolicy.POLICY_NAME, evaluation_interval, delay_evaluation
+        )
 
     def _to_sweep(self):
-        return {
-            "type": "median",
-            "evaluationInterval": self._evaluation_interval,
-            "delayEvaluation": self._delay_evaluation,
-        }
+        return self._sweep_intervals("median")
 
 
-class TruncationSelectionPolicy(EarlyTerminationPolicy):
+class TruncationSelectionPolicy(_IntervalPolicy):
     """Cancels the given percentage of lowest-ranked trials at each evaluation interval."""
 
     POLICY_NAME = "TruncationSelection"
@@ -115,38 +106,26 @@ class TruncationSelectionPolicy(EarlyTerminationPolicy):
             raise invalid_type("int", "truncation_percentage")
         if truncation_percentage < 1 or truncation_percentage > 99:
             raise invalid_setting("truncation_percentage", "value to be between 1 and 99.")
-        _check_intervals(evaluation_interval, delay_evaluation)
-        config = {
-            "evaluation_interval": evaluation_interval,
-            "delay_evaluation": delay_evaluation,
-            "truncation_percentage": truncation_percentage,
-            "exclude_finished_jobs": False,
-        }
-        super(TruncationSelectionPolicy, self).__init__(TruncationSelectionPolicy.POLICY_NAME, config)
+        super(TruncationSelectionPolicy, self).__init__(
+            TruncationSelectionPolicy.POLICY_NAME,
+            evaluation_interval,
+            delay_evaluation,
+            truncation_percentage=truncation_percentage,
+            exclude_finished_jobs=False,
+        )
         self._truncation_percentage = truncation_percentage
-        self._evaluation_interval = evaluation_interval
-        self._delay_evaluation = delay_evaluation
 
     @property
     def truncation_percentage(self):
         return self._truncation_percentage
 
-    @property
-    def evaluation_interval(self):
-        return self._evaluation_interval
-
-    @property
-    def delay_evaluation(self):
-        return self._delay_evaluation
-
     def _to_sweep(self):
-        return {
-            "type": "truncation",
-            "evaluationInterval": self._evaluation_interval,
-            "delayEvaluation": self._delay_evaluation,
-            "truncationPercentage": self._truncation_percentage,
-            "excludeFinishedJobs": bool(self._properties.get("exclude_finished_jobs")),
-        }
+        sweep = self._sweep_intervals("truncation")
+        sweep.update(
+            truncationPercentage=self._truncation_percentage,
+            excludeFinishedJobs=bool(self._properties.get("exclude_finished_jobs")),
+        )
+        return sweep
 
 
 class NoTerminationPolicy(EarlyTerminationPolicy):
