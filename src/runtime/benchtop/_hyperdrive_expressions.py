@@ -51,73 +51,62 @@ def randint(upper):
     return ["randint", [upper]]
 
 
+def _bounded(function, min_value, max_value, q=None, equal_bounds=False):
+    """The uniform family: [function, [min, max(, q)]], min below max (loguniform's may equal it, as Azure's)."""
+    _check_number(function, "min_value", min_value)
+    _check_number(function, "max_value", max_value)
+    if q is not None:
+        _check_q(function, q)
+    if min_value > max_value or (min_value == max_value and not equal_bounds):
+        raise invalid_setting(function, "min_value <= max_value" if equal_bounds else "min_value < max_value")
+    return [function, [min_value, max_value] + ([] if q is None else [q])]
+
+
+def _gaussian(function, mu, sigma, q=None):
+    """The normal family: [function, [mu, sigma(, q)]], sigma non negative."""
+    _check_number(function, "mu", mu)
+    _check_number(function, "sigma", sigma)
+    if q is not None:
+        _check_q(function, q)
+    _check_sigma(function, sigma)
+    return [function, [mu, sigma] + ([] if q is None else [q])]
+
+
 def uniform(min_value, max_value):
     """A value uniformly distributed between min_value and max_value (inclusive)."""
-    _check_number("uniform", "min_value", min_value)
-    _check_number("uniform", "max_value", max_value)
-    if min_value >= max_value:
-        raise invalid_setting("uniform", "min_value < max_value")
-    return ["uniform", [min_value, max_value]]
+    return _bounded("uniform", min_value, max_value)
 
 
 def quniform(min_value, max_value, q):
     """round(uniform(min_value, max_value) / q) * q."""
-    _check_number("quniform", "min_value", min_value)
-    _check_number("quniform", "max_value", max_value)
-    _check_q("quniform", q)
-    if min_value >= max_value:
-        raise invalid_setting("quniform", "min_value < max_value")
-    return ["quniform", [min_value, max_value, q]]
+    return _bounded("quniform", min_value, max_value, q)
 
 
 def loguniform(min_value, max_value):
     """exp(uniform(min_value, max_value)): the logarithm is uniformly distributed."""
-    _check_number("loguniform", "min_value", min_value)
-    _check_number("loguniform", "max_value", max_value)
-    if min_value > max_value:
-        raise invalid_setting("loguniform", "min_value <= max_value")
-    return ["loguniform", [min_value, max_value]]
+    return _bounded("loguniform", min_value, max_value, equal_bounds=True)
 
 
 def qloguniform(min_value, max_value, q):
     """round(exp(uniform(min_value, max_value)) / q) * q."""
-    _check_number("qloguniform", "min_value", min_value)
-    _check_number("qloguniform", "max_value", max_value)
-    _check_q("qloguniform", q)
-    if min_value > max_value:
-        raise invalid_setting("qloguniform", "min_value <= max_value")
-    return ["qloguniform", [min_value, max_value, q]]
+    return _bounded("qloguniform", min_value, max_value, q, equal_bounds=True)
 
 
 def normal(mu, sigma):
     """A value normally distributed with mean mu and standard deviation sigma."""
-    _check_number("normal", "mu", mu)
-    _check_number("normal", "sigma", sigma)
-    _check_sigma("normal", sigma)
-    return ["normal", [mu, sigma]]
+    return _gaussian("normal", mu, sigma)
 
 
 def qnormal(mu, sigma, q):
     """round(normal(mu, sigma) / q) * q."""
-    _check_number("qnormal", "mu", mu)
-    _check_number("qnormal", "sigma", sigma)
-    _check_q("qnormal", q)
-    _check_sigma("qnormal", sigma)
-    return ["qnormal", [mu, sigma, q]]
+    return _gaussian("qnormal", mu, sigma, q)
 
 
 def lognormal(mu, sigma):
     """exp(normal(mu, sigma)): the logarithm is normally distributed."""
-    _check_number("lognormal", "mu", mu)
-    _check_number("lognormal", "sigma", sigma)
-    _check_sigma("lognormal", sigma)
-    return ["lognormal", [mu, sigma]]
+    return _gaussian("lognormal", mu, sigma)
 
 
 def qlognormal(mu, sigma, q):
     """round(exp(normal(mu, sigma)) / q) * q."""
-    _check_number("qlognormal", "mu", mu)
-    _check_number("qlognormal", "sigma", sigma)
-    _check_q("qlognormal", q)
-    _check_sigma("qlognormal", sigma)
-    return ["qlognormal", [mu, sigma, q]]
+    return _gaussian("qlognormal", mu, sigma, q)
