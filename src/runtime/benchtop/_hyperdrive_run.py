@@ -13,7 +13,7 @@ sampled, the policy, the best trial so far) is the core's: `benchtop sweep show`
 import json
 
 from . import _cli
-from ._exceptions import ExperimentExecutionException, TrainingException, UserErrorException
+from ._exceptions import TrainingException, UserErrorException
 from ._hyperdrive_config import HyperDriveConfig, PrimaryMetricGoal
 from ._hyperdrive_errors import HyperDriveErrorStrings, invalid_type, not_implemented
 from ._run import Run
@@ -66,16 +66,9 @@ class HyperDriveRun(Run):
         """Waits for the sweep to end (every trial final); with show_output, prints each trial's progress."""
         from ._hyperdrive_wait import wait
 
-        try:
-            return wait(self, show_output, raise_on_error)
-        except KeyboardInterrupt:
-            # As Run.wait_for_completion: stopping the wait never stops the sweep.
-            raise ExperimentExecutionException(
-                "The output streaming for the run interrupted.\n"
-                "But the run is still executing on the compute target. \n"
-                "Details for canceling the run can be found here: https://aka.ms/aml-docs-cancel-run "
-                "(here: hyperdrive_run.cancel(), or benchtop sweep cancel %s)" % self._run_id
-            )
+        return self._wait_until_interrupted(
+            wait, show_output, raise_on_error, "hyperdrive_run.cancel(), or benchtop sweep cancel %s" % self._run_id
+        )
 
     # --- trials and the best one ------------------------------------------------------------------
     def get_hyperparameters(self):

@@ -280,6 +280,12 @@ class Run(object):
         """Waits for the run to end; with show_output, streams its log as Azure does. Returns get_details()."""
         from ._run_stream import wait
 
+        return self._wait_until_interrupted(
+            wait, show_output, raise_on_error, "run.cancel(), or benchtop run cancel %s" % self._run_id
+        )
+
+    def _wait_until_interrupted(self, wait, show_output, raise_on_error, how_to_cancel):
+        """WAIT(self, ...) until it returns; Ctrl-C stops the wait, never the run (azureml-core's words)."""
         try:
             return wait(self, show_output, raise_on_error)
         except KeyboardInterrupt:
@@ -287,7 +293,7 @@ class Run(object):
                 "The output streaming for the run interrupted.\n"
                 "But the run is still executing on the compute target. \n"
                 "Details for canceling the run can be found here: https://aka.ms/aml-docs-cancel-run "
-                "(here: run.cancel(), or benchtop run cancel %s)" % self._run_id
+                "(here: %s)" % how_to_cancel
             )
 
     def get_environment(self):
