@@ -24,10 +24,15 @@ export interface CliResult {
 export function runProcess(
   file: string,
   args: string[],
-  options: { cwd?: string; env: NodeJS.ProcessEnv; timeoutMs?: number; label?: string },
+  options: { cwd?: string; env: NodeJS.ProcessEnv; timeoutMs?: number; label?: string; stdin?: string },
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const spawnOptions = { cwd: options.cwd, env: options.env };
+    // stdin stays /dev/null (as a CLI started from a script sees it) unless the test pipes something in.
+    const child =
+      options.stdin === undefined
+        ? spawn(file, args, { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'] })
+        : spawn(file, args, { ...spawnOptions, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -40,17 +45,19 @@ export function runProcess(
       clearTimeout(timer);
       resolve({ code: code ?? -1, stdout, stderr });
     });
+    if (options.stdin !== undefined) child.stdin?.end(options.stdin);
   });
 }
 
-/** Runs the real CLI (the built bin) as a separate process. */
+/** Runs the real CLI (the built bin) as a separate process; STDIN, when given, is piped to it. */
 export function runCli(
   args: string[],
-  options: { workspace: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+  options: { workspace: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; stdin?: string },
 ): Promise<CliResult> {
   return runProcess(process.execPath, [CLI, '--workspace', options.workspace, ...args], {
     env: { ...process.env, ...options.env },
     timeoutMs: options.timeoutMs,
+    stdin: options.stdin,
     label: 'benchtop',
   });
 }

@@ -63,33 +63,16 @@ function sweepFile(body: string): string {
   return file;
 }
 
+/** `benchtop --json ARGS` (STDIN piped in: `sweep submit --config-json -` gets the SubmitSweep as the Python SDK sends it). */
 async function cli(args: string[], stdin?: string): Promise<{ code: number; json: unknown; stderr: string }> {
-  const r = stdin === undefined ? await runCli(['--json', ...args], { workspace }) : await submitJson(stdin);
+  const r = await runCli(['--json', ...args], { workspace, stdin });
   return { code: r.code, json: r.stdout ? (JSON.parse(r.stdout) as unknown) : null, stderr: r.stderr };
 }
 
-/** `sweep submit --config-json -` with the SubmitSweep on stdin, as the Python SDK sends it. */
-async function submitJson(body: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { spawn } = await import('node:child_process');
-  const { CLI } = await import('../helpers/workspace');
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [
-      CLI,
-      '--workspace',
-      workspace,
-      '--json',
-      'sweep',
-      'submit',
-      '--config-json',
-      '-',
-    ]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(body);
-  });
+/** `sweep submit -f FILE` of curve.py from the test's source folder; `script` goes to every trial after --marks. */
+function submitFileArgs(file: string, options: { flags?: string[]; script?: string[] } = {}): string[] {
+  const submit = ['sweep', 'submit', '-f', file, '-d', src, '-s', 'curve.py', ...(options.flags ?? [])];
+  return options.script ? [...submit, '--', '--marks', marks, ...options.script] : submit;
 }
 
 async function waitForSweep(id: string, timeoutMs = 60_000): Promise<SweepDetail> {
@@ -155,23 +138,7 @@ max_concurrent_runs: 2
 `);
     const r = await runCli(
       // 0.9 s of logging each: long enough that two trials overlap on a busy machine.
-      [
-        '--json',
-        'sweep',
-        'submit',
-        '-f',
-        file,
-        '-d',
-        src,
-        '-s',
-        'curve.py',
-        '--wait',
-        '--',
-        '--marks',
-        marks,
-        '--pause',
-        '0.3',
-      ],
+      ['--json', ...submitFileArgs(file, { flags: ['--wait'], script: ['--pause', '0.3'] })],
       { workspace, timeoutMs: 90_000 },
     );
     expect(r.code, r.stderr).toBe(0);
@@ -297,23 +264,7 @@ primary_metric: {name: acc, goal: maximize}
 max_total_runs: 6
 max_concurrent_runs: 2
 `);
-    const r = await cli([
-      'sweep',
-      'submit',
-      '-f',
-      file,
-      '-d',
-      src,
-      '-s',
-      'curve.py',
-      '--',
-      '--marks',
-      marks,
-      '--steps',
-      '200',
-      '--pause',
-      '0.1',
-    ]);
+    const r = await cli(submitFileArgs(file, { script: ['--steps', '200', '--pause', '0.1'] }));
     expect(r.code, r.stderr).toBe(0);
     const id = (r.json as SweepSummary).id;
     await waitUntil(
@@ -383,7 +334,7 @@ sampling: {type: grid, parameter_space: [{name: --lr, expression: uniform, value
 primary_metric_name: acc
 primary_metric_goal: maximize
 `);
-    const refused = await cli(['sweep', 'submit', '-f', grid, '-d', src, '-s', 'curve.py']);
+    const refused = await cli(submitFileArgs(grid));
     expect(refused.code).toBe(2);
     expect(refused.json).toMatchObject({
       error: { code: 'BAD_INPUT', message: 'This sampling method expects only the following distributions: [choice]' },
@@ -406,7 +357,7 @@ sampling: {type: random, parameter_space: {--lr: "uniform(1, 0.1)"}}
 primary_metric: {name: acc, goal: maximize}
 max_total_runs: 2
 `);
-    const text = await runCli(['sweep', 'submit', '-f', reversed, '-d', src, '-s', 'curve.py'], { workspace });
+    const text = await runCli(submitFileArgs(reversed), { workspace });
     expect(text.code).toBe(2);
     expect(text.stderr).toContain('error: uniform expects min_value < max_value');
     expect(text.stderr).toContain('hint: Swap the bounds (parameter "--lr"): uniform(0.1, 1).');
