@@ -98,5 +98,8 @@ describe('a sweep seen from serve', () => {
     expect(whileRunning.length, JSON.stringify(seen)).toBeGreaterThanOrEqual(2);
     expect(whileRunning).toEqual([...whileRunning].sort((a, b) => (a as number) - (b as number)));
     expect(seen.at(-1)).toMatchObject({ status: 'Completed', value: 0.6 });
+    // Canceling a sweep that has ended changes nothing, and says so.
+    const late = await runCli(['sweep', 'cancel', sweepId], { workspace });
+    expect(late.stdout).toContain(`Sweep ${sweepId} had already ended (Completed): nothing to cancel.`);
   }, 90_000);
 });

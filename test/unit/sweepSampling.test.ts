@@ -173,6 +173,20 @@ describe('submit checks (Azure wording)', () => {
     expect(checkSweep(config({ maxTotalRuns: 1000 }), settings).totalRuns).toBe(1000);
   });
 
+  it("truncation_percentage outside 1..99 is refused in Azure's words; a duration over a week is lowered, warned", () => {
+    expect(() => checkSweep(config({ policy: { type: 'truncation', truncationPercentage: 150 } }), settings)).toThrow(
+      'truncation_percentage expects value to be between 1 and 99.',
+    );
+    const long = checkSweep(config({ maxDurationMinutes: 99_999 }), settings);
+    expect(long.maxDurationMinutes).toBe(10_080);
+    expect(long.warnings).toContain(
+      'The experiment maximum duration provided exceeds the service limit of 10080 minutes. The maximum duration will be overridden with 10080 minutes.',
+    );
+    expect(() => checkSweep(config({ maxDurationMinutes: 0 }), settings)).toThrow(
+      'HyperDriveConfig expects max_duration_minutes to be at least 1.',
+    );
+  });
+
   it('Bandit needs exactly one slack', () => {
     expect(() =>
       checkSweep(config({ policy: { type: 'bandit', slackFactor: 0.1, slackAmount: 0.2 } }), settings),

@@ -52,7 +52,8 @@ export const PolicyConfig = z.discriminatedUnion('type', [
     type: z.literal('truncation'),
     evaluationInterval: z.number().int().min(1).default(1),
     delayEvaluation: z.number().int().min(0).default(0),
-    truncationPercentage: z.number().int().min(1).max(99),
+    /** 1..99: checked by the sweep service in Azure's words. */
+    truncationPercentage: z.number().int(),
     excludeFinishedJobs: z.boolean().default(false),
   }),
 ]);
@@ -68,7 +69,8 @@ export const SubmitSweep = z.object({
   /** 1..1000 (HyperDrive's limit): checked by the sweep service, so a refusal is a sentence naming the fix. */
   maxTotalRuns: z.number().int().nullable().default(null),
   maxConcurrentRuns: z.number().int().nullable().default(null),
-  maxDurationMinutes: z.number().int().min(1).max(43_200).default(10_080),
+  /** Over 10080 (Azure's limit) is accepted with Azure's warning and lowered to 10080 by the sweep service. */
+  maxDurationMinutes: z.number().int().default(10_080),
 });
 export type SubmitSweep = z.input<typeof SubmitSweep>;
 export type SweepConfig = z.output<typeof SubmitSweep>;

@@ -248,7 +248,10 @@ export function registerSweepCommands(program: Command, action: Action): void {
       action(async (ctx, id: string) => {
         const canceled = await ctx.client.sweeps.cancel({ sweepId: id });
         if (ctx.json) return printJson(canceled);
-        console.log(`Canceling sweep ${id}: ${progress(canceled)}`);
+        // A sweep stays Running until its trials are final, so any other status means it had already ended.
+        if (canceled.status !== 'Running')
+          console.log(`Sweep ${id} had already ended (${canceled.status}): nothing to cancel.`);
+        else console.log(`Canceling sweep ${id}: ${progress(canceled)}`);
       }),
     );
 

@@ -77,7 +77,11 @@ export class SweepService {
 
     const id = `HD_${randomUUID()}`;
     const seed = config.sampling.seed ?? randomInt(0, 2 ** 31);
-    const stored: SweepConfig = { ...config, sampling: { ...config.sampling, seed } };
+    const stored: SweepConfig = {
+      ...config,
+      maxDurationMinutes: checked.maxDurationMinutes,
+      sampling: { ...config.sampling, seed },
+    };
     const runDir = paths.runDir(id);
     // The template's folder is copied once; every trial is submitted from this copy, so edits made while the
     // sweep runs never reach later trials.

@@ -8,6 +8,8 @@ import { gridSize } from './gridSampler';
 /** runconfig.py: Bayesian sampling works best with 20 runs per parameter, and 20 concurrent or fewer. */
 const RECOMMENDED_MIN_RUNS_PER_PARAMETER_BAYESIAN = 20;
 const RECOMMENDED_MAX_CONCURRENT_RUNS_BAYESIAN = 20;
+/** runconfig.py's MAX_DURATION_MINUTES: the service cancels a HyperDrive run after a week. */
+const MAX_DURATION_MINUTES = 10_080;
 
 const SUPPORTED: Record<SweepConfig['sampling']['type'], string[] | null> = {
   random: null,
@@ -21,6 +23,8 @@ export interface CheckedSweep {
   totalRuns: number;
   /** max_concurrent_runs, or max_total_runs when not given (HyperDriveConfig's `or`). */
   maxConcurrent: number;
+  /** max_duration_minutes, lowered to the service limit as Azure does (with its warning). */
+  maxDurationMinutes: number;
   warnings: string[];
 }
 
@@ -89,6 +93,18 @@ export function checkSweep(config: SweepConfig, settings: Settings): CheckedSwee
       'Give slack_factor (a ratio, e.g. 0.1) or slack_amount (an absolute amount), not both.',
     );
 
+  if (policy.type === 'truncation' && (policy.truncationPercentage < 1 || policy.truncationPercentage > 99))
+    throw expects(
+      'truncation_percentage',
+      'value to be between 1 and 99.',
+      `Give the share of trials to stop at each interval as a whole percentage from 1 to 99 (it was ${policy.truncationPercentage}).`,
+    );
+  if (config.maxDurationMinutes < 1)
+    throw expects(
+      'HyperDriveConfig',
+      'max_duration_minutes to be at least 1.',
+      `Give max_duration_minutes in whole minutes, up to ${MAX_DURATION_MINUTES} (the default).`,
+    );
   checkRunCount('max_total_runs', config.maxTotalRuns);
   checkRunCount('max_concurrent_runs', config.maxConcurrentRuns);
   const grid = sampling.type === 'grid' ? gridSize(space) : null;
@@ -102,6 +118,11 @@ export function checkSweep(config: SweepConfig, settings: Settings): CheckedSwee
   const maxConcurrent = config.maxConcurrentRuns ?? config.maxTotalRuns ?? totalRuns;
 
   const warnings: string[] = [];
+  if (config.maxDurationMinutes > MAX_DURATION_MINUTES)
+    warnings.push(
+      `The experiment maximum duration provided exceeds the service limit of ${MAX_DURATION_MINUTES} minutes. ` +
+        `The maximum duration will be overridden with ${MAX_DURATION_MINUTES} minutes.`,
+    );
   if (sampling.type === 'bayesian') {
     const recommended = RECOMMENDED_MIN_RUNS_PER_PARAMETER_BAYESIAN * space.length;
     if (totalRuns < recommended)
@@ -131,7 +152,8 @@ export function checkSweep(config: SweepConfig, settings: Settings): CheckedSwee
       `max_concurrent_runs=${maxConcurrent} is more than this workspace can run at once (${slots.why}): ` +
         `at most ${slots.count} trials run together, the rest wait in the queue.`,
     );
-  return { space, totalRuns, maxConcurrent, warnings };
+  const maxDurationMinutes = Math.min(config.maxDurationMinutes, MAX_DURATION_MINUTES);
+  return { space, totalRuns, maxConcurrent, maxDurationMinutes, warnings };
 }
 
 /** HyperDrive runs 1 to 1000 trials per sweep (and at most that many at once); the SDK checks it the same way. */
