@@ -187,6 +187,18 @@ describe('submit checks (Azure wording)', () => {
     );
   });
 
+  it("policy intervals and slack out of range are refused naming the parameter, not the schema's field", () => {
+    expect(() => checkSweep(config({ policy: { type: 'median', evaluationInterval: 0 } }), settings)).toThrow(
+      'evaluation_interval expects value to be 1 or more.',
+    );
+    expect(() => checkSweep(config({ policy: { type: 'median', delayEvaluation: -1 } }), settings)).toThrow(
+      'delay_evaluation expects value to be 0 or more.',
+    );
+    expect(() => checkSweep(config({ policy: { type: 'bandit', slackFactor: -0.1 } }), settings)).toThrow(
+      'Bandit termination policy expects slack_factor to be greater than 0.',
+    );
+  });
+
   it('Bandit needs exactly one slack', () => {
     expect(() =>
       checkSweep(config({ policy: { type: 'bandit', slackFactor: 0.1, slackAmount: 0.2 } }), settings),

@@ -33,25 +33,28 @@ export const SamplingConfig = z.object({
   seed: z.number().int().nullable().default(null),
 });
 
-/** Policies as Azure names their parameters (evaluation_interval=1, delay_evaluation=0 defaults). */
+/**
+ * Policies as Azure names their parameters (evaluation_interval=1, delay_evaluation=0 defaults). Ranges (interval
+ * >= 1, delay >= 0, slack > 0) are checked by the sweep service, so a refusal names the YAML/Python parameter.
+ */
 export const PolicyConfig = z.discriminatedUnion('type', [
   z.object({ type: z.literal('none') }),
   z.object({
     type: z.literal('bandit'),
-    evaluationInterval: z.number().int().min(1).default(1),
-    delayEvaluation: z.number().int().min(0).default(0),
-    slackFactor: z.number().positive().nullable().default(null),
-    slackAmount: z.number().positive().nullable().default(null),
+    evaluationInterval: z.number().int().default(1),
+    delayEvaluation: z.number().int().default(0),
+    slackFactor: z.number().nullable().default(null),
+    slackAmount: z.number().nullable().default(null),
   }),
   z.object({
     type: z.literal('median'),
-    evaluationInterval: z.number().int().min(1).default(1),
-    delayEvaluation: z.number().int().min(0).default(0),
+    evaluationInterval: z.number().int().default(1),
+    delayEvaluation: z.number().int().default(0),
   }),
   z.object({
     type: z.literal('truncation'),
-    evaluationInterval: z.number().int().min(1).default(1),
-    delayEvaluation: z.number().int().min(0).default(0),
+    evaluationInterval: z.number().int().default(1),
+    delayEvaluation: z.number().int().default(0),
     /** 1..99: checked by the sweep service in Azure's words. */
     truncationPercentage: z.number().int(),
     excludeFinishedJobs: z.boolean().default(false),

@@ -93,6 +93,7 @@ export function checkSweep(config: SweepConfig, settings: Settings): CheckedSwee
       'Give slack_factor (a ratio, e.g. 0.1) or slack_amount (an absolute amount), not both.',
     );
 
+  checkPolicyRanges(policy);
   if (policy.type === 'truncation' && (policy.truncationPercentage < 1 || policy.truncationPercentage > 99))
     throw expects(
       'truncation_percentage',
@@ -154,6 +155,34 @@ export function checkSweep(config: SweepConfig, settings: Settings): CheckedSwee
     );
   const maxDurationMinutes = Math.min(config.maxDurationMinutes, MAX_DURATION_MINUTES);
   return { space, totalRuns, maxConcurrent, maxDurationMinutes, warnings };
+}
+
+/** When a policy looks, and Bandit's slack: ranges the SDK leaves to the service, refused here with the fix. */
+function checkPolicyRanges(policy: SweepConfig['policy']): void {
+  if (policy.type === 'none') return;
+  if (policy.evaluationInterval < 1)
+    throw expects(
+      'evaluation_interval',
+      'value to be 1 or more.',
+      `The policy looks every evaluation_interval logs of the primary metric: give 1 or more (it was ${policy.evaluationInterval}).`,
+    );
+  if (policy.delayEvaluation < 0)
+    throw expects(
+      'delay_evaluation',
+      'value to be 0 or more.',
+      `delay_evaluation is how many logs to wait before the first evaluation: give 0 or more (it was ${policy.delayEvaluation}).`,
+    );
+  if (policy.type === 'bandit')
+    for (const [name, value] of [
+      ['slack_factor', policy.slackFactor],
+      ['slack_amount', policy.slackAmount],
+    ] as const)
+      if (value !== null && value <= 0)
+        throw expects(
+          'Bandit termination policy',
+          `${name} to be greater than 0.`,
+          `Give ${name} as a positive number, e.g. ${name}: 0.1 (it was ${value}).`,
+        );
 }
 
 /** HyperDrive runs 1 to 1000 trials per sweep (and at most that many at once); the SDK checks it the same way. */
