@@ -1,6 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { DockerEngine } from '../core/docker/dockerEngine';
 import { withTimeout } from '../core/docker/enginePool';
 import type { Db } from '../core/workspace/database';
+import { writeFileAtomic } from '../core/workspace/files';
 
 /** An engine's answer is trusted this long: a schedule pass (every 20 ms at busiest) must not ping. */
 const FRESH_MS = 10_000;
@@ -68,4 +71,31 @@ async function pingEngine(db: Db, url: string): Promise<void> {
     PING_TIMEOUT_MS,
     `did not answer within ${PING_TIMEOUT_MS / 1000} s`,
   );
+}
+
+/** `<workspace>/queue/engines.json`: the owner's last answers, so `benchtop queue` says why a pool run waits. */
+export function engineHealthFile(root: string): string {
+  return path.join(root, 'queue', 'engines.json');
+}
+
+export function writeEngineHealth(root: string, unusable: Record<string, string>): void {
+  writeFileAtomic(engineHealthFile(root), JSON.stringify({ ownerPid: process.pid, unusable }, null, 2), false);
+}
+
+/** The unusable engines the live owner `ownerPid` recorded; none when it is not that owner's (or unreadable). */
+export function readEngineHealth(root: string, ownerPid: number | null): Record<string, string> {
+  try {
+    const parsed = JSON.parse(fs.readFileSync(engineHealthFile(root), 'utf8')) as {
+      ownerPid?: unknown;
+      unusable?: unknown;
+    };
+    if (parsed.ownerPid !== ownerPid || !parsed.unusable || typeof parsed.unusable !== 'object') return {};
+    return Object.fromEntries(
+      Object.entries(parsed.unusable as Record<string, unknown>).filter(
+        (e): e is [string, string] => typeof e[1] === 'string',
+      ),
+    );
+  } catch {
+    return {};
+  }
 }

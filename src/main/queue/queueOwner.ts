@@ -5,7 +5,7 @@ import { SupervisorLauncher } from '../core/runs/supervisorLauncher';
 import { tickSweeps } from '../core/sweeps/sweepDriver';
 import { nowIso } from '../core/workspace/files';
 import { detectGpus, type Gpu, writeDetectedCapacity } from './capacity';
-import { EngineHealth } from './engineHealth';
+import { EngineHealth, writeEngineHealth } from './engineHealth';
 import { ownerLockFile, tryAcquireOwnerLock } from './ownerLock';
 import { schedulerInputs } from './queueInputs';
 import { type QueueCapacity, schedule } from './scheduler';
@@ -37,6 +37,7 @@ class QueueOwner {
   private nudged = false;
   private wake: (() => void) | null = null;
   private readonly engineHealth: EngineHealth;
+  private lastHealth = '{}';
 
   constructor(
     private readonly core: Core,
@@ -95,7 +96,12 @@ class QueueOwner {
     });
     guard('schedule', () => {
       const inputs = schedulerInputs(db, runs.store, this.gpus);
-      inputs.capacity.unusableEngines = this.engineHealth.unusable(inputs.capacity.engines.map((e) => e.url));
+      const unusable = this.engineHealth.unusable(inputs.capacity.engines.map((e) => e.url));
+      inputs.capacity.unusableEngines = unusable;
+      if (JSON.stringify(unusable) !== this.lastHealth) {
+        this.lastHealth = JSON.stringify(unusable);
+        writeEngineHealth(this.core.paths.root, unusable);
+      }
       this.launcher.prewarm(standbysFor(inputs.capacity));
       const { starts } = schedule(inputs.queued, inputs.active, inputs.capacity);
       for (const start of starts) this.start(start.runId, JSON.stringify(start.assignment));

@@ -8,6 +8,7 @@ import { schedulerInputs } from './queueInputs';
 import { gpusWanted, schedule } from './scheduler';
 import { knownGpus } from './submitChecks';
 import { readDetectedCapacity } from './capacity';
+import { readEngineHealth } from './engineHealth';
 
 /** queue.list: the capacity, then the runs the queue started (running) and the queued ones in start order. */
 export function queueState(core: Core): QueueState {
@@ -18,6 +19,8 @@ export function queueState(core: Core): QueueState {
   const gpus = pid && recorded?.ownerPid === pid ? recorded.gpus : knownGpus(root);
   const store = core.runs.store;
   const inputs = schedulerInputs(core.db, store, gpus);
+  // The owner's answers from its pings (this process does not ping: `benchtop queue` stays instant).
+  inputs.capacity.unusableEngines = readEngineHealth(root, pid);
   const { waiting } = schedule(inputs.queued, inputs.active, inputs.capacity);
   const activeRows = store.claimedUnfinished();
   const queuedRows = store.queued();
