@@ -151,4 +151,17 @@ test('submit from the UI with a priority and GPUs: the run records what the queu
   };
   expect(run.priority).toBe(7);
   expect(run.resources).toEqual({ cpus: 1, gpus: 0 });
+
+  // Re-run starts from the run's queue fields; a new priority reaches the new run.
+  await page.getByRole('button', { name: 'Re-run…' }).click();
+  await expect(page.getByLabel('Priority (higher starts first)')).toHaveValue('7');
+  await expect(page.getByLabel('GPUs')).toHaveValue('0');
+  await page.getByLabel('Priority (higher starts first)').fill('3');
+  await page.getByRole('button', { name: 'Re-run', exact: true }).click();
+  await expect(page.getByRole('article', { name: new RegExp(`^Run (?!${id}$)`) })).toBeVisible();
+  const rerunId = (/Run (\S+)/.exec((await page.getByRole('article').getAttribute('aria-label')) ?? '') ?? [])[1];
+  submitted.push(rerunId as string);
+  const rerun = JSON.parse(cli(app, ['--json', 'run', 'show', rerunId as string])) as typeof run;
+  expect(rerun.priority).toBe(3);
+  expect(rerun.resources).toEqual({ cpus: 1, gpus: 0 });
 });
