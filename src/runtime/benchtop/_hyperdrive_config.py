@@ -11,6 +11,7 @@ service (warm start from earlier sweeps, pipelines, a run id of one's own) is re
 """
 
 import enum
+import numbers
 import warnings
 
 from ._exceptions import UserErrorException
@@ -55,7 +56,8 @@ def _check_run_count(name, value):
     """The service's 1..1000 range, checked before submit so the error names the argument (as the core's does)."""
     if value is None:
         return
-    if isinstance(value, bool) or not isinstance(value, int):
+    # Only the range: the type is left to the core's check, as 1.60 leaves it to the service.
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise invalid_type("int", name)
     if not 1 <= value <= MAX_RUNS_PER_SWEEP:
         raise invalid_setting("HyperDriveConfig", "%s to be an integer between 1 and %d." % (name, MAX_RUNS_PER_SWEEP))
