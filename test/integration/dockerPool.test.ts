@@ -47,15 +47,32 @@ afterAll(async () => {
   await remote?.stop();
 });
 
+/** A container environment on the base image that uses the image's own Python (nothing to install). */
+function registerContainerEnv(name: string, dockerArguments: string[] = []) {
+  return core.environments.register({
+    name,
+    docker: { baseImage: BASE_IMAGE, arguments: dockerArguments },
+    python: { userManagedDependencies: true, interpreterPath: '/usr/bin/python3' },
+  }).environment;
+}
+
+/** `-d SOURCE -s trial.py -e ENV` of a submit. */
+function trialArgs(source: string, env: { name: string; version: string }): string[] {
+  return ['-d', source, '-s', 'trial.py', '-e', `${env.name}:${env.version}`];
+}
+
+/** A new source folder holding trial.py. */
+function trialSource(): string {
+  const source = tempDir('bt-pool-src-');
+  fs.writeFileSync(path.join(source, 'trial.py'), TRIAL);
+  return source;
+}
+
 describe('a Docker pool of two engines (the local one and a second dockerd over TCP)', () => {
   it('spreads container runs over both within their slots, loads the image into the engine that lacks it, and brings every run back', async (ctx) => {
     if (!ready || !remote) return ctx.skip();
     const remoteDocker = new Docker({ host: '127.0.0.1', port: Number(new URL(remote.url).port), protocol: 'http' });
-    const env = core.environments.register({
-      name: 'pool-env',
-      docker: { baseImage: BASE_IMAGE, arguments: [] },
-      python: { userManagedDependencies: true, interpreterPath: '/usr/bin/python3' },
-    }).environment;
+    const env = registerContainerEnv('pool-env');
     // The image is built on the local engine; the second engine starts with no image at all.
     const built = await cli(['env', 'build', '-n', 'pool-env', '--backend', 'docker']);
     expect(built.code, built.stderr).toBe(0);
@@ -74,8 +91,7 @@ describe('a Docker pool of two engines (the local one and a second dockerd over 
     expect(listed.stdout).toContain('0 of 4 slots in use.');
 
     // A grid sweep of four trials, all allowed at once: the pool's four slots are the only limit.
-    const source = tempDir('bt-pool-src-');
-    fs.writeFileSync(path.join(source, 'trial.py'), TRIAL);
+    const source = trialSource();
     const sweepFile = path.join(source, 'sweep.yml');
     fs.writeFileSync(
       sweepFile,
@@ -88,12 +104,7 @@ describe('a Docker pool of two engines (the local one and a second dockerd over 
       'submit',
       '-f',
       sweepFile,
-      '-d',
-      source,
-      '-s',
-      'trial.py',
-      '-e',
-      `${env.name}:${env.version}`,
+      ...trialArgs(source, env),
       '--target',
       'docker',
       '--pool',
@@ -185,19 +196,14 @@ describe('a Docker pool of two engines (the local one and a second dockerd over 
     const remoteDocker = new Docker({ host: '127.0.0.1', port: Number(new URL(remote.url).port), protocol: 'http' });
     // Only the second engine in the pool: the run must go there.
     writeSettings(core.db, { dockerPool: [{ url: remote.url, slots: 1 }] });
-    const env = core.environments.register({
-      name: 'pool-fresh',
-      // Docker arguments are part of the build key: this one is new to every engine.
-      docker: { baseImage: BASE_IMAGE, arguments: ['--env', `POOL_FRESH=${Date.now()}`] },
-      python: { userManagedDependencies: true, interpreterPath: '/usr/bin/python3' },
-    }).environment;
+    // Docker arguments are part of the build key: this one is new to every engine.
+    const env = registerContainerEnv('pool-fresh', ['--env', `POOL_FRESH=${Date.now()}`]);
     const image = `benchtop/env:${core.builds.keyFor(core.environments.get('pool-fresh').definition, 'docker').buildKey}`;
     await remoteDocker
       .getImage(BASE_IMAGE)
       .remove({ force: true })
       .catch(() => undefined);
-    const source = tempDir('bt-pool-src-');
-    fs.writeFileSync(path.join(source, 'trial.py'), TRIAL);
+    const source = trialSource();
     const run = await core.runs.submit({
       sourceDirectory: source,
       script: 'trial.py',
@@ -265,29 +271,10 @@ describe('a Docker pool of two engines (the local one and a second dockerd over 
   it('fails a run sent to a pool engine that is down, saying to start it or take it out of the pool', async (ctx) => {
     if (!ready) return ctx.skip();
     const down = 'tcp://127.0.0.1:1';
-    const env = core.environments.register({
-      name: 'pool-down',
-      docker: { baseImage: BASE_IMAGE, arguments: [] },
-      python: { userManagedDependencies: true, interpreterPath: '/usr/bin/python3' },
-    }).environment;
+    const env = registerContainerEnv('pool-down');
     writeSettings(core.db, { dockerPool: [{ url: down, slots: 1 }] });
-    const source = tempDir('bt-pool-src-');
-    fs.writeFileSync(path.join(source, 'trial.py'), TRIAL);
-    const submitted = await cli([
-      'run',
-      'submit',
-      '-d',
-      source,
-      '-s',
-      'trial.py',
-      '-e',
-      `${env.name}:${env.version}`,
-      '--pool',
-      '--wait',
-      '--',
-      '--trial',
-      '1',
-    ]);
+    const source = trialSource();
+    const submitted = await cli(['run', 'submit', ...trialArgs(source, env), '--pool', '--wait', '--', '--trial', '1']);
     expect(submitted.code).not.toBe(0);
     const run = { id: /Submitted (\S+)/.exec(submitted.stderr)?.[1] as string };
     const failed = core.runs.get(run.id);
@@ -302,11 +289,7 @@ describe('a Docker pool of two engines (the local one and a second dockerd over 
     if (!ready || !remote) return ctx.skip();
     // Only the second engine: both trials run where no folder is shared with this machine.
     writeSettings(core.db, { dockerPool: [{ url: remote.url, slots: 2 }] });
-    const env = core.environments.register({
-      name: 'pool-env',
-      docker: { baseImage: BASE_IMAGE, arguments: [] },
-      python: { userManagedDependencies: true, interpreterPath: '/usr/bin/python3' },
-    }).environment;
+    const env = registerContainerEnv('pool-env');
     const source = tempDir('bt-pool-src-');
     fs.writeFileSync(
       path.join(source, 'curve.py'),
