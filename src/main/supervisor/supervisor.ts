@@ -31,6 +31,7 @@ import { type PreparedInputs, prepareRunInputs } from './runInputsSetup';
 import { withReadOnlyBinds } from './readOnlyNamespace';
 import type { RunTracking } from '../core/mlflow/runTracking';
 import { liveOwnerPid, nudgeOwner } from '../queue/ownerLock';
+import { precompileRuntime } from './runtimeBytecode';
 import { adoptSubmitEnvironment, gpuEnvironment, readAssignment, type RunAssignment } from './runAssignment';
 
 /**
@@ -78,6 +79,8 @@ class Supervisor {
   private tracking: RunTracking | null = null;
   /** What the run's inputs set in the script's environment (passed into a container with the run's own). */
   private inputVariables: Record<string, string> = {};
+  /** The Python a process run started (its runtime bytecode is written after the run, see runtimeBytecode.ts). */
+  private pythonUsed: string | null = null;
   /** GPUs and engine the queue gave this run. */
   private readonly assignment: RunAssignment;
 
@@ -163,6 +166,7 @@ class Supervisor {
     if (owner) nudgeOwner(owner);
     this.broadcast({ t: 'end', status });
     for (const client of this.clients) client.end();
+    if (this.pythonUsed) await precompileRuntime(this.pythonUsed, runtimeDir());
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.core?.close();
   }
@@ -266,6 +270,7 @@ class Supervisor {
     const metricsTimer = setInterval(() => this.collectMetrics(true), 1000);
     try {
       if (this.spec.target === 'docker') return await this.executeInContainer(built, env, variables, inputs);
+      this.pythonUsed = python;
       const command = inputs?.namespaceBinds
         ? withReadOnlyBinds(python, [this.spec.script, ...args], inputs.namespaceBinds)
         : { file: python, args: [this.spec.script, ...args] };
