@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processAlive } from '../../src/main/core/builds/buildLock';
 import { handlers } from '../../src/main/core/api/handlers';
 import { dispatch } from '../../src/main/core/api/router';
-import { type Core, openCore } from '../../src/main/core/core';
-import { findInterpreters } from '../../src/main/core/python/interpreters';
+import type { Core } from '../../src/main/core/core';
 import { folderTree } from '../helpers/folderTree';
-import { requireComponent, runCli, tempDir, waitUntil } from '../helpers/workspace';
+import { workspaceWithMinimal } from '../helpers/minimalWorkspace';
+import { runCli, tempDir, waitUntil } from '../helpers/workspace';
 
 // A run's files reach the user (run download, the Files tab) even when its supervisor died,
 // and never include anything from outside the run, whatever links the script made.
@@ -17,15 +17,7 @@ let core: Core;
 const leftovers: number[] = [];
 
 beforeAll(async () => {
-  requireComponent(
-    'Python 3 with venv',
-    (await findInterpreters()).some((i) => i.hasEnsurepip),
-  );
-  workspace = tempDir('bt-run-files-');
-  core = openCore(workspace);
-  const minimal = core.environments.get('Benchtop-Minimal');
-  const started = core.builds.start(minimal.definition, 'Benchtop-Minimal:1', {});
-  expect((await core.jobs.get(started.job.id).done).state).toBe('completed');
+  ({ workspace, core } = await workspaceWithMinimal('bt-run-files-'));
 });
 afterAll(() => {
   for (const pid of leftovers) if (processAlive(pid)) process.kill(pid, 'SIGKILL');

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processAlive } from '../../src/main/core/builds/buildLock';
-import { type Core, openCore } from '../../src/main/core/core';
-import { findInterpreters } from '../../src/main/core/python/interpreters';
+import type { Core } from '../../src/main/core/core';
 import { writeSettings } from '../../src/main/core/workspace/settings';
 import type { QueueState } from '../../src/shared/api/sweepTypes';
-import { requireComponent, runCli, tempDir, waitUntil } from '../helpers/workspace';
+import { workspaceWithMinimal } from '../helpers/minimalWorkspace';
+import { runCli, tempDir, waitUntil } from '../helpers/workspace';
 
 // The run queue against real processes: the CLI, the detached queue owner, run supervisors and Python scripts.
 
@@ -76,15 +76,7 @@ async function stopOwner(): Promise<void> {
 }
 
 beforeAll(async () => {
-  requireComponent(
-    'Python 3 with venv',
-    (await findInterpreters()).some((i) => i.hasEnsurepip),
-  );
-  workspace = tempDir('bt-queue-');
-  core = openCore(workspace);
-  const minimal = core.environments.get('Benchtop-Minimal');
-  const started = core.builds.start(minimal.definition, 'Benchtop-Minimal:1', {});
-  expect((await core.jobs.get(started.job.id).done).state).toBe('completed');
+  ({ workspace, core } = await workspaceWithMinimal('bt-queue-'));
   src = tempDir('bt-queue-src-');
   fs.writeFileSync(path.join(src, 'mark.py'), SCRIPT);
 });
