@@ -4,9 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/shared/api/runTypes';
 import { processAlive } from '../../src/main/core/builds/buildLock';
-import { type Core, openCore } from '../../src/main/core/core';
-import { findInterpreters } from '../../src/main/core/python/interpreters';
-import { CLI, requireComponent, runCli, tempDir } from '../helpers/workspace';
+import type { Core } from '../../src/main/core/core';
+import { workspaceWithMinimal } from '../helpers/minimalWorkspace';
+import { CLI, runCli, tempDir } from '../helpers/workspace';
 import { callApi, connectApi } from '../helpers/ws';
 import { stripAnsi } from '../../src/shared/ansi';
 
@@ -67,16 +67,7 @@ const final = (id: string) =>
   );
 
 beforeAll(async () => {
-  requireComponent(
-    'Python 3 with venv',
-    (await findInterpreters()).some((i) => i.hasEnsurepip),
-  );
-  workspace = tempDir('bt-runs-');
-  core = openCore(workspace);
-  // Build Benchtop-Minimal once so every run below starts from the cache.
-  const minimal = core.environments.get('Benchtop-Minimal');
-  const started = core.builds.start(minimal.definition, 'Benchtop-Minimal:1', {});
-  expect((await core.jobs.get(started.job.id).done).state).toBe('completed');
+  ({ workspace, core } = await workspaceWithMinimal('bt-runs-'));
 });
 afterAll(() => core?.close());
 

@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processAlive } from '../../src/main/core/builds/buildLock';
-import { type Core, openCore } from '../../src/main/core/core';
-import { findInterpreters } from '../../src/main/core/python/interpreters';
+import type { Core } from '../../src/main/core/core';
 import { writeSettings } from '../../src/main/core/workspace/settings';
 import { parseSpace } from '../../src/main/core/sweeps/parameterSpace';
 import { sampleRandom } from '../../src/main/core/sweeps/randomSampler';
 import { tickSweeps } from '../../src/main/core/sweeps/sweepDriver';
 import type { SubmitSweep, SweepDetail, SweepSummary } from '../../src/shared/api/sweepTypes';
+import { workspaceWithMinimal } from '../helpers/minimalWorkspace';
 import { ROOT, requireComponent, runCli, tempDir, waitUntil } from '../helpers/workspace';
 
 // HyperDrive sweeps against real processes: the CLI, the detached queue owner (which drives the sweeps), run
@@ -98,16 +98,8 @@ const argvOf = (runId: string) =>
   (JSON.parse(fs.readFileSync(path.join(marks, `${runId}.start`), 'utf8')) as { argv: string[] }).argv;
 
 beforeAll(async () => {
-  requireComponent(
-    'Python 3 with venv',
-    (await findInterpreters()).some((i) => i.hasEnsurepip),
-  );
-  workspace = tempDir('bt-sweeps-');
-  core = openCore(workspace);
+  ({ workspace, core } = await workspaceWithMinimal('bt-sweeps-'));
   writeSettings(core.db, { queueCpus: 4 });
-  const minimal = core.environments.get('Benchtop-Minimal');
-  const started = core.builds.start(minimal.definition, 'Benchtop-Minimal:1', {});
-  expect((await core.jobs.get(started.job.id).done).state).toBe('completed');
   src = tempDir('bt-sweeps-src-');
   fs.writeFileSync(path.join(src, 'curve.py'), SCRIPT);
   marks = tempDir('bt-sweeps-marks-');
