@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processAlive } from '../../src/main/core/builds/buildLock';
-import { type Core, openCore } from '../../src/main/core/core';
-import { findInterpreters } from '../../src/main/core/python/interpreters';
+import type { Core } from '../../src/main/core/core';
 import { writeSettings } from '../../src/main/core/workspace/settings';
-import { requireComponent, runCli, tempDir, waitUntil } from '../helpers/workspace';
+import { workspaceWithMinimal } from '../helpers/minimalWorkspace';
+import { runCli, tempDir, waitUntil } from '../helpers/workspace';
 
 // A re-run takes the queue's fields (priority, resources, pool) like a submit, and `run show` tells a queued run's
 // place in the queue and why it waits, through the built CLI and the real queue owner.
@@ -15,17 +15,9 @@ let core: Core;
 let src: string;
 
 beforeAll(async () => {
-  requireComponent(
-    'Python 3 with venv',
-    (await findInterpreters()).some((i) => i.hasEnsurepip),
-  );
-  workspace = tempDir('bt-rerun-queue-');
-  core = openCore(workspace);
+  ({ workspace, core } = await workspaceWithMinimal('bt-rerun-queue-'));
   // One run at a time, so a second one waits behind the first.
   writeSettings(core.db, { queueCpus: 4, queueMaxConcurrentRuns: 1 });
-  const minimal = core.environments.get('Benchtop-Minimal');
-  const started = core.builds.start(minimal.definition, 'Benchtop-Minimal:1', {});
-  expect((await core.jobs.get(started.job.id).done).state).toBe('completed');
   src = tempDir('bt-rerun-queue-src-');
   fs.writeFileSync(path.join(src, 'sleep.py'), 'import sys, time\ntime.sleep(float(sys.argv[1]))\n');
 }, 300_000);
