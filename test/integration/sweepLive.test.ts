@@ -3,12 +3,11 @@ import path from 'node:path';
 import type WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processAlive } from '../../src/main/core/builds/buildLock';
-import { openCore } from '../../src/main/core/core';
-import { findInterpreters } from '../../src/main/core/python/interpreters';
 import type { SweepDetail, SweepSummary } from '../../src/shared/api/sweepTypes';
 import { type ServeProcess, startServeProcess } from '../helpers/serveProcess';
+import { workspaceWithMinimal } from '../helpers/minimalWorkspace';
 import { callApi, connectApi } from '../helpers/ws';
-import { requireComponent, runCli, tempDir } from '../helpers/workspace';
+import { runCli, tempDir } from '../helpers/workspace';
 
 // Issue 13's "the sweep view shows its trials live", in `benchtop serve`: the queue owner (another process) updates a
 // running trial's primary value; serve must tell its browser with sweeps.changed alone, since a metric logged to
@@ -28,19 +27,10 @@ let serve: ServeProcess;
 let ws: WebSocket;
 
 beforeAll(async () => {
-  requireComponent(
-    'Python 3 with venv',
-    (await findInterpreters()).some((i) => i.hasEnsurepip),
-  );
-  workspace = tempDir('bt-sweep-live-');
-  const core = openCore(workspace);
-  try {
-    const minimal = core.environments.get('Benchtop-Minimal');
-    const started = core.builds.start(minimal.definition, 'Benchtop-Minimal:1', {});
-    expect((await core.jobs.get(started.job.id).done).state).toBe('completed');
-  } finally {
-    core.close();
-  }
+  const made = await workspaceWithMinimal('bt-sweep-live-');
+  workspace = made.workspace;
+  // Closed before serve starts: the serve process is the workspace's only core in this test.
+  made.core.close();
   serve = await startServeProcess(workspace);
   ws = await connectApi(serve.port, `?token=${serve.token}`);
 }, 300_000);
