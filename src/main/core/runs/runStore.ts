@@ -311,34 +311,29 @@ export class RunStore {
    * caller that changed the row (a cancel or another owner that got there first leaves it unchanged).
    */
   claim(id: string, assigned: string, at: string): boolean {
-    return this.transaction(
-      () =>
-        this.db
-          .prepare(
-            "UPDATE runs SET queue_claimed_at = ?, assigned = ? WHERE id = ? AND status = 'Queued' AND queue_claimed_at IS NULL",
-          )
-          .run(at, assigned, id).changes === 1,
-    );
+    return this.updateIfUnclaimed('queue_claimed_at = ?, assigned = ?', [at, assigned], id);
   }
 
   /** Cancels a run still waiting in the queue (never started); false when the queue claimed it first. */
   cancelQueued(id: string, reason: string, at: string): boolean {
+    return this.updateIfUnclaimed("status = 'Canceled', ended_at = ?, reason = ?", [at, reason], id);
+  }
+
+  /**
+   * SET `assignments` on a run only while it is Queued and no owner has claimed it, in one IMMEDIATE transaction:
+   * whether it changed the row. Claim, cancel and priority share this guard, so a claim and a cancel never both win.
+   */
+  private updateIfUnclaimed(assignments: string, values: unknown[], id: string): boolean {
     return this.transaction(
       () =>
         this.db
-          .prepare(
-            "UPDATE runs SET status = 'Canceled', ended_at = ?, reason = ? WHERE id = ? AND status = 'Queued' AND queue_claimed_at IS NULL",
-          )
-          .run(at, reason, id).changes === 1,
+          .prepare(`UPDATE runs SET ${assignments} WHERE id = ? AND status = 'Queued' AND queue_claimed_at IS NULL`)
+          .run(...values, id).changes === 1,
     );
   }
 
   setPriority(id: string, priority: number): boolean {
-    return (
-      this.db
-        .prepare("UPDATE runs SET priority = ? WHERE id = ? AND status = 'Queued' AND queue_claimed_at IS NULL")
-        .run(priority, id).changes === 1
-    );
+    return this.updateIfUnclaimed('priority = ?', [priority], id);
   }
 
   /** Runs that are not finished: candidates for re-attaching or for being marked failed. */
