@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { bundledScript } from '../bundledScript';
 
 /** A standby that replaces a taken one waits this long, so the run just handed over has the CPU to itself to start. */
-const REFILL_DELAY_MS = 300;
+const REFILL_DELAY_MS = 500;
 
 /**
  * Starts run supervisors (src/main/supervisor), detached, and keeps standby ones started ahead for long-lived
