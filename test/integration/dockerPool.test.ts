@@ -268,22 +268,7 @@ describe('a Docker pool of two engines (the local one and a second dockerd over 
     }
   }, 60_000);
 
-  it('fails a run sent to a pool engine that is down, saying to start it or take it out of the pool', async (ctx) => {
-    if (!ready) return ctx.skip();
-    const down = 'tcp://127.0.0.1:1';
-    const env = registerContainerEnv('pool-down');
-    writeSettings(core.db, { dockerPool: [{ url: down, slots: 1 }] });
-    const source = trialSource();
-    const submitted = await cli(['run', 'submit', ...trialArgs(source, env), '--pool', '--wait', '--', '--trial', '1']);
-    expect(submitted.code).not.toBe(0);
-    const run = { id: /Submitted (\S+)/.exec(submitted.stderr)?.[1] as string };
-    const failed = core.runs.get(run.id);
-    expect(failed.status).toBe('Failed');
-    expect(failed.reason).toBe(
-      `The Docker engine at ${down} refused the connection.\nhint: Start dockerd there, or take it out of the pool so runs go to the other engines: benchtop docker pool remove ${down}.`,
-    );
-    writeSettings(core.db, { dockerPool: [] });
-  }, 90_000);
+  // A pool engine that is down gets no runs (they wait or go elsewhere): test/integration/queuePoolHealth.test.ts.
 
   it("stops a falling-behind trial on the second engine from its live metrics (a sweep's BanditPolicy)", async (ctx) => {
     if (!ready || !remote) return ctx.skip();
