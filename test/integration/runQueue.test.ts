@@ -112,7 +112,12 @@ describe('the run queue', () => {
     const most = Math.max(...spans.map((s) => spans.filter((o) => o.start <= s.start && o.end > s.start).length));
     expect(most).toBeLessThanOrEqual(2);
     expect(most).toBe(2);
-    const order = [...spans].sort((x, y) => x.start - y.start).map((s) => s.name);
+    // The order is the queue owner's claims (one at a time, in its pick order): two runs claimed a few ms apart
+    // can print their first line in either order, so the scripts' clocks do not tell it.
+    const claims = core.db
+      .prepare(`SELECT id FROM runs WHERE id IN (${ids.map(() => '?').join(',')}) ORDER BY queue_claimed_at, rowid`)
+      .all(...ids) as { id: string }[];
+    const order = claims.map((row) => all[ids.indexOf(row.id)]);
     expect(order.slice(0, 2).sort()).toEqual(['a', 'b']);
     expect(order.slice(2)).toEqual(['urgent', 'c', 'd', 'e']);
   });

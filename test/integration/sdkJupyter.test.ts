@@ -159,19 +159,23 @@ describe('a real notebook in a real Jupyter kernel (nbclient)', () => {
 });
 
 describe('azureml.train beside Azure azureml-train-* packages', () => {
-  it("lists their folders after Benchtop's own, so azureml.train.hyperdrive imports beside azureml.train.estimator", async (ctx) => {
+  it("lists their folders after Benchtop's own, so azureml.train.automl imports beside azureml.train.estimator and Benchtop's hyperdrive", async (ctx) => {
     if (!hasPython) return ctx.skip();
     // A second azureml/train on sys.path after src/runtime, as azureml-train-core installs it.
     const azure = path.join(root, 'site-packages');
+    // Azure's hyperdrive (a cloud client) is there too, behind Benchtop's own, which runs sweeps locally.
     fs.mkdirSync(path.join(azure, 'azureml', 'train', 'hyperdrive'), { recursive: true });
+    fs.mkdirSync(path.join(azure, 'azureml', 'train', 'automl'), { recursive: true });
     fs.writeFileSync(path.join(azure, 'azureml', '__init__.py'), '');
     fs.writeFileSync(path.join(azure, 'azureml', 'train', '__init__.py'), 'FROM = "azure"\n');
     fs.writeFileSync(path.join(azure, 'azureml', 'train', 'hyperdrive', '__init__.py'), 'HYPERDRIVE = "azure"\n');
+    fs.writeFileSync(path.join(azure, 'azureml', 'train', 'automl', '__init__.py'), 'AUTOML = "azure"\n');
     const code = [
-      'import azureml.train, azureml.train.hyperdrive as h',
+      'import azureml.train, azureml.train.automl as a, azureml.train.hyperdrive as h',
       'from azureml.train.estimator import Estimator',
       'print("PATH", azureml.train.__path__[0], azureml.train.__path__[1])',
-      'print("HYPERDRIVE", h.HYPERDRIVE, h.__file__)',
+      'print("AUTOML", a.AUTOML, a.__file__)',
+      'print("HYPERDRIVE", getattr(h, "HYPERDRIVE", "ours"), h.__file__)',
       'print("ESTIMATOR", Estimator.__module__, getattr(azureml.train, "FROM", "ours"))',
     ].join('\n');
     const r = await run(python(), ['-c', code], { cwd: root, env: userEnv({ PYTHONPATH: `${RUNTIME}:${azure}` }) });
@@ -179,7 +183,10 @@ describe('azureml.train beside Azure azureml-train-* packages', () => {
     expect(r.stdout).toContain(
       `PATH ${path.join(RUNTIME, 'azureml', 'train')} ${path.join(azure, 'azureml', 'train')}`,
     );
-    expect(r.stdout).toContain(`HYPERDRIVE azure ${path.join(azure, 'azureml', 'train', 'hyperdrive', '__init__.py')}`);
+    expect(r.stdout).toContain(`AUTOML azure ${path.join(azure, 'azureml', 'train', 'automl', '__init__.py')}`);
+    expect(r.stdout).toContain(
+      `HYPERDRIVE ours ${path.join(RUNTIME, 'azureml', 'train', 'hyperdrive', '__init__.py')}`,
+    );
     expect(r.stdout).toMatch(/ESTIMATOR benchtop._estimator ours/);
   });
 });
