@@ -10,7 +10,8 @@ import path from 'node:path';
  * It does nothing when the bytecode is there and newer than the source, and a folder it cannot write stays as is.
  */
 export function precompileRuntime(python: string, runtime: string): Promise<void> {
-  if (hasFreshBytecode(runtime)) return Promise.resolve();
+  // A read-only runtime (the packaged app's resources) would fail to write after every run: don't start Python for it.
+  if (hasFreshBytecode(runtime) || !writable(path.join(runtime, 'benchtop'))) return Promise.resolve();
   return new Promise((resolve) => {
     const child = spawn(python, ['-m', 'compileall', '-q', '-j', '0', runtime], {
       stdio: 'ignore',
@@ -30,6 +31,15 @@ function hasFreshBytecode(runtime: string): boolean {
     return fs
       .readdirSync(cache)
       .some((name) => name.startsWith('_run.') && fs.statSync(path.join(cache, name)).mtimeMs >= source);
+  } catch {
+    return false;
+  }
+}
+
+function writable(folder: string): boolean {
+  try {
+    fs.accessSync(folder, fs.constants.W_OK);
+    return true;
   } catch {
     return false;
   }
