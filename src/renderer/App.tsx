@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { ConfirmHost } from './components/ConfirmDialog';
 import { ErrorMessage } from './components/ErrorBanner';
 import { JobsPanel } from './components/JobsPanel';
 import { wireCoreEvents } from './coreEvents';
@@ -89,6 +90,7 @@ export function App() {
         {screen === 'settings' ? <SettingsScreen /> : null}
         <JobsPanel />
       </main>
+      <ConfirmHost />
     </div>
   );
 }
