@@ -137,6 +137,7 @@ test('a running build shows progress and can be canceled from the UI; the cache 
   await expect(table).toContainText(/\d+\.\d MB/);
   await expect(table).toContainText('canceled');
   await page.getByRole('button', { name: 'Remove failed' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Remove', exact: true }).click();
   await expect(page.getByRole('status')).toContainText(/Removed 1 build/);
   await expect(table).not.toContainText('canceled');
 });

@@ -24,11 +24,5 @@ export function ErrorMessage({ error, onDismiss }: { error: ApiError; onDismiss?
   );
 }
 
-export function EmptyState({ title, children }: { title: string; children: React.ReactNode }) {
-  return (
-    <div className="empty">
-      <h3>{title}</h3>
-      <div>{children}</div>
-    </div>
-  );
-}
+// The one empty-state pattern lives in EmptyState.tsx; re-exported so older imports get it too.
+export { EmptyState } from './EmptyState';
