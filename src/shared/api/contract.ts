@@ -26,8 +26,20 @@ import {
 import { EngineStatus, ImageSummary, LoadImage, PoolEngine } from './dockerTypes';
 import { QueueEntry, QueueState, SubmitSweep, SweepDetail, SweepRef, SweepSummary, SweepTrial } from './sweepTypes';
 import { ImportMlflow, MlflowImportSummary } from './importTypes';
+import { BundleSummary, ExportBundle, ImportBundle, ImportOutcome } from './bundleTypes';
 import { DeployService, ScoreResult, ScoringRoute, ServiceRecord, UpdateService } from './serviceTypes';
-import { CreateRun, FinishRun, RunFiles, RunMetrics, RunQuery, RunSummary, SubmitRun, UpdateRun } from './runTypes';
+import {
+  CreateRun,
+  FinishRun,
+  RunFiles,
+  RunMetrics,
+  RunQuery,
+  RunSummary,
+  RunTable,
+  RunTableQuery,
+  SubmitRun,
+  UpdateRun,
+} from './runTypes';
 import {
   AppInfo,
   BuildInfo,
@@ -123,6 +135,8 @@ export const calls = {
     RunSummary,
   ),
   'runs.list': call(RunQuery, z.object({ runs: z.array(RunSummary), total: z.number() })),
+  /** The runs table: many runs' params (from their arguments) and last metric values, with every column name. */
+  'runs.table': call(RunTableQuery, RunTable),
   'runs.experiments': call(
     z.object({}),
     z.array(z.object({ name: z.string(), runs: z.number(), lastRunAt: z.string() })),
@@ -237,6 +251,13 @@ export const calls = {
 
   /** An MLflow store (mlruns/ folder, file: URI, tracking server on 127.0.0.1) into the workspace, idempotently. */
   'imports.mlflow': call(ImportMlflow, MlflowImportSummary),
+
+  /** Writes a .btb bundle (environments with lock, wheels and optionally images; models; runs; services), as a job. */
+  'bundles.export': call(ExportBundle, BundleSummary),
+  /** Reads only a bundle's manifest (fast): what an import would bring. */
+  'bundles.inspect': call(z.object({ file: z.string().min(1).max(4096) }), BundleSummary),
+  /** Verifies every checksum, then registers the parts in one transaction and loads images, as a job. */
+  'bundles.import': call(ImportBundle, ImportOutcome),
 
   'docker.status': call(z.object({}), EngineStatus),
   'docker.images': call(z.object({}), z.array(ImageSummary)),

@@ -174,3 +174,34 @@ export const RunFiles = z.object({
   logs: z.array(z.string()),
   uploads: z.array(z.string()),
 });
+
+/** runs.table: the runs table's rows for many runs at once (params from the arguments, last metric values). */
+export const RunTableQuery = z.object({
+  experiment: z.string().optional(),
+  /** Only runs that are no other run's child. */
+  topLevel: z.boolean().optional(),
+  limit: z.number().int().min(1).max(20_000).default(10_000),
+  offset: z.number().int().min(0).default(0),
+});
+export type RunTableQuery = z.input<typeof RunTableQuery>;
+export const RunTableRow = z.object({
+  runId: z.string(),
+  displayName: z.string().nullable(),
+  experiment: z.string(),
+  status: RunStatus,
+  parentRunId: z.string().nullable(),
+  startTime: z.string().nullable(),
+  /** Seconds from start to end (to now while running); null before the start. */
+  duration: z.number().nullable(),
+  params: z.record(z.string(), z.string()),
+  metrics: z.record(z.string(), MetricValue),
+});
+export type RunTableRow = z.infer<typeof RunTableRow>;
+export const RunTable = z.object({
+  runs: z.array(RunTableRow),
+  /** Every parameter and metric name of the matching runs (not only this page), sorted. */
+  paramKeys: z.array(z.string()),
+  metricKeys: z.array(z.string()),
+  total: z.number(),
+});
+export type RunTable = z.infer<typeof RunTable>;

@@ -3,6 +3,7 @@ import type { RunMetrics } from '../../../shared/api/runEvents';
 import type { Router } from './router';
 import { stripAnsi } from '../../../shared/ansi';
 import { downloadRunFiles, listRunFiles, readRunFile } from '../runs/runFiles';
+import { runTable } from '../runs/runTable';
 
 const MIME: Record<string, string> = {
   '.png': 'image/png',
@@ -29,6 +30,7 @@ export const runsRouter: Router<
   | 'runs.submit'
   | 'runs.rerun'
   | 'runs.list'
+  | 'runs.table'
   | 'runs.experiments'
   | 'runs.get'
   | 'runs.metrics'
@@ -53,6 +55,7 @@ export const runsRouter: Router<
   'runs.submit': (input, _ctx, core) => core.runs.submit(input),
   'runs.rerun': (input, _ctx, core) => core.runs.rerun(input),
   'runs.list': (input, _ctx, core) => core.runs.list(input),
+  'runs.table': (input, _ctx, core) => runTable(core.db, input),
   'runs.experiments': (_input, _ctx, core) => core.runs.store.experiments(),
   'runs.get': (input, _ctx, core) => core.runs.get(input.runId),
   'runs.metrics': (input, _ctx, core) => transportable(core.runs.metrics(input.runId)),
