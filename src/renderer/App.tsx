@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { ConfirmHost } from './components/ConfirmDialog';
 import { ErrorMessage } from './components/ErrorBanner';
 import { JobsPanel } from './components/JobsPanel';
+import { WorkspaceFooter } from './components/WorkspaceFooter';
 import { wireCoreEvents } from './coreEvents';
 import { CacheScreen } from './screens/CacheScreen';
 import { EnvironmentsScreen } from './screens/environments/EnvironmentsScreen';
@@ -73,6 +74,7 @@ export function App() {
             Disconnected: reconnecting...
           </div>
         ) : null}
+        <WorkspaceFooter />
       </aside>
       <main>
         {error ? <ErrorMessage error={error} onDismiss={clearError} /> : null}

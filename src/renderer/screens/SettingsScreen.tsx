@@ -6,6 +6,7 @@ import { DockerEngineSettings } from './DockerEngineSettings';
 import { DockerPoolSettings } from './DockerPoolSettings';
 import { QueueSettings } from './QueueSettings';
 import { ServiceSettings } from './services/ServiceSettings';
+import { ThemeSettings } from './ThemeSettings';
 
 /** Offline mode, installer, conda tool, the interpreters found, the Docker engine, the run queue and pool, and private wheels. */
 export function SettingsScreen() {
@@ -40,6 +41,7 @@ export function SettingsScreen() {
   return (
     <section className="page" aria-label="Settings">
       <h2>Settings</h2>
+      <ThemeSettings />
       <dl className="facts">
         <dt>Workspace</dt>
         <dd>
