@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { BuildService } from './builds/buildService';
+import { BundleService } from './bundles/bundleService';
 import { DatasetService } from './datasets/datasetService';
 import { CURATED_ENVIRONMENTS } from './environments/curated';
 import { EnvironmentService } from './environments/environmentService';
@@ -34,6 +35,8 @@ export interface Core {
   /** Virtual environments Benchtop makes for itself to run a library it needs (mlflow for imports). */
   tools: ToolEnvironments;
   mlflowImporter: MlflowImporter;
+  /** .btb bundles: export / import of environments, models, runs and services (issue 15). */
+  bundles: BundleService;
   close(): void;
 }
 
@@ -53,6 +56,7 @@ export function openCore(workspaceDir: string): Core {
   const tools = new ToolEnvironments(db, paths, jobs);
   const sweeps = new SweepService({ db, paths, bus, runs, environments, tools });
   const mlflowImporter = new MlflowImporter({ db, paths, jobs, bus, runs, models, tools });
+  const bundles = new BundleService({ db, paths, jobs, bus, builds, environments, wheels, runs, models, services });
   for (const def of CURATED_ENVIRONMENTS) environments.register(def, { curated: true });
   return {
     paths,
@@ -69,6 +73,7 @@ export function openCore(workspaceDir: string): Core {
     sweeps,
     tools,
     mlflowImporter,
+    bundles,
     close: () => {
       sweeps.close();
       runs.close();

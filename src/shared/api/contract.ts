@@ -89,6 +89,15 @@ export const calls = {
     NameVersion.extend({ directory: z.string().min(1), overwrite: z.boolean().optional() }),
     z.object({ directory: z.string(), files: z.array(z.string()) }),
   ),
+  /** Fetches every wheel the environment's lock names (its Python and platform) into the workspace wheels. */
+  'environments.wheelhouse': call(
+    NameVersion.extend({ requestId: z.string().max(100).optional() }),
+    z.object({
+      fetched: z.array(z.string()),
+      present: z.array(z.string()),
+      failed: z.array(z.object({ name: z.string(), reason: z.string() })),
+    }),
+  ),
 
   'builds.start': call(
     NameVersion.extend({

@@ -4,12 +4,22 @@ import { EnvironmentDefinition } from '../environments/definition';
 export const BuildState = z.enum(['none', 'building', 'ready', 'failed', 'canceled']);
 export type BuildState = z.infer<typeof BuildState>;
 
-export const LockedPackage = z.object({ name: z.string(), version: z.string() });
+export const LockedPackage = z.object({
+  name: z.string(),
+  version: z.string(),
+  /** For conda environments: which installer put it there; conda entries carry their package URL and digests. */
+  installer: z.enum(['conda', 'pip']).optional(),
+  url: z.string().optional(),
+  sha256: z.string().optional(),
+  md5: z.string().optional(),
+});
 export type LockedPackage = z.infer<typeof LockedPackage>;
 
 export const BuildInfo = z.object({
   buildKey: z.string(),
   backend: z.string(),
+  /** The tool that built it where the backend has several (conda: rattler, micromamba, mamba, conda). */
+  tool: z.string().optional(),
   state: BuildState,
   path: z.string().nullable(),
   pythonVersion: z.string().nullable(),
@@ -54,7 +64,7 @@ export type JobState = z.infer<typeof JobState>;
 
 export const Job = z.object({
   id: z.string(),
-  kind: z.enum(['build', 'model', 'tool', 'import', 'dataset']),
+  kind: z.enum(['build', 'model', 'tool', 'import', 'dataset', 'bundle']),
   title: z.string(),
   state: JobState,
   /** 0..1, or null while the amount of work is unknown. */
@@ -135,6 +145,8 @@ export const Settings = z.object({
   queueDefaultGpus: z.number().int().min(0).max(64).nullable(),
   /** Docker engines a run or sweep with `pool` spreads over, each with its own slots (the local one included by URL). */
   dockerPool: z.array(z.object({ url: z.string().min(1), slots: z.number().int().min(1).max(1024) })).max(64),
+  /** Seconds between samples of a run's CPU, memory and GPU use (its system/... metrics); 0 turns sampling off. */
+  systemMetricsIntervalS: z.number().min(0).max(3600),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -1,6 +1,7 @@
 import type { CallName } from '../../../shared/api/contract';
 import { appRouter } from './appRouter';
 import { buildsRouter } from './buildsRouter';
+import { bundlesRouter } from '../bundles/bundlesRouter';
 import { datasetsRouter } from './datasetsRouter';
 import { dockerRouter } from './dockerRouter';
 import { environmentsRouter } from './environmentsRouter';
@@ -25,6 +26,7 @@ export const handlers: Router<CallName> = {
   ...servicesRouter,
   ...dockerRouter,
   ...importsRouter,
+  ...bundlesRouter,
   ...datasetsRouter,
   ...lineageRouter,
   ...sweepsRouter,

@@ -171,7 +171,7 @@ function rowToJob(row: JobRow): Job {
   const orphaned = row.state === 'running' && (row.pid === null || !processAlive(row.pid));
   return {
     id: row.id,
-    kind: (['model', 'tool', 'import', 'dataset'].includes(row.kind) ? row.kind : 'build') as Job['kind'],
+    kind: (['model', 'tool', 'import', 'dataset', 'bundle'].includes(row.kind) ? row.kind : 'build') as Job['kind'],
     title: row.title,
     state: orphaned ? 'failed' : (row.state as JobState),
     progress: row.state === 'completed' ? 1 : null,
