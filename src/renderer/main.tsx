@@ -1,10 +1,11 @@
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { followRunLinks } from './screens/runs/runLinks';
+import { startRouting } from './routing/sync';
 import './styles.css';
 import { applyStoredTheme } from './theme';
 
 applyStoredTheme();
 
+// The link in the address bar is applied before the first render, so a deep link never flashes the default screen.
+startRouting();
 createRoot(document.getElementById('root') as HTMLElement).render(<App />);
-followRunLinks();

@@ -8,10 +8,13 @@ export type DetailMode = { kind: 'view' } | { kind: 'edit'; base: EnvironmentRec
 interface EnvironmentsState {
   list: EnvironmentSummary[] | null;
   selected: string | null;
+  /** The version on screen; null: the newest. */
+  version: string | null;
   versions: EnvironmentRecord[] | null;
   mode: DetailMode;
   refresh(): Promise<void>;
-  select(name: string | null): Promise<void>;
+  select(name: string | null, version?: string | null): Promise<void>;
+  setVersion(version: string | null): void;
   reloadVersions(): Promise<void>;
   setMode(mode: DetailMode): void;
 }
@@ -19,6 +22,7 @@ interface EnvironmentsState {
 export const useEnvironments = create<EnvironmentsState>((set, get) => ({
   list: null,
   selected: null,
+  version: null,
   versions: null,
   mode: { kind: 'view' },
   refresh: async () => {
@@ -28,10 +32,11 @@ export const useEnvironments = create<EnvironmentsState>((set, get) => ({
       useUi.getState().showError(err);
     }
   },
-  select: async (name) => {
-    set({ selected: name, versions: null, mode: { kind: 'view' } });
+  select: async (name, version = null) => {
+    set({ selected: name, version, versions: null, mode: { kind: 'view' } });
     if (name) await get().reloadVersions();
   },
+  setVersion: (version) => set({ version }),
   reloadVersions: async () => {
     const name = get().selected;
     if (!name) return;

@@ -1,11 +1,13 @@
 import { create } from 'zustand';
 import type { RunQuery, RunSummary } from '../../shared/api/runTypes';
 import { client } from '../transport/client';
+import { liveLoader } from './liveLoader';
 import { useUi } from './ui';
 
 export type RunsView =
   | { kind: 'list' }
-  | { kind: 'detail'; runId: string }
+  /** asSweep: opened as a sweep (its link is #/sweeps/<id>). */
+  | { kind: 'detail'; runId: string; asSweep?: boolean }
   | { kind: 'compare'; runIds: string[] }
   | { kind: 'submit'; from: RunSummary | null }
   | { kind: 'import' }
@@ -66,7 +68,14 @@ export const useRuns = create<RunsState>((set, get) => ({
   },
   upsert: (run) => {
     const s = get();
-    if (run.parentRunId && !s.query.status && !s.query.tag && !s.query.metric) return upsertChild(run);
+    const filtered = Boolean(s.query.status || s.query.tag || s.query.metric);
+    const known = s.runs.some((r) => r.id === run.id);
+    // A run seen for the first time changes the sidebar's counts, and may be the first of a new experiment.
+    if (!known) experimentsLoader.trigger();
+    if (run.parentRunId && !filtered) return upsertChild(run);
+    // Whether a run matches a status, tag or metric filter is the core's to say: ask it again.
+    if (filtered) return listLoader.trigger();
+    if (!known && s.query.experiment && run.experiment !== s.query.experiment) return;
     set((s) => {
       const index = s.runs.findIndex((r) => r.id === run.id);
       if (index < 0) return { runs: [run, ...s.runs], total: s.total + 1 };
@@ -91,6 +100,16 @@ export const useRuns = create<RunsState>((set, get) => ({
     if (expanded.has(runId)) await loadChildren(runId);
   },
 }));
+
+// Live reloads, coalesced (a sweep starting 40 trials is one reload, not 40).
+const experimentsLoader = liveLoader(async () => {
+  try {
+    useRuns.setState({ experiments: await client.runs.experiments({}) });
+  } catch {
+    // The next event or reconnect asks again; a refresh() reports errors.
+  }
+}, 150);
+const listLoader = liveLoader(() => useRuns.getState().refresh(), 150);
 
 async function loadChildren(parentRunId: string): Promise<void> {
   try {

@@ -1,7 +1,8 @@
 import { create } from 'zustand';
 import { type ApiError, BenchtopError } from '../../shared/errors';
+import type { ScreenId } from '../routing/routes';
 
-export type Screen = 'environments' | 'runs' | 'models' | 'data' | 'services' | 'cache' | 'settings';
+export type Screen = ScreenId;
 
 interface UiState {
   screen: Screen;
@@ -27,10 +28,12 @@ export const useUi = create<UiState>((set) => ({
   notice: null,
   setScreen: (screen) => set({ screen, error: null }),
   setConnected: (connected) => set({ connected }),
-  showError: (err) => set({ error: asApiError(err) }),
+  // An error replaces a success message still showing (one message at a time, the newest).
+  showError: (err) => set({ error: asApiError(err), notice: null }),
   clearError: () => set({ error: null }),
+  // A success answers the last action: an error banner from an earlier attempt is over, so it goes.
   notify: (text) => {
-    set({ notice: text });
+    set({ notice: text, error: null });
     setTimeout(() => set((s) => (s.notice === text ? { notice: null } : s)), 4000);
   },
 }));

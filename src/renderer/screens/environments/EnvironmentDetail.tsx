@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import type { EnvironmentRecord } from '../../../shared/api/types';
 import { condaPackagesOf, pipPackagesOf, pythonVersionOf } from '../../../shared/environments/definition';
-import { definitionYamlText } from '../../../shared/environments/parse';
-import { EmptyState } from '../../components/ErrorBanner';
+import { EmptyState } from '../../components/EmptyState';
+import { Time } from '../../components/Time';
 import { useEnvironments } from '../../stores/environments';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
 import { BuildPanel } from './BuildPanel';
+import { DefinitionYaml } from './DefinitionYaml';
 import { DockerfilePanel } from './DockerfilePanel';
 import { VersionDiff } from './VersionDiff';
 
@@ -44,7 +45,9 @@ function Overview({ record }: { record: EnvironmentRecord }) {
         {record.build ? `${record.build.state}${record.build.path ? ` at ${record.build.path}` : ''}` : 'not built'}
       </dd>
       <dt>Registered</dt>
-      <dd>{record.createdAt}</dd>
+      <dd>
+        <Time iso={record.createdAt} />
+      </dd>
     </dl>
   );
 }
@@ -102,12 +105,11 @@ function Export({ record }: { record: EnvironmentRecord }) {
 }
 
 export function EnvironmentDetail() {
-  const { selected, versions, setMode } = useEnvironments();
+  const { selected, versions, setMode, version, setVersion } = useEnvironments();
   const [tab, setTab] = useState<Tab>('overview');
-  const [version, setVersion] = useState<string | null>(null);
   if (!selected)
     return (
-      <EmptyState title="Pick an environment">
+      <EmptyState icon="◇" title="Pick an environment">
         Choose one on the left, or create a new one. Environments are versioned: every change you register becomes a new
         version, and identical content reuses its build.
       </EmptyState>
@@ -170,7 +172,7 @@ export function EnvironmentDetail() {
         {tab === 'build' ? <BuildPanel record={record} /> : null}
         {tab === 'lock' ? <Lock record={record} /> : null}
         {tab === 'versions' ? <VersionDiff versions={versions} /> : null}
-        {tab === 'definition' ? <pre className="code">{definitionYamlText(record.definition)}</pre> : null}
+        {tab === 'definition' ? <DefinitionYaml definition={record.definition} /> : null}
         {tab === 'dockerfile' ? <DockerfilePanel record={record} /> : null}
       </div>
     </article>
