@@ -1,130 +1,98 @@
-import { FitAddon } from '@xterm/addon-fit';
-import { Terminal as XTerm } from '@xterm/xterm';
-import '@xterm/xterm/css/xterm.css';
-import { useEffect, useRef } from 'react';
-import { client } from '../transport/client';
-import { useUi } from '../stores/ui';
+import type { Terminal as XTerm } from '@xterm/xterm';
+import { useEffect, useRef, useState } from 'react';
+import { LogView } from './LogView';
+import type { LogSource } from './logView/logSource';
 
-/** Acknowledge drawn output in chunks of this size (flow control, see ARCHITECTURE.md "Live output"). */
-const ACK_CHUNK = 5_000;
+export type { LogSource as TerminalSource } from './logView/logSource';
+export { jobSource, runSource } from './logView/logSource';
 
-/** Where a terminal's bytes come from: a build job or a run. */
-export interface TerminalSource {
-  key: string;
-  attach(): Promise<{ replay: string; truncated: boolean }>;
-  /** Falls back to the log on disk when live attach is not possible. */
-  fallback?(): Promise<string>;
-  detach(): void;
-  ack(chars: number): void;
-  subscribe(write: (data: string) => void): () => void;
-  input?(data: string): void;
-  resize?(cols: number, rows: number): void;
-}
-
-export function jobSource(jobId: string): TerminalSource {
-  return {
-    key: `job:${jobId}`,
-    attach: () => client.jobs.attach({ jobId }),
-    fallback: async () => (await client.jobs.log({ jobId })).text.replace(/\r?\n/g, '\r\n'),
-    detach: () => void client.jobs.detach({ jobId }).catch(() => undefined),
-    ack: (chars) => void client.jobs.ack({ jobId, chars }).catch(() => undefined),
-    subscribe: (write) => client.on('job.output', (p) => p.jobId === jobId && write(p.data)),
-  };
-}
-
-export function runSource(runId: string, interactive: boolean): TerminalSource {
-  return {
-    key: `run:${runId}:${interactive}`,
-    attach: () => client.runs.attach({ runId }),
-    detach: () => void client.runs.detach({ runId }).catch(() => undefined),
-    ack: (chars) => void client.runs.ack({ runId, chars }).catch(() => undefined),
-    subscribe: (write) => client.on('run.output', (p) => p.runId === runId && write(p.data)),
-    input: interactive
-      ? (data) => void client.runs.input({ runId, data }).catch((e: unknown) => useUi.getState().showError(e))
-      : undefined,
-    resize: interactive
-      ? (cols, rows) => void client.runs.resize({ runId, cols, rows }).catch(() => undefined)
-      : undefined,
-  };
-}
+/** Quiet time after a prompt (output without a newline) before we say the program waits for input. */
+const WAIT_QUIET_MS = 1_000;
 
 /**
- * A live terminal. Bytes go from the core straight into xterm (never into
- * React state); each write is acknowledged once xterm has drawn it. With an
- * input channel, what the user types goes to the program (input(), pdb).
+ * A live terminal. With an input channel (source.input), what the user types goes to the
+ * program (input(), pdb) and the terminal says when the program waits for input.
+ *
+ * The core cannot know when a program reads stdin (the run's pty gives no such signal and
+ * the supervisor does not trace syscalls), so "waiting for input" is a heuristic: the last
+ * output ended without a newline (a prompt such as `input("name? ")` or `(Pdb) `) and nothing
+ * more came for 1 s. It ends as soon as the user types or more output arrives.
  */
-export function Terminal({ source, label, height }: { source: TerminalSource; label: string; height?: number }) {
-  const host = useRef<HTMLDivElement>(null);
+export function Terminal({ source, label, height }: { source: LogSource; label: string; height?: number }) {
+  const interactive = Boolean(source.input);
+  const term = useRef<XTerm | null>(null);
+  // typed: the user has typed since the last newline in the output; the pty's echo of those keys is no prompt.
+  const lastOutput = useRef({ at: 0, prompt: false, typed: false });
+  const [waiting, setWaiting] = useState(false);
 
   useEffect(() => {
-    if (!host.current) return;
-    const term = new XTerm({
-      convertEol: false,
-      cursorBlink: Boolean(source.input),
-      disableStdin: !source.input,
-      fontSize: 12,
-      scrollback: 20_000,
-      theme: { background: '#0f1419', foreground: '#d8dee9' },
+    if (!interactive) return;
+    // Watches the output stream for the prompt-then-quiet pattern; a cheap check twice a second.
+    const off = source.subscribe((data) => {
+      const typed = lastOutput.current.typed && !/[\r\n]/.test(data);
+      lastOutput.current = { at: performance.now(), prompt: !typed && data.length > 0 && !/[\r\n]$/.test(data), typed };
+      setWaiting(false);
     });
-    const fit = new FitAddon();
-    term.loadAddon(fit);
-    term.open(host.current);
-    const resize = new ResizeObserver(() => {
-      try {
-        fit.fit();
-      } catch {
-        // Not laid out yet.
-      }
-    });
-    resize.observe(host.current);
-    const inputs = source.input ? [term.onData((data) => source.input?.(data))] : [];
-    const resizes = source.resize ? [term.onResize(({ cols, rows }) => source.resize?.(cols, rows))] : [];
-    let unacked = 0;
-    let disposed = false;
-    const ack = (chars: number) => {
-      unacked += chars;
-      if (unacked >= ACK_CHUNK) {
-        source.ack(unacked);
-        unacked = 0;
-      }
-    };
-    const off = source.subscribe((data) => term.write(data, () => ack(data.length)));
-    source
-      .attach()
-      .then(({ replay, truncated }) => {
-        if (disposed) return;
-        if (truncated) term.write('\x1b[2m(earlier output is in the log file)\x1b[0m\r\n');
-        term.write(replay);
-        if (source.resize) source.resize(term.cols, term.rows);
-      })
-      .catch((err: unknown) => {
-        if (!source.fallback) return useUi.getState().showError(err);
-        void source
-          .fallback()
-          .then((text) => !disposed && term.write(text))
-          .catch(() => useUi.getState().showError(err));
+    const timer = setInterval(() => {
+      const { at, prompt } = lastOutput.current;
+      const quiet = at > 0 && performance.now() - at >= WAIT_QUIET_MS;
+      setWaiting((was) => {
+        const now = prompt && quiet;
+        // Take focus once when the wait starts, so typing answers at once.
+        if (now && !was) term.current?.focus();
+        return now;
       });
+    }, 250);
     return () => {
-      disposed = true;
       off();
-      inputs.forEach((d) => d.dispose());
-      resizes.forEach((d) => d.dispose());
-      resize.disconnect();
-      source.detach();
-      term.dispose();
+      clearInterval(timer);
     };
-    // The source is identified by its key; a new object with the same key is the same stream.
     // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [source.key, interactive]);
+
+  // The replay on attach can also end in a prompt (the run was already waiting when the view opened).
+  const seenReplay = useRef(false);
+  useEffect(() => {
+    seenReplay.current = false;
   }, [source.key]);
+  const watched: LogSource = interactive
+    ? {
+        ...source,
+        attach: async () => {
+          const result = await source.attach();
+          if (!seenReplay.current && result.replay) {
+            seenReplay.current = true;
+            lastOutput.current = { at: performance.now(), prompt: !/[\r\n]$/.test(result.replay), typed: false };
+          }
+          return result;
+        },
+      }
+    : source;
 
   return (
-    <div
-      className="terminal"
-      ref={host}
-      role="log"
-      aria-label={label}
-      data-testid="terminal"
-      style={height ? { height } : undefined}
+    <LogView
+      source={watched}
+      label={label}
+      height={height}
+      interactive={interactive}
+      onTerminal={(t) => (term.current = t)}
+      onInput={() => {
+        lastOutput.current = { at: lastOutput.current.at, prompt: false, typed: true };
+        setWaiting(false);
+      }}
+      status={
+        interactive ? (
+          waiting ? (
+            <span className="log-waiting" role="status" data-testid="waiting-for-input">
+              Waiting for input: type your answer and press Enter
+            </span>
+          ) : (
+            <span className="muted" role="status">
+              Live: type here to answer input() or drive pdb
+            </span>
+          )
+        ) : null
+      }
     />
   );
 }
