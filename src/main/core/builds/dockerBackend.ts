@@ -137,7 +137,9 @@ export class DockerBackend implements BuildBackend {
     try {
       stream = (await docker.buildImage(
         { context, src: fs.readdirSync(context) },
-        { t: tag, rm: true, forcerm: true },
+        // Offline: no network in the build's RUN steps either (only loopback), so a step that would reach out fails here
+        // as it would on an air-gapped machine, instead of passing because the engine happens to be online.
+        { t: tag, rm: true, forcerm: true, ...(request.offline ? { networkmode: 'none' } : {}) },
       )) as typeof stream;
     } catch (err) {
       throw engineError(err, address);
