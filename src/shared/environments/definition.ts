@@ -39,7 +39,8 @@ export type EnvironmentDefinition = z.infer<typeof EnvironmentDefinition>;
 
 export const BACKENDS = ['venv', 'conda', 'docker', 'user-managed'] as const;
 export type Backend = (typeof BACKENDS)[number];
-export const BackendChoice = z.enum(['auto', 'venv', 'conda', 'docker']);
+/** `rattler` builds the conda backend with py-rattler (no conda binary); the build is a conda one. */
+export const BackendChoice = z.enum(['auto', 'venv', 'conda', 'rattler', 'docker']);
 export type BackendChoice = z.infer<typeof BackendChoice>;
 
 /** Azure's late-SDK default base image; kept as data, only the docker backend uses it. */

@@ -18,6 +18,7 @@ import { type CliContext } from '../context';
 import { OperationFailed, printJson, table } from '../output';
 import { followJob } from '../waitForJob';
 import type { Action } from '../program';
+import { registerWheelhouseCommands } from './envWheelhouse';
 
 function envJson(record: EnvironmentRecord) {
   return {
@@ -218,7 +219,7 @@ export function registerEnvCommands(program: Command, action: Action): void {
     .description('Build a version (live log); an unchanged definition is not rebuilt')
     .requiredOption('-n, --name <name>', 'environment name')
     .option('-v, --version <version>', 'version (default: latest)')
-    .option('--backend <backend>', 'auto | venv | conda | docker', 'auto')
+    .option('--backend <backend>', 'auto | venv | conda | rattler | docker', 'auto')
     .option('--rebuild', 'build again even if cached')
     .option('--offline', "install only from the workspace's wheels")
     .action(
@@ -227,11 +228,11 @@ export function registerEnvCommands(program: Command, action: Action): void {
           ctx,
           opts: { name: string; version?: string; backend: string; rebuild?: boolean; offline?: boolean },
         ) => {
-          if (!['auto', 'venv', 'conda', 'docker'].includes(opts.backend)) {
+          if (!['auto', 'venv', 'conda', 'rattler', 'docker'].includes(opts.backend)) {
             throw new BenchtopError(
               'BAD_INPUT',
               `Unknown backend "${opts.backend}".`,
-              'Use auto, venv, conda or docker.',
+              'Use auto, venv, conda, rattler (conda files without conda) or docker.',
             );
           }
           const started = await ctx.client.builds.start({
@@ -273,6 +274,8 @@ export function registerEnvCommands(program: Command, action: Action): void {
         },
       ),
     );
+
+  registerWheelhouseCommands(env, action);
 
   const cache = env.command('cache').description('Built environments on disk');
   cache

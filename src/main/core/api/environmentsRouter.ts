@@ -4,6 +4,7 @@ import { saveEnvironmentFolder } from '../environments/environmentFiles';
 import { defaultPythonVersion } from '../python/interpreters';
 import type { Router } from './router';
 import path from 'node:path';
+import { makeWheelhouse } from '../wheels/wheelhouse';
 
 export const environmentsRouter: Router<
   | 'environments.list'
@@ -14,6 +15,7 @@ export const environmentsRouter: Router<
   | 'environments.registerText'
   | 'environments.validateText'
   | 'environments.download'
+  | 'environments.wheelhouse'
 > = {
   'environments.list': (input, _ctx, core) => core.environments.list(input),
   'environments.versions': (input, _ctx, core) => core.environments.versions(input.name),
@@ -32,4 +34,5 @@ export const environmentsRouter: Router<
     const files = saveEnvironmentFolder(record.definition, directory, input.overwrite ?? false);
     return { directory, files };
   },
+  'environments.wheelhouse': (input, _ctx, core) => makeWheelhouse(core, input),
 };

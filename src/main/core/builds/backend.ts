@@ -27,6 +27,8 @@ export interface BuildOutcome {
 /** One way to materialise an environment. Docker plugs in here in its own issue. */
 export interface BuildBackend {
   readonly name: Backend;
+  /** The tool doing it, where a backend has several (conda: rattler or a conda binary); shown in the log and build info. */
+  readonly toolName?: string;
   /** Whether the result lives in the cache folder (false for user-managed: nothing is created). */
   readonly createsPrefix: boolean;
   build(request: BuildRequest): Promise<BuildOutcome>;

@@ -24,6 +24,9 @@ import { DockerBackend } from './dockerBackend';
 import { DockerEngine } from '../docker/dockerEngine';
 import { imageTagFor } from '../../../shared/api/dockerTypes';
 import { UserManagedBackend } from './userManagedBackend';
+import { type AutoPick, condaToolFor, resolveAuto } from './backendChoice';
+import { RattlerBackend } from './rattlerBackend';
+import { ToolEnvironments } from '../tools/toolEnvironment';
 import { VenvBackend } from './venvBackend';
 
 const LOCK_FILE = 'benchtop-lock.json';
@@ -71,6 +74,7 @@ export class BuildService {
   /** Which backend `choice` means for this definition (auto: conda if a conda tool is found, else venv). */
   backendFor(def: EnvironmentDefinition, choice: BackendChoice = 'auto', auto?: Backend): Backend {
     if (def.python.userManagedDependencies && choice !== 'docker') return 'user-managed';
+    if (choice === 'rattler') return 'conda';
     if (choice !== 'auto') return choice;
     return auto ?? this.autoBackend();
   }
@@ -80,7 +84,12 @@ export class BuildService {
    * It reads the settings and scans PATH, so callers resolving many definitions ask once.
    */
   autoBackend(): Backend {
-    return findCondaTool(readSettings(this.db).condaPath) ? 'conda' : 'venv';
+    return this.autoPick().backend;
+  }
+
+  /** auto's pick with its reason: a conda binary, then rattler (once installed here), then venv. */
+  autoPick(): AutoPick {
+    return resolveAuto(readSettings(this.db).condaPath, path.join(this.paths.root, 'cache', 'tools'));
   }
 
   keyFor(
@@ -112,7 +121,22 @@ export class BuildService {
 
   info(buildKey: string): BuildInfo | null {
     const row = this.db.prepare('SELECT * FROM builds WHERE build_key = ?').get(buildKey) as BuildRow | undefined;
-    return row ? rowToInfo(this.withLiveness(row), this.ready(buildKey) !== null) : null;
+    if (!row) return null;
+    const info = rowToInfo(this.withLiveness(row), this.ready(buildKey) !== null);
+    const tool = this.builtWith(buildKey);
+    return tool ? { ...info, tool } : info;
+  }
+
+  /** The tool recorded in the published build's marker (rattler), if any. */
+  private builtWith(buildKey: string): string | null {
+    try {
+      const marker = JSON.parse(fs.readFileSync(path.join(this.paths.envDir(buildKey), READY_MARKER), 'utf8')) as {
+        tool?: unknown;
+      };
+      return typeof marker.tool === 'string' ? marker.tool : null;
+    } catch {
+      return null;
+    }
   }
 
   /** A row left "building" by a process that is gone reads as failed: it was interrupted. */
@@ -156,7 +180,9 @@ export class BuildService {
     const joined = this.inFlight.get(buildKey);
     if (joined) return joined;
 
-    const implementation = this.backendImplementation(backend, settings.installer, settings.condaPath);
+    const choice = options.backend ?? 'auto';
+    const auto = choice === 'auto' ? this.autoPick() : null;
+    const implementation = this.backendImplementation(backend, settings.installer, settings.condaPath, choice, auto);
     const offline = options.offline ?? settings.offline;
     const rebuild = options.rebuild ?? false;
     const built = this.effectiveDefinition(def, backend);
@@ -170,6 +196,7 @@ export class BuildService {
           job.output.note(`cached: built meanwhile by another process (build key ${buildKey}) at ${done.prefix}`);
           return;
         }
+        if (auto) job.output.note(auto.reason);
         await this.buildNow(built, buildKey, implementation, offline, rebuild, job);
       } finally {
         release();
@@ -200,7 +227,8 @@ export class BuildService {
     // Whatever is there is unpublished (a crash, a cancel) or being replaced (--rebuild): start clean.
     fs.rmSync(prefix, { recursive: true, force: true });
     fs.mkdirSync(path.dirname(prefix), { recursive: true });
-    job.output.note(`Building ${buildKey} with ${backend.name}${offline ? ' (offline)' : ''} into ${prefix}`);
+    const by = backend.toolName ? `${backend.name} (${backend.toolName})` : backend.name;
+    job.output.note(`Building ${buildKey} with ${by}${offline ? ' (offline)' : ''} into ${prefix}`);
     try {
       const outcome = await backend.build({
         definition: def,
@@ -225,6 +253,7 @@ export class BuildService {
           backend: backend.name,
           pythonPath: outcome.pythonPath,
           image: outcome.image ?? null,
+          ...(backend.toolName ? { tool: backend.toolName } : {}),
           finishedAt: nowIso(),
         }),
       );
@@ -256,11 +285,18 @@ export class BuildService {
     backend: Backend,
     installer: 'auto' | 'pip' | 'uv',
     condaPath: string | null,
+    choice: BackendChoice = 'auto',
+    auto: AutoPick | null = null,
   ): BuildBackend {
     switch (backend) {
       case 'venv':
         return new VenvBackend(installer === 'uv' || (installer === 'auto' && which('uv')) ? 'uv' : 'pip');
       case 'conda': {
+        if (condaToolFor(choice, auto ?? this.autoPick()) === 'rattler')
+          return new RattlerBackend(
+            new ToolEnvironments(this.db, this.paths, this.jobs),
+            path.join(this.paths.root, 'cache', 'conda-pkgs'),
+          );
         const tool = findCondaTool(condaPath);
         if (!tool) throw noCondaError();
         return new CondaBackend(tool);

@@ -43,7 +43,7 @@ export function noCondaError(): BenchtopError {
   return new BenchtopError(
     'NO_CONDA',
     'The conda backend needs conda, mamba or micromamba, and none was found.',
-    'Install one (micromamba is a single file) and put it on PATH or set BENCHTOP_CONDA, or build with --backend venv.',
+    'Install one (micromamba is a single file) and put it on PATH or set BENCHTOP_CONDA, or build with --backend rattler (no conda needed) or --backend venv.',
   );
 }
 
