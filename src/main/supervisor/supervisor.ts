@@ -33,6 +33,8 @@ import type { RunTracking } from '../core/mlflow/runTracking';
 import { liveOwnerPid, nudgeOwner } from '../queue/ownerLock';
 import { precompileRuntime } from './runtimeBytecode';
 import { adoptSubmitEnvironment, gpuEnvironment, readAssignment, type RunAssignment } from './runAssignment';
+import { SystemMetricsSampler, isSystemMetric } from './systemMetrics';
+import { systemMetricsInterval } from './systemMetricsSettings';
 
 /**
  * BENCHTOP_TRACE=1 prints when each launch phase is reached, in ms since the process started (for the launch
@@ -83,6 +85,8 @@ class Supervisor {
   private pythonUsed: string | null = null;
   /** GPUs and engine the queue gave this run. */
   private readonly assignment: RunAssignment;
+  /** CPU, memory and GPU use of the script, sampled into its metrics as system/... while it runs. */
+  private readonly systemMetrics: SystemMetricsSampler;
 
   constructor(
     private readonly db: Db,
@@ -92,6 +96,11 @@ class Supervisor {
     this.runDir = paths.runDir(spec.runId);
     this.store = new RunStore(db);
     this.assignment = readAssignment(db, spec.runId);
+    this.systemMetrics = new SystemMetricsSampler(
+      path.join(this.runDir, 'events.jsonl'),
+      systemMetricsInterval(db),
+      this.assignment.gpus,
+    );
     this.output = new LiveOutput(path.join(this.runDir, 'output.log'));
     this.output.attach({ id: 'clients', acknowledges: false, write: (data) => this.broadcast({ t: 'output', data }) });
   }
@@ -280,7 +289,10 @@ class Supervisor {
           cwd: work,
           env,
           reapGroup: true,
-          onStart: (child) => (this.child = child),
+          onStart: (child) => {
+            this.child = child;
+            this.systemMetrics.start({ kind: 'process', pid: child.pid });
+          },
         },
         this.output,
         this.controller.signal,
@@ -291,6 +303,7 @@ class Supervisor {
     } finally {
       timer?.clear();
       clearInterval(metricsTimer);
+      this.systemMetrics.stop();
       this.child = null;
     }
   }
@@ -450,7 +463,11 @@ class Supervisor {
       },
       (data) => this.output.push(data),
       this.controller.signal,
-      (terminal) => (this.child = terminal),
+      (terminal) => {
+        this.child = terminal;
+        const { docker, address } = engine.client();
+        this.systemMetrics.start({ kind: 'container', docker, runId: this.spec.runId, localEngine: address.local });
+      },
     ).finally(() => {
       bridge?.stop();
       if (bridge) fs.rmSync(bridge.dir, { recursive: true, force: true });
@@ -494,7 +511,8 @@ class Supervisor {
   }
 
   private summary(): Record<string, number | string | boolean | null> {
-    return metricSummary(this.metrics);
+    // The run list's columns are the user's metrics: the sampler's system/... stay on their own tab.
+    return Object.fromEntries(Object.entries(metricSummary(this.metrics)).filter(([name]) => !isSystemMetric(name)));
   }
 
   private lastLines(): string {

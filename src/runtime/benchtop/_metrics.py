@@ -10,6 +10,8 @@ import os
 
 from ._writer import decode_value, read_events
 
+SYSTEM_PREFIX = "system/"
+
 
 def events_path(run_dir):
     return os.path.join(run_dir, "events.jsonl")
@@ -22,6 +24,10 @@ def metrics_from_events(path, name=None):
         kind = record.get("type")
         key = record.get("name")
         if key is None or (name is not None and key != name):
+            continue
+        # The supervisor's samples (system/cpu_utilization_percentage, ...): Azure logs no such names, so
+        # get_metrics() keeps to what the script logged unless one is asked for by name.
+        if name is None and key.startswith(SYSTEM_PREFIX):
             continue
         if kind == "scalar":
             metrics.setdefault(key, []).append(decode_value(record["value"]))

@@ -18,6 +18,7 @@ const DEFAULTS: Settings = {
   queueMaxConcurrentRuns: null,
   queueDefaultGpus: null,
   dockerPool: [],
+  systemMetricsIntervalS: 5,
 };
 
 export function readSettings(db: Db): Settings {
