@@ -39,7 +39,7 @@ const row = (page: Page, name: string) => list(page).getByRole('button', { name:
 
 test('empty state, then a CSV registered through the form shows its preview rows and profile', async ({ page }) => {
   await openData(page);
-  await expect(list(page).getByText('No datasets yet.')).toBeVisible();
+  await expect(list(page).getByText('No datasets yet')).toBeVisible();
   await expect(list(page).getByText('benchtop data register -n NAME')).toBeVisible();
 
   await list(page).getByRole('button', { name: 'Register dataset' }).click();

@@ -124,5 +124,5 @@ test('submits a container run from the UI and deploys a container service, score
   await expect(console.getByLabel('Response body')).toHaveText('[10.0, 20.0]');
   await detail.getByRole('button', { name: 'Delete…' }).click();
   await detail.getByRole('button', { name: 'Delete boxed-svc' }).click();
-  await expect(page.getByText('No services yet.')).toBeVisible();
+  await expect(page.getByText('No services yet')).toBeVisible();
 });

@@ -24,7 +24,7 @@ test("registers from a run's outputs, edits a tag, downloads the file, and links
   await page.goto(app.url);
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
   await page.keyboard.press('Alt+3');
-  await expect(page.getByText('No models yet.')).toBeVisible();
+  await expect(page.getByText('No models yet')).toBeVisible();
 
   await page.getByRole('navigation', { name: 'Models' }).getByRole('button', { name: 'Register model' }).click();
   const form = page.getByRole('article', { name: 'Register model' });

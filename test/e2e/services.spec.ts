@@ -42,7 +42,7 @@ test('deploys from the UI, scores in the test console, shows the log line, reloa
   await page.goto(app.url);
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
   await page.keyboard.press('Alt+4');
-  await expect(page.getByText('No services yet.')).toBeVisible();
+  await expect(page.getByText('No services yet')).toBeVisible();
   await page.getByRole('navigation', { name: 'Services' }).getByRole('button', { name: 'Deploy' }).click();
   const form = page.getByRole('article', { name: 'Deploy service' });
   await form.getByLabel('Name').fill('E2E');
@@ -88,5 +88,5 @@ test('deploys from the UI, scores in the test console, shows the log line, reloa
   await detail.getByRole('button', { name: 'Delete…' }).click();
   await detail.getByRole('button', { name: 'Delete e2e-svc' }).click();
   await expect(page.getByRole('status').filter({ hasText: /Deleted e2e-svc; port \d+ is free\./ })).toBeVisible();
-  await expect(page.getByText('No services yet.')).toBeVisible();
+  await expect(page.getByText('No services yet')).toBeVisible();
 });

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { DatasetRecord } from '../../../shared/api/datasetTypes';
+import { EmptyState } from '../../components/EmptyState';
 import { moveSelectionWithArrows } from '../../components/listKeys';
 import { tagsMatch } from '../../components/tagFilter';
 import { useDatasets } from '../../stores/datasets';
@@ -34,7 +35,14 @@ export function DatasetList() {
   return (
     <nav className="env-list data-list" aria-label="Datasets" onKeyDown={onKeyDown}>
       <div className="list-header">
-        <h2>Data</h2>
+        <div className="list-title">
+          <h2>Data</h2>
+          {latest ? (
+            <span className="count-badge" aria-label={`${latest.length} datasets`}>
+              {latest.length}
+            </span>
+          ) : null}
+        </div>
         <button type="button" className="primary" onClick={() => openRegister({})}>
           Register dataset
         </button>
@@ -49,13 +57,10 @@ export function DatasetList() {
       </div>
       {latest === null ? <p className="muted pad">Loading datasets...</p> : null}
       {latest?.length === 0 ? (
-        <div className="muted pad">
-          <p>No datasets yet.</p>
-          <p>
-            Register one with <strong>Register dataset</strong>, or from a terminal:
-          </p>
-          <pre className="code wrap">benchtop data register -n NAME -p ./data.csv --tabular</pre>
-        </div>
+        <EmptyState compact icon="▤" title="No datasets yet">
+          Register files or a table (CSV, Parquet, JSON lines); from a terminal:{' '}
+          <code>benchtop data register -n NAME -p ./data.csv --tabular</code>
+        </EmptyState>
       ) : null}
       {latest && latest.length > 0 && shown.length === 0 ? (
         <p className="muted pad">No dataset matches &quot;{filter}&quot;.</p>

@@ -38,7 +38,12 @@ export function EnvironmentList() {
   return (
     <nav className="env-list" aria-label="Environments" onKeyDown={onKeyDown}>
       <div className="list-header">
-        <h2>Environments</h2>
+        <div className="list-title">
+          <h2>Environments</h2>
+          <span className="count-badge" aria-label={`${list.length} environments`}>
+            {list.length}
+          </span>
+        </div>
         <button
           type="button"
           className="primary"
@@ -50,7 +55,9 @@ export function EnvironmentList() {
           New environment
         </button>
       </div>
-      <h3 className="group">Yours</h3>
+      <h3 className="group">
+        Yours <span className="group-count">{own.length}</span>
+      </h3>
       {own.length === 0 ? (
         <p className="muted pad">
           No environments of your own yet. Create one with <em>New environment</em>, or open a curated one below and
@@ -63,7 +70,9 @@ export function EnvironmentList() {
           ))}
         </ul>
       )}
-      <h3 className="group">Curated (read-only)</h3>
+      <h3 className="group">
+        Curated (read-only) <span className="group-count">{curated.length}</span>
+      </h3>
       <ul>
         {curated.map((e) => (
           <Row key={e.name} env={e} selected={e.name === selected} onSelect={() => void select(e.name)} />

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { ModelRecord } from '../../../shared/api/modelTypes';
 import { moveSelectionWithArrows } from '../../components/listKeys';
 import { tagsMatch } from '../../components/tagFilter';
+import { EmptyState } from '../../components/EmptyState';
 import { useModels } from '../../stores/models';
 
 /** Name, or a tag as "key" / "key=value". */
@@ -42,7 +43,14 @@ export function ModelList() {
   return (
     <nav className="env-list" aria-label="Models" onKeyDown={onKeyDown}>
       <div className="list-header">
-        <h2>Models</h2>
+        <div className="list-title">
+          <h2>Models</h2>
+          {latest ? (
+            <span className="count-badge" aria-label={`${latest.length} models`}>
+              {latest.length}
+            </span>
+          ) : null}
+        </div>
         <button type="button" className="primary" onClick={() => openRegister({})}>
           Register model
         </button>
@@ -57,7 +65,9 @@ export function ModelList() {
       </div>
       {latest === null ? <p className="muted pad">Loading models...</p> : null}
       {latest?.length === 0 ? (
-        <p className="muted pad">No models yet. Register one from a file or folder, or from a run&apos;s outputs.</p>
+        <EmptyState compact icon="◆" title="No models yet">
+          Register one from a file or folder, or from a run&apos;s outputs.
+        </EmptyState>
       ) : null}
       {latest && latest.length > 0 && shown.length === 0 ? (
         <p className="muted pad">No model matches &quot;{filter}&quot;.</p>

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { EmptyState } from '../../components/EmptyState';
 import { moveSelectionWithArrows } from '../../components/listKeys';
 import { useServices } from '../../stores/services';
 import { client } from '../../transport/client';
@@ -18,16 +19,23 @@ function ServiceList() {
   return (
     <nav className="env-list" aria-label="Services" onKeyDown={onKeyDown}>
       <div className="list-header">
-        <h2>Services</h2>
+        <div className="list-title">
+          <h2>Services</h2>
+          {list ? (
+            <span className="count-badge" aria-label={`${list.length} services`}>
+              {list.length}
+            </span>
+          ) : null}
+        </div>
         <button type="button" className="primary" onClick={() => openDeploy(true)}>
           Deploy
         </button>
       </div>
       {list === null ? <p className="muted pad">Loading services...</p> : null}
       {list?.length === 0 ? (
-        <p className="muted pad">
-          No services yet. Deploy a registered model with a score.py (or a scikit-learn model with no code at all).
-        </p>
+        <EmptyState compact icon="◎" title="No services yet">
+          Deploy a registered model with a score.py (or a scikit-learn model with no code at all).
+        </EmptyState>
       ) : null}
       <ul>
         {services.map((s) => (
@@ -74,16 +82,14 @@ export function ServicesScreen() {
       ) : selected ? (
         <ServiceDetail key={selected} name={selected} />
       ) : (
-        <div className="empty">
-          <h2>Local web services</h2>
-          <p>
-            Serve registered models on 127.0.0.1 with the Azure ML scoring contract: <code>GET /</code>,{' '}
-            <code>POST /score</code>, <code>/swagger.json</code>.
-          </p>
-          <button type="button" className="primary" onClick={() => useServices.getState().openDeploy(true)}>
-            Deploy a service
-          </button>
-        </div>
+        <EmptyState
+          icon="◎"
+          title="Local web services"
+          action={{ label: 'Deploy a service', onClick: () => useServices.getState().openDeploy(true) }}
+        >
+          Serve registered models on 127.0.0.1 with the Azure ML scoring contract: <code>GET /</code>,{' '}
+          <code>POST /score</code>, <code>/swagger.json</code>.
+        </EmptyState>
       )}
     </div>
   );
