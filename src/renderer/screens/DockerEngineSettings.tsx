@@ -5,6 +5,7 @@ import { formatBytes } from '../../shared/format';
 import { PathField } from '../components/PathField';
 import { useUi } from '../stores/ui';
 import { client } from '../transport/client';
+import { Time } from '../components/Time';
 
 /** Which engine to use, its state (running, version, images, disk used), its images, and loading a base image from a file. */
 export function DockerEngineSettings({
@@ -179,7 +180,9 @@ export function DockerEngineSettings({
                       <code>{i.id.replace(/^sha256:/, '').slice(0, 12)}</code>
                     </td>
                     <td>{formatBytes(i.sizeBytes)}</td>
-                    <td>{i.createdAt.slice(0, 16).replace('T', ' ')}</td>
+                    <td>
+                      <Time iso={i.createdAt} />
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -14,6 +14,7 @@ import { DatasetProfileView } from './DatasetProfile';
 import { DatasetSummary } from './DatasetSummary';
 import { DeleteDataset } from './DeleteDataset';
 import { DownloadDataset } from './DownloadDataset';
+import { Time } from '../../components/Time';
 
 const fetchDataset = (name: string, version: number) => client.datasets.get({ name, version });
 
@@ -50,8 +51,8 @@ export function DatasetDetailView({ name }: { name: string }) {
           headers={['Registered', 'Kind', 'Files', 'Size', 'Rows', 'Tags']}
           cells={(v) => (
             <>
-              <td className="when" title={v.createdAt}>
-                {v.createdAt.replace('T', ' ').slice(0, 16)}
+              <td className="when">
+                <Time iso={v.createdAt} />
               </td>
               <td>{v.kind}</td>
               <td>{v.fileCount}</td>

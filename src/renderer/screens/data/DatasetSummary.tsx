@@ -4,6 +4,7 @@ import { formatBytes } from '../../../shared/format';
 import { openRun } from './datasetLinks';
 import { rowsText } from './datasetFormat';
 import { describeTabular } from './tabularChoice';
+import { Time } from '../../components/Time';
 
 function Description({ value, onSave }: { value: string | null; onSave(text: string): Promise<void> }) {
   const [editing, setEditing] = useState(false);
@@ -68,7 +69,7 @@ export function DatasetSummary({
       </dd>
       <dt>Registered</dt>
       <dd>
-        {dataset.createdAt.replace('T', ' ').slice(0, 19)} from{' '}
+        <Time iso={dataset.createdAt} /> from{' '}
         {dataset.source.map((s) => (
           <code key={s} className="arg">
             {s}

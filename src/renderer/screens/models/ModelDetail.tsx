@@ -15,6 +15,7 @@ import { TagChips } from './ModelList';
 import { KeyValueEditor } from './KeyValueEditor';
 import { MlflowInfo } from './MlflowInfo';
 import { ModelDatasets } from '../data/ModelDatasets';
+import { Time } from '../../components/Time';
 
 const fail = (err: unknown) => useUi.getState().showError(err);
 
@@ -44,7 +45,7 @@ function Lineage({ model }: { model: ModelDetail }) {
       </dd>
       <dt>Registered</dt>
       <dd>
-        {model.createdAt.replace('T', ' ').slice(0, 19)} from <code>{model.source ?? '-'}</code>
+        <Time iso={model.createdAt} /> from <code>{model.source ?? '-'}</code>
       </dd>
       <dt>Run</dt>
       <dd>
@@ -132,7 +133,9 @@ export function ModelDetailView({ name }: { name: string }) {
         headers={['Registered', 'Framework', 'Size', 'Tags', 'Run']}
         cells={(v) => (
           <>
-            <td>{v.createdAt.replace('T', ' ').slice(0, 19)}</td>
+            <td>
+              <Time iso={v.createdAt} />
+            </td>
             <td>{v.framework}</td>
             <td>{formatBytes(v.size)}</td>
             <td>

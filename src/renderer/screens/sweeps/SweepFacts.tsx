@@ -1,5 +1,6 @@
 import type { PolicyConfig, SweepDetail } from '../../../shared/api/sweepTypes';
 import { formatValue } from './sweepMath';
+import { Time } from '../../components/Time';
 
 /** The policy in Azure's class names and parameters: "BanditPolicy(slack_factor=0.1, evaluation_interval=1)". */
 export function describePolicy(policy: PolicyConfig | undefined): string {
@@ -69,8 +70,12 @@ export function SweepFacts({ sweep, onOpen }: { sweep: SweepDetail; onOpen: (run
       </dd>
       <dt>Created</dt>
       <dd>
-        {sweep.createdAt}
-        {sweep.endedAt ? `, ended ${sweep.endedAt}` : ''}
+        <Time iso={sweep.createdAt} />
+        {sweep.endedAt ? (
+          <>
+            , ended <Time iso={sweep.endedAt} />
+          </>
+        ) : null}
       </dd>
     </dl>
   );

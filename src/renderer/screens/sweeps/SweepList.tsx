@@ -3,6 +3,7 @@ import { EmptyState, ErrorMessage } from '../../components/ErrorBanner';
 import { useRuns } from '../../stores/runs';
 import { useLiveSweepList } from '../../stores/sweeps';
 import { formatValue } from './sweepMath';
+import { Time } from '../../components/Time';
 
 const PYTHON_CELL = `from azureml.core import Experiment, ScriptRunConfig, Workspace
 from azureml.train.hyperdrive import (
@@ -84,7 +85,9 @@ export function SweepList() {
                   <code>{s.config.primaryMetric.name}</code> ({s.config.primaryMetric.goal})
                 </td>
                 <td>{s.bestValue === null ? '-' : formatValue(s.bestValue)}</td>
-                <td className="muted">{s.createdAt}</td>
+                <td className="muted">
+                  <Time iso={s.createdAt} />
+                </td>
               </tr>
             ))}
           </tbody>
