@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { LockedPackage } from '../../../shared/api/types';
 import { BenchtopError } from '../../../shared/errors';
 import type { BuildService } from '../builds/buildService';
+import { pipRequirementsFor } from '../builds/venvBackend';
 import type { EnvironmentService } from '../environments/environmentService';
 import { jobFailure } from '../jobs/jobFailure';
 import type { JobContext, JobManager } from '../jobs/jobManager';
@@ -30,6 +31,8 @@ export interface WheelhouseDeps {
 }
 
 const normalise = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
+const requirementName = (requirement: string) => /^[A-Za-z0-9._-]+/.exec(requirement.trim())?.[0] ?? requirement;
+const VENV_BUNDLED = new Set(['pip', 'setuptools']);
 
 /**
  * Fetches, while online, the wheel of every pip entry of an environment's lock into the workspace wheels
@@ -64,7 +67,14 @@ export async function makeWheelhouse(
       'Offline mode is on: the wheelhouse downloads from the package index.',
       'Turn offline mode off (Settings, or `benchtop config set offline false`) on a machine with network access.',
     );
-  const wanted = build.lock.filter((p) => p.installer !== 'conda');
+  // conda entries are conda packages, not wheels. pip and setuptools come with every venv (ensurepip, which
+  // an offline build uses) unless the environment pins them, so they are fetched only when it names them.
+  const named = new Set(
+    pipRequirementsFor(record.definition, () => undefined).map((r) => normalise(requirementName(r))),
+  );
+  const wanted = build.lock.filter(
+    (p) => p.installer !== 'conda' && (!VENV_BUNDLED.has(normalise(p.name)) || named.has(normalise(p.name))),
+  );
   let result: WheelhouseResult = { fetched: [], present: [], failed: [] };
   const job = deps.jobs.start(
     'tool',
