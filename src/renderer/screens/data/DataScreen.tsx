@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { PaneToggle, paneClass, usePaneCollapsed } from '../../components/SidePane';
 import { useDatasets } from '../../stores/datasets';
 import { DatasetDetailView } from './DatasetDetail';
 import { DatasetList } from './DatasetList';
@@ -6,12 +7,14 @@ import { RegisterDatasetView } from './RegisterDataset';
 
 export function DataScreen() {
   const { selected, registering } = useDatasets();
+  const collapsed = usePaneCollapsed('data');
   useEffect(() => {
     void useDatasets.getState().refresh();
   }, []);
   return (
-    <div className="split data-split">
+    <div className={`split data-split${paneClass(collapsed)}`}>
       <DatasetList />
+      <PaneToggle id="data" label="dataset list" />
       {registering ? (
         <RegisterDatasetView key={JSON.stringify(registering)} prefill={registering} />
       ) : selected ? (

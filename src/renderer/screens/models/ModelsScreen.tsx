@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { PaneToggle, paneClass, usePaneCollapsed } from '../../components/SidePane';
 import { useModels } from '../../stores/models';
 import { ModelDetailView } from './ModelDetail';
 import { ModelList } from './ModelList';
@@ -6,12 +7,14 @@ import { RegisterModelView } from './RegisterModel';
 
 export function ModelsScreen() {
   const { selected, registering } = useModels();
+  const collapsed = usePaneCollapsed('models');
   useEffect(() => {
     void useModels.getState().refresh();
   }, []);
   return (
-    <div className="split">
+    <div className={`split${paneClass(collapsed)}`}>
       <ModelList />
+      <PaneToggle id="models" label="model list" />
       {registering ? (
         <RegisterModelView key={JSON.stringify(registering)} prefill={registering} />
       ) : selected ? (

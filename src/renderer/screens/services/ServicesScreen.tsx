@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { EmptyState } from '../../components/EmptyState';
 import { moveSelectionWithArrows } from '../../components/listKeys';
+import { PaneToggle, paneClass, usePaneCollapsed } from '../../components/SidePane';
 import { useServices } from '../../stores/services';
 import { client } from '../../transport/client';
 import { DeployServiceView } from './DeployService';
@@ -60,6 +61,7 @@ function ServiceList() {
 
 export function ServicesScreen() {
   const { selected, deploying } = useServices();
+  const collapsed = usePaneCollapsed('services');
   useEffect(() => {
     void useServices.getState().refresh();
     // States change without an event (a worker dies, a crash loop ends): ask again while the screen is open,
@@ -75,8 +77,9 @@ export function ServicesScreen() {
     return () => clearInterval(timer);
   }, []);
   return (
-    <div className="split">
+    <div className={`split${paneClass(collapsed)}`}>
       <ServiceList />
+      <PaneToggle id="services" label="service list" />
       {deploying ? (
         <DeployServiceView />
       ) : selected ? (
