@@ -7,6 +7,7 @@ import { DockerPoolSettings } from './DockerPoolSettings';
 import { QueueSettings } from './QueueSettings';
 import { ServiceSettings } from './services/ServiceSettings';
 import { ThemeSettings } from './ThemeSettings';
+import { BundlesSettings } from './bundles/BundlesSettings';
 
 /** Offline mode, installer, conda tool, the interpreters found, the Docker engine, the run queue and pool, and private wheels. */
 export function SettingsScreen() {
@@ -81,6 +82,7 @@ export function SettingsScreen() {
       <QueueSettings settings={info.settings} onSaved={(settings) => setInfo({ ...info, settings })} />
       <DockerPoolSettings />
       <ServiceSettings settings={info.settings} onSaved={(settings) => setInfo({ ...info, settings })} />
+      <BundlesSettings />
       <h3>Private wheels</h3>
       <form
         className="row"

@@ -10,6 +10,7 @@ import { BuildPanel } from './BuildPanel';
 import { DefinitionYaml } from './DefinitionYaml';
 import { DockerfilePanel } from './DockerfilePanel';
 import { VersionDiff } from './VersionDiff';
+import { ExportBundleButton } from '../bundles/ExportBundle';
 
 type Tab = 'overview' | 'build' | 'lock' | 'versions' | 'definition' | 'dockerfile';
 
@@ -138,6 +139,7 @@ export function EnvironmentDetail() {
         </select>
         {record.curated ? <span className="badge">curated · read-only</span> : null}
         <span className="spacer" />
+        <ExportBundleButton parts={[{ kind: 'environment', name: record.name, version: record.version }]} />
         {record.curated ? (
           <button type="button" onClick={() => setMode({ kind: 'edit', base: record, clone: true })}>
             Clone to edit

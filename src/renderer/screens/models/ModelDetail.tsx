@@ -16,6 +16,7 @@ import { KeyValueEditor } from './KeyValueEditor';
 import { MlflowInfo } from './MlflowInfo';
 import { ModelDatasets } from '../data/ModelDatasets';
 import { Time } from '../../components/Time';
+import { ExportBundleButton } from '../bundles/ExportBundle';
 
 const fail = (err: unknown) => useUi.getState().showError(err);
 
@@ -168,6 +169,7 @@ export function ModelDetailView({ name }: { name: string }) {
           <h4>Files</h4>
           <FileTree files={detail.files} />
           <DownloadModel model={detail} />
+          <ExportBundleButton parts={[{ kind: 'model', name, version: String(detail.version) }]} />
           <h4>Delete</h4>
           <DeleteVersion model={detail} />
         </section>

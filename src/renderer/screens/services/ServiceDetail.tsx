@@ -8,6 +8,7 @@ import { ModelPicker } from './ModelPicker';
 import { EnvironmentPicker } from './EnvironmentPicker';
 import { ServiceLog } from './ServiceLog';
 import { TestConsole } from './TestConsole';
+import { ExportBundleButton } from '../bundles/ExportBundle';
 
 const fail = (err: unknown) => useUi.getState().showError(err);
 
@@ -110,6 +111,7 @@ export function ServiceDetail({ name }: { name: string }) {
         >
           {busy === 'reload' ? 'Reloading…' : 'Reload'}
         </button>
+        <ExportBundleButton parts={[{ kind: 'service', name }]} />
         <button type="button" onClick={() => setUpdating(true)} disabled={busy !== null}>
           Update…
         </button>
