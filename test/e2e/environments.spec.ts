@@ -72,7 +72,8 @@ test('bad YAML in the raw editor shows the error at its line, and nothing is reg
   await page.getByLabel('Name').fill('yaml-env');
   await page.getByRole('tab', { name: 'YAML' }).click();
   const editor = page.getByLabel('Definition (YAML)');
-  const text = await editor.inputValue();
+  // CodeMirror: the text is its rendered lines (the whole definition fits the editor's rendered margin).
+  const text = (await editor.locator('.cm-line').allTextContents()).join('\n');
   const lines = text.split('\n');
   const index = lines.findIndex((l) => l.startsWith('environmentVariables'));
   lines.splice(index + 1, 0, '  BROKEN: [unclosed');
@@ -81,7 +82,8 @@ test('bad YAML in the raw editor shows the error at its line, and nothing is reg
   await expect(alert).toContainText('invalid YAML at line');
   const reported = Number(/line (\d+)/.exec((await alert.textContent()) ?? '')?.[1]);
   expect(reported).toBeGreaterThanOrEqual(index + 2);
-  await expect(page.locator('.gutter .bad-line')).toHaveText(String(reported));
+  await expect(page.getByTestId('editor-problems')).toContainText(`Line ${reported}`);
+  await expect(page.locator('.cm-lint-marker-error')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Register' })).toBeDisabled();
 
   // Fixing it clears the error; then it registers.

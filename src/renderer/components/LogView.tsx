@@ -112,20 +112,18 @@ export function LogView({
         }
       }}
     >
-      <div className="log-toolbar" role="toolbar" aria-label={`${label} tools`}>
+      <div className="log-toolbar" role="toolbar" aria-label="Log tools">
         {status}
         <span className="spacer" />
-        {log.errorCount > 0 ? (
-          <>
-            <button type="button" className="log-error-button" onClick={() => jumpToError(0)}>
-              First error{log.errorCount > 1 ? ` (${log.errorCount})` : ''}
-            </button>
-            {latestError && log.errorCount > 1 ? (
-              <button type="button" className="log-error-button" onClick={() => jumpToError(-1)}>
-                Latest error
-              </button>
-            ) : null}
-          </>
+        {log.errorCount > 0 && latestError ? (
+          <button type="button" className="log-error-button" onClick={() => jumpToError(-1)}>
+            Latest error
+          </button>
+        ) : null}
+        {log.errorCount > (latestError ? 1 : 0) ? (
+          <button type="button" className="log-error-button" onClick={() => jumpToError(0)}>
+            First error{log.errorCount > 1 ? ` (of ${log.errorCount})` : ''}
+          </button>
         ) : null}
         <button
           type="button"

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { EnvironmentRecord } from '../../../shared/api/types';
 import { cancelJob, ProgressBar } from '../../components/JobsPanel';
-import { jobSource, Terminal } from '../../components/Terminal';
+import { jobSource, LogView } from '../../components/LogView';
 import { useJobs, sortedJobs } from '../../stores/jobs';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
@@ -88,7 +88,7 @@ export function BuildPanel({ record }: { record: EnvironmentRecord }) {
               {latest.error.hint ? <div className="hint">{latest.error.hint}</div> : null}
             </div>
           ) : null}
-          <Terminal key={latest.id} source={jobSource(latest.id)} label={`Build log of ${label}`} />
+          <LogView key={latest.id} source={jobSource(latest.id)} label={`Build log of ${label}`} />
         </>
       ) : (
         <p className="muted">

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { BuildInfo, EnvironmentRecord } from '../../../shared/api/types';
 import type { CallOutput } from '../../../shared/api/contract';
 import { toApiError } from '../../../shared/errors';
+import { CodeEditor } from '../../components/editor/CodeEditor';
 import { client } from '../../transport/client';
 
 type Generated = CallOutput<'docker.dockerfile'>;
@@ -82,9 +83,7 @@ function DockerfileView({ record }: { record: EnvironmentRecord }) {
             : 'not yet: Build tab → Build as a Docker image'}
         </dd>
       </dl>
-      <pre className="code" aria-label="Generated Dockerfile">
-        {generated.dockerfile}
-      </pre>
+      <CodeEditor language="dockerfile" value={generated.dockerfile} readOnly label="Generated Dockerfile" />
       {build?.state === 'ready' && build.lock.length ? (
         <details>
           <summary>Installed in the image ({build.lock.length})</summary>

@@ -1,6 +1,6 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { ApiError } from '../../../shared/errors';
-import { BenchtopError } from '../../../shared/errors';
+import { BenchtopError, toApiError } from '../../../shared/errors';
 import {
   type EnvironmentDefinition,
   condaPackagesOf,
@@ -12,7 +12,9 @@ import {
 import { assertNotReserved, assertValidName } from '../../../shared/environments/names';
 import { definitionYamlText, parseDefinitionText } from '../../../shared/environments/parse';
 import { ListField } from '../../components/ListField';
-import { ErrorMessage } from '../../components/ErrorBanner';
+import { CodeEditor } from '../../components/editor/CodeEditor';
+import { FieldError } from '../../components/FieldError';
+import { uiError } from '../../forms/uiErrors';
 import { useEnvironments } from '../../stores/environments';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
@@ -27,47 +29,18 @@ function nameProblem(name: string): string | null {
   }
 }
 
-function serialise(def: EnvironmentDefinition, format: 'yaml' | 'json'): string {
-  return format === 'json' ? JSON.stringify(def, null, 2) : definitionYamlText(def);
+/**
+ * The definition's own errors (not the YAML/JSON syntax, which the editor finds itself) at their line.
+ * Without a line the error shows beside the editor only.
+ */
+function definitionErrors(error: ApiError | null) {
+  const line = error?.location?.line;
+  if (!error || !line || error.code === 'PARSE_ERROR') return [];
+  return [{ line, column: error.location?.column, message: error.message }];
 }
 
-/** The raw definition with line numbers; the line with an error is marked. */
-function RawEditor({
-  text,
-  error,
-  onChange,
-  format,
-}: {
-  text: string;
-  error: ApiError | null;
-  onChange: (t: string) => void;
-  format: string;
-}) {
-  const count = text.split('\n').length;
-  const bad = error?.location?.line;
-  const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    // Bring the line with the error into view (18px per line, a few lines of context above).
-    if (bad && box.current) box.current.scrollTop = Math.max(0, (bad - 4) * 18);
-  }, [bad]);
-  return (
-    <div className="raw-editor" ref={box}>
-      <pre className="gutter" aria-hidden="true">
-        {Array.from({ length: count }, (_, i) => (
-          <div key={i} className={bad === i + 1 ? 'bad-line' : ''}>
-            {i + 1}
-          </div>
-        ))}
-      </pre>
-      <textarea
-        aria-label={`Definition (${format.toUpperCase()})`}
-        spellCheck={false}
-        value={text}
-        onChange={(e) => onChange(e.target.value)}
-        rows={Math.max(18, count + 1)}
-      />
-    </div>
-  );
+function serialise(def: EnvironmentDefinition, format: 'yaml' | 'json'): string {
+  return format === 'json' ? JSON.stringify(def, null, 2) : definitionYamlText(def);
 }
 
 export function EnvironmentEditor({
@@ -93,6 +66,23 @@ export function EnvironmentEditor({
   const [rawError, setRawError] = useState<ApiError | null>(null);
   const [saving, setSaving] = useState(false);
   const [localImages, setLocalImages] = useState<string[]>([]);
+  const [coreCheck, setCoreCheck] = useState<{ text: string; format: 'yaml' | 'json' } | null>(null);
+
+  // The core validates what the renderer's parse accepted (its checks may go further); its error, at its line.
+  useEffect(() => {
+    if (!coreCheck) return;
+    let current = true;
+    const timer = setTimeout(() => {
+      client.environments
+        .validateText(coreCheck)
+        .then(() => undefined)
+        .catch((err: unknown) => current && setRawError(err instanceof BenchtopError ? err.toData() : toApiError(err)));
+    }, 400);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [coreCheck]);
 
   useEffect(() => {
     if (!definition)
@@ -136,6 +126,7 @@ export function EnvironmentEditor({
     try {
       setDefinition(parseDefinitionText(text, format));
       setRawError(null);
+      setCoreCheck({ text, format });
     } catch (err) {
       setRawError(err instanceof BenchtopError ? err.toData() : { code: 'PARSE_ERROR', message: String(err) });
     }
@@ -301,21 +292,35 @@ export function EnvironmentEditor({
               values={definition.docker.arguments}
               onChange={(next) => set({ docker: { ...definition.docker, arguments: next } })}
             />
-            <label>
-              Base Dockerfile (replaces the base image)
-              <textarea
-                rows={3}
+            <div className="field">
+              <span id="base-dockerfile-label">Base Dockerfile (replaces the base image)</span>
+              <CodeEditor
+                language="dockerfile"
+                label="Base Dockerfile"
                 value={definition.docker.baseDockerfile ?? ''}
-                onChange={(e) => set({ docker: { ...definition.docker, baseDockerfile: e.target.value || null } })}
+                onChange={(text) => set({ docker: { ...definition.docker, baseDockerfile: text || null } })}
+                minHeight={72}
               />
-            </label>
+            </div>
           </fieldset>
         </div>
       ) : (
-        <>
-          {rawError ? <ErrorMessage error={rawError} /> : <div className="ok-line">Valid definition.</div>}
-          <RawEditor text={raw} error={rawError} onChange={editRaw} format={format} />
-        </>
+        <div className="raw-definition">
+          {rawError ? (
+            <FieldError error={uiError(rawError, 'environment')} field="definition" form="environment" />
+          ) : (
+            <div className="ok-line">Valid definition.</div>
+          )}
+          <CodeEditor
+            language={format}
+            value={raw}
+            onChange={editRaw}
+            label={`Definition (${format.toUpperCase()})`}
+            errors={definitionErrors(rawError)}
+            minHeight={360}
+            maxHeight={900}
+          />
+        </div>
       )}
       <footer className="row">
         <button

@@ -222,15 +222,8 @@ export function RunDetail({ runId }: { runId: string }) {
         ) : null}
         {tab === 'terminal' ? (
           <>
-            <p className="muted">
-              {live ? 'Live: type here to answer input() or drive pdb.' : 'The run has ended; this is its output.'}
-            </p>
-            <Terminal
-              key={`${run.id}-${live}`}
-              source={runSource(run.id, live)}
-              label={`Terminal of ${run.id}`}
-              height={420}
-            />
+            {live ? null : <p className="muted">The run has ended; this is its output.</p>}
+            <Terminal key={`${run.id}-${live}`} source={runSource(run.id, live)} label={`Terminal of ${run.id}`} />
           </>
         ) : null}
         {tab === 'metrics' ? <RunMetricsView runId={run.id} live={live} /> : null}

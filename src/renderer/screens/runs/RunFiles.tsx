@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useModels } from '../../stores/models';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
+import { FileViewer, viewerLanguage } from './FileViewer';
 
 /** Saves a run's file through the browser (works in the desktop window and with `serve`). */
 async function saveFile(runId: string, path: string): Promise<void> {
@@ -27,6 +28,7 @@ function Listing({
   files,
   registrable,
   modelPath,
+  onView,
 }: {
   runId: string;
   title: string;
@@ -34,6 +36,7 @@ function Listing({
   files: string[];
   registrable?: boolean;
   modelPath?: (file: string) => string;
+  onView(path: string): void;
 }) {
   return (
     <section>
@@ -45,6 +48,13 @@ function Listing({
           {files.map((f) => (
             <li key={f}>
               <code>{f}</code>{' '}
+              {viewerLanguage(f) ? (
+                <>
+                  <button type="button" className="link" onClick={() => onView(`${prefix}/${f}`)}>
+                    View
+                  </button>{' '}
+                </>
+              ) : null}
               <button
                 type="button"
                 className="link"
@@ -82,6 +92,7 @@ export function RunFilesView({ runId }: { runId: string }) {
     uploads: string[];
   } | null>(null);
   const [dir, setDir] = useState('');
+  const [viewing, setViewing] = useState<string | null>(null);
   useEffect(() => {
     void client.runs
       .files({ runId })
@@ -118,19 +129,28 @@ export function RunFilesView({ runId }: { runId: string }) {
           Download all
         </button>
       </form>
-      <Listing runId={runId} title="Outputs (./outputs)" prefix="outputs" files={files.outputs} registrable />
+      {viewing ? <FileViewer key={viewing} runId={runId} path={viewing} onClose={() => setViewing(null)} /> : null}
+      <Listing
+        runId={runId}
+        title="Outputs (./outputs)"
+        onView={setViewing}
+        prefix="outputs"
+        files={files.outputs}
+        registrable
+      />
       {files.uploads.length ? (
         <Listing
           runId={runId}
           title="Uploaded (run.upload_file)"
+          onView={setViewing}
           prefix="files/uploads"
           files={files.uploads}
           registrable
           modelPath={(f) => f}
         />
       ) : null}
-      <Listing runId={runId} title="Logs (./logs)" prefix="logs" files={files.logs} />
-      <Listing runId={runId} title="Snapshot" prefix="snapshot" files={files.snapshot} />
+      <Listing runId={runId} title="Logs (./logs)" onView={setViewing} prefix="logs" files={files.logs} />
+      <Listing runId={runId} title="Snapshot" onView={setViewing} prefix="snapshot" files={files.snapshot} />
     </div>
   );
 }
