@@ -1,10 +1,20 @@
 import { useEffect, useState } from 'react';
-import { applyRunEvents, emptyMetrics, type RunEvent, type RunMetrics } from '../../../shared/api/runEvents';
+import {
+  applyRunEvents,
+  emptyMetrics,
+  type RunEvent,
+  type RunMetrics,
+  type ScalarPoint,
+} from '../../../shared/api/runEvents';
 import { freshEvents } from './freshEvents';
-import { LineChart } from '../../components/LineChart';
+import { ChartControls, type ChartSettings, DEFAULT_CHART_SETTINGS } from '../../components/charts/ChartControls';
+import { MetricChart, type MetricPoint } from '../../components/charts/MetricChart';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
 import { formatMetric } from './RunList';
+
+/** The sampler's metric names (src/main/supervisor/systemMetrics.ts, MLflow's prefix). */
+export const SYSTEM_PREFIX = 'system/';
 
 function Image({ runId, path }: { runId: string; path: string }) {
   const [src, setSrc] = useState<string | null>(null);
@@ -66,8 +76,11 @@ function ParamsTable({ params }: { params: Record<string, string> }) {
   );
 }
 
-/** A chart per scalar series that grows while the run is live; params, lists, rows, tables and images below. */
-export function RunMetricsView({ runId, live }: { runId: string; live: boolean }) {
+/**
+ * The run's metrics, read once and then kept up to date from run.metrics events while it is live (subscribed before
+ * the first read, so nothing logged in between is lost).
+ */
+export function useRunMetrics(runId: string, live: boolean): RunMetrics | null {
   const [metrics, setMetrics] = useState<RunMetrics | null>(null);
   useEffect(() => {
     let current: RunMetrics = emptyMetrics();
@@ -93,7 +106,7 @@ export function RunMetricsView({ runId, live }: { runId: string; live: boolean }
       .then((m) => {
         current = m as RunMetrics;
         loaded = true;
-        seen = Math.max(0, ...Object.values(current.scalars).flatMap((series) => series.map((p) => p.t)));
+        seen = latestTime(current);
         setMetrics({ ...current });
         fold(pending);
         pending = [];
@@ -104,8 +117,28 @@ export function RunMetricsView({ runId, live }: { runId: string; live: boolean }
       if (live) void client.runs.watchMetrics({ runId, on: false }).catch(() => undefined);
     };
   }, [runId, live]);
+  return metrics;
+}
+
+/** The newest event time of the scalars (a loop: 100,000 points would overflow Math.max's arguments). */
+function latestTime(metrics: RunMetrics): number {
+  let latest = 0;
+  for (const series of Object.values(metrics.scalars)) for (const p of series) if (p.t > latest) latest = p.t;
+  return latest;
+}
+
+/** A scalar series as chart points (strings and booleans logged under a scalar name are not drawn). */
+export function chartPoints(points: ScalarPoint[]): MetricPoint[] {
+  return points.map((p) => ({ step: p.step, value: typeof p.value === 'number' ? p.value : Number.NaN, t: p.t }));
+}
+
+/** A chart per scalar series that grows while the run is live; params, lists, rows, tables and images below. */
+export function RunMetricsView({ runId, live }: { runId: string; live: boolean }) {
+  const metrics = useRunMetrics(runId, live);
+  const [settings, setSettings] = useState<ChartSettings>(DEFAULT_CHART_SETTINGS);
   if (!metrics) return <div className="muted">Loading metrics...</div>;
-  const scalars = Object.entries(metrics.scalars);
+  // The sampler's CPU / memory / GPU series have their own tab (System).
+  const scalars = Object.entries(metrics.scalars).filter(([name]) => !name.startsWith(SYSTEM_PREFIX));
   const params = metrics.params ?? {};
   const nothing =
     scalars.length +
@@ -125,20 +158,21 @@ export function RunMetricsView({ runId, live }: { runId: string; live: boolean }
     );
   return (
     <div className="metrics">
-      <div className="charts">
-        {scalars.map(([name, points]) => (
-          <LineChart
-            key={name}
-            title={name}
-            series={[
-              {
-                label: name,
-                points: points.map((p) => ({ x: p.step, y: typeof p.value === 'number' ? p.value : Number.NaN })),
-              },
-            ]}
-          />
-        ))}
-      </div>
+      {scalars.length > 0 && (
+        <>
+          <ChartControls value={settings} onChange={setSettings} />
+          <div className="metric-charts">
+            {scalars.map(([name, points]) => (
+              <MetricChart
+                key={name}
+                title={name}
+                settings={settings}
+                series={[{ runId, label: name, points: chartPoints(points) }]}
+              />
+            ))}
+          </div>
+        </>
+      )}
       {Object.keys(params).length > 0 && <ParamsTable params={params} />}
       {Object.entries(metrics.lists).map(([name, values]) => (
         <Table key={name} name={name} columns={{ value: values }} />

@@ -1,0 +1,125 @@
+import { type Locator, type Page, expect, test } from '@playwright/test';
+import fs from 'node:fs';
+import { openCore } from '../../src/main/core/core';
+import { tempDir } from '../helpers/workspace';
+import { type ServedApp, serve } from './serveFixture';
+
+// A finished run written straight into a fresh workspace (row + events file, as a run leaves them): the charts are
+// what is tested, and a real run's timing would only make the values less predictable.
+const RUN = 'charts_1_e2e';
+const T0 = 1_700_000_000;
+const STEPS = 101;
+
+let app: ServedApp;
+
+test.beforeAll(async () => {
+  const workspace = tempDir('bt-e2e-charts-');
+  const core = openCore(workspace);
+  const t = new Date().toISOString();
+  core.db
+    .prepare(
+      `INSERT INTO runs(id, experiment, status, script, arguments, environment, target, source_dir, created_at, started_at, ended_at, exit_code) VALUES (?, 'charts', 'Completed', 'train.py', '[]', 'Benchtop-Minimal:1', 'local', '/src', ?, ?, ?, 0)`,
+    )
+    .run(RUN, t, t, t);
+  const runDir = core.paths.runDir(RUN);
+  fs.mkdirSync(runDir, { recursive: true });
+  const lines: string[] = [];
+  // loss = 2 * step + 1 (so the hover can check the value against the step), logged every half second.
+  for (let step = 0; step < STEPS; step++) {
+    const at = T0 + step / 2;
+    lines.push(JSON.stringify({ type: 'scalar', name: 'loss', value: 2 * step + 1, step, t: at }));
+    lines.push(JSON.stringify({ type: 'scalar', name: 'accuracy', value: step / 100, step, t: at }));
+    if (step % 10 === 0)
+      lines.push(
+        JSON.stringify({
+          type: 'scalar',
+          name: 'system/cpu_utilization_percentage',
+          value: 42,
+          step: step / 10,
+          t: at,
+        }),
+      );
+  }
+  fs.writeFileSync(`${runDir}/events.jsonl`, `${lines.join('\n')}\n`);
+  core.close();
+  app = await serve(workspace);
+});
+test.afterAll(() => app?.stop());
+
+async function openMetrics(page: Page): Promise<Locator> {
+  await page.goto(`${app.url}#/runs/${RUN}`);
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await page.getByRole('tab', { name: 'Metrics' }).click();
+  const chart = page.getByRole('figure', { name: 'Chart of loss' });
+  await expect(chart).toHaveAttribute('data-drawn', /\d+/);
+  return chart;
+}
+
+/** The legend's x and loss values (uPlot's live legend: first row is x, then one row per series). */
+async function legendValues(chart: Locator): Promise<[string, string]> {
+  const values = chart.locator('.u-legend .u-series .u-value');
+  return [(await values.nth(0).textContent()) ?? '', (await values.nth(1).textContent()) ?? ''];
+}
+
+const xRange = async (chart: Locator) => [
+  Number(await chart.getAttribute('data-x-min')),
+  Number(await chart.getAttribute('data-x-max')),
+];
+
+test('hover shows the value under the cursor; drag zooms and a double-click resets', async ({ page }) => {
+  const chart = await openMetrics(page);
+  const over = chart.locator('.u-over');
+  const box = (await over.boundingBox()) as { x: number; y: number; width: number; height: number };
+  for (const fraction of [0.25, 0.6]) {
+    await page.mouse.move(box.x + box.width * fraction, box.y + box.height / 2);
+    const [x, y] = await legendValues(chart);
+    // The point under the cursor: its step is where the cursor is along the axis, its value 2 * step + 1.
+    expect(Math.abs(Number(x) - fraction * (STEPS - 1))).toBeLessThanOrEqual(2);
+    expect(Number(y)).toBe(2 * Number(x) + 1);
+  }
+  expect(await xRange(chart)).toEqual([0, STEPS - 1]);
+  await page.mouse.move(box.x + box.width * 0.2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await expect.poll(() => xRange(chart)).not.toEqual([0, STEPS - 1]);
+  const [min, max] = await xRange(chart);
+  expect(min).toBeGreaterThan(15);
+  expect(max).toBeLessThan(55);
+  await over.dblclick({ position: { x: box.width / 2, y: box.height / 2 } });
+  await expect.poll(() => xRange(chart)).toEqual([0, STEPS - 1]);
+});
+
+test('log scale, x = time / relative time, legend click hides a series; system metrics on their own tab', async ({
+  page,
+}) => {
+  const chart = await openMetrics(page);
+  // The Metrics tab holds the script's metrics only.
+  await expect(page.getByRole('figure', { name: /Chart of system\// })).toHaveCount(0);
+  await expect(chart).toHaveAttribute('data-y-scale', 'linear');
+  await page.getByLabel('Log scale').check();
+  await expect(page.getByRole('figure', { name: 'Chart of loss' })).toHaveAttribute('data-y-scale', 'log');
+  await page.getByLabel('Log scale').uncheck();
+  await expect(chart).toHaveAttribute('data-y-scale', 'linear');
+
+  await page.getByLabel('X axis').selectOption('relative');
+  await expect.poll(() => xRange(chart)).toEqual([0, (STEPS - 1) / 2]);
+  await page.getByLabel('X axis').selectOption('time');
+  await expect.poll(() => xRange(chart)).toEqual([T0, T0 + (STEPS - 1) / 2]);
+  await page.getByLabel('X axis').selectOption('step');
+  await expect.poll(() => xRange(chart)).toEqual([0, STEPS - 1]);
+
+  const entry = chart.locator('.u-legend .u-series').nth(1);
+  await expect(entry).toContainText('loss');
+  await entry.click();
+  await expect(entry).toHaveClass(/u-off/);
+  // The keyboard reaches it too (Enter shows it again).
+  await entry.focus();
+  await page.keyboard.press('Enter');
+  await expect(entry).not.toHaveClass(/u-off/);
+
+  await page.getByRole('tab', { name: 'System' }).click();
+  const cpu = page.getByRole('figure', { name: 'Chart of CPU (%)' });
+  await expect(cpu).toHaveAttribute('data-points', '11');
+  await expect(cpu).toHaveAttribute('data-drawn', /\d+/);
+});
