@@ -9,11 +9,12 @@ import { RunModels } from '../models/RunModels';
 import { RunFilesView } from './RunFiles';
 import { duration, formatMetric } from './RunList';
 import { RunMetricsView } from './RunMetrics';
+import { SystemMetricsView } from './SystemMetrics';
 
 // The sweep view loads with its charts (ECharts, ~0.5 MB) only when a sweep is opened.
 const SweepView = lazy(() => import('../sweeps/SweepView').then((m) => ({ default: m.SweepView })));
 
-type Tab = 'overview' | 'terminal' | 'metrics' | 'files' | 'search';
+type Tab = 'overview' | 'terminal' | 'metrics' | 'system' | 'files' | 'search';
 
 function LogSearch({ runId }: { runId: string }) {
   const [query, setQuery] = useState('');
@@ -79,6 +80,7 @@ export function RunDetail({ runId }: { runId: string }) {
     ['overview', 'Overview'],
     ['terminal', 'Terminal'],
     ['metrics', 'Metrics'],
+    ['system', 'System'],
     ['files', 'Files'],
     ['search', 'Search log'],
   ];
@@ -227,6 +229,7 @@ export function RunDetail({ runId }: { runId: string }) {
           </>
         ) : null}
         {tab === 'metrics' ? <RunMetricsView runId={run.id} live={live} /> : null}
+        {tab === 'system' ? <SystemMetricsView runId={run.id} live={live} /> : null}
         {tab === 'files' ? <RunFilesView runId={run.id} /> : null}
         {tab === 'search' ? <LogSearch runId={run.id} /> : null}
       </div>
