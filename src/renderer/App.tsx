@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { ConfirmHost } from './components/ConfirmDialog';
-import { ErrorMessage } from './components/ErrorBanner';
+import { MessageArea } from './components/ErrorBanner';
 import { JobsPanel } from './components/JobsPanel';
 import { WorkspaceFooter } from './components/WorkspaceFooter';
 import { wireCoreEvents } from './coreEvents';
@@ -27,7 +27,7 @@ const SCREENS: [Screen, string, string][] = [
 ];
 
 export function App() {
-  const { screen, setScreen, error, clearError, notice, connected } = useUi();
+  const { screen, setScreen, connected } = useUi();
   useEffect(() => {
     const off = wireCoreEvents();
     void useEnvironments
@@ -77,12 +77,6 @@ export function App() {
         <WorkspaceFooter />
       </aside>
       <main>
-        {error ? <ErrorMessage error={error} onDismiss={clearError} /> : null}
-        {notice ? (
-          <div className="notice" role="status">
-            {notice}
-          </div>
-        ) : null}
         {screen === 'environments' ? <EnvironmentsScreen /> : null}
         {screen === 'runs' ? <RunsScreen /> : null}
         {screen === 'models' ? <ModelsScreen /> : null}
@@ -91,6 +85,7 @@ export function App() {
         {screen === 'cache' ? <CacheScreen /> : null}
         {screen === 'settings' ? <SettingsScreen /> : null}
         <JobsPanel />
+        <MessageArea />
       </main>
       <ConfirmHost />
     </div>

@@ -1,4 +1,6 @@
 import type { ApiError } from '../../shared/errors';
+import { useUi } from '../stores/ui';
+import './messages.css';
 
 /** An error as the user should see it: what went wrong, and the way out. */
 export function ErrorMessage({ error, onDismiss }: { error: ApiError; onDismiss?: () => void }) {
@@ -26,3 +28,23 @@ export function ErrorMessage({ error, onDismiss }: { error: ApiError; onDismiss?
 
 // The one empty-state pattern lives in EmptyState.tsx; re-exported so older imports get it too.
 export { EmptyState } from './EmptyState';
+
+/**
+ * The app's one message place: the last error (until dismissed or a later success) or success notice, floating
+ * over the bottom right of the view, so a message coming or going never moves what is on screen.
+ */
+export function MessageArea() {
+  const error = useUi((s) => s.error);
+  const notice = useUi((s) => s.notice);
+  const clearError = useUi((s) => s.clearError);
+  return (
+    <div className="message-area" data-testid="messages">
+      {error ? <ErrorMessage error={error} onDismiss={clearError} /> : null}
+      {notice ? (
+        <div className="notice" role="status">
+          {notice}
+        </div>
+      ) : null}
+    </div>
+  );
+}

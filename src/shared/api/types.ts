@@ -51,6 +51,8 @@ export const EnvironmentSummary = z.object({
   curated: z.boolean(),
   buildKey: z.string(),
   buildState: BuildState,
+  /** The newest version with a ready build (the latest one may not be built while an older one is). */
+  builtVersion: z.string().nullable().optional(),
   pythonVersion: z.string().nullable(),
   updatedAt: z.string(),
 });

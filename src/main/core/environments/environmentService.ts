@@ -78,7 +78,9 @@ export class EnvironmentService {
   list(options: { curated?: boolean } = {}): EnvironmentSummary[] {
     const rows = this.db
       .prepare(
-        `SELECT e.name, e.version, e.build_key, e.curated, e.created_at, e.definition, c.count, b.state AS build_state
+        `SELECT e.name, e.version, e.build_key, e.curated, e.created_at, e.definition, c.count, b.state AS build_state,
+           (SELECT MAX(v.version) FROM environments v JOIN builds vb ON vb.build_key = v.build_key AND vb.state = 'ready'
+             WHERE v.name = e.name) AS built_version
          FROM environments e
          JOIN (SELECT name, MAX(version) AS latest, COUNT(*) AS count FROM environments GROUP BY name) c
            ON c.name = e.name AND c.latest = e.version
@@ -89,6 +91,7 @@ export class EnvironmentService {
       .all(options.curated === undefined ? {} : { curated: options.curated ? 1 : 0 }) as (EnvRow & {
       count: number;
       build_state: string | null;
+      built_version: number | null;
     })[];
     return rows.map((row) => {
       const def = JSON.parse(row.definition) as EnvironmentDefinition;
@@ -99,6 +102,7 @@ export class EnvironmentService {
         curated: row.curated === 1,
         buildKey: row.build_key,
         buildState: (row.build_state ?? 'none') as EnvironmentSummary['buildState'],
+        builtVersion: row.built_version === null ? null : String(row.built_version),
         pythonVersion: pythonVersionOf(def),
         updatedAt: row.created_at,
       };

@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { DATASET_NAME_PATTERN, type RegisteredDataset } from '../../../shared/api/datasetTypes';
 import { BenchtopError, type ApiError } from '../../../shared/errors';
-import { ErrorMessage } from '../../components/ErrorBanner';
+import { FieldError } from '../../components/FieldError';
 import { FormHeader } from '../../components/FormHeader';
+import { uiError } from '../../forms/uiErrors';
 import { useDatasets, type DatasetRegisterPrefill } from '../../stores/datasets';
 import { asApiError, useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
@@ -49,8 +50,15 @@ export function RegisterDatasetView({ prefill }: { prefill: DatasetRegisterPrefi
       ? 'Use letters, digits, ".", "_" or "-", starting with a letter or a digit (at most 255).'
       : null;
   const ready = Boolean(name && paths.length) && !nameError && !tags.error && !table.error;
+  // The registry's error beside its field, in the form's words (its hints name the CLI's flags).
   const errorAt = (field: RegisterField) =>
-    failure?.field === field ? <ErrorMessage error={failure.error} onDismiss={() => setFailure(null)} /> : null;
+    failure?.field === field ? (
+      <FieldError
+        error={{ ...uiError(failure.error, 'registerDataset'), field }}
+        field={field}
+        form="registerDataset"
+      />
+    ) : null;
 
   const changePaths = (next: string[]) => {
     setPaths(next);

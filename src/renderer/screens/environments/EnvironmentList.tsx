@@ -2,6 +2,14 @@ import { moveSelectionWithArrows } from '../../components/listKeys';
 import { useEnvironments } from '../../stores/environments';
 import type { EnvironmentSummary } from '../../../shared/api/types';
 
+/** The row's build state in words: "built" for a ready build, and the built version when only an older one is. */
+function buildWords(env: EnvironmentSummary): string {
+  if (env.buildState === 'ready') return 'built';
+  if (env.buildState === 'building') return 'building';
+  if (env.builtVersion) return `v${env.builtVersion} built`;
+  return env.buildState === 'none' ? 'not built' : env.buildState;
+}
+
 function Row({ env, selected, onSelect }: { env: EnvironmentSummary; selected: boolean; onSelect: () => void }) {
   return (
     <li>
@@ -16,7 +24,7 @@ function Row({ env, selected, onSelect }: { env: EnvironmentSummary; selected: b
           v{env.latestVersion} · {env.versionCount} version{env.versionCount === 1 ? '' : 's'} · python{' '}
           {env.pythonVersion ?? 'default'}
         </span>
-        <span className={`state ${env.buildState}`}>{env.buildState === 'none' ? 'not built' : env.buildState}</span>
+        <span className={`state ${env.buildState}`}>{buildWords(env)}</span>
       </button>
     </li>
   );
@@ -28,11 +36,13 @@ export function EnvironmentList() {
   if (list === null) return <div className="muted pad">Loading environments...</div>;
   const own = list.filter((e) => !e.curated);
   const curated = list.filter((e) => e.curated);
+  // Screen order: yours, then the curated ones (the core lists curated first).
+  const shown = [...own, ...curated];
   const onKeyDown = (event: React.KeyboardEvent) =>
     moveSelectionWithArrows(
       event,
-      list,
-      list.findIndex((e) => e.name === selected),
+      shown,
+      shown.findIndex((e) => e.name === selected),
       (e) => void select(e.name),
     );
   return (

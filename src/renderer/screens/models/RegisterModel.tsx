@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { MODEL_FRAMEWORKS, MODEL_NAME_PATTERN } from '../../../shared/api/modelTypes';
 import type { RunSummary } from '../../../shared/api/runTypes';
 import { useModels, type RegisterPrefill } from '../../stores/models';
+import { FieldError, useFieldErrors } from '../../components/FieldError';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
 import { FormHeader } from '../../components/FormHeader';
@@ -109,7 +110,8 @@ export function RegisterModelView({ prefill }: { prefill: RegisterPrefill }) {
   const [description, setDescription] = useState('');
   const [tagsText, setTagsText] = useState('');
   const [propertiesText, setPropertiesText] = useState('');
-  const { job, busy, run, cancel } = useJobRequest();
+  const errors = useFieldErrors('registerModel');
+  const { job, busy, run, cancel } = useJobRequest(errors.fail);
 
   const path = from === 'run' ? runPath : localPath;
   const tags = parseLines(tagsText, 'Tags');
@@ -123,6 +125,7 @@ export function RegisterModelView({ prefill }: { prefill: RegisterPrefill }) {
 
   const choosePath = (next: string, set: (v: string) => void) => {
     set(next);
+    errors.edited('path');
     if (!nameTouched) setName(nameFrom(next));
   };
 
@@ -139,6 +142,7 @@ export function RegisterModelView({ prefill }: { prefill: RegisterPrefill }) {
         properties: properties.values,
         requestId,
       });
+      errors.clear();
       useUi.getState().notify(`Registered ${model.id}.`);
       await useModels.getState().refresh();
       await useModels.getState().select(model.name, model.version);
@@ -180,6 +184,8 @@ export function RegisterModelView({ prefill }: { prefill: RegisterPrefill }) {
             setPath={(p) => choosePath(p.replace(/\/$/, ''), setRunPath)}
           />
         )}
+        <FieldError error={errors.error} field="path" form="registerModel" />
+        <FieldError error={errors.error} field="runId" form="registerModel" />
         <label>
           Name
           <input
@@ -187,10 +193,12 @@ export function RegisterModelView({ prefill }: { prefill: RegisterPrefill }) {
             onChange={(e) => {
               setName(e.target.value);
               setNameTouched(true);
+              errors.edited('name');
             }}
-            aria-invalid={Boolean(nameError)}
+            aria-invalid={Boolean(nameError) || errors.error?.field === 'name'}
           />
         </label>
+        <FieldError error={errors.error} field="name" form="registerModel" />
         {nameError ? <div className="field-error">{nameError}</div> : null}
         <div className="row">
           <label>
@@ -222,8 +230,16 @@ export function RegisterModelView({ prefill }: { prefill: RegisterPrefill }) {
         </label>
         <label>
           Properties (add-only; one key=value per line)
-          <textarea rows={2} value={propertiesText} onChange={(e) => setPropertiesText(e.target.value)} />
+          <textarea
+            rows={2}
+            value={propertiesText}
+            onChange={(e) => {
+              setPropertiesText(e.target.value);
+              errors.edited('properties');
+            }}
+          />
         </label>
+        <FieldError error={errors.error} field="properties" form="registerModel" />
         {[tags.error, properties.error].filter(Boolean).map((p) => (
           <div key={p} className="field-error">
             {p}
@@ -238,6 +254,9 @@ export function RegisterModelView({ prefill }: { prefill: RegisterPrefill }) {
               <JobProgressParts job={job} cancel={cancel} cancelLabel="Cancel registration" />
             </>
           ) : null}
+        </div>
+        <div className="form-message">
+          <FieldError error={errors.error} field="form" form="registerModel" />
         </div>
       </form>
     </article>

@@ -6,9 +6,9 @@ import { client } from '../../transport/client';
 /**
  * A call that runs as a job (register, download): while it is pending the
  * view gets the job (progress, step, cancel) by the request id it chose;
- * errors go to the error banner.
+ * errors go to `onError` (a form's field errors), else to the error banner.
  */
-export function useJobRequest() {
+export function useJobRequest(onError?: (err: unknown) => void) {
   const [job, setJob] = useState<Job | null>(null);
   const [busy, setBusy] = useState(false);
   const stop = useRef<(() => void) | null>(null);
@@ -22,7 +22,8 @@ export function useJobRequest() {
     try {
       await call(requestId);
     } catch (err) {
-      useUi.getState().showError(err);
+      if (onError) onError(err);
+      else useUi.getState().showError(err);
     } finally {
       stop.current?.();
       setBusy(false);

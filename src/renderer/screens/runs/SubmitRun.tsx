@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { RunSummary } from '../../../shared/api/runTypes';
 import type { EnvironmentSummary } from '../../../shared/api/types';
+import { FieldError, useFieldErrors } from '../../components/FieldError';
 import { useRuns } from '../../stores/runs';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
@@ -32,6 +33,7 @@ export function SubmitRun({ from }: { from: RunSummary | null }) {
       : EMPTY_QUEUE_DRAFT,
   );
   const [busy, setBusy] = useState(false);
+  const errors = useFieldErrors('submitRun');
   useEffect(() => {
     // A re-run starts from the dataset versions the run recorded.
     if (from)
@@ -73,10 +75,12 @@ export function SubmitRun({ from }: { from: RunSummary | null }) {
             ...queueFieldsOf(queueDraft, target),
           });
       useRuns.getState().upsert(run);
+      errors.clear();
       useUi.getState().notify(`Submitted ${run.id}`);
       setView({ kind: 'detail', runId: run.id });
     } catch (err) {
-      useUi.getState().showError(err);
+      // Beside the field it is about, in the form's words (the global banner would speak the CLI's).
+      errors.fail(err);
     } finally {
       setBusy(false);
     }
@@ -111,16 +115,30 @@ export function SubmitRun({ from }: { from: RunSummary | null }) {
               Source folder (snapshot honours .amlignore, else .gitignore)
               <input
                 value={sourceDirectory}
-                onChange={(e) => setSource(e.target.value)}
+                onChange={(e) => {
+                  setSource(e.target.value);
+                  errors.edited('sourceDirectory');
+                }}
                 placeholder="/path/to/project"
                 required
                 autoFocus
+                {...errors.invalid('sourceDirectory')}
               />
             </label>
+            <FieldError error={errors.error} field="sourceDirectory" form="submitRun" />
             <label>
               Script (relative to the source folder)
-              <input value={script} onChange={(e) => setScript(e.target.value)} required />
+              <input
+                value={script}
+                onChange={(e) => {
+                  setScript(e.target.value);
+                  errors.edited('script');
+                }}
+                required
+                {...errors.invalid('script')}
+              />
             </label>
+            <FieldError error={errors.error} field="script" form="submitRun" />
           </>
         )}
         <label>
@@ -129,7 +147,15 @@ export function SubmitRun({ from }: { from: RunSummary | null }) {
         </label>
         <label>
           Environment
-          <select aria-label="Environment" value={environment} onChange={(e) => setEnvironment(e.target.value)}>
+          <select
+            aria-label="Environment"
+            value={environment}
+            onChange={(e) => {
+              setEnvironment(e.target.value);
+              errors.edited('environment');
+            }}
+            {...errors.invalid('environment')}
+          >
             {options.map((o) => (
               <option key={o} value={o}>
                 {o}
@@ -137,6 +163,7 @@ export function SubmitRun({ from }: { from: RunSummary | null }) {
             ))}
           </select>
         </label>
+        <FieldError error={errors.error} field="environment" form="submitRun" />
         <label>
           Run on
           <select aria-label="Run on" value={target} onChange={(e) => setTarget(e.target.value as 'local' | 'docker')}>
@@ -146,9 +173,18 @@ export function SubmitRun({ from }: { from: RunSummary | null }) {
         </label>
         <label>
           Experiment
-          <input value={experiment} onChange={(e) => setExperiment(e.target.value)} />
+          <input
+            value={experiment}
+            onChange={(e) => {
+              setExperiment(e.target.value);
+              errors.edited('experiment');
+            }}
+            {...errors.invalid('experiment')}
+          />
         </label>
+        <FieldError error={errors.error} field="experiment" form="submitRun" />
         <DatasetInputsEditor rows={inputs} onChange={setInputs} />
+        <FieldError error={errors.error} field="inputs" form="submitRun" />
         {from ? null : (
           <label>
             Maximum duration in seconds (optional)
@@ -169,6 +205,9 @@ export function SubmitRun({ from }: { from: RunSummary | null }) {
           >
             {busy ? 'Submitting...' : from ? 'Re-run' : 'Submit'}
           </button>
+        </div>
+        <div className="form-message">
+          <FieldError error={errors.error} field="form" form="submitRun" />
         </div>
       </form>
     </section>

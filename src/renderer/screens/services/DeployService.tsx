@@ -3,6 +3,7 @@ import { SERVICE_NAME_PATTERN } from '../../../shared/api/serviceTypes';
 import { useServices } from '../../stores/services';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
+import { FieldError, useFieldErrors } from '../../components/FieldError';
 import { FormHeader } from '../../components/FormHeader';
 import { PathField } from '../../components/PathField';
 import { EnvironmentPicker } from './EnvironmentPicker';
@@ -19,6 +20,14 @@ export function DeployServiceView() {
   const [workers, setWorkers] = useState(1);
   const [target, setTarget] = useState<'local' | 'docker'>('local');
   const [deploying, setDeploying] = useState(false);
+  const errors = useFieldErrors('deployService');
+  // An edit clears the error about that field (the user is answering it).
+  const edit =
+    <T,>(field: string, set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      errors.edited(field);
+    };
   const nameError =
     name && (!SERVICE_NAME_PATTERN.test(name) || name.length < 3 || name.length > 32)
       ? 'Use 3 to 32 lower-case letters, digits and "-", starting with a letter.'
@@ -41,11 +50,12 @@ export function DeployServiceView() {
         workers,
         target,
       });
+      errors.clear();
       useUi.getState().notify(`${service.name} is running at ${service.scoringUri}`);
       await useServices.getState().refresh();
       useServices.getState().select(service.name);
     } catch (err) {
-      useUi.getState().showError(err);
+      errors.fail(err);
       await useServices.getState().refresh();
     } finally {
       setDeploying(false);
@@ -69,38 +79,43 @@ export function DeployServiceView() {
           Name
           <input
             value={name}
-            onChange={(e) => setName(e.target.value)}
+            onChange={(e) => edit('name', setName)(e.target.value)}
             placeholder="iris-svc"
-            aria-invalid={Boolean(nameError)}
+            aria-invalid={Boolean(nameError) || errors.error?.field === 'name'}
           />
         </label>
         {nameError ? <div className="field-error">{nameError}</div> : null}
-        <ModelPicker value={models} onChange={setModels} />
+        <FieldError error={errors.error} field="name" form="deployService" />
+        <ModelPicker value={models} onChange={edit('models', setModels)} />
+        <FieldError error={errors.error} field="models" form="deployService" />
         <PathField
           label="Entry script (score.py with init() and run(); empty for a no-code deployment of a scikit-learn or MLflow model)"
           value={entryScript}
-          onChange={setEntryScript}
+          onChange={edit('entryScript', setEntryScript)}
           kinds={['file']}
           placeholder="score.py, or /path/to/score.py"
         />
+        <FieldError error={errors.error} field="entryScript" form="deployService" />
         <PathField
           label="Source folder (copied with the script; the script's path is relative to it)"
           value={sourceDirectory}
-          onChange={setSourceDirectory}
+          onChange={edit('sourceDirectory', setSourceDirectory)}
           kinds={['folder']}
           placeholder="/path/to/project"
         />
+        <FieldError error={errors.error} field="sourceDirectory" form="deployService" />
         <EnvironmentPicker
           value={environment}
-          onChange={setEnvironment}
+          onChange={edit('environment', setEnvironment)}
           placeholder="Default (Benchtop-Minimal; no-code: Benchtop-SKLearn, or one made from the MLflow model's requirements)"
         />
+        <FieldError error={errors.error} field="environment" form="deployService" />
         <div className="row">
           <label>
             Port
             <input
               value={port}
-              onChange={(e) => setPort(e.target.value)}
+              onChange={(e) => edit('port', setPort)(e.target.value)}
               placeholder="a free one"
               inputMode="numeric"
             />
@@ -128,6 +143,7 @@ export function DeployServiceView() {
           </label>
         </div>
         {portError ? <div className="field-error">{portError}</div> : null}
+        <FieldError error={errors.error} field="port" form="deployService" />
         <div className="row">
           <button type="submit" className="primary" disabled={!ready || deploying}>
             {deploying ? 'Deploying…' : 'Deploy'}
@@ -135,6 +151,9 @@ export function DeployServiceView() {
           {deploying ? (
             <span role="status">Building or reusing the environment, starting the server, waiting for GET / …</span>
           ) : null}
+        </div>
+        <div className="form-message">
+          <FieldError error={errors.error} field="form" form="deployService" />
         </div>
       </form>
       {deploying && name ? (
