@@ -10,6 +10,7 @@ import { RunFilesView } from './RunFiles';
 import { duration, formatMetric } from './RunList';
 import { RunMetricsView } from './RunMetrics';
 import { SystemMetricsView } from './SystemMetrics';
+import { ExportBundleButton } from '../bundles/ExportBundle';
 
 // The sweep view loads with its charts (ECharts, ~0.5 MB) only when a sweep is opened.
 const SweepView = lazy(() => import('../sweeps/SweepView').then((m) => ({ default: m.SweepView })));
@@ -104,6 +105,7 @@ export function RunDetail({ runId }: { runId: string }) {
             Cancel run
           </button>
         ) : null}
+        <ExportBundleButton parts={[{ kind: 'run', runId: run.id }]} />
         <button type="button" onClick={() => setView({ kind: 'submit', from: run })}>
           Re-run…
         </button>
