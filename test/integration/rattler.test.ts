@@ -29,7 +29,7 @@ function definition(name: string, dependencies: string[], channels = [pathToFile
   return core.environments.register(def).environment;
 }
 
-async function build(record: { name: string; version: number; definition: EnvironmentDefinition }) {
+async function build(record: { name: string; version: string; definition: EnvironmentDefinition }) {
   const started = core.builds.start(record.definition, `${record.name}:${record.version}`, { backend: 'rattler' });
   const job = core.jobs.get(started.job.id);
   const finished = await job.done;

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { indexChannel } from '../../core/builds/rattlerIndex';
 import { withJobProgress } from '../jobProgress';
-import { printJson } from '../output';
+import type { ApiError } from '../../../shared/errors';
+import { OperationFailed, printJson } from '../output';
 import type { Action } from '../program';
 
 /** `env wheelhouse` (make an environment offline-ready) and `env channel-index` (make a folder a conda channel). */
@@ -20,16 +21,23 @@ export function registerWheelhouseCommands(env: Command, action: Action): void {
         const result = await withJobProgress(ctx, `Fetching wheels for ${opts.name}`, 'wheelhouse', (requestId) =>
           ctx.client.environments.wheelhouse({ name, ...(version ? { version } : {}), requestId }),
         );
-        if (ctx.json) return printJson(result);
+        const failed: ApiError = {
+          code: 'PACKAGE_UNAVAILABLE',
+          message: `No wheel for this Python and platform: ${result.failed.map((f) => f.name).join(', ')}.`,
+          hint: 'Build each with `pip wheel NAME==VERSION` and `benchtop wheel add` the file.',
+        };
+        if (ctx.json) {
+          printJson(result);
+          if (result.failed.length > 0) throw new OperationFailed(failed, false);
+          return;
+        }
         for (const file of result.fetched) console.log(`fetched  ${file}`);
         for (const id of result.present) console.log(`present  ${id}`);
         for (const f of result.failed) console.log(`FAILED   ${f.name}: ${f.reason}`);
+        if (result.failed.length > 0) throw new OperationFailed(failed);
         console.log(
-          result.failed.length === 0
-            ? `Offline-ready: ${result.fetched.length} fetched, ${result.present.length} already there. \`benchtop env build -n ${name} --offline\` finds every wheel.`
-            : `${result.failed.length} package(s) have no wheel for this Python and platform; build them with \`pip wheel NAME==VERSION\` and \`benchtop wheel add\` the file.`,
+          `Offline-ready: ${result.fetched.length} fetched, ${result.present.length} already there. \`benchtop env build -n ${name} --offline\` finds every wheel.`,
         );
-        if (result.failed.length > 0) process.exitCode = 1;
       }),
     );
   env
