@@ -5,6 +5,7 @@ import { registerDataCommands } from './commands/data';
 import { registerDockerCommands } from './commands/docker';
 import { registerQueueCommands } from './commands/queue';
 import { registerEnvCommands } from './commands/env';
+import { registerExportCommand } from './commands/export';
 import { registerImportCommands } from './commands/import';
 import { registerMlflowCommands } from './commands/mlflow';
 import { registerModelCommands } from './commands/model';
@@ -54,6 +55,7 @@ export function buildProgram(): Command {
   registerServeCommand(program, action);
   registerSdkCommands(program);
   registerWorkspaceCommands(program, action);
+  registerExportCommand(program, action);
   registerImportCommands(program, action);
   registerMlflowCommands(program);
   program.commands.forEach(function inherit(cmd: Command) {

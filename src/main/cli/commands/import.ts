@@ -1,18 +1,43 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import type { Command } from 'commander';
+import type { ImportOutcome } from '../../../shared/api/bundleTypes';
 import type { MlflowImportSummary } from '../../../shared/api/importTypes';
 import type { CliContext } from '../context';
 import { cancelOnInterrupt } from '../interrupt';
 import { printJson, table } from '../output';
 import type { Action } from '../program';
+import { printBundle, withBundleProgress } from './export';
 
 /**
- * `benchtop import KIND SOURCE`: each source kind is a subcommand (`import mlflow DIR_OR_URI`
- * now), so `benchtop import FILE.btb` for bundles can become this command's own action later
- * without changing how `import mlflow` is spelled.
+ * `benchtop import FILE.btb` (a bundle from `benchtop export`) is this command's own action; other sources are
+ * subcommands (`import mlflow DIR_OR_URI`), which commander tries first, so neither spelling changes.
  */
 export function registerImportCommands(program: Command, action: Action): void {
-  const imports = program.command('import').description('Bring data made elsewhere into the workspace');
+  const imports = program
+    .command('import')
+    .description('Bring a .btb bundle (benchtop export), or data made elsewhere (import mlflow), into the workspace')
+    .argument('[file]', 'a .btb bundle')
+    .option('--dry-run', "only read the bundle's manifest and list what it holds")
+    .action(
+      action(async (ctx, file: string | undefined, options: { dryRun?: boolean }) => {
+        if (!file) {
+          imports.help({ error: true });
+          return;
+        }
+        const absolute = path.resolve(file);
+        if (options.dryRun) {
+          const summary = await ctx.client.bundles.inspect({ file: absolute });
+          if (ctx.json) return printJson(summary);
+          return printBundle(summary, `${absolute} holds`);
+        }
+        const outcome = await withBundleProgress(ctx, 'import', (requestId) =>
+          ctx.client.bundles.import({ file: absolute, requestId }),
+        );
+        if (ctx.json) return printJson(outcome);
+        printOutcome(absolute, outcome);
+      }),
+    );
   imports
     .command('mlflow')
     .description(
@@ -32,10 +57,23 @@ export function registerImportCommands(program: Command, action: Action): void {
     );
 }
 
+function printOutcome(file: string, outcome: ImportOutcome): void {
+  const count = (action: string) => outcome.parts.filter((p) => p.action === action).length;
+  console.log(
+    `Imported ${file}: ${count('added')} added, ${count('unchanged')} unchanged, ${count('new-version')} new version(s)`,
+  );
+  console.log(
+    table(
+      ['KIND', 'NAME', 'VERSION', 'ACTION', 'NOTE'],
+      outcome.parts.map((p) => [p.kind, p.name, p.version, p.action, p.note]),
+    ),
+  );
+  for (const tag of outcome.imagesLoaded) console.log(`Loaded image ${tag}`);
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
-
 /** Shows the live log of every job the call starts (the tool environment's build, the import, model registrations). */
 async function withLiveJobs<T>(ctx: CliContext, call: (requestId: string) => Promise<T>): Promise<T> {
   const requestId = randomUUID();

@@ -54,11 +54,16 @@ export function forEachEntry(
     extract.on('entry', (header, stream, next) => {
       if (settled) return;
       const entry = { name: header.name, size: header.size ?? 0, type: header.type ?? 'file', stream };
+      let ended = false;
+      stream.once('end', () => {
+        ended = true;
+      });
       onEntry(entry).then(
         (result) => {
           if (result === 'stop') return settle(null);
+          if (ended) return next();
           // Whatever the handler left unread is skipped (it still has to pass through the parser).
-          stream.on('end', () => next());
+          stream.once('end', () => next());
           stream.resume();
         },
         (err: unknown) => settle(err),
