@@ -79,7 +79,7 @@ export async function makeWheelhouse(
   const job = deps.jobs.start(
     'tool',
     `Make ${label} offline-ready`,
-    { tool: 'wheelhouse', environment: label, requestId: input.requestId ?? '' },
+    { tool: 'wheelhouse', wheelhouseOf: label, requestId: input.requestId ?? '' },
     async (ctx) => {
       result = await fetchAll(deps, ctx, ready.pythonPath, wanted);
     },

@@ -7,6 +7,7 @@ import { useEnvironments } from '../../stores/environments';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
 import { BuildPanel } from './BuildPanel';
+import { WheelhouseButton } from './WheelhouseButton';
 import { DefinitionYaml } from './DefinitionYaml';
 import { DockerfilePanel } from './DockerfilePanel';
 import { VersionDiff } from './VersionDiff';
@@ -172,6 +173,7 @@ export function EnvironmentDetail() {
           </>
         ) : null}
         {tab === 'build' ? <BuildPanel record={record} /> : null}
+        {tab === 'build' ? <WheelhouseButton record={record} /> : null}
         {tab === 'lock' ? <Lock record={record} /> : null}
         {tab === 'versions' ? <VersionDiff versions={versions} /> : null}
         {tab === 'definition' ? <DefinitionYaml definition={record.definition} /> : null}
