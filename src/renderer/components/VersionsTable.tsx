@@ -19,31 +19,34 @@ export function VersionsTable<R extends { version: number }>({
   cells,
 }: VersionsTableProps<R>) {
   return (
-    <table className="table versions" aria-label="Versions">
-      <thead>
-        <tr>
-          <th>Version</th>
-          {headers.map((h) => (
-            <th key={h}>{h}</th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {versions.map((v) => (
-          <tr
-            key={v.version}
-            className={v.version === selected ? 'selected' : ''}
-            aria-selected={v.version === selected}
-          >
-            <td>
-              <button type="button" className="link" onClick={() => onSelect(v.version)}>
-                v{v.version}
-              </button>
-            </td>
-            {cells(v)}
+    // Scrolls inside itself on a narrow window (the Run column stays reachable; the Version column stays put).
+    <div className="table-wide">
+      <table className="table versions" aria-label="Versions">
+        <thead>
+          <tr>
+            <th>Version</th>
+            {headers.map((h) => (
+              <th key={h}>{h}</th>
+            ))}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {versions.map((v) => (
+            <tr
+              key={v.version}
+              className={v.version === selected ? 'selected' : ''}
+              aria-selected={v.version === selected}
+            >
+              <td>
+                <button type="button" className="link" onClick={() => onSelect(v.version)}>
+                  v{v.version}
+                </button>
+              </td>
+              {cells(v)}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { PaneToggle, paneClass, usePaneCollapsed } from '../../components/SidePane';
+import { EmptyState } from '../../components/EmptyState';
 import { useDatasets } from '../../stores/datasets';
 import { DatasetDetailView } from './DatasetDetail';
 import { DatasetList } from './DatasetList';
@@ -20,16 +21,10 @@ export function DataScreen() {
       ) : selected ? (
         <DatasetDetailView key={selected} name={selected} />
       ) : (
-        <div className="empty">
-          <h2>Data</h2>
-          <p>
-            Register a file, a folder or a glob as a versioned dataset: its files are stored once by content, the same
-            content registered again is the same version, and every run and model that uses it is recorded.
-          </p>
-          <button type="button" className="primary" onClick={() => useDatasets.getState().openRegister({})}>
-            Register dataset
-          </button>
-        </div>
+        <EmptyState icon="▤" title="Pick a dataset">
+          Register a file, a folder or a glob as a versioned dataset: its files are stored once by content, the same
+          content registered again is the same version, and every run and model that uses it is recorded.
+        </EmptyState>
       )}
     </div>
   );

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { PaneToggle, paneClass, usePaneCollapsed } from '../../components/SidePane';
+import { EmptyState } from '../../components/EmptyState';
 import { useModels } from '../../stores/models';
 import { ModelDetailView } from './ModelDetail';
 import { ModelList } from './ModelList';
@@ -20,16 +21,10 @@ export function ModelsScreen() {
       ) : selected ? (
         <ModelDetailView key={selected} name={selected} />
       ) : (
-        <div className="empty">
-          <h2>Models</h2>
-          <p>
-            Register a trained model from a file, a folder or a run&apos;s outputs; every registration is a new version
-            with its tags, properties and lineage.
-          </p>
-          <button type="button" className="primary" onClick={() => useModels.getState().openRegister({})}>
-            Register model
-          </button>
-        </div>
+        <EmptyState icon="◆" title="Pick a model">
+          Register a trained model from a file, a folder or a run&apos;s outputs; every registration is a new version
+          with its tags, properties and lineage.
+        </EmptyState>
       )}
     </div>
   );
