@@ -5,17 +5,19 @@
 #   unshare -rn -- scripts/offline-loop.sh --workspace DIR [options]         (where user namespaces are allowed)
 # Options:
 #   --workspace DIR     the workspace to check (required); its wheels must hold what the environment needs
-#   --env NAME[:VER]    the environment to build with --offline and run in (default Benchtop-Minimal)
+#   --env NAME[:VER]    the environment to build with --offline (backend auto, as runs) and run in (default Benchtop-Minimal)
 #   --import MODULE     a module the run must import (repeatable): proves the environment's packages installed
 #   --docker            also build the environment as an image (--backend docker --offline) and run in a container
 #   --port N            the service's port inside the namespace (default 6789)
 #   --logs DIR          keep every step's output there (else a temporary folder, kept only when a step fails)
 #   --keep-model        keep the model version it registers (else deleted at the end)
+#   --bundle FILE       first import this .btb (benchtop import): what it carries can then be built and run here
+#   --conda-env NAME[:VER]  also build this conda environment from its local (file://) channels with --backend rattler
 # It creates one run, one model version (deleted at the end) and one service (deleted at the end) in the workspace.
 # Exit status: 0 when every step passed, 1 when one failed (the line says which and how to fix it), 2 bad usage.
 set -u
 
-WORKSPACE="" ENV_REF="Benchtop-Minimal" DOCKER=0 PORT=6789 IMPORTS=() LOGS="" KEEP_MODEL=0
+WORKSPACE="" ENV_REF="Benchtop-Minimal" DOCKER=0 PORT=6789 IMPORTS=() LOGS="" KEEP_MODEL=0 BUNDLE="" CONDA_ENV=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --workspace) WORKSPACE="${2:-}"; shift 2 ;;
@@ -25,7 +27,9 @@ while [ $# -gt 0 ]; do
     --port) PORT="${2:-}"; shift 2 ;;
     --logs) LOGS="${2:-}"; shift 2 ;;
     --keep-model) KEEP_MODEL=1; shift ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --bundle) BUNDLE="${2:-}"; shift 2 ;;
+    --conda-env) CONDA_ENV="${2:-}"; shift 2 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -45,7 +49,13 @@ else
   # Kept when a step fails: the FAIL line points into it.
   trap '[ "$?" = 0 ] && rm -rf "$WORK"' EXIT
 fi
-pass() { printf 'PASS  %-8s %s\n' "$1" "$2"; }
+STEP_START=$(date +%s%N)
+# Each PASS says how long its step took (what dominates a slow check).
+pass() {
+  local now ms
+  now=$(date +%s%N) ms=$(((now - STEP_START) / 1000000)) STEP_START=$now
+  printf 'PASS  %-8s %s [%d.%01d s]\n' "$1" "$2" $((ms / 1000)) $((ms % 1000 / 100))
+}
 fail() {
   printf 'FAIL  %-8s %s\n      fix: %s\n' "$1" "$2" "$3"
   [ -n "${SERVICE:-}" ] && bt service delete "$SERVICE" >/dev/null 2>&1
@@ -85,14 +95,32 @@ if [ -n "$OWNER_PID" ] && [ -e "/proc/$OWNER_PID" ]; then
   fi
 fi
 
+# (--bundle) Import first: the environments, models and runs it carries are then used offline like any other.
+if [ -n "$BUNDLE" ]; then
+  bt import "$BUNDLE" >"$WORK/import.json" 2>"$WORK/import.log"
+  PARTS="$(json "$WORK/import.json" 'j.parts.map((p) => `${p.kind} ${p.name}${p.version ? ":" + p.version : ""} ${p.action}`).join(", ")')"
+  [ -n "$PARTS" ] || fail import "$BUNDLE: $(why "$WORK/import.json")" "$(hint "$WORK/import.json" "see $WORK/import.log")"
+  pass import "$BUNDLE: $PARTS"
+fi
+
 # 2. Build from the workspace's wheels only.
-ENV_ARGS=(-n "${ENV_REF%%:*}")
-[ "$ENV_REF" != "${ENV_REF#*:}" ] && ENV_ARGS+=(-v "${ENV_REF#*:}")
-bt env build "${ENV_ARGS[@]}" --backend venv --offline \
+env_args() { local ref="$1"; printf '%s\0' -n "${ref%%:*}"; [ "$ref" != "${ref#*:}" ] && printf '%s\0' -v "${ref#*:}"; }
+mapfile -d '' ENV_ARGS < <(env_args "$ENV_REF")
+# The backend runs use (auto), so the run below finds this very build in the cache.
+bt env build "${ENV_ARGS[@]}" --backend auto --offline \
   >"$WORK/build.json" 2>"$WORK/build.log"
 [ "$(json "$WORK/build.json" j.state)" = completed ] ||
   fail build "$ENV_REF: $(why "$WORK/build.json")" "$(hint "$WORK/build.json" "see $WORK/build.log")"
-pass build "$ENV_REF offline ($(json "$WORK/build.json" 'j.cached ? "cached" : "built"'), $(json "$WORK/build.json" j.python))"
+pass build "$ENV_REF offline with $(json "$WORK/build.json" j.backend) ($(json "$WORK/build.json" 'j.cached ? "cached" : "built"'), $(json "$WORK/build.json" j.python))"
+
+# (--conda-env) A conda file solved and installed by rattler from local channels only.
+if [ -n "$CONDA_ENV" ]; then
+  mapfile -d '' CONDA_ARGS < <(env_args "$CONDA_ENV")
+  bt env build "${CONDA_ARGS[@]}" --backend rattler --offline >"$WORK/conda.json" 2>"$WORK/conda.log"
+  [ "$(json "$WORK/conda.json" j.state)" = completed ] ||
+    fail conda "$CONDA_ENV: $(why "$WORK/conda.json")" "$(hint "$WORK/conda.json" "see $WORK/conda.log")"
+  pass conda "$CONDA_ENV with rattler from its local channels ($(json "$WORK/conda.json" 'j.cached ? "cached" : "built"') at $(json "$WORK/conda.json" j.path))"
+fi
 
 # The project: a training script that proves it saw no network, and a scoring script that says what it saw.
 mkdir -p "$WORK/project"
@@ -165,7 +193,7 @@ if [ "$DOCKER" = 1 ]; then
   bt env build "${ENV_ARGS[@]}" --backend docker --offline >"$WORK/image.json" 2>"$WORK/image.log"
   [ "$(json "$WORK/image.json" j.state)" = completed ] ||
     fail image "$(why "$WORK/image.json")" "$(hint "$WORK/image.json" "see $WORK/image.log")"
-  pass image "$(json "$WORK/image.json" j.image) built offline (build steps had no network)"
+  pass image "$(json "$WORK/image.json" j.image) $(json "$WORK/image.json" 'j.cached ? "cached on the engine" : "built offline (its steps had no network)"')"
   submit docker "$WORK/crun.json"
   [ "$(json "$WORK/crun.json" j.status)" = Completed ] ||
     fail container "$(why "$WORK/crun.json")" "$(hint "$WORK/crun.json" "see benchtop run logs $(json "$WORK/crun.json" j.id)")"

@@ -47,7 +47,7 @@ describe('the offline loop in a network namespace', () => {
     const out = loop.stdout;
     expect(loop.code, `${out}\n${loop.stderr}`).toBe(0);
     expect(out).toMatch(/^PASS {2}network +interfaces: lo - no routes/m);
-    expect(out).toMatch(/^PASS {2}build +offline-env:1 offline \(built, /m);
+    expect(out).toMatch(/^PASS {2}build +offline-env:1 offline with venv \(built, /m);
     expect(fs.readFileSync(path.join(logs, 'build.log'), 'utf8')).toMatch(/offpkg/);
     expect(out).toContain(
       'PASS  score    POST http://127.0.0.1:6790/score -> 200 {"y": [2, 4, 6], "interfaces": ["lo"]}',
@@ -58,10 +58,10 @@ describe('the offline loop in a network namespace', () => {
     expect(out).toMatch(/^PASS {2}the whole loop ran with no network$/m);
 
     // Outside the namespace: what the loop made is in the workspace, as it said.
-    const runId = /^PASS {2}run +(\S+) Completed, accuracy 0\.93$/m.exec(out)?.[1] as string;
+    const runId = /^PASS {2}run +(\S+) Completed, accuracy 0\.93 \[/m.exec(out)?.[1] as string;
     const run = JSON.parse((await cli(['--json', 'run', 'show', runId])).stdout) as Record<string, unknown>;
     expect(run).toMatchObject({ status: 'Completed', metrics: { accuracy: 0.93 }, environment: 'offline-env:1' });
-    const containerRunId = /^PASS {2}container +(\S+) Completed in the image, accuracy 0\.93$/m.exec(out)?.[1];
+    const containerRunId = /^PASS {2}container +(\S+) Completed in the image, accuracy 0\.93 \[/m.exec(out)?.[1];
     expect(containerRunId).toBeTruthy();
     const target = tempDir('bt-offline-model-');
     expect((await cli(['model', 'download', 'offline-loop-check:1', '-d', target])).code).toBe(0);
