@@ -3,7 +3,8 @@
 Runs in Benchtop's rattler tool environment. Two commands:
   create REQUEST.json   REQUEST = {"channels": [...], "specs": [...], "prefix": DIR, "cacheDir": DIR,
                         "result": FILE}; solves, installs into prefix, writes to FILE
-                        {"records": [{name, version, build, url, sha256, md5, channel, subdir}]}
+                        {"records": [{name, version, build, url, sha256, md5, channel, subdir}],
+                         "timings": {"solveMs", "installMs"}}
                         or {"error": {"kind": "solve" | "channel" | "install", "message": ...}} (exit 3).
   index CHANNEL_DIR     writes repodata.json for every subdir of a folder of conda packages.
 Progress goes to stdout as `benchtop-progress FRACTION TEXT` lines, which Benchtop turns into job progress.
@@ -13,6 +14,7 @@ import asyncio
 import json
 import os
 import sys
+import time
 
 import rattler
 from rattler.index import index_fs
@@ -77,11 +79,13 @@ async def _solve(request):
 
 
 async def _create(request):
+    started = time.perf_counter()
     try:
         records = await _solve(request)
     except Exception as err:  # py-rattler raises its own exception classes per failure kind
         kind = "solve" if type(err).__name__ == "SolverError" else "channel"
         return {"error": {"kind": kind, "message": str(err)}}
+    solved = time.perf_counter()
     names = [f"{r.name.normalized} {r.version}" for r in records]
     _progress(0.4, f"Solved: {len(records)} package(s): {', '.join(names)}")
     try:
@@ -95,7 +99,8 @@ async def _create(request):
     except Exception as err:
         return {"error": {"kind": "install", "message": str(err)}}
     _progress(0.92, "Installed")
-    return {"records": [_record_json(r) for r in records]}
+    timings = {"solveMs": round((solved - started) * 1000), "installMs": round((time.perf_counter() - solved) * 1000)}
+    return {"records": [_record_json(r) for r in records], "timings": timings}
 
 
 def main():

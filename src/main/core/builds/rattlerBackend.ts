@@ -35,7 +35,9 @@ interface RattlerRecord {
   sha256: string | null;
   md5: string | null;
 }
-type RattlerResult = { records: RattlerRecord[] } | { error: { kind: string; message: string } };
+type RattlerResult =
+  | { records: RattlerRecord[]; timings?: { solveMs: number; installMs: number } }
+  | { error: { kind: string; message: string } };
 
 export function rattlerScript(): string {
   return path.join(runtimeDir(), 'tools', 'rattler_env.py');
@@ -132,6 +134,10 @@ export class RattlerBackend implements BuildBackend {
       );
       const result = read();
       if (!result || 'error' in result) throw solveFailure(result, 0);
+      if (result.timings)
+        job.output.note(
+          `rattler: solved in ${result.timings.solveMs} ms, downloaded and linked in ${result.timings.installMs} ms`,
+        );
       return result.records;
     } finally {
       stop();
