@@ -10,6 +10,7 @@ import { makeWheel, requireComponent, ROOT, runCli, runProcess, tempDir, writeEn
 // the namespace can reach anything but 127.0.0.1.
 let ready = false;
 let workspace: string;
+let bundle: string;
 const cli = (args: string[]) => runCli(args, { workspace, timeoutMs: 120_000 });
 
 beforeAll(async () => {
@@ -30,6 +31,13 @@ beforeAll(async () => {
     `FROM ${BASE_IMAGE}\nRUN python3 -c "import socket; print('build interfaces:', sorted(n for _, n in socket.if_nameindex()))"\n`,
   );
   expect((await cli(['env', 'register', '-d', envDir])).code).toBe(0);
+  // A bundle made in another workspace: imported inside the namespace, as one carried to an offline machine.
+  const elsewhere = tempDir('bt-offline-source-');
+  fs.writeFileSync(path.join(elsewhere, 'carried.bin'), 'carried weights\n'.repeat(1000));
+  const other = (args: string[]) => runCli(args, { workspace: path.join(elsewhere, 'ws'), timeoutMs: 60_000 });
+  expect((await other(['model', 'register', '-n', 'carried', '-p', path.join(elsewhere, 'carried.bin')])).code).toBe(0);
+  bundle = path.join(elsewhere, 'carried.btb');
+  expect((await other(['export', 'model', 'carried', '-o', bundle])).code).toBe(0);
 }, 120_000);
 
 describe('the offline loop in a network namespace', () => {
@@ -40,13 +48,14 @@ describe('the offline loop in a network namespace', () => {
     const loop = await runProcess(
       'unshare',
       ['-n', '--', script, '--workspace', workspace, '--env', 'offline-env:1', '--import', 'offpkg', '--docker'].concat(
-        ['--logs', logs, '--keep-model', '--port', '6790'],
+        ['--logs', logs, '--keep-model', '--port', '6790', '--bundle', bundle],
       ),
       { env: process.env, timeoutMs: 120_000 },
     );
     const out = loop.stdout;
     expect(loop.code, `${out}\n${loop.stderr}`).toBe(0);
     expect(out).toMatch(/^PASS {2}network +interfaces: lo - no routes/m);
+    expect(out).toContain(`PASS  import   ${bundle}: model carried:1 added [`);
     expect(out).toMatch(/^PASS {2}build +offline-env:1 offline with venv \(built, /m);
     expect(fs.readFileSync(path.join(logs, 'build.log'), 'utf8')).toMatch(/offpkg/);
     expect(out).toContain(
@@ -70,6 +79,8 @@ describe('the offline loop in a network namespace', () => {
       weight: 2,
       interfaces: ['lo'],
     });
+    const carried = JSON.parse((await cli(['--json', 'model', 'show', 'carried:1'])).stdout) as { size: number };
+    expect(carried.size).toBe('carried weights\n'.length * 1000);
     const services = JSON.parse((await cli(['--json', 'service', 'list'])).stdout) as unknown[];
     expect(JSON.stringify(services)).not.toContain('offline-loop-check');
   }, 150_000);
