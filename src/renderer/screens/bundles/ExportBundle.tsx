@@ -12,7 +12,12 @@ export function ExportBundleButton({ parts, label = 'Export' }: { parts: BundleP
   const [open, setOpen] = useState(false);
   return (
     <>
-      <button type="button" onClick={() => setOpen(true)} disabled={parts.length === 0}>
+      <button
+        type="button"
+        onClick={() => setOpen(true)}
+        disabled={parts.length === 0}
+        title="Write a bundle (.btb) to carry this to another workspace or an offline machine"
+      >
         {label}
       </button>
       {open ? <ExportBundleDialog parts={parts} onClose={() => setOpen(false)} /> : null}
