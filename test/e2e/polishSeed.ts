@@ -72,71 +72,49 @@ const SWEEP_TRIAL = [
 
 const SCORE = ['import json', 'def init():', '    pass', 'def run(raw):', '    return {"echo": json.loads(raw)}', ''];
 
-export function seedWorkspace(app: ServedApp): Seeded {
-  const project = tempDir('bt-e2e-polish-');
-  fs.mkdirSync(path.join(project, 'env'));
+/** The Azure-shaped user-managed environment shots-env, registered and built (an interpreter check). */
+export function seedEnvironment(app: ServedApp, project = tempDir('bt-e2e-polish-')): string {
+  fs.mkdirSync(path.join(project, 'env'), { recursive: true });
   fs.writeFileSync(path.join(project, 'env', 'azureml_environment.json'), JSON.stringify(AZURE_SHAPED_ENV, null, 2));
-  fs.writeFileSync(path.join(project, 'train.py'), TRAIN);
-  fs.writeFileSync(path.join(project, 'sweep.py'), SWEEP_TRIAL);
-  fs.writeFileSync(path.join(project, 'score.py'), SCORE.join('\n'));
-  fs.writeFileSync(path.join(project, 'iris.csv'), 'sepal_length,species\n5.1,setosa\n6.2,versicolor\n7.7,virginica\n');
-  fs.writeFileSync(
-    path.join(project, 'grid.yml'),
-    'sampling:\n  type: grid\n  parameter_space:\n    --lr: choice(0.1, 0.2)\nprimary_metric: {name: accuracy, goal: maximize}\nmax_concurrent_runs: 2\n',
-  );
   cli(app, ['env', 'register', '-d', path.join(project, 'env')]);
   cli(app, ['env', 'build', '-n', 'shots-env']);
-  const runIds = ['0.1', '0.3'].map((lr) => {
-    const out = cli(app, [
-      '--json',
-      'run',
-      'submit',
-      '-d',
-      project,
-      '-s',
-      'train.py',
-      '-e',
-      'shots-env',
-      '-x',
-      'demo',
-      '--wait',
-      '--',
-      lr,
-    ]);
-    return (JSON.parse(out) as { id: string }).id;
-  });
-  const [firstRun] = runIds as [string];
-  cli(app, [
-    'model',
-    'register',
-    '-n',
-    'demo-model',
-    '--run',
-    firstRun,
-    '-p',
-    'outputs/model.txt',
-    '--tag',
-    'stage=dev',
-  ]);
-  cli(app, ['data', 'register', '-n', 'iris-table', '-p', path.join(project, 'iris.csv'), '--tabular']);
+  return project;
+}
+
+/** demo-svc: a running local service on shots-env serving demo-model (from `fromRun`'s outputs, else a file). */
+export function seedService(app: ServedApp, project: string, fromRun?: string): void {
+  fs.writeFileSync(path.join(project, 'score.py'), SCORE.join('\n'));
+  if (fromRun) {
+    const register = ['model', 'register', '-n', 'demo-model', '--run', fromRun, '-p', 'outputs/model.txt'];
+    cli(app, [...register, '--tag', 'stage=dev']);
+  } else {
+    fs.writeFileSync(path.join(project, 'model.txt'), '0.1');
+    cli(app, ['model', 'register', '-n', 'demo-model', '-p', path.join(project, 'model.txt')]);
+  }
   const deploy = ['service', 'deploy', '-n', 'demo-svc', '-m', 'demo-model', '--entry-script', 'score.py'];
   cli(app, [...deploy, '-d', project, '-e', 'shots-env']);
-  const sweep = cli(app, [
-    '--json',
-    'sweep',
-    'submit',
-    '-f',
+}
+
+const submitRun = (app: ServedApp, project: string, lr: string) => {
+  const args = ['--json', 'run', 'submit', '-d', project, '-s', 'train.py', '-e', 'shots-env', '-x', 'demo'];
+  return (JSON.parse(cli(app, [...args, '--wait', '--', lr])) as { id: string }).id;
+};
+
+export function seedWorkspace(app: ServedApp): Seeded {
+  const project = seedEnvironment(app);
+  fs.writeFileSync(path.join(project, 'train.py'), TRAIN);
+  fs.writeFileSync(path.join(project, 'sweep.py'), SWEEP_TRIAL);
+  fs.writeFileSync(path.join(project, 'iris.csv'), 'sepal_length,species\n5.1,setosa\n6.2,versicolor\n7.7,virginica\n');
+  const grid = 'sampling:\n  type: grid\n  parameter_space:\n    --lr: choice(0.1, 0.2)\n';
+  fs.writeFileSync(
     path.join(project, 'grid.yml'),
-    '-d',
-    project,
-    '-s',
-    'sweep.py',
-    '-x',
-    'sweepy',
-    '-e',
-    'shots-env',
-    '--wait',
-  ]);
+    `${grid}primary_metric: {name: accuracy, goal: maximize}\nmax_concurrent_runs: 2\n`,
+  );
+  const runIds = ['0.1', '0.3'].map((lr) => submitRun(app, project, lr));
+  seedService(app, project, runIds[0]);
+  cli(app, ['data', 'register', '-n', 'iris-table', '-p', path.join(project, 'iris.csv'), '--tabular']);
+  const sweepArgs = ['--json', 'sweep', 'submit', '-f', path.join(project, 'grid.yml'), '-d', project];
+  const sweep = cli(app, [...sweepArgs, '-s', 'sweep.py', '-x', 'sweepy', '-e', 'shots-env', '--wait']);
   return { project, runIds, sweepId: (JSON.parse(sweep) as { id: string }).id };
 }
 

@@ -176,8 +176,12 @@ const SCREENS: Screen[] = [
 /** Also shot dark (the OS preference), at every size. */
 const DARK = new Set(['environments-yaml', 'runs-list', 'run-metrics', 'services-detail']);
 
+// Page-side expressions as strings: this file is type-checked for Node, without the DOM's types.
+const PAGE_OVERFLOW = 'document.documentElement.scrollWidth - window.innerWidth';
+const TWO_FRAMES = 'new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))';
+
 async function assertNothingClipped(page: Page, keys: Locator[], size: { width: number; height: number }) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  const overflow = await page.evaluate<number>(PAGE_OVERFLOW);
   expect(overflow, 'the page scrolls sideways').toBeLessThanOrEqual(0);
   for (const key of keys) {
     // Reachable: scrolling its own containers brings it fully into the viewport, and the page itself stays put.
@@ -188,17 +192,17 @@ async function assertNothingClipped(page: Page, keys: Locator[], size: { width: 
     expect(box.x, `${key} starts left of the window`).toBeGreaterThanOrEqual(-1);
     expect(box.x + Math.min(box.width, 40), `${key} is right of the window`).toBeLessThanOrEqual(size.width + 1);
     expect(box.y, `${key} is below the window`).toBeLessThan(size.height);
-    expect(await page.evaluate(() => window.scrollX), 'the page scrolled sideways to show it').toBe(0);
+    expect(await page.evaluate<number>('window.scrollX'), 'the page scrolled sideways to show it').toBe(0);
   }
 }
 
 async function shoot(page: Page, screen: Screen, suffix: string) {
-  await page.evaluate((hash) => (window.location.hash = hash), screen.hash());
+  await page.evaluate(`window.location.hash = ${JSON.stringify(screen.hash())}`);
   await screen.ready(page);
   for (const size of SIZES) {
     await page.setViewportSize(size);
     // Let layout (charts and terminals size to their container) settle for one frame pair.
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page.evaluate(TWO_FRAMES);
     await page.screenshot({ path: path.join(OUT, `${screen.name}${suffix}-${size.width}x${size.height}.png`) });
     await assertNothingClipped(page, screen.keys(page), size);
   }
