@@ -58,12 +58,12 @@ test('Remove in the build cache asks first, names the running service that uses 
   await spare.getByRole('button', { name: /^Remove / }).click();
   await expect(dialog).toContainText('Environment versions built by it');
   await expect(dialog).toContainText('spare-env:1');
-  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await expect(dialog.getByRole('button', { name: 'Keep it' })).toBeFocused();
   // Focus stays in the dialog: Tab from the last button wraps to the first.
   await page.keyboard.press('Tab');
   await expect(dialog.getByRole('button', { name: 'Remove', exact: true })).toBeFocused();
   await page.keyboard.press('Tab');
-  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await expect(dialog.getByRole('button', { name: 'Keep it' })).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
   await expect(spare).toBeVisible();

@@ -22,6 +22,8 @@ export interface ConfirmRequest {
   blocked?: string;
   /** The verb on the confirm button (Delete, Remove, Prune, ...). */
   confirmLabel?: string;
+  /** The safe choice's label (default "Keep it", as on every screen; "Cancel" is kept for stopping work). */
+  cancelLabel?: string;
   /** Red confirm button (default true: confirmations are for destructive actions). */
   danger?: boolean;
 }
@@ -74,6 +76,7 @@ export function ConfirmDialog(props: ConfirmRequest & { onAnswer: (ok: boolean) 
     danger = true,
     onAnswer,
   } = props;
+  const cancelLabel = props.cancelLabel ?? 'Keep it';
   const ref = useRef<HTMLDialogElement>(null);
   const returnFocus = useRef<Element | null>(null);
   useEffect(() => {
@@ -133,7 +136,7 @@ export function ConfirmDialog(props: ConfirmRequest & { onAnswer: (ok: boolean) 
       ) : null}
       <div className="confirm-actions">
         <button type="button" data-cancel onClick={() => onAnswer(false)}>
-          {blocked ? 'Close' : 'Cancel'}
+          {blocked ? 'Close' : cancelLabel}
         </button>
         {blocked ? null : (
           <button type="button" className={danger ? 'danger-solid' : 'primary'} onClick={() => onAnswer(true)}>

@@ -36,7 +36,7 @@ function Description({ value, onSave }: { value: string | null; onSave(text: str
       <input aria-label="Description" value={text} onChange={(e) => setText(e.target.value)} autoFocus />
       <button type="submit">Save</button>
       <button type="button" onClick={() => setEditing(false)}>
-        Cancel
+        Close
       </button>
     </form>
   );

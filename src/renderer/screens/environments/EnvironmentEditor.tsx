@@ -332,7 +332,7 @@ export function EnvironmentEditor({
           {saving ? 'Registering...' : 'Register'}
         </button>
         <button type="button" onClick={() => setMode({ kind: 'view' })}>
-          Cancel
+          Close
         </button>
         <span className="muted">Registering identical content returns the existing version.</span>
       </footer>

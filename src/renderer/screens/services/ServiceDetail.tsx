@@ -49,7 +49,7 @@ function UpdateForm({ service, onDone }: { service: ServiceRecord; onDone(): voi
           {busy ? 'Updating…' : 'Update and restart'}
         </button>
         <button type="button" onClick={onDone} disabled={busy}>
-          Cancel
+          Close
         </button>
       </div>
     </form>
