@@ -63,6 +63,8 @@ test('exports a model from its screen, imports it into another workspace, and re
   const result = importer.getByRole('status', { name: 'Import result' });
   await expect(result.getByRole('row', { name: /model iris-btb:1/ })).toContainText('added');
   expect(JSON.parse(cli(target, ['--json', 'model', 'show', 'iris-btb:1'])).size).toBe(WEIGHTS.length);
+  // Settings' own export list takes it too: it can be exported again from here.
+  await expect(page.getByRole('group', { name: 'Parts to export' })).toContainText('model iris-btb:1');
   // The Models list has it without a reload.
   await page.keyboard.press('Alt+3');
   await expect(

@@ -12,6 +12,7 @@ const RECENT_RUNS = 20;
 export function BundlesSettings() {
   const [choices, setChoices] = useState<BundlePartRef[] | null>(null);
   const [picked, setPicked] = useState<Set<string>>(new Set());
+  const [loaded, setLoaded] = useState(0);
   useEffect(() => {
     const showError = useUi.getState().showError;
     Promise.all([
@@ -31,7 +32,7 @@ export function BundlesSettings() {
         ]),
       )
       .catch(showError);
-  }, []);
+  }, [loaded]);
   const toggle = (key: string) =>
     setPicked((old) => {
       const next = new Set(old);
@@ -47,7 +48,7 @@ export function BundlesSettings() {
         A bundle (.btb) carries environments (with their wheels and, optionally, the built image), models, runs and
         services to another workspace or an offline machine as one file.
       </p>
-      <ImportBundle />
+      <ImportBundle onImported={() => setLoaded((n) => n + 1)} />
       <h4>Export several</h4>
       {choices === null ? <p className="muted">Loading...</p> : null}
       {choices?.length === 0 ? (

@@ -15,7 +15,7 @@ import { useBundleJob } from './useBundleJob';
  * Import a .btb: pick the file, see its parts (read from the manifest, nothing written), then Import with progress
  * and Cancel, then what happened to each part. A refused bundle (checksum, truncated, newer format) names the part.
  */
-export function ImportBundle() {
+export function ImportBundle({ onImported }: { onImported?: () => void }) {
   const [file, setFile] = useState('');
   const [summary, setSummary] = useState<BundleSummary | null>(null);
   const [outcome, setOutcome] = useState<ImportOutcome | null>(null);
@@ -35,6 +35,7 @@ export function ImportBundle() {
       const result = await client.bundles.import({ file: file.trim(), requestId });
       setOutcome(result);
       refreshListsFor(result);
+      onImported?.();
     });
   return (
     <section aria-label="Import bundle">
