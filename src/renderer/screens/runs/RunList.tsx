@@ -1,12 +1,23 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { RUN_STATUSES, type RunStatus, type RunSummary } from '../../../shared/api/runTypes';
+import { lazy, Suspense, useEffect, useMemo } from 'react';
+import { FINAL_STATUSES, RUN_STATUSES, type RunStatus, type RunSummary } from '../../../shared/api/runTypes';
+import { confirmAction } from '../../components/ConfirmDialog';
 import { EmptyState } from '../../components/ErrorBanner';
+import { PaneToggle, paneClass, usePaneCollapsed } from '../../components/SidePane';
 import { useRuns } from '../../stores/runs';
+import { defaultColumns, useRunTable } from '../../stores/runTable';
 import { useLiveSweepList } from '../../stores/sweeps';
-import { SweepBadge } from '../sweeps/SweepBadge';
+import { useUi } from '../../stores/ui';
+import { client } from '../../transport/client';
+import { ColumnChooser } from './table/ColumnChooser';
+import { matches, parseFilter } from './table/filterExpression';
+import { RunsTable } from './table/RunsTable';
+import { type TableRun, runParams, sortRows } from './table/tableModel';
 
-const ROW = 34;
-const OVERSCAN = 10;
+// ECharts is big: the charts load as their own chunk the first time they are opened (the first bundle stays small).
+const SweepCharts = lazy(() => import('./table/SweepCharts').then((m) => ({ default: m.SweepCharts })));
+
+// The table is virtualised, so it holds a whole 10,000-run sweep (the list's own page is 5,000).
+if ((useRuns.getState().query.limit ?? 0) < 10_000) useRuns.setState((s) => ({ query: { ...s.query, limit: 10_000 } }));
 
 export function duration(run: Pick<RunSummary, 'startedAt' | 'endedAt'>): string {
   if (!run.startedAt) return '-';
@@ -20,63 +31,92 @@ export function formatMetric(v: unknown): string {
   return typeof v === 'number' ? Number(v.toPrecision(4)).toString() : v === null || v === undefined ? '' : String(v);
 }
 
-/** "accuracy > 0.9" -> a metric filter; null when the text is not one. */
-function parseMetricFilter(text: string) {
-  const m = /^\s*([^<>=\s]+)\s*(>=|<=|>|<|=)\s*(-?[\d.eE+-]+)\s*$/.exec(text);
-  return m ? { name: m[1] as string, op: m[2] as '>' | '>=' | '<' | '<=' | '=', value: Number(m[3]) } : null;
-}
-
-/** Run history: filters, a metric sort, and a virtualised table that stays fast for tens of thousands of runs. */
 /** The list's rows: each run, and under an open parent its child runs (indented by depth). */
-function listRows(
-  runs: RunSummary[],
-  children: Record<string, RunSummary[]>,
-  expanded: Set<string>,
-): { run: RunSummary; depth: number }[] {
-  const out: { run: RunSummary; depth: number }[] = [];
+function listRows(runs: RunSummary[], children: Record<string, RunSummary[]>, expanded: Set<string>): TableRun[] {
+  const out: TableRun[] = [];
   const add = (run: RunSummary, depth: number) => {
-    out.push({ run, depth });
+    out.push({ run, depth, params: runParams(run) });
     if (expanded.has(run.id) && depth < 8) for (const child of children[run.id] ?? []) add(child, depth + 1);
   };
   for (const run of runs) add(run, 0);
   return out;
 }
 
+/** Names seen in the loaded runs, merged with the experiment's (runs.table), so live new ones appear at once. */
+function mergeKeys(known: string[], rows: TableRun[], pick: (r: TableRun) => Record<string, unknown>): string[] {
+  const names = new Set(known);
+  for (const row of rows.slice(0, 2000)) for (const k of Object.keys(pick(row))) names.add(k);
+  return [...names].sort();
+}
+
+/** Run history: experiments, filters, a column chooser, sorting, selection and the sweep charts. */
 export function RunList() {
-  const { runs, total, query, setQuery, experiments, selected, toggle, setView, loading } = useRuns();
+  const { runs, total, query, setQuery, experiments, selected, setView, loading } = useRuns();
   const children = useRuns((s) => s.children);
   const expanded = useRuns((s) => s.expanded);
   const toggleExpanded = useRuns((s) => s.toggleExpanded);
+  const table = useRunTable();
   // Sweep parents' rows show their trial counts, kept live by the sweep list's events.
   const sweeps = useLiveSweepList().list;
+  useEffect(() => void useRunTable.getState().loadKeys(query.experiment), [query.experiment, total]);
   const rows = useMemo(() => listRows(runs, children, expanded), [runs, children, expanded]);
-  const [scrollTop, setScrollTop] = useState(0);
-  const [height, setHeight] = useState(500);
-  const [metricText, setMetricText] = useState('');
-  const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const el = box.current;
-    if (!el) return;
-    const observer = new ResizeObserver(() => setHeight(el.clientHeight));
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
-  const metricColumns = useMemo(() => {
-    const names = new Map<string, number>();
-    for (const run of runs.slice(0, 500))
-      for (const name of Object.keys(run.metrics)) names.set(name, (names.get(name) ?? 0) + 1);
-    return [...names.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 4)
-      .map(([n]) => n);
-  }, [runs]);
-  const first = Math.max(0, Math.floor(scrollTop / ROW) - OVERSCAN);
-  const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW) + OVERSCAN);
-  const metricFilterInvalid = metricText.trim() !== '' && parseMetricFilter(metricText) === null;
+  const paramKeys = useMemo(() => mergeKeys(table.paramKeys, rows, (r) => r.params), [table.paramKeys, rows]);
+  const metricKeys = useMemo(() => mergeKeys(table.metricKeys, rows, (r) => r.run.metrics), [table.metricKeys, rows]);
+  const columns = table.chosen ?? defaultColumns(paramKeys, metricKeys);
+  const filter = useMemo(() => parseFilter(table.filter, paramKeys, metricKeys), [table.filter, paramKeys, metricKeys]);
+  const shown = useMemo(() => {
+    const kept = filter.clauses.length ? rows.filter((r) => matches(r, filter, columns)) : rows;
+    return sortRows(kept, table.sort);
+  }, [rows, filter, columns, table.sort]);
+  const chartRuns = useMemo(
+    () => (table.chartRunIds ? rows.filter((r) => table.chartRunIds?.includes(r.run.id)) : null),
+    [rows, table.chartRunIds],
+  );
+  const select = (ids: Iterable<string>, on: boolean) =>
+    useRuns.setState((s) => {
+      const next = new Set(s.selected);
+      for (const id of ids)
+        if (on) next.add(id);
+        else next.delete(id);
+      return { selected: next };
+    });
+  const onSelect = (runId: string, shift: boolean) => {
+    const anchor = useRunTable.getState().anchor;
+    const from = anchor ? shown.findIndex((r) => r.run.id === anchor) : -1;
+    const to = shown.findIndex((r) => r.run.id === runId);
+    if (shift && from >= 0 && to >= 0) {
+      // A range takes the anchor's state (as a file manager does): checked anchor -> check the range.
+      const on = selected.has(anchor as string);
+      select(
+        shown.slice(Math.min(from, to), Math.max(from, to) + 1).map((r) => r.run.id),
+        on,
+      );
+    } else select([runId], !selected.has(runId));
+    useRunTable.getState().setAnchor(runId);
+  };
+  const cancellable = [...selected].filter((id) => {
+    const run = rows.find((r) => r.run.id === id)?.run;
+    return run !== undefined && !FINAL_STATUSES.has(run.status);
+  });
+  const experimentsCollapsed = usePaneCollapsed('experiments');
+  const cancelSelected = async () => {
+    const ok = await confirmAction({
+      title: `Cancel ${cancellable.length} run${cancellable.length === 1 ? '' : 's'}?`,
+      message: 'Queued runs never start; running ones are stopped. Their files and metrics so far are kept.',
+      dependents: cancellable.slice(0, 10),
+      dependentsLabel: 'Runs',
+      confirmLabel: 'Cancel runs',
+    });
+    if (!ok) return;
+    const failed: string[] = [];
+    for (const runId of cancellable) await client.runs.cancel({ runId }).catch(() => failed.push(runId));
+    if (failed.length)
+      useUi.getState().showError(new Error(`Could not cancel ${failed.join(', ')}: they may have ended already.`));
+  };
 
   const allRuns = experiments.reduce((n, x) => n + x.runs, 0);
   return (
-    <div className="runs-split">
+    <div className={`runs-split${paneClass(experimentsCollapsed)}`}>
       <nav className="experiments" aria-label="Experiments">
         <h3 className="group">Experiments</h3>
         <button
@@ -99,21 +139,16 @@ export function RunList() {
           </button>
         ))}
       </nav>
+      <PaneToggle id="experiments" label="experiments" />
       <section className="page runs-page" aria-label="Runs">
         <header className="detail-header">
           <h2>Runs</h2>
           <span className="muted" data-testid="run-count">
             {total.toLocaleString()} run{total === 1 ? '' : 's'}
+            {shown.length !== rows.length ? `, ${shown.length.toLocaleString()} shown` : ''}
             {loading ? ' (loading...)' : ''}
           </span>
           <span className="spacer" />
-          <button
-            type="button"
-            disabled={selected.size < 2}
-            onClick={() => setView({ kind: 'compare', runIds: [...selected] })}
-          >
-            Compare ({selected.size})
-          </button>
           <button type="button" onClick={() => setView({ kind: 'sweeps' })}>
             Sweeps
           </button>
@@ -124,7 +159,7 @@ export function RunList() {
             Submit run
           </button>
         </header>
-        <div className="row filters">
+        <div className="table-tools" role="toolbar" aria-label="Runs table">
           <label>
             Status{' '}
             <select
@@ -149,48 +184,71 @@ export function RunList() {
               onKeyDown={(e) => e.key === 'Enter' && setQuery({ tag: e.currentTarget.value || undefined })}
             />
           </label>
-          <label>
-            Metric{' '}
+          <label className="filter-box">
             <input
-              aria-label="Metric filter"
-              aria-invalid={metricFilterInvalid}
-              placeholder="accuracy > 0.9"
-              value={metricText}
-              onChange={(e) => setMetricText(e.target.value)}
-              onKeyDown={(e) =>
-                e.key === 'Enter' &&
-                !metricFilterInvalid &&
-                setQuery({ metric: parseMetricFilter(metricText) ?? undefined })
-              }
+              aria-label="Filter runs"
+              aria-invalid={filter.unknown.length > 0}
+              aria-describedby="runs-filter-help"
+              placeholder="Filter: text, or lr > 0.01 optimizer=adam accuracy >= 0.9"
+              value={table.filter}
+              onChange={(e) => table.setFilter(e.target.value)}
+              onKeyDown={(e) => e.key === 'Escape' && table.setFilter('')}
             />
           </label>
-          <label>
-            Sort by{' '}
-            <select
-              aria-label="Sort by"
-              value={query.sortMetric ?? ''}
-              onChange={(e) => setQuery({ sortMetric: e.target.value || undefined })}
-            >
-              <option value="">newest</option>
-              {metricColumns.map((m) => (
-                <option key={m} value={m}>
-                  {m}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ColumnChooser
+            shown={columns}
+            paramKeys={paramKeys}
+            metricKeys={metricKeys}
+            onChange={table.setColumns}
+            onReset={() => table.setColumns(defaultColumns(paramKeys, metricKeys))}
+          />
+        </div>
+        <div className="table-tools" aria-live="polite">
+          <span id="runs-filter-help" className={filter.unknown.length ? 'field-error' : 'muted'}>
+            {filter.unknown.length
+              ? `No column named ${filter.unknown.map((n) => `"${n}"`).join(', ')}: use a parameter or metric name (see Columns), status, experiment or duration.`
+              : `${selected.size} selected${selected.size ? '' : ' · shift-click selects a range'}`}
+          </span>
+          <span className="spacer" />
           <button
             type="button"
-            aria-label="Sort direction"
-            onClick={() => setQuery({ sortOrder: query.sortOrder === 'asc' ? 'desc' : 'asc' })}
+            disabled={selected.size < 2}
+            onClick={() => setView({ kind: 'compare', runIds: [...selected] })}
           >
-            {query.sortOrder === 'asc' ? '↑ asc' : '↓ desc'}
+            Compare ({selected.size})
           </button>
+          <button
+            type="button"
+            disabled={selected.size < 2}
+            title="Parallel coordinates and a parameter-vs-metric scatter of the selected runs"
+            onClick={() => table.setChartRuns([...selected])}
+          >
+            Chart selected ({selected.size})
+          </button>
+          <button
+            type="button"
+            className="danger"
+            disabled={cancellable.length === 0}
+            onClick={() => void cancelSelected()}
+          >
+            Cancel selected ({cancellable.length})
+          </button>
+          {selected.size ? (
+            <button type="button" onClick={() => useRuns.setState({ selected: new Set() })}>
+              Clear selection
+            </button>
+          ) : null}
         </div>
-        {metricFilterInvalid ? (
-          <div className="field-error">
-            Write a metric filter as NAME OP NUMBER, e.g. accuracy &gt; 0.9 (ops: &gt; &gt;= &lt; &lt;= =), then Enter.
-          </div>
+        {chartRuns && chartRuns.length > 0 ? (
+          <Suspense fallback={<div className="muted pad">Loading charts...</div>}>
+            <SweepCharts
+              runs={chartRuns}
+              paramKeys={paramKeys.filter((k) => chartRuns.some((r) => r.params[k] !== undefined))}
+              metricKeys={metricKeys.filter((k) => chartRuns.some((r) => r.run.metrics[k] !== undefined))}
+              onBrush={(ids) => useRuns.setState({ selected: new Set(ids) })}
+              onClose={() => table.setChartRuns(null)}
+            />
+          </Suspense>
         ) : null}
         {runs.length === 0 && !loading ? (
           <EmptyState title={total === 0 && !query.experiment && !query.status ? 'No runs yet' : 'No runs match'}>
@@ -203,85 +261,32 @@ export function RunList() {
               'Change the filters.'
             )}
           </EmptyState>
+        ) : shown.length === 0 ? (
+          <EmptyState title="No runs match the filter">
+            Nothing in the {rows.length.toLocaleString()} loaded runs passes <code>{table.filter}</code>.{' '}
+            <button type="button" className="link" onClick={() => table.setFilter('')}>
+              Clear the filter
+            </button>
+          </EmptyState>
         ) : (
-          <div className="run-table" role="table" aria-label="Runs" aria-rowcount={rows.length}>
-            <div className="run-row head" role="row">
-              <span role="columnheader" />
-              <span role="columnheader">Run</span>
-              <span role="columnheader">Experiment</span>
-              <span role="columnheader">Status</span>
-              <span role="columnheader">Environment</span>
-              <span role="columnheader">Duration</span>
-              {metricColumns.map((m) => (
-                <span key={m} role="columnheader">
-                  {m}
-                </span>
-              ))}
-            </div>
-            <div className="run-rows" ref={box} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
-              <div style={{ height: rows.length * ROW, position: 'relative' }}>
-                {rows.slice(first, last).map(({ run, depth }, i) => (
-                  <div
-                    key={run.id}
-                    role="row"
-                    className="run-row"
-                    aria-level={depth + 1}
-                    style={{ top: (first + i) * ROW }}
-                  >
-                    <span>
-                      <input
-                        type="checkbox"
-                        aria-label={`Select ${run.id}`}
-                        checked={selected.has(run.id)}
-                        onChange={() => toggle(run.id)}
-                      />
-                    </span>
-                    <span style={{ paddingLeft: depth * 18, display: 'flex', alignItems: 'center', gap: 4 }}>
-                      {run.children > 0 ? (
-                        <button
-                          type="button"
-                          className="link"
-                          style={{ flexShrink: 0 }}
-                          aria-expanded={expanded.has(run.id)}
-                          aria-label={`${expanded.has(run.id) ? 'Hide' : 'Show'} the ${run.children} child runs of ${run.id}`}
-                          title={`${run.children} child run${run.children === 1 ? '' : 's'}`}
-                          onClick={() => void toggleExpanded(run.id)}
-                        >
-                          {expanded.has(run.id) ? '▾' : '▸'} {run.children}
-                        </button>
-                      ) : null}
-                      <button
-                        type="button"
-                        className="link"
-                        style={{ minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis' }}
-                        title={run.id}
-                        onClick={() => setView({ kind: 'detail', runId: run.id })}
-                      >
-                        {run.id}
-                      </button>
-                      {run.runType === 'hyperdrive' ? (
-                        <SweepBadge summary={sweeps?.find((x) => x.id === run.id)} />
-                      ) : null}
-                      {run.displayName && run.displayName !== run.id ? (
-                        <span className="muted" style={{ minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis' }}>
-                          {run.displayName}
-                        </span>
-                      ) : null}
-                    </span>
-                    <span className="muted">{run.experiment}</span>
-                    <span>
-                      <span className={`state ${run.status.toLowerCase()}`}>{run.status}</span>
-                    </span>
-                    <span className="muted">{run.environment}</span>
-                    <span>{duration(run)}</span>
-                    {metricColumns.map((m) => (
-                      <span key={m}>{formatMetric(run.metrics[m])}</span>
-                    ))}
-                  </div>
-                ))}
-              </div>
-            </div>
-          </div>
+          <RunsTable
+            rows={shown}
+            columns={columns}
+            selected={selected}
+            expanded={expanded}
+            sweeps={sweeps ?? undefined}
+            sort={table.sort}
+            onSort={table.setSort}
+            onSelect={onSelect}
+            onSelectAll={(on) =>
+              select(
+                shown.map((r) => r.run.id),
+                on,
+              )
+            }
+            onOpen={(runId) => setView({ kind: 'detail', runId })}
+            onToggleChildren={(runId) => void toggleExpanded(runId)}
+          />
         )}
       </section>
     </div>
