@@ -94,7 +94,7 @@ export async function extractBundle(
       const target = path.join(staging, ...entry.name.split('/'));
       fs.mkdirSync(path.dirname(target), { recursive: true });
       const content = await newHasher();
-      const out = fs.createWriteStream(target, { flags: 'wx', highWaterMark: 1024 * 1024 });
+      const out = fs.createWriteStream(target, { flags: 'wx', highWaterMark: 4 * 1024 * 1024 });
       await pipeline(
         entry.stream,
         async function* (source: AsyncIterable<Buffer>) {
