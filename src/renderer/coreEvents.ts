@@ -4,6 +4,7 @@ import { useJobs } from './stores/jobs';
 import { useModels } from './stores/models';
 import { useServices } from './stores/services';
 import { useRuns } from './stores/runs';
+import { useUi } from './stores/ui';
 import { client } from './transport/client';
 
 /** The one place where core events become store actions (terminal output goes straight to xterm, not here). */
@@ -30,6 +31,25 @@ export function wireCoreEvents(): () => void {
       void useEnvironments.getState().refresh();
       if (useEnvironments.getState().selected === name) void useEnvironments.getState().reloadVersions();
     }),
+    // Events sent while the transport was down are gone: every list asks again when it is back.
+    useUi.subscribe((s, prev) => {
+      if (s.connected && !prev.connected) refreshAll();
+    }),
   ];
   return () => offs.forEach((off) => off());
+}
+
+function refreshAll(): void {
+  void useJobs
+    .getState()
+    .refresh()
+    .catch(() => undefined);
+  void useEnvironments.getState().refresh();
+  void useEnvironments.getState().reloadVersions();
+  void useModels.getState().refresh();
+  void useModels.getState().reloadVersions();
+  void useDatasets.getState().refresh();
+  void useDatasets.getState().reloadVersions();
+  void useServices.getState().refresh();
+  void useRuns.getState().refresh();
 }

@@ -1,9 +1,12 @@
 import type { ApiError } from '../../shared/errors';
+import { uiWords } from '../forms/uiErrors';
 import { useUi } from '../stores/ui';
 import './messages.css';
 
 /** An error as the user should see it: what went wrong, and the way out. */
 export function ErrorMessage({ error, onDismiss }: { error: ApiError; onDismiss?: () => void }) {
+  // The core's hints are written for the CLI too: the UI shows them in its own words, or not at all.
+  const hint = uiWords(error.hint);
   return (
     <div className="error" role="alert">
       <div>
@@ -15,7 +18,7 @@ export function ErrorMessage({ error, onDismiss }: { error: ApiError; onDismiss?
             {error.location.column ? `, column ${error.location.column}` : ''})
           </span>
         ) : null}
-        {error.hint ? <div className="hint">{error.hint}</div> : null}
+        {hint ? <div className="hint">{hint}</div> : null}
       </div>
       {onDismiss ? (
         <button type="button" className="ghost" onClick={onDismiss} aria-label="Dismiss error">

@@ -91,6 +91,7 @@ const FLAG_WORDS: [RegExp, string][] = [
   [/Pass --exist-ok to overwrite/g, 'Choose "Overwrite" to replace'],
   [/--snapshot-max-mb \/ --snapshot-max-files/g, 'Settings > snapshot limits'],
   [/-n NAME/g, 'a name'],
+  [/,? or pass --overwrite/g, ''],
 ];
 
 /** A hint still naming a command line (`benchtop ...`, -x, --flag) after translation is not for this screen. */
