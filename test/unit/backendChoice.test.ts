@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { condaToolFor, resolveAuto } from '../../src/main/core/builds/backendChoice';
+import { condaToolFor, rattlerCanBuild, resolveAuto } from '../../src/main/core/builds/backendChoice';
 import { TOOL_MARKER } from '../../src/main/core/tools/toolEnvironment';
 
 /** auto's order on real folders: a conda binary (here named by BENCHTOP_CONDA), then rattler once installed, then venv. */
@@ -57,5 +57,15 @@ describe('auto backend resolution', () => {
     expect(condaToolFor('conda', auto)).toBe('conda-binary');
     expect(condaToolFor('venv', auto)).toBeNull();
     expect(condaToolFor('auto', { ...auto, condaTool: 'rattler' })).toBe('rattler');
+  });
+});
+
+describe("auto's rattler offline", () => {
+  it('builds only conda files whose channels are all local; network or unnamed channels fall back to venv', () => {
+    expect(rattlerCanBuild(['conda-forge'], false)).toBe(true);
+    expect(rattlerCanBuild(['conda-forge'], true)).toBe(false);
+    expect(rattlerCanBuild(undefined, true)).toBe(false); // no channels means conda-forge
+    expect(rattlerCanBuild(['file:///srv/channel', '/mnt/mirror', './local'], true)).toBe(true);
+    expect(rattlerCanBuild(['file:///srv/channel', 'defaults'], true)).toBe(false);
   });
 });

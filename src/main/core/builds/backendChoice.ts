@@ -48,6 +48,23 @@ export function resolveAuto(condaPath: string | null, toolsRoot: string): AutoPi
   };
 }
 
+/** A channel rattler reads from the disk: a file: URL or a path (what rattlerChannels.ts treats as local). */
+function isLocalChannel(channel: string): boolean {
+  const c = channel.trim();
+  return c.startsWith('file:') || path.isAbsolute(c) || c.startsWith('.');
+}
+
+/**
+ * Whether auto's rattler can build this conda file now. Offline it reads local channels only, so a file that
+ * names conda-forge (or no channel, which means conda-forge) falls back to venv, as it did before rattler:
+ * a workspace that once installed rattler must not stop building its environments offline.
+ */
+export function rattlerCanBuild(channels: string[] | undefined, offline: boolean): boolean {
+  if (!offline) return true;
+  const named = (channels ?? []).filter((c) => c.trim());
+  return named.length > 0 && named.every(isLocalChannel);
+}
+
 /** The conda tool an explicit or auto choice means (null: not a conda build). */
 export function condaToolFor(choice: BackendChoice, auto: AutoPick): CondaTool | null {
   if (choice === 'rattler') return 'rattler';

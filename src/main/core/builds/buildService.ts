@@ -24,7 +24,7 @@ import { DockerBackend } from './dockerBackend';
 import { DockerEngine } from '../docker/dockerEngine';
 import { imageTagFor } from '../../../shared/api/dockerTypes';
 import { UserManagedBackend } from './userManagedBackend';
-import { type AutoPick, condaToolFor, resolveAuto } from './backendChoice';
+import { type AutoPick, condaToolFor, rattlerCanBuild, resolveAuto } from './backendChoice';
 import { RattlerBackend } from './rattlerBackend';
 import { ToolEnvironments } from '../tools/toolEnvironment';
 import { VenvBackend } from './venvBackend';
@@ -61,6 +61,10 @@ export function computeBuildKey(def: EnvironmentDefinition, backend: Backend): s
  * Turns environment versions into built environments: one build per build
  * key, published atomically, shared by every process on the workspace.
  */
+
+const OFFLINE_RATTLER_NOTE =
+  'auto: venv (offline, and the conda file names network channels: rattler reads only local file:// channels offline)';
+
 export class BuildService {
   private readonly inFlight = new Map<string, BuildStart>();
 
@@ -72,11 +76,20 @@ export class BuildService {
   ) {}
 
   /** Which backend `choice` means for this definition (auto: conda if a conda tool is found, else venv). */
-  backendFor(def: EnvironmentDefinition, choice: BackendChoice = 'auto', auto?: Backend): Backend {
+  backendFor(def: EnvironmentDefinition, choice: BackendChoice = 'auto', auto?: Backend, offline?: boolean): Backend {
     if (def.python.userManagedDependencies && choice !== 'docker') return 'user-managed';
     if (choice === 'rattler') return 'conda';
     if (choice !== 'auto') return choice;
-    return auto ?? this.autoBackend();
+    const picked = auto ?? this.autoBackend();
+    if (picked === 'conda' && this.autoPick().condaTool === 'rattler') {
+      // auto's rattler offline with network channels: venv, unless this file was already built with rattler.
+      const channels = def.python.condaDependencies?.channels;
+      if (!rattlerCanBuild(channels, offline ?? readSettings(this.db).offline)) {
+        const condaKey = computeBuildKey(this.effectiveDefinition(def, 'conda'), 'conda');
+        if (!this.ready(condaKey)) return 'venv';
+      }
+    }
+    return picked;
   }
 
   /**
@@ -96,8 +109,9 @@ export class BuildService {
     def: EnvironmentDefinition,
     choice: BackendChoice = 'auto',
     auto?: Backend,
+    offline?: boolean,
   ): { buildKey: string; backend: Backend } {
-    const backend = this.backendFor(def, choice, auto);
+    const backend = this.backendFor(def, choice, auto, offline);
     return { buildKey: computeBuildKey(this.effectiveDefinition(def, backend), backend), backend };
   }
 
@@ -163,7 +177,12 @@ export class BuildService {
     options: { backend?: BackendChoice; rebuild?: boolean; offline?: boolean },
   ): BuildStart {
     const settings = readSettings(this.db);
-    const { buildKey, backend } = this.keyFor(def, options.backend ?? 'auto');
+    const { buildKey, backend } = this.keyFor(
+      def,
+      options.backend ?? 'auto',
+      undefined,
+      options.offline ?? settings.offline,
+    );
     const subject = { environment: label, buildKey, backend };
     const title = `Build ${label} (${backend})`;
     const existing = this.ready(buildKey);
@@ -196,7 +215,8 @@ export class BuildService {
           job.output.note(`cached: built meanwhile by another process (build key ${buildKey}) at ${done.prefix}`);
           return;
         }
-        if (auto) job.output.note(auto.reason);
+        if (auto)
+          job.output.note(backend === 'venv' && auto.condaTool === 'rattler' ? OFFLINE_RATTLER_NOTE : auto.reason);
         await this.buildNow(built, buildKey, implementation, offline, rebuild, job);
       } finally {
         release();
