@@ -171,3 +171,20 @@ test('typed text is clearly darker than a placeholder (light) and clearly bright
     }
   }
 });
+
+test('at 1024 px a side pane collapses with its toggle, stays collapsed after a reload, and comes back', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await open(page, '#/models');
+  const list = page.getByRole('navigation', { name: 'Models' });
+  await expect(list).toBeVisible();
+  await page.getByRole('button', { name: 'Hide model list' }).click();
+  await expect(list).toBeHidden();
+  await page.reload();
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await expect(page.getByRole('button', { name: 'Show model list' })).toHaveAttribute('aria-expanded', 'false');
+  await expect(list).toBeHidden();
+  await page.getByRole('button', { name: 'Show model list' }).click();
+  await expect(list).toBeVisible();
+});

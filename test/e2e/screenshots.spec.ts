@@ -174,7 +174,7 @@ const SCREENS: Screen[] = [
   },
 ];
 /** Also shot dark (the OS preference), at every size. */
-const DARK = new Set(['environments-yaml', 'runs-list', 'run-metrics', 'services-detail']);
+const DARK = new Set(['environments-yaml', 'runs-list', 'services-detail']);
 
 // Page-side expressions as strings: this file is type-checked for Node, without the DOM's types.
 const PAGE_OVERFLOW = 'document.documentElement.scrollWidth - window.innerWidth';
