@@ -45,7 +45,7 @@ export const MetricChart = memo(function MetricChart({
     return series.map((s) => s.color ?? (byRun.get(s.runId) as string));
   }, [series]);
   const data = useMemo(
-    () => alignedData(series, current.xMode, current.logY, current.smoothing),
+    () => (performance.mark('metric-chart-data'), alignedData(series, current.xMode, current.logY, current.smoothing)),
     [series, current.xMode, current.logY, current.smoothing],
   );
   // A new plot when what its options depend on changes; new data alone goes through setData (keeps it cheap live).
@@ -56,6 +56,8 @@ export const MetricChart = memo(function MetricChart({
     if (!el || !fig || !drawable) return;
     const mark = (name: string, value: string) => fig.setAttribute(name, value);
     let draws = 0;
+    // Marks for bench/chartRender.bench.ts: where the time goes between the data's arrival and the first frame.
+    performance.mark('metric-chart-create');
     const made = new uPlot(
       chartOptions({
         width: Math.max(200, el.clientWidth),
@@ -70,7 +72,10 @@ export const MetricChart = memo(function MetricChart({
           mark('data-x-min', String(min));
           mark('data-x-max', String(max));
         },
-        onDraw: () => mark('data-drawn', String(++draws)),
+        onDraw: () => {
+          if (draws === 0) performance.mark('metric-chart-drawn');
+          mark('data-drawn', String(++draws));
+        },
         onToggle: (key, shown) => (shown ? hidden.current.delete(key) : hidden.current.add(key)),
       }),
       data,

@@ -47,16 +47,7 @@ function xOf(point: MetricPoint, mode: XMode, t0: number): number {
  * <= 0 become gaps, since neither can be drawn.
  */
 export function alignedData(series: ChartSeries[], mode: XMode, logY: boolean, smoothing: number): uPlot.AlignedData {
-  const tables = series.map((s) => {
-    const t0 = minTime(s.points);
-    const pairs = s.points.map((p) => [xOf(p, mode, t0), drawable(p.value, logY)] as const);
-    pairs.sort((a, b) => a[0] - b[0]);
-    const ys = smooth(
-      pairs.map((p) => p[1]),
-      smoothing,
-    );
-    return { xs: pairs.map((p) => p[0]), ys };
-  });
+  const tables = series.map((s) => seriesTable(s.points, mode, logY, smoothing));
   // One series (the common case, and 100,000-point charts): its own arrays, no join.
   if (tables.length === 1) {
     const only = tables[0] as { xs: number[]; ys: (number | null)[] };
@@ -70,6 +61,27 @@ export function alignedData(series: ChartSeries[], mode: XMode, logY: boolean, s
     return column;
   });
   return [xs, ...columns];
+}
+
+/** One series' x and y arrays, sorted by x: plain loops, as this runs on every 100,000-point draw. */
+function seriesTable(points: MetricPoint[], mode: XMode, logY: boolean, smoothing: number) {
+  const t0 = mode === 'relative' ? minTime(points) : 0;
+  let ordered = points;
+  for (let i = 1; i < points.length; i++) {
+    if (xOf(points[i] as MetricPoint, mode, t0) < xOf(points[i - 1] as MetricPoint, mode, t0)) {
+      // Logged out of order (steps given by the script): sort a copy (stable, so equal x keep their order).
+      ordered = [...points].sort((a, b) => xOf(a, mode, t0) - xOf(b, mode, t0));
+      break;
+    }
+  }
+  const xs = new Array<number>(ordered.length);
+  const ys = new Array<number | null>(ordered.length);
+  for (let i = 0; i < ordered.length; i++) {
+    const p = ordered[i] as MetricPoint;
+    xs[i] = xOf(p, mode, t0);
+    ys[i] = drawable(p.value, logY);
+  }
+  return { xs, ys: smooth(ys, smoothing) };
 }
 
 /** The earliest time, without spreading 100,000 arguments into Math.min (a stack overflow). */

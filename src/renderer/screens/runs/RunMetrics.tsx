@@ -81,8 +81,12 @@ function ParamsTable({ params }: { params: Record<string, string> }) {
  * the first read, so nothing logged in between is lost).
  */
 export function useRunMetrics(runId: string, live: boolean): RunMetrics | null {
-  const [metrics, setMetrics] = useState<RunMetrics | null>(null);
+  const [state, setState] = useState<{ runId: string; metrics: RunMetrics } | null>(null);
+  // An ended run's metrics do not change: switching tabs (Metrics, System) shows them again without a new read.
+  const kept = live ? undefined : ended.get(runId);
   useEffect(() => {
+    if (kept) return;
+    const setMetrics = (metrics: RunMetrics) => setState({ runId, metrics });
     let current: RunMetrics = emptyMetrics();
     let pending: RunEvent[] = [];
     let loaded = false;
@@ -106,6 +110,7 @@ export function useRunMetrics(runId: string, live: boolean): RunMetrics | null {
       .then((m) => {
         current = m as RunMetrics;
         loaded = true;
+        if (!live) keepEnded(runId, current);
         seen = latestTime(current);
         setMetrics({ ...current });
         fold(pending);
@@ -116,8 +121,16 @@ export function useRunMetrics(runId: string, live: boolean): RunMetrics | null {
       off();
       if (live) void client.runs.watchMetrics({ runId, on: false }).catch(() => undefined);
     };
-  }, [runId, live]);
-  return metrics;
+  }, [runId, live, kept]);
+  return kept ?? (state?.runId === runId ? state.metrics : null);
+}
+
+/** The last few ended runs' metrics (a 100,000-point run is ~6 MB of JSON to read again). */
+const ended = new Map<string, RunMetrics>();
+function keepEnded(runId: string, metrics: RunMetrics): void {
+  ended.delete(runId);
+  ended.set(runId, metrics);
+  if (ended.size > 4) ended.delete(ended.keys().next().value as string);
 }
 
 /** The newest event time of the scalars (a loop: 100,000 points would overflow Math.max's arguments). */
