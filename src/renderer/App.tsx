@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { ConfirmHost } from './components/ConfirmDialog';
 import { MessageArea } from './components/ErrorBanner';
 import { JobsPanel } from './components/JobsPanel';
+import { NavLabel } from './components/NavItem';
 import { WorkspaceFooter } from './components/WorkspaceFooter';
 import { wireCoreEvents } from './coreEvents';
 import { CacheScreen } from './screens/CacheScreen';
@@ -65,7 +66,7 @@ export function App() {
               onClick={() => setScreen(id)}
               title={`Alt+${key}`}
             >
-              {title}
+              <NavLabel screen={id} title={title} />
             </button>
           ))}
         </nav>
