@@ -74,7 +74,7 @@ describe('bundles between two workspaces and two Docker engines', () => {
     await ok(a, ['wheel', 'add', wheel]);
     withBaseImage(writeEnvFolder(path.join(scratch, 'env'), 'bundle-env', ['privpkg==1.0'], { python: pythonVersion }));
     await ok(a, ['env', 'register', '-d', path.join(scratch, 'env')]);
-    await ok(a, ['env', 'build', '-n', 'bundle-env', '--offline']);
+    // Only the image is built here (the run goes into a container): the venv build is the second workspace's.
     await ok(a, ['env', 'build', '-n', 'bundle-env', '--backend', 'docker', '--offline']);
     fs.mkdirSync(path.join(scratch, 'src'));
     fs.writeFileSync(path.join(scratch, 'src', 'train.py'), SCRIPT);
@@ -87,6 +87,8 @@ describe('bundles between two workspaces and two Docker engines', () => {
       'train.py',
       '-e',
       'bundle-env:1',
+      '--target',
+      'docker',
       '--wait',
     ]);
     expect(run.status).toBe('Completed');
@@ -161,6 +163,7 @@ describe('bundles between two workspaces and two Docker engines', () => {
     // Again: identical content keeps its version.
     const again = await ok<ImportOutcome>(b, ['import', bundle]);
     expect(again.parts.map((p) => p.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+    expect(again.imagesLoaded).toEqual([]); // the engine has them: not loaded twice
   }, 300_000);
 
   it('says so when different content comes under an existing name', async () => {

@@ -75,12 +75,13 @@ export async function verifyBundle(
   return { manifest: done, blake3 };
 }
 
-/** Pass 2: writes every entry into `staging/<entry>` (a folder only this import uses), checked against pass 1. */
+/** Pass 2: writes the wanted entries into `staging/<entry>` (a folder only this import uses), checked against pass 1. */
 export async function extractBundle(
   file: string,
   staging: string,
   blake3: Map<string, string>,
   progress: ReadProgress,
+  wanted: (entry: string) => boolean = () => true,
 ): Promise<void> {
   const total = fs.statSync(file).size;
   const newHasher = await contentHasher();
@@ -91,6 +92,8 @@ export async function extractBundle(
       if (entry.name === MANIFEST_NAME) return;
       const digest = blake3.get(entry.name);
       if (!digest) throw changedMeanwhile(file);
+      // Parts already here (unchanged), images the engine has: read past, not written.
+      if (!wanted(entry.name)) return;
       const target = path.join(staging, ...entry.name.split('/'));
       fs.mkdirSync(path.dirname(target), { recursive: true });
       const content = await newHasher();

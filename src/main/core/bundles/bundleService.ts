@@ -18,7 +18,7 @@ import { extractBundle, verifyBundle } from './bundleReader';
 import { writeBundle } from './bundleWriter';
 import { ExportPlanner } from './exportParts';
 import { commitImport, planImport } from './importParts';
-import { readManifest, summarize } from './manifest';
+import { type Manifest, readManifest, summarize } from './manifest';
 import { loadImages, saveImages } from './bundleImages';
 
 declare const BENCHTOP_VERSION: string | undefined;
@@ -109,19 +109,28 @@ export class BundleService {
         onBytes: throttled(ctx, 'Checking'),
       });
       const plans = planImport(this.deps, manifest, blake3);
-      const images = manifest.parts.flatMap((p) => p.files.filter((f) => f.entry.endsWith('/image/images.tar')));
-      if (images.length) await this.deps.builds.docker.client().call((d) => d.ping());
+      const images = await this.imagesToLoad(manifest);
+      const skipped = new Set(
+        plans.filter((p) => p.action === 'unchanged').flatMap((p) => p.part.files.map((f) => f.entry)),
+      );
+      for (const image of images) skipped.delete(image);
       fs.mkdirSync(this.deps.paths.tmp, { recursive: true });
       const staging = path.join(this.deps.paths.tmp, `bundle-import-${process.pid}-${randomBytes(4).toString('hex')}`);
       try {
         ctx.output.note('All checksums match; unpacking...');
-        await extractBundle(file, staging, blake3, { signal: ctx.signal, onBytes: throttled(ctx, 'Unpacking') });
+        await extractBundle(
+          file,
+          staging,
+          blake3,
+          { signal: ctx.signal, onBytes: throttled(ctx, 'Unpacking') },
+          (entry) => !skipped.has(entry),
+        );
         const imagesLoaded: string[] = [];
         for (const image of images) {
           ctx.setProgress(null, 'Loading images into the Docker engine');
           ctx.signal.throwIfAborted();
           imagesLoaded.push(
-            ...(await loadImages(this.deps.builds.docker, path.join(staging, ...image.entry.split('/')))),
+            ...(await loadImages(this.deps.builds.docker, path.join(staging, ...image.split('/')))),
           );
         }
         ctx.signal.throwIfAborted();
@@ -140,6 +149,23 @@ export class BundleService {
       }
     });
     return outcome as unknown as ImportOutcome;
+  }
+
+  /**
+   * The image archives to load: those of environment parts whose images the engine does not all have already
+   * (asked before anything is written, so an engine that does not answer refuses the import up front).
+   */
+  private async imagesToLoad(manifest: Manifest): Promise<string[]> {
+    const wanted: string[] = [];
+    for (const part of manifest.parts) {
+      const archive = part.files.find((f) => f.entry.endsWith('/image/images.tar'));
+      if (!archive) continue;
+      const tags = ((part.record as { images?: unknown }).images as string[] | undefined) ?? [];
+      const present = await Promise.all(tags.map((tag) => this.deps.builds.docker.imageExists(tag)));
+      if (!tags.length || present.some((p) => !p)) wanted.push(archive.entry);
+    }
+    if (wanted.length) await this.deps.builds.docker.client().call((d) => d.ping());
+    return wanted;
   }
 
   private async runJob(
