@@ -71,7 +71,7 @@ test('bad YAML in the raw editor shows the error at its line, and nothing is reg
   await page.getByRole('button', { name: 'New environment' }).click();
   await page.getByLabel('Name').fill('yaml-env');
   await page.getByRole('tab', { name: 'YAML' }).click();
-  const editor = page.getByLabel('Definition (YAML)');
+  const editor = page.getByRole('textbox', { name: 'Definition (YAML)', exact: true });
   // CodeMirror: the text is its rendered lines (the whole definition fits the editor's rendered margin).
   const text = (await editor.locator('.cm-line').allTextContents()).join('\n');
   const lines = text.split('\n');
@@ -83,7 +83,7 @@ test('bad YAML in the raw editor shows the error at its line, and nothing is reg
   const reported = Number(/line (\d+)/.exec((await alert.textContent()) ?? '')?.[1]);
   expect(reported).toBeGreaterThanOrEqual(index + 2);
   await expect(page.getByTestId('editor-problems')).toContainText(`Line ${reported}`);
-  await expect(page.locator('.cm-lint-marker-error')).toBeVisible();
+  await expect(page.locator('.cm-lint-marker-error').first()).toBeVisible();
   await expect(page.getByRole('button', { name: 'Register' })).toBeDisabled();
 
   // Fixing it clears the error; then it registers.

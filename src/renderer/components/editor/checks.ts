@@ -63,12 +63,27 @@ const INSTRUCTIONS = new Set(
   ),
 );
 
+/**
+ * dockerfile-ast checks the first character for a UTF-8 BOM with Node's Buffer.from, absent in the page.
+ * Lends it a TextEncoder-based Buffer.from for the parse only, so nothing else in the page sees a Buffer.
+ */
+function withBufferFrom<T>(parse: () => T): T {
+  const scope = globalThis as { Buffer?: unknown };
+  if (scope.Buffer !== undefined) return parse();
+  scope.Buffer = { from: (text: string) => new TextEncoder().encode(text) };
+  try {
+    return parse();
+  } finally {
+    delete scope.Buffer;
+  }
+}
+
 /** Dockerfile: dockerfile-ast parses it; unknown instructions, missing arguments and a late FROM are errors. */
 function dockerfileDiagnostics(state: EditorState): Diagnostic[] {
   const doc = state.doc;
   const at = (p: { line: number; character: number }) => Math.min(doc.line(p.line + 1).from + p.character, doc.length);
   const out: Diagnostic[] = [];
-  const instructions = DockerfileParser.parse(doc.toString()).getInstructions();
+  const instructions = withBufferFrom(() => DockerfileParser.parse(doc.toString()).getInstructions());
   const firstReal = instructions.find((i) => i.getKeyword().toUpperCase() !== 'ARG');
   if (firstReal && firstReal.getKeyword().toUpperCase() !== 'FROM') {
     const r = firstReal.getInstructionRange();
