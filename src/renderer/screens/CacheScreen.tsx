@@ -6,7 +6,20 @@ import { EmptyState } from '../components/EmptyState';
 import { Time } from '../components/Time';
 import { useUi } from '../stores/ui';
 import { client } from '../transport/client';
-import { loadDependents } from './cacheDependents';
+import { ACTIVE_RUN_STATUSES, type CacheDependents, dependentsOf } from './cacheDependents';
+
+/** Fetches the services and active runs once, for the confirmation. */
+async function loadDependents(entry: CacheEntry): Promise<CacheDependents> {
+  const [services, ...runLists] = await Promise.all([
+    client.services.list({}),
+    ...ACTIVE_RUN_STATUSES.map((status) => client.runs.list({ status, limit: 500 })),
+  ]);
+  return dependentsOf(
+    entry,
+    services,
+    runLists.flatMap((l) => l.runs),
+  );
+}
 
 const shortKey = (key: string) => `${key.slice(0, 12)}…`;
 

@@ -1,7 +1,6 @@
 import type { CacheEntry } from '../../shared/api/types';
 import type { RunSummary } from '../../shared/api/runTypes';
 import type { ServiceRecord } from '../../shared/api/serviceTypes';
-import { client } from '../transport/client';
 
 /*
  * What uses a build, from the lists the core already serves (cache.list names the environment versions a build
@@ -16,7 +15,8 @@ export interface CacheDependents {
   environments: string[];
 }
 
-const ACTIVE_RUN_STATUSES = ['Queued', 'Preparing', 'Running', 'Finalizing'] as const;
+/** Runs that hold (or are about to take) their build. */
+export const ACTIVE_RUN_STATUSES = ['Queued', 'Preparing', 'Running', 'Finalizing'] as const;
 
 const servesTarget = (entry: CacheEntry, target: string) => (entry.backend === 'docker') === (target === 'docker');
 
@@ -35,17 +35,4 @@ export function dependentsOf(entry: CacheEntry, services: ServiceRecord[], runs:
       .map((r) => `run ${r.displayName ?? r.id} (${r.status}, ${r.environment})`),
   ];
   return { active, environments: entry.environments };
-}
-
-/** Fetches the services and active runs once, for the confirmation. */
-export async function loadDependents(entry: CacheEntry): Promise<CacheDependents> {
-  const [services, ...runLists] = await Promise.all([
-    client.services.list({}),
-    ...ACTIVE_RUN_STATUSES.map((status) => client.runs.list({ status, limit: 500 })),
-  ]);
-  return dependentsOf(
-    entry,
-    services,
-    runLists.flatMap((l) => l.runs),
-  );
 }
