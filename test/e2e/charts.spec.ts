@@ -123,3 +123,22 @@ test('log scale, x = time / relative time, legend click hides a series; system m
   await expect(cpu).toHaveAttribute('data-points', '11');
   await expect(cpu).toHaveAttribute('data-drawn', /\d+/);
 });
+
+test('the sampling interval is a setting that is kept', async ({ page }) => {
+  await page.goto(app.url);
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await page.getByText('Settings', { exact: true }).first().click();
+  const form = page.getByRole('form', { name: 'System metrics' });
+  const field = form.getByLabel(/Sample every/);
+  await expect(field).toHaveValue('5');
+  await field.fill('-1');
+  await expect(form.getByRole('button', { name: 'Save' })).toBeDisabled();
+  await expect(form).toContainText('from 0 to 3600');
+  await field.fill('2');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('new runs sample every 2 s')).toBeVisible();
+  await page.reload();
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await page.getByText('Settings', { exact: true }).first().click();
+  await expect(page.getByRole('form', { name: 'System metrics' }).getByLabel(/Sample every/)).toHaveValue('2');
+});

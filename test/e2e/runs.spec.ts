@@ -98,5 +98,6 @@ test('compare two runs: arguments and metrics side by side, series overlaid', as
   await expect(table).toContainText('0.55');
   await expect(table).toContainText('0.58');
   await expect(table.getByRole('row', { name: /Arguments/ })).toContainText('5');
-  await expect(page.locator('figure.chart', { hasText: 'loss' }).locator('polyline')).toHaveCount(2);
+  // uPlot's legend: the x row, then one row per overlaid run.
+  await expect(page.locator('figure.chart', { hasText: 'loss' }).locator('.u-legend .u-series')).toHaveCount(3);
 });

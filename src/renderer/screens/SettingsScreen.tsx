@@ -5,6 +5,7 @@ import { client } from '../transport/client';
 import { DockerEngineSettings } from './DockerEngineSettings';
 import { DockerPoolSettings } from './DockerPoolSettings';
 import { QueueSettings } from './QueueSettings';
+import { SystemMetricsSettings } from './runs/SystemMetricsSettings';
 import { ServiceSettings } from './services/ServiceSettings';
 import { ThemeSettings } from './ThemeSettings';
 import { BundlesSettings } from './bundles/BundlesSettings';
@@ -80,6 +81,7 @@ export function SettingsScreen() {
       </div>
       <DockerEngineSettings settings={info.settings} onSaved={(settings) => setInfo({ ...info, settings })} />
       <QueueSettings settings={info.settings} onSaved={(settings) => setInfo({ ...info, settings })} />
+      <SystemMetricsSettings settings={info.settings} onSaved={(settings) => setInfo({ ...info, settings })} />
       <DockerPoolSettings />
       <ServiceSettings settings={info.settings} onSaved={(settings) => setInfo({ ...info, settings })} />
       <BundlesSettings />

@@ -16,7 +16,10 @@ export interface MetricChartProps {
   series: ChartSeries[];
   /** The y axis title (default: the chart's title). */
   yLabel?: string;
+  /** Default: 240 px, 320 px on screens 1800 px wide and more. */
   height?: number;
+  /** A fixed linear y range, e.g. [0, 100] for percentages. */
+  yRange?: [number, number];
   /** Shared settings (x axis, log, smoothing) for a screen of charts; absent: the chart shows its own controls. */
   settings?: ChartSettings;
 }
@@ -29,9 +32,11 @@ export const MetricChart = memo(function MetricChart({
   title,
   series,
   yLabel,
-  height = 240,
+  height: fixedHeight,
+  yRange,
   settings,
 }: MetricChartProps) {
+  const height = fixedHeight ?? (window.innerWidth >= 1800 ? 320 : 240);
   const [own, setOwn] = useState<ChartSettings>(DEFAULT_CHART_SETTINGS);
   const current = settings ?? own;
   const figure = useRef<HTMLElement>(null);
@@ -67,6 +72,7 @@ export const MetricChart = memo(function MetricChart({
         xMode: current.xMode,
         logY: current.logY,
         yLabel: yLabel ?? title,
+        yRange,
         hidden: hidden.current,
         onScale: (min, max) => {
           mark('data-x-min', String(min));
@@ -98,7 +104,7 @@ export const MetricChart = memo(function MetricChart({
     };
     // data is applied by the effect below after the first draw; shape says when a new plot is needed.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [shape, height, drawable, title, yLabel]);
+  }, [shape, height, drawable, title, yLabel, yRange?.[0], yRange?.[1]]);
   useEffect(() => {
     if (plot.current && plot.current.data !== data) plot.current.setData(data);
   }, [data]);

@@ -15,6 +15,8 @@ export interface ChartOptionsInput {
   xMode: XMode;
   logY: boolean;
   yLabel: string;
+  /** A fixed y range (percentages: 0-100) on the linear scale; absent: fitted to the data. */
+  yRange?: [number, number];
   hidden: ReadonlySet<string>;
   onScale: (min: number, max: number) => void;
   onDraw: () => void;
@@ -45,7 +47,7 @@ export function chartOptions(input: ChartOptionsInput): uPlot.Options {
     legend: { live: true },
     scales: {
       x: { time: input.xMode === 'time' },
-      y: input.logY ? { distr: 3, log: 10 } : { auto: true },
+      y: input.logY ? { distr: 3, log: 10 } : input.yRange ? { auto: false, range: input.yRange } : { auto: true },
     },
     axes: [xAxis, { ...axis(input.yLabel), size: 64, values: (_u, splits) => splits.map((v) => formatValue(v)) }],
     series: [

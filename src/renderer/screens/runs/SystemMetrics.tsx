@@ -56,7 +56,8 @@ export function SystemMetricsView({ runId, live }: { runId: string; live: boolea
             title={`${s.title}${s.unit ? ` (${s.unit})` : ''}`}
             yLabel={s.unit || s.title}
             settings={settings}
-            series={[{ runId, label: s.name, points: chartPoints(s.points) }]}
+            yRange={s.unit.startsWith('%') ? [0, 100] : undefined}
+            series={[{ runId, label: s.title, points: chartPoints(s.points) }]}
           />
         ))}
       </div>
