@@ -3,7 +3,7 @@ import type { RunSummary } from '../../src/shared/api/runTypes';
 import type { ServiceRecord } from '../../src/shared/api/serviceTypes';
 import type { CacheEntry } from '../../src/shared/api/types';
 import type { EnvironmentDefinition } from '../../src/shared/environments/definition';
-import { exactText, relativeText } from '../../src/renderer/components/Time';
+import { exactText, relativeText } from '../../src/renderer/components/timeFormat';
 import { dependentsOf } from '../../src/renderer/screens/cacheDependents';
 import { definitionYaml } from '../../src/renderer/screens/environments/definitionView';
 
