@@ -91,5 +91,5 @@ test('clicks make history entries; back and forward walk them; the address follo
   expect(await page.evaluate(() => document.activeElement?.tagName)).not.toBe('BODY');
   await page.goForward();
   await expect(page).toHaveURL(/#\/models$/);
-  await expect(page.getByRole('heading', { name: 'Models' })).toBeFocused();
+  await expect(page.getByRole('heading', { name: 'Models', exact: true })).toBeFocused();
 });

@@ -29,9 +29,13 @@ let pending = 0;
 /** Focuses the view's heading once it has rendered (a detail may still be loading: a few frames' grace). */
 export function focusViewHeading(route: Route): void {
   const ticket = ++pending;
+  const before = document.activeElement;
   let frames = 0;
   const attempt = () => {
     if (ticket !== pending) return; // A newer view change took over.
+    // The new view put focus somewhere itself (a form's first field, autoFocus): that is where the user starts.
+    const now = document.activeElement;
+    if (now && now !== before && now !== document.body && now.closest('main')) return;
     const heading = viewHeading(route);
     // Wait for the detail's own heading while it loads, up to ~1 s; then take what there is.
     const settled = heading && (!namesOne(route) || !heading.closest('nav') || frames > 60);
