@@ -4,6 +4,7 @@ import type { CallOutput } from '../../../shared/api/contract';
 import { toApiError } from '../../../shared/errors';
 import { CodeEditor } from '../../components/editor/CodeEditor';
 import { client } from '../../transport/client';
+import { Time } from '../../components/Time';
 
 type Generated = CallOutput<'docker.dockerfile'>;
 
@@ -78,9 +79,14 @@ function DockerfileView({ record }: { record: EnvironmentRecord }) {
         </dd>
         <dt>Built</dt>
         <dd data-testid="image-build">
-          {build
-            ? `${build.state}${build.finishedAt ? ` ${build.finishedAt.slice(0, 16).replace('T', ' ')}` : ''}${build.state === 'ready' ? `, ${build.lock.length} packages (Python ${build.pythonVersion ?? '?'})` : ''}`
-            : 'not yet: Build tab → Build as a Docker image'}
+          {build ? (
+            <>
+              {build.state} {build.finishedAt ? <Time iso={build.finishedAt} /> : null}
+              {build.state === 'ready' ? `, ${build.lock.length} packages (Python ${build.pythonVersion ?? '?'})` : ''}
+            </>
+          ) : (
+            'not yet: Build tab → Build as a Docker image'
+          )}
         </dd>
       </dl>
       <CodeEditor language="dockerfile" value={generated.dockerfile} readOnly label="Generated Dockerfile" />
