@@ -5,6 +5,7 @@ import { jobSource, LogView } from '../../components/LogView';
 import { useJobs, sortedJobs } from '../../stores/jobs';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
+import { Time } from '../../components/Time';
 
 /**
  * Build with a live terminal, progress and cancel; says "cached" when nothing had to be built.
@@ -92,11 +93,16 @@ export function BuildPanel({ record }: { record: EnvironmentRecord }) {
         </>
       ) : (
         <p className="muted">
-          {kind === 'docker'
-            ? "Builds the image from the generated Dockerfile (see the Dockerfile tab); the engine's output shows here live, step by step."
-            : record.build?.state === 'ready'
-              ? `Built ${record.build.finishedAt ?? ''} at ${record.build.path ?? ''}. Build again to see the log; it will be cached.`
-              : 'Not built yet. Build it to create the environment; the log shows here live.'}
+          {kind === 'docker' ? (
+            "Builds the image from the generated Dockerfile (see the Dockerfile tab); the engine's output shows here live, step by step."
+          ) : record.build?.state === 'ready' ? (
+            <>
+              Built <Time iso={record.build.finishedAt} /> at <code>{record.build.path ?? ''}</code>. Build again to see
+              the log; it will be cached.
+            </>
+          ) : (
+            'Not built yet. Build it to create the environment; the log shows here live.'
+          )}
         </p>
       )}
     </div>
