@@ -18,6 +18,11 @@ import type { Manifest, ManifestPart } from './manifest';
 /** Left in a run folder renamed into runs/ inside the import's transaction: a crash before COMMIT leaves it rowless and ours. */
 export const RUN_IMPORT_MARKER = '.benchtop-bundle-import';
 
+/** What a hostile bundle could otherwise use to reach outside the workspace (paths) or the engine's other calls. */
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,399}$/;
+const WHEEL_FILE = /^[A-Za-z0-9][A-Za-z0-9_.!+-]*\.whl$/;
+const IMAGE_TAG = /^[a-z0-9][a-z0-9._\/-]*(:[A-Za-z0-9_.-]+)?$/;
+
 interface ModelPartRecord {
   model: Omit<ModelRecord, 'id'>;
   files: (ModelFile & { entry: string })[];
@@ -49,7 +54,20 @@ export function planImport(deps: BundleDeps, manifest: Manifest, blake3: Map<str
     const entries = new Map(part.files.map((f) => [f.entry, f]));
     if (part.kind === 'environment') {
       const record = part.record as unknown as EnvironmentRecordPart;
+      for (const tag of record.images ?? [])
+        if (typeof tag !== 'string' || !IMAGE_TAG.test(tag) || tag.includes('..'))
+          throw refused(
+            label,
+            `it names the image "${String(tag)}", which is not an image reference`,
+            'Export it again.',
+          );
       for (const wheel of record.wheels ?? []) {
+        if (!WHEEL_FILE.test(wheel.file))
+          throw refused(
+            label,
+            `it names the wheel file "${wheel.file}", which is not a wheel's name`,
+            'Export it again.',
+          );
         const file = entries.get(wheel.entry);
         if (!file || file.sha256 !== wheel.sha256)
           throw refused(
@@ -90,6 +108,9 @@ export function planImport(deps: BundleDeps, manifest: Manifest, blake3: Map<str
     if (part.kind === 'run') {
       const record = part.record as unknown as RunPartRecord;
       const id = record.row.id;
+      // The id names the run's folder: nothing that could lead out of runs/.
+      if (typeof id !== 'string' || !RUN_ID.test(id) || id.includes('..'))
+        throw refused(label, `its run id "${String(id)}" is not one Benchtop makes`, 'Export it again.');
       const existing = deps.db.prepare('SELECT id FROM runs WHERE id = ?').get(id);
       if (!existing) return { part, index, action: 'added', version: '' };
       if (sameRunFiles(deps.paths.runDir(id), record.files, part))
