@@ -221,7 +221,7 @@ describe('bundles between two workspaces and two Docker engines', () => {
     expect(fs.existsSync(path.join(fresh, 'tmp')) ? fs.readdirSync(path.join(fresh, 'tmp')) : []).toEqual([]);
   }, 120_000);
 
-  it('leaves nothing half-visible when the import is killed with -9; the next start removes its staging', async () => {
+  it('cancels on Ctrl-C, and leaves nothing half-visible when killed with -9 (the next start removes its staging)', async () => {
     if (!ready) return;
     const big = path.join(scratch, 'big');
     fs.mkdirSync(big);
@@ -232,23 +232,35 @@ describe('bundles between two workspaces and two Docker engines', () => {
     const file = path.join(scratch, 'big.btb');
     await ok(a, ['export', 'model', 'big-model', '-o', file]);
     const fresh = tempDir('bt-bundle-k-');
-    const child = spawn(
-      process.execPath,
-      [path.join(__dirname, '..', '..', 'bin', 'benchtop.js'), '--workspace', fresh, 'import', file],
-      { stdio: 'ignore' },
-    );
     const tmp = path.join(fresh, 'tmp');
-    // Killed while unpacking: its staging folder exists and is filling.
-    await waitUntil(
-      () => fs.existsSync(tmp) && fs.readdirSync(tmp).some((n) => n.startsWith('bundle-import-')),
-      60_000,
-    );
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
-    expect(fs.readdirSync(tmp).filter((n) => n.startsWith('bundle-import-'))).toHaveLength(1);
+    const staged = () => (fs.existsSync(tmp) ? fs.readdirSync(tmp).filter((n) => n.startsWith('bundle-import-')) : []);
+    const startImport = () =>
+      spawn(
+        process.execPath,
+        [path.join(__dirname, '..', '..', 'bin', 'benchtop.js'), '--workspace', fresh, 'import', file],
+        {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
+    // Ctrl-C while unpacking: the import says it was canceled, exits 1 and takes its staging folder away.
+    const interrupted = startImport();
+    let stderr = '';
+    interrupted.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await waitUntil(() => staged().length > 0, 60_000);
+    interrupted.kill('SIGINT');
+    const code = await new Promise((r) => interrupted.once('exit', r));
+    expect(code, stderr).toBe(1);
+    expect(stderr).toMatch(/canceled; nothing was imported/);
+    expect(staged()).toEqual([]);
+    // kill -9 while unpacking: its staging folder stays, nothing is visible, the next start removes it.
+    const killed = startImport();
+    await waitUntil(() => staged().length > 0, 60_000);
+    killed.kill('SIGKILL');
+    await new Promise((r) => killed.once('exit', r));
+    expect(staged()).toHaveLength(1);
     const models = await ok<unknown[]>(cliIn(fresh), ['model', 'list']);
     expect(models).toHaveLength(0);
-    expect(fs.readdirSync(tmp).filter((n) => n.startsWith('bundle-import-'))).toHaveLength(0);
+    expect(staged()).toHaveLength(0);
   }, 180_000);
 });
 
