@@ -21,7 +21,7 @@ export const RUN_IMPORT_MARKER = '.benchtop-bundle-import';
 /** What a hostile bundle could otherwise use to reach outside the workspace (paths) or the engine's other calls. */
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,399}$/;
 const WHEEL_FILE = /^[A-Za-z0-9][A-Za-z0-9_.!+-]*\.whl$/;
-const IMAGE_TAG = /^[a-z0-9][a-z0-9._\/-]*(:[A-Za-z0-9_.-]+)?$/;
+const IMAGE_TAG = /^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_.-]+)?$/;
 
 interface ModelPartRecord {
   model: Omit<ModelRecord, 'id'>;
