@@ -16,14 +16,14 @@ describe('system metric parsers', () => {
     expect(parseNvidiaSmiLine('0, [N/A], 1024, 2048')).toBeNull();
   });
 
-  it("computes CPU % of the machine and memory less page cache from the engine's stats", () => {
+  it("computes CPU % of one core (as docker stats) and memory less page cache from the engine's stats", () => {
     const values = valuesFromEngineStats({
       cpu_stats: { cpu_usage: { total_usage: 3_000_000_000 }, system_cpu_usage: 20_000_000_000, online_cpus: 4 },
       precpu_stats: { cpu_usage: { total_usage: 1_000_000_000 }, system_cpu_usage: 16_000_000_000 },
       memory_stats: { usage: 300_000_000, limit: 1_000_000_000, stats: { inactive_file: 100_000_000 } },
     });
     expect(values).toEqual({
-      cpu_utilization_percentage: 50,
+      cpu_utilization_percentage: 200,
       system_memory_usage_megabytes: 200,
       system_memory_usage_percentage: 20,
     });

@@ -10,16 +10,17 @@ interface EngineStats {
 }
 
 /**
- * MLflow's names from one stats record. CPU % is of the whole machine (0-100), as for process runs: the engine's
- * CPU delta over the machine's (docker stats multiplies by the core count instead, giving up to 100 per core).
+ * MLflow's names from one stats record. CPU % is of one core, as docker stats shows it and as for process runs: the
+ * container's share of the machine's CPU time, times the engine's core count.
  * Memory is the container's use less its reclaimable page cache, as docker stats counts it.
  */
 export function valuesFromEngineStats(stats: EngineStats): Record<string, number> {
   const values: Record<string, number> = {};
   const cpu = (stats.cpu_stats?.cpu_usage?.total_usage ?? 0) - (stats.precpu_stats?.cpu_usage?.total_usage ?? 0);
   const system = (stats.cpu_stats?.system_cpu_usage ?? 0) - (stats.precpu_stats?.system_cpu_usage ?? 0);
+  const cores = stats.cpu_stats?.online_cpus ?? 1;
   if (system > 0 && cpu >= 0 && stats.precpu_stats?.system_cpu_usage)
-    values.cpu_utilization_percentage = Math.min(100, (cpu / system) * 100);
+    values.cpu_utilization_percentage = (cpu / system) * cores * 100;
   const memory = stats.memory_stats;
   if (memory?.usage !== undefined) {
     // cgroup v2 names it inactive_file, v1 total_inactive_file.

@@ -69,13 +69,13 @@ export function readProcessTree(rootPid: number): { cpuSeconds: number; rssBytes
 }
 
 /**
- * CPU % and memory of a process tree between calls. CPU % is of the whole machine (0-100, all cores together), as
- * MLflow's system/cpu_utilization_percentage is; memory is the tree's resident set (MLflow's is the machine's: a run's
- * own is what tells runs apart when several share the machine).
+ * CPU % and memory of a process tree between calls. CPU % is of one core, as top, docker stats and psutil's
+ * Process.cpu_percent count a process (200: two cores busy); MLflow's own monitor logs the whole machine's use under
+ * the same name, but a run's own use is what tells runs apart when several share the machine. Memory is the tree's
+ * resident set.
  */
 export class ProcessTreeSampler {
   private last: { at: number; cpuSeconds: number } | null = null;
-  private readonly cores = os.availableParallelism();
   private readonly totalBytes = os.totalmem();
 
   constructor(private readonly rootPid: number) {}
@@ -93,7 +93,7 @@ export class ProcessTreeSampler {
     };
     if (previous && at > previous.at) {
       const busy = Math.max(0, tree.cpuSeconds - previous.cpuSeconds);
-      values.cpu_utilization_percentage = Math.min(100, (busy / ((at - previous.at) / 1000) / this.cores) * 100);
+      values.cpu_utilization_percentage = (busy / ((at - previous.at) / 1000)) * 100;
     }
     return values;
   }

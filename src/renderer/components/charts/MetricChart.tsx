@@ -18,7 +18,7 @@ export interface MetricChartProps {
   yLabel?: string;
   /** Default: 240 px, 320 px on screens 1800 px wide and more. */
   height?: number;
-  /** A fixed linear y range, e.g. [0, 100] for percentages. */
+  /** The least linear y range, e.g. [0, 100] for percentages (widened when the data goes beyond). */
   yRange?: [number, number];
   /** Shared settings (x axis, log, smoothing) for a screen of charts; absent: the chart shows its own controls. */
   settings?: ChartSettings;

@@ -15,7 +15,7 @@ export interface ChartOptionsInput {
   xMode: XMode;
   logY: boolean;
   yLabel: string;
-  /** A fixed y range (percentages: 0-100) on the linear scale; absent: fitted to the data. */
+  /** The least y range (percentages: 0-100) on the linear scale, widened to fit the data; absent: fitted to the data. */
   yRange?: [number, number];
   hidden: ReadonlySet<string>;
   onScale: (min: number, max: number) => void;
@@ -26,6 +26,7 @@ export interface ChartOptionsInput {
 const timeFormat = (v: number) => new Date(v * 1000).toLocaleTimeString();
 
 export function chartOptions(input: ChartOptionsInput): uPlot.Options {
+  const [yMin, yMax] = input.yRange ?? [0, 0];
   const muted = themeColor('--muted', '#656d76');
   const grid = themeColor('--border', '#d0d7de');
   const axis = (label: string): uPlot.Axis => ({
@@ -47,7 +48,11 @@ export function chartOptions(input: ChartOptionsInput): uPlot.Options {
     legend: { live: true },
     scales: {
       x: { time: input.xMode === 'time' },
-      y: input.logY ? { distr: 3, log: 10 } : input.yRange ? { auto: false, range: input.yRange } : { auto: true },
+      y: input.logY
+        ? { distr: 3, log: 10 }
+        : input.yRange
+          ? { range: (_u, min, max) => [Math.min(yMin, min), Math.max(yMax, max)] }
+          : { auto: true },
     },
     axes: [xAxis, { ...axis(input.yLabel), size: 64, values: (_u, splits) => splits.map((v) => formatValue(v)) }],
     series: [

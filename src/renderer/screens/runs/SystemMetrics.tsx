@@ -18,7 +18,7 @@ function describe(name: string): { title: string; unit: string; order: number } 
     return { title: `GPU ${index} ${title}`, unit, order: 10 + Number(index) };
   }
   const known: Record<string, [string, string, number]> = {
-    cpu_utilization_percentage: ['CPU', '%', 0],
+    cpu_utilization_percentage: ['CPU', '% of one core', 0],
     system_memory_usage_megabytes: ['Memory', 'MB', 1],
     system_memory_usage_percentage: ['Memory', '% of the machine', 2],
   };
@@ -27,7 +27,7 @@ function describe(name: string): { title: string; unit: string; order: number } 
 }
 
 /**
- * The System tab: the run's CPU % (of the whole machine), memory and GPU use as the supervisor sampled them, in its
+ * The System tab: the run's CPU % (of one core: 200 is two cores busy), memory and GPU use as the supervisor sampled them, in its
  * run's colour, against relative time by default (seconds since the first sample).
  */
 export function SystemMetricsView({ runId, live }: { runId: string; live: boolean }) {
