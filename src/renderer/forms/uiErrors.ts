@@ -88,7 +88,7 @@ const FLAG_WORDS: [RegExp, string][] = [
   [/\(-d\)/g, '(Source folder)'],
   [/--entry-script score\.py/g, 'an entry script (score.py)'],
   [/--framework ScikitLearn/g, 'the framework ScikitLearn'],
-  [/Pass --exist-ok to overwrite/g, 'Choose "Overwrite" to replace'],
+  [/Pass --exist-ok to overwrite/g, 'Tick "Replace the model\'s files" to overwrite'],
   [/--snapshot-max-mb \/ --snapshot-max-files/g, 'Settings > snapshot limits'],
   [/-n NAME/g, 'a name'],
   [/,? or pass --overwrite/g, ''],

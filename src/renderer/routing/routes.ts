@@ -108,7 +108,12 @@ export function parseHash(hash: string): Route | null {
         ? { kind: 'runs', experiment: query.get('experiment') as string }
         : { kind: 'runs' };
     case 'compare': {
-      const runIds = (query.get('runs') ?? '').split(',').filter(Boolean);
+      // Split before decoding: a run id may hold an (encoded) comma.
+      const raw = /(?:^|&)runs=([^&]*)/.exec(queryPart)?.[1] ?? '';
+      const runIds = raw
+        .split(',')
+        .map((id) => decode(id))
+        .filter((id): id is string => id !== undefined);
       return runIds.length ? { kind: 'compare', runIds } : { kind: 'runs' };
     }
     case 'submit':
