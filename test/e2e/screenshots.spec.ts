@@ -179,6 +179,8 @@ const DARK = new Set(['environments-yaml', 'runs-list', 'services-detail']);
 // Page-side expressions as strings: this file is type-checked for Node, without the DOM's types.
 const PAGE_OVERFLOW = 'document.documentElement.scrollWidth - window.innerWidth';
 const TWO_FRAMES = 'new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))';
+// Each size starts unscrolled (the previous size's reachability check scrolled tables sideways).
+const UNSCROLL = "document.querySelectorAll('*').forEach((e) => { if (e.scrollLeft) e.scrollLeft = 0; })";
 
 async function assertNothingClipped(page: Page, keys: Locator[], size: { width: number; height: number }) {
   const overflow = await page.evaluate<number>(PAGE_OVERFLOW);
@@ -202,6 +204,7 @@ async function shoot(page: Page, screen: Screen, suffix: string) {
   for (const size of SIZES) {
     await page.setViewportSize(size);
     // Let layout (charts and terminals size to their container) settle for one frame pair.
+    await page.evaluate(UNSCROLL);
     await page.evaluate(TWO_FRAMES);
     await page.screenshot({ path: path.join(OUT, `${screen.name}${suffix}-${size.width}x${size.height}.png`) });
     await assertNothingClipped(page, screen.keys(page), size);
