@@ -48,10 +48,10 @@ test.afterAll(() => app?.stop());
 
 async function openMetrics(page: Page): Promise<Locator> {
   await page.goto(`${app.url}#/runs/${RUN}`);
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
   await page.getByRole('tab', { name: 'Metrics' }).click();
   const chart = page.getByRole('figure', { name: 'Chart of loss' });
-  await expect(chart).toHaveAttribute('data-drawn', /\d+/);
+  await expect(chart).toHaveAttribute('data-drawn', /\d+/, { timeout: 20_000 });
   return chart;
 }
 
@@ -119,14 +119,14 @@ test('log scale, x = time / relative time, legend click hides a series; system m
   await expect(entry).not.toHaveClass(/u-off/);
 
   await page.getByRole('tab', { name: 'System' }).click();
-  const cpu = page.getByRole('figure', { name: 'Chart of CPU (%)' });
+  const cpu = page.getByRole('figure', { name: 'Chart of CPU (% of one core)' });
   await expect(cpu).toHaveAttribute('data-points', '11');
   await expect(cpu).toHaveAttribute('data-drawn', /\d+/);
 });
 
 test('the sampling interval is a setting that is kept', async ({ page }) => {
   await page.goto(app.url);
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
   await page.getByText('Settings', { exact: true }).first().click();
   const form = page.getByRole('form', { name: 'System metrics' });
   const field = form.getByLabel(/Sample every/);
@@ -138,7 +138,7 @@ test('the sampling interval is a setting that is kept', async ({ page }) => {
   await form.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('new runs sample every 2 s')).toBeVisible();
   await page.reload();
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
   await page.getByText('Settings', { exact: true }).first().click();
   await expect(page.getByRole('form', { name: 'System metrics' }).getByLabel(/Sample every/)).toHaveValue('2');
 });
