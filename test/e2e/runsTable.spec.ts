@@ -129,6 +129,17 @@ test('params and metrics as columns: choose, sort numerically, filter, chart and
       )
       .toBeGreaterThan(500);
 
+  // Brushing the top of the lr axis (the largest lr of the three: lrsweep_2's 0.01) makes it the selection.
+  const box = (await parallel.boundingBox()) as { x: number; y: number; width: number; height: number };
+  await page.mouse.move(box.x + 40, box.y + 42);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 40, box.y + 70, { steps: 5 });
+  await page.mouse.up();
+  await expect(page.getByRole('button', { name: 'Compare (1)' })).toBeVisible();
+  await expect(grid(page).getByRole('checkbox', { name: 'Select lrsweep_2', exact: true })).toBeChecked();
+  await grid(page).getByRole('checkbox', { name: 'Select lrsweep_0', exact: true }).click();
+  await grid(page).getByRole('checkbox', { name: 'Select lrsweep_1', exact: true }).click();
+
   // Compare: labels by name + short id with a colour chip; a differing value is marked; only-differences hides the same.
   await page.getByRole('button', { name: 'Compare (3)' }).click();
   const table = page.getByRole('table', { name: 'Comparison' });

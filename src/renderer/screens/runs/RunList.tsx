@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useMemo } from 'react';
+import { lazy, Suspense, useDeferredValue, useEffect, useMemo } from 'react';
 import { FINAL_STATUSES, RUN_STATUSES, type RunStatus, type RunSummary } from '../../../shared/api/runTypes';
 import { confirmAction } from '../../components/ConfirmDialog';
 import { EmptyState } from '../../components/ErrorBanner';
@@ -42,6 +42,8 @@ function listRows(runs: RunSummary[], children: Record<string, RunSummary[]>, ex
   return out;
 }
 
+const NO_RUNS: RunSummary[] = [];
+
 /** Names seen in the loaded runs, merged with the experiment's (runs.table), so live new ones appear at once. */
 function mergeKeys(known: string[], rows: TableRun[], pick: (r: TableRun) => Record<string, unknown>): string[] {
   const names = new Set(known);
@@ -59,7 +61,10 @@ export function RunList() {
   // Sweep parents' rows show their trial counts, kept live by the sweep list's events.
   const sweeps = useLiveSweepList().list;
   useEffect(() => void useRunTable.getState().loadKeys(query.experiment), [query.experiment, total]);
-  const rows = useMemo(() => listRows(runs, children, expanded), [runs, children, expanded]);
+  // Deferred: coming back to Runs paints the header at once and fills 10,000 rows in the render after.
+  const deferredRuns = useDeferredValue(runs, NO_RUNS);
+  const rows = useMemo(() => listRows(deferredRuns, children, expanded), [deferredRuns, children, expanded]);
+  const filling = deferredRuns === NO_RUNS && runs.length > 0;
   const paramKeys = useMemo(() => mergeKeys(table.paramKeys, rows, (r) => r.params), [table.paramKeys, rows]);
   const metricKeys = useMemo(() => mergeKeys(table.metricKeys, rows, (r) => r.run.metrics), [table.metricKeys, rows]);
   const columns = table.chosen ?? defaultColumns(paramKeys, metricKeys);
@@ -261,6 +266,8 @@ export function RunList() {
               'Change the filters.'
             )}
           </EmptyState>
+        ) : filling ? (
+          <div className="runs-grid muted pad">Loading {runs.length.toLocaleString()} runs...</div>
         ) : shown.length === 0 ? (
           <EmptyState title="No runs match the filter">
             Nothing in the {rows.length.toLocaleString()} loaded runs passes <code>{table.filter}</code>.{' '}

@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { memo, useMemo, useRef } from 'react';
 // @tanstack/react-virtual: maintained, ~3 kB, headless (our markup and CSS), measures nothing it need not;
 // only the ~30 rows in view are in the DOM whether the table holds 50 runs or 10,000.
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -59,8 +59,8 @@ export function RunsTable(props: RunsTableProps) {
     estimateSize: () => ROW,
     overscan: 12,
   });
-  const gridTemplateColumns = template(columns);
-  const allSelected = rows.length > 0 && rows.every((r) => selected.has(r.run.id));
+  const gridTemplateColumns = useMemo(() => template(columns), [columns]);
+  const allSelected = useMemo(() => rows.length > 0 && rows.every((r) => selected.has(r.run.id)), [rows, selected]);
   return (
     <div
       className="runs-grid"
@@ -86,71 +86,101 @@ export function RunsTable(props: RunsTableProps) {
           ))}
         </div>
         {virtualizer.getVirtualItems().map((item) => {
-          const { run, depth } = rows[item.index] as TableRun;
+          const row = rows[item.index] as TableRun;
           return (
-            <div
-              key={run.id}
-              role="row"
-              aria-rowindex={item.index + 2}
-              aria-level={depth + 1}
-              aria-selected={selected.has(run.id)}
-              className={`runs-grid-row${selected.has(run.id) ? ' selected' : ''}`}
-              style={{ gridTemplateColumns, transform: `translateY(${item.start + ROW}px)` }}
-            >
-              <span role="cell" className="sticky-col check">
-                <input
-                  type="checkbox"
-                  aria-label={`Select ${run.id}`}
-                  checked={selected.has(run.id)}
-                  onClick={(e) => props.onSelect(run.id, e.shiftKey)}
-                  onChange={() => undefined}
-                />
-              </span>
-              <span role="cell" className="sticky-col name" style={{ paddingLeft: 4 + depth * 18 }}>
-                <span className="chip" style={{ background: runColor(run.id) }} aria-hidden="true" />
-                {run.children > 0 ? (
-                  <button
-                    type="button"
-                    className="link"
-                    aria-expanded={props.expanded.has(run.id)}
-                    aria-label={`${props.expanded.has(run.id) ? 'Hide' : 'Show'} the ${run.children} child runs of ${run.id}`}
-                    title={`${run.children} child run${run.children === 1 ? '' : 's'}`}
-                    onClick={() => props.onToggleChildren(run.id)}
-                  >
-                    {props.expanded.has(run.id) ? '▾' : '▸'} {run.children}
-                  </button>
-                ) : null}
-                <button type="button" className="link run-link" title={run.id} onClick={() => props.onOpen(run.id)}>
-                  {run.id}
-                </button>
-                {run.runType === 'hyperdrive' ? (
-                  <SweepBadge summary={props.sweeps?.find((x) => x.id === run.id)} />
-                ) : null}
-                {run.displayName && run.displayName !== run.id ? (
-                  <span className="muted ellipsis">{run.displayName}</span>
-                ) : null}
-              </span>
-              {columns.map((c) => {
-                const value = cellValue(rows[item.index] as TableRun, c);
-                if (c === 'status')
-                  return (
-                    <span key={c} role="cell">
-                      <span className={`state ${run.status.toLowerCase()}`}>{run.status}</span>
-                    </span>
-                  );
-                return (
-                  <span key={c} role="cell" className={typeof value === 'number' ? 'num' : undefined}>
-                    {formatCell(c, value)}
-                  </span>
-                );
-              })}
-            </div>
+            <Row
+              key={row.run.id}
+              row={row}
+              index={item.index}
+              top={item.start + ROW}
+              columns={columns}
+              gridTemplateColumns={gridTemplateColumns}
+              selected={selected.has(row.run.id)}
+              expanded={props.expanded.has(row.run.id)}
+              sweep={row.run.runType === 'hyperdrive' ? props.sweeps?.find((x) => x.id === row.run.id) : undefined}
+              actions={props}
+            />
           );
         })}
       </div>
     </div>
   );
 }
+
+/**
+ * One run's row, memoised: while scrolling only the rows that come into view render (the others keep their
+ * props: the same run object, selection and columns), so a frame does a few rows' work, not thirty.
+ */
+const Row = memo(function Row(props: {
+  row: TableRun;
+  index: number;
+  top: number;
+  columns: ColumnId[];
+  gridTemplateColumns: string;
+  selected: boolean;
+  expanded: boolean;
+  sweep: SweepSummary | undefined;
+  actions: Pick<RunsTableProps, 'onSelect' | 'onOpen' | 'onToggleChildren'>;
+}) {
+  const { row, columns, selected, expanded, actions } = props;
+  const { run, depth } = row;
+  return (
+    <div
+      role="row"
+      aria-rowindex={props.index + 2}
+      aria-level={depth + 1}
+      aria-selected={selected}
+      className={`runs-grid-row${selected ? ' selected' : ''}`}
+      style={{ gridTemplateColumns: props.gridTemplateColumns, transform: `translateY(${props.top}px)` }}
+    >
+      <span role="cell" className="sticky-col check">
+        <input
+          type="checkbox"
+          aria-label={`Select ${run.id}`}
+          checked={selected}
+          onClick={(e) => actions.onSelect(run.id, e.shiftKey)}
+          onChange={() => undefined}
+        />
+      </span>
+      <span role="cell" className="sticky-col name" style={{ paddingLeft: 4 + depth * 18 }}>
+        <span className="chip" style={{ background: runColor(run.id) }} aria-hidden="true" />
+        {run.children > 0 ? (
+          <button
+            type="button"
+            className="link"
+            aria-expanded={expanded}
+            aria-label={`${expanded ? 'Hide' : 'Show'} the ${run.children} child runs of ${run.id}`}
+            title={`${run.children} child run${run.children === 1 ? '' : 's'}`}
+            onClick={() => actions.onToggleChildren(run.id)}
+          >
+            {expanded ? '▾' : '▸'} {run.children}
+          </button>
+        ) : null}
+        <button type="button" className="link run-link" title={run.id} onClick={() => actions.onOpen(run.id)}>
+          {run.id}
+        </button>
+        {run.runType === 'hyperdrive' ? <SweepBadge summary={props.sweep} /> : null}
+        {run.displayName && run.displayName !== run.id ? (
+          <span className="muted ellipsis">{run.displayName}</span>
+        ) : null}
+      </span>
+      {columns.map((c) => {
+        if (c === 'status')
+          return (
+            <span key={c} role="cell">
+              <span className={`state ${run.status.toLowerCase()}`}>{run.status}</span>
+            </span>
+          );
+        const value = cellValue(row, c);
+        return (
+          <span key={c} role="cell" className={typeof value === 'number' ? 'num' : undefined}>
+            {formatCell(c, value)}
+          </span>
+        );
+      })}
+    </div>
+  );
+});
 
 function HeaderCell(props: {
   column: ColumnId;
