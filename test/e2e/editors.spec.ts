@@ -26,7 +26,8 @@ test.afterAll(() => app?.stop());
 
 async function open(page: Page, hash = '') {
   await page.goto(`${app.url}${hash}`);
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  // The first page of a fresh serve can take a few seconds on a busy machine.
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
 }
 
 /** The colour of the first token with this text inside an editor, and of the editor's plain text. */

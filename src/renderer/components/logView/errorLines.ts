@@ -34,8 +34,12 @@ export class ErrorScanner {
     for (let y = this.scanned; y < end; y++) {
       const line = buffer.getLine(y);
       if (!line || line.isWrapped) continue;
-      const text = line.translateToString(true);
-      if (text.startsWith('Traceback (most recent call last)')) {
+      // One logical line: this row and the rows it wrapped onto.
+      let text = line.translateToString(true);
+      for (let next = buffer.getLine(y + 1), k = y + 1; next?.isWrapped; next = buffer.getLine(++k))
+        text += next.translateToString(true);
+      // A logger may put the traceback after its own message on the same line ("... failed: Traceback (...").
+      if (text.includes('Traceback (most recent call last)')) {
         this.inTraceback = true;
         this.lines.push(y);
         found = true;

@@ -182,7 +182,10 @@ export function useXtermLog(
       const list = live();
       const marker = index < 0 ? list[list.length + index] : list[index];
       if (!term || !marker) return;
+      // At the top of the view, or in the last page when fewer lines follow it (xterm cannot scroll past the end);
+      // selecting the line marks it for the eye either way.
       term.scrollToLine(marker.line);
+      term.selectLines(marker.line, marker.line);
       setFollowing(term.buffer.active.viewportY >= term.buffer.active.baseY);
     },
   };
