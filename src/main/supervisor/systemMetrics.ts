@@ -42,8 +42,9 @@ export class SystemMetricsSampler {
       } else {
         this.sources.push(new ContainerStatsSampler(target.docker, target.runId));
       }
-      // The host's nvidia-smi sees a local engine's GPUs, not a remote one's.
-      if (target.kind === 'process' || target.localEngine) this.sources.push(new GpuSampler(intervalMs, this.gpus));
+      // The host's nvidia-smi sees a local engine's GPUs, not a remote one's; a container given no GPUs uses none.
+      const gpuVisible = target.kind === 'process' || (target.localEngine && (this.gpus?.length ?? 0) > 0);
+      if (gpuVisible) this.sources.push(new GpuSampler(intervalMs, this.gpus));
       this.timer = setInterval(() => this.sample(), intervalMs);
       this.timer.unref();
       // A first reading after a second, so a run shorter than the interval still gets one.

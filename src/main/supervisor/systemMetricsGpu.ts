@@ -33,7 +33,7 @@ export class GpuSampler {
     try {
       this.child = spawn(
         'nvidia-smi',
-        [`--query-gpu=${QUERY}`, '--format=csv,noheader,nounits', `-lms=${intervalMs}`],
+        [`--query-gpu=${QUERY}`, '--format=csv,noheader,nounits', `--loop-ms=${intervalMs}`],
         {
           stdio: ['ignore', 'pipe', 'ignore'],
         },
@@ -56,6 +56,7 @@ export class GpuSampler {
           this.latest.set(reading.index, reading.values);
       }
     });
+    // Should the supervisor die without stop(), nvidia-smi's next write to the closed pipe ends it (SIGPIPE).
     this.child.unref();
   }
 
