@@ -11,7 +11,12 @@ import type { LogSource } from './logSource';
 const ACK_CHUNK = 5_000;
 
 // One dark theme for every log, whatever the app theme: logs carry their own ANSI colours, tuned for dark.
-const THEME = { background: '#0f1419', foreground: '#d8dee9', selectionBackground: '#3b4b63' };
+const THEME = {
+  background: '#0f1419',
+  foreground: '#d8dee9',
+  selectionBackground: '#3b4b63',
+  overviewRulerBorder: '#0f1419',
+};
 const ERROR_RULER = '#e06c75';
 
 export interface XtermLog {
