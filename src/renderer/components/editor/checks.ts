@@ -3,6 +3,7 @@ import type { Diagnostic } from '@codemirror/lint';
 import type { EditorState, Text } from '@codemirror/state';
 import { DockerfileParser } from 'dockerfile-ast';
 import { parseDocument } from 'yaml';
+import { jsonErrorOffset } from '../../../shared/environments/parse';
 
 export type EditorLanguage = 'yaml' | 'json' | 'dockerfile' | 'python' | 'text';
 
@@ -36,7 +37,10 @@ function yamlDiagnostics(state: EditorState): Diagnostic[] {
   });
 }
 
-/** JSON: JSON.parse says where it stopped ("at position N" or "line L column C", by engine). */
+/**
+ * JSON: JSON.parse decides whether it is valid; where it stopped comes from the shared scanner, because
+ * engines word (and place) the position differently or leave it out ("... is not valid JSON").
+ */
 function jsonDiagnostics(state: EditorState): Diagnostic[] {
   const text = state.doc.toString();
   if (!text.trim()) return [];
@@ -45,14 +49,15 @@ function jsonDiagnostics(state: EditorState): Diagnostic[] {
     return [];
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    const lc = /line (\d+) column (\d+)/.exec(message);
-    const pos = /position (\d+)/.exec(message);
-    const range = lc
-      ? positionOf(state.doc, Number(lc[1]), Number(lc[2]))
-      : pos
-        ? { from: Math.min(Number(pos[1]), text.length), to: Math.min(Number(pos[1]) + 1, text.length) }
-        : positionOf(state.doc, state.doc.lines);
-    return [{ ...range, severity: 'error', message: message.replace(/^JSON\.parse: /, '') }];
+    const at = Math.min(jsonErrorOffset(text), text.length);
+    return [
+      {
+        from: at,
+        to: Math.min(at + 1, text.length),
+        severity: 'error',
+        message: message.replace(/^JSON\.parse: /, ''),
+      },
+    ];
   }
 }
 
