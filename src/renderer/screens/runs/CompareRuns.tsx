@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { RunMetricsData as RunMetrics, RunSummary } from '../../../shared/api/runTypes';
 import { argumentParams } from '../../../shared/runs/argumentParams';
 import { MetricChart } from '../../components/charts/MetricChart';
-import { runColors } from '../../components/runColors';
+import { runColor } from '../../components/runColors';
 import { useRuns } from '../../stores/runs';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
@@ -61,7 +61,8 @@ export function CompareRuns({ runIds }: { runIds: string[] }) {
       .then(setData)
       .catch((e: unknown) => useUi.getState().showError(e));
   }, [runIds]);
-  const colors = useMemo(() => runColors(runIds), [runIds]);
+  // The run's own colour, as its chip in the runs table and its line in the sweep charts.
+  const colors = useMemo(() => new Map(runIds.map((id) => [id, runColor(id)])), [runIds]);
   const rows = useMemo(() => (data ? compareRows(data) : []), [data]);
   if (!data) return <div className="muted pad">Loading {runIds.length} runs...</div>;
   const differs = (r: CompareRow) => new Set(r.values).size > 1;

@@ -3,7 +3,7 @@ import * as echarts from 'echarts/core';
 import { ParallelChart, ScatterChart } from 'echarts/charts';
 import { GridComponent, ParallelComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
-import { runColors } from '../../../components/runColors';
+import { runColor } from '../../../components/runColors';
 import { type TableRun, cellValue, metricColumn, paramColumn, toNumber } from './tableModel';
 
 // ECharts (already the sweep view's library) because it has parallel coordinates with axis brushing built in;
@@ -56,7 +56,7 @@ function Chart(props: { option: Option; label: string; kind: string; series: num
       aria-label={props.label}
       data-chart={props.kind}
       data-series-count={props.series}
-      style={{ height: 320 }}
+      style={{ height: 260 }}
     />
   );
 }
@@ -77,7 +77,8 @@ export function SweepCharts(props: {
   const metrics = props.metricKeys.filter((m) => !m.startsWith('system/'));
   const [x, setX] = useState(props.paramKeys[0] ?? '');
   const [y, setY] = useState(metrics[0] ?? '');
-  const colors = useMemo(() => runColors(runs.map((r) => r.run.id)), [runs]);
+  // runColor (not the collision-free runColors of this set): the same colour as the run's chip in the table.
+  const colors = useMemo(() => new Map(runs.map((r) => [r.run.id, runColor(r.run.id)])), [runs]);
   // Keyed by the names' text: a new array with the same names keeps the chart (and the user's brush) as it is.
   const axesKey = [...props.paramKeys.map(paramColumn), ...metrics.map(metricColumn)].slice(0, 12).join('\n');
   const axes = useMemo(() => (axesKey ? axesKey.split('\n') : []), [axesKey]);
