@@ -10,6 +10,7 @@ import { RunFilesView } from './RunFiles';
 import { duration, formatMetric } from './RunList';
 import { RunMetricsView } from './RunMetrics';
 import { SystemMetricsView } from './SystemMetrics';
+import { Time } from '../../components/Time';
 import { ExportBundleButton } from '../bundles/ExportBundle';
 
 // The sweep view loads with its charts (ECharts, ~0.5 MB) only when a sweep is opened.
@@ -195,11 +196,17 @@ export function RunDetail({ runId }: { runId: string }) {
                   : 'this machine (a local process)'}
             </dd>
             <dt>Created</dt>
-            <dd>{run.createdAt}</dd>
+            <dd>
+              <Time iso={run.createdAt} />
+            </dd>
             <dt>Started</dt>
-            <dd>{run.startedAt ?? '-'}</dd>
+            <dd>
+              <Time iso={run.startedAt} />
+            </dd>
             <dt>Ended</dt>
-            <dd>{run.endedAt ?? '-'}</dd>
+            <dd>
+              <Time iso={run.endedAt} />
+            </dd>
             <dt>Duration</dt>
             <dd>{duration(run)}</dd>
             <dt>Metrics</dt>
