@@ -33,6 +33,7 @@ import {
   FinishRun,
   RunFiles,
   RunMetrics,
+  RunMetricColumns,
   RunQuery,
   RunSummary,
   RunTable,
@@ -152,6 +153,8 @@ export const calls = {
   ),
   'runs.get': call(RunRef, RunSummary),
   'runs.metrics': call(RunRef, RunMetrics),
+  /** The same metrics with each scalar series as columns (step[], value[], t[]): cheaper for big charts. */
+  'runs.metricColumns': call(RunRef, RunMetricColumns),
   'runs.watchMetrics': call(RunRef.extend({ on: z.boolean() }), z.object({})),
   'runs.cancel': call(RunRef, RunSummary),
   'runs.attach': call(

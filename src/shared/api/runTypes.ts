@@ -119,6 +119,18 @@ export const RunMetrics = z.object({
   status: z.object({ status: z.string(), error: z.string().nullable() }).nullable(),
 });
 export type RunMetricsData = z.infer<typeof RunMetrics>;
+/** A scalar series as three parallel arrays (runs.metricColumns): a third of the JSON and parse time of points. */
+export const ScalarColumns = z.object({
+  step: z.array(z.number()),
+  value: z.array(MetricValue),
+  t: z.array(z.number()),
+});
+export type ScalarColumnsData = z.infer<typeof ScalarColumns>;
+/** runs.metrics with the scalars as columns: what the UI's charts read (100,000 points in ~4 MB, not ~6 MB). */
+export const RunMetricColumns = RunMetrics.omit({ scalars: true }).extend({
+  scalarColumns: z.record(z.string(), ScalarColumns),
+});
+export type RunMetricColumnsData = z.infer<typeof RunMetricColumns>;
 
 /** A run made from Python, not from a script: an interactive run (start_logging) or a child run. */
 export const CreateRun = z.object({

@@ -4,6 +4,7 @@ import type { Router } from './router';
 import { stripAnsi } from '../../../shared/ansi';
 import { downloadRunFiles, listRunFiles, readRunFile } from '../runs/runFiles';
 import { runTable } from '../runs/runTable';
+import { toScalarColumns } from '../runs/metricsCache';
 
 const MIME: Record<string, string> = {
   '.png': 'image/png',
@@ -20,8 +21,11 @@ const MAX_FILE_BYTES = 20 * 1024 * 1024;
 /** JSON has no NaN or infinities: they cross as strings. */
 function transportable(metrics: RunMetrics): RunMetrics {
   for (const points of Object.values(metrics.scalars)) {
-    for (const point of points)
-      if (typeof point.value === 'number' && !Number.isFinite(point.value)) point.value = String(point.value);
+    // A new point, not a changed one: the points are shared with the core's metrics cache.
+    points.forEach((point, i) => {
+      if (typeof point.value === 'number' && !Number.isFinite(point.value))
+        points[i] = { ...point, value: String(point.value) };
+    });
   }
   return metrics;
 }
@@ -34,6 +38,7 @@ export const runsRouter: Router<
   | 'runs.experiments'
   | 'runs.get'
   | 'runs.metrics'
+  | 'runs.metricColumns'
   | 'runs.watchMetrics'
   | 'runs.cancel'
   | 'runs.attach'
@@ -59,6 +64,7 @@ export const runsRouter: Router<
   'runs.experiments': (_input, _ctx, core) => core.runs.store.experiments(),
   'runs.get': (input, _ctx, core) => core.runs.get(input.runId),
   'runs.metrics': (input, _ctx, core) => transportable(core.runs.metrics(input.runId)),
+  'runs.metricColumns': (input, _ctx, core) => toScalarColumns(core.runs.metrics(input.runId)),
   'runs.watchMetrics': (input, _ctx, core) => {
     core.runs.watchMetrics(input.runId, input.on);
     return {};

@@ -12,7 +12,7 @@ import {
   SubmitRun,
   UpdateRun,
 } from '../../../shared/api/runTypes';
-import { applyRunEvents, emptyMetrics, type RunMetrics } from '../../../shared/api/runEvents';
+import type { RunMetrics } from '../../../shared/api/runEvents';
 import { BenchtopError } from '../../../shared/errors';
 import { NAME_PATTERN, parseNameVersion } from '../../../shared/environments/names';
 import { processAlive } from '../builds/buildLock';
@@ -27,7 +27,6 @@ import { insertRunUses } from '../datasets/lineage';
 import { type ResolvedRunInput, inputUses, rerunInputs, resolveRunInputs } from '../datasets/runInputs';
 import type { WorkspacePaths } from '../workspace/paths';
 import { readSettings } from '../workspace/settings';
-import { readRunEvents } from './readRunEvents';
 import { type RunRow, RunStore, rowToSummary } from './runStore';
 import type { BuildService } from '../builds/buildService';
 import { finalizeRunFiles } from './finalizeRunFiles';
@@ -36,6 +35,7 @@ import { appendRunEvents, createSdkRuns, finishSdkRun, initialEvents, SDK_TARGET
 import { artifactNames, downloadArtifact, downloadArtifacts } from './runArtifacts';
 import { RunStreams } from './runStreams';
 import { RunWatcher } from './runWatcher';
+import { RunMetricsCache } from './metricsCache';
 import { reconcileSupervisedRun, supervisorPid } from './supervisedRuns';
 import type { RunSpec } from './supervisorProtocol';
 import type { RunDatasetInput } from '../../../shared/api/datasetTypes';
@@ -78,6 +78,8 @@ export class RunService {
   private stopQueueWatch: (() => void) | null = null;
   private readonly streams: RunStreams;
   private readonly watcher: RunWatcher;
+  /** Folded metrics per run, extended from the last offset as the file grows (no full re-read per request). */
+  private readonly metricsCache = new RunMetricsCache();
 
   constructor(
     private readonly db: Db,
@@ -377,8 +379,7 @@ export class RunService {
 
   metrics(id: string): RunMetrics {
     this.get(id);
-    const { events } = readRunEvents(path.join(this.paths.runDir(id), 'events.jsonl'));
-    return applyRunEvents(emptyMetrics(), events);
+    return this.metricsCache.get(id, path.join(this.paths.runDir(id), 'events.jsonl'));
   }
 
   log(id: string): string {

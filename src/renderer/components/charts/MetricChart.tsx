@@ -6,7 +6,7 @@ import 'uplot/dist/uPlot.min.css';
 import './charts.css';
 import { runColors } from '../runColors';
 import { ChartControls, type ChartSettings, DEFAULT_CHART_SETTINGS } from './ChartControls';
-import { type ChartSeries, alignedData } from './chartData';
+import { type ChartSeries, alignedData, isDrawable } from './chartData';
 import { chartOptions } from './chartOptions';
 
 export type { ChartSeries, MetricPoint, XMode } from './chartData';
@@ -30,7 +30,7 @@ export interface MetricChartProps {
  */
 export const MetricChart = memo(function MetricChart({
   title,
-  series,
+  series: given,
   yLabel,
   height: fixedHeight,
   yRange,
@@ -39,12 +39,13 @@ export const MetricChart = memo(function MetricChart({
   const height = fixedHeight ?? (window.innerWidth >= 1800 ? 320 : 240);
   const [own, setOwn] = useState<ChartSettings>(DEFAULT_CHART_SETTINGS);
   const current = settings ?? own;
+  const series = useSameSeries(given);
   const figure = useRef<HTMLElement>(null);
   const holder = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const hidden = useRef(new Set<string>());
   const total = series.reduce((n, s) => n + s.points.length, 0);
-  const drawable = series.some((s) => s.points.some((p) => Number.isFinite(p.value)));
+  const drawable = series.some((s) => s.points.some((p) => isDrawable(p.value)));
   const colors = useMemo(() => {
     const byRun = runColors(series.map((s) => s.runId));
     return series.map((s) => s.color ?? (byRun.get(s.runId) as string));
@@ -74,9 +75,9 @@ export const MetricChart = memo(function MetricChart({
         yLabel: yLabel ?? title,
         yRange,
         hidden: hidden.current,
-        onScale: (min, max) => {
-          mark('data-x-min', String(min));
-          mark('data-x-max', String(max));
+        onScale: (key, min, max) => {
+          mark(`data-${key}-min`, String(min));
+          mark(`data-${key}-max`, String(max));
         },
         onDraw: () => {
           if (draws === 0) performance.mark('metric-chart-drawn');
@@ -139,4 +140,28 @@ function keyboardLegend(u: uPlot): void {
       u.setSeries(i, { show: !u.series[i]?.show });
     });
   });
+}
+
+/**
+ * The previous series array while every series is the same (run, label, colour, points array and its length): a
+ * parent that builds `[{ runId, label, points }]` on each render does not make 100,000 points be prepared again,
+ * while a live run's points (appended in place) still do. React's derived-state pattern (state set while rendering).
+ */
+function useSameSeries(series: ChartSeries[]): ChartSeries[] {
+  const [kept, setKept] = useState(() => ({ series, lengths: series.map((s) => s.points.length) }));
+  const same =
+    kept.series.length === series.length &&
+    series.every((s, i) => {
+      const k = kept.series[i] as ChartSeries;
+      return (
+        k.runId === s.runId &&
+        k.label === s.label &&
+        k.color === s.color &&
+        k.points === s.points &&
+        kept.lengths[i] === s.points.length
+      );
+    });
+  if (same) return kept.series;
+  setKept({ series, lengths: series.map((s) => s.points.length) });
+  return series;
 }

@@ -1,10 +1,19 @@
 import type uPlot from 'uplot';
 
-/** One point of a metric series as the core reports it: step, value, and when it was logged (epoch seconds). */
+/**
+ * One point of a metric series as the core reports it: step, value, and when it was logged (epoch seconds). The
+ * core's points are charted as they come (no copy of 100,000 points first): a value that is not a finite number
+ * (a string or boolean logged under a scalar name, NaN and the infinities, sent as strings) is a gap.
+ */
 export interface MetricPoint {
   step: number;
-  value: number;
+  value: number | string | boolean | null;
   t: number;
+}
+
+/** Whether the point can be drawn on a linear scale. */
+export function isDrawable(value: MetricPoint['value']): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
 }
 
 export interface ChartSeries {
@@ -91,8 +100,8 @@ function minTime(points: MetricPoint[]): number {
   return Number.isFinite(min) ? min : 0;
 }
 
-function drawable(value: number, logY: boolean): number | null {
-  if (!Number.isFinite(value)) return null;
+function drawable(value: MetricPoint['value'], logY: boolean): number | null {
+  if (!isDrawable(value)) return null;
   if (logY && value <= 0) return null;
   return value;
 }

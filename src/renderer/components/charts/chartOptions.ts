@@ -1,5 +1,5 @@
 import type uPlot from 'uplot';
-import { type ChartSeries, type XMode, X_LABELS, formatValue } from './chartData';
+import { type ChartSeries, type XMode, X_LABELS, formatValue, isDrawable } from './chartData';
 
 /** The theme's colours (U4's CSS variables), read when a chart is made: a canvas cannot use var(). */
 function themeColor(name: string, fallback: string): string {
@@ -18,7 +18,7 @@ export interface ChartOptionsInput {
   /** The least y range (percentages: 0-100) on the linear scale, widened to fit the data; absent: fitted to the data. */
   yRange?: [number, number];
   hidden: ReadonlySet<string>;
-  onScale: (min: number, max: number) => void;
+  onScale: (key: 'x' | 'y', min: number, max: number) => void;
   onDraw: () => void;
   onToggle: (runId: string, shown: boolean) => void;
 }
@@ -47,12 +47,13 @@ export function chartOptions(input: ChartOptionsInput): uPlot.Options {
     focus: { alpha: 0.35 },
     legend: { live: true },
     scales: {
-      x: { time: input.xMode === 'time' },
+      // One x value (a single point, or all at one step) has no width of its own: one unit either side.
+      x: { time: input.xMode === 'time', range: (_u, min, max) => (min === max ? [min - 1, max + 1] : [min, max]) },
       y: input.logY
         ? { distr: 3, log: 10 }
         : input.yRange
           ? { range: (_u, min, max) => [Math.min(yMin, min), Math.max(yMax, max)] }
-          : { auto: true },
+          : { range: (_u, min, max) => fittedRange(min, max) },
     },
     axes: [xAxis, { ...axis(input.yLabel), size: 64, values: (_u, splits) => splits.map((v) => formatValue(v)) }],
     series: [
@@ -66,14 +67,15 @@ export function chartOptions(input: ChartOptionsInput): uPlot.Options {
         width: 1.5,
         spanGaps: true,
         show: !input.hidden.has(s.runId + s.label),
-        points: { show: false },
+        // A lone point has no line to draw: a dot, so a metric logged once is seen (dense series stay lines).
+        points: { show: fewerThanTwo(s), size: 7 },
         value: (_u, v) => formatValue(v),
       })),
     ],
     hooks: {
       setScale: [
         (u, key) => {
-          if (key === 'x') input.onScale(u.scales.x?.min ?? 0, u.scales.x?.max ?? 0);
+          if (key === 'x' || key === 'y') input.onScale(key, u.scales[key]?.min ?? 0, u.scales[key]?.max ?? 0);
         },
       ],
       draw: [() => input.onDraw()],
@@ -85,4 +87,25 @@ export function chartOptions(input: ChartOptionsInput): uPlot.Options {
       ],
     },
   };
+}
+
+/** True when the series has at most one finite value (stops at the second: a 100,000-point series costs two). */
+function fewerThanTwo(series: ChartSeries): boolean {
+  let seen = 0;
+  for (const p of series.points) if (isDrawable(p.value) && ++seen > 1) return false;
+  return true;
+}
+
+/**
+ * The data's y range with a little room; all values equal (a constant metric) get a band around the value instead
+ * of an empty one, so the line sits in the middle with readable ticks. Empty data (all hidden) keeps 0 to 1.
+ */
+export function fittedRange(min: number | null, max: number | null): [number, number] {
+  if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
+  if (min === max) {
+    const pad = min === 0 ? 1 : Math.abs(min) * 0.1;
+    return [min - pad, max + pad];
+  }
+  const pad = (max - min) * 0.05;
+  return [min - pad, max + pad];
 }

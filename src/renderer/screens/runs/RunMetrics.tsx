@@ -8,7 +8,9 @@ import {
 } from '../../../shared/api/runEvents';
 import { freshEvents } from './freshEvents';
 import { ChartControls, type ChartSettings, DEFAULT_CHART_SETTINGS } from '../../components/charts/ChartControls';
-import { MetricChart, type MetricPoint } from '../../components/charts/MetricChart';
+import { MetricChart } from '../../components/charts/MetricChart';
+import { isDrawable } from '../../components/charts/chartData';
+import { fromScalarColumns } from '../../components/charts/scalarColumns';
 import { useUi } from '../../stores/ui';
 import { client } from '../../transport/client';
 import { formatMetric } from './RunList';
@@ -106,9 +108,9 @@ export function useRunMetrics(runId: string, live: boolean): RunMetrics | null {
     });
     if (live) void client.runs.watchMetrics({ runId, on: true });
     void client.runs
-      .metrics({ runId })
-      .then((m) => {
-        current = m as RunMetrics;
+      .metricColumns({ runId })
+      .then((answer) => {
+        current = fromScalarColumns(answer);
         loaded = true;
         if (!live) keepEnded(runId, current);
         seen = latestTime(current);
@@ -140,9 +142,14 @@ function latestTime(metrics: RunMetrics): number {
   return latest;
 }
 
-/** A scalar series as chart points (strings and booleans logged under a scalar name are not drawn). */
-export function chartPoints(points: ScalarPoint[]): MetricPoint[] {
-  return points.map((p) => ({ step: p.step, value: typeof p.value === 'number' ? p.value : Number.NaN, t: p.t }));
+/** Whether a scalar series has anything to draw (a name logged only with strings or booleans is shown as text). */
+export function hasNumbers(points: ScalarPoint[]): boolean {
+  return points.some((p) => isDrawable(p.value));
+}
+
+/** A scalar series that holds no finite number (text, booleans, only NaN): its values as a step / value table. */
+function textColumns(points: ScalarPoint[]): Record<string, unknown[]> {
+  return { step: points.map((p) => p.step), value: points.map((p) => p.value) };
 }
 
 /** A chart per scalar series that grows while the run is live; params, lists, rows, tables and images below. */
@@ -152,6 +159,8 @@ export function RunMetricsView({ runId, live }: { runId: string; live: boolean }
   if (!metrics) return <div className="muted">Loading metrics...</div>;
   // The sampler's CPU / memory / GPU series have their own tab (System).
   const scalars = Object.entries(metrics.scalars).filter(([name]) => !name.startsWith(SYSTEM_PREFIX));
+  const charted = scalars.filter(([, points]) => hasNumbers(points));
+  const textual = scalars.filter(([, points]) => !hasNumbers(points));
   const params = metrics.params ?? {};
   const nothing =
     scalars.length +
@@ -171,21 +180,19 @@ export function RunMetricsView({ runId, live }: { runId: string; live: boolean }
     );
   return (
     <div className="metrics">
-      {scalars.length > 0 && (
+      {charted.length > 0 && (
         <>
           <ChartControls value={settings} onChange={setSettings} />
           <div className="metric-charts">
-            {scalars.map(([name, points]) => (
-              <MetricChart
-                key={name}
-                title={name}
-                settings={settings}
-                series={[{ runId, label: name, points: chartPoints(points) }]}
-              />
+            {charted.map(([name, points]) => (
+              <MetricChart key={name} title={name} settings={settings} series={[{ runId, label: name, points }]} />
             ))}
           </div>
         </>
       )}
+      {textual.map(([name, points]) => (
+        <Table key={name} name={name} columns={textColumns(points)} />
+      ))}
       {Object.keys(params).length > 0 && <ParamsTable params={params} />}
       {Object.entries(metrics.lists).map(([name, values]) => (
         <Table key={name} name={name} columns={{ value: values }} />

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { ChartControls, type ChartSettings, DEFAULT_CHART_SETTINGS } from '../../components/charts/ChartControls';
 import { MetricChart } from '../../components/charts/MetricChart';
-import { SYSTEM_PREFIX, chartPoints, useRunMetrics } from './RunMetrics';
+import { SYSTEM_PREFIX, hasNumbers, useRunMetrics } from './RunMetrics';
 
 /** Titles and axis units for MLflow's system metric names; unknown ones show their own name. */
 function describe(name: string): { title: string; unit: string; order: number } {
@@ -35,7 +35,7 @@ export function SystemMetricsView({ runId, live }: { runId: string; live: boolea
   const [settings, setSettings] = useState<ChartSettings>({ ...DEFAULT_CHART_SETTINGS, xMode: 'relative' });
   if (!metrics) return <div className="muted">Loading system metrics...</div>;
   const system = Object.entries(metrics.scalars)
-    .filter(([name]) => name.startsWith(SYSTEM_PREFIX))
+    .filter(([name, points]) => name.startsWith(SYSTEM_PREFIX) && hasNumbers(points))
     .map(([name, points]) => ({ name, points, ...describe(name.slice(SYSTEM_PREFIX.length)) }))
     .sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
   if (system.length === 0)
@@ -57,7 +57,7 @@ export function SystemMetricsView({ runId, live }: { runId: string; live: boolea
             yLabel={s.unit || s.title}
             settings={settings}
             yRange={s.unit.startsWith('%') ? [0, 100] : undefined}
-            series={[{ runId, label: s.title, points: chartPoints(s.points) }]}
+            series={[{ runId, label: s.title, points: s.points }]}
           />
         ))}
       </div>
