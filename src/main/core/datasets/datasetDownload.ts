@@ -11,6 +11,7 @@ import { DownloadTarget } from '../models/downloadTarget';
 import { throwIfCanceled } from '../models/hashedCopy';
 import { jobFailure } from '../jobs/jobFailure';
 import { checkFreeSpace } from '../workspace/freeSpace';
+import { makeDirectory } from '../workspace/makeDirectory';
 
 /**
  * Copies a version's files to `<directory>/<relative path>`, each checked against its digest on the way out;
@@ -36,7 +37,7 @@ export async function downloadDataset(
       toCopy = await filesToCopy(directory, files, input.overwrite ?? false, id, ctx.signal);
       const size = toCopy.reduce((sum, f) => sum + f.size, 0);
       const plan = new DownloadTarget(directory, toCopy, true, `dataset ${id}`);
-      fs.mkdirSync(directory, { recursive: true });
+      makeDirectory(directory);
       checkFreeSpace(directory, size, `downloading ${id}`);
       ctx.output.note(
         `Downloading ${id} to ${directory} (${toCopy.length} of ${files.length} files, ${formatBytes(size)})`,

@@ -13,6 +13,7 @@ import {
 } from '../../../shared/environments/parse';
 import { findCondaTool, noCondaError } from '../builds/condaBackend';
 import { writeFileAtomic } from '../workspace/files';
+import { makeDirectory } from '../workspace/makeDirectory';
 
 const run = promisify(execFile);
 
@@ -95,7 +96,7 @@ export function saveEnvironmentFolder(def: EnvironmentDefinition, dir: string, o
         'Move or delete that file yourself, or pick an empty folder.',
       );
   }
-  fs.mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
   const written: string[] = [];
   const json = { ...def, python, docker: baseDockerfile ? docker : { ...docker, baseDockerfile: null } };
   writeFileAtomic(path.join(dir, ENV_JSON), `${JSON.stringify(json, null, 4)}\n`);

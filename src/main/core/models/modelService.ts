@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type {
   ModelDetail,
@@ -29,6 +28,7 @@ import { ModelStore } from './modelStore';
 import { progressReporter } from './progress';
 import { editedTags } from './tagEdits';
 import { checkModelDatasets, linkModelDatasets, unlinkModelDatasets } from '../datasets/lineage';
+import { makeDirectory } from '../workspace/makeDirectory';
 
 /** Measured on a 1 GiB register: 32 MB steps took the fsync at the end from ~0.5 s to almost nothing. */
 const EARLY_FLUSH_BYTES = 32 * 1024 * 1024;
@@ -264,7 +264,7 @@ export class ModelService {
     const directory = path.resolve(input.directory);
     const target = path.join(directory, model.root);
     const plan = new DownloadTarget(directory, files, input.existOk ?? false, model.id);
-    fs.mkdirSync(directory, { recursive: true });
+    makeDirectory(directory);
     checkFreeSpace(directory, model.size, `downloading ${model.id}`);
     const job = this.jobs.start(
       'model',

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BenchtopError } from '../../../shared/errors';
+import { makeDirectory } from '../workspace/makeDirectory';
 
 /** The parts of a run's folder that are served (runs.file) and listed; everything else is Benchtop's. */
 const SERVED = ['snapshot', 'outputs', 'logs', 'files'] as const;
@@ -183,7 +184,7 @@ export function downloadRunFiles(runDir: string, target: string): RunDownload {
 
 /** Copies an open file to `destination` through a temporary file in the same folder and one rename. */
 export function writeFileFrom(fd: number, destination: string): void {
-  fs.mkdirSync(path.dirname(destination), { recursive: true });
+  makeDirectory(path.dirname(destination));
   if (fs.lstatSync(destination, { throwIfNoEntry: false })?.isDirectory())
     throw new BenchtopError(
       'ALREADY_EXISTS',
