@@ -243,11 +243,15 @@ describe('bundles between two workspaces and two Docker engines', () => {
         },
       );
     // Ctrl-C while unpacking: the import says it was canceled, exits 1 and takes its staging folder away.
+    // SIGSTOP as soon as the staging folder appears freezes the import mid-way however fast it unpacks; the
+    // signal that follows is the one under test.
     const interrupted = startImport();
     let stderr = '';
     interrupted.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     await waitUntil(() => staged().length > 0, 60_000);
+    interrupted.kill('SIGSTOP');
     interrupted.kill('SIGINT');
+    interrupted.kill('SIGCONT');
     const code = await new Promise((r) => interrupted.once('exit', r));
     expect(code, stderr).toBe(1);
     expect(stderr).toMatch(/canceled; nothing was imported/);
@@ -255,6 +259,7 @@ describe('bundles between two workspaces and two Docker engines', () => {
     // kill -9 while unpacking: its staging folder stays, nothing is visible, the next start removes it.
     const killed = startImport();
     await waitUntil(() => staged().length > 0, 60_000);
+    killed.kill('SIGSTOP');
     killed.kill('SIGKILL');
     await new Promise((r) => killed.once('exit', r));
     expect(staged()).toHaveLength(1);

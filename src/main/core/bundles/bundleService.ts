@@ -14,11 +14,11 @@ import type { WheelService } from '../wheels/wheelService';
 import { removeAbandoned } from '../workspace/abandoned';
 import type { Db } from '../workspace/database';
 import type { WorkspacePaths } from '../workspace/paths';
-import { extractBundle, verifyBundle } from './bundleReader';
+import { unpackBundle } from './bundleReader';
 import { writeBundle } from './bundleWriter';
 import { ExportPlanner } from './exportParts';
 import { commitImport, planImport } from './importParts';
-import { type Manifest, readManifest, summarize } from './manifest';
+import { type Manifest, partDigest, readManifest, summarize } from './manifest';
 import { loadImages, saveImages } from './bundleImages';
 
 declare const BENCHTOP_VERSION: string | undefined;
@@ -100,38 +100,44 @@ export class BundleService {
   async import(raw: unknown): Promise<ImportOutcome> {
     const input = ImportBundle.parse(raw);
     const file = path.resolve(input.file);
-    await readManifest(file); // a wrong file, a newer format: refused before a job starts
+    // A wrong file, a newer format, a part that cannot come in (a wheel it does not carry): refused before a job
+    // starts or anything is written. The plan's model checks use the digests the records claim; the real ones
+    // are checked by planning again after the pass has hashed every byte.
+    const { manifest: claimed } = await readManifest(file);
+    planImport(this.deps, claimed, claimedDigests(claimed));
     let outcome: ImportOutcome | null = null;
     await this.runJob('Import', file, input.requestId, async (ctx) => {
-      ctx.output.note(`Checking every checksum of ${file}...`);
-      const { manifest, blake3 } = await verifyBundle(file, {
-        signal: ctx.signal,
-        onBytes: throttled(ctx, 'Checking'),
-      });
-      const plans = planImport(this.deps, manifest, blake3);
-      const images = await this.imagesToLoad(manifest);
+      const early = planImport(this.deps, claimed, claimedDigests(claimed));
+      const images = await this.imagesToLoad(claimed);
       const skipped = new Set(
-        plans.filter((p) => p.action === 'unchanged').flatMap((p) => p.part.files.map((f) => f.entry)),
+        early.filter((p) => p.action === 'unchanged').flatMap((p) => p.part.files.map((f) => f.entry)),
       );
       for (const image of images) skipped.delete(image);
       fs.mkdirSync(this.deps.paths.tmp, { recursive: true });
       const staging = path.join(this.deps.paths.tmp, `bundle-import-${process.pid}-${randomBytes(4).toString('hex')}`);
       try {
-        ctx.output.note('All checksums match; unpacking...');
-        await extractBundle(
+        ctx.output.note(`Checking every checksum of ${file} while unpacking it (hidden until all match)...`);
+        const { manifest, blake3 } = await unpackBundle(
           file,
           staging,
-          blake3,
-          { signal: ctx.signal, onBytes: throttled(ctx, 'Unpacking') },
+          { signal: ctx.signal, onBytes: throttled(ctx, 'Checking and unpacking') },
           (entry) => !skipped.has(entry),
         );
+        if (partsDigest(manifest) !== partsDigest(claimed)) throw changedMeanwhile(file);
+        const plans = planImport(this.deps, manifest, blake3);
+        // A part registered or deleted here meanwhile (by another import): what was left unwritten may be needed.
+        if (plans.some((p, i) => p.action !== early[i]?.action))
+          throw new BenchtopError(
+            'IN_USE',
+            `This workspace changed while ${file} was being imported; nothing was registered.`,
+            'Import it again.',
+          );
+        ctx.output.note('All checksums match.');
         const imagesLoaded: string[] = [];
         for (const image of images) {
           ctx.setProgress(null, 'Loading images into the Docker engine');
           ctx.signal.throwIfAborted();
-          imagesLoaded.push(
-            ...(await loadImages(this.deps.builds.docker, path.join(staging, ...image.split('/')))),
-          );
+          imagesLoaded.push(...(await loadImages(this.deps.builds.docker, path.join(staging, ...image.split('/')))));
         }
         ctx.signal.throwIfAborted();
         // The point of no return: one transaction makes every part visible at once.
@@ -193,6 +199,29 @@ export class BundleService {
         finished.error?.hint,
       );
   }
+}
+
+/** Each model file's BLAKE3 as its part's record names it (what planning before the pass can go by). */
+function claimedDigests(manifest: Manifest): Map<string, string> {
+  const digests = new Map<string, string>();
+  for (const part of manifest.parts)
+    if (part.kind === 'model')
+      for (const f of (part.record as { files?: { entry: string; digest: string }[] }).files ?? [])
+        digests.set(f.entry, f.digest);
+  return digests;
+}
+
+/** The manifest read before the job and the one the pass read must be the same (nothing rewrote the file). */
+function partsDigest(manifest: Manifest): string {
+  return manifest.parts.map(partDigest).join(',');
+}
+
+function changedMeanwhile(file: string): BenchtopError {
+  return new BenchtopError(
+    'CHECKSUM_MISMATCH',
+    `${file} changed while it was being imported; nothing was registered.`,
+    'Import it again once nothing is writing to it (a copy still in progress?).',
+  );
 }
 
 /** Progress at most every 100 ms: a 1 GB part gives thousands of chunks. */

@@ -8,7 +8,7 @@ import {
   type BundleSummary,
 } from '../../../shared/api/bundleTypes';
 import { BenchtopError } from '../../../shared/errors';
-import { readFirstEntry } from './tarReader';
+import { readFirstEntry } from './tarIndex';
 
 /**
  * A .btb file is a POSIX tar whose FIRST entry is `manifest.json`; every other entry is one file of
