@@ -40,6 +40,17 @@ test.beforeAll(async () => {
         }),
       );
   }
+  // Edge cases: logged once, constant, with NaN / infinities among the numbers, text under a scalar name, non-scalars.
+  const event = (e: Record<string, unknown>) => lines.push(JSON.stringify({ t: T0, ...e }));
+  event({ type: 'scalar', name: 'once', value: 0.75, step: 5 });
+  for (let step = 0; step < 5; step++) event({ type: 'scalar', name: 'constant', value: 3, step });
+  const noisy = [1, { $float: 'NaN' }, { $float: 'Infinity' }, 4, { $float: '-Infinity' }, 6];
+  noisy.forEach((value, step) => event({ type: 'scalar', name: 'noisy', value, step }));
+  event({ type: 'scalar', name: 'note', value: 'warmup', step: 0 });
+  event({ type: 'scalar', name: 'note', value: 'done', step: 1 });
+  event({ type: 'list', name: 'confusion', value: [1, 2, 3] });
+  event({ type: 'row', name: 'per_class', value: { cat: 0.9, dog: 0.8 } });
+  event({ type: 'table', name: 'summary', value: { fold: [1, 2], score: [0.7, 0.8] } });
   fs.writeFileSync(`${runDir}/events.jsonl`, `${lines.join('\n')}\n`);
   core.close();
   app = await serve(workspace);
@@ -141,4 +152,81 @@ test('the sampling interval is a setting that is kept', async ({ page }) => {
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
   await page.getByText('Settings', { exact: true }).first().click();
   await expect(page.getByRole('form', { name: 'System metrics' }).getByLabel(/Sample every/)).toHaveValue('2');
+});
+
+/** The plot's pixels in a colour (a run's stroke), not the grey of axes, grid and text: what the series drew. */
+const colouredPixels = (chart: Locator) =>
+  chart.locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
+    const { data } = (canvas.getContext('2d') as CanvasRenderingContext2D).getImageData(
+      0,
+      0,
+      canvas.width,
+      canvas.height,
+    );
+    let count = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b, a] = [data[i], data[i + 1], data[i + 2], data[i + 3]] as number[];
+      if (a > 128 && Math.max(r, g, b) - Math.min(r, g, b) > 80) count++;
+    }
+    return count;
+  });
+
+const yRange = async (chart: Locator) => [
+  Number(await chart.getAttribute('data-y-min')),
+  Number(await chart.getAttribute('data-y-max')),
+];
+
+test('edge cases: one point, a constant, NaN and infinities, text and non-scalar metrics', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await openMetrics(page);
+  const chart = (name: string) => page.getByRole('figure', { name: `Chart of ${name}` });
+
+  // Logged once: a visible dot, centred in an x range around its step.
+  const once = chart('once');
+  await expect(once).toHaveAttribute('data-drawn', /\d+/);
+  await expect(once).toHaveAttribute('data-points', '1');
+  const [xMin, xMax] = await xRange(once);
+  expect(xMin).toBeLessThan(5);
+  expect((xMin + xMax) / 2).toBe(5);
+  const [onceMin, onceMax] = await yRange(once);
+  expect(onceMin).toBeLessThan(0.75);
+  expect(onceMax).toBeGreaterThan(0.75);
+  expect(await colouredPixels(once)).toBeGreaterThan(10);
+
+  // All values equal: a band around the value, the line drawn inside it.
+  const constant = chart('constant');
+  await expect(constant).toHaveAttribute('data-drawn', /\d+/);
+  const [cMin, cMax] = await yRange(constant);
+  expect(cMin).toBeLessThan(3);
+  expect(cMax).toBeGreaterThan(3);
+  expect(cMax - cMin).toBeLessThan(2);
+  expect(await colouredPixels(constant)).toBeGreaterThan(10);
+
+  // NaN and the infinities are gaps: the y range is the finite values' (1 to 6), not infinite.
+  const noisy = chart('noisy');
+  await expect(noisy).toHaveAttribute('data-points', '6');
+  await expect(noisy).toHaveAttribute('data-drawn', /\d+/);
+  const [nMin, nMax] = await yRange(noisy);
+  expect(nMin).toBeGreaterThan(0);
+  expect(nMin).toBeLessThan(1);
+  expect(nMax).toBeGreaterThan(6);
+  expect(nMax).toBeLessThan(7);
+
+  // Text logged under a scalar name, and lists, rows and tables: tables, never an empty or broken chart.
+  for (const name of ['note', 'confusion', 'per_class', 'summary']) await expect(chart(name)).toHaveCount(0);
+  await expect(page.getByRole('table', { name: 'Table note' })).toContainText('warmup');
+  await expect(page.getByRole('table', { name: 'Table per_class' })).toContainText('0.9');
+  await expect(page.getByRole('table', { name: 'Table summary' })).toContainText('0.8');
+  await expect(page.getByRole('table', { name: 'Table confusion' })).toContainText('3');
+  await expect(page.getByText('No numeric values yet.')).toHaveCount(0);
+  expect(errors).toEqual([]);
+  for (const [width, height] of [
+    [1024, 700],
+    [1920, 1080],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await once.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `test-results/charts-edge-cases-${width}.png` });
+  }
 });

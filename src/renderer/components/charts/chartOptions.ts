@@ -47,8 +47,8 @@ export function chartOptions(input: ChartOptionsInput): uPlot.Options {
     focus: { alpha: 0.35 },
     legend: { live: true },
     scales: {
-      // One x value (a single point, or all at one step) has no width of its own: one unit either side.
-      x: { time: input.xMode === 'time', range: (_u, min, max) => (min === max ? [min - 1, max + 1] : [min, max]) },
+      // One x value (a single point) has no width: uPlot itself pads it, centring the point.
+      x: { time: input.xMode === 'time' },
       y: input.logY
         ? { distr: 3, log: 10 }
         : input.yRange
@@ -68,7 +68,7 @@ export function chartOptions(input: ChartOptionsInput): uPlot.Options {
         spanGaps: true,
         show: !input.hidden.has(s.runId + s.label),
         // A lone point has no line to draw: a dot, so a metric logged once is seen (dense series stay lines).
-        points: { show: fewerThanTwo(s), size: 7 },
+        points: { show: fewerThanTwo(s), size: 8, fill: input.colors[i] },
         value: (_u, v) => formatValue(v),
       })),
     ],
