@@ -2,6 +2,7 @@ import { type Page, expect, test } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { tempDir, writeEnvFolder } from '../helpers/workspace';
+import { seedModel, seedQuickEnvironment, seedRun } from './seed';
 import { type ServedApp, cli, serve } from './serveFixture';
 
 /** Issue 12, item 4: every place has a URL; a new page opens it, reload keeps it, back/forward walk it. */
@@ -10,16 +11,12 @@ let runId: string;
 
 test.beforeAll(async () => {
   app = await serve();
-  cli(app, ['env', 'build', '-n', 'Benchtop-Minimal']);
+  // No venv build: these tests are about places and links, so a user-managed environment runs the one run.
+  seedQuickEnvironment(app);
   const project = tempDir('bt-e2e-links-');
   fs.writeFileSync(path.join(project, 'train.py'), 'print("linked")\n');
-  const out = cli(app, ['--json', 'run', 'submit', '-d', project, '-s', 'train.py', '-x', 'linked', '--wait'], 60_000);
-  runId = (JSON.parse(out) as { id: string }).id;
-  const model = path.join(project, 'model.txt');
-  for (const content of ['one', 'two']) {
-    fs.writeFileSync(model, content);
-    cli(app, ['model', 'register', '-n', 'dl-model', '-p', model]);
-  }
+  runId = seedRun(app, project, 'train.py', { experiment: 'linked' });
+  for (const content of ['one', 'two']) seedModel(app, 'dl-model', content);
   for (const pip of [['six'], ['six', 'idna']])
     cli(app, ['env', 'register', '-d', writeEnvFolder(tempDir('bt-e2e-env-'), 'dl-env', pip)]);
 });

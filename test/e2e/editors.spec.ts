@@ -2,14 +2,16 @@ import { type Locator, type Page, expect, test } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../helpers/workspace';
-import { type ServedApp, cli, serve } from './serveFixture';
+import { seedQuickEnvironment, seedRun } from './seed';
+import { type ServedApp, serve } from './serveFixture';
 
 let app: ServedApp;
 let runId: string;
 
 test.beforeAll(async () => {
   app = await serve();
-  cli(app, ['env', 'build', '-n', 'Benchtop-Minimal']);
+  // No venv build: the run only has to exist (its files are what the viewer shows).
+  seedQuickEnvironment(app);
   const project = tempDir('bt-e2e-editors-');
   fs.writeFileSync(path.join(project, 'train.py'), 'print("trained")\n');
   // A score.py that would not import: the tuple on line 3 is never closed.
@@ -19,8 +21,7 @@ test.beforeAll(async () => {
       '\n',
     ),
   );
-  cli(app, ['run', 'submit', '-d', project, '-s', 'train.py', '--wait'], 60_000);
-  runId = (JSON.parse(cli(app, ['--json', 'run', 'list'])) as { id: string }[])[0]?.id as string;
+  runId = seedRun(app, project, 'train.py');
 });
 test.afterAll(() => app?.stop());
 
