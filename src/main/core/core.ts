@@ -8,6 +8,7 @@ import { EventBus } from './events';
 import { JobManager } from './jobs/jobManager';
 import { MlflowImporter } from './mlflowImport/mlflowImporter';
 import { ModelService } from './models/modelService';
+import { startParamsBackfill } from './runs/paramsBackfill';
 import { RunService } from './runs/runService';
 import { ServiceManager } from './services/serviceService';
 import { SweepService } from './sweeps/sweepService';
@@ -58,6 +59,8 @@ export function openCore(workspaceDir: string): Core {
   const mlflowImporter = new MlflowImporter({ db, paths, jobs, bus, runs, models, tools });
   const bundles = new BundleService({ db, paths, jobs, bus, builds, environments, wheels, runs, models, services });
   for (const def of CURATED_ENVIRONMENTS) environments.register(def, { curated: true });
+  // Runs from before the params column get it in the background (runs.table also fills a few first).
+  const stopParamsBackfill = startParamsBackfill(db, paths, (line) => process.stderr.write(`benchtop: ${line}\n`));
   return {
     paths,
     db,
@@ -75,6 +78,7 @@ export function openCore(workspaceDir: string): Core {
     mlflowImporter,
     bundles,
     close: () => {
+      stopParamsBackfill();
       sweeps.close();
       runs.close();
       db.close();

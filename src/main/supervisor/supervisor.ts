@@ -10,7 +10,7 @@ import { spawnInPtyDetailed } from '../core/pty/spawnInPty';
 import { finalizeRunFiles } from '../core/runs/finalizeRunFiles';
 import { readRunEvents } from '../core/runs/readRunEvents';
 import { RunStore } from '../core/runs/runStore';
-import { finishChildren, metricSummary } from '../core/runs/sdkRuns';
+import { finishChildren, metricSummary, summaryColumns } from '../core/runs/sdkRuns';
 import {
   type FromSupervisor,
   type RunSpec,
@@ -163,9 +163,7 @@ class Supervisor {
       reason,
       exit_code: exitCode,
       ended_at: nowIso(),
-      metrics: JSON.stringify(this.summary()),
-      tags: JSON.stringify(this.metrics.tags),
-      properties: JSON.stringify(this.metrics.properties),
+      ...this.summaryColumns(),
     });
     // Child runs the script made (run.child_run) and left open end with it.
     finishChildren(this.store, this.paths, this.spec.runId, status);
@@ -502,12 +500,12 @@ class Supervisor {
     this.eventsOffset = read.offset;
     if (read.events.length === 0) return;
     applyRunEvents(this.metrics, read.events);
-    if (persist)
-      this.store.update(this.spec.runId, {
-        metrics: JSON.stringify(this.summary()),
-        tags: JSON.stringify(this.metrics.tags),
-        properties: JSON.stringify(this.metrics.properties),
-      });
+    if (persist) this.store.update(this.spec.runId, this.summaryColumns());
+  }
+
+  /** The fold's columns (sdkRuns' one mapping, params included), with the metrics summary of user metrics only. */
+  private summaryColumns() {
+    return { ...summaryColumns(this.metrics), metrics: JSON.stringify(this.summary()) };
   }
 
   private summary(): Record<string, number | string | boolean | null> {

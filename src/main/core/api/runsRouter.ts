@@ -60,7 +60,7 @@ export const runsRouter: Router<
   'runs.submit': (input, _ctx, core) => core.runs.submit(input),
   'runs.rerun': (input, _ctx, core) => core.runs.rerun(input),
   'runs.list': (input, _ctx, core) => core.runs.list(input),
-  'runs.table': (input, _ctx, core) => runTable(core.db, input),
+  'runs.table': (input, _ctx, core) => runTable(core.db, input, { paths: core.paths }),
   'runs.experiments': (_input, _ctx, core) => core.runs.store.experiments(),
   'runs.get': (input, _ctx, core) => core.runs.get(input.runId),
   'runs.metrics': (input, _ctx, core) => transportable(core.runs.metrics(input.runId)),

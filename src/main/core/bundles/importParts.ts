@@ -261,6 +261,8 @@ function insertRun(
       `INSERT INTO runs(${present.map((c) => `"${c}"`).join(', ')}) VALUES (${present.map(() => '?').join(', ')})`,
     )
     .run(...present.map((c) => row[c] ?? null));
+  // A bundle from before the params column: its run's params come from its events file (runs/paramsBackfill.ts).
+  if (!('params' in row)) deps.db.prepare('INSERT OR IGNORE INTO runs_params_backfill(run_id) VALUES (?)').run(id);
 }
 
 function serviceNote(part: ManifestPart): string {

@@ -123,6 +123,8 @@ export function logBatch(ctx: MlflowContext, row: RunRow, batch: Batch): void {
   }
   if (Object.keys(tags).length) records.push({ type: 'tags', tags });
   appendRunEvents(ctx.paths.runDir(row.id), records);
+  // The params column merges (runStore), so the new names alone keep it whole, live or after the run ended.
+  if (fresh.length) ctx.store.update(row.id, { params: JSON.stringify(Object.fromEntries(fresh)) });
   if (Object.keys(tags).length) afterTags(ctx, row, tags);
 }
 

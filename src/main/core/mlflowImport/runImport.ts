@@ -133,7 +133,7 @@ export class RunImport {
           tags: columns.tags,
           properties: columns.properties,
         });
-        store.update(this.id, { ended_at: columns.ended_at, metrics: columns.metrics });
+        store.update(this.id, { ended_at: columns.ended_at, metrics: columns.metrics, params: columns.params });
         mapping.put('run', this.run.run_id, this.id, fingerprint);
       });
       return 'new';
@@ -166,6 +166,7 @@ export class RunImport {
       tags: JSON.stringify(this.run.tags),
       properties: JSON.stringify(this.properties()),
       metrics: JSON.stringify(summary),
+      params: JSON.stringify(this.run.params),
     };
   }
 

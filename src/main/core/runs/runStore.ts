@@ -28,6 +28,8 @@ export interface RunRow {
   display_name: string | null;
   description: string | null;
   properties: string;
+  /** JSON: the MLflow-logged params (name -> string), folded from the events file; absent on an insert ('{}'). */
+  params?: string;
   run_type: string | null;
   priority: number;
   /** JSON: { cpus?, gpus? } as asked at submit. */
@@ -103,6 +105,17 @@ function parseObject(text: string | null | undefined): Record<string, unknown> {
 /** The `$."name"` JSON path of a metric or tag, with the name quoted safely. */
 function jsonPath(name: string): string {
   return `$.${JSON.stringify(name)}`;
+}
+
+/**
+ * `column = @column`, except params, which only grow: MLflow params are add-only (a name keeps its first value), so
+ * the column's values win over the new fold's, and a writer whose fold lags (the run's supervisor, the app's
+ * watcher, an MLflow call after the run ended) never drops a param another writer already stored.
+ */
+function assignment(column: string): string {
+  if (column === 'params')
+    return "params = json_patch(@params, CASE WHEN json_valid(params) THEN params ELSE '{}' END)";
+  return `${column} = @${column}`;
 }
 
 /** Runs as rows in SQLite: one place for their queries. */
@@ -191,9 +204,7 @@ export class RunStore {
   update(id: string, fields: Partial<Omit<RunRow, 'id'>>): void {
     const keys = Object.keys(fields);
     if (keys.length === 0) return;
-    this.db
-      .prepare(`UPDATE runs SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`)
-      .run({ ...fields, id });
+    this.db.prepare(`UPDATE runs SET ${keys.map(assignment).join(', ')} WHERE id = @id`).run({ ...fields, id });
   }
 
   /** Updates a run only while it is unfinished (a live summary must not overwrite a final one). */
@@ -202,7 +213,7 @@ export class RunStore {
     if (keys.length === 0) return;
     this.db
       .prepare(
-        `UPDATE runs SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id AND status NOT IN ('Completed', 'Failed', 'Canceled')`,
+        `UPDATE runs SET ${keys.map(assignment).join(', ')} WHERE id = @id AND status NOT IN ('Completed', 'Failed', 'Canceled')`,
       )
       .run({ ...fields, id });
   }

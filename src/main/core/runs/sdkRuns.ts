@@ -40,12 +40,15 @@ export function metricSummary(metrics: RunMetrics): Record<string, number | stri
   return out;
 }
 
-/** The database columns that mirror the events file. */
-export function summaryColumns(metrics: RunMetrics): Pick<RunRow, 'metrics' | 'tags' | 'properties'> {
+/** The database columns that mirror the events file: every writer of a fold's columns goes through here. */
+export function summaryColumns(
+  metrics: RunMetrics,
+): Pick<RunRow, 'metrics' | 'tags' | 'properties'> & Required<Pick<RunRow, 'params'>> {
   return {
     metrics: JSON.stringify(metricSummary(metrics)),
     tags: JSON.stringify(metrics.tags),
     properties: JSON.stringify(metrics.properties),
+    params: JSON.stringify(metrics.params),
   };
 }
 

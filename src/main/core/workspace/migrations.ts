@@ -363,4 +363,12 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (sweep_id, n)
   );
   `,
+  // 15: MLflow-logged params (log_param, log-batch, imports) as a summary column, as metrics have one: the runs
+  // table reads them in one statement instead of every run's events file. Runs from before it are queued in
+  // runs_params_backfill and filled lazily (runs/paramsBackfill.ts), so opening a big workspace stays instant.
+  `
+  ALTER TABLE runs ADD COLUMN params TEXT NOT NULL DEFAULT '{}';
+  CREATE TABLE runs_params_backfill (run_id TEXT PRIMARY KEY);
+  INSERT INTO runs_params_backfill(run_id) SELECT id FROM runs;
+  `,
 ];
