@@ -103,9 +103,14 @@ const post = async (url: string, body: unknown) => {
   return { status: r.status, body: (await r.json()) as unknown };
 };
 
+const STORE_DRIVER = path.join(ROOT, 'test', 'python', 'mlflow_store.py');
+/** The library writes the mlruns/ folder while the first tests run (a few seconds of Python start-up and sklearn); awaited where it is read. */
+let storeWritten: Promise<{ code: number | null; out: string }> | null = null;
+
 beforeAll(async () => {
   mlflow = await mlflowPython();
   if (!requireComponent('the mlflow client venv (package index)', mlflow !== null)) return;
+  storeWritten = python([STORE_DRIVER, 'write', store]);
   fs.mkdirSync(source, { recursive: true });
   fs.writeFileSync(path.join(source, 'train.py'), TRAIN);
   fs.writeFileSync(path.join(source, 'v1_train.py'), V1);
@@ -113,6 +118,7 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
+  await storeWritten;
   await cli(['mlflow-uri', '--stop']);
   for (const service of ['iris-done', 'iris-skops']) await cli(['service', 'delete', service]);
   fs.rmSync(root, { recursive: true, force: true });
@@ -206,10 +212,9 @@ describe("issue 14's done-when, end to end", () => {
 
   it('an mlruns/ folder written by the library imports, its runs and versions as the library reads them', async (ctx) => {
     if (!mlflow) return ctx.skip();
-    const driver = path.join(ROOT, 'test', 'python', 'mlflow_store.py');
-    const written = await python([driver, 'write', store]);
+    const written = await (storeWritten as NonNullable<typeof storeWritten>);
     expect(written.code, written.out).toBe(0);
-    const viewed = await python([driver, 'view', store]);
+    const viewed = await python([STORE_DRIVER, 'view', store]);
     expect(viewed.code, viewed.out).toBe(0);
     const view = json<{
       runs: { run_id: string; params: Record<string, string>; metrics: Record<string, unknown[]> }[];
