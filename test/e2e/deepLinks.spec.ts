@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { tempDir, writeEnvFolder } from '../helpers/workspace';
 import { seedModel, seedQuickEnvironment, seedRun } from './seed';
-import { type ServedApp, cli, serve } from './serveFixture';
+import { type ServedApp, cliAsync, serve } from './serveFixture';
 
 /** Issue 12, item 4: every place has a URL; a new page opens it, reload keeps it, back/forward walk it. */
 let app: ServedApp;
@@ -15,17 +15,27 @@ test.beforeAll(async () => {
   seedQuickEnvironment(app);
   const project = tempDir('bt-e2e-links-');
   fs.writeFileSync(path.join(project, 'train.py'), 'print("linked")\n');
-  runId = seedRun(app, project, 'train.py', { experiment: 'linked' });
-  for (const content of ['one', 'two']) seedModel(app, 'dl-model', content);
-  for (const pip of [['six'], ['six', 'idna']])
-    cli(app, ['env', 'register', '-d', writeEnvFolder(tempDir('bt-e2e-env-'), 'dl-env', pip)]);
+  // Independent steps side by side; versions of one name in order (version 1 is "one", 2 is "two").
+  const registerEnvs = async () => {
+    for (const pip of [['six'], ['six', 'idna']])
+      await cliAsync(app, ['env', 'register', '-d', writeEnvFolder(tempDir('bt-e2e-env-'), 'dl-env', pip)]);
+  };
+  const registerModels = async () => {
+    for (const content of ['one', 'two']) await seedModel(app, 'dl-model', content);
+  };
+  [runId] = await Promise.all([
+    seedRun(app, project, 'train.py', { experiment: 'linked' }),
+    registerModels(),
+    registerEnvs(),
+  ]);
 });
 test.afterAll(() => app?.stop());
 
 /** The served URL (its token in the query) with a hash link, opened as a user pasting a link would. */
 async function openLink(page: Page, hash: string) {
   await page.goto(`${app.url}${hash}`);
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  // The first page of a fresh serve can take a few seconds on a busy machine.
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
 }
 
 test('a run link opened in a new page shows that run, focused on its heading; reload keeps the place', async ({

@@ -21,7 +21,7 @@ test.beforeAll(async () => {
       '\n',
     ),
   );
-  runId = seedRun(app, project, 'train.py');
+  runId = await seedRun(app, project, 'train.py');
 });
 test.afterAll(() => app?.stop());
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../helpers/workspace';
-import { type ServedApp, cli } from './serveFixture';
+import { type ServedApp, cli, cliAsync } from './serveFixture';
 
 /*
  * One small workspace with something on every screen, seeded in a few seconds: a user-managed environment on the
@@ -95,12 +95,13 @@ export function seedService(app: ServedApp, project: string, fromRun?: string): 
   cli(app, [...deploy, '-d', project, '-e', 'shots-env']);
 }
 
-const submitRun = (app: ServedApp, project: string, lr: string) => {
+const submitRun = async (app: ServedApp, project: string, lr: string) => {
   const args = ['--json', 'run', 'submit', '-d', project, '-s', 'train.py', '-e', 'shots-env', '-x', 'demo'];
-  return (JSON.parse(cli(app, [...args, '--wait', '--', lr])) as { id: string }).id;
+  return (JSON.parse(await cliAsync(app, [...args, '--wait', '--', lr])) as { id: string }).id;
 };
 
-export function seedWorkspace(app: ServedApp): Seeded {
+/** Everything above, seeded side by side where one step does not need another (the runs, the sweep, the dataset). */
+export async function seedWorkspace(app: ServedApp): Promise<Seeded> {
   const project = seedEnvironment(app);
   fs.writeFileSync(path.join(project, 'train.py'), TRAIN);
   fs.writeFileSync(path.join(project, 'sweep.py'), SWEEP_TRIAL);
@@ -110,11 +111,17 @@ export function seedWorkspace(app: ServedApp): Seeded {
     path.join(project, 'grid.yml'),
     `${grid}primary_metric: {name: accuracy, goal: maximize}\nmax_concurrent_runs: 2\n`,
   );
-  const runIds = ['0.1', '0.3'].map((lr) => submitRun(app, project, lr));
-  seedService(app, project, runIds[0]);
-  cli(app, ['data', 'register', '-n', 'iris-table', '-p', path.join(project, 'iris.csv'), '--tabular']);
+  const runsThenService = async () => {
+    const ids = await Promise.all(['0.1', '0.3'].map((lr) => submitRun(app, project, lr)));
+    seedService(app, project, ids[0]);
+    return ids;
+  };
   const sweepArgs = ['--json', 'sweep', 'submit', '-f', path.join(project, 'grid.yml'), '-d', project];
-  const sweep = cli(app, [...sweepArgs, '-s', 'sweep.py', '-x', 'sweepy', '-e', 'shots-env', '--wait']);
+  const [runIds, sweep] = await Promise.all([
+    runsThenService(),
+    cliAsync(app, [...sweepArgs, '-s', 'sweep.py', '-x', 'sweepy', '-e', 'shots-env', '--wait']),
+    cliAsync(app, ['data', 'register', '-n', 'iris-table', '-p', path.join(project, 'iris.csv'), '--tabular']),
+  ]);
   return { project, runIds, sweepId: (JSON.parse(sweep) as { id: string }).id };
 }
 

@@ -22,7 +22,7 @@ let seeded: Seeded;
 
 test.beforeAll(async () => {
   app = await serve();
-  seeded = seedWorkspace(app);
+  seeded = await seedWorkspace(app);
   fs.mkdirSync(OUT, { recursive: true });
 });
 test.afterAll(() => {

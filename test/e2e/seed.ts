@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../helpers/workspace';
-import { type ServedApp, cli } from './serveFixture';
+import { type ServedApp, cli, cliAsync } from './serveFixture';
 
 /*
  * Cheap seeding for the end-to-end specs that do not test building itself. Building Benchtop-Minimal (a venv and
@@ -28,19 +28,24 @@ export interface SeedRunOptions {
   args?: string[];
 }
 
-/** Submits `script` from `project` and waits for its end; returns the run's id. */
-export function seedRun(app: ServedApp, project: string, script: string, options: SeedRunOptions = {}): string {
+/** Submits `script` from `project` and waits for its end; resolves to the run's id. */
+export async function seedRun(
+  app: ServedApp,
+  project: string,
+  script: string,
+  options: SeedRunOptions = {},
+): Promise<string> {
   const args = ['--json', 'run', 'submit', '-d', project, '-s', script, '-e', options.environment ?? QUICK_ENV];
   if (options.experiment) args.push('-x', options.experiment);
   args.push('--wait');
   if (options.args?.length) args.push('--', ...options.args);
-  return (JSON.parse(cli(app, args, 120_000)) as { id: string }).id;
+  return (JSON.parse(await cliAsync(app, args, 120_000)) as { id: string }).id;
 }
 
 /** Registers a one-file model `name` (a new version per call) with `contents`. */
-export function seedModel(app: ServedApp, name: string, contents = 'weights\n'): void {
+export async function seedModel(app: ServedApp, name: string, contents = 'weights\n'): Promise<void> {
   const folder = tempDir('bt-e2e-model-');
   const file = path.join(folder, 'model.txt');
   fs.writeFileSync(file, contents);
-  cli(app, ['model', 'register', '-n', name, '-p', file]);
+  await cliAsync(app, ['model', 'register', '-n', name, '-p', file]);
 }
