@@ -71,6 +71,9 @@ async function built(name: string): Promise<string> {
   return core.builds.ready(started.buildKey)?.pythonPath as string;
 }
 
+/** Started by the file's beforeAll, awaited by the scikit-learn describe. */
+let sklearnBuilt: Promise<string> | null = null;
+
 beforeAll(async () => {
   requireComponent(
     'Python 3 with venv',
@@ -78,15 +81,20 @@ beforeAll(async () => {
   );
   workspace = tempDir('bt-services-');
   core = openCore(workspace);
+  // The scikit-learn environment (a pip install from the package index, most of this file's time) builds while the
+  // first describes' tests run; its describe awaits it. The catch only keeps a failure unhandled-free until then.
+  sklearnBuilt = built('Benchtop-SKLearn');
+  sklearnBuilt.catch(() => undefined);
   await built('Benchtop-Minimal');
   const weights = path.join(tempDir('bt-svc-model-'), 'weights.json');
   fs.writeFileSync(weights, '{"k": 3}');
   await core.models.register({ name: 'scale', path: weights });
 }, 300_000);
 afterAll(async () => {
+  await sklearnBuilt?.catch(() => undefined);
   for (const service of core?.services.list() ?? []) await core.services.delete(service.name).catch(() => undefined);
   core?.close();
-});
+}, 600_000);
 
 // A pure-Python "model": fast to deploy, so every error case runs against a real server.
 const SCALE_SCORE = `
@@ -500,7 +508,7 @@ describe('scikit-learn: an Azure-style score.py, no-code deployment, @rawhttp an
   let expected: { predict: number[]; proba: number[][]; rows: number[][] };
 
   beforeAll(async () => {
-    python = await built('Benchtop-SKLearn');
+    python = await (sklearnBuilt as Promise<string>);
     const dir = tempDir('bt-svc-iris-');
     modelFile = path.join(dir, 'iris.joblib');
     const out = execFileSync(
