@@ -58,6 +58,21 @@ function withBaseImage(dir: string): void {
 
 let runId = '';
 let bundle = '';
+let bigBundle: Promise<string> = Promise.resolve('');
+
+/** A 200 MB model's bundle, made in a workspace of its own while the first test waits on Docker (the kill test's). */
+async function makeBigBundle(): Promise<string> {
+  const workspace = tempDir('bt-bundle-big-');
+  const big = path.join(scratch, 'big');
+  fs.mkdirSync(big);
+  execFileSync('head', ['-c', String(200 * 1024 * 1024), '/dev/urandom'], {
+    stdio: ['ignore', fs.openSync(path.join(big, 'w.bin'), 'w'), 'ignore'],
+  });
+  await ok(cliIn(workspace), ['model', 'register', '-n', 'big-model', '-p', big]);
+  const file = path.join(scratch, 'big.btb');
+  await ok(cliIn(workspace), ['export', 'model', 'big-model', '-o', file]);
+  return file;
+}
 
 beforeAll(async () => {
   ready = await dockerReady();
@@ -70,6 +85,8 @@ afterAll(async () => {
 describe('bundles between two workspaces and two Docker engines', () => {
   it('exports an environment with its private wheel and image, a run and a model', async () => {
     if (!ready) return;
+    bigBundle = makeBigBundle();
+    bigBundle.catch(() => undefined); // awaited (and its failure reported) by the kill test
     const wheel = makeWheel(path.join(scratch, 'wheels'), 'privpkg', '1.0', 'VALUE = 7\n');
     await ok(a, ['wheel', 'add', wheel]);
     withBaseImage(writeEnvFolder(path.join(scratch, 'env'), 'bundle-env', ['privpkg==1.0'], { python: pythonVersion }));
@@ -127,26 +144,31 @@ describe('bundles between two workspaces and two Docker engines', () => {
     ]);
     expect(outcome.imagesLoaded.some((t) => t.startsWith('benchtop/env:'))).toBe(true);
     // Offline, from the wheel the bundle brought; and the docker build is the loaded image (no build, no pull).
-    const built = await b(['env', 'build', '-n', 'bundle-env', '--offline']);
-    expect(built.code, built.stderr).toBe(0);
-    const image = await b(['env', 'build', '-n', 'bundle-env', '--backend', 'docker', '--offline']);
-    expect(image.code, image.stderr).toBe(0);
-    expect(image.stdout + image.stderr).toMatch(/already has benchtop\/env:/);
+    // The builds run while the read-only checks of the run and the model do (they touch neither).
+    const builds = (async () => {
+      const built = await b(['env', 'build', '-n', 'bundle-env', '--offline']);
+      expect(built.code, built.stderr).toBe(0);
+      const image = await b(['env', 'build', '-n', 'bundle-env', '--backend', 'docker', '--offline']);
+      expect(image.code, image.stderr).toBe(0);
+      expect(image.stdout + image.stderr).toMatch(/already has benchtop\/env:/);
+    })();
     const [metricsA, metricsB] = await Promise.all([
       ok(a, ['run', 'metrics', runId]),
       ok(b, ['run', 'metrics', runId]),
+      ok(b, ['run', 'download', runId, '-d', path.join(scratch, 'rb')]),
+      ok(b, ['model', 'download', 'bundle-model', '-d', path.join(scratch, 'mb')]),
     ]);
     expect(metricsB).toEqual(metricsA);
-    for (const cli of [a, b])
-      await ok(cli, ['run', 'download', runId, '-d', path.join(scratch, cli === a ? 'ra' : 'rb')]);
     expect(fs.readFileSync(path.join(scratch, 'rb', 'outputs', 'model.txt'), 'utf8')).toBe('weights 7');
     expect(sha256(path.join(scratch, 'rb', 'outputs', 'model.txt'))).toBe(
-      sha256(path.join(scratch, 'ra', 'outputs', 'model.txt')),
+      sha256(path.join(source, 'runs', runId, 'outputs', 'model.txt')),
     );
-    await ok(b, ['model', 'download', 'bundle-model', '-d', path.join(scratch, 'mb')]);
+    await builds;
     expect(sha256(path.join(scratch, 'mb', 'model.txt'))).toBe(
       sha256(path.join(source, 'runs', runId, 'outputs', 'model.txt')),
     );
+    // Again (alongside the container below): identical content keeps its version.
+    const again = ok<ImportOutcome>(b, ['import', bundle]);
     // The image runs on the second engine, with the private package inside.
     const port = Number(new URL(engine!.url).port);
     const remote = new Docker({ host: '127.0.0.1', port, protocol: 'http' });
@@ -160,10 +182,9 @@ describe('bundles between two workspaces and two Docker engines', () => {
     expect((await container.wait()).StatusCode).toBe(0);
     expect((await container.logs({ stdout: true, stderr: true })).toString()).toContain('VALUE 7');
     await container.remove();
-    // Again: identical content keeps its version.
-    const again = await ok<ImportOutcome>(b, ['import', bundle]);
-    expect(again.parts.map((p) => p.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
-    expect(again.imagesLoaded).toEqual([]); // the engine has them: not loaded twice
+    const repeated = await again;
+    expect(repeated.parts.map((p) => p.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+    expect(repeated.imagesLoaded).toEqual([]); // the engine has them: not loaded twice
   }, 300_000);
 
   it('says so when different content comes under an existing name', async () => {
@@ -194,43 +215,36 @@ describe('bundles between two workspaces and two Docker engines', () => {
     const at = bytes.indexOf(Buffer.from('weights 7'));
     flipped[at] = 'W'.charCodeAt(0);
     fs.writeFileSync(damaged, flipped);
-    const bad = await c(['import', damaged]);
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/damaged in part "model bundle-model:1"/);
     const cut = path.join(scratch, 'cut.btb');
     fs.writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length / 2)));
-    const truncated = await c(['import', cut]);
-    expect(truncated.code).not.toBe(0);
-    expect(truncated.stderr).toMatch(/cut off|missing/);
     // The wheel's file taken out of the tar and the manifest: the environment still names it.
     const noWheel = path.join(scratch, 'nowheel.btb');
     execFileSync(python(), ['-c', DROP_WHEEL, small, noWheel]);
-    const missing = await c(['import', noWheel]);
+    const [bad, truncated, missing] = await Promise.all([
+      c(['import', damaged]),
+      c(['import', cut]),
+      c(['import', noWheel]),
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/damaged in part "model bundle-model:1"/);
+    expect(truncated.code).not.toBe(0);
+    expect(truncated.stderr).toMatch(/cut off|missing/);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(
       /part "environment bundle-env:1".*needs the private wheel privpkg-1\.0-py3-none-any\.whl/,
     );
-    for (const list of [
+    const lists = [
       ['model', 'list'],
       ['run', 'list'],
       ['wheel', 'list'],
-    ]) {
-      const listed = await ok<unknown[] | { runs: unknown[] }>(c, list);
-      expect(Array.isArray(listed) ? listed : listed.runs).toHaveLength(0);
-    }
+    ].map((list) => ok<unknown[] | { runs: unknown[] }>(c, list));
+    for (const listed of await Promise.all(lists)) expect(Array.isArray(listed) ? listed : listed.runs).toHaveLength(0);
     expect(fs.existsSync(path.join(fresh, 'tmp')) ? fs.readdirSync(path.join(fresh, 'tmp')) : []).toEqual([]);
   }, 120_000);
 
   it('cancels on Ctrl-C, and leaves nothing half-visible when killed with -9 (the next start removes its staging)', async () => {
     if (!ready) return;
-    const big = path.join(scratch, 'big');
-    fs.mkdirSync(big);
-    execFileSync('head', ['-c', String(200 * 1024 * 1024), '/dev/urandom'], {
-      stdio: ['ignore', fs.openSync(path.join(big, 'w.bin'), 'w'), 'ignore'],
-    });
-    await ok(a, ['model', 'register', '-n', 'big-model', '-p', big]);
-    const file = path.join(scratch, 'big.btb');
-    await ok(a, ['export', 'model', 'big-model', '-o', file]);
+    const file = await bigBundle;
     const fresh = tempDir('bt-bundle-k-');
     const tmp = path.join(fresh, 'tmp');
     const staged = () => (fs.existsSync(tmp) ? fs.readdirSync(tmp).filter((n) => n.startsWith('bundle-import-')) : []);

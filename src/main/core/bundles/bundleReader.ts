@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import fsp, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { BenchtopError } from '../../../shared/errors';
 import { type ContentHasher, contentHasher } from '../models/contentHash';
 import { MANIFEST_NAME, MAX_MANIFEST_BYTES, type Manifest, notABundle, parseManifest } from './manifest';
+import { ShaWorker } from './shaWorker';
 import { readExactly, tarEntries } from './tarIndex';
 
 export interface ReadProgress {
@@ -33,6 +33,7 @@ export async function unpackBundle(
   wanted: (entry: string) => boolean = () => true,
 ): Promise<{ manifest: Manifest; blake3: Map<string, string> }> {
   const handle = await fsp.open(file, 'r');
+  let closeWorker = async (): Promise<void> => undefined;
   try {
     const total = (await handle.stat()).size;
     const damaged = (why: string) => new TarDamage(why);
@@ -52,7 +53,11 @@ export async function unpackBundle(
     );
     const blake3 = new Map<string, string>();
     const newHasher = await contentHasher();
-    const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+    const modelFiles = new Set(
+      manifest.parts.filter((p) => p.kind === 'model').flatMap((p) => p.files.map((f) => f.entry)),
+    );
+    const sha = new ShaWorker(4, CHUNK);
+    closeWorker = () => sha.close();
     const firstMissing = () => [...expected.entries()].find(([entry]) => !blake3.has(entry));
     try {
       for await (const entry of entries) await unpackEntry(entry);
@@ -77,7 +82,9 @@ export async function unpackBundle(
       if (entry.size !== want.file.size)
         throw damagedPart(file, manifest, want.part, `its file ${entry.name} is not the size its manifest names`);
       const target = wanted(entry.name) ? path.join(staging, ...entry.name.split('/')) : null;
-      const digests = await copyEntry(handle, entry, target, buffers, await newHasher(), progress, total);
+      // BLAKE3 only where a digest is checked: model files, which the workspace stores by it.
+      const content = modelFiles.has(entry.name) ? await newHasher() : null;
+      const digests = await copyEntry(handle, entry, target, sha, content, progress, total);
       if (digests.sha256 !== want.file.sha256)
         throw damagedPart(file, manifest, want.part, `its file ${entry.name} does not match its checksum`);
       blake3.set(entry.name, digests.blake3);
@@ -88,6 +95,7 @@ export async function unpackBundle(
     progress.onBytes(total, total);
     return { manifest, blake3 };
   } finally {
+    await closeWorker();
     await handle.close();
   }
 }
@@ -96,19 +104,20 @@ export async function unpackBundle(
 class TarDamage extends Error {}
 
 /**
- * Reads, hashes and (to `target`) writes one entry with three rotating buffers: while one chunk is hashed on this
- * thread, the next is being read and the previous written on libuv's pool, so hashing hides behind the I/O.
+ * Reads, hashes and (to `target`) writes one entry through four rotating shared buffers: while this thread
+ * computes a chunk's BLAKE3, the worker computes its sha256, the next chunk is being read and the previous ones
+ * written on libuv's pool. A buffer is read into again only once its hash and its write are done.
  */
 async function copyEntry(
   handle: FileHandle,
   entry: { name: string; size: number; offset: number },
   target: string | null,
-  buffers: Buffer[],
-  content: ContentHasher,
+  sha: ShaWorker,
+  content: ContentHasher | null,
   progress: ReadProgress,
   total: number,
 ): Promise<{ sha256: string; blake3: string }> {
-  const sha = createHash('sha256');
+  const { buffers } = sha;
   let out: FileHandle | null = null;
   if (target) {
     fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -121,30 +130,35 @@ async function copyEntry(
     await readExactly(handle, buffer.subarray(0, length), entry.offset + done, cutOff);
     return buffer.subarray(0, length);
   };
-  let writing: Promise<unknown> = Promise.resolve();
+  /** Per buffer: its last chunk's sha256 update and write. */
+  const inUse: Promise<unknown>[] = buffers.map(() => Promise.resolve());
+  const settled = () => Promise.allSettled(inUse);
   try {
     let reading = entry.size > 0 ? readChunk(0, 0) : null;
     for (let index = 0, done = 0; reading; index++) {
       const chunk = await reading;
       progress.signal.throwIfAborted();
       done += chunk.length;
-      // The next read fills the buffer whose write finished before the previous write was queued.
+      const next = (index + 1) % buffers.length;
+      await inUse[next];
       reading = done < entry.size ? readChunk(index + 1, done) : null;
-      sha.update(chunk);
-      content.update(chunk);
-      await writing;
-      if (out) writing = writeAll(out, chunk, done - chunk.length);
+      const hashed = sha.update(index % buffers.length, chunk.length);
+      content?.update(chunk);
+      const written = out ? writeAll(out, chunk, done - chunk.length) : null;
+      const use = Promise.all([hashed, written]);
+      use.catch(() => undefined); // awaited (and so reported) when its buffer comes round again, or below
+      inUse[index % buffers.length] = use;
       progress.onBytes(entry.offset + done, total);
     }
-    await writing;
+    await Promise.all(inUse);
   } catch (err) {
-    await writing.catch(() => undefined);
+    await settled();
     if (progress.signal.aborted) throw new BenchtopError('CANCELED', 'Canceled.');
     throw err;
   } finally {
     await out?.close();
   }
-  return { sha256: sha.digest('hex'), blake3: content.hex() };
+  return { sha256: await sha.digest(), blake3: content?.hex() ?? '' };
 }
 
 async function writeAll(out: FileHandle, chunk: Buffer, position: number): Promise<void> {
