@@ -121,6 +121,8 @@ print(run.info.run_id)
     table = runTable(core.db, { experiment: 'logged' });
     expect(table.runs[0]?.params).toEqual({ lr: '0.01', layers: '3', act: 'relu', late: 'yes' });
     expect(table.paramKeys).toEqual(['act', 'late', 'layers', 'lr']);
+    // The run list's summaries carry them too (the UI's table cells merge them over the command line's).
+    expect(core.runs.list({ experiment: 'logged' }).runs[0]?.params).toEqual(table.runs[0]?.params);
   }, 120_000);
 });
 

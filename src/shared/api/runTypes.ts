@@ -34,6 +34,8 @@ export const RunSummary = z.object({
   tags: z.record(z.string(), z.string()),
   /** Add-only key/value pairs (Azure's run properties). */
   properties: z.record(z.string(), z.string()),
+  /** MLflow-logged params (log_param, log-batch), first value wins; the command line's are in `arguments`. */
+  params: z.record(z.string(), z.string()).optional(),
   /** The run this one is a child of (child_run, create_children, submit_child). */
   parentRunId: z.string().nullable(),
   /** Azure's display name (defaults to the id); description as Azure has it. */
@@ -187,7 +189,7 @@ export const RunFiles = z.object({
   uploads: z.array(z.string()),
 });
 
-/** runs.table: the runs table's rows for many runs at once (params from the arguments, last metric values). */
+/** runs.table: the runs table's rows for many runs at once (params from the arguments and MLflow, last metrics). */
 export const RunTableQuery = z.object({
   experiment: z.string().optional(),
   /** Only runs that are no other run's child. */

@@ -71,6 +71,7 @@ export function rowToSummary(row: RunRow): RunSummary {
     metrics: JSON.parse(row.metrics) as RunSummary['metrics'],
     tags: JSON.parse(row.tags) as Record<string, string>,
     properties: JSON.parse(row.properties || '{}') as Record<string, string>,
+    params: parseObject(row.params) as Record<string, string>,
     parentRunId: row.parent_run_id,
     displayName: row.display_name,
     description: row.description,

@@ -24,7 +24,8 @@ const paramCache = new WeakMap<RunSummary, Record<string, string>>();
 /** A run's params, parsed once per summary object (a live update brings a new object). */
 export function runParams(run: RunSummary): Record<string, string> {
   let params = paramCache.get(run);
-  if (!params) paramCache.set(run, (params = argumentParams(run.arguments)));
+  // MLflow-logged params win a name clash with the command line's: the script logs the value it really used.
+  if (!params) paramCache.set(run, (params = { ...argumentParams(run.arguments), ...run.params }));
   return params;
 }
 
