@@ -202,7 +202,7 @@ describe('bundles between two workspaces and two Docker engines', () => {
     expect(outcome.parts[0]?.note).toMatch(/different content under an existing name: registered as version 2/);
   }, 120_000);
 
-  it('refuses a damaged, cut off or incomplete bundle before writing anything, naming the part', async () => {
+  it('refuses a damaged, cut off or incomplete bundle naming the part: nothing visible, no staging left', async () => {
     if (!ready) return;
     const fresh = tempDir('bt-bundle-c-');
     const c = cliIn(fresh);
