@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { formatBytes } from '../../src/shared/format';
 import { tempDir } from '../helpers/workspace';
+import { READY } from './seed';
 import { type ServedApp, cli, serve } from './serveFixture';
 
 // Two workspaces, each with its own `benchtop serve`: a model exported from the first one's Models screen is imported
@@ -28,7 +29,7 @@ test('exports a model from its screen, imports it into another workspace, and re
   page,
 }) => {
   await page.goto(source.url);
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', READY);
   await page.keyboard.press('Alt+3');
   await page
     .getByRole('navigation', { name: 'Models' })
@@ -52,7 +53,7 @@ test('exports a model from its screen, imports it into another workspace, and re
 
   // The second workspace: Settings > Bundles shows the parts before anything is written, then imports.
   await page.goto(target.url);
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', READY);
   await page.keyboard.press('Alt+6');
   const importer = page.getByRole('region', { name: 'Import bundle' });
   await importer.getByLabel('Bundle file').fill(bundle);

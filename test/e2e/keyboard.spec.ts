@@ -2,6 +2,7 @@ import { type Locator, type Page, expect, test } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { tempDir, writeEnvFolder } from '../helpers/workspace';
+import { READY } from './seed';
 import { type ServedApp, cli, serve } from './serveFixture';
 
 /** Issue 12, item 8: keyboard-only journeys; keyboard order is screen order; focus lands on the view's heading. */
@@ -31,7 +32,7 @@ test('Environments by keyboard: arrows follow the screen order, Enter reaches Bu
   page,
 }) => {
   await page.goto(app.url);
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', READY);
   await expect(page.getByRole('heading', { name: 'Environments' })).toBeFocused();
   const list = page.getByRole('navigation', { name: 'Environments' });
   const rows = list.locator('.env-row');
@@ -64,7 +65,7 @@ test('Runs by keyboard: Alt+2, Tab to Submit run, type, Enter submits; focus lan
   page,
 }) => {
   await page.goto(app.url);
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', READY);
   await page.keyboard.press('Alt+2');
   await expect(page.getByRole('heading', { name: 'Runs', exact: true })).toBeFocused();
   await tabTo(page, page.getByRole('button', { name: 'Submit run' }));

@@ -1,8 +1,9 @@
 import { type Page, expect, test } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
+import { READY } from './seed';
 import { seedEnvironment, seedService, unseed } from './polishSeed';
-import { type ServedApp, cli, serve } from './serveFixture';
+import { type ServedApp, cliAsync, serve } from './serveFixture';
 
 /*
  * The polish items: build-cache removal asks and names (and refuses for) a running service; light/dark follows the
@@ -16,15 +17,18 @@ let project: string;
 test.beforeAll(async () => {
   app = await serve();
   project = seedEnvironment(app);
-  seedService(app, project);
-  // A second build nothing uses (another spelling of the same interpreter is another definition).
+  // A second build nothing uses (another spelling of the same interpreter is another definition), seeded beside
+  // the service.
   const spare = path.join(project, 'spare');
   fs.mkdirSync(spare);
   const python = fs.realpathSync('/usr/bin/python3');
   const definition = { name: 'spare-env', python: { userManagedDependencies: true, interpreterPath: python } };
   fs.writeFileSync(path.join(spare, 'azureml_environment.json'), JSON.stringify(definition));
-  cli(app, ['env', 'register', '-d', spare]);
-  cli(app, ['env', 'build', '-n', 'spare-env']);
+  const spareBuilt = async () => {
+    await cliAsync(app, ['env', 'register', '-d', spare]);
+    await cliAsync(app, ['env', 'build', '-n', 'spare-env']);
+  };
+  await Promise.all([seedService(app, project), spareBuilt()]);
 });
 test.afterAll(() => {
   if (app) unseed(app);
@@ -33,7 +37,7 @@ test.afterAll(() => {
 
 async function open(page: Page, hash = '') {
   await page.goto(app.url + hash);
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', READY);
 }
 
 const cacheRow = (page: Page, env: string) => page.getByRole('row').filter({ hasText: env });
@@ -92,7 +96,7 @@ test('the theme follows prefers-color-scheme, and the Settings choice overrides 
   await appearance.getByLabel('Light').check();
   await expect.poll(() => rootBackground(page)).toBe(light);
   await page.reload();
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', READY);
   await expect(page.getByRole('group', { name: 'Appearance' }).getByLabel('Light')).toBeChecked();
   await expect.poll(() => rootBackground(page)).toBe(light); // the OS still says dark
   await page.emulateMedia({ colorScheme: 'light' });
@@ -182,7 +186,7 @@ test('at 1024 px a side pane collapses with its toggle, stays collapsed after a 
   await page.getByRole('button', { name: 'Hide model list' }).click();
   await expect(list).toBeHidden();
   await page.reload();
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', READY);
   await expect(page.getByRole('button', { name: 'Show model list' })).toHaveAttribute('aria-expanded', 'false');
   await expect(list).toBeHidden();
   await page.getByRole('button', { name: 'Show model list' }).click();

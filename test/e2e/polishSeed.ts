@@ -82,17 +82,17 @@ export function seedEnvironment(app: ServedApp, project = tempDir('bt-e2e-polish
 }
 
 /** demo-svc: a running local service on shots-env serving demo-model (from `fromRun`'s outputs, else a file). */
-export function seedService(app: ServedApp, project: string, fromRun?: string): void {
+export async function seedService(app: ServedApp, project: string, fromRun?: string): Promise<void> {
   fs.writeFileSync(path.join(project, 'score.py'), SCORE.join('\n'));
   if (fromRun) {
     const register = ['model', 'register', '-n', 'demo-model', '--run', fromRun, '-p', 'outputs/model.txt'];
-    cli(app, [...register, '--tag', 'stage=dev']);
+    await cliAsync(app, [...register, '--tag', 'stage=dev']);
   } else {
     fs.writeFileSync(path.join(project, 'model.txt'), '0.1');
-    cli(app, ['model', 'register', '-n', 'demo-model', '-p', path.join(project, 'model.txt')]);
+    await cliAsync(app, ['model', 'register', '-n', 'demo-model', '-p', path.join(project, 'model.txt')]);
   }
   const deploy = ['service', 'deploy', '-n', 'demo-svc', '-m', 'demo-model', '--entry-script', 'score.py'];
-  cli(app, [...deploy, '-d', project, '-e', 'shots-env']);
+  await cliAsync(app, [...deploy, '-d', project, '-e', 'shots-env']);
 }
 
 const submitRun = async (app: ServedApp, project: string, lr: string) => {
@@ -113,7 +113,7 @@ export async function seedWorkspace(app: ServedApp): Promise<Seeded> {
   );
   const runsThenService = async () => {
     const ids = await Promise.all(['0.1', '0.3'].map((lr) => submitRun(app, project, lr)));
-    seedService(app, project, ids[0]);
+    await seedService(app, project, ids[0]);
     return ids;
   };
   const sweepArgs = ['--json', 'sweep', 'submit', '-f', path.join(project, 'grid.yml'), '-d', project];

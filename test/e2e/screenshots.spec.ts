@@ -1,6 +1,7 @@
 import { type Locator, type Page, expect, test } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
+import { READY } from './seed';
 import { type Seeded, seedWorkspace, unseed } from './polishSeed';
 import { type ServedApp, serve } from './serveFixture';
 
@@ -217,7 +218,7 @@ test('every screen at 1024, 1440 and 1920 px: saved, nothing important clipped, 
   test.setTimeout(120_000);
   await page.emulateMedia({ colorScheme: 'light' });
   await page.goto(app.url);
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', READY);
   for (const screen of SCREENS) await test.step(screen.name, () => shoot(page, screen, ''));
   await page.emulateMedia({ colorScheme: 'dark' });
   for (const screen of SCREENS.filter((s) => DARK.has(s.name)))

@@ -49,3 +49,6 @@ export async function seedModel(app: ServedApp, name: string, contents = 'weight
   fs.writeFileSync(file, contents);
   await cliAsync(app, ['model', 'register', '-n', name, '-p', file]);
 }
+
+/** How long to wait for body[data-ready]: a fresh serve's first page can take several seconds on a busy machine. */
+export const READY = { timeout: 20_000 };

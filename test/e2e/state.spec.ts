@@ -2,6 +2,7 @@ import { type Page, expect, test } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../helpers/workspace';
+import { READY } from './seed';
 import { type ServedApp, cli, serve } from './serveFixture';
 
 /** Issue 12, item 1: every list follows the core's events; nothing needs a reload. */
@@ -18,7 +19,7 @@ test.afterAll(() => app?.stop());
 
 async function open(page: Page) {
   await page.goto(app.url);
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', READY);
 }
 
 const envRow = (page: Page, name: string) =>

@@ -1,5 +1,6 @@
 import { type Page, expect, test } from '@playwright/test';
 import { makeWheel, tempDir, writeEnvFolder } from '../helpers/workspace';
+import { READY } from './seed';
 import { type ServedApp, cli, serve } from './serveFixture';
 
 /** "Make offline-ready" on the Build tab: disabled until built (wh-unbuilt differs in content, so it has another build key), then says what the workspace wheels hold. */
@@ -27,7 +28,7 @@ test('an unbuilt environment cannot be made offline-ready; a built one reports i
   page,
 }) => {
   await page.goto(app.url);
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', READY);
 
   await openBuildTab(page, 'wh-unbuilt');
   const button = page.getByRole('button', { name: 'Make offline-ready' });
