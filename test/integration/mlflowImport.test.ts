@@ -91,14 +91,68 @@ async function json<T>(args: string[], ws = workspace): Promise<T> {
 const STATUS: Record<string, string> = { FINISHED: 'Completed', FAILED: 'Failed', KILLED: 'Canceled' };
 const iso = (ms: number | null) => (ms ? new Date(ms).toISOString() : null);
 
+/** The big store (12 runs, one of 100,000 points), written while the first tests run: awaited by the test that reads it. */
+const big = path.join(root, 'big');
+let bigStoreWritten: Promise<void> | null = null;
+/**
+ * The tracking server, started and written to (the same runs as the file store) while the first tests run: its
+ * start is most of its test's time. Null: no `mlflow` command.
+ */
+let trackingServer: Promise<{ url: string; pid: number } | null> | null = null;
+
 beforeAll(async () => {
   py = await mlflowPython();
   if (!requireComponent('the mlflow client from the package index', py !== null)) return;
   fs.mkdirSync(project, { recursive: true });
+  // Started now, awaited where used: a failure fails that test (the catches only keep it from being unhandled meanwhile).
+  // One chain beside the tests (server, then the big store): the tests' CLI processes use one core, it the other.
+  trackingServer = startTrackingServer();
+  trackingServer.catch(() => undefined);
+  bigStoreWritten = trackingServer
+    .catch(() => null)
+    .then(() => library(['big', big, '12', '100000']))
+    .then(() => undefined);
+  bigStoreWritten.catch(() => undefined);
   await library(['write', store]);
 }, 900_000);
 
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+afterAll(async () => {
+  const server = await trackingServer?.catch(() => null);
+  if (server) await stopGroup(server.pid);
+  await bigStoreWritten?.catch(() => undefined);
+  fs.rmSync(root, { recursive: true, force: true });
+}, 60_000);
+
+/** `mlflow server` on a free port of 127.0.0.1 with a SQLite store and its own artifact folder, answering and written to. */
+async function startTrackingServer(): Promise<{ url: string; pid: number } | null> {
+  // `mlflow server` comes with the full mlflow package (a venv of its own, cached; under CI=true it must be there).
+  const mlflowServer = process.env.BENCHTOP_MLFLOW_SERVER ?? (await mlflowServerCommand());
+  if (mlflowServer === null) return null;
+  const dir = path.join(root, 'server');
+  fs.mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const server = spawn(
+    mlflowServer,
+    [
+      'server',
+      '--backend-store-uri',
+      `sqlite:///${dir}/mlflow.db`,
+      '--artifacts-destination',
+      path.join(dir, 'art'),
+    ].concat(['--host', '127.0.0.1', '--port', String(port), '--workers', '1']),
+    { detached: true, stdio: 'ignore' },
+  );
+  const started = { url: `http://127.0.0.1:${port}`, pid: server.pid as number };
+  try {
+    // Its start now shares the cores with the first tests' processes: a wider wait than alone.
+    await waitForServer(`${started.url}/health`, 180_000);
+    await library(['write', started.url]);
+  } catch (err) {
+    await stopGroup(started.pid);
+    throw err;
+  }
+  return started;
+}
 
 describe('benchtop import mlflow', () => {
   it('refuses what is not an MLflow store, a server elsewhere and one that does not answer, writing nothing', async () => {
@@ -194,28 +248,10 @@ describe('benchtop import mlflow', () => {
 
   it('imports from a tracking server on 127.0.0.1, artifacts through its mlflow-artifacts API', async (ctx) => {
     if (!py) return ctx.skip();
-    // `mlflow server` comes with the full mlflow package (a venv of its own, cached; under CI=true it must be there).
-    const mlflowServer = process.env.BENCHTOP_MLFLOW_SERVER ?? (await mlflowServerCommand());
-    if (!requireComponent('the full mlflow package (its server) from the package index', mlflowServer !== null))
-      return ctx.skip();
-    const dir = path.join(root, 'server');
-    fs.mkdirSync(dir, { recursive: true });
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const server = spawn(
-      mlflowServer as string,
-      [
-        'server',
-        '--backend-store-uri',
-        `sqlite:///${dir}/mlflow.db`,
-        '--artifacts-destination',
-        path.join(dir, 'art'),
-      ].concat(['--host', '127.0.0.1', '--port', String(port), '--workers', '1']),
-      { detached: true, stdio: 'ignore' },
-    );
+    const started = await trackingServer;
+    if (!requireComponent('the full mlflow package (its server) from the package index', !!started)) return ctx.skip();
+    const { url, pid } = started as { url: string; pid: number };
     try {
-      await waitForServer(`${url}/health`, 90_000);
-      await library(['write', url]);
       const view = JSON.parse(await library(['view', url])) as LibraryView;
       const summary = await json<MlflowImportSummary>(['import', 'mlflow', url]);
       expect(summary.source).toBe(url);
@@ -225,14 +261,13 @@ describe('benchtop import mlflow', () => {
       const again = await json<MlflowImportSummary>(['import', 'mlflow', url]);
       expect(again.runs).toEqual({ new: 0, updated: 0, unchanged: view.runs.length });
     } finally {
-      await stopGroup(server.pid as number);
+      await stopGroup(pid);
     }
   }, 900_000);
 
   it('streams a run of 100,000 points; a kill -9 mid-import leaves no partial run and importing again completes', async (ctx) => {
     if (!py) return ctx.skip();
-    const big = path.join(root, 'big');
-    await library(['big', big, '12', '100000']);
+    await bigStoreWritten;
     const ws = path.join(root, 'ws-big');
     // The tool environment is the same content: taken from the first workspace's build, not built again.
     fs.mkdirSync(path.join(ws, 'cache'), { recursive: true });
@@ -282,9 +317,13 @@ async function expectRunsAsLibrary(view: LibraryView): Promise<void> {
       tags: run.tags,
       target: 'mlflow',
     });
-    const shown = await json<BenchtopRun>(['run', 'show', run.run_id]);
+    // Three separate CLI processes, started together (each is mostly Node's start-up).
+    const [shown, metrics, files] = await Promise.all([
+      json<BenchtopRun>(['run', 'show', run.run_id]),
+      json<BenchtopMetrics>(['run', 'metrics', run.run_id]),
+      json<string[]>(['run', 'files', run.run_id]),
+    ]);
     expect(shown.tags).toEqual(run.tags);
-    const metrics = await json<BenchtopMetrics>(['run', 'metrics', run.run_id]);
     expect(metrics.params).toEqual(run.params);
     expect(Object.keys(metrics.scalars).sort()).toEqual(Object.keys(run.metrics).sort());
     for (const [key, points] of Object.entries(run.metrics)) {
@@ -294,7 +333,6 @@ async function expectRunsAsLibrary(view: LibraryView): Promise<void> {
         .sort(byStepTime);
       expect(got, `${run.run_name} ${key}`).toEqual(points);
     }
-    const files = await json<string[]>(['run', 'files', run.run_id]);
     expect(files.filter((f) => !f.startsWith('azureml-logs/'))).toEqual(run.artifacts);
   }
 }
