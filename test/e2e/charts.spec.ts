@@ -72,7 +72,7 @@ async function legendValues(chart: Locator): Promise<[string, string]> {
   return [(await values.nth(0).textContent()) ?? '', (await values.nth(1).textContent()) ?? ''];
 }
 
-const xRange = async (chart: Locator) => [
+const xRange = async (chart: Locator): Promise<[number, number]> => [
   Number(await chart.getAttribute('data-x-min')),
   Number(await chart.getAttribute('data-x-max')),
 ];
@@ -165,13 +165,13 @@ const colouredPixels = (chart: Locator) =>
     );
     let count = 0;
     for (let i = 0; i < data.length; i += 4) {
-      const [r, g, b, a] = [data[i], data[i + 1], data[i + 2], data[i + 3]] as number[];
+      const [r, g, b, a] = [data[i] ?? 0, data[i + 1] ?? 0, data[i + 2] ?? 0, data[i + 3] ?? 0];
       if (a > 128 && Math.max(r, g, b) - Math.min(r, g, b) > 80) count++;
     }
     return count;
   });
 
-const yRange = async (chart: Locator) => [
+const yRange = async (chart: Locator): Promise<[number, number]> => [
   Number(await chart.getAttribute('data-y-min')),
   Number(await chart.getAttribute('data-y-max')),
 ];

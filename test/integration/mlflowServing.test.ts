@@ -106,7 +106,8 @@ async function answer(res: Response): Promise<Answer> {
 
 async function post(port: number, route: string, body: string | Buffer, type?: string): Promise<Answer> {
   const headers: Record<string, string> = type === undefined ? {} : { 'content-type': type };
-  return answer(await fetch(`http://127.0.0.1:${port}${route}`, { method: 'POST', body, headers }));
+  const payload = typeof body === 'string' ? body : new Uint8Array(body);
+  return answer(await fetch(`http://127.0.0.1:${port}${route}`, { method: 'POST', body: payload, headers }));
 }
 
 async function get(port: number, route: string, method = 'GET'): Promise<Answer> {
