@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type BundleSummary, ExportBundle, ImportBundle, type ImportOutcome } from '../../../shared/api/bundleTypes';
 import { BenchtopError } from '../../../shared/errors';
+import { formatBytes } from '../../../shared/format';
 import type { BuildService } from '../builds/buildService';
 import type { EnvironmentService } from '../environments/environmentService';
 import type { EventBus } from '../events';
@@ -233,16 +234,4 @@ function throttled(ctx: JobContext, verb: string): (done: number, total: number)
     last = now;
     ctx.setProgress(total ? done / total : null, `${verb} ${formatBytes(done)} / ${formatBytes(total)}`);
   };
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
 }
