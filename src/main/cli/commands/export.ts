@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { BundlePartRef, BundleSummary } from '../../../shared/api/bundleTypes';
+import type { Job } from '../../../shared/api/types';
 import { BenchtopError } from '../../../shared/errors';
 import type { CliContext } from '../context';
-import { cancelOnInterrupt } from '../interrupt';
+import { followJob } from '../jobProgress';
 import { printJson, table } from '../output';
 import type { Action } from '../program';
 
@@ -68,42 +68,17 @@ export function parseParts(words: string[]): BundlePartRef[] {
 }
 
 /**
- * Follows the bundle job: live "Checking 312.0 MiB / 1.0 GiB" progress on stderr (rewritten in place on a
+ * Follows the bundle job: live "Checking 312.0 MB / 1.0 GB" progress on stderr (rewritten in place on a
  * terminal, a line every 2 s otherwise) and Ctrl-C cancels it (nothing half-written stays).
  */
-export async function withBundleProgress<T>(
+export function withBundleProgress<T>(
   ctx: CliContext,
   noun: string,
   call: (requestId: string) => Promise<T>,
 ): Promise<T> {
-  const requestId = randomUUID();
-  const tty = process.stderr.isTTY && !ctx.json;
-  let jobId: string | null = null;
-  let lastLine = 0;
-  let shown = false;
-  const off = ctx.client.on('job.updated', (job) => {
-    if (job.subject.requestId !== requestId) return;
-    jobId = job.id;
-    if (job.state !== 'running' || !job.step || ctx.json) return;
-    const percent = job.progress === null ? '' : ` (${Math.round(job.progress * 100)}%)`;
-    if (tty) {
-      process.stderr.write(`\r${job.step}${percent}\x1b[K`);
-      shown = true;
-    } else if (Date.now() - lastLine >= 2000) {
-      lastLine = Date.now();
-      process.stderr.write(`${job.step}${percent}\n`);
-    }
-  });
-  const release = cancelOnInterrupt(noun, () => {
-    if (jobId) void ctx.client.jobs.cancel({ jobId });
-  });
-  try {
-    return await call(requestId);
-  } finally {
-    off();
-    release();
-    if (shown) process.stderr.write('\r\x1b[K');
-  }
+  const describe = (job: Job): string | null =>
+    job.step ? `${job.step}${job.progress === null ? '' : ` (${Math.round(job.progress * 100)}%)`}` : null;
+  return followJob(ctx, noun, describe, 2000, call);
 }
 
 export function printBundle(summary: BundleSummary, title: string): void {
