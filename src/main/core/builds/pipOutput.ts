@@ -46,9 +46,11 @@ export function checkOfflineAvailability(requirements: string[], wheelsDir: stri
   );
 }
 
-/** Turns pip's "Collecting"/"Installing" lines into job progress while the step runs. */
-export function watchPipProgress(job: JobContext): () => void {
-  let collected = 0;
+/**
+ * Calls `onLine` with each whole line a job's step prints (ANSI stripped) until the returned stop is called; a line
+ * is held until its newline arrives, and at most 4 KiB of an unfinished line is kept.
+ */
+export function watchOutputLines(job: JobContext, onLine: (line: string) => void): () => void {
   let buffer = '';
   const id = `progress-${Math.random().toString(36).slice(2)}`;
   job.output.attach({
@@ -58,18 +60,24 @@ export function watchPipProgress(job: JobContext): () => void {
       buffer = (buffer + stripAnsi(data)).slice(-4096);
       const lines = buffer.split(/\r?\n/);
       buffer = lines.pop() ?? '';
-      for (const line of lines) {
-        const collecting = /^\s*(?:Collecting|Downloading|Using cached|Processing)\s+(\S+)/.exec(line);
-        if (collecting && /^\s*Collecting/.test(line)) {
-          collected += 1;
-          job.setProgress(Math.min(0.15 + collected * 0.03, 0.7), `Collecting ${collecting[1]} (${collected})`);
-        } else if (/^\s*Installing collected packages/.test(line)) {
-          job.setProgress(0.8, 'Installing collected packages');
-        } else if (/^\s*(?:Resolved|Prepared|Installed) \d+ packages?/.test(line)) {
-          job.setProgress(0.85, line.trim());
-        }
-      }
+      for (const line of lines) onLine(line);
     },
   });
   return () => job.output.detach(id);
+}
+
+/** Turns pip's "Collecting"/"Installing" lines into job progress while the step runs. */
+export function watchPipProgress(job: JobContext): () => void {
+  let collected = 0;
+  return watchOutputLines(job, (line) => {
+    const collecting = /^\s*(?:Collecting|Downloading|Using cached|Processing)\s+(\S+)/.exec(line);
+    if (collecting && /^\s*Collecting/.test(line)) {
+      collected += 1;
+      job.setProgress(Math.min(0.15 + collected * 0.03, 0.7), `Collecting ${collecting[1]} (${collected})`);
+    } else if (/^\s*Installing collected packages/.test(line)) {
+      job.setProgress(0.8, 'Installing collected packages');
+    } else if (/^\s*(?:Resolved|Prepared|Installed) \d+ packages?/.test(line)) {
+      job.setProgress(0.85, line.trim());
+    }
+  });
 }

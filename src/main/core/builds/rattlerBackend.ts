@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LockedPackage } from '../../../shared/api/types';
-import { stripAnsi } from '../../../shared/ansi';
 import { BenchtopError } from '../../../shared/errors';
 import { condaPackagesOf, pipPackagesOf } from '../../../shared/environments/definition';
 import type { JobContext } from '../jobs/jobManager';
@@ -11,7 +10,7 @@ import type { ToolEnvironments, ToolSpec } from '../tools/toolEnvironment';
 import type { BuildBackend, BuildOutcome, BuildRequest } from './backend';
 import { runStep } from './commandStep';
 import { condaPython } from './condaBackend';
-import { checkOfflineAvailability, watchPipProgress } from './pipOutput';
+import { checkOfflineAvailability, watchOutputLines, watchPipProgress } from './pipOutput';
 import { condaSubdir, resolveChannels } from './rattlerChannels';
 
 /**
@@ -217,20 +216,8 @@ function sortLock(lock: LockedPackage[]): LockedPackage[] {
 
 /** The script's `benchtop-progress FRACTION TEXT` lines as job progress. */
 function watchRattlerProgress(job: JobContext): () => void {
-  let buffer = '';
-  const id = `rattler-${Math.random().toString(36).slice(2)}`;
-  job.output.attach({
-    id,
-    acknowledges: false,
-    write: (data) => {
-      buffer = (buffer + stripAnsi(data)).slice(-4096);
-      const lines = buffer.split(/\r?\n/);
-      buffer = lines.pop() ?? '';
-      for (const line of lines) {
-        const m = /^benchtop-progress (\d(?:\.\d+)?) (.*)$/.exec(line.trim());
-        if (m) job.setProgress(Number(m[1]), (m[2] as string).slice(0, 200));
-      }
-    },
+  return watchOutputLines(job, (line) => {
+    const m = /^benchtop-progress (\d(?:\.\d+)?) (.*)$/.exec(line.trim());
+    if (m) job.setProgress(Number(m[1]), (m[2] as string).slice(0, 200));
   });
-  return () => job.output.detach(id);
 }
