@@ -1,37 +1,17 @@
-import { useEffect, useRef, useState } from 'react';
-import type { Job } from '../../../shared/api/types';
-import { client } from '../../transport/client';
+import { useState } from 'react';
+import { useJobRequest } from '../models/useJobRequest';
 import { errorText } from './bundleText';
 
 /**
- * An export or import as a job (progress, step, cancel, chosen request id, as useJobRequest), but the error stays
+ * An export or import as a job (useJobRequest: progress, step, cancel, chosen request id), but the error stays
  * here, shown beside the dialog's form: a refused bundle names the part, and the user fixes it in the same place.
  */
 export function useBundleJob() {
-  const [job, setJob] = useState<Job | null>(null);
-  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const stop = useRef<(() => void) | null>(null);
-  useEffect(() => () => stop.current?.(), []);
-  const run = async (call: (requestId: string) => Promise<void>) => {
-    const requestId = `ui-${crypto.randomUUID()}`;
-    stop.current = client.on('job.updated', (update) => {
-      if (update.subject.requestId === requestId) setJob(update);
-    });
-    setBusy(true);
+  const request = useJobRequest((err) => setError(errorText(err)));
+  const run = (call: (requestId: string) => Promise<void>) => {
     setError(null);
-    try {
-      await call(requestId);
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      stop.current?.();
-      setBusy(false);
-      setJob(null);
-    }
+    return request.run(call);
   };
-  const cancel = () => {
-    if (job) void client.jobs.cancel({ jobId: job.id });
-  };
-  return { job, busy, error, setError, run, cancel };
+  return { job: request.job, busy: request.busy, error, setError, run, cancel: request.cancel };
 }
