@@ -34,15 +34,33 @@ export type SweepChartOption = echarts.ComposeOption<
   | TooltipComponentOption
 >;
 
-/** One ECharts canvas that fills its box and follows its size (ResizeObserver), replaced option by option. */
-export function EChart({ option, label, height = 300 }: { option: SweepChartOption; label: string; height?: number }) {
+/**
+ * One ECharts canvas that fills its box and follows its size (ResizeObserver), replaced option by option.
+ * `onInit` gets the instance once (to add event listeners); `attributes` are data-* marks for tests and tools.
+ */
+export function EChart({
+  option,
+  label,
+  height = 300,
+  onInit,
+  attributes,
+}: {
+  option: SweepChartOption | echarts.EChartsCoreOption;
+  label: string;
+  height?: number;
+  onInit?(instance: echarts.ECharts): void;
+  attributes?: Record<`data-${string}`, string | number>;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
+  // Read once when the chart is made: a new callback each render must not re-create the chart.
+  const init = useRef(onInit);
   useEffect(() => {
     const el = box.current;
     if (!el) return;
     const instance = echarts.init(el, undefined, { renderer: 'canvas' });
     chart.current = instance;
+    init.current?.(instance);
     const observer = new ResizeObserver(() => instance.resize());
     observer.observe(el);
     return () => {
@@ -55,5 +73,5 @@ export function EChart({ option, label, height = 300 }: { option: SweepChartOpti
     // notMerge: a trial that left a series (e.g. became early-terminated) must not linger in the old one.
     chart.current?.setOption(option, { notMerge: true });
   }, [option]);
-  return <div ref={box} className="echart" role="img" aria-label={label} style={{ height }} />;
+  return <div ref={box} className="echart" role="img" aria-label={label} style={{ height }} {...attributes} />;
 }

@@ -4,27 +4,22 @@ import { ParallelChart, ScatterChart } from 'echarts/charts';
 import { GridComponent, ParallelComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { runColor } from '../../../components/runColors';
+import { EChart } from '../../sweeps/EChart';
 import { type TableRun, cellValue, metricColumn, paramColumn, toNumber } from './tableModel';
 
 // ECharts (already the sweep view's library) because it has parallel coordinates with axis brushing built in;
-// only the parallel and scatter charts are registered here, so the bundle keeps the rest out.
+// the scatter chart is registered here beside the sweep view's (EChart's) line and parallel charts.
 echarts.use([ParallelChart, ScatterChart, GridComponent, ParallelComponent, TooltipComponent, CanvasRenderer]);
 
 type Option = echarts.EChartsCoreOption;
 
-/** One canvas that follows its box; `onBrush` hears which series (runs) an axis brush keeps. */
+/** The sweep view's EChart; `onBrush` hears which series (runs) an axis brush keeps. */
 function Chart(props: { option: Option; label: string; kind: string; series: number; onBrush?(ids: string[]): void }) {
-  const box = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
   const onBrush = useRef(props.onBrush);
   useEffect(() => {
     onBrush.current = props.onBrush;
   }, [props.onBrush]);
-  useEffect(() => {
-    const el = box.current;
-    if (!el) return;
-    const instance = echarts.init(el, undefined, { renderer: 'canvas' });
-    chart.current = instance;
+  const listenForBrush = (instance: echarts.ECharts) =>
     instance.on('axisareaselected', () => {
       // Each run is its own series (its own colour); a run stays when its line passes every brushed range.
       const kept: string[] = [];
@@ -37,26 +32,13 @@ function Chart(props: { option: Option; label: string; kind: string; series: num
         if (series.getRawIndicesByActiveState('active').length) kept.push(series.name);
       onBrush.current?.(kept);
     });
-    const observer = new ResizeObserver(() => instance.resize());
-    observer.observe(el);
-    return () => {
-      observer.disconnect();
-      instance.dispose();
-      chart.current = null;
-    };
-  }, []);
-  useEffect(() => {
-    chart.current?.setOption(props.option, { notMerge: true });
-  }, [props.option]);
   return (
-    <div
-      ref={box}
-      className="echart"
-      role="img"
-      aria-label={props.label}
-      data-chart={props.kind}
-      data-series-count={props.series}
-      style={{ height: 260 }}
+    <EChart
+      option={props.option}
+      label={props.label}
+      height={260}
+      onInit={listenForBrush}
+      attributes={{ 'data-chart': props.kind, 'data-series-count': props.series }}
     />
   );
 }
