@@ -4,28 +4,17 @@
 // first draw <= 300 ms (click on the Metrics tab to the chart's first painted frame, the 100,000 points' fetch
 // included; median of 5) and hover frames <= 16 ms (the work of each cursor move: uPlot's cursor and legend update
 // plus layout, and the rAF intervals while the cursor sweeps the chart).
-import { chromium } from '@playwright/test';
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { openCore } from '../src/main/core/core';
+import { writeFinishedRun } from '../test/helpers/finishedRun';
 import { benchDir, median, percentile, report } from './harness';
+import { serveInChromium } from './serveInChromium';
 
-const CLI = path.resolve(__dirname, '..', 'bin', 'benchtop.js');
 const POINTS = 100_000;
 
 async function main() {
   const workspace = benchDir('chart');
   const core = openCore(workspace);
   const id = 'chart_1_bench';
-  const t = new Date().toISOString();
-  core.db
-    .prepare(
-      `INSERT INTO runs(id, experiment, status, script, arguments, environment, target, source_dir, created_at, started_at, ended_at, exit_code) VALUES (?, 'chart', 'Completed', 'train.py', '[]', 'Benchtop-Minimal:1', 'local', '/src', ?, ?, ?, 0)`,
-    )
-    .run(id, t, t, t);
-  const runDir = core.paths.runDir(id);
-  fs.mkdirSync(runDir, { recursive: true });
   const lines: string[] = [];
   for (let i = 0; i < POINTS; i++)
     lines.push(
@@ -37,31 +26,10 @@ async function main() {
         t: 1_700_000_000 + i / 1000,
       }),
     );
-  fs.writeFileSync(path.join(runDir, 'events.jsonl'), `${lines.join('\n')}\n`);
+  writeFinishedRun(core, id, 'chart', lines);
   core.close();
 
-  const server = spawn(process.execPath, [CLI, 'serve', '--no-open', '--port', '0', '--workspace', workspace], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve) => {
-    let out = '';
-    server.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /Benchtop UI: (\S+)/.exec(out);
-      if (m) resolve(m[1] as string);
-    });
-  });
-  const browser = await chromium.launch({
-    executablePath: process.env.BENCHTOP_CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  const { url, browser, stop } = await serveInChromium(workspace);
   const page = await browser.newPage();
   page.setDefaultTimeout(60_000);
   await page.goto(`${url}#/runs/${id}`);
@@ -171,8 +139,7 @@ async function main() {
     frameP95Ms: percentile(hover.frames, 95),
     targetMs: 16,
   });
-  await browser.close();
-  server.kill();
+  await stop();
 }
 
 void main();

@@ -2,14 +2,11 @@
 //  - scrolling programmatically from top to bottom keeps frames <= 16 ms (requestAnimationFrame deltas; the page
 //    scrolls 20 rows per frame, so every frame renders new rows), and how many long tasks (> 50 ms) it caused;
 //  - switching screens (Runs <-> Models <-> Environments) <= 100 ms, from the click to the new heading painted.
-import { chromium } from '@playwright/test';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { openCore } from '../src/main/core/core';
 import { benchDir, median, percentile, report } from './harness';
 import { seedSweepRuns } from './runsTableSeed';
+import { serveInChromium } from './serveInChromium';
 
-const CLI = path.resolve(__dirname, '..', 'bin', 'benchtop.js');
 const RUNS = 10_000;
 
 async function main() {
@@ -17,22 +14,7 @@ async function main() {
   const core = openCore(workspace);
   seedSweepRuns(core.db, RUNS, 'sweep');
   core.close();
-  const server = spawn(process.execPath, [CLI, 'serve', '--no-open', '--port', '0', '--workspace', workspace], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  process.on('exit', () => server.kill());
-  const url = await new Promise<string>((resolve) => {
-    let out = '';
-    server.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /Benchtop UI: (\S+)/.exec(out);
-      if (m) resolve(m[1] as string);
-    });
-  });
-  const browser = await chromium.launch({
-    executablePath: process.env.BENCHTOP_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
+  const { url, browser, stop } = await serveInChromium(workspace);
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await page.goto(url);
   await page.waitForFunction(() => document.body.dataset.ready === 'true', undefined, { timeout: 90_000 });
@@ -125,8 +107,7 @@ async function main() {
       maxMs: Number(Math.max(...times).toFixed(1)),
       targetMs: 100,
     });
-  await browser.close();
-  server.kill();
+  await stop();
 }
 
 main().catch((err: unknown) => {

@@ -1,11 +1,10 @@
 import { type Locator, type Page, expect, test } from '@playwright/test';
-import fs from 'node:fs';
 import { openCore } from '../../src/main/core/core';
+import { writeFinishedRun } from '../helpers/finishedRun';
 import { tempDir } from '../helpers/workspace';
 import { type ServedApp, serve } from './serveFixture';
 
-// A finished run written straight into a fresh workspace (row + events file, as a run leaves them): the charts are
-// what is tested, and a real run's timing would only make the values less predictable.
+// A finished run written straight into a fresh workspace (writeFinishedRun): the charts are what is tested.
 const RUN = 'charts_1_e2e';
 const T0 = 1_700_000_000;
 const STEPS = 101;
@@ -15,14 +14,6 @@ let app: ServedApp;
 test.beforeAll(async () => {
   const workspace = tempDir('bt-e2e-charts-');
   const core = openCore(workspace);
-  const t = new Date().toISOString();
-  core.db
-    .prepare(
-      `INSERT INTO runs(id, experiment, status, script, arguments, environment, target, source_dir, created_at, started_at, ended_at, exit_code) VALUES (?, 'charts', 'Completed', 'train.py', '[]', 'Benchtop-Minimal:1', 'local', '/src', ?, ?, ?, 0)`,
-    )
-    .run(RUN, t, t, t);
-  const runDir = core.paths.runDir(RUN);
-  fs.mkdirSync(runDir, { recursive: true });
   const lines: string[] = [];
   // loss = 2 * step + 1 (so the hover can check the value against the step), logged every half second.
   for (let step = 0; step < STEPS; step++) {
@@ -51,7 +42,7 @@ test.beforeAll(async () => {
   event({ type: 'list', name: 'confusion', value: [1, 2, 3] });
   event({ type: 'row', name: 'per_class', value: { cat: 0.9, dog: 0.8 } });
   event({ type: 'table', name: 'summary', value: { fold: [1, 2], score: [0.7, 0.8] } });
-  fs.writeFileSync(`${runDir}/events.jsonl`, `${lines.join('\n')}\n`);
+  writeFinishedRun(core, RUN, 'charts', lines);
   core.close();
   app = await serve(workspace);
 });
