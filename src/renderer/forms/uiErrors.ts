@@ -28,12 +28,7 @@ const RULES: Record<FormId, Rule[]> = {
     { field: 'experiment', when: (e) => e.code === 'INVALID_NAME' && says(e, 'experiment') },
     {
       field: 'script',
-      when: (e) => says(e, 'script not found'),
-      hint: 'Give the script relative to the source folder, e.g. train.py.',
-    },
-    {
-      field: 'script',
-      when: (e) => says(e, 'outside the source folder'),
+      when: (e) => says(e, 'script not found', 'outside the source folder'),
       hint: 'Give the script relative to the source folder, e.g. train.py.',
     },
     {
