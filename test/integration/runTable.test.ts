@@ -63,6 +63,23 @@ describe('runs.table against real SQLite', () => {
 
 const TOKEN = 'runtable-test-token-0123456789';
 
+/** A finished local run's row, as RunStore.insert takes it: only what these tests look at differs. */
+function completedRun(id: string, experiment: string, args: string[]) {
+  return {
+    id,
+    experiment,
+    status: 'Completed' as const,
+    script: 'train.py',
+    arguments: JSON.stringify(args),
+    environment: '',
+    build_key: null,
+    target: 'local',
+    source_dir: '',
+    max_duration_s: null,
+    created_at: new Date().toISOString(),
+  };
+}
+
 describe('MLflow-logged params in runs.table', () => {
   let core: Core;
   let tracking: TrackingServer;
@@ -137,19 +154,8 @@ describe('params of runs from before the params column', () => {
     for (const sql of MIGRATIONS.slice(0, before)) old.exec(sql);
     old.pragma(`user_version = ${before}`);
     const store = new RunStore(old);
-    const base = {
-      experiment: 'old',
-      status: 'Completed' as const,
-      script: 'train.py',
-      environment: '',
-      build_key: null,
-      target: 'local',
-      source_dir: '',
-      max_duration_s: null,
-      created_at: new Date().toISOString(),
-    };
-    store.insert({ ...base, id: 'old_logged', arguments: JSON.stringify(['--lr', '0.1', '--epochs', '5']) });
-    store.insert({ ...base, id: 'old_plain', arguments: JSON.stringify(['--seed', '7']) });
+    store.insert(completedRun('old_logged', 'old', ['--lr', '0.1', '--epochs', '5']));
+    store.insert(completedRun('old_plain', 'old', ['--seed', '7']));
     store.update('old_logged', { metrics: '{"loss":0.5}', tags: '{"team":"blue"}' });
     old.close();
     const lines = [
@@ -199,19 +205,7 @@ describe('params of runs from before the params column', () => {
     const core = openCore(tempDir('bt-runtable-lazy-'));
     try {
       const store = new RunStore(core.db);
-      store.insert({
-        id: 'queued',
-        experiment: 'lazy',
-        status: 'Completed',
-        script: 'x.py',
-        arguments: '[]',
-        environment: '',
-        build_key: null,
-        target: 'local',
-        source_dir: '',
-        max_duration_s: null,
-        created_at: new Date().toISOString(),
-      });
+      store.insert(completedRun('queued', 'lazy', []));
       fs.mkdirSync(core.paths.runDir('queued'), { recursive: true });
       fs.writeFileSync(
         path.join(core.paths.runDir('queued'), 'events.jsonl'),
