@@ -3,7 +3,8 @@
 
 /**
  * Twelve hues at a middle lightness (roughly 45-60% in OKLCH terms), each readable as a 2 px line or a dot on both
- * the light (#fff) and the dark (#1e1e1e-ish) panel backgrounds; ordered so neighbours differ in hue.
+ * the light (#fff) and the dark (#1e1e1e-ish) panel backgrounds; ordered so neighbours differ in hue. No two are
+ * near twins (rust, ochre and amber; cyan and teal read as one colour side by side in Compare).
  */
 export const RUN_PALETTE = [
   '#3b82f6', // blue
@@ -14,10 +15,10 @@ export const RUN_PALETTE = [
   '#0ea5b7', // teal
   '#db2777', // pink
   '#65a30d', // lime
-  '#c2410c', // rust
-  '#6366f1', // indigo
-  '#0891b2', // cyan
-  '#a16207', // ochre
+  '#64748b', // slate
+  '#4338ca', // deep indigo (darker than violet)
+  '#c026d3', // magenta
+  '#78350f', // dark brown (darker than amber)
 ] as const;
 
 /** FNV-1a: a fast, well-spread 32-bit string hash, so similar ids (run_1, run_2) land on different colours. */
