@@ -3,6 +3,10 @@ import { useUi } from '../stores/ui';
 import { client } from '../transport/client';
 
 const fail = (err: unknown) => useUi.getState().showError(err);
+/** A version deleted meanwhile (here or elsewhere) is no error to show: the list drops it and the selection goes. */
+const failUnlessGone = (err: unknown) => {
+  if ((err as { code?: string }).code !== 'NOT_FOUND') fail(err);
+};
 
 /** The registry lists a change to one version can show up in. */
 interface VersionLists {
@@ -27,7 +31,7 @@ export function useVersionDetail<D>({ name, version, fetchDetail, changedEvent, 
   const [detail, setDetail] = useState<D | null>(null);
   const load = useCallback(() => {
     if (version === null) return;
-    fetchDetail(name, version).then(setDetail, fail);
+    fetchDetail(name, version).then(setDetail, failUnlessGone);
   }, [name, version, fetchDetail]);
   useEffect(load, [load]);
   useEffect(

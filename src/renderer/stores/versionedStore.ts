@@ -56,6 +56,12 @@ export function createVersionedStore<R extends { version: number }, Prefill>(sou
         const keep = versions.some((v) => v.version === get().version);
         set({ versions, version: keep ? get().version : (versions[0]?.version ?? null) });
       } catch (err) {
+        // The selected name is gone (its last version deleted here or by another process): the selection
+        // goes with it, with no error (it would replace the "Deleted ..." message the delete just showed).
+        if ((err as { code?: string }).code === 'NOT_FOUND' && get().selected === name) {
+          set({ selected: null, versions: null, version: null });
+          return;
+        }
         useUi.getState().showError(err);
       }
     },

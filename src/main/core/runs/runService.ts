@@ -189,6 +189,14 @@ export class RunService {
       // The inputs' versions are resolved and recorded with the run in one transaction: none can be deleted between.
       writeTransaction(this.db, () => {
         inputs = resolveRunInputs(this.db, requestedInputs, path.join(runDir, 'snapshot'));
+        if (inputs.length) spec.inputs = inputs;
+        // The run's files are written before the commit makes it Queued: a queue owner that is already up
+        // claims a new row within ~20 ms, and its supervisor reads spec.json and submit-env.json at once.
+        // Tags and properties given at submit are the first records of the events file, which the
+        // supervisor folds (with the script's own) into the run's columns.
+        appendRunEvents(runDir, initialEvents(input.tags, input.properties));
+        writeFileAtomic(path.join(runDir, 'spec.json'), JSON.stringify(spec, null, 2), false);
+        writeSubmitEnvironment(runDir, process.env);
         this.store.insert(row);
         insertRunUses(this.db, inputUses(id, runDir, inputs));
       });
@@ -196,12 +204,6 @@ export class RunService {
       fs.rmSync(runDir, { recursive: true, force: true });
       throw err;
     }
-    if (inputs.length) spec.inputs = inputs;
-    // Tags and properties given at submit are the first records of the events file, which the
-    // supervisor folds (with the script's own) into the run's columns.
-    appendRunEvents(runDir, initialEvents(input.tags, input.properties));
-    writeFileAtomic(path.join(runDir, 'spec.json'), JSON.stringify(spec, null, 2), false);
-    writeSubmitEnvironment(runDir, process.env);
     ensureQueueOwner(this.paths.root, { nudge: true });
     const summary = this.get(id);
     this.watch(summary);
