@@ -98,3 +98,23 @@ test('a new experiment appears in the Experiments sidebar live, with its count',
   await expect(experiments.getByRole('button', { name: /cli-exp/ })).toContainText('1', { timeout: 15_000 });
   await expect(experiments.getByRole('button', { name: /All experiments/ })).toContainText('2');
 });
+
+test('a build run in a terminal (the CLI) shows in the jobs panel and its environment turns built, live', async ({
+  page,
+}) => {
+  await open(page);
+  const folder = tempDir('bt-e2e-clienv-');
+  const definition = {
+    name: 'cli-env',
+    python: { userManagedDependencies: true, interpreterPath: '/usr/bin/python3' },
+  };
+  fs.writeFileSync(path.join(folder, 'azureml_environment.json'), JSON.stringify(definition));
+  cli(app, ['env', 'register', '-d', folder]);
+  cli(app, ['env', 'build', '-n', 'cli-env']);
+  // No reload: the other process's job reaches this page from the database.
+  await expect(envRow(page, 'cli-env')).toContainText('built');
+  await expect(envRow(page, 'cli-env')).not.toContainText('not built');
+  await page.locator('.jobs-toggle').click();
+  const job = page.getByRole('list', { name: 'Jobs' }).getByRole('listitem').filter({ hasText: 'cli-env:1' });
+  await expect(job.first().locator('.state')).toHaveText('completed');
+});

@@ -104,6 +104,7 @@ const fake = vi.hoisted(() => {
 
 vi.mock('electron', () => fake.electron);
 vi.mock('../../src/main/core/datasets/datasetWatcher', () => ({ watchDatasetChanges: () => () => undefined }));
+vi.mock('../../src/main/core/jobs/jobWatcher', () => ({ watchOtherProcessJobs: () => () => undefined }));
 vi.mock('../../src/main/core/core', () => ({
   openCore: () => ({
     bus: { on: () => undefined },

@@ -6,6 +6,7 @@ import { bindIpc } from './ipc';
 import { APP_INDEX_URL, isAppUrl } from './policy';
 import { registerAppScheme, restrictNavigation, secureWebPreferences, serveRenderer } from './security';
 import { watchDatasetChanges } from '../core/datasets/datasetWatcher';
+import { watchOtherProcessJobs } from '../core/jobs/jobWatcher';
 
 /**
  * The desktop app: one core in the main process, the renderer from dist/renderer over IPC,
@@ -31,6 +32,7 @@ void app.whenReady().then(() => {
   core.runs.watch();
   // Datasets registered or changed by the CLI or a script show in the UI at once.
   watchDatasetChanges(core.db, core.bus);
+  watchOtherProcessJobs(core.db, core.jobs, core.bus);
   core.runs.prewarm();
   // Services that were running when the machine or the app went down come back.
   void core.services.restore();

@@ -11,6 +11,7 @@ import { type RequestTarget, parseRequestTarget } from './requestTarget';
 import { type HostVerdict, RequestGuard, contentSecurityPolicy, securityHeaders } from './security';
 import { serveStatic } from './staticFiles';
 import { watchDatasetChanges } from '../core/datasets/datasetWatcher';
+import { watchOtherProcessJobs } from '../core/jobs/jobWatcher';
 
 export interface RunningServer {
   url: string;
@@ -80,6 +81,7 @@ export async function startServer(options: {
   core.runs.watch();
   // Datasets registered or changed by the CLI or a script show in the UI at once.
   watchDatasetChanges(core.db, core.bus);
+  watchOtherProcessJobs(core.db, core.jobs, core.bus);
   core.runs.prewarm();
   // Services that were running when the machine or the app went down come back.
   void core.services.restore();

@@ -119,10 +119,13 @@ export class JobManager {
   }
 
   list(): Job[] {
-    const liveIds = new Set(this.live.keys());
+    return [...[...this.live.values()].map((l) => ({ ...l.job })).reverse(), ...this.otherProcessJobs()];
+  }
+
+  /** The newest jobs that are not live in this process: other Benchtop processes' (the CLI's) and history. */
+  otherProcessJobs(): Job[] {
     const rows = this.db.prepare('SELECT * FROM jobs ORDER BY created_at DESC LIMIT 200').all() as JobRow[];
-    const stored = rows.filter((r) => !liveIds.has(r.id)).map(rowToJob);
-    return [...[...this.live.values()].map((l) => ({ ...l.job })).reverse(), ...stored];
+    return rows.filter((r) => !this.live.has(r.id)).map(rowToJob);
   }
 
   cancel(jobId: string): Job {
