@@ -1,6 +1,7 @@
 import { type Browser, chromium } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/helpers/chromium';
 
 const CLI = path.resolve(__dirname, '..', 'bin', 'benchtop.js');
 
@@ -23,17 +24,7 @@ export async function serveInChromium(
       if (m) resolve(m[1] as string);
     });
   });
-  const browser = await chromium.launch({
-    executablePath: process.env.BENCHTOP_CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   return {
     url,
     browser,
