@@ -81,15 +81,14 @@ export class BuildService {
     if (choice === 'rattler') return 'conda';
     if (choice !== 'auto') return choice;
     const picked = auto ?? this.autoBackend();
-    if (picked === 'conda' && this.autoPick().condaTool === 'rattler') {
-      // auto's rattler offline with network channels: venv, unless this file was already built with rattler.
-      const channels = def.python.condaDependencies?.channels;
-      if (!rattlerCanBuild(channels, offline ?? readSettings(this.db).offline)) {
-        const condaKey = computeBuildKey(this.effectiveDefinition(def, 'conda'), 'conda');
-        if (!this.ready(condaKey)) return 'venv';
-      }
-    }
-    return picked;
+    // auto's rattler offline with network channels: venv, unless this file was already built with rattler.
+    // The pure channel check goes first: autoPick scans PATH, and lists resolve many definitions at once.
+    if (picked !== 'conda') return picked;
+    const channels = def.python.condaDependencies?.channels;
+    if (rattlerCanBuild(channels, offline ?? readSettings(this.db).offline)) return picked;
+    if (this.autoPick().condaTool !== 'rattler') return picked;
+    const condaKey = computeBuildKey(this.effectiveDefinition(def, 'conda'), 'conda');
+    return this.ready(condaKey) ? picked : 'venv';
   }
 
   /**
